@@ -1,0 +1,182 @@
+"""Synthesize a store full of realistic history (for the state_at and replay benchmarks).
+
+Drives the real engine (handlers, projection, store) through a month of activity in simulated
+time: incidents across the city go through dispatch, acknowledgement, handling, response,
+verification and closure, some reworked, escalated or supervised; units change status and
+report positions. The database is cached under ``bench/.cache`` keyed by its parameters.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from dispatch import commands as cmd
+from dispatch.bootstrap import open_engine
+from dispatch.engine import DispatchEngine
+from dispatch.errors import DispatchError
+from dispatch.roles import Actor, Role
+from dispatch.status import IncidentStatus, UnitStatus
+from dispatch.store import EventStore
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+START = 1_793_721_600.0  # Monday 2026-11-02 00:00 Beijing time
+DISP = Actor("disp", Role.SHIFT_LEAD, workstation="bench")
+FIELD = Actor("field", Role.FIELD_GATEWAY, workstation="bench")
+
+
+class Clock:
+    def __init__(self, t: float) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def history_db(size: str = "city", events: int = 1_000_000, seed: int = 7,
+               snapshot_every: int = 10_000) -> Path:
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"history-{size}-{events}-{seed}-{snapshot_every}.sqlite"
+    if not path.exists():
+        tmp = path.with_suffix(".partial")
+        tmp.unlink(missing_ok=True)
+        build(f"sqlite:///{tmp}", size=size, events=events, seed=seed,
+              snapshot_every=snapshot_every)
+        tmp.rename(path)
+    return path
+
+
+def build(url: str, *, size: str, events: int, seed: int, snapshot_every: int,
+          progress: Callable[[int], None] | None = None) -> None:
+    rng = random.Random(seed)
+    clock = Clock(START)
+    store = EventStore(url)
+    engine = open_engine(store, size=size, seed=seed, clock=clock, snapshot_every=snapshot_every)
+    grids = sorted(r.code for r in engine.city.grids())
+    points = {g: engine.city.regions[g].geometry.representative_point() for g in grids}
+    minors = sorted(engine.catalogue.minors)
+    by_dept: dict[str, list[str]] = {}
+    for u in engine.state.units.values():
+        by_dept.setdefault(u.department, []).append(u.id)
+    unit_ids = sorted(engine.state.units)
+    # Rate so that ~11 events per incident plus pings fill the target over 30 days.
+    span = 30 * 86400.0
+    per_incident = 11
+    incidents = max(1, (events - engine.state.seq - int(span / 60)) // per_incident)
+    mean_gap = span / incidents
+    agenda: list[tuple[float, int, str, str]] = []
+    n = 0
+
+    def later(dt: float, action: str, iid: str) -> None:
+        nonlocal n
+        n += 1
+        heapq.heappush(agenda, (clock.t + dt, n, action, iid))
+
+    def run(c: object, actor: Actor = DISP) -> list[object]:
+        try:
+            return list(engine.execute(c, actor, commit=False).events)  # type: ignore[arg-type]
+        except DispatchError:
+            return []
+
+    def pick_units(dept: str, k: int) -> tuple[str, ...]:
+        pool = by_dept.get(dept) or unit_ids
+        out: list[str] = []
+        for _ in range(20):
+            uid = rng.choice(pool)
+            if engine.state.units[uid].status == UnitStatus.AVAILABLE and uid not in out:
+                out.append(uid)
+                if len(out) == k:
+                    break
+        return tuple(out)
+
+    next_report = clock.t
+    next_ping = clock.t
+    while engine.state.seq < events and clock.t < START + span * 1.5:
+        t_agenda = agenda[0][0] if agenda else float("inf")
+        t = min(next_report, next_ping, t_agenda)
+        clock.t = t
+        if t == next_ping:
+            rows = tuple((uid, engine.state.units[uid].lon + rng.uniform(-2e-4, 2e-4),
+                          engine.state.units[uid].lat + rng.uniform(-2e-4, 2e-4))
+                         for uid in rng.sample(unit_ids, min(200, len(unit_ids))))
+            run(cmd.ReportPositions(rows), FIELD)
+            next_ping += 60.0
+        elif t == next_report:
+            g = rng.choice(grids)
+            p = points[g]
+            out = run(cmd.ReportIncident(rng.choice(["grid_worker", "hotline", "sensor",
+                                                     "citizen_app", "video"]),
+                                         rng.choice(minors), p.x, p.y, "模拟上报"), FIELD)
+            if out:
+                later(rng.uniform(60, 1200), "assign", out[0].payload.incident_id)  # type: ignore[attr-defined]
+            next_report += rng.expovariate(1 / mean_gap)
+        else:
+            _, _, action, iid = heapq.heappop(agenda)
+            step(engine, rng, run, later, pick_units, action, iid)
+        if len(engine.pending) >= 1000:
+            engine.commit()
+            if progress:
+                progress(engine.state.seq)
+    engine.commit()
+    store.close()
+
+
+def step(engine: DispatchEngine, rng: random.Random, run, later, pick_units,  # type: ignore[no-untyped-def]
+         action: str, iid: str) -> None:
+    inc = engine.state.incidents[iid]
+    if action == "assign":
+        if rng.random() < 0.03:
+            run(cmd.CancelIncident(iid, "无效上报"))
+            return
+        dept = engine.catalogue.lead_department_of(inc.class_code)
+        units = pick_units(dept, rng.choice((1, 1, 2)))
+        if run(cmd.AssignUnits(iid, units)):
+            for u in units:
+                run(cmd.SetUnitStatus(u, "en_route"), FIELD)
+            later(rng.uniform(120, 1800), "ack", iid)
+        else:
+            later(600, "assign", iid)
+    elif action == "ack":
+        run(cmd.Acknowledge(iid), FIELD)
+        for u in inc.units:
+            run(cmd.SetUnitStatus(u, "on_scene"), FIELD)
+        if rng.random() < 0.05:
+            run(cmd.Supervise(iid, True, "督办"))
+        later(rng.uniform(60, 600), "handle", iid)
+    elif action == "handle":
+        run(cmd.StartHandling(iid), FIELD)
+        limit = (inc.handle_due or engine.clock()) - engine.clock()
+        later(max(60.0, rng.uniform(0.2, 1.3) * limit), "respond", iid)
+    elif action == "respond":
+        if inc.status != IncidentStatus.HANDLING:
+            return
+        if rng.random() < 0.04:
+            run(cmd.Escalate(iid, "community", "处置困难"))
+        units = inc.units
+        run(cmd.Respond(iid, "已处置完毕"), FIELD)
+        for u in units:
+            later(rng.uniform(300, 1200), "unit_back:" + u, iid)
+        later(rng.uniform(600, 3600), "verify", iid)
+    elif action.startswith("unit_back:"):
+        run(cmd.SetUnitStatus(action.split(":", 1)[1], "available"), FIELD)
+    elif action == "verify":
+        ok = rng.random() > 0.08
+        run(cmd.Verify(iid, ok, "" if ok else "整改不到位"), FIELD)
+        later(rng.uniform(60, 900), "close" if ok else "handle_again", iid)
+    elif action == "handle_again":
+        run(cmd.Acknowledge(iid), FIELD)
+        later(60, "handle", iid)
+    elif action == "close":
+        run(cmd.CloseIncident(iid, "fixed"))
+
+
+if __name__ == "__main__":
+    size = sys.argv[1] if len(sys.argv) > 1 else "demo"
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 20_000
+    t0 = time.perf_counter()
+    p = history_db(size, n)
+    print(p, f"{time.perf_counter() - t0:.1f}s")

@@ -1,0 +1,150 @@
+"""The dispatch engine: owns the state, runs commands through their handlers, stamps and
+applies the resulting events and hands them to the store in batches.
+
+The server drives it (one thread); tests and benchmarks use it directly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dispatch.catalogue.model import Catalogue
+from dispatch.city.model import City
+from dispatch.commands import Command
+from dispatch.errors import InvalidCommand, NotFound, Stale, Unavailable
+from dispatch.events import Event
+from dispatch.handlers import HANDLERS, Context
+from dispatch.projection import apply
+from dispatch.roles import Actor
+from dispatch.state import DispatchState
+from dispatch.store.event_store import EventStore, StoreError
+from dispatch.store.rebuild import load_state
+
+Locate = Callable[[float, float], "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    events: tuple[Event, ...]
+    seq: int  # last sequence number the command produced (the original's, for a retry)
+    duplicate: bool = False
+
+
+@dataclass(slots=True)
+class _Pending:
+    events: list[Event] = field(default_factory=list)
+
+
+class DispatchEngine:
+    """Applies commands to the state; persists through an optional :class:`EventStore`."""
+
+    def __init__(self, catalogue: Catalogue, city: City, *, locate: Locate,
+                 store: EventStore | None = None, state: DispatchState | None = None,
+                 clock: Callable[[], float] = time.time, snapshot_every: int = 20_000,
+                 command_cache: int = 20_000) -> None:
+        self.catalogue = catalogue
+        self.city = city
+        self.locate = locate
+        self.store = store
+        self.clock = clock
+        self.snapshot_every = snapshot_every
+        self._command_cache = command_cache
+        self._pending = _Pending()
+        self._commands: OrderedDict[str, int] = OrderedDict()
+        if state is None:
+            state = load_state(store) if store is not None else DispatchState()
+        self.state = state
+        self._last_snapshot = state.seq
+        if store is not None:
+            for cid, seq in store.command_ids(command_cache):
+                self._commands[cid] = seq
+
+    # ------------------------------------------------------------------------------ run
+
+    def execute(self, command: Command, actor: Actor, *, command_id: str = "",
+                expected_version: int | None = None, now: float | None = None,
+                commit: bool = True) -> Outcome:
+        """Validate and apply one command. Raises a DispatchError and changes nothing if the
+        command is refused. With ``commit=False`` the events wait for :meth:`commit`."""
+        if command_id and command_id in self._commands:
+            return Outcome((), self._commands[command_id], duplicate=True)
+        handler = HANDLERS.get(type(command))
+        if handler is None:
+            raise InvalidCommand(f"unknown command {type(command).__name__}")
+        if expected_version is not None:
+            self._check_version(command, expected_version)
+        ts = self.clock() if now is None else now
+        ts = max(ts, self.state.ts)  # time never runs backwards in the log
+        ctx = Context(self.state, self.catalogue, self.city, self.locate, ts, actor)
+        payloads = handler(ctx, command)
+        out: list[Event] = []
+        for p in payloads:
+            e = Event(seq=self.state.seq + 1, ts=ts, operator=actor.operator,
+                      workstation=actor.workstation, payload=p, command_id=command_id)
+            apply(self.state, e)
+            out.append(e)
+        self._pending.events.extend(out)
+        if command_id:
+            self._remember(command_id, self.state.seq)
+        if commit:
+            self.commit()
+        return Outcome(tuple(out), self.state.seq)
+
+    def _check_version(self, command: Any, expected: int) -> None:
+        iid = getattr(command, "incident_id", None)
+        if iid is not None:
+            inc = self.state.incidents.get(iid)
+            if inc is None:
+                raise NotFound(f"no incident {iid!r}")
+            if inc.version != expected:
+                raise Stale(f"incident {iid} changed since you looked at it (version "
+                            f"{inc.version}, you saw {expected}); review it and try again")
+            return
+        uid = getattr(command, "unit_id", None)
+        if uid is not None:
+            u = self.state.units.get(uid)
+            if u is None:
+                raise NotFound(f"no unit {uid!r}")
+            if u.version != expected:
+                raise Stale(f"unit {uid} changed since you looked at it; try again")
+
+    def _remember(self, command_id: str, seq: int) -> None:
+        self._commands[command_id] = seq
+        while len(self._commands) > self._command_cache:
+            self._commands.popitem(last=False)
+
+    @property
+    def pending(self) -> Sequence[Event]:
+        return self._pending.events
+
+    def commit(self) -> list[Event]:
+        """Write the pending events in one transaction; returns them. On a storage failure the
+        in-memory state is rebuilt from the store (so nothing unstored is ever published) and
+        :class:`Unavailable` is raised."""
+        batch, self._pending.events = self._pending.events, []
+        if self.store is None or not batch:
+            return batch
+        try:
+            self.store.append(batch)
+        except StoreError as exc:
+            self._recover(batch)
+            raise Unavailable(f"storage failed, nothing was changed: {exc}") from exc
+        if self.state.seq - self._last_snapshot >= self.snapshot_every:
+            self.snapshot()
+        return batch
+
+    def _recover(self, lost: list[Event]) -> None:
+        assert self.store is not None
+        for e in lost:
+            if e.command_id:
+                self._commands.pop(e.command_id, None)
+        self.state = load_state(self.store)
+
+    def snapshot(self) -> None:
+        if self.store is not None:
+            self.store.save_snapshot(self.state)
+            self._last_snapshot = self.state.seq

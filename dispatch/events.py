@@ -1,0 +1,314 @@
+"""Events: immutable facts with a global sequence number.
+
+An :class:`Event` is the envelope (sequence, time, operator, workstation, command id) around a
+payload: one small frozen dataclass per kind. Payloads carry every decision the handler made
+(deadlines included) so that replay never consults the catalogue or the clock again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+# --------------------------------------------------------------------------------- incidents
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentReported:
+    KIND: ClassVar[str] = "incident.reported"
+    incident_id: str
+    source: str
+    class_code: str
+    priority: str
+    lon: float
+    lat: float
+    grid: str
+    description: str
+    reporter: str
+    dispatch_due: float
+    external_ref: str = ""
+    part_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRegistered:
+    KIND: ClassVar[str] = "incident.registered"
+    incident_id: str
+    class_code: str
+    priority: str
+    dispatch_due: float
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentCancelled:
+    KIND: ClassVar[str] = "incident.cancelled"
+    incident_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentDispatched:
+    KIND: ClassVar[str] = "incident.dispatched"
+    incident_id: str
+    lead_department: str
+    assist_departments: tuple[str, ...]
+    units: tuple[str, ...]
+    ack_due: float
+    handle_due: float
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentReinforced:
+    """More departments or units joined an incident already being worked (joint dispatch)."""
+
+    KIND: ClassVar[str] = "incident.reinforced"
+    incident_id: str
+    assist_departments: tuple[str, ...]
+    units: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentUnitReleased:
+    KIND: ClassVar[str] = "incident.unit_released"
+    incident_id: str
+    unit_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentAcknowledged:
+    KIND: ClassVar[str] = "incident.acknowledged"
+    incident_id: str
+    department: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentHandlingStarted:
+    KIND: ClassVar[str] = "incident.handling_started"
+    incident_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentResponded:
+    KIND: ClassVar[str] = "incident.responded"
+    incident_id: str
+    result: str
+    verify_due: float
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentVerified:
+    KIND: ClassVar[str] = "incident.verified"
+    incident_id: str
+    passed: bool
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentReworked:
+    KIND: ClassVar[str] = "incident.reworked"
+    incident_id: str
+    reason: str
+    ack_due: float
+    handle_due: float
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentClosed:
+    KIND: ClassVar[str] = "incident.closed"
+    incident_id: str
+    reason: str
+    note: str
+    duplicate_of: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentEvaluated:
+    KIND: ClassVar[str] = "incident.evaluated"
+    incident_id: str
+    score: int
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentReturned:
+    KIND: ClassVar[str] = "incident.returned"
+    incident_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionRequested:
+    KIND: ClassVar[str] = "incident.extension_requested"
+    incident_id: str
+    minutes: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionDecided:
+    KIND: ClassVar[str] = "incident.extension_decided"
+    incident_id: str
+    approved: bool
+    handle_due: float
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentParked:
+    KIND: ClassVar[str] = "incident.parked"
+    incident_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentUnparked:
+    KIND: ClassVar[str] = "incident.unparked"
+    incident_id: str
+    handle_due: float
+    verify_due: float
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentSupervised:
+    KIND: ClassVar[str] = "incident.supervised"
+    incident_id: str
+    on: bool
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentEscalated:
+    KIND: ClassVar[str] = "incident.escalated"
+    incident_id: str
+    level: int
+    reason: str
+    add_departments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentNoted:
+    KIND: ClassVar[str] = "incident.noted"
+    incident_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentClock:
+    """The server clock saw a stage limit come near or pass (stage: dispatch, acknowledge,
+    handle, verify; state: near_due, overdue)."""
+
+    KIND: ClassVar[str] = "incident.clock"
+    incident_id: str
+    stage: str
+    state: str
+
+
+# ------------------------------------------------------------------------------------- units
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRegistered:
+    KIND: ClassVar[str] = "unit.registered"
+    unit_id: str
+    department: str
+    unit_type: str
+    name: str
+    home_grid: str
+    lon: float
+    lat: float
+    status: str = "available"
+
+
+@dataclass(frozen=True, slots=True)
+class UnitStatusChanged:
+    KIND: ClassVar[str] = "unit.status_changed"
+    unit_id: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnitsMoved:
+    """AVL position reports: rows of (unit_id, lon, lat)."""
+
+    KIND: ClassVar[str] = "units.moved"
+    rows: tuple[tuple[str, float, float], ...]
+
+
+Payload = (IncidentReported | IncidentRegistered | IncidentCancelled | IncidentDispatched
+           | IncidentReinforced | IncidentUnitReleased | IncidentAcknowledged
+           | IncidentHandlingStarted | IncidentResponded | IncidentVerified | IncidentReworked
+           | IncidentClosed | IncidentEvaluated | IncidentReturned | ExtensionRequested
+           | ExtensionDecided | IncidentParked | IncidentUnparked | IncidentSupervised
+           | IncidentEscalated | IncidentNoted | IncidentClock | UnitRegistered
+           | UnitStatusChanged | UnitsMoved)
+
+PAYLOAD_TYPES: dict[str, type[Any]] = {
+    cls.KIND: cls for cls in Payload.__args__  # type: ignore[attr-defined]
+}
+_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in PAYLOAD_TYPES.values()
+}
+_TUPLE_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls) if str(f.type).startswith("tuple"))
+    for cls in PAYLOAD_TYPES.values()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    seq: int
+    ts: float  # epoch seconds, UTC
+    operator: str
+    workstation: str
+    payload: Payload
+    command_id: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.payload.KIND
+
+    @property
+    def incident_id(self) -> str | None:
+        return getattr(self.payload, "incident_id", None)
+
+
+def _tuplify(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_tuplify(v) for v in value)
+    return value
+
+
+def payload_to_dict(payload: Payload) -> dict[str, Any]:
+    return {name: getattr(payload, name) for name in _FIELDS[type(payload)]}
+
+
+def payload_to_json(payload: Payload) -> str:
+    return json.dumps(payload_to_dict(payload), ensure_ascii=False, separators=(",", ":"))
+
+
+def payload_from_dict(kind: str, data: dict[str, Any]) -> Payload:
+    """Rebuild a payload; ValueError names the kind and the problem."""
+    cls = PAYLOAD_TYPES.get(kind)
+    if cls is None:
+        raise ValueError(f"unknown event kind {kind!r}")
+    for name in _TUPLE_FIELDS[cls]:
+        if name in data:
+            data[name] = _tuplify(data[name])
+    try:
+        return cls(**data)  # type: ignore[no-any-return]
+    except TypeError as exc:
+        raise ValueError(f"bad {kind} payload: {exc}") from None
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    return {"seq": event.seq, "ts": event.ts, "kind": event.kind, "operator": event.operator,
+            "workstation": event.workstation, "command_id": event.command_id,
+            "data": payload_to_dict(event.payload)}
+
+
+def event_from_dict(d: dict[str, Any]) -> Event:
+    return Event(seq=int(d["seq"]), ts=float(d["ts"]), operator=d["operator"],
+                 workstation=d["workstation"], command_id=d.get("command_id") or "",
+                 payload=payload_from_dict(d["kind"], dict(d["data"])))

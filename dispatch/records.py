@@ -1,0 +1,112 @@
+"""Records on the wire: incidents and units as JSON bodies under hierarchical keys.
+
+A key encodes the region so that a key prefix is a region scope (RFC 12 subtrees):
+
+    320508/001/002/003/inc/E000123       incident in grid 320508001002003
+    320508/001/002/003/unit/U-police-17  unit based in that grid
+
+so ``320508/`` is the district, ``320508/001/`` the street, and the empty subtree the city.
+Bodies decode into the same dataclasses the server's state holds, so a console's mirror is a
+:class:`~dispatch.state.DispatchState` equal to the server's for its scope.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from dispatch.state import DispatchState, Incident, Note, UnitState
+from dispatch.status import EscalationLevel, IncidentStatus, UnitStatus
+
+INCIDENT, UNIT = "inc", "unit"
+_INC_FIELDS = tuple(f.name for f in dataclasses.fields(Incident))
+_UNIT_FIELDS = tuple(f.name for f in dataclasses.fields(UnitState))
+
+
+def region_path(code: str) -> str:
+    """``320508001002003`` → ``320508/001/002/003``; a shorter code gives a shorter path."""
+    if len(code) <= 6:
+        return code
+    parts = [code[:6]] + [code[i:i + 3] for i in range(6, len(code), 3)]
+    return "/".join(parts)
+
+
+def scope_subtree(scope: str) -> str:
+    """The key prefix of a region scope ("" for the whole city)."""
+    return region_path(scope) + "/" if scope else ""
+
+
+def incident_key(inc: Incident) -> str:
+    return f"{region_path(inc.grid)}/{INCIDENT}/{inc.id}"
+
+
+def unit_key(u: UnitState) -> str:
+    return f"{region_path(u.home_grid)}/{UNIT}/{u.id}"
+
+
+def key_kind(key: str) -> tuple[str, str]:
+    """``(kind, id)`` of a key: ``("inc", "E000123")``; ValueError for a foreign key."""
+    parts = key.rsplit("/", 2)
+    if len(parts) != 3 or parts[1] not in (INCIDENT, UNIT) or not parts[2]:
+        raise ValueError(f"not a Gridline record key: {key!r}")
+    return parts[1], parts[2]
+
+
+def incident_to_dict(inc: Incident) -> dict[str, Any]:
+    d = {name: getattr(inc, name) for name in _INC_FIELDS}
+    d["notes"] = [[n.ts, n.operator, n.text] for n in inc.notes]
+    d["level"] = int(inc.level)
+    return d
+
+
+def incident_from_dict(d: dict[str, Any]) -> Incident:
+    d = dict(d)
+    d["status"] = IncidentStatus(d["status"])
+    d["level"] = EscalationLevel(d["level"])
+    if d.get("parked_from") is not None:
+        d["parked_from"] = IncidentStatus(d["parked_from"])
+    d["notes"] = tuple(Note(*n) for n in d.get("notes", ()))
+    for name in ("assist_departments", "units", "duplicates"):
+        d[name] = tuple(d.get(name, ()))
+    d["clock"] = tuple(tuple(c) for c in d.get("clock", ()))
+    return Incident(**{k: d[k] for k in _INC_FIELDS if k in d})
+
+
+def unit_to_dict(u: UnitState) -> dict[str, Any]:
+    return {name: getattr(u, name) for name in _UNIT_FIELDS}
+
+
+def unit_from_dict(d: dict[str, Any]) -> UnitState:
+    d = dict(d)
+    d["status"] = UnitStatus(d["status"])
+    return UnitState(**{k: d[k] for k in _UNIT_FIELDS if k in d})
+
+
+def dumps(d: dict[str, Any]) -> bytes:
+    return json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def encode_incident(inc: Incident) -> tuple[str, bytes]:
+    return incident_key(inc), dumps(incident_to_dict(inc))
+
+
+def encode_unit(u: UnitState) -> tuple[str, bytes]:
+    return unit_key(u), dumps(unit_to_dict(u))
+
+
+def apply_record(state: DispatchState, key: str, body: bytes) -> None:
+    """Set (or, with an empty body, delete) one record in a mirror state."""
+    kind, rid = key_kind(key)
+    if kind == INCIDENT:
+        if not body:
+            state.incidents.pop(rid, None)
+        else:
+            state.incidents[rid] = incident_from_dict(json.loads(body))
+        state.changed_incidents.add(rid)
+    else:
+        if not body:
+            state.units.pop(rid, None)
+        else:
+            state.units[rid] = unit_from_dict(json.loads(body))
+        state.changed_units.add(rid)

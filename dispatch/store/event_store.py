@@ -1,0 +1,197 @@
+"""The event store: append-only events, periodic snapshots, the city, on SQLAlchemy 2 Core.
+
+SQLite (the embedded default) runs in WAL mode; one writer appends whole batches in one
+transaction. PostgreSQL is the multi-workstation deployment. The schema is created and upgraded
+by Alembic (:mod:`dispatch.migrations`).
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import time
+import zlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import create_engine, delete, event, func, insert, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from dispatch.events import Event, payload_from_dict, payload_to_json
+from dispatch.migrations import upgrade
+from dispatch.state import DispatchState
+from dispatch.store.schema import cities, events, meta, snapshots
+
+SNAPSHOT_FORMAT = "pickle5+zlib"
+
+
+class StoreError(RuntimeError):
+    """The database refused or could not be reached; the message says which and why."""
+
+
+def default_sqlite_url(data_dir: Path | None = None) -> str:
+    d = data_dir or Path(platformdirs.user_data_dir("gridline", appauthor=False))
+    d.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{d / 'gridline.sqlite'}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def event_rows(batch: Sequence[Event]) -> list[dict[str, Any]]:
+    return [{"seq": e.seq, "ts": e.ts, "kind": e.payload.KIND, "operator": e.operator,
+             "workstation": e.workstation, "command_id": e.command_id or None,
+             "incident_id": getattr(e.payload, "incident_id", None),
+             "data": payload_to_json(e.payload)} for e in batch]
+
+
+def _row_event(row: Any) -> Event:
+    return Event(seq=row.seq, ts=row.ts, operator=row.operator, workstation=row.workstation,
+                 command_id=row.command_id or "",
+                 payload=payload_from_dict(row.kind, json.loads(row.data)))
+
+
+class EventStore:
+    """Append and read events, snapshots and the city. One instance per process."""
+
+    def __init__(self, url: str, *, migrate: bool = True, **engine_kwargs: Any) -> None:
+        self.url = url
+        try:
+            self.engine = make_engine(url, **engine_kwargs)
+            if migrate:
+                upgrade(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the event store at {self.safe_url}: "
+                             f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}") from exc
+
+    @property
+    def safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True) if hasattr(self, "engine") \
+            else self.url.split("@")[-1]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---------------------------------------------------------------------------- events
+
+    def append(self, batch: Sequence[Event]) -> None:
+        """Write a batch of events in one transaction (all or nothing)."""
+        if not batch:
+            return
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(events), event_rows(batch))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not store events {batch[0].seq}..{batch[-1].seq}: "
+                             f"{str(exc).splitlines()[0]}") from exc
+
+    def last_seq(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.coalesce(func.max(events.c.seq), 0))).scalar_one())
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(events)).scalar_one())
+
+    def read(self, *, after_seq: int = 0, to_seq: int | None = None,
+             since_ts: float | None = None, until_ts: float | None = None,
+             incident_id: str | None = None, batch_size: int = 5000) -> Iterator[Event]:
+        """Events in sequence order, filtered by sequence range, time range and incident."""
+        q = select(events).where(events.c.seq > after_seq).order_by(events.c.seq)
+        if to_seq is not None:
+            q = q.where(events.c.seq <= to_seq)
+        if since_ts is not None:
+            q = q.where(events.c.ts >= since_ts)
+        if until_ts is not None:
+            q = q.where(events.c.ts <= until_ts)
+        if incident_id is not None:
+            q = q.where(events.c.incident_id == incident_id)
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(q)
+            for row in result:
+                yield _row_event(row)
+
+    def seq_at(self, ts: float) -> int:
+        """Sequence number of the last event at or before ``ts`` (0 if none)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.coalesce(func.max(events.c.seq), 0))
+                                    .where(events.c.ts <= ts)).scalar_one())
+
+    def command_ids(self, limit: int = 10000) -> list[tuple[str, int]]:
+        """The most recent (command id, last sequence) pairs, oldest first, for idempotency."""
+        q = (select(events.c.command_id, func.max(events.c.seq).label("seq"))
+             .where(events.c.command_id.is_not(None))
+             .group_by(events.c.command_id).order_by(func.max(events.c.seq).desc()).limit(limit))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return [(r.command_id, int(r.seq)) for r in reversed(rows)]
+
+    # ------------------------------------------------------------------------- snapshots
+
+    def save_snapshot(self, state: DispatchState) -> int:
+        """Store the state as of its sequence; returns the compressed size in bytes."""
+        blob = zlib.compress(pickle.dumps(state, protocol=5), 1)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(delete(snapshots).where(snapshots.c.seq == state.seq))
+                conn.execute(insert(snapshots).values(seq=state.seq, ts=state.ts,
+                                                      created_at=time.time(),
+                                                      format=SNAPSHOT_FORMAT, data=blob))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not store snapshot {state.seq}: {exc}") from exc
+        return len(blob)
+
+    def latest_snapshot(self, *, at_or_before_seq: int | None = None) -> DispatchState | None:
+        q = select(snapshots).order_by(snapshots.c.seq.desc()).limit(1)
+        if at_or_before_seq is not None:
+            q = q.where(snapshots.c.seq <= at_or_before_seq)
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+        if row is None:
+            return None
+        if row.format != SNAPSHOT_FORMAT:
+            raise StoreError(f"snapshot {row.seq} has unknown format {row.format!r}")
+        state: DispatchState = pickle.loads(zlib.decompress(row.data))
+        return state
+
+    def snapshot_seqs(self) -> list[int]:
+        with self.engine.connect() as conn:
+            return [int(s) for s in conn.execute(select(snapshots.c.seq).order_by(snapshots.c.seq))
+                    .scalars()]
+
+    # ------------------------------------------------------------------------- city, meta
+
+    def save_city(self, code: str, name: str, geojson: dict[str, Any]) -> None:
+        text = json.dumps(geojson, ensure_ascii=False, separators=(",", ":"))
+        with self.engine.begin() as conn:
+            conn.execute(delete(cities))
+            conn.execute(insert(cities).values(code=code, name=name, geojson=text))
+
+    def load_city_geojson(self) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(cities.c.geojson)).first()
+        return None if row is None else json.loads(row.geojson)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(meta).where(meta.c.key == key))
+            conn.execute(insert(meta).values(key=key, value=value))
+
+    def get_meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()

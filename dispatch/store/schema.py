@@ -1,0 +1,57 @@
+"""Tables of the event store (the Alembic migrations create exactly these)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# SQLite only makes INTEGER PRIMARY KEY the rowid; BIGINT elsewhere.
+SeqType = BigInteger().with_variant(Integer(), "sqlite")
+
+events = Table(
+    "events", metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=False),
+    Column("ts", Float, nullable=False),
+    Column("kind", String(48), nullable=False),
+    Column("operator", String(64), nullable=False),
+    Column("workstation", String(64), nullable=False),
+    Column("command_id", String(64), nullable=True),
+    Column("incident_id", String(32), nullable=True),
+    Column("data", Text, nullable=False),
+)
+Index("ix_events_incident", events.c.incident_id)
+Index("ix_events_ts", events.c.ts)
+
+snapshots = Table(
+    "snapshots", metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=False),
+    Column("ts", Float, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+cities = Table(
+    "cities", metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("geojson", Text, nullable=False),
+)
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

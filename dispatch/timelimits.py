@@ -1,0 +1,73 @@
+"""Time limits at any instant: which clock runs for an incident, when it is due, whether it is
+near due or overdue. Everything derives from the incident's recorded deadlines and ``now``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dispatch.state import Incident
+from dispatch.status import IncidentStatus
+
+S = IncidentStatus
+
+
+class ClockState(StrEnum):
+    OK = "ok"
+    NEAR_DUE = "near_due"
+    OVERDUE = "overdue"
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    stage: str  # dispatch, acknowledge, handle, verify
+    started: float
+    due: float
+
+    def remaining(self, now: float) -> float:
+        return self.due - now
+
+    def state(self, now: float, near_due_fraction: float = 0.8) -> ClockState:
+        if now >= self.due:
+            return ClockState.OVERDUE
+        span = self.due - self.started
+        if span > 0 and (now - self.started) >= near_due_fraction * span:
+            return ClockState.NEAR_DUE
+        return ClockState.OK
+
+
+def running_clock(inc: Incident) -> Clock | None:
+    """The clock that runs in the incident's current status (None when none runs)."""
+    st = inc.status
+    if st in (S.REPORTED, S.REGISTERED):
+        return Clock("dispatch", inc.reported_at, inc.dispatch_due)
+    if st == S.DISPATCHED and inc.ack_due is not None and inc.dispatched_at is not None:
+        return Clock("acknowledge", inc.dispatched_at, inc.ack_due)
+    if st in (S.ACKNOWLEDGED, S.HANDLING) and inc.handle_due is not None:
+        return Clock("handle", inc.dispatched_at or inc.reported_at, inc.handle_due)
+    if st == S.RESPONDED and inc.verify_due is not None and inc.responded_at is not None:
+        return Clock("verify", inc.responded_at, inc.verify_due)
+    return None
+
+
+def clock_state(inc: Incident, now: float, near_due_fraction: float = 0.8) -> ClockState | None:
+    c = running_clock(inc)
+    return None if c is None else c.state(now, near_due_fraction)
+
+
+def is_overdue(inc: Incident, now: float) -> bool:
+    """Overdue now: the running clock has passed, or the handling limit has (while working)."""
+    c = running_clock(inc)
+    if c is not None and now >= c.due:
+        return True
+    return (inc.status in (S.DISPATCHED, S.ACKNOWLEDGED, S.HANDLING)
+            and inc.handle_due is not None and now >= inc.handle_due)
+
+
+def handled_on_time(inc: Incident) -> bool | None:
+    """For an incident the department responded to: was the (last) response within the
+    handling limit, extensions included? None if it never reached a response."""
+    if inc.responded_at is None or inc.handle_due is None:
+        return None
+    return inc.responded_at <= inc.handle_due

@@ -1,0 +1,41 @@
+"""Gridline entry point.
+
+    python main.py [console options]   the dispatcher console (embedded demo by default)
+    python main.py server [options]    the dispatch server
+    python main.py sim [options]       the field simulator
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def server_main(argv: list[str] | None = None) -> int:
+    from dispatch.server.server import main as run
+
+    return run(sys.argv[1:] if argv is None else argv)
+
+
+def sim_main(argv: list[str] | None = None) -> int:
+    from dispatch.sim.simulator import main as run
+
+    return run(sys.argv[1:] if argv is None else argv)
+
+
+def console_main(argv: list[str] | None = None) -> int:
+    from console.app import main as run
+
+    return run(sys.argv[1:] if argv is None else argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "server":
+        return server_main(args[1:])
+    if args and args[0] in ("sim", "simulator"):
+        return sim_main(args[1:])
+    return console_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
