@@ -24,8 +24,8 @@ def check(state: DispatchState) -> list[str]:
             bad.append(f"unit {u.id} is {u.status} without an incident")
     for inc in state.incidents.values():
         for uid in inc.units:
-            u = state.units.get(uid)
-            if u is None or u.incident_id != inc.id:
+            holder = state.units.get(uid)
+            if holder is None or holder.incident_id != inc.id:
                 bad.append(f"incident {inc.id} lists unit {uid} that is not on it")
         if len(set(inc.units)) != len(inc.units):
             bad.append(f"incident {inc.id} lists a unit twice")

@@ -170,6 +170,7 @@ def _closed(s: DispatchState, e: ev.Event, p: ev.IncidentClosed) -> None:
         s.changed_incidents.add(orig.id)
     _release_units(s, e, inc)
     inc.extension_minutes = 0
+    inc.parked_from = inc.parked_at = None
     _touch(s, e, inc, S.CLOSED)
 
 

@@ -1,0 +1,1 @@
+"""Application resources: catalogue data, translations, themes, icons, web assets."""

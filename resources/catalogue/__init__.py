@@ -1,0 +1,1 @@
+"""The event-class catalogue as JSON; loaded by :mod:`dispatch.catalogue.loader`."""
