@@ -63,10 +63,13 @@ def build(url: str, *, size: str, events: int, seed: int, snapshot_every: int,
     for u in engine.state.units.values():
         by_dept.setdefault(u.department, []).append(u.id)
     unit_ids = sorted(engine.state.units)
-    # Rate so that ~11 events per incident plus pings fill the target over 30 days.
+    # Position reports are ~5% of the events (50 units each); incidents, at ~11 events each,
+    # fill the rest of the target over 30 days.
     span = 30 * 86400.0
     per_incident = 11
-    incidents = max(1, (events - engine.state.seq - int(span / 60)) // per_incident)
+    budget = events - engine.state.seq
+    ping_every = span / max(1.0, 0.05 * budget)
+    incidents = max(1, int(0.95 * budget) // per_incident)
     mean_gap = span / incidents
     agenda: list[tuple[float, int, str, str]] = []
     n = 0
@@ -95,16 +98,23 @@ def build(url: str, *, size: str, events: int, seed: int, snapshot_every: int,
 
     next_report = clock.t
     next_ping = clock.t
+    next_archive = clock.t + 86400.0
+    system = Actor("system", Role.SYSTEM, workstation="server")
     while engine.state.seq < events and clock.t < START + span * 1.5:
         t_agenda = agenda[0][0] if agenda else float("inf")
-        t = min(next_report, next_ping, t_agenda)
+        t = min(next_report, next_ping, next_archive, t_agenda)
         clock.t = t
-        if t == next_ping:
+        if t == next_archive:
+            # The server's daily housekeeping: finished incidents older than a week leave
+            # the live state.
+            run(cmd.ArchiveFinished(t - 7 * 86400.0, 50_000), system)
+            next_archive += 86400.0
+        elif t == next_ping:
             rows = tuple((uid, engine.state.units[uid].lon + rng.uniform(-2e-4, 2e-4),
                           engine.state.units[uid].lat + rng.uniform(-2e-4, 2e-4))
-                         for uid in rng.sample(unit_ids, min(200, len(unit_ids))))
+                         for uid in rng.sample(unit_ids, min(50, len(unit_ids))))
             run(cmd.ReportPositions(rows), FIELD)
-            next_ping += 60.0
+            next_ping += ping_every
         elif t == next_report:
             g = rng.choice(grids)
             p = points[g]

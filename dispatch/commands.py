@@ -187,6 +187,15 @@ class RaiseClock:
 
 
 @dataclass(frozen=True, slots=True)
+class ArchiveFinished:
+    """Move incidents closed or cancelled before ``before`` out of the live state."""
+
+    NAME: ClassVar[str] = "archive"
+    before: float
+    limit: int = 5000
+
+
+@dataclass(frozen=True, slots=True)
 class RegisterUnit:
     NAME: ClassVar[str] = "register_unit"
     unit_id: str
@@ -214,7 +223,8 @@ class ReportPositions:
 Command = (ReportIncident | RegisterIncident | CancelIncident | AssignUnits | ReleaseUnit
            | Acknowledge | StartHandling | Respond | Verify | Rework | CloseIncident
            | LinkDuplicate | Evaluate | ReturnIncident | RequestExtension | DecideExtension
-           | Park | Unpark | Supervise | Escalate | AddNote | RaiseClock | RegisterUnit
+           | Park | Unpark | Supervise | Escalate | AddNote | RaiseClock | ArchiveFinished
+           | RegisterUnit
            | SetUnitStatus | ReportPositions)
 
 COMMAND_TYPES: dict[str, type[Any]] = {

@@ -205,6 +205,14 @@ class IncidentClock:
     state: str
 
 
+@dataclass(frozen=True, slots=True)
+class IncidentsArchived:
+    """Finished incidents leave the live state (they stay in the event store for history)."""
+
+    KIND: ClassVar[str] = "incidents.archived"
+    incident_ids: tuple[str, ...]
+
+
 # ------------------------------------------------------------------------------------- units
 
 
@@ -241,7 +249,7 @@ Payload = (IncidentReported | IncidentRegistered | IncidentCancelled | IncidentD
            | IncidentHandlingStarted | IncidentResponded | IncidentVerified | IncidentReworked
            | IncidentClosed | IncidentEvaluated | IncidentReturned | ExtensionRequested
            | ExtensionDecided | IncidentParked | IncidentUnparked | IncidentSupervised
-           | IncidentEscalated | IncidentNoted | IncidentClock | UnitRegistered
+           | IncidentEscalated | IncidentNoted | IncidentClock | IncidentsArchived | UnitRegistered
            | UnitStatusChanged | UnitsMoved)
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {

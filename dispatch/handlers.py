@@ -442,6 +442,18 @@ def clock(ctx: Context, c: cmd.RaiseClock) -> Payloads:
     return [ev.IncidentClock(inc.id, c.stage, c.state)]
 
 
+def archive(ctx: Context, c: cmd.ArchiveFinished) -> Payloads:
+    ctx.actor.require(Permission.CLOCK, "archive incidents")
+    if not isinstance(c.before, int | float) or c.before > ctx.now:
+        raise InvalidCommand("archive only what finished in the past")
+    limit = max(1, min(int(c.limit), 50_000))
+    ids = [i.id for i in ctx.state.incidents.values()
+           if not i.is_open and i.closed_at is not None and i.closed_at < c.before]
+    if not ids:
+        raise InvalidCommand("nothing to archive")
+    return [ev.IncidentsArchived(tuple(sorted(ids)[:limit]))]
+
+
 def register_unit(ctx: Context, c: cmd.RegisterUnit) -> Payloads:
     ctx.actor.require(Permission.ADMIN, "register units")
     if c.unit_id in ctx.state.units:
@@ -521,6 +533,7 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Payloads]] = {
     cmd.Escalate: escalate,
     cmd.AddNote: note,
     cmd.RaiseClock: clock,
+    cmd.ArchiveFinished: archive,
     cmd.RegisterUnit: register_unit,
     cmd.SetUnitStatus: unit_status,
     cmd.ReportPositions: positions,

@@ -47,6 +47,7 @@ def check(state: DispatchState) -> list[str]:
             bad.append(f"incident {inc.id} evaluated while {inc.status}")
         if inc.version > state.seq:
             bad.append(f"incident {inc.id} version {inc.version} beyond state {state.seq}")
-    if state.incident_counter != len(state.incidents):
-        bad.append(f"counter {state.incident_counter} != {len(state.incidents)} incidents")
+    if state.incident_counter != len(state.incidents) + state.archived:
+        bad.append(f"counter {state.incident_counter} != {len(state.incidents)} incidents + "
+                   f"{state.archived} archived")
     return bad

@@ -266,6 +266,13 @@ def _clock(s: DispatchState, e: ev.Event, p: ev.IncidentClock) -> None:
     s.changed_incidents.add(inc.id)
 
 
+def _archived(s: DispatchState, e: ev.Event, p: ev.IncidentsArchived) -> None:
+    for iid in p.incident_ids:
+        if s.incidents.pop(iid, None) is not None:
+            s.archived += 1
+            s.changed_incidents.add(iid)
+
+
 def _unit_registered(s: DispatchState, e: ev.Event, p: ev.UnitRegistered) -> None:
     s.units[p.unit_id] = UnitState(
         id=p.unit_id, department=p.department, unit_type=p.unit_type, name=p.name,
@@ -320,6 +327,7 @@ APPLY: dict[type[Any], Callable[[DispatchState, ev.Event, Any], None]] = {
     ev.IncidentEscalated: _escalated,
     ev.IncidentNoted: _noted,
     ev.IncidentClock: _clock,
+    ev.IncidentsArchived: _archived,
     ev.UnitRegistered: _unit_registered,
     ev.UnitStatusChanged: _unit_status,
     ev.UnitsMoved: _units_moved,

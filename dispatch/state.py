@@ -97,6 +97,7 @@ class DispatchState:
     seq: int = 0  # last applied sequence number
     ts: float = 0.0  # time of the last applied event
     incident_counter: int = 0
+    archived: int = 0  # finished incidents moved out of the live state
     # Ids changed since the owner last took them (see :meth:`take_changes`); not state proper.
     changed_incidents: set[str] = field(default_factory=set, compare=False, repr=False)
     changed_units: set[str] = field(default_factory=set, compare=False, repr=False)
@@ -109,7 +110,8 @@ class DispatchState:
 
     def __getstate__(self) -> dict[str, object]:
         return {"incidents": self.incidents, "units": self.units, "seq": self.seq,
-                "ts": self.ts, "incident_counter": self.incident_counter}
+                "ts": self.ts, "incident_counter": self.incident_counter,
+                "archived": self.archived}
 
     def __setstate__(self, d: dict[str, object]) -> None:
         for k, v in d.items():
@@ -120,7 +122,8 @@ class DispatchState:
         return DispatchState(
             incidents={k: copy.copy(v) for k, v in self.incidents.items()},
             units={k: copy.copy(v) for k, v in self.units.items()},
-            seq=self.seq, ts=self.ts, incident_counter=self.incident_counter)
+            seq=self.seq, ts=self.ts, incident_counter=self.incident_counter,
+            archived=self.archived)
 
     def open_incidents(self) -> list[Incident]:
         return [i for i in self.incidents.values() if i.status.is_open]

@@ -12,8 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:
+    from dispatch.city.locator import Locator
 
 
 class Level(IntEnum):
@@ -90,11 +94,14 @@ class City:
     units: dict[str, Unit] = field(default_factory=dict)
     parts: dict[str, Part] = field(default_factory=dict)
     _children: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _locator: Locator | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.reindex()
 
     def reindex(self) -> None:
+        """Rebuild the parent → children index (and drop the cached locator)."""
+        self._locator = None
         self._children = {}
         for r in self.regions.values():
             if r.parent is not None:
@@ -131,3 +138,26 @@ class City:
 
     def grids(self) -> Iterator[Region]:
         return self.at_level(Level.GRID)
+
+    def descendants(self, code: str) -> Iterator[str]:
+        """Codes of every region below ``code``, depth first, children in code order."""
+        stack = list(reversed(self.children(code)))
+        while stack:
+            c = stack.pop()
+            yield c
+            stack.extend(reversed(self.children(c)))
+
+    def grids_in(self, code: str) -> list[str]:
+        """Codes of the grids in region ``code`` (itself if it is a grid), in code order."""
+        if self.regions[code].level == Level.GRID:
+            return [code]
+        return [c for c in self.descendants(code) if self.regions[c].level == Level.GRID]
+
+    def locate(self, lon: float, lat: float) -> str | None:
+        """Code of the grid covering (lon, lat), the lowest code on a shared border, None
+        outside the city (see :class:`dispatch.city.locator.Locator`; built on first use)."""
+        if self._locator is None:
+            from dispatch.city.locator import Locator
+
+            self._locator = Locator(self)
+        return self._locator.locate(lon, lat)

@@ -8,9 +8,7 @@ by Alembic (:mod:`dispatch.migrations`).
 from __future__ import annotations
 
 import json
-import pickle
 import time
-import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,8 +22,8 @@ from dispatch.events import Event, payload_from_dict, payload_to_json
 from dispatch.migrations import upgrade
 from dispatch.state import DispatchState
 from dispatch.store.schema import cities, events, meta, snapshots
-
-SNAPSHOT_FORMAT = "pickle5+zlib"
+from dispatch.store.snapshot_codec import FORMAT as SNAPSHOT_FORMAT
+from dispatch.store.snapshot_codec import decode_state, encode_state
 
 
 class StoreError(RuntimeError):
@@ -145,7 +143,7 @@ class EventStore:
 
     def save_snapshot(self, state: DispatchState) -> int:
         """Store the state as of its sequence; returns the compressed size in bytes."""
-        blob = zlib.compress(pickle.dumps(state, protocol=5), 1)
+        blob = encode_state(state)
         try:
             with self.engine.begin() as conn:
                 conn.execute(delete(snapshots).where(snapshots.c.seq == state.seq))
@@ -157,17 +155,20 @@ class EventStore:
         return len(blob)
 
     def latest_snapshot(self, *, at_or_before_seq: int | None = None) -> DispatchState | None:
-        q = select(snapshots).order_by(snapshots.c.seq.desc()).limit(1)
+        q = (select(snapshots).where(snapshots.c.format == SNAPSHOT_FORMAT)
+             .order_by(snapshots.c.seq.desc()).limit(1))
         if at_or_before_seq is not None:
             q = q.where(snapshots.c.seq <= at_or_before_seq)
         with self.engine.connect() as conn:
             row = conn.execute(q).first()
         if row is None:
             return None
-        if row.format != SNAPSHOT_FORMAT:
-            raise StoreError(f"snapshot {row.seq} has unknown format {row.format!r}")
-        state: DispatchState = pickle.loads(zlib.decompress(row.data))
-        return state
+        try:
+            return decode_state(row.data)
+        except ValueError:
+            # Written by an older version with other record fields: use an earlier snapshot
+            # or none (the events are the truth; snapshots only save time).
+            return None
 
     def snapshot_seqs(self) -> list[int]:
         with self.engine.connect() as conn:

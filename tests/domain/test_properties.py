@@ -22,7 +22,7 @@ from tests.domain.helpers import DISPATCHER, FIELD, LEAD, grid_point
 ACTIONS = ["report", "register", "cancel", "assign", "assign", "release", "ack", "handle",
            "respond", "verify_ok", "verify_fail", "rework", "close", "duplicate", "evaluate",
            "return", "extend", "decide", "park", "unpark", "supervise", "escalate", "note",
-           "unit_status", "move", "clock", *["advance"] * 12]
+           "unit_status", "move", "clock", "archive", *["advance"] * 12]
 LEVELS = ["community", "street", "district", "city", "grid"]
 
 # Incident index counts back from the newest, so most commands hit live incidents.
@@ -78,6 +78,7 @@ def build(engine, action, i, j, k, dt):  # type: ignore[no-untyped-def]
         "note": lambda: cmd.AddNote(iid, "备注"),
         "unit_status": lambda: cmd.SetUnitStatus(uid, list(UnitStatus)[(j + k) % 8].value),
         "move": lambda: cmd.ReportPositions(((uid, 120.6 + k * 0.001, 31.3),)),
+        "archive": lambda: cmd.ArchiveFinished(engine.clock() - k * 600),
         "clock": lambda: cmd.RaiseClock(iid, ["dispatch", "acknowledge", "handle", "verify"][k],
                                         "overdue"),
     }[action]()
@@ -119,7 +120,7 @@ def test_random_commands_keep_invariants_and_replay_exactly(catalogue, demo_city
     for n, (action, i, j, k, dt) in enumerate(steps):
         clock.advance(dt)
         actor = {"decide": LEAD, "park": LEAD, "unpark": LEAD, "clock": system,
-                 "advance": LEAD}.get(
+                 "archive": system, "advance": LEAD}.get(
             action, FIELD if action in ("ack", "handle", "respond", "unit_status", "move")
             else DISPATCHER)
         command = build(engine, action, i, j, k, dt)

@@ -257,3 +257,20 @@ def test_idempotent_command_id(engine) -> None:  # type: ignore[no-untyped-def]
     again = engine.execute(cmd.AddNote(iid, "once"), DISPATCHER, command_id="c-1")
     assert again.duplicate and again.seq == first.seq
     assert len(engine.state.incidents[iid].notes) == 1
+
+
+def test_archive_moves_finished_incidents_out_of_the_live_state(engine, clock) -> None:  # type: ignore[no-untyped-def]
+    from dispatch.roles import SYSTEM_ACTOR
+
+    done, live = report(engine, index=1), report(engine, index=2)
+    engine.execute(cmd.CancelIncident(done, "误报"), DISPATCHER)
+    clock.advance(3600)
+    err = unchanged(engine, lambda: engine.execute(cmd.ArchiveFinished(clock.t - 7200),
+                                                   SYSTEM_ACTOR))
+    assert "nothing to archive" in err.message
+    unchanged(engine, lambda: engine.execute(cmd.ArchiveFinished(clock.t), DISPATCHER))
+    engine.execute(cmd.ArchiveFinished(clock.t - 60), SYSTEM_ACTOR)
+    assert done not in engine.state.incidents and live in engine.state.incidents
+    assert engine.state.archived == 1 and invariants.check(engine.state) == []
+    err = unchanged(engine, lambda: engine.execute(cmd.LinkDuplicate(live, done), DISPATCHER))
+    assert isinstance(err, NotFound)
