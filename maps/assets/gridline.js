@@ -1,0 +1,737 @@
+/*
+ * Gridline live map glue. One global object, GL, fed in batches from Python with
+ * runJavaScript; clicks go back to Python over QWebChannel (object "bridge").
+ *
+ * Every data layer has its own pane and canvas renderer, so moving units redraws only the
+ * units canvas. The canvases ignore the mouse (a canvas on top would swallow clicks meant
+ * for the ones below); GL hit-tests clicks itself, topmost first: incidents, units, regions.
+ */
+(function () {
+  'use strict';
+
+  // Drawing order: engaged units above idle ones, urgent incidents above low ones.
+  var UNIT_RANKS = {
+    out_of_service: 0, off_duty: 1, available: 2, returning: 3, busy: 4, dispatched: 5,
+    en_route: 6, on_scene: 7
+  };
+  var PRIORITY_RANKS = { low: 0, normal: 1, high: 2, urgent: 3 };
+  var UNIT_COLOURS = {
+    available: '#2ecc71', dispatched: '#f1c40f', en_route: '#ff9800', on_scene: '#e53935',
+    busy: '#ab47bc', returning: '#29b6f6', off_duty: '#78909c', out_of_service: '#455a64'
+  };
+  var PRIORITY_COLOURS = { urgent: '#ff1744', high: '#ff9100', normal: '#ffd600', low: '#40c4ff' };
+  // Part type codes from the catalogue; any other type is drawn grey.
+  var PART_COLOURS = {
+    camera: '#00e5ff', streetlight: '#ffee58', manhole_cover: '#bcaaa4', hydrant: '#ef5350',
+    bin: '#8d6e63', street_sign: '#90caf9', traffic_sign: '#90caf9', traffic_signal: '#ffa726',
+    tree: '#66bb6a', gas_valve: '#ff7043', gas_detector: '#ff7043', water_level_sensor: '#4fc3f7'
+  };
+  var RAMPS = {
+    open: ['#fee391', '#fec44f', '#fe9929', '#ec7014', '#cc4c02'],
+    overdue: ['#fcc5c0', '#fa9fb5', '#f768a1', '#c51b8a', '#7a0177']
+  };
+  var THEMES = {
+    dark: { stroke: '#41607f', fill: '#1c2a3a', label: '#e6edf3', halo: '#0b1016',
+            unitStroke: '#0b1016', select: '#00e5ff' },
+    light: { stroke: '#6b7f93', fill: '#dde6ee', label: '#1b2631', halo: '#ffffff',
+             unitStroke: '#1b2631', select: '#0061ff' }
+  };
+  var PANES = [
+    ['regions', 410], ['parts', 420], ['labels', 425], ['units', 430], ['incidents', 440],
+    ['select', 450]
+  ];
+  var LAYER_NAMES = ['regions', 'labels', 'parts', 'units', 'incidents', 'tiles'];
+  var UNIT_RADIUS = 4;
+  var INCIDENT_RADIUS = 6;
+  var HALO_RADIUS = 11;
+  var CLICK_TOLERANCE = 4;
+
+  // A canvas renderer that draws circle markers in one path per style instead of one path
+  // each: 26,000 separate arc+fill+stroke calls cost ~200 ms in software rendering, a few
+  // batched paths a fraction of that. Other shapes are drawn as Leaflet does. Overrides
+  // L.Canvas#_draw (Leaflet 1.9, pinned through XStatic-Leaflet).
+  var BatchedCanvas = L.Canvas.extend({
+    _draw: function () {
+      var bounds = this._redrawBounds, ctx = this._ctx, groups = new Map(), layer, order;
+      ctx.save();
+      if (bounds) {
+        var size = bounds.getSize();
+        ctx.beginPath();
+        ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
+        ctx.clip();
+      }
+      this._drawing = true;
+      for (order = this._drawFirst; order; order = order.next) {
+        layer = order.layer;
+        if (bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) { continue; }
+        if (layer instanceof L.CircleMarker && !(layer instanceof L.Circle)) {
+          if (layer._empty()) { continue; }
+          var o = layer.options;
+          var key = (o.fill ? o.fillColor + '/' + o.fillOpacity : '-') + '|' +
+                    (o.stroke ? o.color + '/' + o.weight + '/' + o.opacity : '-');
+          var group = groups.get(key);
+          if (!group) { group = []; groups.set(key, group); }
+          group.push(layer);
+        } else {
+          layer._updatePath();
+        }
+      }
+      // Groups are drawn bottom to top by the markers' glRank option (status, priority).
+      var ordered = Array.from(groups.values()).sort(function (a, b) {
+        return (a[0].options.glRank || 0) - (b[0].options.glRank || 0);
+      });
+      ordered.forEach(function (layers) {
+        var o = layers[0].options;
+        ctx.beginPath();
+        for (var i = 0; i < layers.length; i++) {
+          var p = layers[i]._point, r = Math.max(Math.round(layers[i]._radius), 1);
+          ctx.moveTo(p.x + r, p.y);
+          ctx.arc(p.x, p.y, r, 0, Math.PI * 2, false);
+        }
+        if (o.fill) {
+          ctx.globalAlpha = o.fillOpacity;
+          ctx.fillStyle = o.fillColor || o.color;
+          ctx.fill('evenodd');
+        }
+        if (o.stroke && o.weight !== 0) {
+          ctx.globalAlpha = o.opacity;
+          ctx.lineWidth = o.weight;
+          ctx.strokeStyle = o.color;
+          ctx.stroke();
+        }
+      });
+      this._drawing = false;
+      ctx.restore();
+    }
+  });
+
+  var GL = {
+    map: null,
+    bridge: null,
+    config: null,
+    version: 1,
+    renderers: {},
+    layers: {},
+    _theme: THEMES.dark,
+    _level: null,
+    _regions: new Map(),     // code -> {poly, name, rings, bbox, center}
+    _regionBounds: null,
+    _units: new Map(),       // id -> circleMarker (with _glStatus)
+    _incidents: new Map(),   // id -> {m, halo, priority, overdue, label}
+    _partCount: 0,
+    _selection: null,        // {kind, id, layer}
+    _choropleth: { mode: null, values: {} },
+    _visible: {},
+    _fitted: false,
+    lastFlushMs: null        // script time of the view's last unit/incident flush
+  };
+
+  // ---------------------------------------------------------------- setup
+
+  GL.init = function (map, config) {
+    GL.map = map;
+    GL.config = config;
+    GL._theme = THEMES[config.theme] || THEMES.dark;
+    document.body.classList.add('gl-theme-' + (config.theme || 'dark'));
+    map.setMinZoom(config.minZoom);
+    map.setMaxZoom(config.maxZoom);
+    if (map.attributionControl) { map.attributionControl.setPrefix(false); }
+    PANES.forEach(function (p) {
+      var pane = map.createPane('gl-' + p[0]);
+      pane.style.zIndex = p[1];
+      pane.classList.add('gl-pane');
+      if (p[0] === 'units' || p[0] === 'incidents' || p[0] === 'parts') {
+        GL.renderers[p[0]] = new BatchedCanvas({ pane: 'gl-' + p[0], padding: 0.2 });
+      } else if (p[0] !== 'labels') {
+        GL.renderers[p[0]] = L.canvas({ pane: 'gl-' + p[0], padding: 0.2 });
+      }
+    });
+    ['regions', 'parts', 'units', 'incidents', 'select'].forEach(function (name) {
+      GL.layers[name] = L.layerGroup().addTo(map);
+    });
+    GL.layers.labels = new LabelLayer({ maxLabels: config.maxLabels }).addTo(map);
+    map.eachLayer(function (layer) {
+      if (layer instanceof L.TileLayer) { GL.layers.tiles = layer; }
+    });
+    LAYER_NAMES.forEach(function (n) { GL._visible[n] = true; });
+    GL._tooltip = L.tooltip({ direction: 'top', offset: [0, -8], className: 'gl-tooltip' });
+    map.on('click', onMapClick);
+    map.on('mousemove', onMouseMove);
+    map.on('mouseout', hideHover);
+    GL._legend = new Legend({ position: 'bottomleft' });
+    connectBridge();
+  };
+
+  function connectBridge() {
+    if (typeof QWebChannel === 'undefined' || !window.qt || !qt.webChannelTransport) {
+      console.warn('gridline: no Qt web channel; clicks will not reach the application');
+      return;
+    }
+    new QWebChannel(qt.webChannelTransport, function (channel) {
+      GL.bridge = channel.objects.bridge;
+      if (GL.bridge) { GL.bridge.ready(); }
+    });
+  }
+
+  function send(method) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    if (GL.bridge && typeof GL.bridge[method] === 'function') {
+      GL.bridge[method].apply(GL.bridge, args);
+    }
+  }
+
+  // ---------------------------------------------------------------- regions
+
+  function toLatLngRing(ring, bbox) {
+    var out = new Array(ring.length);
+    for (var i = 0; i < ring.length; i++) {
+      var lon = ring[i][0], lat = ring[i][1];
+      out[i] = [lat, lon];
+      if (lat < bbox[0]) { bbox[0] = lat; }
+      if (lon < bbox[1]) { bbox[1] = lon; }
+      if (lat > bbox[2]) { bbox[2] = lat; }
+      if (lon > bbox[3]) { bbox[3] = lon; }
+    }
+    return out;
+  }
+
+  function regionStyle(value, max) {
+    var t = GL._theme;
+    var base = { color: t.stroke, weight: 1, opacity: 0.9, fillColor: t.fill, fillOpacity: 0.12 };
+    var ramp = RAMPS[GL._choropleth.mode];
+    if (!ramp || !(value > 0) || !(max > 0)) { return base; }
+    var idx = Math.min(ramp.length - 1, Math.floor(Math.sqrt(value / max) * ramp.length));
+    base.fillColor = ramp[idx];
+    base.fillOpacity = 0.6;
+    return base;
+  }
+
+  GL.setRegions = function (level, fc) {
+    var t0 = performance.now();
+    if (!fc || !Array.isArray(fc.features)) { throw new Error('setRegions: not a FeatureCollection'); }
+    GL.layers.regions.clearLayers();
+    GL._regions.clear();
+    if (GL._selection && GL._selection.kind === 'region') { clearSelection(); }
+    GL._level = level;
+    var renderer = GL.renderers.regions;
+    var city = [90, 180, -90, -180];
+    var values = GL._choropleth.values, max = choroplethMax();
+    var features = fc.features;
+    for (var i = 0; i < features.length; i++) {
+      var f = features[i], g = f.geometry, props = f.properties || {};
+      if (!g || props.code === undefined || props.code === null) { continue; }
+      var polys;
+      if (g.type === 'Polygon') { polys = [g.coordinates]; }
+      else if (g.type === 'MultiPolygon') { polys = g.coordinates; }
+      else { continue; }
+      var bbox = [90, 180, -90, -180];
+      var latlngs = polys.map(function (rings) {
+        return rings.map(function (r) { return toLatLngRing(r, bbox); });
+      });
+      var code = String(props.code);
+      var poly = L.polygon(latlngs.length === 1 ? latlngs[0] : latlngs,
+        Object.assign({ renderer: renderer, interactive: false, smoothFactor: 0.5 },
+          regionStyle(values[code], max)));
+      poly._glCode = code;
+      var center = Array.isArray(props.center) ? props.center
+        : [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2];
+      GL._regions.set(code, { poly: poly, name: props.name ? String(props.name) : '',
+                              rings: latlngs, bbox: bbox, center: center });
+      if (bbox[0] < city[0]) { city[0] = bbox[0]; }
+      if (bbox[1] < city[1]) { city[1] = bbox[1]; }
+      if (bbox[2] > city[2]) { city[2] = bbox[2]; }
+      if (bbox[3] > city[3]) { city[3] = bbox[3]; }
+    }
+    GL._regionBounds = GL._regions.size ? L.latLngBounds([city[0], city[1]], [city[2], city[3]]) : null;
+    // Fit before adding: polygons are projected once, at the final view.
+    if (!GL._fitted && GL._regionBounds) { GL.fitCity(); }
+    var group = GL.layers.regions;
+    GL._regions.forEach(function (r) { group.addLayer(r.poly); });
+    GL.layers.labels.redraw();
+    GL._legend.update();
+    return performance.now() - t0;
+  };
+
+  function choroplethMax() {
+    var max = 0, values = GL._choropleth.values;
+    for (var k in values) {
+      if (Object.prototype.hasOwnProperty.call(values, k) && values[k] > max) { max = values[k]; }
+    }
+    return max;
+  }
+
+  GL.setChoropleth = function (values, mode) {
+    var t0 = performance.now();
+    if (mode !== null && mode !== undefined && !RAMPS[mode]) {
+      throw new Error('setChoropleth: unknown mode ' + mode);
+    }
+    GL._choropleth = { mode: mode || null, values: values || {} };
+    var max = choroplethMax();
+    GL._regions.forEach(function (r, code) {
+      var style = regionStyle(GL._choropleth.values[code], max);
+      var key = style.fillColor + '|' + style.fillOpacity;
+      if (r.poly._glFill !== key) {
+        r.poly._glFill = key;
+        r.poly.setStyle(style);
+      }
+    });
+    GL._legend.update(max);
+    return performance.now() - t0;
+  };
+
+  // ---------------------------------------------------------------- units
+
+  function unitStyle(status) {
+    return { fillColor: UNIT_COLOURS[status] || '#9e9e9e', glRank: UNIT_RANKS[status] || 0 };
+  }
+
+  GL.applyUnits = function (d) {
+    var t0 = performance.now();
+    var up = d.upsert || [], rm = d.remove || [], units = GL._units;
+    var layer = GL.layers.units, renderer = GL.renderers.units, stroke = GL._theme.unitStroke;
+    for (var i = 0; i < up.length; i++) {
+      var r = up[i], id = r[0], m = units.get(id);
+      if (m) {
+        m.setLatLng([r[1], r[2]]);
+        if (m._glStatus !== r[3]) {
+          m._glStatus = r[3];
+          m.setStyle(unitStyle(r[3]));
+        }
+      } else {
+        m = L.circleMarker([r[1], r[2]], Object.assign({
+          renderer: renderer, radius: UNIT_RADIUS, weight: 1, color: stroke, opacity: 0.9,
+          fillOpacity: 0.95, interactive: false
+        }, unitStyle(r[3])));
+        m._glId = id;
+        m._glStatus = r[3];
+        units.set(id, m);
+        layer.addLayer(m);
+      }
+    }
+    for (var j = 0; j < rm.length; j++) {
+      var gone = units.get(rm[j]);
+      if (gone) {
+        layer.removeLayer(gone);
+        units.delete(rm[j]);
+      }
+    }
+    followSelection('unit');
+    return performance.now() - t0;
+  };
+
+  // ---------------------------------------------------------------- incidents
+
+  GL.applyIncidents = function (d) {
+    var t0 = performance.now();
+    var up = d.upsert || [], rm = d.remove || [], incs = GL._incidents;
+    var layer = GL.layers.incidents, renderer = GL.renderers.incidents;
+    for (var i = 0; i < up.length; i++) {
+      var r = up[i], id = r[0], ll = [r[1], r[2]], it = incs.get(id);
+      if (!it) {
+        it = { m: null, halo: null, priority: null, overdue: false, label: '' };
+        incs.set(id, it);
+      }
+      if (r[4] && !it.halo) {
+        it.halo = L.circleMarker(ll, {
+          renderer: renderer, radius: HALO_RADIUS, fill: false, color: '#ff1744', weight: 2.5,
+          opacity: 0.95, interactive: false, glRank: 10
+        });
+        layer.addLayer(it.halo);
+      } else if (!r[4] && it.halo) {
+        layer.removeLayer(it.halo);
+        it.halo = null;
+      } else if (it.halo) {
+        it.halo.setLatLng(ll);
+      }
+      if (!it.m) {
+        it.m = L.circleMarker(ll, {
+          renderer: renderer, radius: INCIDENT_RADIUS, weight: 1.5, color: '#ffffff', opacity: 1,
+          fillColor: PRIORITY_COLOURS[r[3]] || '#9e9e9e', fillOpacity: 1, interactive: false,
+          glRank: PRIORITY_RANKS[r[3]] || 0
+        });
+        it.m._glId = id;
+        layer.addLayer(it.m);
+      } else {
+        it.m.setLatLng(ll);
+        if (it.priority !== r[3]) {
+          it.m.setStyle({ fillColor: PRIORITY_COLOURS[r[3]] || '#9e9e9e',
+                          glRank: PRIORITY_RANKS[r[3]] || 0 });
+        }
+      }
+      it.priority = r[3];
+      it.overdue = !!r[4];
+      it.label = r[5] === undefined || r[5] === null ? '' : String(r[5]);
+    }
+    for (var j = 0; j < rm.length; j++) {
+      var gone = incs.get(rm[j]);
+      if (gone) {
+        layer.removeLayer(gone.m);
+        if (gone.halo) { layer.removeLayer(gone.halo); }
+        incs.delete(rm[j]);
+      }
+    }
+    followSelection('incident');
+    return performance.now() - t0;
+  };
+
+  // ---------------------------------------------------------------- parts
+
+  function sector(lat, lon, rangeM, heading, angle) {
+    var pts = [[lat, lon]];
+    var mPerDegLat = 111320, mPerDegLon = 111320 * Math.cos(lat * Math.PI / 180);
+    var steps = Math.max(4, Math.ceil(angle / 10));
+    for (var s = 0; s <= steps; s++) {
+      var b = (heading - angle / 2 + angle * s / steps) * Math.PI / 180;
+      pts.push([lat + rangeM * Math.cos(b) / mPerDegLat, lon + rangeM * Math.sin(b) / mPerDegLon]);
+    }
+    return pts;
+  }
+
+  GL.setParts = function (rows) {
+    var t0 = performance.now();
+    var layer = GL.layers.parts, renderer = GL.renderers.parts;
+    layer.clearLayers();
+    GL._partCount = 0;
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i], type = r[1], lat = r[2], lon = r[3], extra = r[4] || {};
+      var colour = PART_COLOURS[type] || '#b0bec5';
+      var broken = extra.state === 'damaged' || extra.state === 'missing';
+      if (type === 'camera' && extra.range_m > 0) {
+        var heading = +(extra.heading_deg !== undefined ? extra.heading_deg : 0);
+        var angle = +(extra.angle_deg !== undefined ? extra.angle_deg : 60);
+        var style = { renderer: renderer, color: colour, weight: 1, opacity: 0.7,
+                      fillColor: colour, fillOpacity: 0.12, interactive: false };
+        layer.addLayer(angle >= 360
+          ? L.circle([lat, lon], Object.assign({ radius: +extra.range_m }, style))
+          : L.polygon(sector(lat, lon, +extra.range_m, heading, Math.max(1, angle)), style));
+      }
+      var m = L.circleMarker([lat, lon], {
+        renderer: renderer, radius: 3, weight: broken ? 2 : 0.5,
+        color: broken ? '#ff1744' : '#000000', fillColor: colour, fillOpacity: 0.9,
+        interactive: false
+      });
+      m._glId = r[0];
+      layer.addLayer(m);
+      GL._partCount++;
+    }
+    return performance.now() - t0;
+  };
+
+  // ---------------------------------------------------------------- selection
+
+  function clearSelection() {
+    if (GL._selection && GL._selection.layer) { GL.layers.select.removeLayer(GL._selection.layer); }
+    GL._selection = null;
+  }
+
+  function followSelection(kind) {
+    var sel = GL._selection;
+    if (!sel || sel.kind !== kind) { return; }
+    var ll = pointOf(kind, sel.id);
+    if (ll) { sel.layer.setLatLng(ll); } else { clearSelection(); }
+  }
+
+  function pointOf(kind, id) {
+    if (kind === 'unit') {
+      var u = GL._units.get(id);
+      return u ? u.getLatLng() : null;
+    }
+    if (kind === 'incident') {
+      var it = GL._incidents.get(id);
+      return it ? it.m.getLatLng() : null;
+    }
+    return null;
+  }
+
+  GL.select = function (kind, id, pan) {
+    clearSelection();
+    if (!kind) { return true; }
+    var renderer = GL.renderers.select, colour = GL._theme.select, layer, target;
+    if (kind === 'region') {
+      var r = GL._regions.get(String(id));
+      if (!r) { return false; }
+      layer = L.polygon(r.rings.length === 1 ? r.rings[0] : r.rings, {
+        renderer: renderer, fill: false, color: colour, weight: 3, interactive: false
+      });
+      target = L.latLng(r.center[0], r.center[1]);
+    } else if (kind === 'unit' || kind === 'incident') {
+      target = pointOf(kind, id);
+      if (!target) { return false; }
+      layer = L.circleMarker(target, {
+        renderer: renderer, radius: 15, fill: false, color: colour, weight: 3, interactive: false
+      });
+    } else {
+      throw new Error('select: unknown kind ' + kind);
+    }
+    GL.layers.select.addLayer(layer);
+    GL._selection = { kind: kind, id: String(id), layer: layer };
+    if (pan) { GL.map.panTo(target); }
+    return true;
+  };
+
+  // ---------------------------------------------------------------- layers, view, info
+
+  GL.setLayerVisible = function (name, visible) {
+    var layer = GL.layers[name];
+    if (LAYER_NAMES.indexOf(name) < 0) { throw new Error('setLayerVisible: unknown layer ' + name); }
+    GL._visible[name] = !!visible;
+    if (!layer) { return false; }
+    if (visible && !GL.map.hasLayer(layer)) { layer.addTo(GL.map); }
+    if (!visible && GL.map.hasLayer(layer)) { GL.map.removeLayer(layer); }
+    if (!visible) { hideHover(); }
+    return true;
+  };
+
+  GL.fitCity = function () {
+    var b = GL._regionBounds;
+    if (!b && GL._units.size) {
+      b = L.latLngBounds([]);
+      GL._units.forEach(function (m) { b.extend(m.getLatLng()); });
+    }
+    if (b && b.isValid()) {
+      GL.map.fitBounds(b, { padding: [12, 12], animate: false });
+      GL._fitted = true;
+    } else {
+      GL.map.setView(GL.config.center, GL.config.zoom, { animate: false });
+    }
+    return true;
+  };
+
+  GL.counts = function () {
+    var sel = GL._selection;
+    return {
+      regions: GL._regions.size, units: GL._units.size, incidents: GL._incidents.size,
+      parts: GL._partCount, selected: sel ? sel.kind + ':' + sel.id : null, level: GL._level,
+      labels: GL.layers.labels ? GL.layers.labels.drawn : 0
+    };
+  };
+
+  // Report to Python (bridge.painted) once the frames queued so far have been drawn.
+  GL.afterPaint = function (token, t0) {
+    var start = t0 === undefined ? performance.now() : t0;
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () { send('painted', String(token), performance.now() - start); });
+    });
+    return true;
+  };
+
+  // ---------------------------------------------------------------- hit testing, clicks
+
+  function markerHit(collection, getMarker, p, radius) {
+    var map = GL.map, tol = radius + CLICK_TOLERANCE;
+    var sw = map.layerPointToLatLng([p.x - tol, p.y + tol]);
+    var ne = map.layerPointToLatLng([p.x + tol, p.y - tol]);
+    var best = null, bestD = Infinity;
+    collection.forEach(function (value, id) {
+      var ll = getMarker(value).getLatLng();
+      if (ll.lat < sw.lat || ll.lat > ne.lat || ll.lng < sw.lng || ll.lng > ne.lng) { return; }
+      var d = map.latLngToLayerPoint(ll).distanceTo(p);
+      if (d <= tol && d < bestD) { best = id; bestD = d; }
+    });
+    return best;
+  }
+
+  function ringContains(ring, lat, lon) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var yi = ring[i][0], xi = ring[i][1], yj = ring[j][0], xj = ring[j][1];
+      if (((yi > lat) !== (yj > lat)) && (lon < (xj - xi) * (lat - yi) / (yj - yi) + xi)) {
+        inside = !inside;
+      }
+    }
+    return inside;
+  }
+
+  function regionAt(lat, lon) {
+    var found = null;
+    GL._regions.forEach(function (r, code) {
+      if (found !== null) { return; }
+      var b = r.bbox;
+      if (lat < b[0] || lat > b[2] || lon < b[1] || lon > b[3]) { return; }
+      for (var k = 0; k < r.rings.length; k++) {
+        var rings = r.rings[k];
+        if (ringContains(rings[0], lat, lon)) {
+          var hole = false;
+          for (var h = 1; h < rings.length; h++) {
+            if (ringContains(rings[h], lat, lon)) { hole = true; break; }
+          }
+          if (!hole) { found = code; return; }
+        }
+      }
+    });
+    return found;
+  }
+
+  function hitTest(p) {
+    if (GL._visible.incidents) {
+      var inc = markerHit(GL._incidents, function (it) { return it.m; }, p, INCIDENT_RADIUS);
+      if (inc !== null) { return { kind: 'incident', id: inc }; }
+    }
+    if (GL._visible.units) {
+      var unit = markerHit(GL._units, function (m) { return m; }, p, UNIT_RADIUS);
+      if (unit !== null) { return { kind: 'unit', id: unit }; }
+    }
+    return null;
+  }
+  GL.hitTest = function (lat, lon) {
+    var p = GL.map.latLngToLayerPoint([lat, lon]);
+    var hit = hitTest(p);
+    if (hit) { return hit; }
+    var code = GL._visible.regions ? regionAt(lat, lon) : null;
+    return code === null ? null : { kind: 'region', id: code };
+  };
+
+  function onMapClick(e) {
+    var hit = hitTest(e.layerPoint);
+    if (hit) {
+      send(hit.kind + '_clicked', String(hit.id));
+      return;
+    }
+    if (GL._visible.regions) {
+      var code = regionAt(e.latlng.lat, e.latlng.lng);
+      if (code !== null) { send('region_clicked', code); }
+    }
+    send('map_clicked', e.latlng.lat, e.latlng.lng);
+  }
+
+  var hoverPending = false;
+  function onMouseMove(e) {
+    if (hoverPending) { return; }
+    hoverPending = true;
+    setTimeout(function () {
+      hoverPending = false;
+      if (!GL.map) { return; }
+      var hit = hitTest(e.layerPoint);
+      if (!hit) { hideHover(); return; }
+      var text, ll;
+      if (hit.kind === 'incident') {
+        var it = GL._incidents.get(hit.id);
+        text = it.label ? hit.id + ' · ' + it.label : hit.id;
+        ll = it.m.getLatLng();
+      } else {
+        var m = GL._units.get(hit.id);
+        text = hit.id + ' · ' + m._glStatus;
+        ll = m.getLatLng();
+      }
+      var span = document.createElement('span');
+      span.textContent = text;  // never innerHTML: labels come from reports
+      GL._tooltip.setContent(span).setLatLng(ll);
+      if (!GL.map.hasLayer(GL._tooltip)) { GL._tooltip.addTo(GL.map); }
+      GL.map.getContainer().classList.add('gl-hover');
+    }, 40);
+  }
+
+  function hideHover() {
+    if (GL.map && GL._tooltip && GL.map.hasLayer(GL._tooltip)) { GL.map.removeLayer(GL._tooltip); }
+    if (GL.map) { GL.map.getContainer().classList.remove('gl-hover'); }
+  }
+
+  // ---------------------------------------------------------------- region labels
+
+  // Region names drawn on one canvas after each move/zoom, only when few enough regions are in
+  // view and each is wide enough on screen: cheap for 8,000 grids, readable when zoomed in.
+  var LabelLayer = L.Layer.extend({
+    options: { pane: 'gl-labels', maxLabels: 400, minPixelWidth: 28 },
+
+    initialize: function (options) {
+      L.setOptions(this, options);
+      this.drawn = 0;
+    },
+
+    onAdd: function (map) {
+      this._canvas = L.DomUtil.create('canvas', 'gl-labels');
+      this.getPane().appendChild(this._canvas);
+      map.on('moveend zoomend resize viewreset', this.redraw, this);
+      map.on('zoomstart', this._hide, this);
+      this.redraw();
+    },
+
+    onRemove: function (map) {
+      map.off('moveend zoomend resize viewreset', this.redraw, this);
+      map.off('zoomstart', this._hide, this);
+      L.DomUtil.remove(this._canvas);
+      this._canvas = null;
+      this.drawn = 0;
+    },
+
+    _hide: function () { if (this._canvas) { this._canvas.style.visibility = 'hidden'; } },
+
+    redraw: function () {
+      var map = this._map, canvas = this._canvas;
+      if (!map || !canvas) { return; }
+      var size = map.getSize(), dpr = window.devicePixelRatio || 1;
+      L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
+      canvas.width = size.x * dpr;
+      canvas.height = size.y * dpr;
+      canvas.style.width = size.x + 'px';
+      canvas.style.height = size.y + 'px';
+      canvas.style.visibility = 'visible';
+      var ctx = canvas.getContext('2d');
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      this.drawn = 0;
+      var view = map.getBounds(), inView = [];
+      GL._regions.forEach(function (r) {
+        if (r.name && view.contains(r.center)) { inView.push(r); }
+      });
+      if (!inView.length || inView.length > this.options.maxLabels) { return; }
+      var t = GL._theme;
+      ctx.font = '12px "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.lineJoin = 'round';
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = t.halo;
+      ctx.fillStyle = t.label;
+      var taken = [];  // boxes of labels drawn so far: skip any label that would overlap
+      for (var i = 0; i < inView.length; i++) {
+        var r = inView[i];
+        var west = map.latLngToContainerPoint([r.center[0], r.bbox[1]]);
+        var east = map.latLngToContainerPoint([r.center[0], r.bbox[3]]);
+        var room = east.x - west.x;
+        if (room < this.options.minPixelWidth) { continue; }
+        var w = ctx.measureText(r.name).width;
+        if (w > room - 4) { continue; }
+        var p = map.latLngToContainerPoint(r.center);
+        var box = [p.x - w / 2 - 2, p.y - 9, p.x + w / 2 + 2, p.y + 9];
+        if (taken.some(function (b) {
+          return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
+        })) { continue; }
+        taken.push(box);
+        ctx.strokeText(r.name, p.x, p.y);
+        ctx.fillText(r.name, p.x, p.y);
+        this.drawn++;
+      }
+    }
+  });
+
+  // ---------------------------------------------------------------- legend
+
+  var Legend = L.Control.extend({
+    onAdd: function () {
+      this._div = L.DomUtil.create('div', 'gl-legend');
+      return this._div;
+    },
+    update: function (max) {
+      var mode = GL._choropleth.mode;
+      if (!mode) {
+        if (this._map) { this.remove(); }
+        return;
+      }
+      if (!this._map) { this.addTo(GL.map); }
+      var div = this._div;
+      div.textContent = '';
+      var title = document.createElement('div');
+      title.className = 'gl-legend-title';
+      title.textContent = mode + (max !== undefined ? ' · max ' + max : '');
+      div.appendChild(title);
+      RAMPS[mode].forEach(function (c) {
+        var sw = document.createElement('span');
+        sw.className = 'gl-legend-swatch';
+        sw.style.background = c;
+        div.appendChild(sw);
+      });
+    }
+  });
+
+  window.GL = GL;
+}());

@@ -1,0 +1,63 @@
+"""The QObject the map page talks to over QWebChannel (registered as ``bridge``).
+
+The page calls these slots from ``assets/gridline.js``; each one re-emits a Qt signal.
+Ids arrive as strings; anything malformed is dropped with a log line, never raised into Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+BRIDGE_NAME = "bridge"
+
+
+class MapBridge(QObject):
+    """Receives the page's calls; lives in the GUI thread."""
+
+    sig_ready = Signal()
+    """The page is loaded and the web channel is connected."""
+    sig_incident_clicked = Signal(str)
+    """An incident marker was clicked (incident id)."""
+    sig_unit_clicked = Signal(str)
+    """A unit marker was clicked (unit id)."""
+    sig_region_clicked = Signal(str)
+    """A click fell inside a region polygon of the current level (region code)."""
+    sig_map_clicked = Signal(float, float)
+    """A click hit no unit or incident (lat, lon); also sent after ``sig_region_clicked``."""
+    sig_painted = Signal(str, float)
+    """Frames queued before ``GL.afterPaint(token)`` are drawn (token, milliseconds)."""
+
+    @Slot()
+    def ready(self) -> None:
+        self.sig_ready.emit()
+
+    @Slot(str)
+    def incident_clicked(self, incident_id: str) -> None:
+        if incident_id:
+            self.sig_incident_clicked.emit(incident_id)
+
+    @Slot(str)
+    def unit_clicked(self, unit_id: str) -> None:
+        if unit_id:
+            self.sig_unit_clicked.emit(unit_id)
+
+    @Slot(str)
+    def region_clicked(self, code: str) -> None:
+        if code:
+            self.sig_region_clicked.emit(code)
+
+    @Slot(float, float)
+    def map_clicked(self, lat: float, lon: float) -> None:
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            log.warning("map click with bad coordinates: %r, %r", lat, lon)
+            return
+        self.sig_map_clicked.emit(lat, lon)
+
+    @Slot(str, float)
+    def painted(self, token: str, elapsed_ms: float) -> None:
+        self.sig_painted.emit(token, elapsed_ms)
