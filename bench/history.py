@@ -98,17 +98,17 @@ def build(url: str, *, size: str, events: int, seed: int, snapshot_every: int,
 
     next_report = clock.t
     next_ping = clock.t
-    next_archive = clock.t + 86400.0
+    next_archive = clock.t + 3600.0
     system = Actor("system", Role.SYSTEM, workstation="server")
     while engine.state.seq < events and clock.t < START + span * 1.5:
         t_agenda = agenda[0][0] if agenda else float("inf")
         t = min(next_report, next_ping, next_archive, t_agenda)
         clock.t = t
         if t == next_archive:
-            # The server's daily housekeeping: finished incidents older than a week leave
-            # the live state.
-            run(cmd.ArchiveFinished(t - 7 * 86400.0, 50_000), system)
-            next_archive += 86400.0
+            # The server's housekeeping: incidents finished more than a day ago leave
+            # the live state (the server does it hourly with its retention setting).
+            run(cmd.ArchiveFinished(t - 86400.0, 50_000), system)
+            next_archive += 3600.0
         elif t == next_ping:
             rows = tuple((uid, engine.state.units[uid].lon + rng.uniform(-2e-4, 2e-4),
                           engine.state.units[uid].lat + rng.uniform(-2e-4, 2e-4))

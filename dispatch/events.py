@@ -283,8 +283,9 @@ class Event:
 
 
 def _tuplify(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_tuplify(v) for v in value)
+    """JSON lists back to tuples (payload fields nest at most two deep)."""
+    if type(value) is list:
+        return tuple([tuple(v) if type(v) is list else v for v in value])
     return value
 
 
