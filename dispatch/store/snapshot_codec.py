@@ -49,7 +49,8 @@ def decode_state(blob: bytes) -> DispatchState:
     inc_map: dict[str, Incident] = {}
     for t in incidents:
         notes = t[-1]
-        inc_map[t[0]] = Incident(*t[:-1], tuple(Note(*n) for n in notes) if notes else ())
+        inc_map[t[0]] = Incident(*t[:-1], tuple(Note(*n) for n in notes)  # type: ignore[call-arg]
+                                 if notes else ())
     unit_map = {t[0]: UnitState(*t) for t in units}
     return DispatchState(incidents=inc_map, units=unit_map, seq=seq, ts=ts,
                          incident_counter=counter, archived=archived)

@@ -1,0 +1,255 @@
+"""The dispatcher workstation's main window: the live map in the middle, dockable panels
+around it (incident queue, unit board, incident detail, region), KPIs and the command line on
+top, connection state below. Layout, level, map options and theme persist in QSettings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
+
+from console.map_sync import MapSync
+from console.region_panel import RegionPanel
+from console.status_bar import ConsoleStatusBar
+from console.themes import apply_theme
+from dispatch.client.commands import Login
+from dispatch.client.mirror import MirrorInfo
+from maps.view import MapView
+from widgets.actions import ConsoleActions
+from widgets.command_line import CommandLine
+from widgets.console_model import ConsoleModel
+from widgets.detail_panel import IncidentDetail
+from widgets.intake_dialog import IntakeDialog
+from widgets.kpi_strip import KpiStrip
+from widgets.queue_panel import QueuePanel
+from widgets.unit_board import UnitBoard
+
+LEVELS = ("district", "street", "community", "grid")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, console: ConsoleModel, login: Login, *, settings: QSettings,
+                 level: str = "grid", theme: str = "light",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.login = login
+        self.settings = settings
+        self.theme = theme
+        self.setWindowTitle(_tr("Gridline — {0}").replace("{0}", console.city.name))
+        self.resize(1920, 1080)
+
+        self.map = MapView(self)
+        self.setCentralWidget(self.map)
+        level = str(settings.value("map/level", level))
+        self.map_sync = MapSync(console, self.map, level=level if level in LEVELS else "grid",
+                                choropleth=str(settings.value("map/choropleth", "open")) or None)
+        self.actions_ = ConsoleActions(console, self)
+        self.queue = QueuePanel(console, self.actions_)
+        self.units = UnitBoard(console, self.actions_)
+        self.detail = IncidentDetail(console, self.actions_)
+        self.region = RegionPanel(console)
+        self.kpis = KpiStrip(console)
+        self.command_line = CommandLine(console, self.actions_)
+        self.map_sync.sig_region_clicked.connect(self._on_region_clicked)
+        self.map_sync.sig_point_clicked.connect(self.new_incident_at)
+        self.queue.sig_activated.connect(self._raise_detail)
+        self.units.sig_unit_selected.connect(lambda uid: self.map.select("unit", uid))
+
+        self.queue_dock = self._dock("queue", _tr("Incident queue"), self.queue,
+                                     Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.detail_dock = self._dock("detail", _tr("Incident"), self.detail,
+                                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.region_dock = self._dock("region", _tr("Region"), self.region,
+                                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.units_dock = self._dock("units", _tr("Units"), self.units,
+                                     Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.detail_dock, self.region_dock)
+        self.detail_dock.raise_()
+        self.resizeDocks([self.queue_dock, self.detail_dock], [620, 440],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.detail_dock, self.units_dock], [600, 420],
+                         Qt.Orientation.Vertical)
+
+        self._build_toolbars()
+        self._build_menus()
+        self.status = ConsoleStatusBar(login)
+        self.setStatusBar(self.status)
+        self._restore()
+
+    # ---------------------------------------------------------------------------- build
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea
+              ) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{name}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_toolbars(self) -> None:
+        top = QToolBar(_tr("Indicators"), self)
+        top.setObjectName("toolbar-kpis")
+        top.setMovable(False)
+        top.addWidget(self.kpis)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, top)
+        self.addToolBarBreak()
+        bar = QToolBar(_tr("Command"), self)
+        bar.setObjectName("toolbar-command")
+        bar.addWidget(self.command_line)
+        bar.addSeparator()
+        bar.addWidget(QLabel(_tr("Level ")))
+        self.level_box = QComboBox()
+        for lv, text in zip(LEVELS, (_tr("District"), _tr("Street"), _tr("Community"),
+                                     _tr("Grid")), strict=True):
+            self.level_box.addItem(text, lv)
+        self.level_box.setCurrentIndex(LEVELS.index(self.map_sync.level))
+        self.level_box.currentIndexChanged.connect(
+            lambda _i: self.set_level(self.level_box.currentData()))
+        bar.addWidget(self.level_box)
+        bar.addWidget(QLabel(_tr(" Shade ")))
+        self.shade_box = QComboBox()
+        for mode, text in ((None, _tr("None")), ("open", _tr("Open incidents")),
+                           ("overdue", _tr("Overdue incidents"))):
+            self.shade_box.addItem(text, mode)
+        self.shade_box.setCurrentIndex([None, "open", "overdue"].index(self.map_sync.choropleth))
+        self.shade_box.currentIndexChanged.connect(
+            lambda _i: self.map_sync.set_choropleth_mode(self.shade_box.currentData()))
+        bar.addWidget(self.shade_box)
+        self.parts_action = QAction(_tr("Parts"), self)
+        self.parts_action.setCheckable(True)
+        self.parts_action.setToolTip(_tr("Show city parts: cameras with their field of view, "
+                                         "streetlights, manhole covers, hydrants"))
+        self.parts_action.toggled.connect(self.map_sync.set_parts_visible)
+        bar.addAction(self.parts_action)
+        fit = QAction(_tr("Whole city"), self)
+        fit.setShortcut(QKeySequence("Ctrl+0"))
+        fit.triggered.connect(self.map.fit_city)
+        bar.addAction(fit)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def _build_menus(self) -> None:
+        m = self.menuBar().addMenu(_tr("&File"))
+        m.addAction(self.actions_.action("new_incident"))
+        m.addSeparator()
+        quit_ = m.addAction(_tr("&Quit"))
+        quit_.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_.triggered.connect(self.close)
+        m = self.menuBar().addMenu(_tr("&Incident"))
+        from widgets.actions import ACTIONS
+
+        group = 0
+        for spec in ACTIONS:
+            if not spec.incident:
+                continue
+            if spec.group != group and group:
+                m.addSeparator()
+            group = spec.group
+            m.addAction(self.actions_.action(spec.key))
+        # Every action's shortcut works anywhere in the window, menu open or not.
+        self.actions_.attach(self)
+        self.actions_.sig_triggered.connect(self._on_action)
+        v = self.menuBar().addMenu(_tr("&View"))
+        for dock in (self.queue_dock, self.detail_dock, self.region_dock, self.units_dock):
+            v.addAction(dock.toggleViewAction())
+        v.addSeparator()
+        themes = v.addMenu(_tr("Theme"))
+        for name, text in (("light", _tr("Light")), ("dark", _tr("Dark"))):
+            act = themes.addAction(text)
+            act.triggered.connect(lambda _c=False, n=name: self.set_theme(n))
+        h = self.menuBar().addMenu(_tr("&Help"))
+        h.addAction(_tr("Command line help")).triggered.connect(self.command_line.show_help)
+        h.addAction(_tr("About Gridline")).triggered.connect(self._about)
+
+    # ---------------------------------------------------------------------------- actions
+
+    def set_level(self, level: str) -> None:
+        self.map_sync.set_level(level)
+        self.settings.setValue("map/level", level)
+
+    def set_theme(self, name: str) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, name)
+        self.theme = name
+        self.settings.setValue("ui/theme", name)
+
+    def new_incident_at(self, lon: float | None, lat: float | None) -> None:
+        dialog = IntakeDialog(self.console, self.console.city.locate, self)
+        if lon is not None and lat is not None:
+            dialog.set_point(lon, lat)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def _raise_detail(self, _incident_id: str = "") -> None:
+        self.detail_dock.show()
+        self.detail_dock.raise_()
+
+    def _on_action(self, key: str, _incident_id: str) -> None:
+        if key == "new_incident":
+            self.new_incident_at(None, None)
+        elif key in ("focus_queue", "focus_search"):
+            self.queue_dock.show()
+            self.queue_dock.raise_()
+        elif key == "focus_units":
+            self.units_dock.show()
+            self.units_dock.raise_()
+        elif key not in ("focus_command_line",):
+            self.detail_dock.show()
+            self.detail_dock.raise_()
+
+    def _on_region_clicked(self, code: str) -> None:
+        self.region.show_region(code)
+        self.region_dock.raise_()
+
+    def show_info(self, info: MirrorInfo) -> None:
+        self.status.show_info(info)
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        # The page sizes itself once the window is laid out: fit the city after that.
+        QTimer.singleShot(300, self.map.fit_city)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, _tr("About Gridline"),
+                          _tr("Gridline — command and dispatch for city grid governance."))
+
+    # ---------------------------------------------------------------------------- state
+
+    def _restore(self) -> None:
+        geo = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geo, QByteArray):
+            self.restoreGeometry(geo)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        header = self.settings.value("queue/header")
+        view = getattr(self.queue, "view", None)
+        if isinstance(header, QByteArray) and view is not None:
+            view.horizontalHeader().restoreState(header)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("map/choropleth", self.map_sync.choropleth or "")
+        view = getattr(self.queue, "view", None)
+        if view is not None:
+            self.settings.setValue("queue/header", view.horizontalHeader().saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)

@@ -1,0 +1,138 @@
+"""The network side of a console, off the GUI thread.
+
+:class:`FeedWorker` runs the RFC 12 state mirror in its own thread and hands the GUI thread a
+batch a few times a second: copies of the records that changed (or the whole state after a
+resync). :class:`CommandWorker` sends commands and queries with the Lazy Pirate client in
+another thread and reports each answer. The GUI thread never waits on a socket.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from dispatch.client.commands import CommandClient
+from dispatch.client.mirror import Changes, StateMirror
+from dispatch.errors import DispatchError
+from dispatch.state import DispatchState, Incident, UnitState
+
+
+@dataclass(slots=True)
+class FeedBatch:
+    """What changed in the mirror since the last batch (records are copies, safe to keep)."""
+
+    full: DispatchState | None = None
+    incidents: dict[str, Incident | None] = field(default_factory=dict)
+    units: dict[str, UnitState | None] = field(default_factory=dict)
+
+
+class FeedWorker(QObject):
+    """Drives a :class:`StateMirror` in a worker thread."""
+
+    sig_batch = Signal(object)
+    """A :class:`FeedBatch` for the GUI thread."""
+
+    sig_info = Signal(object)
+    """The mirror's :class:`~dispatch.client.mirror.MirrorInfo`, twice a second."""
+
+    def __init__(self, make_mirror: Callable[[], StateMirror], *, batch_ms: int = 250) -> None:
+        super().__init__()
+        self._make_mirror = make_mirror
+        self._batch_s = batch_ms / 1000
+        self._stop = threading.Event()
+        self.mirror: StateMirror | None = None
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @Slot()
+    def run(self) -> None:
+        mirror = self.mirror = self._make_mirror()
+        mirror.start()
+        pending = Changes()
+        last_batch = last_info = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                pending.merge(mirror.run_once(50))
+                now = time.monotonic()
+                if pending and now - last_batch >= self._batch_s:
+                    self.sig_batch.emit(self._batch(mirror.state, pending))
+                    pending = Changes()
+                    last_batch = now
+                if now - last_info >= 0.5:
+                    self.sig_info.emit(mirror.info())
+                    last_info = now
+        finally:
+            mirror.close()
+
+    @staticmethod
+    def _batch(state: DispatchState, changes: Changes) -> FeedBatch:
+        if changes.resynced:
+            return FeedBatch(full=state.copy())
+        incs, units = state.incidents, state.units
+        return FeedBatch(
+            incidents={i: copy.copy(incs[i]) if i in incs else None for i in changes.incidents},
+            units={u: copy.copy(units[u]) if u in units else None for u in changes.units})
+
+
+class CommandWorker(QObject):
+    """Sends commands and queries one at a time with the Lazy Pirate client."""
+
+    sig_finished = Signal(str, bool, str, object)
+    """(context, ok, message, result dict or None) — one per :meth:`send` or :meth:`query`."""
+
+    def __init__(self, make_client: Callable[[], CommandClient]) -> None:
+        super().__init__()
+        self._make_client = make_client
+        self._client: CommandClient | None = None
+
+    def _get(self) -> CommandClient:
+        if self._client is None:
+            self._client = self._make_client()
+        return self._client
+
+    @Slot(object, object, str)
+    def send(self, command: Any, expected_version: int | None, context: str) -> None:
+        try:
+            reply = self._get().execute(command, expected_version=expected_version)
+        except DispatchError as exc:
+            self.sig_finished.emit(context, False, exc.message, None)
+        except Exception as exc:  # a bug must not kill the worker thread
+            self.sig_finished.emit(context, False, f"{type(exc).__name__}: {exc}", None)
+        else:
+            self.sig_finished.emit(context, True, "", getattr(reply, "result", None))
+
+    @Slot(str, object, str)
+    def query(self, rtype: str, args: dict[str, Any], context: str) -> None:
+        try:
+            result = self._get().query(rtype, **args)
+        except DispatchError as exc:
+            self.sig_finished.emit(context, False, exc.message, None)
+        except Exception as exc:
+            self.sig_finished.emit(context, False, f"{type(exc).__name__}: {exc}", None)
+        else:
+            self.sig_finished.emit(context, True, "", result)
+
+    @Slot()
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+
+def start_in_thread(worker: QObject, name: str, run_slot: Callable[[], None] | None = None
+                    ) -> QThread:
+    """Move ``worker`` to a new started thread (optionally running ``run_slot`` there)."""
+    thread = QThread()
+    thread.setObjectName(name)
+    worker.moveToThread(thread)
+    if run_slot is not None:
+        thread.started.connect(run_slot)
+    thread.start()
+    return thread

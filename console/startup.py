@@ -1,0 +1,269 @@
+"""The start-up sequence of a console, step by step on the GUI thread, with every slow step
+(starting the embedded server, logging in, loading the city) off it and cancellable."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from console.background import run_in_background
+from console.embedded import BackendError, EmbeddedBackend, Endpoints
+from console.login_dialog import LoginDialog
+from console.themes import apply_theme
+from dispatch.catalogue.loader import default_catalogue
+from dispatch.city.model import City
+from dispatch.client.commands import ClientCurve, CommandClient, Login
+from dispatch.roles import Actor
+from dispatch.settings import Settings
+from dispatch.state import DispatchState
+
+log = logging.getLogger("gridline.console")
+SERVER_START_TIMEOUT_S = 180.0
+
+
+def tr(text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("Startup", text)
+
+
+def load_city_from_db(url: str) -> City:
+    from dispatch.city.geojson_io import import_geojson
+    from dispatch.store import EventStore
+
+    store = EventStore(url, migrate=False)
+    try:
+        data = store.load_city_geojson()
+    finally:
+        store.close()
+    if data is None:
+        raise RuntimeError("the database holds no city yet")
+    return import_geojson(data)
+
+
+def load_city_from_server(client: CommandClient) -> City:
+    from dispatch.city.geojson_io import import_geojson
+
+    return import_geojson(client.query("city")["geojson"])
+
+
+class Startup(QObject):
+    def __init__(self, app: QApplication, args: argparse.Namespace, language: str) -> None:
+        super().__init__()
+        self.app, self.args, self.language = app, args, language
+        self.qsettings = QSettings()
+        self.settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
+        self.backend: EmbeddedBackend | None = None
+        self.session: Any = None
+        self.window: Any = None
+        self.exit_code: int | None = None
+        self.progress: QProgressDialog | None = None
+        self._poll: QTimer | None = None
+        self._t0 = time.monotonic()
+
+    # ------------------------------------------------------------------------- steps
+
+    def begin(self) -> int | None:
+        theme = self.args.theme or str(self.qsettings.value("ui/theme", "light"))
+        apply_theme(self.app, "wall" if self.args.wall else theme)
+        self.theme = theme
+        self.workstation = self.args.workstation or socket.gethostname()
+        if self.args.connect:
+            return self._begin_remote()
+        return self._begin_embedded()
+
+    def _begin_embedded(self) -> int | None:
+        data_dir = Path(self.settings.data_dir)
+        self.backend = EmbeddedBackend(
+            data_dir, city_size=self.args.city_size, time_speed=self.args.speed,
+            incidents_per_hour=self.args.incidents_per_hour, simulator=not self.args.no_sim)
+        self.backend.start()
+        self.progress = self._progress(tr("Starting the local dispatch server…"))
+        self._poll = QTimer(self)
+        self._poll.setInterval(100)
+        self._poll.timeout.connect(self._poll_backend)
+        self._poll.start()
+        return None
+
+    def _poll_backend(self) -> None:
+        assert self.backend is not None and self._poll is not None
+        if self.progress is not None and self.progress.wasCanceled():
+            self._poll.stop()
+            self.fail(tr("Start-up cancelled."), code=1)
+            return
+        try:
+            endpoints = self.backend.wait_ready(0)
+        except BackendError as exc:
+            self._poll.stop()
+            self.fail(str(exc))
+            return
+        if endpoints is None:
+            if time.monotonic() - self._t0 > SERVER_START_TIMEOUT_S:
+                self._poll.stop()
+                self.fail(tr("The local dispatch server did not start in time; see "
+                             "{0}").replace("{0}", str(self.backend.log_dir)))
+            return
+        self._poll.stop()
+        self.backend.start_simulator()
+        from dispatch.security.operators import DEMO_PASSWORDS
+
+        user = self.args.user or "lead"
+        password = self.args.password or os.environ.get("GRIDLINE_PASSWORD") or \
+            DEMO_PASSWORDS.get(user, "")
+        curve = ClientCurve.local(Path(self.settings.data_dir), "console")
+        self._login(endpoints, user, password, curve, embedded=True)
+
+    def _begin_remote(self) -> int | None:
+        host, _, port = str(self.args.connect).rpartition(":")
+        if not host:
+            host, port = port, str(self.settings.command_port)
+        try:
+            p = int(port)
+        except ValueError:
+            print(f"gridline: bad --connect {self.args.connect!r}: expected HOST[:PORT]",
+                  file=sys.stderr)
+            return 2
+        endpoints = Endpoints(*(f"tcp://{host}:{n}" for n in (
+            p, self.args.snapshot_port or p + 1, self.args.update_port or p + 2)))
+        curve = None
+        if not self.args.insecure:
+            from dispatch.security.keys import ensure_client_keys, server_public_key
+
+            data_dir = Path(self.settings.data_dir)
+            public, secret = ensure_client_keys(data_dir, self.workstation)
+            try:
+                server_key = server_public_key(data_dir)
+            except (OSError, ValueError) as exc:
+                print(f"gridline: this workstation has no server key ({exc}); copy the "
+                      f"server's keys/server.key into {data_dir / 'keys'} and this "
+                      f"workstation's public key to the server's keys/clients/", file=sys.stderr)
+                return 2
+            curve = ClientCurve(public, secret, server_key)
+        user = self.args.user or ""
+        password = self.args.password or os.environ.get("GRIDLINE_PASSWORD", "")
+        if not (user and password):
+            dialog = LoginDialog(endpoints.command, user, self.workstation)
+            if dialog.exec() != LoginDialog.DialogCode.Accepted:
+                return 1
+            user, password = dialog.user.text().strip(), dialog.password.text()
+            self.workstation = dialog.workstation.text().strip() or self.workstation
+        self.progress = self._progress(tr("Logging in…"))
+        self._login(endpoints, user, password, curve, embedded=False)
+        return None
+
+    def _login(self, endpoints: Endpoints, user: str, password: str,
+               curve: ClientCurve | None, *, embedded: bool) -> None:
+        if self.progress is not None:
+            self.progress.setLabelText(tr("Logging in and loading the city…"))
+        url = self.settings.database_url
+
+        def work() -> tuple[Login, City]:
+            with CommandClient(endpoints.command, curve=curve, timeout_s=5.0, retries=3) as c:
+                login = c.login(user, password, self.workstation)
+                city = load_city_from_db(url) if embedded else load_city_from_server(c)
+            return login, city
+
+        def done(result: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.fail(tr("Could not log in: {0}").replace("{0}", str(error)))
+                return
+            if self.progress is not None and self.progress.wasCanceled():
+                self.fail(tr("Start-up cancelled."), code=1)
+                return
+            login, city = result
+            self._open(endpoints, login, city, user, password, curve)
+
+        run_in_background(work, done)
+
+    def _open(self, endpoints: Endpoints, login: Login, city: City, user: str, password: str,
+              curve: ClientCurve | None) -> None:
+        from console.main_window import MainWindow
+        from console.session import LiveSession, ServerClock
+        from widgets.console_model import ConsoleModel
+
+        clock = ServerClock(login.server_time, login.time_speed)
+        actor = Actor(login.operator, login.role, login.scope, login.workstation)
+        console = ConsoleModel(DispatchState(), default_catalogue(), city, actor, now=clock,
+                               language=self.language)
+        self.window = MainWindow(console, login, settings=self.qsettings,
+                                 level=self.args.level or "grid", theme=self.theme)
+        self.session = LiveSession(console, command_endpoint=endpoints.command,
+                                   snapshot_endpoint=endpoints.snapshot,
+                                   update_endpoint=endpoints.update, login=login, user=user,
+                                   password=password, curve=curve, clock=clock)
+        self.session.sig_info.connect(self.window.show_info)
+        self.session.start()
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
+        if self.args.screenshot is not None:
+            self.session.sig_first_batch.connect(self._screenshot_soon)
+        self.window.show()
+
+    # ------------------------------------------------------------------- screenshot
+
+    def _screenshot_soon(self) -> None:
+        QTimer.singleShot(int(self.args.screenshot_delay * 1000), self._take_screenshot)
+
+    def _take_screenshot(self) -> None:
+        assert self.window is not None
+        path = Path(self.args.screenshot)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.window.map.flush()
+
+        def grab() -> None:
+            st = self.window.console.state
+            print(f"gridline: live seq={st.seq} incidents={len(st.incidents)} "
+                  f"units={len(st.units)}", flush=True)
+            ok = self.window.grab().save(str(path))
+            print(f"gridline: screenshot {'saved to' if ok else 'FAILED:'} {path}", flush=True)
+            self.exit_code = 0 if ok else 1
+            self.app.quit()
+
+        QTimer.singleShot(1500, grab)  # let the page draw the last batch
+
+    # ------------------------------------------------------------------------ helpers
+
+    def _progress(self, text: str) -> QProgressDialog:
+        dlg = QProgressDialog(text, tr("Cancel"), 0, 0)
+        dlg.setWindowTitle("Gridline")
+        dlg.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dlg.setMinimumDuration(300)
+        dlg.setValue(0)
+        return dlg
+
+    def fail(self, message: str, *, code: int = 1) -> None:
+        log.error("%s", message)
+        print(f"gridline: {message}", file=sys.stderr, flush=True)
+        if self.progress is not None:
+            self.progress.close()
+        if self.args.screenshot is None and "cancel" not in message.lower():
+            QMessageBox.critical(None, "Gridline", message)
+        self.exit_code = code
+        self.shutdown()
+        QTimer.singleShot(0, self.app.quit)
+
+    def shutdown(self) -> None:
+        if self.session is not None:
+            self.session.stop()
+            self.session = None
+        if self.window is not None:
+            # A web page that outlives its profile aborts at exit: delete the window now.
+            from PySide6.QtCore import QCoreApplication, QEvent
+
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        if self.backend is not None:
+            self.backend.stop()
+            self.backend = None

@@ -1,0 +1,64 @@
+"""The status bar: connection state, stale-data banner, sequence, update rate, operator."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from dispatch.client.commands import Login
+from dispatch.client.mirror import MirrorInfo, MirrorStatus
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("StatusBar", text)
+
+
+class ConsoleStatusBar(QStatusBar):
+    STALE_AFTER_S = 3.0
+
+    def __init__(self, login: Login, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.connection = QLabel(_tr("Connecting…"))
+        self.stale = QLabel()
+        self.stale.setObjectName("staleBanner")
+        self.stale.hide()
+        self.seq = QLabel()
+        self.rate = QLabel()
+        scope = login.scope or _tr("whole city")
+        self.operator = QLabel(f"{login.operator} · {login.role.value} · {scope}")
+        self.addWidget(self.connection)
+        self.addWidget(self.stale)
+        self.addPermanentWidget(self.seq)
+        self.addPermanentWidget(self.rate)
+        self.addPermanentWidget(self.operator)
+        self._stale_since: float | None = None
+        self.last_info: MirrorInfo | None = None
+
+    def show_info(self, info: MirrorInfo) -> None:
+        self.last_info = info
+        names = {MirrorStatus.LIVE: (_tr("● Live"), "connLive"),
+                 MirrorStatus.SYNCING: (_tr("◐ Resyncing"), "connWarn"),
+                 MirrorStatus.CONNECTING: (_tr("○ Connecting"), "connWarn"),
+                 MirrorStatus.DISCONNECTED: (_tr("✕ Disconnected"), "connDown"),
+                 MirrorStatus.REFUSED: (_tr("✕ Refused"), "connDown")}
+        text, style = names.get(info.status, (info.status.value, "connWarn"))
+        if info.message and info.status != MirrorStatus.LIVE:
+            text = f"{text}: {info.message}"
+        self.connection.setText(text)
+        self.connection.setObjectName(style)
+        self.connection.setStyleSheet("")  # re-polish for the new object name
+        self.seq.setText(_tr("seq {0}").replace("{0}", f"{info.state_seq:,}"))
+        self.rate.setText(_tr("{0} updates/s").replace("{0}", f"{info.updates_per_s:,.0f}"))
+        age = info.last_message_age_s
+        if (age is not None and age > self.STALE_AFTER_S) or info.status != MirrorStatus.LIVE:
+            if self._stale_since is None:
+                self._stale_since = time.time() - (age or 0.0)
+            since = datetime.fromtimestamp(self._stale_since).strftime("%H:%M:%S")
+            self.stale.setText(_tr("data stale since {0}").replace("{0}", since))
+            self.stale.show()
+        else:
+            self._stale_since = None
+            self.stale.hide()

@@ -1,0 +1,1381 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ActionForm</name>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="76"/>
+        <source>The incident is no longer in the mirror</source>
+        <translation>该事件已不在本地镜像中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="96"/>
+        <source>%1 is required</source>
+        <translation>必须填写%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="120"/>
+        <location filename="../../widgets/action_forms.py" line="308"/>
+        <location filename="../../widgets/action_forms.py" line="315"/>
+        <location filename="../../widgets/action_forms.py" line="364"/>
+        <location filename="../../widgets/action_forms.py" line="408"/>
+        <location filename="../../widgets/action_forms.py" line="524"/>
+        <location filename="../../widgets/action_forms.py" line="525"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="122"/>
+        <location filename="../../widgets/action_forms.py" line="391"/>
+        <location filename="../../widgets/action_forms.py" line="427"/>
+        <location filename="../../widgets/action_forms.py" line="531"/>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="124"/>
+        <source>Requested</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="138"/>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="140"/>
+        <source>As the class says</source>
+        <translation>按类别默认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="143"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="150"/>
+        <source>Pick an event class</source>
+        <translation>请选择事件类别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="159"/>
+        <location filename="../../widgets/action_forms.py" line="283"/>
+        <source>Unit</source>
+        <translation>力量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="160"/>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="161"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="162"/>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="163"/>
+        <source>Capable</source>
+        <translation>能力匹配</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="180"/>
+        <source>Return the incident to change its lead department</source>
+        <translation>如需更换主办部门，请先回退事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="181"/>
+        <source>Lead</source>
+        <translation>主办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="182"/>
+        <source>Show units of every department</source>
+        <translation>显示所有部门的力量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="207"/>
+        <source>Joint</source>
+        <translation>协办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="266"/>
+        <source>lead department only</source>
+        <translation>仅主办部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="271"/>
+        <source>Tick at least one unit to send</source>
+        <translation>请至少勾选一支力量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="289"/>
+        <source>No unit to release</source>
+        <translation>没有可撤回的力量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="297"/>
+        <source>Passed</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="298"/>
+        <source>Failed: send back</source>
+        <translation>不通过：退回返工</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="307"/>
+        <source>On site</source>
+        <translation>现场核查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="309"/>
+        <source>required when failed</source>
+        <translation>不通过时必填</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="339"/>
+        <location filename="../../widgets/action_forms.py" line="447"/>
+        <location filename="../../widgets/action_forms.py" line="452"/>
+        <location filename="../../widgets/action_forms.py" line="465"/>
+        <location filename="../../widgets/action_forms.py" line="503"/>
+        <location filename="../../widgets/action_forms.py" line="517"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="352"/>
+        <source>original incident id, e.g. E000012</source>
+        <translation>原事件编号，如 E000012</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="354"/>
+        <source>Original</source>
+        <translation>原事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="356"/>
+        <source>No open incident of this class nearby</source>
+        <translation>附近没有同类在办事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="390"/>
+        <source>required: say why</source>
+        <translation>必填：说明原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="396"/>
+        <source>Pick a closure reason</source>
+        <translation>请选择结案原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="400"/>
+        <source>Original incident</source>
+        <translation>原事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="425"/>
+        <source>Score (1–5)</source>
+        <translation>评分（1–5）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="426"/>
+        <source>Comment</source>
+        <translation>评价意见</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="433"/>
+        <source>Pick a score from 1 to 5</source>
+        <translation>请选择 1 到 5 分</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="445"/>
+        <source>min</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="446"/>
+        <source>Extend by</source>
+        <translation>延期时长</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="463"/>
+        <source>already at city level</source>
+        <translation>已在市级处置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="464"/>
+        <source>Level</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="482"/>
+        <source>Add departments</source>
+        <translation>增加部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="501"/>
+        <source>The incident is already handled at city level</source>
+        <translation>该事件已由市级处置，无法再提级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_forms.py" line="523"/>
+        <source>Result</source>
+        <translation>处置结果</translation>
+    </message>
+</context>
+<context>
+    <name>Actions</name>
+    <message>
+        <location filename="../../widgets/actions.py" line="36"/>
+        <source>New incident…</source>
+        <translation>新建事件…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="37"/>
+        <source>Command line</source>
+        <translation>命令行</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="38"/>
+        <source>Search the queue</source>
+        <translation>搜索事件队列</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="40"/>
+        <source>Go to the queue</source>
+        <translation>转到事件队列</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="41"/>
+        <source>Go to the unit board</source>
+        <translation>转到力量看板</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="43"/>
+        <source>Register</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="44"/>
+        <source>Cancel incident…</source>
+        <translation>注销…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="46"/>
+        <source>Assign units…</source>
+        <translation>派遣…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="47"/>
+        <source>Release a unit…</source>
+        <translation>撤回力量…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="49"/>
+        <source>Return to dispatch…</source>
+        <translation>回退…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="52"/>
+        <source>Acknowledge</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="53"/>
+        <source>Start handling</source>
+        <translation>开始处置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="55"/>
+        <source>Respond…</source>
+        <translation>反馈…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="56"/>
+        <source>Verify…</source>
+        <translation>核查…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="57"/>
+        <source>Rework…</source>
+        <translation>返工…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="59"/>
+        <source>Request extension…</source>
+        <translation>申请延期…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="61"/>
+        <source>Approve extension…</source>
+        <translation>批准延期…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="63"/>
+        <source>Reject extension…</source>
+        <translation>驳回延期…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="65"/>
+        <source>Park…</source>
+        <translation>挂账…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="66"/>
+        <source>Resume</source>
+        <translation>恢复办理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="67"/>
+        <source>Supervise…</source>
+        <translation>督办…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="68"/>
+        <source>End supervision</source>
+        <translation>取消督办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="70"/>
+        <source>Escalate…</source>
+        <translation>提级…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="72"/>
+        <source>Close…</source>
+        <translation>结案…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="73"/>
+        <source>Close as duplicate…</source>
+        <translation>重复件结案…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="75"/>
+        <source>Evaluate…</source>
+        <translation>评价…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="76"/>
+        <source>Add note…</source>
+        <translation>添加备注…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/actions.py" line="152"/>
+        <source>No actions available</source>
+        <translation>无可执行操作</translation>
+    </message>
+</context>
+<context>
+    <name>ClassPicker</name>
+    <message>
+        <location filename="../../widgets/class_picker.py" line="41"/>
+        <source>Search class: code, name (中文 or English)…</source>
+        <translation>搜索类别：编码、名称（中文或英文）…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/class_picker.py" line="137"/>
+        <source>No class picked</source>
+        <translation>未选择类别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/class_picker.py" line="144"/>
+        <source>%1 — lead: %2 · priority: %3 · handling limit: %4</source>
+        <translation>%1 — 主办：%2 · 优先级：%3 · 处置时限：%4</translation>
+    </message>
+</context>
+<context>
+    <name>CommandLine</name>
+    <message>
+        <location filename="../../widgets/command_line.py" line="97"/>
+        <source>Command (F2) — e.g. as 12 U-police-3 · ? for help</source>
+        <translation>命令（F2）— 例如 as 12 U-police-3 · 输入 ? 查看帮助</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_line.py" line="99"/>
+        <source>. = %1</source>
+        <translation>. = %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_line.py" line="179"/>
+        <source>%1 — sending…</source>
+        <translation>%1 — 发送中…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_line.py" line="198"/>
+        <source>%1 — done</source>
+        <translation>%1 — 已完成</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_line.py" line="219"/>
+        <source>The commands are listed under the line; hover here</source>
+        <translation>命令列表显示在输入行下方；悬停此处可再次查看</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentDetail</name>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="40"/>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="41"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="42"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="43"/>
+        <source>Reporter</source>
+        <translation>报告人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="44"/>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="45"/>
+        <source>Lead department</source>
+        <translation>主办部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="46"/>
+        <source>Assisting</source>
+        <translation>协办部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="47"/>
+        <source>Units</source>
+        <translation>处置力量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="48"/>
+        <source>Extension</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="49"/>
+        <source>Closure</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="50"/>
+        <source>Duplicates</source>
+        <translation>重复件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="51"/>
+        <source>Evaluation</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="52"/>
+        <source>History</source>
+        <translation>经历</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="54"/>
+        <source>Stage</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="55"/>
+        <source>Started</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="56"/>
+        <source>Due</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="57"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="58"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="59"/>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="60"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="62"/>
+        <source>running</source>
+        <translation>计时中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="63"/>
+        <source>near due</source>
+        <translation>临期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="64"/>
+        <source>overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="109"/>
+        <source>Select an incident in the queue or on the map</source>
+        <translation>请在事件队列或地图上选择事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="122"/>
+        <source>Supervised</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="198"/>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="201"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="229"/>
+        <source>Add a note and press Enter…</source>
+        <translation>输入备注后按回车…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="238"/>
+        <source>Time limits</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="240"/>
+        <source>Actions</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="244"/>
+        <source>Notes</source>
+        <translation>备注记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="298"/>
+        <source>Level: %1</source>
+        <translation>层级：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="310"/>
+        <source>part %1</source>
+        <translation>部件 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="318"/>
+        <source>%1 (class default, not dispatched yet)</source>
+        <translation>%1（类别默认，尚未派遣）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="330"/>
+        <source>requested: %1, waiting for a decision</source>
+        <translation>已申请延期 %1，待审批</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="333"/>
+        <source>%1 granted</source>
+        <translation>已批准 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="340"/>
+        <source>of %1</source>
+        <translation>（原事件 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="349"/>
+        <source>reworked %1×</source>
+        <translation>返工 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="352"/>
+        <source>returned %1×</source>
+        <translation>回退 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="355"/>
+        <source>escalated %1×</source>
+        <translation>提级 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="383"/>
+        <source>done on time</source>
+        <translation>按时完成</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="384"/>
+        <source>done late</source>
+        <translation>超时完成</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="387"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="442"/>
+        <source>%1 due %2</source>
+        <translation>%1时限 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="463"/>
+        <source>%1 is not possible now</source>
+        <translation>当前无法执行“%1”</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="506"/>
+        <source>Sending…</source>
+        <translation>发送中…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="528"/>
+        <source>%1: sending…</source>
+        <translation>%1：发送中…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="543"/>
+        <location filename="../../widgets/detail_panel.py" line="552"/>
+        <source>%1: done</source>
+        <translation>%1：已完成</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/detail_panel.py" line="549"/>
+        <source>refused</source>
+        <translation>被拒绝</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentTableModel</name>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="63"/>
+        <source>Incident</source>
+        <translation>事件编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="64"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="65"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="66"/>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="67"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="68"/>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="69"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="70"/>
+        <source>Lead department</source>
+        <translation>主办部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="71"/>
+        <source>Units</source>
+        <translation>处置力量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="72"/>
+        <source>Level</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="73"/>
+        <location filename="../../widgets/incident_model.py" line="353"/>
+        <source>Supervised</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="74"/>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="75"/>
+        <source>Due</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="406"/>
+        <source>%1 due %2</source>
+        <translation>%1时限 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="410"/>
+        <source>Handling due %1</source>
+        <translation>处置时限 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="423"/>
+        <source>Default for the class; not dispatched yet</source>
+        <translation>类别默认部门，尚未派遣</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_model.py" line="426"/>
+        <source>Assisting: %1</source>
+        <translation>协办：%1</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeDialog</name>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="61"/>
+        <source>New incident</source>
+        <translation>新建事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="78"/>
+        <source>hotline ticket number (optional)</source>
+        <translation>热线工单号（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="80"/>
+        <source>name and phone (optional)</source>
+        <translation>姓名和电话（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="83"/>
+        <source>What is wrong, where exactly, since when…</source>
+        <translation>什么问题、具体位置、持续多久…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="104"/>
+        <source>lat</source>
+        <translation>纬度</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="106"/>
+        <source>lon</source>
+        <translation>经度</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="109"/>
+        <source>Click the map to set the point</source>
+        <translation>在地图上点击以设置位置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="114"/>
+        <source>As the class says</source>
+        <translation>按类别默认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="124"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="125"/>
+        <source>Ticket</source>
+        <translation>工单号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="126"/>
+        <source>Reporter</source>
+        <translation>报告人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="127"/>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="128"/>
+        <source>Point</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="130"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="131"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="144"/>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="150"/>
+        <source>Report</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="153"/>
+        <source>Send the report (Ctrl+Enter)</source>
+        <translation>提交上报（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="155"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="190"/>
+        <source>outside every grid of the city</source>
+        <translation>不在本市任何网格内</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="198"/>
+        <source>As the class says (%1)</source>
+        <translation>按类别默认（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="213"/>
+        <source>Possible duplicates nearby: %1</source>
+        <translation>附近可能的重复事件：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="224"/>
+        <source>Pick the event class</source>
+        <translation>请选择事件类别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="227"/>
+        <source>Describe the problem</source>
+        <translation>请描述问题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="230"/>
+        <source>The point is outside every grid: click the map</source>
+        <translation>位置不在任何网格内：请在地图上点击</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="249"/>
+        <source>Sending…</source>
+        <translation>发送中…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="260"/>
+        <source>Reported</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py" line="265"/>
+        <source>refused</source>
+        <translation>被拒绝</translation>
+    </message>
+</context>
+<context>
+    <name>KpiStrip</name>
+    <message>
+        <location filename="../../widgets/kpi_strip.py" line="24"/>
+        <source>Reported today</source>
+        <translation>今日上报</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/kpi_strip.py" line="25"/>
+        <source>Incidents reported since midnight</source>
+        <translation>今日零点以来上报的事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/kpi_strip.py" line="26"/>
+        <source>Open</source>
+        <translation>在办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/kpi_strip.py" line="27"/>
+        <source>Incidents not closed or cancelled</source>
+        <translation>未结案、未注销的事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/kpi_strip.py" line="28"/>
+        <source>Overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/kpi_strip.py" line="29"/>
+        <source>Open incidents past their time limit</source>
+        <translation>已超过时限的在办事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/kpi_strip.py" line="30"/>
+        <source>Closure rate</source>
+        <translation>结案率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/kpi_strip.py" line="31"/>
+        <source>Closed / due today (handling deadline today)</source>
+        <translation>今日到期事件中已结案的比例</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/kpi_strip.py" line="32"/>
+        <source>On-time rate</source>
+        <translation>按期结案率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/kpi_strip.py" line="33"/>
+        <source>Closed on time / due today, extensions included</source>
+        <translation>今日到期事件中按期（含延期）结案的比例</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/kpi_strip.py" line="34"/>
+        <source>Mean response</source>
+        <translation>平均响应</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/kpi_strip.py" line="35"/>
+        <source>Dispatch → acknowledgement, acknowledged today</source>
+        <translation>派遣到签收的平均用时（今日签收）</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../widgets/labels.py" line="20"/>
+        <source>Reported</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="21"/>
+        <source>Registered</source>
+        <translation>已立案</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="22"/>
+        <location filename="../../widgets/labels.py" line="34"/>
+        <source>Dispatched</source>
+        <translation>已派遣</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="23"/>
+        <source>Acknowledged</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="24"/>
+        <source>Handling</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="25"/>
+        <source>Responded</source>
+        <translation>已反馈</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="26"/>
+        <source>Verified</source>
+        <translation>已核查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="27"/>
+        <source>Parked</source>
+        <translation>已挂账</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="28"/>
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="29"/>
+        <location filename="../../widgets/labels.py" line="73"/>
+        <source>Cancelled</source>
+        <translation>已注销</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="33"/>
+        <source>Available</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="35"/>
+        <source>En route</source>
+        <translation>在途</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="36"/>
+        <source>On scene</source>
+        <translation>到场</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="37"/>
+        <source>Busy</source>
+        <translation>忙碌</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="38"/>
+        <source>Returning</source>
+        <translation>返回中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="39"/>
+        <source>Off duty</source>
+        <translation>下班</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="40"/>
+        <source>Out of service</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="44"/>
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="45"/>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="46"/>
+        <source>Normal</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="47"/>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="51"/>
+        <source>Grid worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="52"/>
+        <source>12345 hotline</source>
+        <translation>12345热线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="53"/>
+        <source>Citizen app</source>
+        <translation>市民App</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="54"/>
+        <source>IoT sensor</source>
+        <translation>物联感知</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="55"/>
+        <source>Video analytics</source>
+        <translation>视频智能分析</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="56"/>
+        <source>Higher level</source>
+        <translation>上级交办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="57"/>
+        <source>Dispatcher</source>
+        <translation>坐席录入</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="61"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="62"/>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="63"/>
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="64"/>
+        <source>District</source>
+        <translation>区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="65"/>
+        <source>City</source>
+        <translation>市</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="69"/>
+        <source>Fixed</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="70"/>
+        <source>Duplicate</source>
+        <translation>重复件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="71"/>
+        <source>Not our responsibility</source>
+        <translation>非本部门职责</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="72"/>
+        <source>Unable to fix</source>
+        <translation>无法解决</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="77"/>
+        <source>Dispatch</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="78"/>
+        <source>Acknowledge</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="79"/>
+        <source>Handle</source>
+        <translation>处置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="80"/>
+        <source>Verify</source>
+        <translation>核查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="85"/>
+        <source>%1 minutes</source>
+        <translation>%1分钟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="86"/>
+        <source>%1 hours</source>
+        <translation>%1小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="87"/>
+        <source>%1 days</source>
+        <translation>%1天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="88"/>
+        <source>%1 working hours</source>
+        <translation>%1工作小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="89"/>
+        <source>%1 working days</source>
+        <translation>%1个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="223"/>
+        <location filename="../../widgets/labels.py" line="239"/>
+        <source>%1h %2m</source>
+        <translation>%1时%2分</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="225"/>
+        <location filename="../../widgets/labels.py" line="241"/>
+        <source>%1d %2h</source>
+        <translation>%1天%2时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="235"/>
+        <source>%1s</source>
+        <translation>%1秒</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="237"/>
+        <source>%1m</source>
+        <translation>%1分钟</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePanel</name>
+    <message>
+        <location filename="../../widgets/queue_panel.py" line="130"/>
+        <source>Search id, description, grid, class, reporter…</source>
+        <translation>搜索编号、描述、网格、类别、报告人…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/queue_panel.py" line="134"/>
+        <source>Open only</source>
+        <translation>仅在办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/queue_panel.py" line="139"/>
+        <source>Overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/queue_panel.py" line="141"/>
+        <source>Show only incidents whose time limit has passed</source>
+        <translation>只显示已超时的事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/queue_panel.py" line="148"/>
+        <source>All priorities</source>
+        <translation>全部优先级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/queue_panel.py" line="151"/>
+        <source>All classes</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/queue_panel.py" line="154"/>
+        <source>All departments</source>
+        <translation>全部部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/queue_panel.py" line="157"/>
+        <source>Whole city</source>
+        <translation>全市</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/queue_panel.py" line="171"/>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/queue_panel.py" line="292"/>
+        <source>Overdue %1</source>
+        <translation>超时 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/queue_panel.py" line="294"/>
+        <source>%1 of %2 shown</source>
+        <translation>显示 %1 / 共 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/queue_panel.py" line="370"/>
+        <source>New urgent incident %1 · %2 · %3 — click to view</source>
+        <translation>新紧急事件 %1 · %2 · %3 — 点击查看</translation>
+    </message>
+</context>
+<context>
+    <name>UnitBoard</name>
+    <message>
+        <location filename="../../widgets/unit_board.py" line="43"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_board.py" line="44"/>
+        <source>Available</source>
+        <translation>可派</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_board.py" line="45"/>
+        <source>Engaged</source>
+        <translation>执行任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_board.py" line="46"/>
+        <source>Off duty</source>
+        <translation>下班/停用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_board.py" line="87"/>
+        <source>Search unit, id, incident…</source>
+        <translation>搜索力量、编号、事件…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_board.py" line="106"/>
+        <source>All departments</source>
+        <translation>全部部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_board.py" line="171"/>
+        <source>%1 units · %2 available · %3 on incidents</source>
+        <translation>共 %1 支力量 · 空闲 %2 · 执行任务 %3</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_board.py" line="214"/>
+        <source>Show incident %1</source>
+        <translation>查看事件 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_board.py" line="222"/>
+        <source>Set %1</source>
+        <translation>设为“%1”</translation>
+    </message>
+</context>
+<context>
+    <name>UnitTreeModel</name>
+    <message>
+        <location filename="../../widgets/unit_model.py" line="69"/>
+        <source>Unit</source>
+        <translation>力量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_model.py" line="70"/>
+        <source>ID</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_model.py" line="71"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_model.py" line="72"/>
+        <source>In status</source>
+        <translation>状态时长</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_model.py" line="73"/>
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_model.py" line="74"/>
+        <source>Home grid</source>
+        <translation>驻地网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_model.py" line="275"/>
+        <source>%1 of %2 available</source>
+        <translation>空闲 %1 / 共 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_model.py" line="343"/>
+        <source>%1 since %2</source>
+        <translation>自 %2 起%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_model.py" line="346"/>
+        <source>Longer than expected in this status</source>
+        <translation>处于该状态的时间过长</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,556 @@
+"""Item models of the console: model tests, row-by-row updates, the filter proxies."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
+import pytest
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtTest import QAbstractItemModelTester
+
+from dispatch import commands as cmd
+from dispatch.state import DispatchState, UnitState
+from dispatch.status import IncidentStatus, UnitStatus
+from dispatch.timelimits import is_overdue
+from tests.domain.helpers import DISPATCHER, FIELD
+from tests.ui.widget_fixtures import *  # noqa: F403
+from tests.ui.widget_fixtures import report_at
+from widgets.incident_filter import IncidentFilterProxy
+from widgets.incident_model import CLOCK_ROLE, ID_ROLE, SORT_ROLE, Column, IncidentTableModel
+from widgets.unit_model import (
+    KIND_ROLE,
+    WARNING_ROLE,
+    UnitColumn,
+    UnitFilterProxy,
+    UnitTreeModel,
+)
+
+pytestmark = pytest.mark.ui
+
+
+class Recorder:
+    """Counts a model's structural signals and records dataChanged ranges."""
+
+    def __init__(self, model: QAbstractItemModel) -> None:
+        self.changed: list[tuple[int, int, int, int, Any, list[int]]] = []
+        self.resets = 0
+        self.inserted: list[tuple[Any, int, int]] = []
+        self.layout = 0
+        model.dataChanged.connect(self._changed)
+        model.modelReset.connect(self._reset)
+        model.rowsInserted.connect(lambda p, a, b: self.inserted.append((p, a, b)))
+        model.layoutChanged.connect(self._layout)
+
+    def _changed(self, tl: QModelIndex, br: QModelIndex,
+                 roles: Sequence[int] = ()) -> None:
+        self.changed.append((tl.row(), br.row(), tl.column(), br.column(),
+                             tl.parent().internalId() if tl.parent().isValid() else None,
+                             list(roles)))
+
+    def _reset(self) -> None:
+        self.resets += 1
+
+    def _layout(self) -> None:
+        self.layout += 1
+
+    def clear(self) -> None:
+        self.changed.clear()
+        self.inserted.clear()
+        self.resets = self.layout = 0
+
+
+@pytest.fixture
+def strict(qtmodeltester: Any, qtlog: Any) -> Any:
+    """Attach the Python model tester (asserts) and Qt's C++ tester (its failures are
+    warnings, checked at the end) to a model for the rest of the test."""
+    testers: list[Any] = []
+
+    def attach(model: QAbstractItemModel, *, py: bool = True) -> None:
+        if py:  # thorough but slow on big trees: every signal re-walks the model in Python
+            qtmodeltester.check(model, force_py=True)
+        testers.append(QAbstractItemModelTester(
+            model, QAbstractItemModelTester.FailureReportingMode.Warning))
+
+    yield attach
+    failures = [r.message for r in qtlog.records if "FAIL" in r.message]
+    assert not failures, failures
+
+
+# ------------------------------------------------------------------------ incident table
+
+
+def test_incident_model_rows_and_roles(console: Any, strict: Any) -> None:
+    model = IncidentTableModel(console)
+    strict(model)
+    state = console.state
+    assert model.rowCount() == len(state.incidents) == 60
+    assert model.columnCount() == len(Column) == 13
+    first = sorted(state.incidents)[0]
+    assert model.row_of(first) == 0
+    inc = state.incidents[first]
+    idx = model.index(0, Column.ID)
+    assert idx.data() == first and idx.data(ID_ROLE) == first
+    assert model.index(0, Column.STATUS).data() == "Reported"
+    assert model.index(0, Column.GRID).data().endswith(inc.grid)
+    assert model.index(0, Column.REPORTED).data(SORT_ROLE) == inc.reported_at
+    assert model.headerData(Column.COUNTDOWN, Qt.Orientation.Horizontal) == "Time left"
+    # every cell answers every role without raising
+    for row in range(model.rowCount()):
+        for col in range(model.columnCount()):
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                         Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole,
+                         Qt.ItemDataRole.FontRole, SORT_ROLE, ID_ROLE, CLOCK_ROLE):
+                model.index(row, col).data(role)
+
+
+def test_countdown_colours_follow_the_clock(console: Any, busy_engine: Any, clock: Any) -> None:
+    model = IncidentTableModel(console)
+    # a fresh report has its whole dispatch limit ahead
+    iid = report_at(busy_engine, 3, busy_engine.state.incidents["E000001"].class_code)
+    console.apply_changes(*busy_engine.state.take_changes())
+    idx = model.index(model.row_of(iid), Column.COUNTDOWN)
+    inc = busy_engine.state.incidents[iid]
+    span = inc.dispatch_due - inc.reported_at
+    assert idx.data(CLOCK_ROLE) == "ok"
+    assert idx.data(Qt.ItemDataRole.BackgroundRole) is None
+    clock.advance(span * 0.9)
+    assert idx.data(CLOCK_ROLE) == "near_due"
+    assert idx.data(Qt.ItemDataRole.BackgroundRole) is not None
+    clock.advance(span * 0.2)
+    assert idx.data(CLOCK_ROLE) == "overdue"
+    assert idx.data().startswith("-")
+    assert idx.data(Qt.ItemDataRole.ForegroundRole).name() == "#b91c1c"
+    closed = busy_engine.populated["closed"][0]
+    assert model.index(model.row_of(closed), Column.COUNTDOWN).data() == ""
+    parked = busy_engine.populated["parked"][0]
+    assert model.index(model.row_of(parked), Column.COUNTDOWN).data() == "Parked"
+
+
+def test_incident_updates_are_row_by_row(console: Any, busy_engine: Any, strict: Any) -> None:
+    model = IncidentTableModel(console)
+    strict(model)
+    rec = Recorder(model)
+    target = busy_engine.populated["registered"][0]
+    busy_engine.execute(cmd.AddNote(target, "updated"), DISPATCHER)
+    console.apply_changes(*busy_engine.state.take_changes())
+    row = model.row_of(target)
+    assert rec.changed == [(row, row, 0, len(Column) - 1, None, [])]
+    assert rec.resets == 0 and not rec.inserted
+    # several changes: contiguous rows come in runs, nothing else is touched
+    rec.clear()
+    ids = sorted(busy_engine.state.incidents)
+    console.apply_changes({ids[3], ids[4], ids[5], ids[10]}, set())
+    assert [(a, b) for a, b, *_ in rec.changed] == [(3, 5), (10, 10)]
+    assert rec.resets == 0
+
+
+def test_new_incidents_are_inserted(console: Any, busy_engine: Any, strict: Any) -> None:
+    model = IncidentTableModel(console)
+    strict(model)
+    rec = Recorder(model)
+    n = model.rowCount()
+    code = busy_engine.state.incidents["E000001"].class_code
+    new = [report_at(busy_engine, i, code) for i in (1, 2)]
+    changed = busy_engine.state.take_changes()[0]
+    console.apply_changes(changed, set())
+    assert rec.inserted == [(QModelIndex(), n, n + 1)]
+    assert rec.resets == 0 and rec.changed == []
+    assert [model.id_at(n), model.id_at(n + 1)] == new
+    assert model.row_of(new[1]) == n + 1
+
+
+def test_tick_touches_changed_countdown_cells_only(console: Any, busy_engine: Any, clock: Any,
+                                                   qtbot: Any) -> None:
+    model = IncidentTableModel(console, tick_ms=10_000_000)
+    rec = Recorder(model)
+    model.tick()
+    assert rec.changed == []  # the clock did not move: nothing to redraw
+    clock.advance(1)
+    model.tick()
+    assert rec.changed and rec.resets == 0
+    rows: set[int] = set()
+    for top, bottom, left, right, _parent, roles in rec.changed:
+        assert left == right == Column.COUNTDOWN
+        assert Qt.ItemDataRole.DisplayRole in roles
+        rows.update(range(top, bottom + 1))
+    # exactly the open incidents whose countdown text changed in that second
+    now = clock()
+    from dispatch.timelimits import running_clock
+    from widgets.labels import countdown
+
+    expected = set()
+    for iid, inc in busy_engine.state.incidents.items():
+        c = running_clock(inc) if inc.is_open else None
+        if c is not None and countdown(c.remaining(now - 1)) != countdown(c.remaining(now)):
+            expected.add(model.row_of(iid))
+    assert rows == expected
+    assert len(expected) < len(busy_engine.state.open_incidents())
+    rec.clear()
+    timer_model = IncidentTableModel(console, tick_ms=20)
+    timer_rec = Recorder(timer_model)
+    clock.advance(1)
+    qtbot.waitUntil(lambda: bool(timer_rec.changed), timeout=2000)
+
+
+def test_countdown_sorting_never_resorts_on_tick(console: Any, clock: Any) -> None:
+    model = IncidentTableModel(console, tick_ms=10_000_000)
+    proxy = IncidentFilterProxy(console)
+    proxy.setSourceModel(model)
+    proxy.sort(Column.COUNTDOWN)
+    assert proxy.sortColumn() == Column.DUE  # sorts through the due time
+    layouts = []
+    proxy.layoutChanged.connect(lambda *a: layouts.append(a))
+    clock.advance(1)
+    model.tick()
+    assert layouts == []
+
+
+def test_reset_only_on_resync(console: Any, busy_engine: Any, strict: Any) -> None:
+    model = IncidentTableModel(console)
+    strict(model)
+    rec = Recorder(model)
+    console.reset(DispatchState())
+    assert rec.resets == 1 and model.rowCount() == 0
+    console.reset(busy_engine.state)
+    assert rec.resets == 2 and model.rowCount() == 60
+
+
+def test_flash_blinks_the_row_background_then_stops(console: Any, clock: Any, qtbot: Any) -> None:
+    model = IncidentTableModel(console)
+    rec = Recorder(model)
+    iid = sorted(console.state.incidents)[2]
+    model.flash(iid, seconds=5)
+    assert model.is_flashing(iid)
+    qtbot.waitUntil(lambda: len(rec.changed) >= 2, timeout=3000)
+    row = model.row_of(iid)
+    assert all(c[:2] == (row, row) and c[5] == [Qt.ItemDataRole.BackgroundRole]
+               for c in rec.changed)
+    clock.advance(6)
+    qtbot.waitUntil(lambda: not model.is_flashing(iid), timeout=3000)
+    assert model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+# --------------------------------------------------------------------------------- proxy
+
+
+def test_proxy_filters_and_counts(console: Any, busy_engine: Any, clock: Any, strict: Any) -> None:
+    model = IncidentTableModel(console)
+    proxy = IncidentFilterProxy(console)
+    proxy.setSourceModel(model)
+    strict(proxy)
+    state = busy_engine.state
+    open_ids = {i for i, inc in state.incidents.items() if inc.is_open}
+
+    def shown() -> set[str]:
+        return {proxy.id_at(r) for r in range(proxy.rowCount())}
+
+    assert shown() == open_ids  # open only by default
+    counts = proxy.counts()
+    assert counts.total == 60 and counts.shown == len(open_ids) == counts.open
+    assert counts.status["closed"] == 0  # closed rows fail "open only"
+    assert sum(counts.status.values()) == len(open_ids)
+
+    proxy.set_open_only(False)
+    assert shown() == set(state.incidents)
+    proxy.set_statuses({"dispatched", "acknowledged"})
+    want = {i for i, inc in state.incidents.items()
+            if inc.status in (IncidentStatus.DISPATCHED, IncidentStatus.ACKNOWLEDGED)}
+    assert shown() == want
+    counts = proxy.counts()
+    # the status facet counts as if no status were picked; the others within the pick
+    assert counts.status["closed"] == sum(1 for i in state.incidents.values()
+                                          if i.status == IncidentStatus.CLOSED)
+    assert counts.base["status"] == 60
+    assert counts.base["priority"] == len(want) == counts.shown
+    proxy.set_statuses(())
+
+    urgent = {i for i, inc in state.incidents.items() if inc.priority == "urgent"}
+    proxy.set_priorities({"urgent"})
+    assert shown() == urgent and urgent
+    proxy.set_priorities(())
+
+    inc0 = state.incidents["E000001"]
+    major = console.catalogue.minor_of(inc0.class_code).major
+    proxy.set_majors({major})
+    assert "E000001" in shown()
+    assert all(console.catalogue.minor_of(state.incidents[i].class_code).major == major
+               for i in shown())
+    proxy.set_majors(())
+
+    proxy.set_departments({"police"})
+    for i in shown():
+        inc = state.incidents[i]
+        depts = inc.departments or (console.catalogue.lead_department_of(inc.class_code),)
+        assert "police" in depts
+    assert proxy.counts().department["police"] == len(shown())
+    proxy.set_departments(())
+
+    district = inc0.grid[:6]
+    proxy.set_region(district)
+    assert shown() == {i for i, inc in state.incidents.items() if inc.grid.startswith(district)}
+    assert proxy.counts().region[district] == len(shown())
+    proxy.set_region(inc0.grid[:9])
+    assert "E000001" in shown() and all(state.incidents[i].grid.startswith(inc0.grid[:9])
+                                        for i in shown())
+    proxy.set_region("")
+
+    now = clock()
+    overdue = {i for i, inc in state.incidents.items() if inc.is_open and is_overdue(inc, now)}
+    proxy.set_overdue_only(True)
+    assert shown() == overdue and overdue
+    assert proxy.counts().overdue == len(overdue)
+    proxy.clear_filters()
+    assert shown() == open_ids
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ("E000007", "id"), ("井盖", "description"), ("王先生", "reporter"),
+])
+def test_search(console: Any, query: Any, field: Any) -> None:
+    model = IncidentTableModel(console)
+    proxy = IncidentFilterProxy(console)
+    proxy.setSourceModel(model)
+    proxy.set_open_only(False)
+    proxy.set_search(query)
+    got = {proxy.id_at(r) for r in range(proxy.rowCount())}
+    if field == "id":
+        assert got == {"E000007"}
+    else:
+        assert len(got) == 60  # every fixture incident carries this text
+
+
+def test_search_grid_and_class_names(console: Any) -> None:
+    model = IncidentTableModel(console)
+    proxy = IncidentFilterProxy(console)
+    proxy.setSourceModel(model)
+    proxy.set_open_only(False)
+    inc = console.state.incidents["E000001"]
+    minor = console.catalogue.minor_of(inc.class_code)
+    grid_name = console.city.regions[inc.grid].name
+    for text in (grid_name, minor.name_zh, minor.name_en.upper(), inc.grid):
+        proxy.set_search(text)
+        assert "E000001" in {proxy.id_at(r) for r in range(proxy.rowCount())}, text
+    proxy.set_search("no such thing anywhere")
+    assert proxy.rowCount() == 0
+
+
+def test_proxy_follows_updates(console: Any, busy_engine: Any, strict: Any) -> None:
+    model = IncidentTableModel(console)
+    proxy = IncidentFilterProxy(console)
+    proxy.setSourceModel(model)
+    strict(proxy)
+    iid = busy_engine.populated["reported"][1]
+    proxy.set_statuses({"reported"})
+    before = proxy.rowCount()
+    busy_engine.execute(cmd.RegisterIncident(iid), DISPATCHER)
+    console.apply_changes(*busy_engine.state.take_changes())
+    assert proxy.rowCount() == before - 1
+    busy_engine.execute(cmd.CancelIncident(iid, "test"), DISPATCHER)
+    proxy.set_statuses(())
+    console.apply_changes(*busy_engine.state.take_changes())
+    assert not proxy.proxy_index_of(iid).isValid()  # closed rows leave the open-only view
+
+
+def test_sorting_by_sort_role(console: Any) -> None:
+    model = IncidentTableModel(console)
+    proxy = IncidentFilterProxy(console)
+    proxy.setSourceModel(model)
+    proxy.sort(Column.COUNTDOWN, Qt.SortOrder.AscendingOrder)
+    dues = [proxy.index(r, Column.COUNTDOWN).data(SORT_ROLE) for r in range(proxy.rowCount())]
+    assert dues == sorted(dues)
+    proxy.sort(Column.PRIORITY, Qt.SortOrder.AscendingOrder)
+    assert proxy.index(0, Column.PRIORITY).data() == "Urgent"
+
+
+# ---------------------------------------------------------------------------- unit tree
+
+
+def test_unit_tree_model(console: Any, strict: Any) -> None:
+    model = UnitTreeModel(console)
+    strict(model)
+    units = console.state.units
+    depts = {u.department for u in units.values()}
+    assert model.rowCount() == len(depts)
+    total = 0
+    for d in range(model.rowCount()):
+        dept = model.index(d, 0)
+        assert dept.data(KIND_ROLE) == "department"
+        for t in range(model.rowCount(dept)):
+            typ = model.index(t, 0, dept)
+            assert typ.data(KIND_ROLE) == "type"
+            assert typ.parent() == dept
+            for r in range(model.rowCount(typ)):
+                unit = model.index(r, 0, typ)
+                uid = unit.data(model.IdRole)
+                assert units[uid].department == model.group_of(dept).code
+                assert model.rowCount(unit) == 0 and unit.parent() == typ
+                total += 1
+    assert total == len(units)
+    some = next(u for u in units.values() if u.incident_id)
+    idx = model.unit_index(some.id, UnitColumn.INCIDENT)
+    assert idx.data() == some.incident_id
+    assert model.unit_index(some.id, UnitColumn.STATUS).data() == "Dispatched"
+
+
+def test_unit_updates_touch_the_row_and_its_groups(console: Any, busy_engine: Any,
+                                                   strict: Any) -> None:
+    model = UnitTreeModel(console)
+    strict(model)
+    rec = Recorder(model)
+    uid = next(u.id for u in busy_engine.state.units.values()
+               if u.status == UnitStatus.DISPATCHED)
+    typ_index = model.unit_index(uid).parent()
+    dept_index = typ_index.parent()
+    before = typ_index.siblingAtColumn(UnitColumn.STATUS).data()
+    busy_engine.execute(cmd.SetUnitStatus(uid, "en_route"), FIELD)
+    console.apply_changes(*busy_engine.state.take_changes())
+    assert rec.resets == 0 and not rec.inserted
+    # (row, internal id of the parent index): the unit, its type group, its department
+    rows = {(c[0], c[4]) for c in rec.changed}
+    assert rows == {(model.unit_index(uid).row(), typ_index.internalId()),
+                    (typ_index.row(), 0), (dept_index.row(), None)}
+    assert model.unit_index(uid, UnitColumn.STATUS).data() == "En route"
+    assert typ_index.siblingAtColumn(UnitColumn.STATUS).data() == before  # still not available
+    # positions only: nothing on the board changes, nothing is signalled
+    rec.clear()
+    u = busy_engine.state.units[uid]
+    busy_engine.execute(cmd.ReportPositions(((uid, u.lon + 0.001, u.lat),)), FIELD)
+    console.apply_changes(*busy_engine.state.take_changes())
+    assert rec.changed == [] and rec.resets == 0
+
+
+def test_unit_insert(console: Any, busy_engine: Any, strict: Any) -> None:
+    model = UnitTreeModel(console)
+    strict(model)
+    rec = Recorder(model)
+    grid = next(iter(busy_engine.city.grids())).code
+    from dispatch.bootstrap import BOOTSTRAP_ACTOR
+
+    busy_engine.execute(cmd.RegisterUnit("U-police-new", "police", "patrol_car", "新巡逻车",
+                                         grid, 120.6, 31.3), BOOTSTRAP_ACTOR)
+    console.apply_changes(*busy_engine.state.take_changes())
+    idx = model.unit_index("U-police-new")
+    assert idx.isValid() and idx.data() == "新巡逻车"
+    assert len(rec.inserted) == 1 and rec.resets == 0
+    # a unit of a department and type the board has not seen yet creates both groups
+    rec.clear()
+    state = console.state
+    state.units["U-x-1"] = UnitState("U-x-1", "navy", "boat", "Boat 1", grid, 120.6, 31.3)
+    console.apply_changes(set(), {"U-x-1"})
+    assert len(rec.inserted) == 3  # department, type, unit
+    assert model.unit_index("U-x-1").parent().parent().parent() == QModelIndex()
+
+
+def test_unit_warning_after_too_long_in_status(console: Any, busy_engine: Any, clock: Any) -> None:
+    model = UnitTreeModel(console)
+    uid = next(u.id for u in busy_engine.state.units.values()
+               if u.status == UnitStatus.DISPATCHED)
+    idx = model.unit_index(uid, UnitColumn.TIME)
+    clock.advance(-clock() + busy_engine.state.units[uid].status_since + 60)
+    assert idx.data(WARNING_ROLE) is False
+    clock.advance(11 * 60)
+    assert idx.data(WARNING_ROLE) is True
+    assert idx.data(Qt.ItemDataRole.ForegroundRole).name() == "#b91c1c"
+    assert "Longer than expected" in idx.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_unit_proxy(console: Any, qtlog: Any) -> None:
+    model = UnitTreeModel(console)
+    proxy = UnitFilterProxy()
+    proxy.setSourceModel(model)
+    units = console.state.units
+    # Qt's model tester over the proxy through filter changes on two departments (it re-walks
+    # the tree at every signal: seconds per change on the whole board), then without it
+    proxy.set_departments({"police", "city_mgmt"})
+    tester = QAbstractItemModelTester(proxy,
+                                      QAbstractItemModelTester.FailureReportingMode.Warning)
+    proxy.set_availability("engaged")
+    proxy.set_availability("available")
+    proxy.set_departments({"police"})
+    proxy.set_availability("all")
+    del tester
+    proxy.set_departments(())
+    assert not [r.message for r in qtlog.records if "FAIL" in r.message]
+
+    def visible_units() -> set[str]:
+        out: set[str] = set()
+
+        def walk(parent: QModelIndex) -> None:
+            for r in range(proxy.rowCount(parent)):
+                idx = proxy.index(r, 0, parent)
+                uid = idx.data(model.IdRole)
+                if uid:
+                    out.add(uid)
+                walk(idx)
+        walk(QModelIndex())
+        return out
+
+    assert visible_units() == set(units)
+    proxy.set_availability("available")
+    assert visible_units() == {u.id for u in units.values()
+                               if u.status in (UnitStatus.AVAILABLE, UnitStatus.RETURNING)}
+    proxy.set_availability("engaged")
+    engaged = visible_units()
+    assert engaged and all(units[u].incident_id for u in engaged)
+    assert proxy.rowCount() == len({units[u].department for u in engaged})
+    proxy.set_availability("all")
+    proxy.set_departments({"fire"})
+    assert visible_units() == {u.id for u in units.values() if u.department == "fire"}
+    assert proxy.rowCount() == 1
+    proxy.set_departments(())
+    proxy.set_search("u-police-1")
+    assert "U-police-1" in visible_units()
+    with pytest.raises(ValueError, match="unknown availability filter"):
+        proxy.set_availability("sleeping")
+
+
+def test_unit_board_scales_to_a_city(console: Any, qapp: Any) -> None:
+    """26,000 units: building is quick, a batch of status changes is row by row."""
+    state = DispatchState()
+    types = [("police", "patrol_car"), ("city_mgmt", "enforcement_team"),
+             ("street_office", "grid_worker"), ("fire", "fire_engine")]
+    for i in range(26_000):
+        dept, typ = types[i % len(types)]
+        state.units[f"U-{i}"] = UnitState(f"U-{i}", dept, typ, f"unit {i}", "320508001001001",
+                                          120.6, 31.3)
+    console.reset(state)
+    t0 = time.perf_counter()
+    model = UnitTreeModel(console)
+    proxy = UnitFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_availability("available")
+    built = time.perf_counter() - t0
+    rec = Recorder(model)
+    changed = {f"U-{i}" for i in range(0, 26_000, 7)}
+    for uid in changed:
+        state.units[uid].status = UnitStatus.OFF_DUTY
+        state.units[uid].status_since = 1.0
+    moved = {f"U-{i}" for i in range(1, 26_000, 7)}
+    t0 = time.perf_counter()
+    console.apply_changes(set(), changed | moved)
+    applied = time.perf_counter() - t0
+    assert rec.resets == 0 and rec.layout == 0 and not rec.inserted
+    # one span per type group (many rows of each changed) and one signal per group row
+    units_changed = [c for c in rec.changed if c[4] is not None and c[4] != 0]
+    covered = set()
+    for top, bottom, left, right, parent, _roles in units_changed:
+        assert (left, right) == (UnitColumn.STATUS, UnitColumn.INCIDENT)
+        covered |= {(parent, r) for r in range(top, bottom + 1)}
+    assert len(units_changed) == len(types)
+    for uid in changed:
+        idx = model.unit_index(uid)
+        assert (idx.parent().internalId(), idx.row()) in covered
+    assert len(rec.changed) == len(types) * 3  # + each type group and each department
+    type_rows = [c for c in rec.changed if c[4] == 0]
+    assert all((c[2], c[3]) == (UnitColumn.STATUS, UnitColumn.STATUS) for c in type_rows)
+    print(f"26,000 units: built in {built:.2f} s, {len(changed)} status changes and "
+          f"{len(moved)} moves applied in {applied:.3f} s")
+    assert built < 3.0 and applied < 1.0, (built, applied)
+    assert proxy.rowCount(proxy.index(0, 0)) > 0

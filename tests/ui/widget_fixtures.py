@@ -1,0 +1,158 @@
+"""Fixtures for the widget tests: a realistic mirror built by the real engine on the demo city,
+a console model over it, and a stand-in for the shell that runs requested commands on the
+engine and reports back like the server would.
+
+Import with ``from tests.ui.widget_fixtures import *`` in a test module.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from typing import Any
+
+import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
+import pytest
+
+from dispatch import commands as cmd
+from dispatch.catalogue.model import Priority
+from dispatch.engine import DispatchEngine
+from dispatch.errors import DispatchError
+from dispatch.status import UnitStatus
+from tests.domain.helpers import DISPATCHER, FIELD, LEAD, grid_point
+
+__all__ = ["FakeShell", "busy_engine", "console", "populate", "shell"]
+
+
+def _classes(engine: DispatchEngine) -> list[str]:
+    """Minor classes whose lead department has units in the demo city, urgent ones included."""
+    depts = {u.department for u in engine.state.units.values()}
+    out = [m.code for m in engine.catalogue.minors.values() if m.lead_department in depts]
+    urgent = [c for c in out if engine.catalogue.minors[c].priority == Priority.URGENT]
+    return urgent[:3] + [c for c in out if c not in urgent[:3]]
+
+
+def _free(engine: DispatchEngine, dept: str, n: int = 1) -> tuple[str, ...]:
+    ids = sorted(u.id for u in engine.state.units.values()
+                 if u.department == dept and u.status == UnitStatus.AVAILABLE)
+    return tuple(ids[:n])
+
+
+def report_at(engine: DispatchEngine, index: int, class_code: str, **kw: Any) -> str:
+    lon, lat, _ = grid_point(engine, index)
+    out = engine.execute(cmd.ReportIncident(
+        source=kw.pop("source", "hotline"), class_code=class_code, lon=lon, lat=lat,
+        description=kw.pop("description", "路面井盖缺失，请尽快处理"),
+        reporter=kw.pop("reporter", "王先生 138****1234"), **kw), DISPATCHER)
+    return out.events[0].payload.incident_id  # type: ignore[union-attr]
+
+
+def populate(engine: DispatchEngine, clock: Any, n: int = 60) -> dict[str, list[str]]:
+    """Report ``n`` incidents over two hours and move them through every status.
+
+    Returns the ids by the status or side path they were left in.
+    """
+    classes = _classes(engine)
+    sources = ["hotline", "grid_worker", "citizen_app", "sensor", "video", "higher_level"]
+    out: dict[str, list[str]] = {}
+    for i in range(n):
+        clock.advance(120)
+        code = classes[i % len(classes)]
+        iid = report_at(engine, i * 7, code, source=sources[i % len(sources)])
+        lead = engine.catalogue.lead_department_of(code)
+        step = i % 12
+        kind = "reported"
+        try:
+            if step >= 1:
+                engine.execute(cmd.RegisterIncident(iid), DISPATCHER)
+                kind = "registered"
+            if step == 2:
+                engine.execute(cmd.CancelIncident(iid, "重复来电，已核实"), DISPATCHER)
+                kind = "cancelled"
+            if step >= 3:
+                engine.execute(cmd.AssignUnits(iid, _free(engine, lead)), DISPATCHER)
+                kind = "dispatched"
+            if step == 4:
+                engine.execute(cmd.Supervise(iid, True, "市领导批示"), LEAD)
+                kind = "supervised"
+            if step >= 5:
+                engine.execute(cmd.Acknowledge(iid), FIELD)
+                kind = "acknowledged"
+            if step == 6:
+                engine.execute(cmd.RequestExtension(iid, 240, "等待配件"), FIELD)
+                kind = "extension"
+            if step == 7:
+                engine.execute(cmd.StartHandling(iid), FIELD)
+                engine.execute(cmd.Park(iid, "需要专项资金"), LEAD)
+                kind = "parked"
+            if step >= 8:
+                engine.execute(cmd.StartHandling(iid), FIELD)
+                kind = "handling"
+            if step == 8:
+                engine.execute(cmd.Escalate(iid, "community", "需要社区协调"), DISPATCHER)
+                kind = "escalated"
+            if step >= 9:
+                engine.execute(cmd.Respond(iid, "已处理完毕"), FIELD)
+                kind = "responded"
+            if step >= 10:
+                engine.execute(cmd.Verify(iid, True, "现场核实"), FIELD)
+                kind = "verified"
+            if step >= 11:
+                engine.execute(cmd.CloseIncident(iid, "fixed"), DISPATCHER)
+                kind = "closed"
+        except DispatchError:
+            pass  # e.g. no free unit left: leave it where it got to
+        engine.execute(cmd.AddNote(iid, "已电话联系报告人"), DISPATCHER)
+        out.setdefault(kind, []).append(iid)
+    engine.state.take_changes()
+    return out
+
+
+class FakeShell:
+    """Runs the console's requests on the engine at once and reports back, like the server."""
+
+    def __init__(self, engine: DispatchEngine, console: Any) -> None:
+        self.engine = engine
+        self.console = console
+        self.requests: list[tuple[Any, Any, str]] = []
+        self.hold = False  # True: keep requests pending (answer later with finish())
+        console.sig_command_requested.connect(self.on_request)
+
+    def on_request(self, command: Any, expected: Any, context: str) -> None:
+        self.requests.append((command, expected, context))
+        if not self.hold:
+            self.finish(context)
+
+    def finish(self, context: str) -> None:
+        command, expected, _ = next(r for r in self.requests if r[2] == context)
+        try:
+            self.engine.execute(command, self.console.actor, expected_version=expected)
+        except DispatchError as exc:
+            self.console.command_finished(context, False, exc.message)
+            return
+        self.console.apply_changes(*self.engine.state.take_changes())
+        self.console.command_finished(context, True, "")
+
+
+@pytest.fixture
+def busy_engine(engine: DispatchEngine, clock: Any) -> DispatchEngine:
+    """The demo city's engine with 60 incidents in every status."""
+    engine.populated = populate(engine, clock)  # type: ignore[attr-defined]
+    return engine
+
+
+@pytest.fixture
+def console(busy_engine: DispatchEngine, clock: Any, qapp: Any) -> Iterator[Any]:
+    from widgets.console_model import ConsoleModel
+
+    model = ConsoleModel(busy_engine.state, busy_engine.catalogue, busy_engine.city, LEAD,
+                         now=clock)
+    yield model
+
+
+@pytest.fixture
+def shell(busy_engine: DispatchEngine, console: Any) -> FakeShell:
+    return FakeShell(busy_engine, console)

@@ -1,0 +1,227 @@
+"""The command line: type ``as 12 U-police-3`` and press Enter.
+
+Parsing is :func:`dispatch.cmdline.parse`; completion of verbs, incident ids, unit ids and
+arguments is :func:`dispatch.cmdline.complete`. Tab takes the highlighted (or first) candidate,
+Up/Down walk the history, ``?`` lists the verbs. Errors, from the parser or the server, show
+next to the line; a line the server refused comes back so it can be fixed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPoint,
+    QStringListModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFontDatabase, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QToolTip,
+    QWidget,
+)
+
+from dispatch.cmdline import CommandLineError, complete, parse, verb_help
+from widgets import theme
+from widgets.actions import ConsoleActions
+from widgets.console_model import ConsoleModel
+
+HISTORY_SIZE = 200
+
+
+translate = QCoreApplication.translate
+
+
+class CommandLine(QWidget):
+    """A one-line command entry with completion and inline errors."""
+
+    sig_sent = Signal(object, str)
+    """(command, context) — a parsed command was requested."""
+
+    def __init__(self, console: ConsoleModel, actions: ConsoleActions | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.history: list[str] = []
+        self._history_pos = 0
+        self._pending: dict[str, str] = {}  # context → the line sent
+        self.prompt = QLabel("›")
+        self.prompt.setStyleSheet("font-weight: 700;")
+        self.edit = QLineEdit()
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.edit.setFont(mono)
+        self.edit.setMinimumWidth(360)
+        self.edit.setClearButtonEnabled(True)
+        self.status = QLabel()
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.candidates = QStringListModel(self)
+        self.completer = QCompleter(self.candidates, self)
+        self.completer.setWidget(self.edit)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setMaxVisibleItems(12)
+        self.completer.activated.connect(self._take)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setSpacing(6)
+        lay.addWidget(self.prompt)
+        lay.addWidget(self.edit, 3)
+        lay.addWidget(self.status, 2)
+        self.edit.textEdited.connect(self._on_edited)
+        self.edit.returnPressed.connect(self.run)
+        self.edit.installEventFilter(self)
+        self.setFocusProxy(self.edit)  # focusing the widget focuses the line
+        console.sig_command_finished.connect(self._on_finished)
+        console.sig_incident_selected.connect(lambda *_: self._update_placeholder())
+        if actions is not None:
+            actions.sig_triggered.connect(self._on_action)
+        self._update_placeholder()
+
+    # --------------------------------------------------------------------- completion
+
+    def _popup(self) -> QAbstractItemView:
+        popup = self.completer.popup()
+        assert popup is not None
+        return popup
+
+    def _update_placeholder(self) -> None:
+        sel = self.console.selected_incident
+        text = translate("CommandLine", "Command (F2) — e.g. as 12 U-police-3 · ? for help")
+        if sel:
+            text += " · " + translate("CommandLine", ". = %1").replace("%1", sel)
+        self.edit.setPlaceholderText(text)
+
+    def completions(self, text: str | None = None) -> list[str]:
+        """Whole-line candidates for ``text`` (the line as typed by default)."""
+        text = self.edit.text() if text is None else text
+        words = complete(text, self.console.state, self.console.catalogue,
+                         selected=self.console.selected_incident)
+        head = text if (not text or text[-1].isspace()) else text[: len(text) -
+                                                                  len(text.split()[-1])]
+        return [head + w for w in words]
+
+    def _on_edited(self, text: str) -> None:
+        lines = self.completions(text) if text.strip() else []
+        lines = [ln for ln in lines if ln != text]
+        self.candidates.setStringList(lines)
+        if lines:
+            self.completer.complete()
+        else:
+            self._popup().hide()
+
+    def _take(self, line: str) -> None:
+        self.edit.setText(line + " ")
+        self.edit.setFocus()
+        self._on_edited(self.edit.text())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            popup = self._popup()
+            if key == Qt.Key.Key_Tab:
+                lines = [ln for ln in self.completions() if ln != self.edit.text()]
+                current = popup.currentIndex() if popup.isVisible() else None
+                picked = str(current.data()) if current is not None and current.isValid() \
+                    else ""
+                if picked in lines:
+                    self._take(picked)
+                elif lines:
+                    self._take(lines[0])
+                return True
+            if not popup.isVisible() and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                self._walk_history(-1 if key == Qt.Key.Key_Up else 1)
+                return True
+            if key == Qt.Key.Key_Escape and not popup.isVisible():
+                self.edit.clear()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _walk_history(self, step: int) -> None:
+        if not self.history:
+            return
+        self._history_pos = max(0, min(len(self.history), self._history_pos + step))
+        self.edit.setText(self.history[self._history_pos]
+                          if self._history_pos < len(self.history) else "")
+
+    # ------------------------------------------------------------------------ running
+
+    def run(self) -> str:
+        """Parse the line and request the command; returns the context ("" if not sent)."""
+        self._popup().hide()
+        line = self.edit.text().strip()
+        if line in ("?", "help", "h"):
+            self.show_help()
+            self.edit.clear()
+            return ""
+        if not line:
+            return ""
+        try:
+            command = parse(line, selected=self.console.selected_incident,
+                            units=self.console.state.units, catalogue=self.console.catalogue)
+        except CommandLineError as exc:
+            self._say(exc.message, theme.ERROR)
+            if exc.usage:
+                self.status.setToolTip(f"{exc.message}\n{exc.usage}")
+            return ""
+        self._remember(line)
+        context = self.console.new_context("cmdline")
+        self._pending[context] = line
+        self.edit.clear()
+        self._say(translate("CommandLine", "%1 — sending…").replace("%1", line), theme.PENDING)
+        self.console.request(command, None, context)
+        self.sig_sent.emit(command, context)
+        iid = getattr(command, "incident_id", "")
+        if iid and iid in self.console.state.incidents:
+            self.console.select_incident(iid, "cmdline")
+        return context
+
+    def _remember(self, line: str) -> None:
+        if not self.history or self.history[-1] != line:
+            self.history.append(line)
+            del self.history[:-HISTORY_SIZE]
+        self._history_pos = len(self.history)
+
+    def _on_finished(self, context: str, ok: bool, message: str) -> None:
+        line = self._pending.pop(context, None)
+        if line is None:
+            return
+        if ok:
+            self._say(translate("CommandLine", "%1 — done").replace("%1", line), theme.SUCCESS)
+        else:
+            self._say(f"{line} — {message}", theme.ERROR)
+            if not self.edit.text():
+                self.edit.setText(line)
+
+    def _say(self, text: str, colour: str) -> None:
+        self.status.setText(text)
+        self.status.setToolTip(text)
+        self.status.setStyleSheet(f"color: {colour};")
+
+    @staticmethod
+    def help_html() -> str:
+        rows = "".join(f"<tr><td><b>{verb}</b>&nbsp;</td><td><code>"
+                       f"{usage.replace('<', '&lt;').replace('>', '&gt;')}</code>&nbsp;</td>"
+                       f"<td>{summary}</td></tr>" for verb, usage, summary in verb_help())
+        return f"<table>{rows}</table>"
+
+    def show_help(self) -> None:
+        """List the verbs under the line (also the status label's tooltip)."""
+        html = self.help_html()
+        self._say(translate("CommandLine", "The commands are listed under the line; hover here"),
+                  theme.MUTED)
+        self.status.setToolTip(html)
+        QToolTip.showText(self.edit.mapToGlobal(QPoint(0, self.edit.height())), html, self.edit)
+
+    def _on_action(self, key: str, _incident_id: str) -> None:
+        if key == "focus_command_line":
+            self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.edit.selectAll()

@@ -1,0 +1,568 @@
+"""Incident details: every field, the clocks, the notes timeline, and the actions the operator
+may take now, each with its small form and the server's answer shown next to it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch.commands import Command
+from dispatch.state import Incident
+from dispatch.status import IncidentStatus
+from dispatch.timelimits import Clock, ClockState, is_overdue, running_clock
+from widgets import labels, theme
+from widgets.action_forms import IMMEDIATE, ActionForm, FormError, make_form
+from widgets.actions import ACTIONS, ConsoleActions, action_text
+from widgets.console_model import ConsoleModel
+from widgets.flow_layout import FlowLayout
+
+translate = QCoreApplication.translate
+
+
+_FIELDS = {
+    "class": QT_TRANSLATE_NOOP("IncidentDetail", "Class"),
+    "grid": QT_TRANSLATE_NOOP("IncidentDetail", "Grid"),
+    "source": QT_TRANSLATE_NOOP("IncidentDetail", "Source"),
+    "reporter": QT_TRANSLATE_NOOP("IncidentDetail", "Reporter"),
+    "description": QT_TRANSLATE_NOOP("IncidentDetail", "Description"),
+    "lead": QT_TRANSLATE_NOOP("IncidentDetail", "Lead department"),
+    "assist": QT_TRANSLATE_NOOP("IncidentDetail", "Assisting"),
+    "units": QT_TRANSLATE_NOOP("IncidentDetail", "Units"),
+    "extension": QT_TRANSLATE_NOOP("IncidentDetail", "Extension"),
+    "closure": QT_TRANSLATE_NOOP("IncidentDetail", "Closure"),
+    "links": QT_TRANSLATE_NOOP("IncidentDetail", "Duplicates"),
+    "evaluation": QT_TRANSLATE_NOOP("IncidentDetail", "Evaluation"),
+    "history": QT_TRANSLATE_NOOP("IncidentDetail", "History"),
+}
+_CLOCK_HEADERS = (QT_TRANSLATE_NOOP("IncidentDetail", "Stage"),
+                  QT_TRANSLATE_NOOP("IncidentDetail", "Started"),
+                  QT_TRANSLATE_NOOP("IncidentDetail", "Due"),
+                  QT_TRANSLATE_NOOP("IncidentDetail", "State"))
+_NOTE_HEADERS = (QT_TRANSLATE_NOOP("IncidentDetail", "Time"),
+                 QT_TRANSLATE_NOOP("IncidentDetail", "Operator"),
+                 QT_TRANSLATE_NOOP("IncidentDetail", "Note"))
+_CLOCK_STATES = {
+    ClockState.OK: QT_TRANSLATE_NOOP("IncidentDetail", "running"),
+    ClockState.NEAR_DUE: QT_TRANSLATE_NOOP("IncidentDetail", "near due"),
+    ClockState.OVERDUE: QT_TRANSLATE_NOOP("IncidentDetail", "overdue"),
+}
+
+
+def _t(text: object) -> str:
+    """Translate a string marked with QT_TRANSLATE_NOOP in this module's context."""
+    return translate("IncidentDetail", str(text))
+
+
+class IncidentDetail(QWidget):
+    """Details and actions of the selected incident."""
+
+    sig_action_sent = Signal(str, str, str)
+    """(action key, incident id, context) — a command left for the server."""
+
+    def __init__(self, console: ConsoleModel, actions: ConsoleActions | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.console_actions = actions
+        self.incident_id = ""
+        self.form: ActionForm | None = None
+        self.form_key = ""
+        self.form_context = ""
+        self._pending: dict[str, tuple[str, str]] = {}  # context → (action key, incident id)
+        self._build()
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(1000)
+        self._clock_timer.timeout.connect(self._update_clock)
+        self._clock_timer.start()
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.timeout.connect(lambda: self.action_status.setText(""))
+        console.sig_incident_selected.connect(lambda iid, _origin: self.show_incident(iid))
+        console.sig_incidents_changed.connect(self._on_changed)
+        console.sig_reset.connect(lambda: self.show_incident(console.selected_incident))
+        console.sig_command_finished.connect(self._on_finished)
+        if actions is not None:
+            actions.sig_triggered.connect(self._on_triggered)
+        self.show_incident(console.selected_incident)
+
+    # ---------------------------------------------------------------------------- layout
+
+    def _build(self) -> None:
+        self.placeholder = QLabel(
+            translate("IncidentDetail", "Select an incident in the queue or on the map"))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet(f"color: {theme.MUTED}; padding: 24px;")
+
+        # header
+        self.id_label = QLabel()
+        font = self.id_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.id_label.setFont(font)
+        self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_chip = QLabel()
+        self.priority_chip = QLabel()
+        self.supervised_chip = QLabel(translate("IncidentDetail", "Supervised"))
+        self.supervised_chip.setStyleSheet(theme.chip_style(theme.ERROR))
+        self.level_chip = QLabel()
+        self.clock_label = QLabel()
+        clock_font = self.clock_label.font()
+        clock_font.setPointSizeF(clock_font.pointSizeF() * 1.4)
+        clock_font.setBold(True)
+        clock_font.setStyleHint(clock_font.StyleHint.Monospace)
+        self.clock_label.setFont(clock_font)
+        self.clock_stage = QLabel()
+        self.clock_stage.setStyleSheet(f"color: {theme.MUTED};")
+        head = QHBoxLayout()
+        head.setSpacing(6)
+        head.addWidget(self.id_label)
+        for w in (self.status_chip, self.priority_chip, self.level_chip, self.supervised_chip):
+            head.addWidget(w)
+        head.addStretch(1)
+        clock_box = QVBoxLayout()
+        clock_box.setSpacing(0)
+        clock_box.addWidget(self.clock_label, 0, Qt.AlignmentFlag.AlignRight)
+        clock_box.addWidget(self.clock_stage, 0, Qt.AlignmentFlag.AlignRight)
+        head.addLayout(clock_box)
+
+        # fields
+        self.fields: dict[str, QLabel] = {}
+        self.field_names: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(3)
+        grid.setColumnStretch(1, 1)
+        for row, (key, text) in enumerate(_FIELDS.items()):
+            name = QLabel(_t(text))
+            name.setStyleSheet(f"color: {theme.MUTED};")
+            name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            grid.addWidget(name, row, 0)
+            grid.addWidget(value, row, 1)
+            self.fields[key] = value
+            self.field_names[key] = name
+
+        # clocks
+        self.clocks = QTreeWidget()
+        self.clocks.setRootIsDecorated(False)
+        self.clocks.setHeaderLabels([_t(h) for h in _CLOCK_HEADERS])
+        self.clocks.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
+        self.clocks.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.clocks.setUniformRowHeights(True)
+        self.clocks.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.clocks.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        # actions
+        self.buttons: dict[str, QToolButton] = {}
+        bar = QWidget()
+        self.button_flow = FlowLayout(bar, spacing=4)
+        for spec in ACTIONS:
+            if not spec.incident:
+                continue
+            b = QToolButton()
+            b.setText(action_text(spec.key))
+            keys = QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+            b.setToolTip(f"{action_text(spec.key)} ({keys})")
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            b.clicked.connect(lambda _=False, k=spec.key: self.perform(k))
+            b.setHidden(True)
+            self.buttons[spec.key] = b
+            self.button_flow.addWidget(b)
+        self.action_status = QLabel()
+        self.action_status.setWordWrap(True)
+
+        # form
+        self.form_box = QGroupBox()
+        self.form_layout = QVBoxLayout(self.form_box)
+        self.form_layout.setContentsMargins(6, 6, 6, 6)
+        self.submit = QPushButton(translate("IncidentDetail", "Send"))
+        self.submit.setDefault(True)
+        self.submit.clicked.connect(self.submit_form)
+        self.cancel = QPushButton(translate("IncidentDetail", "Cancel"))
+        self.cancel.clicked.connect(self.close_form)
+        self.form_result = QLabel()
+        self.form_result.setWordWrap(True)
+        self.form_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.submit)
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.form_result, 1)
+        self.form_layout.addLayout(buttons)
+        self.form_box.hide()
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.form_box, self.close_form,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+Return"), self.form_box, self.submit_form,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        # notes
+        self.notes = QTreeWidget()
+        self.notes.setRootIsDecorated(False)
+        self.notes.setHeaderLabels([_t(h) for h in _NOTE_HEADERS])
+        self.notes.setWordWrap(True)
+        self.notes.setAlternatingRowColors(True)
+        self.notes.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.notes.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.notes.header().setStretchLastSection(True)
+        self.notes.setMinimumHeight(120)
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText(
+            translate("IncidentDetail", "Add a note and press Enter…"))
+        self.note_edit.returnPressed.connect(self._quick_note)
+
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(8, 6, 8, 6)
+        lay.setSpacing(6)
+        lay.addLayout(head)
+        lay.addLayout(grid)
+        lay.addWidget(self._section(translate("IncidentDetail", "Time limits")))
+        lay.addWidget(self.clocks)
+        lay.addWidget(self._section(translate("IncidentDetail", "Actions")))
+        lay.addWidget(bar)
+        lay.addWidget(self.action_status)
+        lay.addWidget(self.form_box)
+        lay.addWidget(self._section(translate("IncidentDetail", "Notes")))
+        lay.addWidget(self.notes, 1)
+        lay.addWidget(self.note_edit)
+        self.body = body
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.scroll_area = scroll
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.placeholder)
+        outer.addWidget(scroll, 1)
+
+    @staticmethod
+    def _section(text: str) -> QLabel:
+        label = QLabel(text.upper())
+        label.setStyleSheet(f"color: {theme.MUTED}; font-weight: 600; "
+                            "border-bottom: 1px solid palette(mid); padding-top: 4px;")
+        return label
+
+    # ------------------------------------------------------------------------ showing
+
+    @property
+    def incident(self) -> Incident | None:
+        return self.console.incident(self.incident_id) if self.incident_id else None
+
+    def show_incident(self, incident_id: str) -> None:
+        """Show ``incident_id`` ("" for none); an open form of another incident is dropped."""
+        if incident_id != self.incident_id:
+            self.close_form()
+            self.action_status.setText("")
+        self.incident_id = incident_id
+        self.refresh()
+
+    def _on_changed(self, ids: set[str]) -> None:
+        if self.incident_id in ids:
+            self.refresh()
+
+    def refresh(self) -> None:
+        inc = self.incident
+        self.placeholder.setVisible(inc is None)
+        self.scroll_area.setVisible(inc is not None)
+        if inc is None:
+            return
+        c = self.console
+        self.id_label.setText(inc.id)
+        self.status_chip.setText(labels.incident_status(inc.status))
+        self.status_chip.setStyleSheet(theme.chip_style(theme.INCIDENT_STATUS_COLOURS[inc.status]))
+        self.priority_chip.setText(labels.priority(inc.priority))
+        self.priority_chip.setStyleSheet(theme.chip_style(
+            theme.PRIORITY_COLOURS.get(inc.priority, theme.MUTED)))
+        self.level_chip.setText(
+            translate("IncidentDetail", "Level: %1").replace("%1", labels.level(inc.level)))
+        self.level_chip.setStyleSheet(theme.chip_style("#475569"))
+        self.supervised_chip.setVisible(inc.supervised)
+        f = self.fields
+        f["class"].setText(f"{labels.class_path(c.catalogue, inc.class_code, c.language)} "
+                           f"({inc.class_code})")
+        f["grid"].setText(labels.grid_label(c.city, inc.grid)
+                          + f"  ·  {inc.lat:.5f}N {inc.lon:.5f}E")
+        src = labels.source(inc.source)
+        if inc.external_ref:
+            src += f" · {inc.external_ref}"
+        if inc.part_id:
+            src += " · " + translate("IncidentDetail", "part %1").replace("%1", inc.part_id)
+        f["source"].setText(src)
+        f["reporter"].setText(inc.reporter or "—")
+        f["description"].setText(inc.description)
+        if inc.lead_department:
+            f["lead"].setText(c.department_name(inc.lead_department))
+        else:
+            default = c.department_name(c.catalogue.lead_department_of(inc.class_code))
+            f["lead"].setText(translate("IncidentDetail", "%1 (class default, not dispatched yet)")
+                              .replace("%1", default))
+        f["assist"].setText(", ".join(c.department_name(d) for d in inc.assist_departments)
+                            or "—")
+        units = []
+        for uid in inc.units:
+            u = c.unit(uid)
+            status = labels.unit_status(u.status) if u is not None else "?"
+            units.append(f"{c.unit_name(uid)} ({uid}, {status})")
+        f["units"].setText("\n".join(units) or "—")
+        ext = []
+        if inc.extension_minutes:
+            ext.append(translate("IncidentDetail", "requested: %1, waiting for a decision").replace(
+                "%1", labels.duration(inc.extension_minutes * 60.0)))
+        if inc.extensions_granted:
+            ext.append(translate("IncidentDetail", "%1 granted")
+                       .replace("%1", str(inc.extensions_granted)))
+        self._set_optional("extension", "; ".join(ext))
+        closure = ""
+        if inc.close_reason:
+            closure = labels.close_reason(inc.close_reason)
+            if inc.duplicate_of:
+                closure += " " + translate("IncidentDetail", "of %1") \
+                    .replace("%1", inc.duplicate_of)
+            closure += f" · {labels.full_time(inc.closed_at, c.tz)}"
+        self._set_optional("closure", closure)
+        self._set_optional("links", ", ".join(inc.duplicates))
+        self._set_optional("evaluation", "" if inc.evaluation is None else
+                           "★" * inc.evaluation + "☆" * (5 - inc.evaluation))
+        history = []
+        if inc.rework_count:
+            history.append(translate("IncidentDetail", "reworked %1×")
+                           .replace("%1", str(inc.rework_count)))
+        if inc.returns:
+            history.append(translate("IncidentDetail", "returned %1×")
+                           .replace("%1", str(inc.returns)))
+        if inc.escalations:
+            history.append(translate("IncidentDetail", "escalated %1×")
+                           .replace("%1", str(inc.escalations)))
+        self._set_optional("history", " · ".join(history))
+        self._fill_clocks(inc)
+        self._fill_notes(inc)
+        self._update_buttons()
+        self._update_clock()
+
+    def _set_optional(self, key: str, text: str) -> None:
+        self.fields[key].setText(text)
+        self.fields[key].setVisible(bool(text))
+        self.field_names[key].setVisible(bool(text))
+
+    def _fill_clocks(self, inc: Incident) -> None:
+        c = self.console
+        now = c.now()
+        rows = [
+            ("dispatch", inc.reported_at, inc.dispatch_due, inc.dispatched_at),
+            ("acknowledge", inc.dispatched_at, inc.ack_due, inc.acknowledged_at),
+            ("handle", inc.dispatched_at, inc.handle_due, inc.responded_at),
+            ("verify", inc.responded_at, inc.verify_due, inc.verified_at),
+        ]
+        running = running_clock(inc) if inc.is_open else None
+        self.clocks.clear()
+        for stage, started, due, done in rows:
+            if due is None and started is None:
+                continue
+            if done is not None and due is not None:
+                state = translate("IncidentDetail", "done on time") if done <= due else \
+                    translate("IncidentDetail", "done late")
+                colour = theme.SUCCESS if done <= due else theme.ERROR
+            elif inc.status == IncidentStatus.PARKED and due is not None:
+                state, colour = translate("IncidentDetail", "paused"), theme.MUTED
+            elif inc.is_open and started is not None and due is not None and (
+                    stage == "handle" or (running is not None and running.stage == stage)):
+                # The handling limit counts from dispatch, whichever clock runs in front of it.
+                cs = Clock(stage, started, due).state(now, c.catalogue.limits.near_due_fraction)
+                state = _t(_CLOCK_STATES[cs])
+                colour = theme.CLOCK_COLOURS[cs]
+            else:
+                state, colour = "", theme.MUTED
+            item = QTreeWidgetItem([labels.stage(stage), labels.clock_time(started, c.tz, now),
+                                    labels.clock_time(due, c.tz, now), state])
+            item.setForeground(3, theme.colour(colour))
+            item.setToolTip(2, labels.full_time(due, c.tz))
+            self.clocks.addTopLevelItem(item)
+        n = self.clocks.topLevelItemCount()
+        row_h = self.clocks.sizeHintForRow(0) if n else 20
+        self.clocks.setFixedHeight(self.clocks.header().sizeHint().height() + n * row_h + 4)
+
+    def _fill_notes(self, inc: Incident) -> None:
+        c = self.console
+        self.notes.clear()
+        for note in inc.notes:
+            item = QTreeWidgetItem([labels.clock_time(note.ts, c.tz, c.now()), note.operator,
+                                    note.text])
+            item.setToolTip(0, labels.full_time(note.ts, c.tz))
+            item.setToolTip(2, note.text)
+            self.notes.addTopLevelItem(item)
+        if inc.notes:
+            self.notes.scrollToBottom()
+
+    def _update_buttons(self) -> None:
+        available = self.console.available_actions(self.incident_id)
+        for key, b in self.buttons.items():
+            b.setHidden(key not in available)
+        self.note_edit.setVisible("note" in available)
+        self.button_flow.invalidate()
+
+    def _update_clock(self) -> None:
+        inc = self.incident
+        if inc is None or not self.isVisible():
+            return
+        now = self.console.now()
+        clock = running_clock(inc) if inc.is_open else None
+        if clock is None:
+            text = labels.incident_status(inc.status) if inc.status == IncidentStatus.PARKED \
+                else ""
+            self.clock_label.setText(text)
+            self.clock_label.setStyleSheet(f"color: {theme.MUTED};")
+            self.clock_stage.setText("")
+            return
+        state = ClockState.OVERDUE if is_overdue(inc, now) else \
+            clock.state(now, self.console.catalogue.limits.near_due_fraction)
+        self.clock_label.setText(labels.countdown(clock.remaining(now)))
+        self.clock_label.setStyleSheet(f"color: {theme.CLOCK_COLOURS[state]};")
+        due = labels.clock_time(clock.due, self.console.tz, now)
+        self.clock_stage.setText(translate("IncidentDetail", "%1 due %2")
+                                 .replace("%1", labels.stage(clock.stage)).replace("%2", due))
+
+    # ------------------------------------------------------------------------ actions
+
+    def visible_actions(self) -> list[str]:
+        """Keys of the action buttons shown now (in table order)."""
+        return [k for k, b in self.buttons.items() if not b.isHidden()]
+
+    def _on_triggered(self, key: str, incident_id: str) -> None:
+        if key in self.buttons:
+            if incident_id and incident_id != self.incident_id:
+                self.show_incident(incident_id)
+            self.perform(key)
+
+    def perform(self, key: str) -> None:
+        """Run an action on the shown incident: send it, or open its form."""
+        inc = self.incident
+        if inc is None:
+            return
+        if key not in self.console.available_actions(inc.id):
+            self._say(translate("IncidentDetail", "%1 is not possible now")
+                      .replace("%1", action_text(key)),
+                      theme.ERROR)
+            return
+        if key in IMMEDIATE:
+            self.close_form()
+            self._send(key, IMMEDIATE[key](inc.id))
+            return
+        self.open_form(key)
+
+    def open_form(self, key: str) -> ActionForm:
+        self.close_form()
+        form = make_form(key, self.console, self.incident_id)
+        form.sig_submit.connect(self.submit_form)
+        self.form, self.form_key, self.form_context = form, key, ""
+        self.form_box.setTitle(action_text(key))
+        self.form_layout.insertWidget(0, form)
+        self.form_result.setText("")
+        self.submit.setEnabled(True)
+        self.submit.setText(action_text(key))
+        self.form_box.show()
+        target = form.focus_widget or form
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.scroll_area.ensureWidgetVisible(self.form_box)
+        return form
+
+    def close_form(self) -> None:
+        if self.form is not None:
+            self.form_layout.removeWidget(self.form)
+            self.form.deleteLater()
+        self.form, self.form_key, self.form_context = None, "", ""
+        self.form_box.hide()
+
+    def submit_form(self) -> str:
+        """Send the open form's command; returns the request context ("" if not sent)."""
+        if self.form is None or self.form_context:
+            return ""
+        try:
+            command = self.form.build()
+        except FormError as exc:
+            self._form_says(exc.message, theme.ERROR)
+            return ""
+        self.submit.setEnabled(False)
+        self._form_says(translate("IncidentDetail", "Sending…"), theme.PENDING)
+        return self._send(self.form_key, command, in_form=True)
+
+    def _quick_note(self) -> None:
+        text = self.note_edit.text().strip()
+        if not text or self.incident is None:
+            return
+        from dispatch.commands import AddNote
+
+        self._send("note", AddNote(self.incident_id, text))
+        self.note_edit.clear()
+
+    def _send(self, key: str, command: Command, *, in_form: bool = False) -> str:
+        """Request ``command``; its answer shows next to the form (``in_form``) or the
+        action buttons. Notes carry no expected version (they never conflict)."""
+        inc = self.incident
+        version = None if key == "note" or inc is None else inc.version
+        context = self.console.new_context(f"detail-{key}")
+        self._pending[context] = (key, self.incident_id)
+        if in_form:
+            self.form_context = context  # before the request: the answer may come at once
+        else:
+            self._say(translate("IncidentDetail", "%1: sending…").replace("%1", action_text(key)),
+                      theme.PENDING)
+        self.console.request(command, version, context)
+        self.sig_action_sent.emit(key, self.incident_id, context)
+        return context
+
+    def _on_finished(self, context: str, ok: bool, message: str) -> None:
+        entry = self._pending.pop(context, None)
+        if entry is None:
+            return
+        key, incident_id = entry
+        prefix = "" if incident_id == self.incident_id else f"{incident_id}: "
+        if context == self.form_context and self.form is not None:
+            if ok:
+                self.close_form()
+                self._say(prefix + translate("IncidentDetail", "%1: done")
+                          .replace("%1", action_text(key)),
+                          theme.SUCCESS)
+            else:
+                self.form_context = ""
+                self.submit.setEnabled(True)
+                self._form_says(message or translate("IncidentDetail", "refused"), theme.ERROR)
+            return
+        if ok:
+            self._say(prefix + translate("IncidentDetail", "%1: done")
+                      .replace("%1", action_text(key)), theme.SUCCESS)
+        else:
+            self._say(prefix + f"{action_text(key)}: {message}", theme.ERROR, sticky=True)
+
+    def _say(self, text: str, colour: str, *, sticky: bool = False) -> None:
+        self.action_status.setText(text)
+        self.action_status.setStyleSheet(f"color: {colour};")
+        if sticky or colour == theme.ERROR:
+            self._status_timer.stop()
+        else:
+            self._status_timer.start(6000)
+
+    def _form_says(self, text: str, colour: str) -> None:
+        self.form_result.setText(text)
+        self.form_result.setStyleSheet(f"color: {colour};")
+

@@ -1,0 +1,520 @@
+"""The unit board's model: a tree department → unit type → unit, and its filter proxy.
+
+A unit's department and type never change, so the tree's shape only grows (a unit registers);
+a status change is a ``dataChanged`` on the unit's row and on its two group rows (their counts).
+Position reports change no column here and emit nothing. Time in status is computed when a
+cell is drawn; the board repaints its viewport each second instead of signalling 26,000 rows.
+
+Index scheme: every index carries, as its internal id, the id of its parent group (0 for the
+departments at the top), so ``parent()`` is a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractItemModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont
+
+from dispatch.state import UnitState
+from dispatch.status import ASSIGNABLE_UNIT_STATUSES, ENGAGED_UNIT_STATUSES, UnitStatus
+from widgets import labels, theme
+from widgets.console_model import ConsoleModel
+
+Index = QModelIndex | QPersistentModelIndex
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+"""Unit rows: the unit id; group rows: None."""
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+"""A raw value to sort by."""
+KIND_ROLE = Qt.ItemDataRole.UserRole + 3
+"""``"department"``, ``"type"`` or ``"unit"``."""
+WARNING_ROLE = Qt.ItemDataRole.UserRole + 4
+"""Unit rows: True when the unit has been in its status too long."""
+
+# How long a unit may stay in a status before the board warns (seconds).
+STATUS_WARNING_S: dict[UnitStatus, float] = {
+    UnitStatus.DISPATCHED: 10 * 60,  # dispatched but not en route
+    UnitStatus.EN_ROUTE: 30 * 60,
+    UnitStatus.ON_SCENE: 2 * 3600,
+    UnitStatus.BUSY: 4 * 3600,
+    UnitStatus.RETURNING: 60 * 60,
+}
+
+
+class UnitColumn(IntEnum):
+    NAME = 0
+    ID = 1
+    STATUS = 2
+    TIME = 3
+    INCIDENT = 4
+    HOME = 5
+
+
+HEADERS = {
+    UnitColumn.NAME: QT_TRANSLATE_NOOP("UnitTreeModel", "Unit"),
+    UnitColumn.ID: QT_TRANSLATE_NOOP("UnitTreeModel", "ID"),
+    UnitColumn.STATUS: QT_TRANSLATE_NOOP("UnitTreeModel", "Status"),
+    UnitColumn.TIME: QT_TRANSLATE_NOOP("UnitTreeModel", "In status"),
+    UnitColumn.INCIDENT: QT_TRANSLATE_NOOP("UnitTreeModel", "Incident"),
+    UnitColumn.HOME: QT_TRANSLATE_NOOP("UnitTreeModel", "Home grid"),
+}
+
+_STATUS_RANK = {s: i for i, s in enumerate(UnitStatus)}
+# Above this many changed rows in one type group, one dataChanged spans them all.
+_SPAN_ABOVE = 64
+
+
+@dataclass(slots=True, eq=False)
+class _Group:
+    gid: int
+    kind: str  # "department" | "type"
+    code: str
+    parent_gid: int  # 0 for departments
+    row: int
+    children: list[Any] = field(default_factory=list)  # _Group (department) or unit ids (type)
+    counts: Counter[UnitStatus] = field(default_factory=Counter)
+
+    @property
+    def size(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def available(self) -> int:
+        return self.counts[UnitStatus.AVAILABLE]
+
+
+class UnitTreeModel(QAbstractItemModel):
+    """Units of the mirror grouped by department and unit type."""
+
+    IdRole = ID_ROLE
+    SortRole = SORT_ROLE
+    KindRole = KIND_ROLE
+    WarningRole = WARNING_ROLE
+
+    def __init__(self, console: ConsoleModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.console = console
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._clear()
+        self._load()
+        console.sig_units_changed.connect(self.on_units_changed)
+        console.sig_reset.connect(self.reload)
+
+    # ------------------------------------------------------------------------ structure
+
+    def _clear(self) -> None:
+        self._departments: list[_Group] = []
+        self._groups: dict[int, _Group] = {}
+        self._dept_by_code: dict[str, _Group] = {}
+        self._type_by_key: dict[tuple[str, str], _Group] = {}
+        self._unit_pos: dict[str, tuple[_Group, int]] = {}
+        self._shown: dict[str, tuple[UnitStatus, float, str]] = {}  # what the row displays
+
+    def _new_group(self, kind: str, code: str, parent: _Group | None) -> _Group:
+        siblings = parent.children if parent is not None else self._departments
+        g = _Group(len(self._groups) + 1, kind, code, parent.gid if parent else 0, len(siblings))
+        siblings.append(g)
+        self._groups[g.gid] = g
+        return g
+
+    def _load(self) -> None:
+        units = sorted(self.console.state.units.values(),
+                       key=lambda u: (u.department, u.unit_type, u.name, u.id))
+        for u in units:
+            dept = self._dept_by_code.get(u.department)
+            if dept is None:
+                dept = self._dept_by_code[u.department] = self._new_group(
+                    "department", u.department, None)
+            key = (u.department, u.unit_type)
+            typ = self._type_by_key.get(key)
+            if typ is None:
+                typ = self._type_by_key[key] = self._new_group("type", u.unit_type, dept)
+            self._unit_pos[u.id] = (typ, len(typ.children))
+            typ.children.append(u.id)
+            self._count(u, typ, dept, +1)
+
+    def _count(self, u: UnitState, typ: _Group, dept: _Group, sign: int) -> None:
+        typ.counts[u.status] += sign
+        dept.counts[u.status] += sign
+        if sign > 0:
+            self._shown[u.id] = (u.status, u.status_since, u.incident_id)
+
+    def reload(self) -> None:
+        """Rebuild from the mirror (only after a full resync)."""
+        self.beginResetModel()
+        self._clear()
+        self._load()
+        self.endResetModel()
+
+    def _group_index(self, g: _Group, column: int = 0) -> QModelIndex:
+        return self.createIndex(g.row, column, g.parent_gid)
+
+    def unit_index(self, unit_id: str, column: int = 0) -> QModelIndex:
+        pos = self._unit_pos.get(unit_id)
+        if pos is None:
+            return QModelIndex()
+        typ, row = pos
+        return self.createIndex(row, column, typ.gid)
+
+    def group_of(self, index: Index) -> _Group | None:
+        """The group an index stands for (None for a unit row)."""
+        if not index.isValid():
+            return None
+        pid = index.internalId()
+        if pid == 0:
+            return self._departments[index.row()]
+        parent = self._groups[pid]
+        return parent.children[index.row()] if parent.kind == "department" else None
+
+    def unit_id_of(self, index: Index) -> str | None:
+        if not index.isValid():
+            return None
+        pid = index.internalId()
+        if pid == 0:
+            return None
+        parent = self._groups[pid]
+        return parent.children[index.row()] if parent.kind == "type" else None
+
+    # ------------------------------------------------------------- QAbstractItemModel
+
+    def index(self, row: int, column: int,
+              parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not 0 <= column < len(UnitColumn):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0) if 0 <= row < len(self._departments) \
+                else QModelIndex()
+        group = self.group_of(parent)
+        if group is None or not 0 <= row < len(group.children):
+            return QModelIndex()
+        return self.createIndex(row, column, group.gid)
+
+    def parent(  # type: ignore[override]
+            self, index: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        pid = index.internalId()
+        if pid == 0:
+            return QModelIndex()
+        return self._group_index(self._groups[pid])
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._departments)
+        if parent.column() != 0:
+            return 0
+        group = self.group_of(parent)
+        return 0 if group is None else len(group.children)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(UnitColumn)
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return self.rowCount(parent) > 0
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(UnitColumn):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return QCoreApplication.translate("UnitTreeModel", str(HEADERS[UnitColumn(section)]))
+        return None
+
+    # --------------------------------------------------------------------------- data
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        uid = self.unit_id_of(index)
+        col = UnitColumn(index.column())
+        if uid is None:
+            group = self.group_of(index)
+            return None if group is None else self._group_data(group, col, role)
+        u = self.console.state.units.get(uid)
+        return None if u is None else self._unit_data(u, col, role)
+
+    def _group_data(self, g: _Group, col: UnitColumn, role: int) -> Any:
+        if role == KIND_ROLE:
+            return g.kind
+        if role == SORT_ROLE:
+            return self._group_name(g) if col == UnitColumn.NAME else g.available
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == UnitColumn.NAME:
+                return self._group_name(g)
+            if col == UnitColumn.STATUS:
+                return f"{g.available} / {g.size}"
+            return None
+        if role == Qt.ItemDataRole.FontRole and g.kind == "department" \
+                and col == UnitColumn.NAME:
+            return self._bold
+        if role == Qt.ItemDataRole.ForegroundRole and col == UnitColumn.STATUS:
+            return theme.colour(theme.UNIT_STATUS_COLOURS[UnitStatus.AVAILABLE]
+                                if g.available else theme.ERROR)
+        if role == Qt.ItemDataRole.ToolTipRole and col in (UnitColumn.NAME, UnitColumn.STATUS):
+            head = QCoreApplication.translate("UnitTreeModel", "%1 of %2 available") \
+                .replace("%1", str(g.available)).replace("%2", str(g.size))
+            return "\n".join([head, *(f"{labels.unit_status(s)}: {n}" for s, n in sorted(
+                g.counts.items(), key=lambda x: _STATUS_RANK[x[0]]) if n)])
+        return None
+
+    def _group_name(self, g: _Group) -> str:
+        if g.kind == "department":
+            return self.console.department_name(g.code)
+        return self.console.unit_type_name(g.code)
+
+    def time_in_status(self, u: UnitState) -> float:
+        return max(0.0, self.console.now() - u.status_since)
+
+    def is_warning(self, u: UnitState) -> bool:
+        limit = STATUS_WARNING_S.get(u.status)
+        return limit is not None and self.time_in_status(u) > limit
+
+    def _unit_data(self, u: UnitState, col: UnitColumn, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == UnitColumn.NAME:
+                return u.name
+            if col == UnitColumn.ID:
+                return u.id
+            if col == UnitColumn.STATUS:
+                return labels.unit_status(u.status)
+            if col == UnitColumn.TIME:
+                return labels.countdown(self.time_in_status(u))
+            if col == UnitColumn.INCIDENT:
+                return u.incident_id
+            if col == UnitColumn.HOME:
+                return self.console.grid_name(u.home_grid)
+            return None
+        if role == ID_ROLE:
+            return u.id
+        if role == KIND_ROLE:
+            return "unit"
+        if role == WARNING_ROLE:
+            return self.is_warning(u)
+        if role == SORT_ROLE:
+            if col == UnitColumn.STATUS:
+                return _STATUS_RANK[u.status]
+            if col == UnitColumn.TIME:
+                return u.status_since
+            if col == UnitColumn.NAME:
+                return u.name
+            if col == UnitColumn.HOME:
+                return u.home_grid
+            if col == UnitColumn.INCIDENT:
+                return u.incident_id
+            return u.id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == UnitColumn.STATUS:
+                return theme.colour(theme.UNIT_STATUS_COLOURS[u.status])
+            if col == UnitColumn.TIME and self.is_warning(u):
+                return theme.colour(theme.ERROR)
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if col == UnitColumn.STATUS:
+                return theme.tint(theme.UNIT_STATUS_COLOURS[u.status], 34)
+            if col == UnitColumn.TIME and self.is_warning(u):
+                return theme.tint(theme.ERROR, 45)
+            return None
+        if role == Qt.ItemDataRole.FontRole and col == UnitColumn.TIME and self.is_warning(u):
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == UnitColumn.TIME:
+                since = labels.full_time(u.status_since, self.console.tz)
+                tip = QCoreApplication.translate("UnitTreeModel", "%1 since %2").replace(
+                    "%1", labels.unit_status(u.status)).replace("%2", since)
+                if self.is_warning(u):
+                    tip += "\n" + QCoreApplication.translate(
+                        "UnitTreeModel", "Longer than expected in this status")
+                return tip
+            if col == UnitColumn.HOME:
+                return labels.grid_label(self.console.city, u.home_grid)
+            if col == UnitColumn.NAME:
+                return f"{u.name} · {self.console.unit_type_name(u.unit_type)} · " \
+                       f"{self.console.department_name(u.department)}"
+            return None
+        return None
+
+    # ------------------------------------------------------------------------ updates
+
+    def on_units_changed(self, ids: set[str]) -> None:
+        """New units are inserted; status/incident changes signal their rows and groups.
+
+        One batch gives one ``dataChanged`` per run of adjacent changed rows (one span per
+        type group when many rows of it changed) over the columns that can change, and one
+        per group whose counts changed (its status column).
+
+        Rows come in name order within their type (new units at the end). A sorting proxy
+        re-sorts a whole type group whenever a unit in it changes (with recursive filtering
+        the group row itself is re-checked), so at city scale the board stays in this order.
+        """
+        units = self.console.state.units
+        new: list[UnitState] = []
+        rows_by_type: dict[int, list[int]] = {}
+        groups: dict[int, _Group] = {}
+        for uid in ids:
+            u = units.get(uid)
+            if u is None:
+                continue
+            pos = self._unit_pos.get(uid)
+            if pos is None:
+                new.append(u)
+                continue
+            shown = self._shown[uid]
+            now_shown = (u.status, u.status_since, u.incident_id)
+            if shown == now_shown:
+                continue  # a position report: nothing on the board changed
+            typ, row = pos
+            self._shown[uid] = now_shown
+            if shown[0] != u.status:
+                dept = self._groups[typ.parent_gid]
+                typ.counts[shown[0]] -= 1
+                dept.counts[shown[0]] -= 1
+                typ.counts[u.status] += 1
+                dept.counts[u.status] += 1
+                groups[typ.gid] = typ
+                groups[dept.gid] = dept
+            rows_by_type.setdefault(typ.gid, []).append(row)
+        first, last = UnitColumn.STATUS, UnitColumn.INCIDENT
+        for gid, rows in rows_by_type.items():
+            rows.sort()
+            if len(rows) > _SPAN_ABOVE:
+                runs = [(rows[0], rows[-1])]
+            else:
+                runs = []
+                for row in rows:
+                    if runs and row == runs[-1][1] + 1:
+                        runs[-1] = (runs[-1][0], row)
+                    else:
+                        runs.append((row, row))
+            for top, bottom in runs:
+                self.dataChanged.emit(self.createIndex(top, first, gid),
+                                      self.createIndex(bottom, last, gid))
+        for g in sorted(groups.values(), key=lambda g: g.kind == "department"):
+            self.dataChanged.emit(self._group_index(g, UnitColumn.STATUS),
+                                  self._group_index(g, UnitColumn.STATUS))
+        for u in sorted(new, key=lambda x: x.id):
+            self._insert(u)
+
+    def _insert(self, u: UnitState) -> None:
+        dept = self._dept_by_code.get(u.department)
+        if dept is None:
+            n = len(self._departments)
+            self.beginInsertRows(QModelIndex(), n, n)
+            dept = self._dept_by_code[u.department] = self._new_group("department",
+                                                                      u.department, None)
+            self.endInsertRows()
+        key = (u.department, u.unit_type)
+        typ = self._type_by_key.get(key)
+        if typ is None:
+            n = len(dept.children)
+            self.beginInsertRows(self._group_index(dept), n, n)
+            typ = self._type_by_key[key] = self._new_group("type", u.unit_type, dept)
+            self.endInsertRows()
+        n = len(typ.children)
+        self.beginInsertRows(self._group_index(typ), n, n)
+        typ.children.append(u.id)
+        self._unit_pos[u.id] = (typ, n)
+        self._count(u, typ, dept, +1)
+        self.endInsertRows()
+        last_col = len(UnitColumn) - 1
+        for g in (typ, dept):
+            self.dataChanged.emit(self._group_index(g, 0), self._group_index(g, last_col))
+
+
+AVAILABILITY_MODES = ("all", "available", "engaged", "unavailable")
+
+
+class UnitFilterProxy(QSortFilterProxyModel):
+    """Filters unit rows (groups show when a unit under them does) and sorts by SortRole."""
+
+    sig_filter_changed = Signal()
+    """A filter setting changed."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.availability = "all"
+        self.departments: frozenset[str] = frozenset()
+        self.search = ""
+        self.setRecursiveFilteringEnabled(True)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def unit_model(self) -> UnitTreeModel:
+        model = self.sourceModel()
+        assert isinstance(model, UnitTreeModel)
+        return model
+
+    def _changed(self) -> None:
+        self.beginFilterChange()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.sig_filter_changed.emit()
+
+    def set_availability(self, mode: str) -> None:
+        """``all``, ``available`` (assignable), ``engaged`` (on an incident), ``unavailable``
+        (off duty or out of service)."""
+        if mode not in AVAILABILITY_MODES:
+            raise ValueError(f"unknown availability filter {mode!r}; expected one of "
+                             f"{', '.join(AVAILABILITY_MODES)}")
+        self.availability = mode
+        self._changed()
+
+    def set_departments(self, codes: Iterable[str]) -> None:
+        self.departments = frozenset(codes)
+        self._changed()
+
+    def set_search(self, text: str) -> None:
+        self.search = text.strip().lower()
+        self._changed()
+
+    @property
+    def active(self) -> bool:
+        return self.availability != "all" or bool(self.departments) or bool(self.search)
+
+    def accepts_unit(self, u: UnitState) -> bool:
+        if self.departments and u.department not in self.departments:
+            return False
+        mode = self.availability
+        if mode == "available" and u.status not in ASSIGNABLE_UNIT_STATUSES:
+            return False
+        if mode == "engaged" and u.status not in ENGAGED_UNIT_STATUSES:
+            return False
+        if mode == "unavailable" and u.status not in (UnitStatus.OFF_DUTY,
+                                                      UnitStatus.OUT_OF_SERVICE):
+            return False
+        s = self.search
+        return not s or s in u.id.lower() or s in u.name.lower() or s in u.incident_id.lower()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.unit_model()
+        index = model.index(source_row, 0, source_parent)
+        uid = model.unit_id_of(index)
+        if uid is None:
+            # A group: shown by itself only when nothing is filtered; otherwise recursive
+            # filtering shows it when one of its units is accepted.
+            group = model.group_of(index)
+            if group is not None and self.departments and group.kind == "department" \
+                    and group.code not in self.departments:
+                return False
+            return not self.active
+        u = model.console.state.units.get(uid)
+        return u is not None and self.accepts_unit(u)
