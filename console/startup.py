@@ -56,6 +56,27 @@ def load_city_from_server(client: CommandClient) -> City:
     return import_geojson(client.query("city")["geojson"])
 
 
+def build_console(endpoints: Endpoints, login: Login, city: City, user: str, password: str,
+                  curve: ClientCurve | None, *, settings: QSettings, language: str = "en",
+                  level: str = "grid", theme: str = "light") -> tuple[Any, Any]:
+    """The main window and its started live session for a logged-in operator."""
+    from console.main_window import MainWindow
+    from console.session import LiveSession, ServerClock
+    from widgets.console_model import ConsoleModel
+
+    clock = ServerClock(login.server_time, login.time_speed)
+    actor = Actor(login.operator, login.role, login.scope, login.workstation)
+    console = ConsoleModel(DispatchState(), default_catalogue(), city, actor, now=clock,
+                           language=language)
+    window = MainWindow(console, login, settings=settings, level=level, theme=theme)
+    session = LiveSession(console, command_endpoint=endpoints.command,
+                          snapshot_endpoint=endpoints.snapshot, update_endpoint=endpoints.update,
+                          login=login, user=user, password=password, curve=curve, clock=clock)
+    session.sig_info.connect(window.show_info)
+    session.start()
+    return window, session
+
+
 class Startup(QObject):
     def __init__(self, app: QApplication, args: argparse.Namespace, language: str) -> None:
         super().__init__()
@@ -186,22 +207,9 @@ class Startup(QObject):
 
     def _open(self, endpoints: Endpoints, login: Login, city: City, user: str, password: str,
               curve: ClientCurve | None) -> None:
-        from console.main_window import MainWindow
-        from console.session import LiveSession, ServerClock
-        from widgets.console_model import ConsoleModel
-
-        clock = ServerClock(login.server_time, login.time_speed)
-        actor = Actor(login.operator, login.role, login.scope, login.workstation)
-        console = ConsoleModel(DispatchState(), default_catalogue(), city, actor, now=clock,
-                               language=self.language)
-        self.window = MainWindow(console, login, settings=self.qsettings,
-                                 level=self.args.level or "grid", theme=self.theme)
-        self.session = LiveSession(console, command_endpoint=endpoints.command,
-                                   snapshot_endpoint=endpoints.snapshot,
-                                   update_endpoint=endpoints.update, login=login, user=user,
-                                   password=password, curve=curve, clock=clock)
-        self.session.sig_info.connect(self.window.show_info)
-        self.session.start()
+        self.window, self.session = build_console(
+            endpoints, login, city, user, password, curve, settings=self.qsettings,
+            language=self.language, level=self.args.level or "grid", theme=self.theme)
         if self.progress is not None:
             self.progress.close()
             self.progress = None

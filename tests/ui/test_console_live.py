@@ -1,0 +1,221 @@
+"""The dispatcher workstation against a real dispatch server on loopback (SQLite): every
+workflow action end to end through the console's request path, the map's layers matching the
+state, selection in sync everywhere, and reconnection after the server restarts."""
+
+from __future__ import annotations
+
+import json
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import maps
+
+maps.prepare_environment()
+
+from dispatch import commands as cmd  # noqa: E402
+from dispatch.client import CommandClient  # noqa: E402
+from dispatch.client.mirror import MirrorStatus  # noqa: E402
+from dispatch.security.operators import DEMO_PASSWORDS  # noqa: E402
+from dispatch.status import IncidentStatus, UnitStatus  # noqa: E402
+from tests.integration.conftest import RunningServer, server_factory  # noqa: E402, F401
+
+pytestmark = pytest.mark.ui
+S = IncidentStatus
+WAIT_MS = 15_000
+
+
+class Workstation:
+    def __init__(self, srv: RunningServer, window: Any, session: Any, qtbot: Any) -> None:
+        self.srv, self.window, self.session, self.qtbot = srv, window, session, qtbot
+        self.console = window.console
+        self.results: dict[str, tuple[bool, str]] = {}
+        self.console.sig_command_finished.connect(
+            lambda ctx, ok, msg: self.results.__setitem__(ctx, (ok, msg)))
+
+    def do(self, command: Any, expected_version: int | None = None) -> tuple[bool, str]:
+        """Send through the console (as the panels do) and wait for the server's answer."""
+        ctx = self.console.request(command, expected_version)
+        self.qtbot.waitUntil(lambda: ctx in self.results, timeout=WAIT_MS)
+        return self.results[ctx]
+
+    def ok(self, command: Any) -> None:
+        ok, msg = self.do(command)
+        assert ok, f"{type(command).__name__} refused: {msg}"
+
+    def status_of(self, iid: str) -> IncidentStatus | None:
+        inc = self.console.state.incidents.get(iid)
+        return None if inc is None else inc.status
+
+    def wait_status(self, iid: str, status: IncidentStatus) -> None:
+        self.qtbot.waitUntil(lambda: self.status_of(iid) == status, timeout=WAIT_MS)
+
+    def report(self, index: int = 0, text: str = "市民反映路灯不亮") -> str:
+        before = set(self.console.state.incidents)
+        grids = sorted(r.code for r in self.console.city.grids())
+        p = self.console.city.regions[grids[index]].geometry.representative_point()
+        klass = next(m.code for m in self.console.catalogue.minors.values()
+                     if m.priority == "normal")
+        self.ok(cmd.ReportIncident("hotline", klass, p.x, p.y, text, reporter="12345"))
+        self.qtbot.waitUntil(lambda: bool(set(self.console.state.incidents) - before),
+                             timeout=WAIT_MS)
+        (iid,) = set(self.console.state.incidents) - before
+        return iid
+
+    def js(self, expr: str) -> Any:
+        box: list[Any] = []
+        self.window.map.evaluate(f"JSON.stringify({expr})", box.append)
+        self.qtbot.waitUntil(lambda: bool(box), timeout=WAIT_MS)
+        return json.loads(box[0])
+
+
+@pytest.fixture
+def workstation(qtbot: Any, server_factory: Any, tmp_path: Any) -> Iterator[Workstation]:  # noqa: F811
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+
+    from console.embedded import Endpoints
+    from console.startup import build_console
+
+    srv = server_factory()
+    ep = srv.endpoints
+    with CommandClient(ep.command) as c:
+        login = c.login("lead", DEMO_PASSWORDS["lead"], "ws-ui")
+    settings = QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat)
+    window, session = build_console(Endpoints(ep.command, ep.snapshot, ep.update), login,
+                                    srv.server.engine.city, "lead", DEMO_PASSWORDS["lead"],
+                                    None, settings=settings)
+    window.resize(1600, 900)
+    window.show()
+    qtbot.waitUntil(lambda: session.got_first and window.map.is_ready, timeout=30_000)
+    ws = Workstation(srv, window, session, qtbot)
+    yield ws
+    session.stop()
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_every_action_end_to_end(workstation: Workstation) -> None:
+    ws = workstation
+    c = ws.console
+    a = ws.report(0)
+    ws.ok(cmd.RegisterIncident(a))
+    ws.wait_status(a, S.REGISTERED)
+    recs = c.recommend(a)
+    assert recs, "no recommended units"
+    ws.ok(cmd.AssignUnits(a, (recs[0].unit_id,)))
+    ws.wait_status(a, S.DISPATCHED)
+    ws.qtbot.waitUntil(lambda: c.state.units[recs[0].unit_id].status == UnitStatus.DISPATCHED,
+                       timeout=WAIT_MS)
+    # The queue shows the new state in its row.
+    model = ws.window.queue.table
+    row = model.row_of(a)
+    assert row is not None and a in str(model.index(row, 0).data())
+
+    for command, status in ((cmd.Acknowledge(a), S.ACKNOWLEDGED),
+                            (cmd.StartHandling(a), S.HANDLING),
+                            (cmd.Respond(a, "已更换灯泡"), S.RESPONDED),
+                            (cmd.Verify(a, True, "现场核实"), S.VERIFIED),
+                            (cmd.CloseIncident(a, "fixed"), S.CLOSED)):
+        ws.ok(command)
+        ws.wait_status(a, status)
+    ws.ok(cmd.Evaluate(a, 5, "满意"))
+    ws.qtbot.waitUntil(lambda: c.state.incidents[a].evaluation == 5, timeout=WAIT_MS)
+
+    b = ws.report(1, "井盖缺失")
+    unit = c.recommend(b)[0].unit_id
+    ws.ok(cmd.AssignUnits(b, (unit,)))
+    ws.wait_status(b, S.DISPATCHED)
+    ws.ok(cmd.ReturnIncident(b, "派错部门"))
+    ws.wait_status(b, S.REGISTERED)
+    ws.ok(cmd.AssignUnits(b, (unit,)))
+    ws.ok(cmd.Acknowledge(b))
+    ws.wait_status(b, S.ACKNOWLEDGED)
+    ws.ok(cmd.Supervise(b, True, "督办"))
+    ws.ok(cmd.Escalate(b, "community", "网格无法处置"))
+    ws.ok(cmd.AddNote(b, "已联系社区"))
+    ws.ok(cmd.RequestExtension(b, 60, "等待配件"))
+    ws.ok(cmd.DecideExtension(b, True, "同意"))
+    ws.ok(cmd.Park(b, "挂账"))
+    ws.wait_status(b, S.PARKED)
+    ws.ok(cmd.Unpark(b))
+    ws.wait_status(b, S.ACKNOWLEDGED)
+    inc = c.state.incidents[b]
+    ws.qtbot.waitUntil(lambda: c.state.incidents[b].escalations == 1
+                       and c.state.incidents[b].supervised
+                       and c.state.incidents[b].extensions_granted == 1, timeout=WAIT_MS)
+    assert inc.id == b
+
+    d, e = ws.report(2), ws.report(2)
+    ws.ok(cmd.LinkDuplicate(e, d, "同一井盖"))
+    ws.wait_status(e, S.CLOSED)
+    ws.ok(cmd.CancelIncident(d, "误报"))
+    ws.wait_status(d, S.CANCELLED)
+
+
+def test_server_errors_are_shown_in_words_and_change_nothing(workstation: Workstation) -> None:
+    ws = workstation
+    a, b = ws.report(3), ws.report(4)
+    unit = ws.console.recommend(a)[0].unit_id
+    ws.ok(cmd.AssignUnits(a, (unit,)))
+    ws.wait_status(a, S.DISPATCHED)
+    ok, msg = ws.do(cmd.AssignUnits(b, (unit,)))
+    assert not ok and unit in msg and "not available" in msg
+    assert ws.status_of(b) == S.REPORTED
+    stale = ws.console.state.incidents[b].version - 1
+    ok, msg = ws.do(cmd.RegisterIncident(b), expected_version=stale)
+    assert not ok and "changed since you looked" in msg
+    ok, msg = ws.do(cmd.Respond(b, "x"))
+    assert not ok and "cannot respond" in msg
+
+
+def test_map_layers_match_the_state_and_selection_follows(workstation: Workstation) -> None:
+    ws = workstation
+    c = ws.console
+    ids = [ws.report(i) for i in range(5, 8)]
+    ws.window.map.flush()
+
+    def counts() -> dict[str, Any]:
+        return ws.js("GL.counts()")
+
+    open_n = sum(1 for i in c.state.incidents.values() if i.is_open)
+    ws.qtbot.waitUntil(lambda: counts()["units"] == len(c.state.units)
+                       and counts()["incidents"] == open_n, timeout=WAIT_MS)
+    assert counts()["regions"] == sum(1 for _ in c.city.grids())
+
+    c.select_incident(ids[0], "queue")
+    ws.qtbot.waitUntil(lambda: counts()["selected"] == f"incident:{ids[0]}", timeout=WAIT_MS)
+    assert ws.window.detail.incident_id == ids[0]
+    ws.window.map.sig_incident_clicked.emit(ids[1])
+    assert c.selected_incident == ids[1]
+    assert ws.window.queue.selected_id() == ids[1]
+    assert ws.window.detail.incident_id == ids[1]
+
+
+def test_reconnects_after_the_server_restarts(workstation: Workstation, server_factory: Any  # noqa: F811
+                                              ) -> None:
+    ws = workstation
+    a = ws.report(9)
+    old = ws.srv
+    ports = [int(x.rsplit(":", 1)[1]) for x in (old.endpoints.command, old.endpoints.snapshot,
+                                                 old.endpoints.update)]
+    url = old.settings.db_url
+    old.stop()
+    ws.qtbot.waitUntil(lambda: ws.window.status.last_info is not None
+                       and ws.window.status.last_info.status != MirrorStatus.LIVE,
+                       timeout=WAIT_MS)
+    assert ws.window.status.stale.isVisible()
+    new = server_factory(url, command_port=ports[0], snapshot_port=ports[1],
+                         update_port=ports[2])
+    ws.srv = new
+    ws.qtbot.waitUntil(lambda: ws.window.status.last_info.status == MirrorStatus.LIVE,
+                       timeout=30_000)
+    assert a in ws.console.state.incidents
+    ws.ok(cmd.RegisterIncident(a))
+    ws.wait_status(a, S.REGISTERED)
+    assert not ws.window.status.stale.isVisible()
