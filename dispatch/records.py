@@ -1,11 +1,12 @@
 """Records on the wire: incidents and units as JSON bodies under hierarchical keys.
 
-A key encodes the region so that a key prefix is a region scope (RFC 12 subtrees):
+A key encodes the region so that a key prefix is a region scope (RFC 12 subtrees: a slash,
+path segments, a slash):
 
-    320508/001/002/003/inc/E000123       incident in grid 320508001002003
-    320508/001/002/003/unit/U-police-17  unit based in that grid
+    /320508/001/002/003/inc/E000123       incident in grid 320508001002003
+    /320508/001/002/003/unit/U-police-17  unit based in that grid
 
-so ``320508/`` is the district, ``320508/001/`` the street, and the empty subtree the city.
+so ``/320508/`` is the district, ``/320508/001/`` the street, and the empty subtree the city.
 Bodies decode into the same dataclasses the server's state holds, so a console's mirror is a
 :class:`~dispatch.state.DispatchState` equal to the server's for its scope.
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from dispatch.state import DispatchState, Incident, Note, UnitState
@@ -24,17 +27,35 @@ _INC_FIELDS = tuple(f.name for f in dataclasses.fields(Incident))
 _UNIT_FIELDS = tuple(f.name for f in dataclasses.fields(UnitState))
 
 
+REGION_CODE_LENGTHS = (6, 9, 12, 15)  # district, street, community, grid
+
+
 def region_path(code: str) -> str:
-    """``320508001002003`` → ``320508/001/002/003``; a shorter code gives a shorter path."""
+    """``320508001002003`` → ``/320508/001/002/003``; a shorter code gives a shorter path."""
     if len(code) <= 6:
-        return code
+        return "/" + code
     parts = [code[:6]] + [code[i:i + 3] for i in range(6, len(code), 3)]
-    return "/".join(parts)
+    return "/" + "/".join(parts)
 
 
 def scope_subtree(scope: str) -> str:
-    """The key prefix of a region scope ("" for the whole city)."""
+    """The key prefix of a region scope: ``"320508"`` → ``"/320508/"``; "" for the city."""
     return region_path(scope) + "/" if scope else ""
+
+
+def subtree_scope(subtree: str) -> str:
+    """Inverse of :func:`scope_subtree`: ``"/320508/001/"`` → ``"320508001"``; ValueError
+    unless ``subtree`` is "" or a slash, a district code and 3-digit segments, then a slash."""
+    if subtree == "":
+        return ""
+    parts = subtree.split("/")
+    if (len(parts) < 3 or parts[0] != "" or parts[-1] != ""
+            or not all(p.isascii() and p.isdigit() for p in parts[1:-1])
+            or len(parts[1]) != 6 or any(len(p) != 3 for p in parts[2:-1])
+            or len(parts) - 2 > len(REGION_CODE_LENGTHS)):
+        raise ValueError(f"not a region subtree: {subtree!r} (expected \"\" or like "
+                         "\"/320508/\", \"/320508/001/\")")
+    return "".join(parts[1:-1])
 
 
 def incident_key(inc: Incident) -> str:
@@ -77,6 +98,26 @@ def unit_to_dict(u: UnitState) -> dict[str, Any]:
     return {name: getattr(u, name) for name in _UNIT_FIELDS}
 
 
+_UNIT_TEMPLATE_FIELDS = ("id", "department", "unit_type", "name", "home_grid", "lon", "lat",
+                         "status", "status_since", "incident_id", "version")
+assert _UNIT_FIELDS == _UNIT_TEMPLATE_FIELDS, "update unit_body with the UnitState fields"
+
+
+def unit_body(u: UnitState) -> bytes:
+    """``dumps(unit_to_dict(u))``, byte for byte, three times faster (units move often)."""
+    lon, lat, since, version = u.lon, u.lat, u.status_since, u.version
+    if not (type(lon) is float and type(lat) is float and type(since) is float
+            and type(version) is int and math.isfinite(lon) and math.isfinite(lat)
+            and math.isfinite(since)):
+        return dumps(unit_to_dict(u))
+    es = encode_basestring
+    return (f'{{"id":{es(u.id)},"department":{es(u.department)},'
+            f'"unit_type":{es(u.unit_type)},"name":{es(u.name)},"home_grid":{es(u.home_grid)},'
+            f'"lon":{lon!r},"lat":{lat!r},"status":{es(u.status)},'
+            f'"status_since":{since!r},"incident_id":{es(u.incident_id)},'
+            f'"version":{version}}}').encode()
+
+
 def unit_from_dict(d: dict[str, Any]) -> UnitState:
     d = dict(d)
     d["status"] = UnitStatus(d["status"])
@@ -92,7 +133,52 @@ def encode_incident(inc: Incident) -> tuple[str, bytes]:
 
 
 def encode_unit(u: UnitState) -> tuple[str, bytes]:
-    return unit_key(u), dumps(unit_to_dict(u))
+    return unit_key(u), unit_body(u)
+
+
+_UNIT_STATUS = {s.value: s for s in UnitStatus}
+_INC_STATUS = {s.value: s for s in IncidentStatus}
+_LEVELS = {lv.value: lv for lv in EscalationLevel}
+
+
+def _tuple(v: Any) -> tuple[Any, ...]:
+    return tuple(v)
+
+
+_INC_CONVERT: dict[str, Any] = {
+    "status": _INC_STATUS.__getitem__,
+    "level": _LEVELS.__getitem__,
+    "parked_from": lambda v: None if v is None else _INC_STATUS[v],
+    "notes": lambda v: tuple(Note(*n) for n in v),
+    "assist_departments": _tuple,
+    "units": _tuple,
+    "duplicates": _tuple,
+    "clock": lambda v: tuple(tuple(c) for c in v),
+}
+_INC_PLAN = tuple((name, _INC_CONVERT.get(name)) for name in _INC_FIELDS)
+
+
+def _incident_fast(d: dict[str, Any]) -> Incident:
+    """:func:`incident_from_dict` for a complete body (snapshots of 50,000 incidents)."""
+    if len(d) == len(_INC_PLAN):
+        try:
+            return Incident(*[d[name] if conv is None else conv(d[name])
+                              for name, conv in _INC_PLAN])
+        except (KeyError, TypeError, ValueError):
+            pass
+    return incident_from_dict(d)
+
+
+def _unit_fast(d: dict[str, Any]) -> UnitState:
+    """:func:`unit_from_dict` for a complete body (the feed's hot path)."""
+    try:
+        if len(d) == len(_UNIT_FIELDS):
+            return UnitState(d["id"], d["department"], d["unit_type"], d["name"],
+                             d["home_grid"], d["lon"], d["lat"], _UNIT_STATUS[d["status"]],
+                             d["status_since"], d["incident_id"], d["version"])
+    except (KeyError, TypeError):
+        pass
+    return unit_from_dict(d)
 
 
 def apply_record(state: DispatchState, key: str, body: bytes) -> None:
@@ -102,11 +188,11 @@ def apply_record(state: DispatchState, key: str, body: bytes) -> None:
         if not body:
             state.incidents.pop(rid, None)
         else:
-            state.incidents[rid] = incident_from_dict(json.loads(body))
+            state.incidents[rid] = _incident_fast(json.loads(body))
         state.changed_incidents.add(rid)
     else:
         if not body:
             state.units.pop(rid, None)
         else:
-            state.units[rid] = unit_from_dict(json.loads(body))
+            state.units[rid] = _unit_fast(json.loads(body))
         state.changed_units.add(rid)

@@ -1,0 +1,227 @@
+"""feed_throughput: state updates per second from the dispatch server through the RFC 12 feed
+into a client's :class:`StateMirror` (decoded and applied), against raw pyzmq PUB/SUB of the
+same JSON bodies with ``json.loads`` on the subscriber.
+
+Ours: the server (a child process) on a city-sized state (26,000 units) takes position
+reports from a field gateway (another child process, a window of pipelined commands of 2,000
+rows), stores each batch, publishes one update per moved unit; the mirror in this process
+applies them. Raw: a child process publishes pre-encoded unit bodies as fast as it can.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import zmq
+
+from bench.common import report
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+ROOT = Path(__file__).resolve().parent.parent
+WARMUP_S = 1.5
+MEASURE_S = 5.0
+ROWS = 2000
+WINDOW = 3
+
+
+def city_db() -> Path:
+    """A cached SQLite database with the city and its 26,000 units (and a state snapshot)."""
+    from dispatch.bootstrap import open_engine
+    from dispatch.store import EventStore
+
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / "feed-city-units.sqlite"
+    if not path.exists():
+        tmp = path.with_suffix(".partial")
+        tmp.unlink(missing_ok=True)
+        store = EventStore(f"sqlite:///{tmp}")
+        engine = open_engine(store, size="city", seed=1)
+        engine.snapshot()
+        store.close()
+        tmp.rename(path)
+    return path
+
+
+def copy_db(src: Path, work: Path) -> str:
+    dst = work / "gridline.sqlite"
+    shutil.copy(src, dst)
+    return f"sqlite:///{dst}"
+
+
+def child(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "bench.bench_feed_throughput", *args],
+                            cwd=ROOT, text=True, stdout=subprocess.PIPE)
+
+
+# ------------------------------------------------------------------------------- children
+
+
+def feeder(command_ep: str, snapshot_ep: str, update_ep: str, seconds: float) -> None:
+    """Log in as the field gateway and report positions of every unit, round and round."""
+    from dispatch.client import CommandClient, StateMirror
+    from dispatch.protocol.messages import parse_reply
+    from dispatch.security.operators import DEMO_PASSWORDS
+
+    c = CommandClient(command_ep, timeout_s=10)
+    c.login("field", DEMO_PASSWORDS["field"], "bench-feeder")
+    m = StateMirror(snapshot_ep, update_ep, token=c.session)
+    m.start()
+    m.wait_live(60)
+    units = [(u.id, u.lon, u.lat) for u in m.state.units.values()]
+    m.close()
+    rng = random.Random(1)
+    sock: zmq.Socket[bytes] = zmq.Context.instance().socket(zmq.DEALER)
+    sock.connect(command_ep)
+    print("ready", flush=True)
+    sent = acked = rows_acked = 0
+    pos = 0
+    end = time.monotonic() + seconds
+    pending: dict[str, int] = {}
+    while time.monotonic() < end:
+        while len(pending) < WINDOW:
+            chunk = [units[(pos + i) % len(units)] for i in range(ROWS)]
+            pos = (pos + ROWS) % len(units)
+            rows = [[u, lon + rng.uniform(-1e-4, 1e-4), lat + rng.uniform(-1e-4, 1e-4)]
+                    for u, lon, lat in chunk]
+            rid = uuid.uuid4().hex
+            sock.send_multipart([b"", json.dumps({"id": rid, "type": "positions",
+                                                  "session": c.session,
+                                                  "args": {"rows": rows}}).encode()])
+            pending[rid] = len(rows)
+            sent += 1
+        if sock.poll(1000):
+            r = parse_reply(sock.recv_multipart()[-1])
+            n = pending.pop(str(r.id), 0)
+            if r.ok:
+                acked += 1
+                rows_acked += n
+    print(json.dumps({"sent": sent, "acked": acked, "rows": rows_acked}), flush=True)
+
+
+def raw_publisher(port: int, seconds: float, body_file: str) -> None:
+    bodies = json.loads(Path(body_file).read_text())
+    payloads = [b.encode() for b in bodies]
+    pub: zmq.Socket[bytes] = zmq.Context.instance().socket(zmq.PUB)
+    pub.setsockopt(zmq.SNDHWM, 0)
+    pub.bind(f"tcp://127.0.0.1:{port}")
+    time.sleep(0.5)  # let the subscriber connect
+    print("ready", flush=True)
+    end = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < end:
+        for p in payloads:
+            pub.send(p)
+        n += len(payloads)
+    pub.send(b"END")
+    time.sleep(0.5)
+
+
+# ----------------------------------------------------------------------------- measuring
+
+
+def measure_ours(db: Path) -> tuple[float, dict[str, Any]]:
+    from dispatch.client import CommandClient, StateMirror
+    from dispatch.security.operators import DEMO_PASSWORDS
+    from dispatch.server.process import ServerProcess
+
+    with tempfile.TemporaryDirectory() as d:
+        work = Path(d)
+        sp = ServerProcess(db_url=copy_db(db, work), data_dir=work, insecure=True).start()
+        try:
+            c = CommandClient(sp.command, timeout_s=10)
+            c.login("lead", DEMO_PASSWORDS["lead"], "bench")
+            m = StateMirror(sp.snapshot, sp.update, token=c.session)
+            m.start()
+            m.wait_live(60)
+            f = child("feeder", sp.command, sp.snapshot, sp.update,
+                      str(WARMUP_S + MEASURE_S + 1.0))
+            assert f.stdout is not None
+            f.stdout.readline()  # ready
+            end_warm = time.monotonic() + WARMUP_S
+            while time.monotonic() < end_warm:
+                m.run_once(10)
+            n0, t0 = m.updates, time.perf_counter()
+            end = time.monotonic() + MEASURE_S
+            while time.monotonic() < end:
+                m.run_once(10)
+            n1, t1 = m.updates, time.perf_counter()
+            fed = json.loads(f.stdout.readline() or "{}")
+            f.wait(30)
+            info = m.info()
+            m.close()
+            c.close()
+        finally:
+            sp.stop()
+    rate = (n1 - n0) / (t1 - t0)
+    return rate, {"resyncs": info.resyncs, "gaps": info.gaps, "rows_fed": fed.get("rows"),
+                  "units": len(m.state.units)}
+
+
+def measure_raw(bodies: list[str]) -> float:
+    port = _free_port()
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(bodies, fh)
+        body_file = fh.name
+    sub: zmq.Socket[bytes] = zmq.Context.instance().socket(zmq.SUB)
+    sub.setsockopt(zmq.RCVHWM, 0)
+    sub.setsockopt(zmq.SUBSCRIBE, b"")
+    sub.connect(f"tcp://127.0.0.1:{port}")
+    p = child("rawpub", str(port), str(WARMUP_S + MEASURE_S), body_file)
+    assert p.stdout is not None
+    p.stdout.readline()
+    n = 0
+    t_start = time.perf_counter()
+    t0 = t_start + WARMUP_S
+    n0 = None
+    loads = json.loads
+    while True:
+        msg = sub.recv()
+        if msg == b"END":
+            break
+        loads(msg)
+        n += 1
+        if n0 is None and time.perf_counter() >= t0:
+            n0, t0 = n, time.perf_counter()
+    t1 = time.perf_counter()
+    p.wait(30)
+    sub.close()
+    Path(body_file).unlink()
+    return (n - (n0 or 0)) / (t1 - t0)
+
+
+def _free_port() -> int:
+    from dispatch.server.process import free_ports
+
+    return free_ports(1)[0]
+
+
+def main() -> None:
+    db = city_db()
+    rate, extra = measure_ours(db)
+    from dispatch.records import dumps, unit_to_dict
+    from dispatch.state import UnitState
+
+    bodies = [dumps(unit_to_dict(UnitState(f"U-police-{i}", "police", "patrol_car", f"警{i}",
+                                           "320508001001001", 120.6 + i * 1e-5, 31.3)))
+              .decode() for i in range(2000)]
+    raw = measure_raw(bodies)
+    report("feed_throughput", rate, "updates/s", raw, target="≥ 20,000/s and ≥ 0.4 of raw",
+           **extra)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "feeder":
+        feeder(sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "rawpub":
+        raw_publisher(int(sys.argv[2]), float(sys.argv[3]), sys.argv[4])
+    else:
+        main()

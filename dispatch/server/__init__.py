@@ -1,0 +1,1 @@
+"""The dispatch server: owns the state, applies commands, persists, publishes the feed."""

@@ -1,0 +1,947 @@
+"""The dispatch server: one thread, one ``zmq.Poller`` loop over three endpoints.
+
+- **commands** (ROUTER): JSON requests from DEALERs (:mod:`dispatch.protocol.messages`). A
+  drained batch of commands runs through :meth:`DispatchEngine.execute` with ``commit=False``,
+  is written in one transaction, then every changed record is published, and only then are
+  the replies sent: nothing is published or acknowledged before it is stored.
+- **snapshot** (ROUTER): RFC 12 ``ICANHAZ?`` → ``KVSYNC``… → ``KTHXBAI``.
+- **updates** (XPUB, manual subscriptions): RFC 12 ``KVPUB`` and ``HUGZ``; a subscription
+  outside the operator's region is refused when the socket knows who the peer is (CURVE).
+
+A clock inside the loop raises time-limit events and applies the automatic rules
+(:mod:`dispatch.server.clock_rules`) as the ``system`` actor. SIGTERM/SIGINT stop the loop:
+pending work is committed, the sockets closed, and the process exits 0.
+
+    python -m dispatch.server.server --db-url sqlite:///gridline.sqlite --time-speed 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import gc
+import heapq
+import itertools
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+import zmq
+
+from dispatch.bootstrap import open_engine
+from dispatch.city.model import Level
+from dispatch.commands import ArchiveFinished
+from dispatch.engine import DispatchEngine, Outcome
+from dispatch.errors import DispatchError, Forbidden, InvalidCommand, NotFound, Unavailable
+from dispatch.events import Event
+from dispatch.protocol.messages import (
+    MAX_MESSAGE_BYTES,
+    BadRequest,
+    Request,
+    SessionExpired,
+    build_command,
+    dumps,
+    error_reply,
+    ok_reply,
+    parse_request,
+    take_args,
+)
+from dispatch.recommend import find_duplicates, recommend_units
+from dispatch.records import scope_subtree
+from dispatch.roles import SYSTEM_ACTOR, Actor
+from dispatch.server.backoffice import Backoffice
+from dispatch.server.clock_rules import ClockWatcher, RuleSet, ScaledClock, load_rules
+from dispatch.server.feed import FeedPublisher, handle_subscriptions
+from dispatch.server.history import HistoryQuery, history_page
+from dispatch.server.snapshots import SnapshotService
+from dispatch.settings import Settings
+from dispatch.state import Incident
+from dispatch.store.event_store import EventStore
+
+log = logging.getLogger("gridline.server")
+
+MAX_BATCH = 1000  # command messages drained before one commit
+REPLY_CACHE = 20_000
+PUB_HWM = 500_000  # updates queued per subscriber before it misses some (and resyncs)
+SNAPSHOT_HWM = 20_000
+CLOCK_SLICE = 200  # incidents the clock looks at per loop iteration when it is behind
+PUBLISH_SLICE_S = 0.004  # publishing between two looks at the command socket
+SLOW_BATCH_S = float(os.environ.get("GRIDLINE_SLOW_BATCH_MS", "100")) / 1000.0
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoints:
+    command: str
+    snapshot: str
+    update: str
+
+
+@dataclass(slots=True)
+class ServerStats:
+    """Counters, readable from any thread (tests, a status page)."""
+
+    requests: int = 0
+    commands_ok: int = 0
+    commands_refused: int = 0
+    duplicates: int = 0
+    replayed: int = 0  # answered from the reply cache
+    queries: int = 0
+    malformed: int = 0  # unreadable envelope or JSON: dropped or answered "invalid"
+    oversized: int = 0
+    internal_errors: int = 0
+    batches: int = 0
+    commit_failures: int = 0
+    clock_actions: int = 0
+    clock_refused: int = 0
+    feed_accepted: int = 0
+    feed_refused: int = 0
+    busy: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(slots=True)
+class _Pending:
+    envelope: list[bytes]
+    request_id: str
+    reply: bytes = b""
+    cache: bool = True
+    same_as: _Pending | None = None  # the same command id earlier in the batch
+    received: float = field(default_factory=time.perf_counter)
+    kind: str = ""
+
+
+@dataclass(slots=True, eq=False)
+class _Outbox:
+    """A committed batch: the records still to publish and the replies waiting for them."""
+
+    remaining: set[tuple[str, str]]
+    replies: list[_Pending]
+
+
+def _user_id(frame: zmq.Frame) -> str | None:
+    try:
+        return str(frame.get("User-Id"))
+    except zmq.ZMQError:
+        return None
+
+
+def _bind(sock: zmq.Socket, host: str, port: int) -> str:
+    h = f"[{host}]" if ":" in host else host
+    if port == 0:
+        port = sock.bind_to_random_port(f"tcp://{h}")
+    else:
+        sock.bind(f"tcp://{h}:{port}")
+    return f"tcp://{h}:{port}"
+
+
+class DispatchServer:
+    """Owns the engine's state on one thread; see the module documentation."""
+
+    def __init__(self, engine: DispatchEngine, *, settings: Settings, clock: ScaledClock,
+                 rules: RuleSet, operators: Any, sessions: Any, store: EventStore | None,
+                 server_keys: Any = None, ctx: zmq.Context | None = None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.clock = clock
+        self.operators = operators
+        self.sessions = sessions
+        self.store = store
+        self.server_keys = server_keys
+        self.stats = ServerStats()
+        self._own_ctx = ctx is None
+        self.ctx = ctx or zmq.Context()
+        self._stop = threading.Event()
+        self._replies: OrderedDict[str, bytes] = OrderedDict()
+        self._outboxes: list[_Outbox] = []
+        self._city_result: dict[str, Any] | None = None
+        self._waiting_on: dict[tuple[str, str], list[_Outbox]] = {}
+        self._waiting_ids: dict[str, tuple[_Outbox, bytes]] = {}  # command id → its outbox
+        self._feed_grants: dict[str, dict[str, str]] = {}  # CURVE key → {token: scope}
+        self.watcher = ClockWatcher(rules)
+        self._retention_s = settings.closed_retention_h * 3600.0
+        self._archive_at: list[tuple[float, str]] = []  # (when, incident id) finished ones
+        self.endpoints: Endpoints | None = None
+        self.authenticator: Any = None
+        self.run_id = int(time.time() * 1_000_000)
+        self._closed = False
+        self._make_sockets()
+
+    # ------------------------------------------------------------------------- sockets
+
+    def _make_sockets(self) -> None:
+        ctx = self.ctx
+        self.cmd = ctx.socket(zmq.ROUTER)
+        self.snap = ctx.socket(zmq.ROUTER)
+        self.pub = ctx.socket(zmq.XPUB)
+        self.wake = ctx.socket(zmq.PULL)
+        for s in (self.cmd, self.snap, self.pub):
+            s.setsockopt(zmq.LINGER, 200)
+            s.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+            if self.server_keys is not None:
+                from dispatch.security.keys import apply_server_curve
+
+                apply_server_curve(s, self.server_keys)
+        self.cmd.setsockopt(zmq.ROUTER_HANDOVER, 1)
+        self.cmd.setsockopt(zmq.SNDHWM, 100_000)
+        self.cmd.setsockopt(zmq.RCVHWM, 100_000)
+        self.snap.setsockopt(zmq.ROUTER_MANDATORY, 1)
+        self.snap.setsockopt(zmq.SNDHWM, SNAPSHOT_HWM)
+        self.pub.setsockopt(zmq.XPUB_MANUAL, 1)
+        self.pub.setsockopt(zmq.SNDHWM, PUB_HWM)
+        self.wake.setsockopt(zmq.LINGER, 0)
+        self._wake_endpoint = f"inproc://gridline-wake-{os.getpid()}-{next(_ids)}"
+        self.wake.bind(self._wake_endpoint)
+        self.feed = FeedPublisher(self.pub, run_id=self.run_id, speed=self.clock.speed)
+        self.snapshots = SnapshotService(self.snap, self.feed, self._authorize_snapshot,
+                                         state_info=self._state_info)
+        self.backoffice = Backoffice(self.ctx, self._wake_endpoint)
+
+    def bind(self) -> Endpoints:
+        """Start the authenticator (secure mode), bind the three endpoints, load the feed."""
+        if self.server_keys is not None and self.authenticator is None:
+            from dispatch.security.keys import start_authenticator
+
+            self.authenticator = start_authenticator(self.ctx, self.server_keys.clients_dir)
+        s = self.settings
+        self.endpoints = Endpoints(command=_bind(self.cmd, s.host, s.command_port),
+                                   snapshot=_bind(self.snap, s.host, s.snapshot_port),
+                                   update=_bind(self.pub, s.host, s.update_port))
+        now = self.engine.clock()
+        self.engine.state.take_changes()  # rebuilding marked everything; the cache has it all
+        self.feed.load(self.engine.state)
+        for inc in self.engine.state.incidents.values():
+            if inc.is_open:
+                self.watcher.schedule(inc.id, now)
+            else:
+                self._retain(inc)
+        self.backoffice.start()
+        # The city and the state are long-lived: keep them out of the collector's full
+        # passes, which otherwise stall the loop for tens of milliseconds at city scale.
+        gc.collect()
+        gc.freeze()
+        return self.endpoints
+
+    # ---------------------------------------------------------------------------- loop
+
+    def stop(self) -> None:
+        """Ask the loop to finish (thread- and signal-safe)."""
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def serve_forever(self) -> None:
+        if self.endpoints is None:
+            self.bind()
+        poller = zmq.Poller()
+        for s in (self.cmd, self.snap, self.pub, self.wake):
+            poller.register(s, zmq.POLLIN)
+        hugz_every = self.settings.hugz_interval_s
+        tick_every = min(1.0, max(0.02, 1.0 / self.clock.speed))
+        next_hugz = next_tick = time.monotonic()
+        log.info("serving on %s", self.endpoints)
+        try:
+            while not self._stop.is_set():
+                wait = min(next_hugz, next_tick) - time.monotonic()
+                if self.snapshots.busy or self._outboxes:
+                    wait = 0.0
+                ready = dict(poller.poll(max(0, min(100, int(wait * 1000) + 1))
+                                         if wait > 0 else 0))
+                if self.pub in ready:
+                    self._subscriptions()
+                if self.cmd in ready:
+                    self._commands()
+                if self.wake in ready:
+                    self._wakeups()
+                if self.snap in ready:
+                    self.snapshots.drain()
+                mono = time.monotonic()
+                if mono >= next_tick:
+                    behind = self._clock_tick()
+                    next_tick = mono if behind else mono + tick_every
+                if mono >= next_hugz:
+                    self.feed.hugz(self.engine.clock(), self.engine.state.seq)
+                    next_hugz = mono + hugz_every
+                if self._outboxes:
+                    self._publish_some(PUBLISH_SLICE_S)
+                if self.snapshots.busy:
+                    self.snapshots.pump(0.01 if self._outboxes else 0.02)
+        finally:
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._commit_publish()  # nothing should be pending; stored before anything else
+        while self._outboxes:  # publish and answer what was stored
+            self._publish_some(1.0)
+        self.backoffice.stop()
+        self._wakeups()
+        for s in (self.cmd, self.snap, self.pub, self.wake):
+            s.close(linger=200)
+        if self.authenticator is not None:
+            self.authenticator.stop()
+        if self.store is not None:
+            self.store.close()
+        if self._own_ctx:
+            self.ctx.term()
+        log.info("stopped; stats %s", self.stats.as_dict())
+
+    # ------------------------------------------------------------------------ commands
+
+    def _commands(self) -> None:
+        batch: list[_Pending] = []
+        queries: list[tuple[list[bytes], Request, zmq.Frame]] = []
+        in_batch: dict[str, _Pending] = {}
+        for _ in range(MAX_BATCH):
+            try:
+                frames = self.cmd.recv_multipart(zmq.NOBLOCK, copy=False)
+            except zmq.Again:
+                break
+            self.stats.requests += 1
+            self._one(frames, batch, queries, in_batch)
+        if batch:
+            self._flush(batch)
+        for envelope, req, frame in queries:
+            self._query(envelope, req, frame)
+
+    def _send(self, envelope: list[bytes], reply: bytes) -> None:
+        # a client that went away or does not read gets nothing; it retries
+        with contextlib.suppress(zmq.ZMQError):
+            self.cmd.send_multipart([*envelope, reply], zmq.NOBLOCK)
+
+    def _one(self, frames: list[zmq.Frame], batch: list[_Pending],
+             queries: list[tuple[list[bytes], Request, zmq.Frame]],
+             in_batch: dict[str, _Pending]) -> None:
+        # ROUTER envelope: identity, optional empty delimiter (REQ/DEALER), one JSON frame.
+        if len(frames) == 3 and len(frames[1]) == 0:
+            envelope = [frames[0].bytes, b""]
+        elif len(frames) == 2:
+            envelope = [frames[0].bytes]
+        else:
+            self.stats.malformed += 1
+            return
+        payload = frames[-1]
+        if len(payload) > MAX_MESSAGE_BYTES:
+            self.stats.oversized += 1
+            self._send(envelope, error_reply(None, "invalid", "request too large"))
+            return
+        try:
+            req = parse_request(payload.bytes)
+        except BadRequest as err:
+            self.stats.malformed += 1
+            self._send(envelope, error_reply(err.request_id, err))
+            return
+        if req.is_query:
+            queries.append((envelope, req, payload))
+            return
+        cached = self._replies.get(req.id)
+        if cached is not None:
+            self.stats.replayed += 1
+            self._send(envelope, cached)
+            return
+        waiting = self._waiting_ids.get(req.id)
+        if waiting is not None:  # a retry of a command whose records are being published
+            self.stats.replayed += 1
+            waiting[0].replies.append(_Pending(envelope, req.id, waiting[1], cache=False))
+            return
+        first = in_batch.get(req.id)
+        if first is not None:  # the same command twice in one batch: one answer for both
+            self.stats.replayed += 1
+            batch.append(_Pending(envelope, req.id, same_as=first))
+            return
+        p = _Pending(envelope, req.id, kind=req.type)
+        batch.append(p)
+        in_batch[req.id] = p
+        try:
+            actor = self._actor(req.session)
+            command = build_command(req.type, req.args)
+            out = self.engine.execute(command, actor, command_id=req.id,
+                                      expected_version=req.expected_version, commit=False)
+        except SessionExpired as err:
+            self.stats.commands_refused += 1
+            p.reply, p.cache = error_reply(req.id, err, relogin=True), False
+            return
+        except DispatchError as err:
+            self.stats.commands_refused += 1
+            p.reply = error_reply(req.id, err)
+            return
+        except Exception as exc:  # a bug must not take the server down
+            self.stats.internal_errors += 1
+            log.exception("command %s (%s) failed", req.id, req.type)
+            p.reply = error_reply(req.id, "invalid", f"the server could not run this command "
+                                                     f"({type(exc).__name__})")
+            return
+        if out.duplicate:
+            self.stats.duplicates += 1
+        else:
+            self.stats.commands_ok += 1
+        p.reply = ok_reply(req.id, out.seq, self._result(out, req.id))
+
+    def _actor(self, token: str) -> Actor:
+        try:
+            return self.sessions.actor(token)  # type: ignore[no-any-return]
+        except Forbidden as err:
+            raise SessionExpired(err.message) from None
+
+    def _result(self, out: Outcome, command_id: str) -> dict[str, Any]:
+        events: Sequence[Event] = out.events
+        if out.duplicate and self.store is not None:
+            events = [e for e in self.store.read(after_seq=out.seq - 1, to_seq=out.seq)
+                      if e.command_id == command_id]
+        res: dict[str, Any] = {"events": [e.kind for e in events]}
+        state = self.engine.state
+        for e in events:
+            iid = e.incident_id
+            if iid is not None:
+                res["incident_id"] = iid
+                inc = state.incidents.get(iid)
+                if inc is not None:
+                    res["version"] = inc.version
+                break
+            uid = getattr(e.payload, "unit_id", None)
+            if uid is not None:
+                res["unit_id"] = uid
+                u = state.units.get(uid)
+                if u is not None:
+                    res["version"] = u.version
+                break
+        return res
+
+    def _flush(self, batch: list[_Pending]) -> None:
+        """Commit the batch; its replies go out once its changed records are published."""
+        self.stats.batches += 1
+        committed, inc, units = self._commit()
+        for p in batch:
+            if p.same_as is not None:
+                p.reply, p.cache = p.same_as.reply, False
+            elif not committed:
+                p.reply = error_reply(p.request_id, "unavailable",
+                                      "the database could not store the change; nothing was "
+                                      "changed, try again")
+                p.cache = False
+        if not committed:
+            for p in batch:
+                self._send(p.envelope, p.reply)
+            return
+        self._enqueue(inc, units, batch)
+
+    def _commit(self) -> tuple[bool, set[str], set[str]]:
+        """Store the pending events; returns (stored, changed incidents, changed units)."""
+        t0 = time.perf_counter()
+        pending = len(self.engine.pending)
+        try:
+            self.engine.commit()
+        except Unavailable:
+            self.stats.commit_failures += 1
+            log.exception("commit failed; state reloaded from the store")
+            self.engine.state.take_changes()  # nothing of the lost batch was published
+            return False, set(), set()
+        if time.perf_counter() - t0 > SLOW_BATCH_S:
+            log.warning("slow commit: %d events in %.1f ms", pending,
+                        (time.perf_counter() - t0) * 1000)
+        state = self.engine.state
+        inc, units = state.take_changes()
+        if inc:
+            now = self.engine.clock()
+            self.watcher.touch(inc, now)
+            for iid in inc:
+                i = state.incidents.get(iid)
+                if i is not None and not i.is_open:
+                    self._retain(i)
+        return True, inc, units
+
+    def _commit_publish(self) -> bool:
+        """Commit events the server made itself (clock, archive) and queue their records."""
+        committed, inc, units = self._commit()
+        if committed:
+            self._enqueue(inc, units, [])
+        return committed
+
+    # ---------------------------------------------------------------------- publishing
+    #
+    # Committed batches wait in outboxes until every record they changed is published; then
+    # their replies are sent (stored, published, acknowledged: in that order). Records are
+    # published a slice at a time between command batches, smallest outbox first, so an
+    # interactive command overtakes a bulk position report. A record is encoded from the
+    # current state when it is published, so one publication serves every outbox waiting
+    # for it and the feed never goes back in time.
+
+    def _enqueue(self, inc: set[str], units: set[str], replies: list[_Pending]) -> None:
+        box = _Outbox(set(), replies)
+        for iid in inc:
+            self._wait(("i", iid), box)
+        for uid in units:
+            self._wait(("u", uid), box)
+        if not box.remaining:
+            self._deliver(box)
+            return
+        self._outboxes.append(box)
+        for p in replies:
+            if p.cache:
+                self._waiting_ids[p.request_id] = (box, p.reply)
+
+    def _wait(self, record: tuple[str, str], box: _Outbox) -> None:
+        box.remaining.add(record)
+        boxes = self._waiting_on.get(record)
+        if boxes is None:
+            self._waiting_on[record] = [box]
+        else:
+            boxes.append(box)
+
+    def _deliver(self, box: _Outbox) -> None:
+        now = time.perf_counter()
+        for p in box.replies:
+            if now - p.received > SLOW_BATCH_S:
+                log.warning("slow reply to %s %s: %.1f ms in the server", p.kind,
+                            p.request_id, (now - p.received) * 1000)
+            if p.cache:
+                self._waiting_ids.pop(p.request_id, None)
+                self._replies[p.request_id] = p.reply
+                if len(self._replies) > REPLY_CACHE:
+                    self._replies.popitem(last=False)
+            self._send(p.envelope, p.reply)
+
+    def _publish_some(self, budget_s: float) -> None:
+        """Publish queued records for about ``budget_s``; deliver the outboxes completed."""
+        deadline = time.perf_counter() + budget_s
+        state = self.engine.state
+        t0 = time.perf_counter()
+        while self._outboxes:
+            box = min(self._outboxes, key=lambda b: len(b.remaining))
+            chunk: list[tuple[str, str]] = []
+            for record in box.remaining:
+                chunk.append(record)
+                if len(chunk) >= 64:
+                    break
+            self.feed.publish(state, [r[1] for r in chunk if r[0] == "i"],
+                              [r[1] for r in chunk if r[0] == "u"])
+            done: list[_Outbox] = []
+            for record in chunk:
+                for b in self._waiting_on.pop(record, ()):
+                    b.remaining.discard(record)
+                    if not b.remaining:
+                        done.append(b)
+            for b in done:
+                self._outboxes.remove(b)
+                self._deliver(b)
+            if time.perf_counter() > deadline:
+                break
+        if time.perf_counter() - t0 > SLOW_BATCH_S:
+            log.warning("slow publish slice: %.1f ms", (time.perf_counter() - t0) * 1000)
+
+    @property
+    def backlog(self) -> int:
+        """Records changed and stored but not yet published."""
+        return len(self._waiting_on)
+
+    def _retain(self, inc: Incident) -> None:
+        """Archive a finished incident once the retention time has passed."""
+        heapq.heappush(self._archive_at, ((inc.closed_at or 0.0) + self._retention_s, inc.id))
+
+    def _archive(self, now: float) -> None:
+        """Archive the finished incidents past retention (the feed then deletes them)."""
+        heap, state = self._archive_at, self.engine.state
+        due = False
+        while heap and heap[0][0] <= now:
+            _, iid = heapq.heappop(heap)
+            inc = state.incidents.get(iid)
+            due = due or (inc is not None and not inc.is_open)
+        if not due:
+            return
+        before = min(now, now - self._retention_s + 0.001)
+        try:
+            self.engine.execute(ArchiveFinished(before, 5000), SYSTEM_ACTOR,
+                                command_id=f"archive:{state.seq}", now=now, commit=False)
+        except DispatchError as err:
+            log.debug("nothing archived: %s", err)
+            return
+        self._commit_publish()
+
+    # ------------------------------------------------------------------------- queries
+
+    def _query(self, envelope: list[bytes], req: Request, frame: zmq.Frame) -> None:
+        self.stats.queries += 1
+        try:
+            if req.type == "ping":
+                self._send(envelope, ok_reply(req.id, self.engine.state.seq, self._state_info()))
+                return
+            if req.type == "login":
+                self._login(envelope, req, _user_id(frame))
+                return
+            actor = self._actor(req.session)
+            if req.type == "whoami":
+                result = self._whoami(actor)
+            elif req.type == "logout":
+                take_args(req.args, {}, "logout")
+                result = {"closed": bool(self.sessions.close(req.session))}
+            elif req.type == "recommend":
+                result = self._recommend(actor, req.args)
+                self._audit(actor, "query", {"type": req.type, "args": req.args})
+            elif req.type == "duplicates":
+                result = self._duplicates(actor, req.args)
+                self._audit(actor, "query", {"type": req.type, "args": req.args})
+            elif req.type == "history":
+                self._history(envelope, req, actor)
+                return
+            elif req.type == "city":
+                self._city(envelope, req)
+                return
+            else:  # pragma: no cover - parse_request only lets known types through
+                raise InvalidCommand(f"unknown query {req.type!r}")
+        except SessionExpired as err:
+            self._send(envelope, error_reply(req.id, err, relogin=True))
+            return
+        except DispatchError as err:
+            self._send(envelope, error_reply(req.id, err))
+            return
+        except Exception as exc:
+            self.stats.internal_errors += 1
+            log.exception("query %s (%s) failed", req.id, req.type)
+            self._send(envelope, error_reply(req.id, "invalid",
+                                             f"the server could not answer ({type(exc).__name__})"))
+            return
+        self._send(envelope, ok_reply(req.id, self.engine.state.seq, result))
+
+    def _state_info(self) -> dict[str, object]:
+        return {"ev": self.engine.state.seq, "now": f"{self.engine.clock():.3f}",
+                "speed": f"{self.clock.speed:g}"}
+
+    def _whoami(self, actor: Actor) -> dict[str, Any]:
+        return {"operator": actor.operator, "role": actor.role.value, "scope": actor.scope,
+                "subtree": scope_subtree(actor.scope), "workstation": actor.workstation,
+                "server_time": self.engine.clock(), "time_speed": self.clock.speed,
+                "city": self.engine.city.code, "city_name": self.engine.city.name}
+
+    def _login(self, envelope: list[bytes], req: Request, user_id: str | None) -> None:
+        a = take_args(req.args, {"user": (str, ...), "password": (str, ...),
+                                 "workstation": (str, "")}, "login")
+        workstation = a["workstation"].strip()[:64]
+        directory, sessions, store = self.operators, self.sessions, self.store
+
+        def job() -> tuple[bytes, Callable[[], None] | None]:
+            from dispatch.security.operators import audit
+
+            try:
+                op = directory.authenticate(a["user"], a["password"])
+                token = sessions.open(op, workstation)
+            except Forbidden:
+                if store is not None:
+                    audit(store.engine, str(a["user"])[:64], workstation, "login_failed", "")
+                raise
+            if store is not None:
+                audit(store.engine, op.user, workstation, "login",
+                      {"role": op.role.value, "scope": op.scope})
+            actor = sessions.actor(token)
+            result = {"session": token, **self._whoami(actor),
+                      "display_name": getattr(op, "display_name", op.user)}
+
+            def grant() -> None:
+                if user_id is not None:
+                    self._feed_grants.setdefault(user_id, {})[token] = op.scope
+            return ok_reply(req.id, self.engine.state.seq, result), grant
+
+        if not self.backoffice.submit(envelope, req.id, job):
+            self.stats.busy += 1
+            self._send(envelope, error_reply(req.id, "unavailable", "server busy; try again"))
+
+    def _audit(self, actor: Actor, action: str, detail: dict[str, Any]) -> None:
+        store = self.store
+        if store is None:
+            return
+
+        def job() -> tuple[None, None]:
+            from dispatch.security.operators import audit
+
+            audit(store.engine, actor.operator, actor.workstation, action, detail)
+            return None, None
+        self.backoffice.submit(None, None, job)
+
+    def _history(self, envelope: list[bytes], req: Request, actor: Actor) -> None:
+        q = HistoryQuery.from_args(req.args)
+        store = self.store
+        if store is None:
+            raise Unavailable("this server keeps no history (no event store)")
+        engine = self.engine
+
+        def incident_grid(iid: str) -> str | None:
+            inc = engine.state.incidents.get(iid)
+            return None if inc is None else inc.grid
+
+        def unit_grid(uid: str) -> str | None:
+            u = engine.state.units.get(uid)
+            return None if u is None else u.home_grid
+
+        def job() -> tuple[bytes, None]:
+            from dispatch.security.operators import audit
+
+            page = history_page(store, q, actor, incident_grid, unit_grid)
+            audit(store.engine, actor.operator, actor.workstation, "history",
+                  {**req.args, "returned": len(page["events"])})
+            return ok_reply(req.id, engine.state.seq, page), None
+
+        if not self.backoffice.submit(envelope, req.id, job):
+            self.stats.busy += 1
+            raise Unavailable("server busy; try again")
+
+    def _city(self, envelope: list[bytes], req: Request) -> None:
+        """The city's regions as GeoJSON, zlib-compressed and base64-encoded (a city is
+        tens of megabytes of JSON, a few once compressed); computed once, off the loop."""
+        take_args(req.args, {}, "city")
+        if self._city_result is not None:
+            self._send(envelope, ok_reply(req.id, self.engine.state.seq, self._city_result))
+            return
+        store, city = self.store, self.engine.city
+
+        def job() -> tuple[bytes, Callable[[], None]]:
+            text = None
+            if store is not None:
+                from sqlalchemy import select
+
+                from dispatch.store.schema import cities
+
+                with store.engine.connect() as conn:
+                    text = conn.execute(select(cities.c.geojson)).scalar_one_or_none()
+            if text is None:
+                from dispatch.city.geojson_io import export_geojson
+
+                text = dumps(export_geojson(city)).decode()
+            result = {"code": city.code, "name": city.name, "encoding": "zlib+base64",
+                      "geojson_z": base64.b64encode(zlib.compress(text.encode(), 6)).decode()}
+
+            def keep() -> None:
+                self._city_result = result
+            return ok_reply(req.id, self.engine.state.seq, result), keep
+
+        if not self.backoffice.submit(envelope, req.id, job):
+            self.stats.busy += 1
+            raise Unavailable("server busy; try again")
+
+    def _wakeups(self) -> None:
+        while True:
+            try:
+                self.wake.recv(zmq.NOBLOCK)
+            except zmq.ZMQError:
+                break
+        while not self.backoffice.done.empty():
+            done = self.backoffice.done.get_nowait()
+            if done.after is not None:
+                done.after()
+            if done.envelope is not None and done.reply is not None:
+                self._send(done.envelope, done.reply)
+
+    def _recommend(self, actor: Actor, args: dict[str, Any]) -> dict[str, Any]:
+        a = take_args(args, {"incident_id": (str, ...), "limit": (int, 10)}, "recommend")
+        if not 1 <= a["limit"] <= 100:
+            raise InvalidCommand("recommend.limit must be 1 to 100")
+        inc = self.engine.state.incidents.get(a["incident_id"])
+        if inc is None:
+            raise NotFound(f"no incident {a['incident_id']!r}")
+        if not actor.in_scope(inc.grid):
+            raise Forbidden(f"incident {inc.id} is outside {actor.operator}'s region")
+        recs = recommend_units(self.engine.state, self.engine.catalogue, inc,
+                               now=self.engine.clock(), limit=a["limit"])
+        units = []
+        for r in recs:
+            d = asdict(r)
+            d["status"] = r.status.value
+            d["distance_m"] = round(r.distance_m, 1)
+            d["idle_s"] = round(r.idle_s, 1)
+            units.append(d)
+        return {"incident_id": inc.id, "units": units}
+
+    def _duplicates(self, actor: Actor, args: dict[str, Any]) -> dict[str, Any]:
+        a = take_args(args, {"incident_id": (str, None), "class_code": (str, None),
+                             "lon": (float, None), "lat": (float, None),
+                             "radius_m": (float, 200.0), "window_s": (float, 1800.0),
+                             "limit": (int, 20)}, "duplicates")
+        state = self.engine.state
+        if a["incident_id"] is not None:
+            inc = state.incidents.get(a["incident_id"])
+            if inc is None:
+                raise NotFound(f"no incident {a['incident_id']!r}")
+            if not actor.in_scope(inc.grid):
+                raise Forbidden(f"incident {inc.id} is outside {actor.operator}'s region")
+            class_code, lon, lat, ts, exclude = inc.class_code, inc.lon, inc.lat, \
+                inc.reported_at, inc.id
+        else:
+            if a["class_code"] is None or a["lon"] is None or a["lat"] is None:
+                raise InvalidCommand("duplicates needs incident_id, or class_code, lon and lat")
+            class_code, lon, lat, ts, exclude = a["class_code"], a["lon"], a["lat"], \
+                self.engine.clock(), ""
+        if not (0 < a["radius_m"] <= 10_000 and 0 < a["window_s"] <= 7 * 86400
+                and 1 <= a["limit"] <= 200):
+            raise InvalidCommand("duplicates: radius_m ≤ 10 km, window_s ≤ 7 days, "
+                                 "limit 1 to 200")
+        try:
+            found = find_duplicates(state, self.engine.catalogue, class_code=class_code,
+                                    lon=lon, lat=lat, ts=ts, radius_m=a["radius_m"],
+                                    window_s=a["window_s"], exclude=exclude)
+        except KeyError:
+            raise NotFound(f"no event class {class_code!r} in the catalogue") from None
+        from dispatch.geo import distance_m
+
+        out = [{"incident_id": i.id, "status": i.status.value, "class_code": i.class_code,
+                "grid": i.grid, "description": i.description, "reported_at": i.reported_at,
+                "distance_m": round(distance_m(lon, lat, i.lon, i.lat), 1)}
+               for i in found if actor.in_scope(i.grid)][:a["limit"]]
+        return {"incidents": out}
+
+    # ------------------------------------------------------------------- feed, snapshot
+
+    def _subscriptions(self) -> None:
+        acc, ref = handle_subscriptions(self.pub, self._feed_allowed, self._hugz_now)
+        self.stats.feed_accepted += acc
+        self.stats.feed_refused += ref
+
+    def _hugz_now(self) -> None:
+        self.feed.hugz(self.engine.clock(), self.engine.state.seq)
+
+    def _feed_allowed(self, topic: bytes, user_id: str | None) -> bool:
+        if user_id is None:
+            return True  # no CURVE: the peer is unknown (insecure test mode)
+        grants = self._feed_grants.get(user_id)
+        if not grants:
+            return False
+        ok = False
+        for token, scope in list(grants.items()):
+            try:
+                self.sessions.actor(token)
+            except Forbidden:
+                del grants[token]
+                continue
+            if not scope or topic.startswith(scope_subtree(scope).encode()):
+                ok = True
+        return ok
+
+    def _authorize_snapshot(self, subtree: str, token: str) -> Actor:
+        return self._actor(token)
+
+    # --------------------------------------------------------------------------- clock
+
+    def _clock_tick(self) -> bool:
+        """Run the clock for the incidents whose time came (a bounded number per call, so a
+        catch-up after downtime does not stall commands); True if some are still due."""
+        now = self.engine.clock()
+        state = self.engine.state
+        actions = self.watcher.tick(state.incidents, now, limit=CLOCK_SLICE)
+        ran = 0
+        for act in actions:
+            try:
+                self.engine.execute(act.command, SYSTEM_ACTOR, command_id=act.command_id,
+                                    now=now, commit=False)
+                ran += 1
+            except DispatchError as err:
+                self.stats.clock_refused += 1
+                log.debug("clock action %s refused: %s", act.command_id, err)
+        self.stats.clock_actions += ran
+        if ran:
+            self._commit_publish()
+        self._archive(now)
+        nxt = self.watcher.next_time()
+        return nxt is not None and nxt <= now
+
+
+# --------------------------------------------------------------------------------- build
+
+
+def open_server(settings: Settings, *, ctx: zmq.Context | None = None, catalogue: Any = None,
+                city: Any = None, store: EventStore | None = None) -> DispatchServer:
+    """Open the store, rebuild (or create) the state, set up security; not yet bound."""
+    from dispatch.security.operators import OperatorDirectory
+    from dispatch.security.sessions import SessionTable
+
+    store = store or EventStore(settings.database_url)
+    clock = ScaledClock(settings.time_speed)
+    engine = open_engine(store, catalogue=catalogue, city=city, size=settings.city_size,
+                         seed=settings.city_seed, clock=clock,
+                         snapshot_every=settings.snapshot_every)
+    if engine.state.ts > clock():
+        clock.rebase(engine.state.ts)
+    operators = OperatorDirectory(store.engine)
+    if settings.demo_operators:
+        districts = sorted(r.code for r in engine.city.at_level(Level.DISTRICT))
+        created = operators.ensure_defaults(districts)
+        for user, password in created.items():
+            log.warning("demo operator %s created with password %s", user, password)
+    keys = None
+    if not settings.insecure:
+        from dispatch.security.keys import ensure_local_trust
+
+        keys = ensure_local_trust(settings.data_dir).server
+    rules = load_rules(settings.rules_file)
+    return DispatchServer(engine, settings=settings, clock=clock, rules=rules,
+                          operators=operators, sessions=SessionTable(), store=store,
+                          server_keys=keys, ctx=ctx)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gridline server",
+                                description="Run the Gridline dispatch server.")
+    p.add_argument("--db-url", help="SQLAlchemy URL (default: SQLite in the data dir)")
+    p.add_argument("--data-dir", help="keys, embedded database")
+    p.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--command-port", type=int)
+    p.add_argument("--snapshot-port", type=int)
+    p.add_argument("--update-port", type=int)
+    p.add_argument("--time-speed", type=float, help="engine seconds per real second")
+    p.add_argument("--city-size", choices=["demo", "city"])
+    p.add_argument("--city-seed", type=int)
+    p.add_argument("--rules", dest="rules_file", help="clock rules JSON file")
+    p.add_argument("--hugz-interval", dest="hugz_interval_s", type=float)
+    p.add_argument("--no-demo-operators", dest="demo_operators", action="store_false",
+                   default=None)
+    p.add_argument("--insecure", action="store_true", default=None,
+                   help="plain sockets without CurveZMQ (tests and benchmarks only)")
+    p.add_argument("--log-level", default="INFO")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    given = {k: v for k, v in vars(args).items() if v is not None and k != "log_level"}
+    try:
+        settings = Settings(**given)
+        server = open_server(settings)
+    except Exception as exc:
+        log.error("cannot start: %s", exc)
+        return 2
+    if settings.insecure:
+        log.warning("INSECURE mode: no CurveZMQ, the feed is not limited to operators' regions")
+
+    def on_signal(signum: int, _frame: object) -> None:
+        log.info("signal %d: stopping", signum)
+        server.stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        ep = server.bind()
+    except zmq.ZMQError as exc:
+        log.error("cannot bind: %s", exc)
+        server._shutdown()
+        return 2
+    print(f"gridline server ready command={ep.command} snapshot={ep.snapshot} "
+          f"update={ep.update} seq={server.engine.state.seq}", flush=True)
+    server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,308 @@
+"""The command channel of a live server on loopback, on SQLite and PostgreSQL: login and
+sessions, strict arguments, typed errors, idempotent retries, concurrency, queries, history."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import pytest
+import zmq
+
+from dispatch import commands as cmd
+from dispatch.client import CommandClient
+from dispatch.errors import Conflict, Forbidden, InvalidCommand, NotFound, Stale, Unavailable
+from dispatch.protocol.messages import parse_reply
+from dispatch.status import UnitStatus
+from tests.integration.conftest import RunningServer
+
+
+def point_in(rs: RunningServer, prefix: str = "", index: int = 0) -> tuple[float, float, str]:
+    grids = sorted(r.code for r in rs.server.engine.city.grids() if r.code.startswith(prefix))
+    code = grids[index % len(grids)]
+    p = rs.server.engine.city.regions[code].geometry.representative_point()
+    return p.x, p.y, code
+
+
+def a_class(rs: RunningServer) -> str:
+    return next(iter(rs.server.engine.catalogue.minors))
+
+
+def report(rs: RunningServer, client: CommandClient, prefix: str = "", index: int = 0,
+           **kw: Any) -> str:
+    lon, lat, _ = point_in(rs, prefix, index)
+    r = client.execute(cmd.ReportIncident("hotline", kw.pop("class_code", a_class(rs)), lon,
+                                          lat, kw.pop("description", "井盖缺失"), **kw))
+    return str(r.result["incident_id"])
+
+
+def raw_request(rs: RunningServer, payload: bytes | list[bytes], timeout_ms: int = 2000
+                ) -> Any:
+    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.connect(rs.endpoints.command)
+    try:
+        sock.send_multipart(payload if isinstance(payload, list) else [b"", payload])
+        if not sock.poll(timeout_ms):
+            return None
+        return parse_reply(sock.recv_multipart()[-1])
+    finally:
+        sock.close()
+
+
+# ------------------------------------------------------------------------------- sessions
+
+
+def test_login_whoami_and_bad_password(server_running: RunningServer) -> None:
+    rs = server_running
+    c = rs.client("disp", workstation="ws-07")
+    assert c.login_info is not None and c.login_info.scope and c.login_info.subtree
+    me = c.query("whoami")
+    assert me["operator"] == "disp" and me["role"] == "dispatcher"
+    assert me["workstation"] == "ws-07"
+    assert me["subtree"] == c.login_info.subtree
+    bad = rs.client(login=False)
+    with pytest.raises(Forbidden):
+        bad.login("disp", "wrong-password", "ws")
+    with pytest.raises(Forbidden):
+        bad.login("nobody", "whatever-pass", "ws")
+
+
+def test_commands_need_a_session(server_running: RunningServer) -> None:
+    rs = server_running
+    anon = rs.client(login=False)
+    lon, lat, _ = point_in(rs)
+    reply = anon.request("report", {"source": "hotline", "class_code": a_class(rs), "lon": lon,
+                                    "lat": lat, "description": "x"}, raise_errors=False)
+    assert not reply.ok and reply.error == "forbidden" and reply.relogin
+    assert anon.request("ping").ok  # ping needs no session
+    c = rs.client()
+    c.logout()
+    with pytest.raises(Forbidden):
+        c.query("whoami")
+
+
+def test_client_logs_in_again_after_session_loss(server_running: RunningServer) -> None:
+    rs = server_running
+    c = rs.client("lead")
+    old = c.session
+    rs.server.sessions.close(old)  # as after a server restart
+    iid = report(rs, c)
+    assert iid.startswith("E") and c.session != old
+
+
+# ---------------------------------------------------------------------- strict arguments
+
+
+@pytest.mark.parametrize("args, words", [
+    ({"source": "hotline", "lon": 120.6, "lat": 31.3, "description": "x"}, "missing"),
+    ({"source": "hotline", "class_code": 7, "lon": 120.6, "lat": 31.3, "description": "x"},
+     "text"),
+    ({"source": "hotline", "class_code": "x", "lon": "120", "lat": 31.3, "description": "x"},
+     "number"),
+    ({"source": "hotline", "class_code": "x", "lon": True, "lat": 31.3, "description": "x"},
+     "number"),
+    ({"source": "hotline", "class_code": "x", "lon": 1.0, "lat": 2.0, "description": "x",
+      "colour": "red"}, "unknown argument"),
+])
+def test_arguments_are_checked_strictly(server_running: RunningServer, args: dict[str, Any],
+                                        words: str) -> None:
+    c = server_running.client()
+    with pytest.raises(InvalidCommand, match=words):
+        c.request("report", args)
+
+
+def test_envelope_errors(server_running: RunningServer) -> None:
+    rs = server_running
+    r = raw_request(rs, b"not json")
+    assert r is not None and not r.ok and r.error == "invalid" and r.id is None
+    r = raw_request(rs, b'{"id": "a1", "type": "teleport", "args": {}}')
+    assert r is not None and r.id == "a1" and r.error == "invalid" and "unknown" in r.message
+    r = raw_request(rs, b'{"id": "a2", "type": "note", "args": {}, "extra": 1}')
+    assert r is not None and r.id == "a2" and r.error == "invalid"
+    r = raw_request(rs, b'{"id": "a3", "type": "report", "args": {"lon": NaN}}')
+    assert r is not None and r.error == "invalid"
+    r = raw_request(rs, b'{"id": "a4", "type": "note", "expected_version": "7", "args": {}}')
+    assert r is not None and r.id == "a4" and r.error == "invalid"
+    assert rs.server.stats.malformed >= 5
+
+
+def test_lists_become_tuples(server_running: RunningServer) -> None:
+    rs = server_running
+    c = rs.client()
+    iid = report(rs, c)
+    inc = rs.state.incidents[iid]
+    dept = rs.server.engine.catalogue.lead_department_of(inc.class_code)
+    unit = sorted(u.id for u in rs.state.units.values()
+                  if u.department == dept and u.status == UnitStatus.AVAILABLE)[0]
+    r = c.request("assign", {"incident_id": iid, "units": [unit]})
+    assert r.ok and r.result["incident_id"] == iid
+    assert rs.state.incidents[iid].units == (unit,)
+    with pytest.raises(InvalidCommand, match="list"):
+        c.request("assign", {"incident_id": iid, "units": unit})
+
+
+# ---------------------------------------------------------------------------- typed errors
+
+
+def test_typed_errors(server_running: RunningServer) -> None:
+    rs = server_running
+    c = rs.client("lead")
+    with pytest.raises(NotFound):
+        c.execute(cmd.AddNote("E999999", "x"))
+    iid = report(rs, c)
+    version = rs.state.incidents[iid].version
+    c.execute(cmd.AddNote(iid, "first"), expected_version=version)
+    with pytest.raises(Stale):
+        c.execute(cmd.AddNote(iid, "second"), expected_version=version)
+    with pytest.raises(InvalidCommand):
+        c.execute(cmd.Respond(iid, "done"))  # not acknowledged yet
+    wall = rs.client("wall")
+    with pytest.raises(Forbidden):
+        wall.execute(cmd.AddNote(iid, "walls do not write"))
+    disp = rs.client("disp")
+    assert disp.login_info is not None
+    other = next(code for code in (r.code for r in rs.server.engine.city.grids())
+                 if not code.startswith(disp.login_info.scope))
+    with pytest.raises(Forbidden):
+        report(rs, disp, prefix=other[:6])
+
+
+def test_retried_command_is_applied_once(server_running: RunningServer) -> None:
+    rs = server_running
+    c = rs.client()
+    lon, lat, _ = point_in(rs)
+    cid = uuid.uuid4().hex
+    command = cmd.ReportIncident("hotline", a_class(rs), lon, lat, "重复提交")
+    first = c.execute(command, command_id=cid)
+    again = c.execute(command, command_id=cid)
+    assert again.seq == first.seq and again.result == first.result
+    # the reply cache is gone (as after a restart): the engine still knows the id
+    rs.server._replies.clear()
+    third = c.execute(command, command_id=cid)
+    assert third.seq == first.seq and third.result["incident_id"] == first.result["incident_id"]
+    store = rs.server.store
+    assert store is not None
+    assert sum(1 for e in store.read() if e.command_id == cid) == 1
+    assert rs.server.stats.replayed >= 1 and rs.server.stats.duplicates >= 1
+
+
+def test_two_dispatchers_assign_the_same_unit(server_running: RunningServer) -> None:
+    rs = server_running
+    lead = rs.client("lead")
+    a, b = report(rs, lead, index=1), report(rs, lead, index=2)
+    dept = rs.server.engine.catalogue.lead_department_of(rs.state.incidents[a].class_code)
+    unit = sorted(u.id for u in rs.state.units.values()
+                  if u.department == dept and u.status == UnitStatus.AVAILABLE)[0]
+    clients = [rs.client("lead", workstation=f"ws-{i}") for i in (1, 2)]
+    barrier = threading.Barrier(2)
+    results: dict[str, Any] = {}
+
+    def go(client: CommandClient, iid: str) -> None:
+        barrier.wait()
+        try:
+            results[iid] = client.execute(cmd.AssignUnits(iid, (unit,)))
+        except Exception as exc:
+            results[iid] = exc
+
+    threads = [threading.Thread(target=go, args=(cl, iid))
+               for cl, iid in zip(clients, (a, b), strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    outcomes = sorted(type(r).__name__ for r in results.values())
+    assert outcomes == ["Conflict", "Reply"]
+    winner = next(iid for iid, r in results.items() if not isinstance(r, Exception))
+    assert rs.state.units[unit].incident_id == winner
+    assert isinstance(next(r for r in results.values() if isinstance(r, Exception)), Conflict)
+
+
+def test_unreachable_server_gives_unavailable() -> None:
+    c = CommandClient("tcp://127.0.0.1:9", timeout_s=0.2, retries=2)
+    with pytest.raises(Unavailable, match="after 2 tries"):
+        c.request("ping")
+    assert c.reconnects == 2
+    c.close()
+
+
+# ---------------------------------------------------------------------------------- queries
+
+
+def test_recommend_and_duplicates(server_running: RunningServer) -> None:
+    rs = server_running
+    c = rs.client()
+    iid = report(rs, c, index=3)
+    twin = report(rs, c, index=3)
+    rec = c.query("recommend", incident_id=iid, limit=5)
+    assert rec["incident_id"] == iid and 0 < len(rec["units"]) <= 5
+    assert {"unit_id", "distance_m", "status", "capable"} <= set(rec["units"][0])
+    dup = c.query("duplicates", incident_id=twin)
+    assert [d["incident_id"] for d in dup["incidents"]] == [iid]
+    with pytest.raises(InvalidCommand):
+        c.query("duplicates", radius_m=5.0)
+    with pytest.raises(NotFound):
+        c.query("recommend", incident_id="E424242")
+
+
+def test_history_pages_and_scope(server_running: RunningServer) -> None:
+    rs = server_running
+    lead = rs.client("lead")
+    disp = rs.client("disp")
+    assert disp.login_info is not None
+    scope = disp.login_info.scope
+    mine = [report(rs, lead, prefix=scope, index=i) for i in range(3)]
+    other_district = next(r.code for r in rs.server.engine.city.grids()
+                          if not r.code.startswith(scope))[:6]
+    theirs = [report(rs, lead, prefix=other_district, index=i) for i in range(3)]
+    everything = lead.history()
+    assert [e["seq"] for e in everything] == list(range(1, rs.state.seq + 1))
+    page = lead.query("history", after_seq=0, limit=100)
+    assert len(page["events"]) == 100 and page["more"] is True
+    assert page["next_after_seq"] == 100
+    seen = {e["data"].get("incident_id") for e in disp.history()}
+    assert set(mine) <= seen and not set(theirs) & seen
+    one = lead.history(incident_id=mine[0])
+    assert [e["kind"] for e in one] == ["incident.reported"]
+    with pytest.raises(InvalidCommand):
+        lead.query("history", after_seq=-1)
+    wall = rs.client("wall")
+    assert len(wall.history(after_seq=rs.state.seq - 2)) == 2
+
+
+def test_logins_and_queries_are_audited(server_running: RunningServer) -> None:
+    import time
+
+    from dispatch.security.operators import read_audit
+
+    rs = server_running
+    c = rs.client("lead", workstation="ws-audit")
+    iid = report(rs, c)
+    c.query("recommend", incident_id=iid)
+    c.history(incident_id=iid)
+    store = rs.server.store
+    assert store is not None
+    deadline = time.monotonic() + 5
+    actions: list[str] = []
+    while time.monotonic() < deadline:
+        entries = [e for e in read_audit(store.engine, operator="lead")
+                   if e.workstation == "ws-audit"]
+        actions = [e.action for e in entries]
+        if {"login", "query", "history"} <= set(actions):
+            break
+        time.sleep(0.05)
+    assert {"login", "query", "history"} <= set(actions)
+    events = c.history(incident_id=iid)
+    assert events[0]["operator"] == "lead" and events[0]["workstation"] == "ws-audit"
+
+
+def test_city_query_gives_the_city(server_running: RunningServer) -> None:
+    from dispatch.city.geojson_io import import_geojson
+
+    rs = server_running
+    wall = rs.client("wall")
+    city = import_geojson(wall.city_geojson())
+    assert city.code == rs.server.engine.city.code
+    assert set(city.regions) == set(rs.server.engine.city.regions)
+    assert wall.query("city")["name"] == rs.server.engine.city.name  # cached the second time
