@@ -44,10 +44,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--level", choices=("district", "street", "community", "grid"))
     p.add_argument("--wall", action="store_true", help="full-screen read-only wall display")
     p.add_argument("--screen", type=int, default=0, help="monitor for --wall")
+    p.add_argument("--wall-rotate", type=float, default=30.0, metavar="SECONDS",
+                   help="--wall: show each district in turn for SECONDS (0: whole city only)")
     p.add_argument("--screenshot", type=Path, metavar="PATH",
                    help="render the live main window to PATH (PNG) and exit")
     p.add_argument("--screenshot-delay", type=float, default=4.0,
                    help="seconds of live data before the screenshot")
+    p.add_argument("--exit-when-live", action="store_true",
+                   help="quit once the first live map frame is drawn (start-up benchmark)")
     p.add_argument("--log-level", default="WARNING")
     return p.parse_args(argv)
 

@@ -5,7 +5,7 @@ parts; selection both ways. Only what changed goes to the page."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -47,6 +47,8 @@ class MapSync(QObject):
         self.choropleth = choropleth
         self._features: dict[str, dict[str, Any]] = {}
         self._parts_loaded = False
+        # Fetches the city's parts when the console was given a city without them.
+        self.load_parts: Callable[[], dict[str, Any]] | None = None
         self._shown_units: set[str] = set()
         self._shown_incidents: set[str] = set()
         console.sig_incidents_changed.connect(self._on_incidents)
@@ -82,8 +84,20 @@ class MapSync(QObject):
 
     def set_parts_visible(self, visible: bool) -> None:
         if visible and not self._parts_loaded:
-            self.view.set_parts(self._part_rows())
             self._parts_loaded = True
+            if not self.console.city.parts and self.load_parts is not None:
+                from console.background import run_in_background
+
+                def done(parts: Any, error: BaseException | None) -> None:
+                    if error is None:
+                        self.console.city.parts = parts
+                        self.view.set_parts(self._part_rows())
+                    else:
+                        self._parts_loaded = False
+
+                run_in_background(self.load_parts, done)
+            else:
+                self.view.set_parts(self._part_rows())
         self.view.set_layer_visible("parts", visible)
 
     def _part_rows(self) -> list[tuple[str, str, float, float, dict[str, Any]]]:

@@ -53,7 +53,7 @@ def load_city_from_db(url: str) -> City:
 def load_city_from_server(client: CommandClient) -> City:
     from dispatch.city.geojson_io import import_geojson
 
-    return import_geojson(client.query("city")["geojson"])
+    return import_geojson(client.city_geojson())
 
 
 def build_console(endpoints: Endpoints, login: Login, city: City, user: str, password: str,
@@ -137,7 +137,7 @@ class Startup(QObject):
         self.backend.start_simulator()
         from dispatch.security.operators import DEMO_PASSWORDS
 
-        user = self.args.user or "lead"
+        user = self.args.user or ("wall" if self.args.wall else "lead")
         password = self.args.password or os.environ.get("GRIDLINE_PASSWORD") or \
             DEMO_PASSWORDS.get(user, "")
         curve = ClientCurve.local(Path(self.settings.data_dir), "console")
@@ -207,15 +207,39 @@ class Startup(QObject):
 
     def _open(self, endpoints: Endpoints, login: Login, city: City, user: str, password: str,
               curve: ClientCurve | None) -> None:
-        self.window, self.session = build_console(
-            endpoints, login, city, user, password, curve, settings=self.qsettings,
-            language=self.language, level=self.args.level or "grid", theme=self.theme)
+        if self.args.wall:  # the read-only wall screen (console/wall.py)
+            from console.wall import build_wall
+
+            self.window, self.session = build_wall(
+                endpoints, login, city, user, password, curve, language=self.language,
+                rotate_s=self.args.wall_rotate, screen=self.args.screen)
+        else:
+            self.window, self.session = build_console(
+                endpoints, login, city, user, password, curve, settings=self.qsettings,
+                language=self.language, level=self.args.level or "grid", theme=self.theme)
         if self.progress is not None:
             self.progress.close()
             self.progress = None
         if self.args.screenshot is not None:
             self.session.sig_first_batch.connect(self._screenshot_soon)
+        if self.args.exit_when_live:
+            self.session.sig_first_batch.connect(self._exit_after_first_frame)
         self.window.show()
+
+    def _exit_after_first_frame(self) -> None:
+        view = self.window.map
+
+        def painted(token: str, _ms: float) -> None:
+            if token == "first-live-frame":
+                st = self.window.console.state
+                print(f"gridline: first live frame incidents={len(st.incidents)} "
+                      f"units={len(st.units)}", flush=True)
+                self.exit_code = 0
+                self.app.quit()
+
+        view.sig_painted.connect(painted)
+        view.flush()
+        view.after_paint("first-live-frame")
 
     # ------------------------------------------------------------------- screenshot
 

@@ -181,10 +181,10 @@ class CommandClient:
                 result.pop("geojson_z"))))
         return result
 
-    def city_geojson(self) -> dict[str, Any]:
-        """The server's city (regions, units, parts) as GeoJSON, for
+    def city_geojson(self, *, assets: bool = False) -> dict[str, Any]:
+        """The server's city as GeoJSON (regions; with ``assets`` also parts and units), for
         :func:`dispatch.city.geojson_io.import_geojson`."""
-        return dict(self.query("city")["geojson"])
+        return dict(self.query("city", assets=assets)["geojson"])
 
     # ------------------------------------------------------------------------ session
 

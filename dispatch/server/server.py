@@ -165,7 +165,7 @@ class DispatchServer:
         self._stop = threading.Event()
         self._replies: OrderedDict[str, bytes] = OrderedDict()
         self._outboxes: list[_Outbox] = []
-        self._city_result: dict[str, Any] | None = None
+        self._city_results: dict[bool, dict[str, Any]] = {}
         self._waiting_on: dict[tuple[str, str], list[_Outbox]] = {}
         self._waiting_ids: dict[str, tuple[_Outbox, bytes]] = {}  # command id → its outbox
         self._feed_grants: dict[str, dict[str, str]] = {}  # CURVE key → {token: scope}
@@ -699,32 +699,27 @@ class DispatchServer:
             raise Unavailable("server busy; try again")
 
     def _city(self, envelope: list[bytes], req: Request) -> None:
-        """The city's regions as GeoJSON, zlib-compressed and base64-encoded (a city is
-        tens of megabytes of JSON, a few once compressed); computed once, off the loop."""
-        take_args(req.args, {}, "city")
-        if self._city_result is not None:
-            self._send(envelope, ok_reply(req.id, self.engine.state.seq, self._city_result))
+        """The city as GeoJSON, zlib-compressed and base64-encoded: its regions, or with
+        ``assets`` also its parts and units (a city-scale file is tens of megabytes of JSON,
+        a few once compressed); computed once per variant, off the loop."""
+        a = take_args(req.args, {"assets": (bool, False)}, "city")
+        assets = bool(a["assets"])
+        cached = self._city_results.get(assets)
+        if cached is not None:
+            self._send(envelope, ok_reply(req.id, self.engine.state.seq, cached))
             return
-        store, city = self.store, self.engine.city
+        city = self.engine.city
 
         def job() -> tuple[bytes, Callable[[], None]]:
-            text = None
-            if store is not None:
-                from sqlalchemy import select
+            from dispatch.city.geojson_io import export_geojson
 
-                from dispatch.store.schema import cities
-
-                with store.engine.connect() as conn:
-                    text = conn.execute(select(cities.c.geojson)).scalar_one_or_none()
-            if text is None:
-                from dispatch.city.geojson_io import export_geojson
-
-                text = dumps(export_geojson(city)).decode()
+            text = dumps(export_geojson(city, assets=assets))
             result = {"code": city.code, "name": city.name, "encoding": "zlib+base64",
-                      "geojson_z": base64.b64encode(zlib.compress(text.encode(), 6)).decode()}
+                      "assets": assets,
+                      "geojson_z": base64.b64encode(zlib.compress(text, 6)).decode()}
 
             def keep() -> None:
-                self._city_result = result
+                self._city_results[assets] = result
             return ok_reply(req.id, self.engine.state.seq, result), keep
 
         if not self.backoffice.submit(envelope, req.id, job):

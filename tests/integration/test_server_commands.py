@@ -305,4 +305,7 @@ def test_city_query_gives_the_city(server_running: RunningServer) -> None:
     city = import_geojson(wall.city_geojson())
     assert city.code == rs.server.engine.city.code
     assert set(city.regions) == set(rs.server.engine.city.regions)
+    assert not city.units and not city.parts  # regions only unless assets are asked for
     assert wall.query("city")["name"] == rs.server.engine.city.name  # cached the second time
+    full = import_geojson(wall.city_geojson(assets=True))
+    assert set(full.parts) == set(rs.server.engine.city.parts) and full.units

@@ -1,0 +1,197 @@
+"""ui_latency and console_memory at city scale, with the map open.
+
+- ``ui_latency``: p99 lateness of a 10 ms GUI-thread timer while the console ingests 10,000
+  unit updates/s (AVL position reports through the server and the CHP feed). Baseline: the
+  same timer in the same console with no load.
+- ``console_memory``: resident memory of the console (its process and QtWebEngine's) after
+  ``GRIDLINE_BENCH_LOAD_S`` seconds (default 120) of load: 2,000 position reports/s and two
+  new incidents/s, the volume of ten minutes of a city simulation at 5×. Baseline: the same
+  console live but before that load.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import psutil
+
+from bench.city_server import CityServer
+from bench.common import report
+
+RATE = 10_000  # unit updates per second
+TICK_MS = 10
+LOAD_S = float(os.environ.get("GRIDLINE_BENCH_LOAD_S", "120"))
+
+
+def lateness(app, seconds: float) -> list[float]:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    late: list[float] = []
+    clock = QElapsedTimer()
+    timer = QTimer()
+    timer.setTimerType(timer.timerType().PreciseTimer)
+    timer.setInterval(TICK_MS)
+    last = [0]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        late.append(max(0.0, now - last[0] - TICK_MS))
+        last[0] = now
+
+    timer.timeout.connect(tick)
+    clock.start()
+    timer.start()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    return late[5:]
+
+
+def p99(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[int(0.99 * (len(xs) - 1))] if xs else float("nan")
+
+
+class Load(threading.Thread):
+    """Position reports at ``rate`` rows/s (batches of 1,000), and a new incident a second."""
+
+    def __init__(self, srv: CityServer, units: list[tuple[str, float, float]], rate: int,
+                 incidents_per_s: float = 0.0, grids: list[tuple[float, float]] | None = None,
+                 classes: list[str] | None = None) -> None:
+        super().__init__(daemon=True)
+        self.srv, self.units, self.rate = srv, units, rate
+        self.incidents_per_s, self.grids, self.classes = incidents_per_s, grids or [], classes
+        self.stop_flag = threading.Event()
+        self.sent = 0
+        self.refused = 0
+
+    def run(self) -> None:
+        from dispatch import commands as cmd
+        from dispatch.client import CommandClient
+        from dispatch.client.commands import ClientCurve
+        from dispatch.errors import DispatchError
+
+        rng = random.Random(1)
+        client = CommandClient(self.srv.command,
+                               curve=ClientCurve.local(self.srv.data_dir, "simulator"))
+        client.login("field", "field-demo", "bench-load")
+        batch = 1000
+        period = batch / self.rate
+        t_next = time.monotonic()
+        i = 0
+        next_incident = time.monotonic()
+        while not self.stop_flag.is_set():
+            rows = []
+            for _ in range(batch):
+                uid, lon, lat = self.units[i % len(self.units)]
+                i += 1
+                rows.append((uid, lon + rng.uniform(-3e-4, 3e-4), lat + rng.uniform(-3e-4, 3e-4)))
+            try:
+                client.execute(cmd.ReportPositions(tuple(rows)))
+                self.sent += batch
+            except DispatchError:
+                self.refused += 1
+            now = time.monotonic()
+            if self.incidents_per_s and now >= next_incident and self.grids and self.classes:
+                lon, lat = rng.choice(self.grids)
+                try:
+                    client.execute(cmd.ReportIncident("hotline", rng.choice(self.classes), lon,
+                                                      lat, "市民来电：路面积水严重"))
+                except DispatchError:
+                    self.refused += 1
+                next_incident = now + 1 / self.incidents_per_s
+            t_next += period
+            time.sleep(max(0.0, t_next - time.monotonic()))
+        client.close()
+
+
+def rss_mb() -> float:
+    me = psutil.Process()
+    total = me.memory_info().rss
+    for child in me.children(recursive=True):
+        with contextlib.suppress(psutil.Error):  # a child that just exited
+            total += child.memory_info().rss
+    return total / 2**20
+
+
+def main() -> None:
+    import maps
+
+    maps.prepare_environment()
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from console.embedded import Endpoints
+    from console.startup import build_console, load_city_from_db
+    from dispatch.client import CommandClient
+    from dispatch.client.commands import ClientCurve
+
+    app = QApplication.instance() or QApplication(["bench"])
+    with tempfile.TemporaryDirectory() as d:
+        srv = CityServer(Path(d) / "server")
+        srv.start()
+        window = session = None
+        try:
+            curve = ClientCurve.local(srv.data_dir, "console")
+            with CommandClient(srv.command, curve=curve) as c:
+                login = c.login("lead", "lead-demo", "bench")
+            city = load_city_from_db(f"sqlite:///{srv.db}")
+            settings = QSettings(str(Path(d) / "console.ini"), QSettings.Format.IniFormat)
+            window, session = build_console(Endpoints(srv.command, srv.snapshot, srv.update),
+                                            login, city, "lead", "lead-demo", curve,
+                                            settings=settings)
+            window.resize(1920, 1080)
+            window.show()
+            end = time.monotonic() + 120
+            while not (session.got_first and window.map.is_ready) and time.monotonic() < end:
+                app.processEvents()
+                time.sleep(0.01)
+            assert session.got_first, "console never went live"
+            idle = lateness(app, 8.0)
+            units = [(u.id, u.lon, u.lat) for u in window.console.state.units.values()]
+            load = Load(srv, units, RATE)
+            load.start()
+            busy = lateness(app, 20.0)
+            load.stop_flag.set()
+            load.join()
+            report("ui_latency", p99(busy), "ms", p99(idle), target="p99 < 50 ms",
+                   updates_per_s=round(load.sent / 20.0), units=len(units))
+
+            base = rss_mb()
+            grids = [(r.geometry.representative_point().x, r.geometry.representative_point().y)
+                     for r in list(city.grids())[:2000]]
+            classes = sorted(window.console.catalogue.minors)
+            load = Load(srv, units, 2000, incidents_per_s=2.0, grids=grids, classes=classes)
+            load.start()
+            end = time.monotonic() + LOAD_S
+            while time.monotonic() < end:
+                app.processEvents()
+                time.sleep(0.005)
+            load.stop_flag.set()
+            load.join()
+            report("console_memory", rss_mb(), "MB", base, target="< 1500 MB",
+                   load_s=LOAD_S, incidents=len(window.console.state.incidents))
+        finally:
+            if session is not None:
+                session.stop()
+            if window is not None:
+                window.close()
+                window.deleteLater()
+                from PySide6.QtCore import QCoreApplication, QEvent
+
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            srv.stop()
+
+
+if __name__ == "__main__":
+    main()

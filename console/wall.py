@@ -1,0 +1,670 @@
+"""The wall screen (一屏统览): a read-only, full-screen, high-contrast picture of the city for
+the command-centre wall.
+
+- The whole city's grids with a heat choropleth of open incidents; KPI tiles; incidents per
+  hour by major class and open incidents over the day; the most overdue incidents; the load
+  of every department.
+- It rotates through the districts (the map zooms to each, the figures follow it, the header
+  names it) and back to the whole city, every ``rotate_s`` seconds.
+- A new urgent incident gets a banner and the map goes to it for a few seconds.
+- When the feed is lost it keeps the last picture under a large banner saying since when the
+  data is stale; the live session resyncs on its own and the banner goes.
+- Figures are recomputed every few seconds, not on every update, so the wall stays smooth at
+  city scale. Nothing takes input: no controls, no cursor (Ctrl+Q quits).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.embedded import Endpoints
+from console.map_sync import LEVEL_PREFIX, MapSync
+from dispatch.catalogue.model import Priority
+from dispatch.city.model import City, Level
+from dispatch.client.commands import ClientCurve, Login
+from dispatch.client.mirror import MirrorInfo, MirrorStatus
+from maps.page import PageOptions
+from maps.view import MapView
+from widgets import labels
+from widgets.console_model import ConsoleModel
+from widgets.wall_charts import HourlyChart, OpenChart, OpenSeries, hourly_by_major
+from widgets.wall_lists import DepartmentLoadList, OverdueList, department_load, most_overdue
+from widgets.wall_tiles import WALL, WallTiles, day_start, scope_kpi, wall_font
+
+if TYPE_CHECKING:
+    from console.session import LiveSession
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+DEFAULT_ROTATE_S = 30.0
+DEFAULT_REFRESH_MS = 3000
+DEFAULT_HIGHLIGHT_S = 10.0
+STALE_AFTER_S = 5.0
+# An urgent incident counts as new when it appears within this much engine time of its report.
+NEW_URGENT_WINDOW_S = 15 * 60.0
+OPEN_RAMP = ("#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02")  # the map's "open" ramp
+_MAP_READ_ONLY_JS = (
+    "(function(m){m.dragging.disable();m.touchZoom.disable();m.doubleClickZoom.disable();"
+    "m.scrollWheelZoom.disable();m.boxZoom.disable();m.keyboard.disable();"
+    "m.options.zoomSnap=0.1;if(m.zoomControl){m.zoomControl.remove();}"
+    "var s=document.createElement('style');"
+    "s.textContent='.gl-legend{display:none!important}.leaflet-container{cursor:none!important}';"
+    "document.head.appendChild(s);return true;})(GL.map)")
+
+
+class _ElidedLabel(QLabel):
+    """A one-line label that elides its text to fit instead of pushing its neighbours."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                              max(0, self.width()))
+        super().setText(shown)
+
+
+class _Panel(QFrame):
+    """A titled box of the wall."""
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None, *,
+                 title_px: int = 26) -> None:
+        super().__init__(parent)
+        self.setObjectName("wallPanel")
+        self.setStyleSheet(f"QFrame#wallPanel {{ background: {WALL.panel}; "
+                           f"border: 2px solid {WALL.border}; border-radius: 8px; }}")
+        self.title = _ElidedLabel()
+        self.title.setFont(wall_font(title_px, bold=True))
+        self.title.setStyleSheet(f"color: {WALL.text}; border: 0;")
+        self.side = QLabel()
+        self.side.setFont(wall_font(title_px, bold=True))
+        self.side.setStyleSheet(f"color: {WALL.accent}; border: 0;")
+        self.side.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addWidget(self.title, 1)
+        head.addWidget(self.side)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(14, 8, 14, 10)
+        lay.setSpacing(6)
+        lay.addLayout(head)
+        lay.addWidget(content, 1)
+        self.content = content
+        # share space by the layouts' stretch factors alone, not by the contents' size hints
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+
+def _banner(background: str, colour: str, px: int) -> QLabel:
+    label = QLabel()
+    label.setFont(wall_font(px, bold=True))
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"background: {background}; color: {colour}; padding: 10px 24px; "
+                        "border-radius: 6px;")
+    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    label.hide()
+    return label
+
+
+class WallWindow(QWidget):
+    """The wall screen over a :class:`ConsoleModel` fed by a live session."""
+
+    sig_scope_changed = Signal(str)
+    """The region on show changed: "" for the whole city, else a district code."""
+
+    def __init__(self, console: ConsoleModel, login: Login | None = None,
+                 parent: QWidget | None = None, *, rotate_s: float = DEFAULT_ROTATE_S,
+                 refresh_ms: int = DEFAULT_REFRESH_MS,
+                 highlight_s: float = DEFAULT_HIGHLIGHT_S, sample_step_s: float = 300.0,
+                 wall_time: Callable[[], float] = time.time) -> None:
+        super().__init__(parent)
+        if rotate_s < 0:
+            raise ValueError(f"rotate_s must be >= 0 (0: no rotation), got {rotate_s}")
+        if refresh_ms <= 0 or highlight_s <= 0:
+            raise ValueError("refresh_ms and highlight_s must be > 0")
+        self.console = console
+        self.login = login
+        self.wall_time = wall_time
+        self.highlight_s = highlight_s
+        self.setWindowTitle(translate("Wall", "Gridline wall — %1").replace(
+            "%1", console.city.name))
+        self.setObjectName("wall")
+        self.setStyleSheet(f"QWidget#wall {{ background: {WALL.background}; }} "
+                           f"QLabel {{ color: {WALL.text}; }}")
+        self.setAutoFillBackground(True)
+        self.setCursor(Qt.CursorShape.BlankCursor)
+        self.resize(1920, 1080)
+
+        c = console
+        districts = sorted(r.code for r in c.city.at_level(Level.DISTRICT))
+        self.scopes: list[str] = ["", *districts]
+        self.scope_index = 0
+        self.series = OpenSeries(sample_step_s)
+        self.refreshes = 0
+        self.last_refresh_ms = 0.0
+        self._known: set[str] = set()
+        self._primed = False  # the first snapshot arrived
+        self._pending: deque[str] = deque(maxlen=3)
+        self.highlighted = ""
+        self._stale_since: float | None = None
+        self.last_info: MirrorInfo | None = None
+        self._cursor_overridden = False
+        self._scope_scripts: dict[str, str] = {}
+        self._staged: Iterator[None] | None = None
+
+        self._build()
+        self.map_sync = MapSync(c, self.map, level="grid", choropleth="open")
+        self.map.set_layer_visible("units", False)
+        self.map.sig_ready.connect(self._on_map_ready)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(refresh_ms)
+        self._refresh_timer.timeout.connect(self.refresh_in_steps)
+        self._refresh_timer.start()
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(200)
+        self._soon.timeout.connect(self.refresh)
+        self._tick_timer = QTimer(self)
+        self._tick_timer.setInterval(1000)
+        self._tick_timer.timeout.connect(self._tick)
+        self._tick_timer.start()
+        self._rotate_timer = QTimer(self)
+        self._rotate_timer.timeout.connect(self.rotate)
+        self.set_rotation(rotate_s)
+        self._highlight_timer = QTimer(self)
+        self._highlight_timer.setSingleShot(True)
+        self._highlight_timer.timeout.connect(self._end_highlight)
+        self._rest_timer = QTimer(self)  # the scope's view between two highlights
+        self._rest_timer.setSingleShot(True)
+        self._rest_timer.timeout.connect(self._next_highlight)
+
+        c.sig_reset.connect(self._on_reset)
+        c.sig_incidents_changed.connect(self._on_incidents)
+        QShortcut(QKeySequence.StandardKey.Quit, self, self.close)
+        if c.state.seq or c.state.incidents:
+            self._on_reset()
+        self._show_scope()
+        self._tick()
+
+    # ---------------------------------------------------------------------------- build
+
+    def _build(self) -> None:
+        c = self.console
+        # header: what this is, which district is shown, connection, clock
+        self.title = QLabel(translate("Wall", "%1 · City operations overview").replace(
+            "%1", c.city.name))
+        self.title.setFont(wall_font(36, bold=True))
+        self.scope_label = QLabel()
+        self.scope_label.setFont(wall_font(40, bold=True))
+        self.scope_label.setStyleSheet(f"color: {WALL.accent};")
+        self.scope_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pager = QLabel()
+        self.pager.setFont(wall_font(24))
+        self.pager.setStyleSheet(f"color: {WALL.muted};")
+        self.connection = QLabel()
+        self.connection.setFont(wall_font(26, bold=True))
+        self.clock = QLabel()
+        self.clock.setFont(wall_font(36, bold=True))
+        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        header = QHBoxLayout()
+        header.setContentsMargins(6, 0, 6, 0)
+        header.setSpacing(24)
+        scope_box = QHBoxLayout()
+        scope_box.setSpacing(14)
+        scope_box.addStretch(1)
+        scope_box.addWidget(self.scope_label)
+        scope_box.addWidget(self.pager, 0, Qt.AlignmentFlag.AlignBottom)
+        scope_box.addStretch(1)
+        header.addWidget(self.title, 5)
+        header.addLayout(scope_box, 4)
+        header.addWidget(self.connection)
+        header.addWidget(self.clock)
+
+        self.stale_banner = _banner(WALL.stale_banner, "#000000", 38)
+        self.tiles = WallTiles(value_px=60)
+        self.tiles.setFixedHeight(178)
+
+        # the map, with the urgent banner and a legend over it
+        self.map = MapView(options=PageOptions(theme="dark", max_labels=0))
+        self.map.setCursor(Qt.CursorShape.BlankCursor)
+        self.urgent_banner = _banner(WALL.urgent_banner, "#ffffff", 30)
+        self.legend = QLabel()
+        self.legend.setFont(wall_font(20, bold=True))
+        self.legend.setStyleSheet("background: rgba(4, 6, 10, 215); padding: 6px 12px; "
+                                  "border-radius: 6px;")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        stack = QWidget()
+        grid = QGridLayout(stack)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.map, 0, 0)
+        grid.addWidget(self.urgent_banner, 0, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.legend, 0, 0,
+                       Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
+        self.urgent_banner.raise_()
+        self.legend.raise_()
+        self.map_panel = _Panel(stack)
+
+        names = {code: labels.class_name(c.catalogue, code, c.language)
+                 for code in c.catalogue.majors}
+        self.hourly = HourlyChart(c.catalogue, names)
+        self.hourly_panel = _Panel(self.hourly)
+        self.open_chart = OpenChart()
+        self.open_panel = _Panel(self.open_chart)
+        self.overdue = OverdueList(c)
+        self.overdue_panel = _Panel(self.overdue)
+        self.departments = DepartmentLoadList(c)
+        self.departments_panel = _Panel(self.departments)
+
+        middle = QVBoxLayout()
+        middle.setSpacing(12)
+        middle.addWidget(self.hourly_panel, 1)
+        middle.addWidget(self.open_panel, 1)
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        right.addWidget(self.overdue_panel, 1)
+        right.addWidget(self.departments_panel, 1)
+        body = QHBoxLayout()
+        body.setSpacing(12)
+        body.addWidget(self.map_panel, 38)
+        body.addLayout(middle, 27)
+        body.addLayout(right, 35)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 10, 16, 14)
+        lay.setSpacing(12)
+        lay.addLayout(header)
+        lay.addWidget(self.stale_banner)
+        lay.addWidget(self.tiles)
+        lay.addLayout(body, 1)
+
+    # ------------------------------------------------------------------------- screens
+
+    def place_on_screen(self, index: int) -> None:
+        """Cover monitor ``index`` of :func:`QGuiApplication.screens` (full screen when it is
+        shown); an index that does not exist falls back to the primary monitor."""
+        screens = QGuiApplication.screens()
+        if not screens:
+            return
+        if not 0 <= index < len(screens):
+            log.warning("no screen %d (there are %d); using the primary screen", index,
+                        len(screens))
+            screen = QGuiApplication.primaryScreen() or screens[0]
+        else:
+            screen = screens[index]
+        self.setScreen(screen)
+        if QGuiApplication.platformName() in ("offscreen", "minimal"):
+            self.resize(1920, 1080)  # a rendering target, not a monitor
+            return
+        self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        self.setGeometry(screen.geometry())
+        self.setWindowState(Qt.WindowState.WindowFullScreen)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._cursor_overridden:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+            self._cursor_overridden = True
+        QTimer.singleShot(300, self, self._apply_map_view)  # once the page has its final size
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._cursor_overridden:
+            QGuiApplication.restoreOverrideCursor()
+            self._cursor_overridden = False
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------------- scopes
+
+    @property
+    def scope(self) -> str:
+        """The region on show: "" for the whole city, else a district code."""
+        return self.scopes[self.scope_index]
+
+    def scope_name(self, scope: str | None = None) -> str:
+        scope = self.scope if scope is None else scope
+        if not scope:
+            return translate("Wall", "Whole city")
+        return labels.region_name(self.console.city, scope)
+
+    def set_rotation(self, seconds: float) -> None:
+        """Rotate through the districts every ``seconds`` (0: stay on the whole city)."""
+        self.rotate_s = seconds
+        self._rotate_timer.stop()
+        if seconds > 0 and len(self.scopes) > 1:
+            self._rotate_timer.start(max(1, int(seconds * 1000)))
+        self._show_pager()
+
+    def _show_pager(self) -> None:
+        self.pager.setText(f"{self.scope_index + 1} / {len(self.scopes)}"
+                           if len(self.scopes) > 1 and self.rotate_s > 0 else "")
+
+    def rotate(self) -> None:
+        """Show the next district (after the last one, the whole city again)."""
+        self.show_scope((self.scope_index + 1) % len(self.scopes))
+
+    def show_scope(self, index: int) -> None:
+        if not 0 <= index < len(self.scopes):
+            raise ValueError(f"scope index {index} out of range 0..{len(self.scopes) - 1}")
+        self.scope_index = index
+        self._show_scope()
+        self.refresh()
+        self.sig_scope_changed.emit(self.scope)
+
+    def _show_scope(self) -> None:
+        self.scope_label.setText(self.scope_name())
+        self._show_pager()
+        name = self.scope_name()
+        self.map_panel.title.setText(translate("Wall", "Open incidents per grid · %1")
+                                     .replace("%1", name))
+        self.hourly_panel.title.setText(translate("Wall", "Reported per hour · %1")
+                                        .replace("%1", name))
+        self.open_panel.title.setText(translate("Wall", "Open today · %1")
+                                      .replace("%1", name))
+        self.overdue_panel.title.setText(translate("Wall", "Most overdue · %1")
+                                         .replace("%1", name))
+        self.departments_panel.title.setText(translate("Wall", "Department load · %1")
+                                             .replace("%1", name))
+        self._apply_map_view()
+
+    # ---------------------------------------------------------------------------- map
+
+    def _on_map_ready(self) -> None:
+        self.map.evaluate(_MAP_READ_ONLY_JS)
+        self._apply_map_view()
+
+    def _apply_map_view(self) -> None:
+        """Zoom to the highlighted incident, else to the scope: a district is outlined and
+        the rest of the city dimmed."""
+        if not self.map.is_ready:
+            return
+        if self.highlighted:
+            inc = self.console.incident(self.highlighted)
+            if inc is not None:
+                # closer than the scope's own view (idempotent: from the scope's zoom)
+                self.map.evaluate("(function(m){var z=GL._wallZoom===undefined?m.getZoom():"
+                                  f"GL._wallZoom;m.setView([{inc.lat:.6f},{inc.lon:.6f}],"
+                                  "Math.min(z+1.5,18),{animate:false});return true;})(GL.map)")
+                return
+        self.map.evaluate(self._scope_js(self.scope))
+
+    def _scope_js(self, scope: str) -> str:
+        js = self._scope_scripts.get(scope)
+        if js is not None:
+            return js
+        region = self.console.city.regions.get(scope) if scope else None
+        rings: list[list[list[float]]] | None = None
+        bounds: list[list[float]] | None = None
+        if region is not None:
+            geometry = region.geometry.simplify(0.00002, preserve_topology=True)
+            polygons = getattr(geometry, "geoms", [geometry])
+            rings = [[[round(y, 6), round(x, 6)] for x, y in p.exterior.coords]
+                     for p in polygons]
+            x0, y0, x1, y1 = region.geometry.bounds
+            bounds = [[y0, x0], [y1, x1]]
+        js = self._scope_scripts[scope] = (
+            "(function(rings,b){var m=GL.map;"
+            "if(GL._wallScope){m.removeLayer(GL._wallScope);GL._wallScope=null;}"
+            "if(rings){var w=[[-85,-180],[-85,180],[85,180],[85,-180]];"
+            "GL._wallScope=L.layerGroup(["
+            "L.polygon([w].concat(rings),{stroke:false,fillColor:'#000000',fillOpacity:0.62,"
+            "interactive:false,pane:'gl-select'}),"
+            f"L.polygon(rings,{{color:'{WALL.accent}',weight:4,fill:false,interactive:false,"
+            "pane:'gl-select'})]).addTo(m);}"
+            "if(b){m.fitBounds(b,{padding:[24,24],animate:false});}else{GL.fitCity();}"
+            "GL._wallZoom=m.getZoom();"
+            f"return true;}})({json.dumps(rings)},{json.dumps(bounds)})")
+        return js
+
+    # ------------------------------------------------------------------------- figures
+
+    def refresh(self) -> None:
+        """Recompute every figure of the scope on show from the live state, now."""
+        self._staged = None
+        for _ in self._refresh_stages():
+            pass
+
+    def refresh_in_steps(self) -> None:
+        """Recompute the figures one panel per event-loop turn (the periodic refresh): feed
+        batches and painting get in between, so a large city does not stall the wall."""
+        if self._staged is not None:
+            return  # the previous one is still going
+        self._staged = self._refresh_stages()
+        self._refresh_step()
+
+    def _refresh_step(self) -> None:
+        if self._staged is None:
+            return
+        try:
+            next(self._staged)
+        except StopIteration:
+            self._staged = None
+            return
+        QTimer.singleShot(0, self, self._refresh_step)
+
+    def _refresh_stages(self) -> Iterator[None]:
+        c = self.console
+        if not self._primed:
+            return
+        spent = 0.0
+        t0 = time.perf_counter()
+        now = c.now()
+        start = day_start(now, c.tz)
+        scope = self.scope
+        self.tiles.show_kpi(scope_kpi(c.state, start, now + 1.0, scope))
+        self.overdue_panel.side.setText(f"{self.tiles.kpi.overdue:,}")
+        spent += time.perf_counter() - t0
+        yield
+        t0 = time.perf_counter()
+        self.hourly.set_series(hourly_by_major(c.state, c.catalogue, start, scope),
+                               (now - start) / 3600.0)
+        self.series.update(c.state, now, start)
+        self.open_chart.set_points(self.series.points(scope), start)
+        current = self.open_chart.current()
+        self.open_panel.side.setText(
+            translate("Wall", "now %1").replace("%1", f"{current:,}") if current is not None
+            else "")
+        spent += time.perf_counter() - t0
+        yield
+        t0 = time.perf_counter()
+        self.overdue.show_overdue(most_overdue(c.state, now, scope, limit=12))
+        spent += time.perf_counter() - t0
+        yield
+        t0 = time.perf_counter()
+        self.departments.show_load(department_load(c.state, scope, c.catalogue))
+        self._update_legend()
+        spent += time.perf_counter() - t0
+        self.refreshes += 1
+        self.last_refresh_ms = spent * 1000.0
+
+    def _update_legend(self) -> None:
+        n = LEVEL_PREFIX["grid"]
+        counts: dict[str, int] = {}
+        scope = self.scope
+        for inc in self.console.state.incidents.values():
+            if inc.is_open and inc.grid.startswith(scope):
+                counts[inc.grid[:n]] = counts.get(inc.grid[:n], 0) + 1
+        top = max(counts.values(), default=0)
+        swatches = "".join(f"<span style='color:{c}'>■</span>" for c in OPEN_RAMP)
+        self.legend.setText(translate("Wall", "Open per grid: %1 max %2")
+                            .replace("%1", swatches).replace("%2", str(top)))
+        self.legend.adjustSize()
+
+    # ---------------------------------------------------------------------- live data
+
+    def _on_reset(self) -> None:
+        state = self.console.state
+        if not self._primed:
+            self._primed = True
+            self._known = set(state.incidents)
+        else:  # a resync: urgent incidents that appeared meanwhile are new to the wall
+            self._on_incidents(set(state.incidents) - self._known)
+            self._known &= set(state.incidents)
+        if not self._soon.isActive():
+            self._soon.start()
+
+    def _on_incidents(self, ids: Iterable[str]) -> None:
+        if not self._primed:
+            return
+        c = self.console
+        now = c.now()
+        incidents = c.state.incidents
+        for iid in ids:
+            inc = incidents.get(iid)
+            if inc is None:
+                self._known.discard(iid)
+                continue
+            if iid in self._known:
+                continue
+            self._known.add(iid)
+            if (inc.priority == Priority.URGENT.value and inc.is_open
+                    and now - inc.reported_at <= NEW_URGENT_WINDOW_S):
+                self._pending.append(iid)
+        if self._pending and not self.highlighted and not self._rest_timer.isActive():
+            self._next_highlight()
+
+    # --------------------------------------------------------------------- highlights
+
+    def _next_highlight(self) -> None:
+        c = self.console
+        while self._pending:
+            iid = self._pending.popleft()
+            inc = c.incident(iid)
+            if inc is not None and inc.is_open:
+                break
+        else:
+            return
+        self.highlighted = iid
+        text = translate("Wall", "⚠ New urgent incident  %1 · %2 · %3").replace(
+            "%1", inc.id).replace("%2", c.class_name(inc.class_code)).replace(
+            "%3", c.grid_name(inc.grid))
+        if self._pending:
+            text += "  " + translate("Wall", "(%1 more)").replace("%1", str(len(self._pending)))
+        self.urgent_banner.setText(text)
+        self.urgent_banner.show()
+        self.urgent_banner.raise_()
+        self.map.select("incident", iid, pan=False)
+        self._apply_map_view()
+        self._highlight_timer.start(int(self.highlight_s * 1000))
+
+    def _end_highlight(self) -> None:
+        self.highlighted = ""
+        self.urgent_banner.hide()
+        self.map.select(None)
+        self._apply_map_view()
+        if self._pending:
+            self._rest_timer.start(int(self.highlight_s * 1000))
+
+    # ---------------------------------------------------------------- connection state
+
+    def show_info(self, info: MirrorInfo) -> None:
+        """The live session's mirror state: show or clear the stale-data banner."""
+        self.last_info = info
+        age = info.last_message_age_s
+        live = info.status == MirrorStatus.LIVE and (age is None or age <= STALE_AFTER_S)
+        # before the first snapshot there is no picture to be stale: just "connecting"
+        waiting = info.status == MirrorStatus.CONNECTING and not self._primed
+        if live or waiting:
+            self._stale_since = None
+            self.stale_banner.hide()
+        elif self._stale_since is None:
+            self._stale_since = self.wall_time() - (age or 0.0)
+        self._show_connection()
+
+    def _show_connection(self) -> None:
+        info = self.last_info
+        if info is None or (info.status == MirrorStatus.CONNECTING and self._stale_since is None):
+            self.connection.setText(translate("Wall", "○ Connecting"))
+            self.connection.setStyleSheet(f"color: {WALL.warn};")
+            return
+        if self._stale_since is None:
+            self.connection.setText(translate("Wall", "● Live"))
+            self.connection.setStyleSheet(f"color: {WALL.good};")
+            return
+        self.connection.setText(translate("Wall", "✕ Feed lost") if info.status in (
+            MirrorStatus.DISCONNECTED, MirrorStatus.REFUSED) else translate("Wall", "◐ Resyncing"))
+        self.connection.setStyleSheet(f"color: {WALL.alert};")
+        ago = max(0, int(self.wall_time() - self._stale_since))
+        since = datetime.fromtimestamp(self._stale_since).strftime("%H:%M:%S")
+        ago_text = (translate("Wall", "%1 s ago").replace("%1", str(ago)) if ago < 120 else
+                    translate("Wall", "%1 ago").replace("%1", labels.duration(ago)))
+        self.stale_banner.setText(translate("Wall", "Data feed interrupted · data stale since "
+                                                    "%1, %2").replace("%1", since)
+                                  .replace("%2", ago_text))
+        self.stale_banner.show()
+
+    @property
+    def stale(self) -> bool:
+        return self._stale_since is not None
+
+    def _tick(self) -> None:
+        now = labels.local(self.console.now(), self.console.tz)
+        self.clock.setText(now.strftime("%Y-%m-%d %H:%M:%S"))
+        self._show_connection()
+
+
+def build_wall(endpoints: Endpoints, login: Login, city: City, user: str, password: str,
+               curve: ClientCurve | None, *, language: str = "zh",
+               rotate_s: float = DEFAULT_ROTATE_S, screen: int = 0
+               ) -> tuple[WallWindow, LiveSession]:
+    """The wall window on monitor ``screen`` and its started live session (the operator is
+    a wall role: read-only, enforced by the server)."""
+    from console.session import ServerClock
+    from dispatch.catalogue.loader import default_catalogue
+    from dispatch.roles import Actor
+    from dispatch.state import DispatchState
+
+    clock = ServerClock(login.server_time, login.time_speed)
+    actor = Actor(login.operator, login.role, login.scope, login.workstation)
+    console = ConsoleModel(DispatchState(), default_catalogue(), city, actor, now=clock,
+                           language=language)
+    window = WallWindow(console, login, rotate_s=rotate_s)
+    window.place_on_screen(screen)
+    log.info("wall screen: operator %s, role %s, screen %d", login.operator, login.role.value,
+             screen)
+    from console.session import LiveSession
+
+    session = LiveSession(console, command_endpoint=endpoints.command,
+                          snapshot_endpoint=endpoints.snapshot, update_endpoint=endpoints.update,
+                          login=login, user=user, password=password, curve=curve, clock=clock)
+    session.sig_info.connect(window.show_info)
+    session.start()
+    return window, session
