@@ -4,6 +4,8 @@ remote server, login, the city, the main window; ``--screenshot`` renders and ex
     python main.py                        embedded demo: local server + simulator, live city
     python main.py --connect HOST[:PORT]  a dispatch server elsewhere (login dialog)
     python main.py --screenshot out.png   render the live main window to a PNG and exit
+    python main.py --replay [--from ISO --to ISO | --incident ID] [--db URL|PATH]
+                                          replay history (shift lead), read-only
 """
 
 from __future__ import annotations
@@ -46,6 +48,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--screen", type=int, default=0, help="monitor for --wall")
     p.add_argument("--wall-rotate", type=float, default=30.0, metavar="SECONDS",
                    help="--wall: show each district in turn for SECONDS (0: whole city only)")
+    replay = p.add_argument_group("replay (read-only)")
+    replay.add_argument("--replay", action="store_true",
+                        help="replay a window of history: the last day unless --from/--to "
+                             "or --incident say otherwise")
+    replay.add_argument("--from", dest="from_", metavar="ISO",
+                        help="window start, local time (e.g. 2026-11-02T08:00)")
+    replay.add_argument("--to", metavar="ISO", help="window end, local time")
+    replay.add_argument("--incident", metavar="ID", help="replay the life of one incident")
+    replay.add_argument("--db", metavar="URL|PATH",
+                        help="read the history straight from this database (file or URL) "
+                             "instead of the server's history query")
     p.add_argument("--screenshot", type=Path, metavar="PATH",
                    help="render the live main window to PATH (PNG) and exit")
     p.add_argument("--screenshot-delay", type=float, default=4.0,
@@ -53,7 +66,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--exit-when-live", action="store_true",
                    help="quit once the first live map frame is drawn (start-up benchmark)")
     p.add_argument("--log-level", default="WARNING")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if not args.replay and (args.from_ or args.to or args.incident or args.db):
+        p.error("--from, --to, --incident and --db go with --replay")
+    return args
 
 
 def has_display() -> bool:

@@ -98,6 +98,10 @@ class Startup(QObject):
         apply_theme(self.app, "wall" if self.args.wall else theme)
         self.theme = theme
         self.workstation = self.args.workstation or socket.gethostname()
+        if getattr(self.args, "replay", False):
+            from console.replay_window import begin_replay
+
+            return begin_replay(self)
         if self.args.connect:
             return self._begin_remote()
         return self._begin_embedded()

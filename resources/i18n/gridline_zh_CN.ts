@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../console/startup.py" line="111"/>
+        <source>Starting the local dispatch server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../console/startup.py" line="122"/>
+        <location filename="../../console/startup.py" line="201"/>
+        <source>Start-up cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../console/startup.py" line="133"/>
+        <source>The local dispatch server did not start in time; see {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../console/startup.py" line="180"/>
+        <source>Logging in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../console/startup.py" line="187"/>
+        <source>Logging in and loading the city…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../console/startup.py" line="198"/>
+        <source>Could not log in: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../console/startup.py" line="269"/>
+        <source>Cancel</source>
+        <translation type="unfinished">取消</translation>
+    </message>
+</context>
+<context>
     <name>ActionForm</name>
     <message>
         <location filename="../../widgets/action_forms.py" line="76"/>
@@ -1376,6 +1415,260 @@
         <location filename="../../widgets/unit_model.py" line="346"/>
         <source>Longer than expected in this status</source>
         <translation>处于该状态的时间过长</translation>
+    </message>
+</context>
+<context>
+    <name>Wall</name>
+    <message>
+        <location filename="../../console/wall.py" line="168"/>
+        <source>Gridline wall — %1</source>
+        <translation>Gridline 一屏统览 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="234"/>
+        <source>%1 · City operations overview</source>
+        <translation>%1 · 城市运行一屏统览</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation type="vanished">其他</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="365"/>
+        <source>Whole city</source>
+        <translation>全市</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="392"/>
+        <source>Open incidents per grid · %1</source>
+        <translation>网格在办事件热力 · %1</translation>
+    </message>
+    <message>
+        <source>Reported per hour by class · %1</source>
+        <translation type="vanished">今日每小时上报（按大类）· %1</translation>
+    </message>
+    <message>
+        <source>Open incidents today · %1</source>
+        <translation type="vanished">今日在办事件走势 · %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="394"/>
+        <source>Reported per hour · %1</source>
+        <translation>今日每小时上报（按大类）· %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="396"/>
+        <source>Open today · %1</source>
+        <translation>今日在办事件走势 · %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="398"/>
+        <source>Most overdue · %1</source>
+        <translation>超期最久事件 · %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="400"/>
+        <source>Department load · %1</source>
+        <translation>部门负载 · %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="497"/>
+        <source>now %1</source>
+        <translation>当前 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="521"/>
+        <source>Open per grid: %1 max %2</source>
+        <translation>网格在办：%1 最多 %2 起</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="570"/>
+        <source>⚠ New urgent incident  %1 · %2 · %3</source>
+        <translation>⚠ 新紧急事件  %1 · %2 · %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="574"/>
+        <source>(%1 more)</source>
+        <translation>（另有 %1 起）</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="607"/>
+        <source>○ Connecting</source>
+        <translation>○ 连接中</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="611"/>
+        <source>● Live</source>
+        <translation>● 实时</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="614"/>
+        <source>✕ Feed lost</source>
+        <translation>✕ 数据中断</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="615"/>
+        <source>◐ Resyncing</source>
+        <translation>◐ 重新同步中</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="619"/>
+        <source>%1 s ago</source>
+        <translation>%1 秒前</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="620"/>
+        <source>%1 ago</source>
+        <translation>%1前</translation>
+    </message>
+    <message>
+        <location filename="../../console/wall.py" line="621"/>
+        <source>Data feed interrupted · data stale since %1, %2</source>
+        <translation>数据已中断 · 画面停留在 %1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>WallCharts</name>
+    <message>
+        <location filename="../../widgets/wall_charts.py" line="278"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_charts.py" line="285"/>
+        <source>No incidents reported today</source>
+        <translation>今日暂无上报</translation>
+    </message>
+</context>
+<context>
+    <name>WallLists</name>
+    <message>
+        <location filename="../../widgets/wall_lists.py" line="250"/>
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_lists.py" line="251"/>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_lists.py" line="253"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_lists.py" line="254"/>
+        <source>Overdue by</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_lists.py" line="256"/>
+        <source>Supervised</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_lists.py" line="257"/>
+        <location filename="../../widgets/wall_lists.py" line="265"/>
+        <source>yes</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_lists.py" line="258"/>
+        <source>No overdue incidents</source>
+        <translation>暂无超期事件</translation>
+    </message>
+    <message>
+        <source>supervised</source>
+        <translation type="vanished">督办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_lists.py" line="284"/>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_lists.py" line="285"/>
+        <source>Open</source>
+        <translation>在办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_lists.py" line="286"/>
+        <source>Engaged</source>
+        <translation>出勤</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_lists.py" line="287"/>
+        <source>Available</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_lists.py" line="288"/>
+        <source>No open incidents</source>
+        <translation>暂无在办事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_lists.py" line="299"/>
+        <source>(no department)</source>
+        <translation>（未定部门）</translation>
+    </message>
+</context>
+<context>
+    <name>WallTiles</name>
+    <message>
+        <location filename="../../widgets/wall_tiles.py" line="74"/>
+        <source>Reported today</source>
+        <translation>今日上报</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_tiles.py" line="75"/>
+        <source>Closed today</source>
+        <translation>今日结案</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_tiles.py" line="76"/>
+        <source>Closure rate</source>
+        <translation>结案率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_tiles.py" line="77"/>
+        <source>On-time closure rate</source>
+        <translation>按期结案率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_tiles.py" line="78"/>
+        <source>Mean response</source>
+        <translation>平均响应</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_tiles.py" line="79"/>
+        <source>Overdue now</source>
+        <translation>当前超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_tiles.py" line="151"/>
+        <source>open %1</source>
+        <translation>在办 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_tiles.py" line="154"/>
+        <source>closed since midnight</source>
+        <translation>零时起结案</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_tiles.py" line="155"/>
+        <source>%1 / %2 due today</source>
+        <translation>%1 / 今日应结 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_tiles.py" line="161"/>
+        <source>dispatch → acknowledgement</source>
+        <translation>派遣 → 签收</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_tiles.py" line="163"/>
+        <source>open past their time limit</source>
+        <translation>在办已超时限</translation>
     </message>
 </context>
 </TS>
