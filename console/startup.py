@@ -68,10 +68,10 @@ def build_console(endpoints: Endpoints, login: Login, city: City, user: str, pas
     actor = Actor(login.operator, login.role, login.scope, login.workstation)
     console = ConsoleModel(DispatchState(), default_catalogue(), city, actor, now=clock,
                            language=language)
-    window = MainWindow(console, login, settings=settings, level=level, theme=theme)
     session = LiveSession(console, command_endpoint=endpoints.command,
                           snapshot_endpoint=endpoints.snapshot, update_endpoint=endpoints.update,
                           login=login, user=user, password=password, curve=curve, clock=clock)
+    window = MainWindow(console, login, settings=settings, level=level, theme=theme)
     session.sig_info.connect(window.show_info)
     session.start()
     return window, session
@@ -194,7 +194,9 @@ class Startup(QObject):
         def work() -> tuple[Login, City]:
             with CommandClient(endpoints.command, curve=curve, timeout_s=5.0, retries=3) as c:
                 login = c.login(user, password, self.workstation)
+                self._mark("logged in")
                 city = load_city_from_db(url) if embedded else load_city_from_server(c)
+                self._mark(f"city loaded ({len(city.regions)} regions)")
             return login, city
 
         def done(result: Any, error: BaseException | None) -> None:
@@ -221,6 +223,7 @@ class Startup(QObject):
             self.window, self.session = build_console(
                 endpoints, login, city, user, password, curve, settings=self.qsettings,
                 language=self.language, level=self.args.level or "grid", theme=self.theme)
+        self._mark("window built")
         if self.progress is not None:
             self.progress.close()
             self.progress = None
@@ -230,11 +233,16 @@ class Startup(QObject):
             self.session.sig_first_batch.connect(self._exit_after_first_frame)
         self.window.show()
 
+    def _mark(self, what: str) -> None:
+        log.info("start-up %.2f s: %s", time.monotonic() - self._t0, what)
+
     def _exit_after_first_frame(self) -> None:
+        self._mark("first live batch")
         view = self.window.map
 
         def painted(token: str, _ms: float) -> None:
             if token == "first-live-frame":
+                self._mark("first live frame")
                 st = self.window.console.state
                 print(f"gridline: first live frame incidents={len(st.incidents)} "
                       f"units={len(st.units)}", flush=True)
