@@ -12,16 +12,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("LoginDialog", text)
+translate = QCoreApplication.translate
 
 
 class LoginDialog(QDialog):
     def __init__(self, server: str, user: str = "", workstation: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_tr("Gridline — log in"))
+        self.setWindowTitle(translate("LoginDialog", "Gridline — log in"))
         self.user = QLineEdit(user)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -30,10 +28,10 @@ class LoginDialog(QDialog):
         self.error.setStyleSheet("color: #b91c1c;")
         self.error.setWordWrap(True)
         form = QFormLayout(self)
-        form.addRow(_tr("Server"), QLabel(server))
-        form.addRow(_tr("Operator"), self.user)
-        form.addRow(_tr("Password"), self.password)
-        form.addRow(_tr("Workstation"), self.workstation)
+        form.addRow(translate("LoginDialog", "Server"), QLabel(server))
+        form.addRow(translate("LoginDialog", "Operator"), self.user)
+        form.addRow(translate("LoginDialog", "Password"), self.password)
+        form.addRow(translate("LoginDialog", "Workstation"), self.workstation)
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)

@@ -36,8 +36,8 @@ from widgets.unit_board import UnitBoard
 LEVELS = ("district", "street", "community", "grid")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
+
+translate = QCoreApplication.translate
 
 
 class MainWindow(QMainWindow):
@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
         self.login = login
         self.settings = settings
         self.theme = theme
-        self.setWindowTitle(_tr("Gridline — {0}").replace("{0}", console.city.name))
+        self.setWindowTitle(translate("MainWindow", "Gridline — {0}").replace("{0}", console.city.name))
         self.resize(1920, 1080)
 
         self.map = MapView(self)
@@ -69,13 +69,13 @@ class MainWindow(QMainWindow):
         self.queue.sig_activated.connect(self._raise_detail)
         self.units.sig_unit_selected.connect(lambda uid: self.map.select("unit", uid))
 
-        self.queue_dock = self._dock("queue", _tr("Incident queue"), self.queue,
+        self.queue_dock = self._dock("queue", translate("MainWindow", "Incident queue"), self.queue,
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.detail_dock = self._dock("detail", _tr("Incident"), self.detail,
+        self.detail_dock = self._dock("detail", translate("MainWindow", "Incident"), self.detail,
                                       Qt.DockWidgetArea.RightDockWidgetArea)
-        self.region_dock = self._dock("region", _tr("Region"), self.region,
+        self.region_dock = self._dock("region", translate("MainWindow", "Region"), self.region,
                                       Qt.DockWidgetArea.RightDockWidgetArea)
-        self.units_dock = self._dock("units", _tr("Units"), self.units,
+        self.units_dock = self._dock("units", translate("MainWindow", "Units"), self.units,
                                      Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.detail_dock, self.region_dock)
         self.detail_dock.raise_()
@@ -101,54 +101,54 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_toolbars(self) -> None:
-        top = QToolBar(_tr("Indicators"), self)
+        top = QToolBar(translate("MainWindow", "Indicators"), self)
         top.setObjectName("toolbar-kpis")
         top.setMovable(False)
         top.addWidget(self.kpis)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, top)
         self.addToolBarBreak()
-        bar = QToolBar(_tr("Command"), self)
+        bar = QToolBar(translate("MainWindow", "Command"), self)
         bar.setObjectName("toolbar-command")
         bar.addWidget(self.command_line)
         bar.addSeparator()
-        bar.addWidget(QLabel(_tr("Level ")))
+        bar.addWidget(QLabel(translate("MainWindow", "Level ")))
         self.level_box = QComboBox()
-        for lv, text in zip(LEVELS, (_tr("District"), _tr("Street"), _tr("Community"),
-                                     _tr("Grid")), strict=True):
+        for lv, text in zip(LEVELS, (translate("MainWindow", "District"), translate("MainWindow", "Street"), translate("MainWindow", "Community"),
+                                     translate("MainWindow", "Grid")), strict=True):
             self.level_box.addItem(text, lv)
         self.level_box.setCurrentIndex(LEVELS.index(self.map_sync.level))
         self.level_box.currentIndexChanged.connect(
             lambda _i: self.set_level(self.level_box.currentData()))
         bar.addWidget(self.level_box)
-        bar.addWidget(QLabel(_tr(" Shade ")))
+        bar.addWidget(QLabel(translate("MainWindow", " Shade ")))
         self.shade_box = QComboBox()
-        for mode, text in ((None, _tr("None")), ("open", _tr("Open incidents")),
-                           ("overdue", _tr("Overdue incidents"))):
+        for mode, text in ((None, translate("MainWindow", "None")), ("open", translate("MainWindow", "Open incidents")),
+                           ("overdue", translate("MainWindow", "Overdue incidents"))):
             self.shade_box.addItem(text, mode)
         self.shade_box.setCurrentIndex([None, "open", "overdue"].index(self.map_sync.choropleth))
         self.shade_box.currentIndexChanged.connect(
             lambda _i: self.map_sync.set_choropleth_mode(self.shade_box.currentData()))
         bar.addWidget(self.shade_box)
-        self.parts_action = QAction(_tr("Parts"), self)
+        self.parts_action = QAction(translate("MainWindow", "Parts"), self)
         self.parts_action.setCheckable(True)
-        self.parts_action.setToolTip(_tr("Show city parts: cameras with their field of view, "
+        self.parts_action.setToolTip(translate("MainWindow", "Show city parts: cameras with their field of view, "
                                          "streetlights, manhole covers, hydrants"))
         self.parts_action.toggled.connect(self.map_sync.set_parts_visible)
         bar.addAction(self.parts_action)
-        fit = QAction(_tr("Whole city"), self)
+        fit = QAction(translate("MainWindow", "Whole city"), self)
         fit.setShortcut(QKeySequence("Ctrl+0"))
         fit.triggered.connect(self.map.fit_city)
         bar.addAction(fit)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
     def _build_menus(self) -> None:
-        m = self.menuBar().addMenu(_tr("&File"))
+        m = self.menuBar().addMenu(translate("MainWindow", "&File"))
         m.addAction(self.actions_.action("new_incident"))
         m.addSeparator()
-        quit_ = m.addAction(_tr("&Quit"))
+        quit_ = m.addAction(translate("MainWindow", "&Quit"))
         quit_.setShortcut(QKeySequence.StandardKey.Quit)
         quit_.triggered.connect(self.close)
-        m = self.menuBar().addMenu(_tr("&Incident"))
+        m = self.menuBar().addMenu(translate("MainWindow", "&Incident"))
         from widgets.actions import ACTIONS
 
         group = 0
@@ -162,17 +162,17 @@ class MainWindow(QMainWindow):
         # Every action's shortcut works anywhere in the window, menu open or not.
         self.actions_.attach(self)
         self.actions_.sig_triggered.connect(self._on_action)
-        v = self.menuBar().addMenu(_tr("&View"))
+        v = self.menuBar().addMenu(translate("MainWindow", "&View"))
         for dock in (self.queue_dock, self.detail_dock, self.region_dock, self.units_dock):
             v.addAction(dock.toggleViewAction())
         v.addSeparator()
-        themes = v.addMenu(_tr("Theme"))
-        for name, text in (("light", _tr("Light")), ("dark", _tr("Dark"))):
+        themes = v.addMenu(translate("MainWindow", "Theme"))
+        for name, text in (("light", translate("MainWindow", "Light")), ("dark", translate("MainWindow", "Dark"))):
             act = themes.addAction(text)
             act.triggered.connect(lambda _c=False, n=name: self.set_theme(n))
-        h = self.menuBar().addMenu(_tr("&Help"))
-        h.addAction(_tr("Command line help")).triggered.connect(self.command_line.show_help)
-        h.addAction(_tr("About Gridline")).triggered.connect(self._about)
+        h = self.menuBar().addMenu(translate("MainWindow", "&Help"))
+        h.addAction(translate("MainWindow", "Command line help")).triggered.connect(self.command_line.show_help)
+        h.addAction(translate("MainWindow", "About Gridline")).triggered.connect(self._about)
 
     # ---------------------------------------------------------------------------- actions
 
@@ -224,8 +224,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(300, self.map.fit_city)
 
     def _about(self) -> None:
-        QMessageBox.about(self, _tr("About Gridline"),
-                          _tr("Gridline — command and dispatch for city grid governance."))
+        QMessageBox.about(self, translate("MainWindow", "About Gridline"),
+                          translate("MainWindow", "Gridline — command and dispatch for city grid governance."))
 
     # ---------------------------------------------------------------------------- state
 

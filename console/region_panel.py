@@ -13,8 +13,8 @@ from widgets.console_model import ConsoleModel
 DAY = 86400.0
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RegionPanel", text)
+
+translate = QCoreApplication.translate
 
 
 def _pct(v: float | None) -> str:
@@ -26,7 +26,7 @@ class RegionPanel(QWidget):
         super().__init__(parent)
         self.console = console
         self.code = ""
-        self.title = QLabel(_tr("Click a region on the map"))
+        self.title = QLabel(translate("RegionPanel", "Click a region on the map"))
         self.title.setStyleSheet("font-weight: 600; font-size: 11pt;")
         self.details = QLabel()
         self.details.setWordWrap(True)
@@ -38,7 +38,7 @@ class RegionPanel(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.title)
         lay.addWidget(self.details)
-        lay.addWidget(QLabel(_tr("Open incidents")))
+        lay.addWidget(QLabel(translate("RegionPanel", "Open incidents")))
         lay.addWidget(self.incidents, 1)
         console.sig_incidents_changed.connect(self._maybe_refresh)
 
@@ -67,12 +67,12 @@ class RegionPanel(QWidget):
                  4: GroupBy.GRID}.get(int(region.level), GroupBy.CITY)
         kpi = compute_kpis(c.state, tz_day, now, group).get(
             "" if group == GroupBy.CITY else region.code)
-        rows = [(_tr("Grid worker"), worker), (_tr("Grids"), str(grids))]
+        rows = [(translate("RegionPanel", "Grid worker"), worker), (translate("RegionPanel", "Grids"), str(grids))]
         if kpi is not None:
-            rows += [(_tr("Reported today"), str(kpi.reported)), (_tr("Open"), str(kpi.open)),
-                     (_tr("Overdue"), str(kpi.overdue)),
-                     (_tr("Closure rate"), _pct(kpi.closure_rate)),
-                     (_tr("On-time rate"), _pct(kpi.on_time_rate))]
+            rows += [(translate("RegionPanel", "Reported today"), str(kpi.reported)), (translate("RegionPanel", "Open"), str(kpi.open)),
+                     (translate("RegionPanel", "Overdue"), str(kpi.overdue)),
+                     (translate("RegionPanel", "Closure rate"), _pct(kpi.closure_rate)),
+                     (translate("RegionPanel", "On-time rate"), _pct(kpi.on_time_rate))]
         self.details.setText("<table>" + "".join(
             f"<tr><td style='padding-right:10px;color:gray'>{k}</td><td>{v}</td></tr>"
             for k, v in rows) + "</table>")

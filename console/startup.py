@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from console.background import run_in_background
@@ -30,10 +30,8 @@ log = logging.getLogger("gridline.console")
 SERVER_START_TIMEOUT_S = 180.0
 
 
-def tr(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
 
-    return QCoreApplication.translate("Startup", text)
+translate = QCoreApplication.translate
 
 
 def load_city_from_db(url: str) -> City:
@@ -112,7 +110,7 @@ class Startup(QObject):
             data_dir, city_size=self.args.city_size, time_speed=self.args.speed,
             incidents_per_hour=self.args.incidents_per_hour, simulator=not self.args.no_sim)
         self.backend.start()
-        self.progress = self._progress(tr("Starting the local dispatch server…"))
+        self.progress = self._progress(translate("Startup", "Starting the local dispatch server…"))
         self._poll = QTimer(self)
         self._poll.setInterval(100)
         self._poll.timeout.connect(self._poll_backend)
@@ -123,7 +121,7 @@ class Startup(QObject):
         assert self.backend is not None and self._poll is not None
         if self.progress is not None and self.progress.wasCanceled():
             self._poll.stop()
-            self.fail(tr("Start-up cancelled."), code=1)
+            self.fail(translate("Startup", "Start-up cancelled."), code=1)
             return
         try:
             endpoints = self.backend.wait_ready(0)
@@ -134,7 +132,7 @@ class Startup(QObject):
         if endpoints is None:
             if time.monotonic() - self._t0 > SERVER_START_TIMEOUT_S:
                 self._poll.stop()
-                self.fail(tr("The local dispatch server did not start in time; see "
+                self.fail(translate("Startup", "The local dispatch server did not start in time; see "
                              "{0}").replace("{0}", str(self.backend.log_dir)))
             return
         self._poll.stop()
@@ -181,14 +179,14 @@ class Startup(QObject):
                 return 1
             user, password = dialog.user.text().strip(), dialog.password.text()
             self.workstation = dialog.workstation.text().strip() or self.workstation
-        self.progress = self._progress(tr("Logging in…"))
+        self.progress = self._progress(translate("Startup", "Logging in…"))
         self._login(endpoints, user, password, curve, embedded=False)
         return None
 
     def _login(self, endpoints: Endpoints, user: str, password: str,
                curve: ClientCurve | None, *, embedded: bool) -> None:
         if self.progress is not None:
-            self.progress.setLabelText(tr("Logging in and loading the city…"))
+            self.progress.setLabelText(translate("Startup", "Logging in and loading the city…"))
         url = self.settings.database_url
 
         def work() -> tuple[Login, City]:
@@ -201,10 +199,10 @@ class Startup(QObject):
 
         def done(result: Any, error: BaseException | None) -> None:
             if error is not None:
-                self.fail(tr("Could not log in: {0}").replace("{0}", str(error)))
+                self.fail(translate("Startup", "Could not log in: {0}").replace("{0}", str(error)))
                 return
             if self.progress is not None and self.progress.wasCanceled():
-                self.fail(tr("Start-up cancelled."), code=1)
+                self.fail(translate("Startup", "Start-up cancelled."), code=1)
                 return
             login, city = result
             self._open(endpoints, login, city, user, password, curve)
@@ -278,7 +276,7 @@ class Startup(QObject):
     # ------------------------------------------------------------------------ helpers
 
     def _progress(self, text: str) -> QProgressDialog:
-        dlg = QProgressDialog(text, tr("Cancel"), 0, 0)
+        dlg = QProgressDialog(text, translate("Startup", "Cancel"), 0, 0)
         dlg.setWindowTitle("Gridline")
         dlg.setWindowModality(Qt.WindowModality.ApplicationModal)
         dlg.setMinimumDuration(300)

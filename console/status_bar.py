@@ -11,9 +11,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 from dispatch.client.commands import Login
 from dispatch.client.mirror import MirrorInfo, MirrorStatus
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("StatusBar", text)
+translate = QCoreApplication.translate
 
 
 class ConsoleStatusBar(QStatusBar):
@@ -21,13 +19,13 @@ class ConsoleStatusBar(QStatusBar):
 
     def __init__(self, login: Login, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.connection = QLabel(_tr("Connecting…"))
+        self.connection = QLabel(translate("StatusBar", "Connecting…"))
         self.stale = QLabel()
         self.stale.setObjectName("staleBanner")
         self.stale.hide()
         self.seq = QLabel()
         self.rate = QLabel()
-        scope = login.scope or _tr("whole city")
+        scope = login.scope or translate("StatusBar", "whole city")
         self.operator = QLabel(f"{login.operator} · {login.role.value} · {scope}")
         self.addWidget(self.connection)
         self.addWidget(self.stale)
@@ -39,25 +37,25 @@ class ConsoleStatusBar(QStatusBar):
 
     def show_info(self, info: MirrorInfo) -> None:
         self.last_info = info
-        names = {MirrorStatus.LIVE: (_tr("● Live"), "connLive"),
-                 MirrorStatus.SYNCING: (_tr("◐ Resyncing"), "connWarn"),
-                 MirrorStatus.CONNECTING: (_tr("○ Connecting"), "connWarn"),
-                 MirrorStatus.DISCONNECTED: (_tr("✕ Disconnected"), "connDown"),
-                 MirrorStatus.REFUSED: (_tr("✕ Refused"), "connDown")}
+        names = {MirrorStatus.LIVE: (translate("StatusBar", "● Live"), "connLive"),
+                 MirrorStatus.SYNCING: (translate("StatusBar", "◐ Resyncing"), "connWarn"),
+                 MirrorStatus.CONNECTING: (translate("StatusBar", "○ Connecting"), "connWarn"),
+                 MirrorStatus.DISCONNECTED: (translate("StatusBar", "✕ Disconnected"), "connDown"),
+                 MirrorStatus.REFUSED: (translate("StatusBar", "✕ Refused"), "connDown")}
         text, style = names.get(info.status, (info.status.value, "connWarn"))
         if info.message and info.status != MirrorStatus.LIVE:
             text = f"{text}: {info.message}"
         self.connection.setText(text)
         self.connection.setObjectName(style)
         self.connection.setStyleSheet("")  # re-polish for the new object name
-        self.seq.setText(_tr("seq {0}").replace("{0}", f"{info.state_seq:,}"))
-        self.rate.setText(_tr("{0} updates/s").replace("{0}", f"{info.updates_per_s:,.0f}"))
+        self.seq.setText(translate("StatusBar", "seq {0}").replace("{0}", f"{info.state_seq:,}"))
+        self.rate.setText(translate("StatusBar", "{0} updates/s").replace("{0}", f"{info.updates_per_s:,.0f}"))
         age = info.last_message_age_s
         if (age is not None and age > self.STALE_AFTER_S) or info.status != MirrorStatus.LIVE:
             if self._stale_since is None:
                 self._stale_since = time.time() - (age or 0.0)
             since = datetime.fromtimestamp(self._stale_since).strftime("%H:%M:%S")
-            self.stale.setText(_tr("data stale since {0}").replace("{0}", since))
+            self.stale.setText(translate("StatusBar", "data stale since {0}").replace("{0}", since))
             self.stale.show()
         else:
             self._stale_since = None

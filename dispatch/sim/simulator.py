@@ -1,0 +1,651 @@
+"""The field simulator: the loop and the command line (``python main.py sim``).
+
+One thread does everything, in server time (the server's ``--time-speed``, read at login):
+
+1. drain the live mirror (the field gateway's view of the whole city) and re-plan the
+   incidents and units that changed (:mod:`dispatch.sim.field`);
+2. run the scenario steps that are due (:mod:`dispatch.sim.scenarios`);
+3. carry out due plans: the field's and, for its share, the shift lead's;
+4. send new reports, a Poisson stream at ``--incidents-per-hour`` (per hour of server time,
+   shaped by the time of day unless ``--flat``);
+5. send AVL rows at ``--pings-per-second`` (rows per wall second, in ``positions`` commands
+   of up to ``--batch-rows``).
+
+Refusals are counted and logged at debug; an unreachable server is waited for (the client
+logs in again after a restart); SIGTERM/SIGINT stop the loop cleanly and print a summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import random
+import signal
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import zmq
+
+from dispatch import commands as cmd
+from dispatch.catalogue.loader import default_catalogue
+from dispatch.catalogue.model import Catalogue
+from dispatch.city.model import City
+from dispatch.client.commands import ClientCurve, SessionSource
+from dispatch.client.mirror import StateMirror
+from dispatch.errors import DispatchError, Forbidden, Unavailable
+from dispatch.sim.channel import Channel, Result, Who
+from dispatch.sim.field import Behaviour, FieldAgent
+from dispatch.sim.fleet import Fleet
+from dispatch.sim.reports import Draft, ReportFactory
+from dispatch.sim.scenarios import (
+    Scenario,
+    ScenarioError,
+    ScenarioRunner,
+    list_scenarios,
+    load_scenario,
+)
+from dispatch.sim.world import World, load_city
+from dispatch.state import DispatchState, Incident
+from dispatch.status import ASSIGNABLE_UNIT_STATUSES
+
+log = logging.getLogger("gridline.sim")
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+# Relative report rate by local hour (12345 and patrols are busiest in working hours).
+DIURNAL = (0.35, 0.25, 0.2, 0.2, 0.25, 0.4, 0.7, 1.1, 1.4, 1.5, 1.5, 1.4, 1.3, 1.4, 1.5, 1.5,
+           1.4, 1.3, 1.2, 1.2, 1.1, 0.9, 0.7, 0.5)
+_DIURNAL_MEAN = sum(DIURNAL) / len(DIURNAL)
+MAX_BATCH_ROWS = 10_000  # the server's limit per positions command
+# AVL waits while the mirror is this many events behind our last accepted command: our own
+# position echoes must not pile up unread (and the field must act on a fresh picture).
+MIRROR_BEHIND_EVENTS = 20
+MAX_TRACKED_INCIDENTS = 200_000  # incidents remembered in the stats (source, grid aimed at)
+
+
+class SimError(RuntimeError):
+    """The simulator cannot start (bad credentials, no live state, bad scenario)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SimConfig:
+    command_endpoint: str
+    snapshot_endpoint: str
+    update_endpoint: str
+    curve: ClientCurve | None = None
+    user: str = "field"
+    password: str = "field-demo"
+    lead_user: str | None = "lead"  # None: no back office (humans dispatch)
+    lead_password: str = "lead-demo"
+    workstation: str = "simulator"
+    city: City | None = None  # given: used as is; else from db_url, else generated
+    db_url: str = ""
+    city_size: str = "demo"
+    city_seed: int = 1
+    incidents_per_hour: float = 120.0  # per hour of server time
+    pings_per_second: float = 200.0  # position rows per wall second
+    batch_rows: int = 2000
+    speed: float | None = None  # expected server time speed (checked against the login)
+    seed: int = 1
+    duration_s: float | None = None  # wall seconds; None = until stopped
+    scenario: str | None = None  # bundled name or path
+    scenario_only: bool = False
+    background: bool = True  # background reports (the workflow and AVL always run)
+    diurnal: bool = True
+    behaviour: Behaviour = field(default_factory=Behaviour)
+    hugz_interval_s: float = 1.0
+    timeout_s: float = 1.5
+    retries: int = 2
+    ping_interval_s: float = 0.25
+    stats_every_s: float = 10.0
+    connect_timeout_s: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.incidents_per_hour < 0 or self.pings_per_second < 0:
+            raise ValueError("rates must not be negative")
+        if not 1 <= self.batch_rows <= MAX_BATCH_ROWS:
+            raise ValueError(f"batch rows must be 1 to {MAX_BATCH_ROWS}")
+        if self.duration_s is not None and self.duration_s <= 0:
+            raise ValueError("duration must be positive")
+        if not 0 <= self.behaviour.auto_dispatch <= 1:
+            raise ValueError("auto-dispatch share must be 0..1")
+
+
+@dataclass(slots=True)
+class SimStats:
+    reports: Counter[str] = field(default_factory=Counter)  # accepted, by source
+    reports_refused: int = 0
+    incidents: dict[str, str] = field(default_factory=dict)  # incident id → source
+    intended_grid: dict[str, str] = field(default_factory=dict)  # incident id → grid aimed at
+    position_rows: int = 0
+    position_commands: int = 0
+    wall_s: float = 0.0
+    loop_s: float = 0.0  # wall seconds of the running loop (without connecting and loading)
+    server_s: float = 0.0
+    server_speed: float = 1.0
+    scenario: dict[str, Any] = field(default_factory=dict)
+    commands_ok: int = 0
+    commands_refused: int = 0
+    refused_by_code: dict[str, int] = field(default_factory=dict)
+    refused_by_type: dict[str, int] = field(default_factory=dict)
+    actions: dict[str, int] = field(default_factory=dict)
+    outages: int = 0
+    errors: int = 0  # unexpected exceptions caught in the loop (logged with a traceback)
+    max_lateness_s: float = 0.0
+    mirror: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        wall = max(self.loop_s or self.wall_s, 1e-9)
+        hours = self.server_s / 3600.0
+        return {
+            "wall_s": round(self.wall_s, 2), "loop_s": round(self.loop_s, 2),
+            "server_s": round(self.server_s, 1),
+            "speed": self.server_speed,
+            "reports": dict(self.reports), "reports_total": sum(self.reports.values()),
+            "reports_refused": self.reports_refused,
+            "reports_per_s": round(sum(self.reports.values()) / wall, 1),
+            "incidents_per_server_hour": round(sum(self.reports.values()) / hours, 1)
+            if hours > 0 else 0.0,
+            "position_rows": self.position_rows,
+            "position_rows_per_s": round(self.position_rows / wall, 1),
+            "commands_ok": self.commands_ok, "commands_refused": self.commands_refused,
+            "refused_by_code": self.refused_by_code, "refused_by_type": self.refused_by_type,
+            "actions": self.actions, "outages": self.outages, "errors": self.errors,
+            "max_lateness_s": round(self.max_lateness_s, 1), "mirror": self.mirror,
+            "scenario": self.scenario,
+        }
+
+
+class Simulator:
+    """Runs the field against one server until stopped (see the module documentation)."""
+
+    def __init__(self, config: SimConfig, *, catalogue: Catalogue | None = None,
+                 ctx: zmq.Context | None = None) -> None:
+        self.config = config
+        self.catalogue = catalogue or default_catalogue()
+        self.ctx = ctx or zmq.Context.instance()
+        self.stats = SimStats()
+        self._stop = threading.Event()
+        self.rng = random.Random(config.seed)
+        self.scenario: Scenario | None = load_scenario(config.scenario) \
+            if config.scenario else None
+        self._world: World | None = None
+        self.channel: Channel | None = None
+        self.mirror: StateMirror | None = None
+        self.agent: FieldAgent | None = None
+        self.fleet: Fleet | None = None
+        self._reports: ReportFactory | None = None
+        self.runner: ScenarioRunner | None = None
+        self._ref_incident: dict[str, str] = {}  # report command id → incident id
+        self._pending_report: tuple[Draft, str] | None = None
+        self._report_no = 0
+        self._positions_no = 0
+        # Command ids must be new in every run: the server answers a known id from its
+        # memory of earlier commands (idempotency) instead of applying it again.
+        self.run_id = uuid.uuid4().hex[:10]
+
+    # ------------------------------------------------------------------------ control
+
+    def stop(self) -> None:
+        """Ask the loop to finish (thread- and signal-safe)."""
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    # ------------------------------------------------------------- ScenarioHost parts
+
+    @property
+    def world(self) -> World:
+        assert self._world is not None, "not set up"
+        return self._world
+
+    @property
+    def reports(self) -> ReportFactory:
+        assert self._reports is not None, "not set up"
+        return self._reports
+
+    def now(self) -> float:
+        assert self.channel is not None
+        return self.channel.clock()
+
+    def live_state(self) -> DispatchState:
+        assert self.mirror is not None
+        return self.mirror.state
+
+    def mirror_seq(self) -> int:
+        assert self.mirror is not None
+        return self.mirror.state.seq
+
+    def send(self, who: Who, command: Any, *, command_id: str) -> Result:
+        assert self.channel is not None
+        return self.channel.send(who, command, command_id=command_id)
+
+    def adopt(self, incident_id: str) -> None:
+        assert self.agent is not None
+        self.agent.scripted.add(incident_id)
+        self.agent.plans.pop("i:" + incident_id, None)
+
+    def nearest_units(self, incident: Incident, department: str, n: int, *,
+                      exclude: set[str]) -> list[str]:
+        assert self.agent is not None
+        return self.agent.nearest_units(incident, department, n, exclude=exclude,
+                                        statuses=ASSIGNABLE_UNIT_STATUSES)
+
+    def reported(self, draft: Draft, result: Result) -> None:
+        if result.ok and result.incident_id:
+            iid = result.incident_id
+            self.stats.reports[draft.source] += 1
+            self.stats.incidents[iid] = draft.source
+            self.stats.intended_grid[iid] = draft.grid
+            if len(self.stats.incidents) > MAX_TRACKED_INCIDENTS:  # a long run: keep the last
+                oldest = next(iter(self.stats.incidents))
+                del self.stats.incidents[oldest]
+                self.stats.intended_grid.pop(oldest, None)
+        elif not result.down:
+            self.stats.reports_refused += 1
+
+    # ---------------------------------------------------------------------------- run
+
+    def run(self) -> SimStats:
+        """Connect, run until stopped (or the duration / the scenario ends), disconnect."""
+        t_wall0 = time.monotonic()
+        server_t0: float | None = None
+        try:
+            self._setup()
+            server_t0 = self.now()
+            self._loop()
+        finally:
+            self._teardown()
+            self.stats.wall_s = time.monotonic() - t_wall0
+            if server_t0 is not None:
+                self.stats.server_s = self.now() - server_t0
+        log.info("simulator stopped: %s", json.dumps(self.stats.summary(), ensure_ascii=False))
+        return self.stats
+
+    def _setup(self) -> None:
+        cfg = self.config
+        if cfg.city is not None:
+            city, origin = cfg.city, "given"
+        else:
+            city, origin = load_city(db_url=cfg.db_url, size=cfg.city_size, seed=cfg.city_seed,
+                                     catalogue=self.catalogue)
+        self._world = World(city)
+        log.info("city %s (%s): %d districts, %d grids, %d units, %d parts", city.name, origin,
+                 len(self.world.districts), len(self.world.grids), len(city.units),
+                 len(city.parts))
+        lead = (cfg.lead_user, cfg.lead_password) if cfg.lead_user else None
+        self.channel = Channel(cfg.command_endpoint, field_user=(cfg.user, cfg.password),
+                               lead_user=lead, workstation=cfg.workstation, curve=cfg.curve,
+                               ctx=self.ctx, timeout_s=cfg.timeout_s, retries=cfg.retries)
+        login = self._connect()
+        speed = login.time_speed
+        self.stats.server_speed = speed
+        if cfg.speed is not None and abs(cfg.speed - speed) > 1e-9:
+            log.warning("--speed %g does not match the server's time speed %g; following the "
+                        "server", cfg.speed, speed)
+        log.info("logged in as %s (%s, scope %r); server time speed %g", login.operator,
+                 login.role.value, login.scope, speed)
+        source = SessionSource(cfg.command_endpoint, cfg.user, cfg.password,
+                               f"{cfg.workstation}-feed", ctx=self.ctx, curve=cfg.curve,
+                               timeout_s=cfg.timeout_s, retries=cfg.retries)
+        self.mirror = StateMirror(cfg.snapshot_endpoint, cfg.update_endpoint,
+                                  subtree=login.subtree, token=source, ctx=self.ctx,
+                                  curve=cfg.curve, hugz_interval_s=cfg.hugz_interval_s)
+        self.mirror.start()
+        self._wait_live()
+        self.fleet = Fleet(self.world, random.Random(f"{cfg.seed}|fleet"))
+        self.agent = FieldAgent(self.channel, self.live_state, self.fleet, self.catalogue,
+                                seed=cfg.seed, behaviour=cfg.behaviour, run_id=self.run_id)
+        fleet = self.fleet
+        self._reports = ReportFactory(self.world, self.catalogue,
+                                     random.Random(f"{cfg.seed}|reports"),
+                                     worker_position=lambda uid: fleet.position(uid, self.now()))
+        now = self.now()
+        self.agent.observe_all(now)
+        if self.scenario is not None:
+            self.runner = ScenarioRunner(self.scenario, self, start=now, seed=cfg.seed)
+            log.info("scenario %s (%s): %d steps over %.0f s of server time",
+                     self.scenario.name, self.scenario.title, len(self.scenario.steps),
+                     self.scenario.duration_s)
+
+    def _connect(self) -> Any:
+        assert self.channel is not None
+        end = time.monotonic() + self.config.connect_timeout_s
+        while True:
+            try:
+                return self.channel.connect()
+            except Forbidden as exc:
+                raise SimError(f"cannot log in as {self.config.user!r}: {exc}") from exc
+            except (Unavailable, DispatchError) as exc:
+                if self.stopping or time.monotonic() > end:
+                    raise SimError(f"no dispatch server at {self.config.command_endpoint}: "
+                                   f"{exc}") from exc
+                log.warning("waiting for the dispatch server: %s", exc)
+                self._stop.wait(1.0)
+
+    def _wait_live(self) -> None:
+        assert self.mirror is not None
+        end = time.monotonic() + self.config.connect_timeout_s
+        while not self.mirror.live:
+            if self.stopping:
+                return
+            if time.monotonic() > end:
+                raise SimError(f"no live state from the server ({self.mirror.info().message})")
+            self.mirror.run_once(50)
+
+    def _teardown(self) -> None:
+        if self.mirror is not None:
+            m = self.mirror
+            self.stats.mirror = {"updates": m.updates, "resyncs": m.resyncs, "gaps": m.gaps,
+                                 "errors": m.errors, "incidents": len(m.state.incidents),
+                                 "units": len(m.state.units)}
+            m.close()
+        if self.channel is not None:
+            self.channel.close()
+            st = self.channel.stats
+            self.stats.commands_ok = st.ok
+            self.stats.commands_refused = st.refused_total
+            self.stats.refused_by_code = dict(st.refused)
+            self.stats.refused_by_type = dict(st.refused_types)
+            self.stats.outages = st.outages
+        if self.agent is not None:
+            self.stats.actions = dict(self.agent.stats.actions)
+            self.stats.max_lateness_s = self.agent.stats.late_s
+        if self.runner is not None:
+            self.stats.scenario = self.runner.summary()
+
+    # ---------------------------------------------------------------------------- loop
+
+    def _loop(self) -> None:
+        t0 = time.monotonic()
+        try:
+            self._loop_body(t0)
+        finally:
+            self.stats.loop_s = time.monotonic() - t0
+
+    def _loop_body(self, t0: float) -> None:
+        cfg = self.config
+        assert self.mirror is not None and self.agent is not None and self.channel is not None
+        mirror, agent, channel = self.mirror, self.agent, self.channel
+        background = cfg.background and not cfg.scenario_only and cfg.incidents_per_hour > 0
+        next_report = self._next_arrival(self.now()) if background else float("inf")
+        next_ping = last_ping = t0
+        ping_credit = 0.0
+        next_stats = t0 + cfg.stats_every_s
+        last_seen = None
+        while not self.stopping:
+            mono = time.monotonic()
+            if cfg.duration_s is not None and mono - t0 >= cfg.duration_s:
+                break
+            if cfg.scenario_only and (self.runner is None or self.runner.finished):
+                break
+            wait_ms = int(max(0.0, min(0.01, next_ping - mono)) * 1000)
+            # drain the feed generously: a mirror that falls behind queues updates in memory
+            # and the field would act on a stale picture
+            changes = mirror.run_once(wait_ms, budget_s=0.25)
+            # measured right after draining, before this round's own commands
+            behind = channel.last_seq - mirror.state.seq > MIRROR_BEHIND_EVENTS
+            seen = mirror.server_time()
+            if seen is not None and seen != last_seen:
+                last_seen = seen
+                channel.clock.correct(seen)
+            now = self.now()
+            try:
+                if changes.resynced:
+                    agent.observe_all(now)
+                elif changes:
+                    agent.observe(changes.incidents, changes.units, now)
+                if self.runner is not None and not self.runner.finished:
+                    self.runner.tick(now)
+                if not cfg.scenario_only:
+                    agent.run_due(now)
+                n = 0
+                while next_report <= now and n < 200 and channel.available():
+                    if self._send_report(now):
+                        next_report = self._next_arrival(next_report)
+                    n += 1
+                if (cfg.pings_per_second > 0 and not cfg.scenario_only and mono >= next_ping
+                        and not behind):
+                    # at most one row per unit per round: high rates mean more rounds
+                    interval = self._ping_interval()
+                    elapsed = min(mono - last_ping, 1.0)
+                    last_ping = mono
+                    ping_credit = min(ping_credit + cfg.pings_per_second * elapsed,
+                                      2 * cfg.pings_per_second * interval + 1)
+                    ping_credit -= self._send_positions(int(ping_credit), now)
+                    next_ping = mono + interval
+            except Exception as exc:
+                # an unexpected reply or state must not end a long run: log it and go on
+                self.stats.errors += 1
+                log.exception("simulator step failed: %s", exc)
+            if mono >= next_stats:
+                next_stats = mono + cfg.stats_every_s
+                self._log_progress()
+
+    def _log_progress(self) -> None:
+        assert self.channel is not None and self.mirror is not None
+        st = self.channel.stats
+        log.info("reports %d (%s), positions %d rows, commands ok %d refused %d, mirror %s "
+                 "%d incidents", sum(self.stats.reports.values()),
+                 ", ".join(f"{k} {v}" for k, v in sorted(self.stats.reports.items())),
+                 self.stats.position_rows, st.ok, st.refused_total,
+                 self.mirror.status().value, len(self.mirror.state.incidents))
+
+    # ------------------------------------------------------------------------ reports
+
+    def _next_arrival(self, after: float) -> float:
+        """The next report time of a Poisson stream, thinned by the time of day."""
+        rate = self.config.incidents_per_hour / 3600.0
+        peak = max(DIURNAL) / _DIURNAL_MEAN if self.config.diurnal else 1.0
+        t = after
+        while True:
+            t += self.rng.expovariate(rate * peak)
+            if not self.config.diurnal:
+                return t
+            hour = dt.datetime.fromtimestamp(t, CHINA).hour
+            if self.rng.random() < DIURNAL[hour] / _DIURNAL_MEAN / peak:
+                return t
+
+    def _send_report(self, now: float) -> bool:
+        """One background report; False when the server is away (kept for later)."""
+        assert self.agent is not None
+        if self._pending_report is not None:
+            draft, cid = self._pending_report
+        else:
+            self._report_no += 1
+            cid = f"sim-{self.run_id}-r{self._report_no}"
+            draft = self.reports.make(now, command_id=cid)
+        res = self.send("field", draft.command, command_id=cid)
+        if res.down:
+            self._pending_report = (draft, cid)
+            return False
+        self._pending_report = None
+        self.reported(draft, res)
+        if res.ok and res.incident_id:
+            if draft.source == "hotline":
+                self._ref_incident[cid] = res.incident_id
+                if len(self._ref_incident) > 512:
+                    self._ref_incident.pop(next(iter(self._ref_incident)))
+            if draft.duplicate_of_ref:
+                orig = self._ref_incident.get(draft.duplicate_of_ref)
+                if orig:
+                    self.agent.duplicates[res.incident_id] = orig
+        return True
+
+    # ----------------------------------------------------------------------- positions
+
+    def _ping_interval(self) -> float:
+        """Wall seconds between AVL rounds: ``ping_interval_s``, shorter when the rate asks
+        for more rows per round than there are units (down to 20 ms)."""
+        units = len(self.fleet.tracks) if self.fleet is not None else 0
+        rate = self.config.pings_per_second
+        if units <= 0 or rate <= 0:
+            return self.config.ping_interval_s
+        return max(0.02, min(self.config.ping_interval_s, units / rate))
+
+    def _send_positions(self, n: int, now: float) -> int:
+        """Send up to ``n`` position rows; returns how many went out."""
+        assert self.fleet is not None
+        rows = self.fleet.rows(n, now)
+        sent = 0
+        size = self.config.batch_rows
+        for i in range(0, len(rows), size):
+            chunk = tuple(rows[i:i + size])
+            self._positions_no += 1
+            res = self.send("field", cmd.ReportPositions(chunk),
+                            command_id=f"sim-{self.run_id}-p{self._positions_no}")
+            if res.down:
+                break
+            if res.ok:
+                self.stats.position_rows += len(chunk)
+                self.stats.position_commands += 1
+            sent += len(chunk)
+        return sent
+
+
+# ------------------------------------------------------------------------------ the CLI
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="gridline sim",
+        description="Field simulator: grid workers, 12345 hotline, IoT and video alarms, AVL "
+                    "and departments, against a running dispatch server.")
+    c = p.add_argument_group("server")
+    c.add_argument("--data-dir", help="the server's data dir (CURVE keys, embedded database)")
+    c.add_argument("--db-url", help="the server's database, read once for the city")
+    c.add_argument("--host", help="server address (default 127.0.0.1)")
+    c.add_argument("--command-port", type=int)
+    c.add_argument("--snapshot-port", type=int)
+    c.add_argument("--update-port", type=int)
+    c.add_argument("--insecure", action="store_true", default=None,
+                   help="plain sockets (the server runs with --insecure)")
+    c.add_argument("--city-size", choices=["demo", "city"],
+                   help="generate this city when no database is given (as the server)")
+    c.add_argument("--city-seed", type=int)
+    c.add_argument("--user", default="field", help="field gateway operator (default field)")
+    c.add_argument("--password", help="its password (default: $GRIDLINE_SIM_PASSWORD or the "
+                                      "demo password)")
+    c.add_argument("--lead", default="lead",
+                   help="shift lead who plays the back office and scenario dispatcher")
+    c.add_argument("--lead-password", help="its password (default: "
+                                           "$GRIDLINE_SIM_LEAD_PASSWORD or the demo password)")
+    c.add_argument("--no-lead", action="store_true",
+                   help="no back office: only the field side (humans dispatch at consoles)")
+    c.add_argument("--workstation", default="simulator")
+    r = p.add_argument_group("load")
+    r.add_argument("--incidents-per-hour", type=float, default=120.0,
+                   help="new reports per hour of server time (default 120)")
+    r.add_argument("--pings-per-second", type=float, default=200.0,
+                   help="unit position rows per wall-clock second (default 200)")
+    r.add_argument("--batch-rows", type=int, default=2000,
+                   help="position rows per positions command (default 2000)")
+    r.add_argument("--speed", type=float,
+                   help="expected server time speed (checked; the server's is used)")
+    r.add_argument("--seed", type=int, default=1)
+    r.add_argument("--duration", type=float, help="stop after this many wall-clock seconds")
+    r.add_argument("--auto-dispatch", type=float, default=1.0,
+                   help="share of incidents the simulated shift lead registers, dispatches and "
+                        "closes (0 = leave them to the consoles; default 1)")
+    r.add_argument("--flat", action="store_true",
+                   help="same report rate at every hour (default: busier by day)")
+    r.add_argument("--scenario", help="bundled scenario name or JSON file")
+    r.add_argument("--scenario-only", action="store_true",
+                   help="run the scenario and stop (no background load)")
+    r.add_argument("--list-scenarios", action="store_true")
+    p.add_argument("--log-level", default="INFO")
+    return p
+
+
+def _password(given: str | None, env: str, user: str) -> str:
+    if given:
+        return given
+    if os.environ.get(env):
+        return os.environ[env]
+    from dispatch.security.operators import DEMO_PASSWORDS
+
+    return DEMO_PASSWORDS.get(user, "")
+
+
+def config_from_args(args: argparse.Namespace) -> SimConfig:
+    from dispatch.settings import Settings
+
+    given = {k: v for k, v in {
+        "data_dir": args.data_dir, "db_url": args.db_url, "host": args.host,
+        "command_port": args.command_port, "snapshot_port": args.snapshot_port,
+        "update_port": args.update_port, "insecure": args.insecure,
+        "city_size": args.city_size, "city_seed": args.city_seed}.items() if v is not None}
+    settings = Settings(**given)
+    curve = None if settings.insecure else ClientCurve.local(settings.data_dir, "simulator")
+    db_url = settings.db_url
+    if not db_url:
+        embedded = Path(settings.data_dir) / "gridline.sqlite"
+        db_url = f"sqlite:///{embedded}" if embedded.is_file() else ""
+    lead = None if args.no_lead else args.lead
+    return SimConfig(
+        command_endpoint=settings.command_endpoint, snapshot_endpoint=settings.snapshot_endpoint,
+        update_endpoint=settings.update_endpoint, curve=curve, user=args.user,
+        password=_password(args.password, "GRIDLINE_SIM_PASSWORD", args.user),
+        lead_user=lead,
+        lead_password=_password(args.lead_password, "GRIDLINE_SIM_LEAD_PASSWORD", args.lead),
+        workstation=args.workstation, db_url=db_url, city_size=settings.city_size,
+        city_seed=settings.city_seed, incidents_per_hour=args.incidents_per_hour,
+        pings_per_second=args.pings_per_second, batch_rows=args.batch_rows, speed=args.speed,
+        seed=args.seed, duration_s=args.duration, scenario=args.scenario,
+        scenario_only=args.scenario_only, diurnal=not args.flat,
+        behaviour=Behaviour(auto_dispatch=args.auto_dispatch),
+        hugz_interval_s=settings.hugz_interval_s, timeout_s=settings.command_timeout_s,
+        retries=settings.command_retries)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if args.list_scenarios:
+        for name in list_scenarios():
+            sc = load_scenario(name)
+            print(f"{name:12s} {sc.title} ({len(sc.steps)} steps, {sc.duration_s:.0f} s)")
+        return 0
+    if args.scenario_only and not args.scenario:
+        log.error("--scenario-only needs --scenario")
+        return 2
+    try:
+        config = config_from_args(args)
+        sim = Simulator(config)
+    except (ScenarioError, ValueError, OSError) as exc:
+        log.error("cannot start: %s", exc)
+        return 2
+
+    def on_signal(signum: int, _frame: object) -> None:
+        log.info("signal %d: stopping", signum)
+        sim.stop()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+    try:
+        stats = sim.run()
+    except SimError as exc:
+        log.error("%s", exc)
+        return 1
+    print(json.dumps(stats.summary(), ensure_ascii=False), flush=True)
+    if args.scenario_only and stats.scenario.get("refused"):
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Scripted simulator scenarios as JSON; loaded by :mod:`dispatch.sim.scenarios`."""
