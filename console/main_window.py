@@ -34,6 +34,7 @@ from widgets.queue_panel import QueuePanel
 from widgets.unit_board import UnitBoard
 
 LEVELS = ("district", "street", "community", "grid")
+LAYOUT_VERSION = 2  # bump when the default dock layout changes: older saved layouts are ignored
 
 
 
@@ -69,8 +70,11 @@ class MainWindow(QMainWindow):
         self.queue.sig_activated.connect(self._raise_detail)
         self.units.sig_unit_selected.connect(lambda uid: self.map.select("unit", uid))
 
-        self.queue_dock = self._dock("queue", translate("MainWindow", "Incident queue"), self.queue,
-                                     Qt.DockWidgetArea.LeftDockWidgetArea)
+        # Map on top, the queue under it, the incident and the units down the right side.
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.queue_dock = self._dock("queue", translate("MainWindow", "Incident queue"),
+                                     self.queue, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.detail_dock = self._dock("detail", translate("MainWindow", "Incident"), self.detail,
                                       Qt.DockWidgetArea.RightDockWidgetArea)
         self.region_dock = self._dock("region", translate("MainWindow", "Region"), self.region,
@@ -79,10 +83,7 @@ class MainWindow(QMainWindow):
                                      Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.detail_dock, self.region_dock)
         self.detail_dock.raise_()
-        self.resizeDocks([self.queue_dock, self.detail_dock], [620, 440],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.detail_dock, self.units_dock], [600, 420],
-                         Qt.Orientation.Vertical)
+        self._restored = False
 
         self._build_toolbars()
         self._build_menus()
@@ -235,7 +236,7 @@ class MainWindow(QMainWindow):
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            self._restored = self.restoreState(state, LAYOUT_VERSION)
         header = self.settings.value("queue/header")
         view = getattr(self.queue, "view", None)
         if isinstance(header, QByteArray) and view is not None:
@@ -243,7 +244,7 @@ class MainWindow(QMainWindow):
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.setValue("map/choropleth", self.map_sync.choropleth or "")
         view = getattr(self.queue, "view", None)
         if view is not None:

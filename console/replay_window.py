@@ -223,6 +223,10 @@ class ReplayWindow(QMainWindow):
                                           "(or of the selected unit) over the window"))
         self.tracks_action.toggled.connect(self.set_tracks_visible)
         bar.addAction(self.tracks_action)
+        self.fit_tracks_action = QAction(_tr("Zoom to tracks"), self)
+        self.fit_tracks_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.fit_tracks_action.triggered.connect(self.map.fit_tracks)
+        bar.addAction(self.fit_tracks_action)
         fit = QAction(_tr("Whole city"), self)
         fit.setShortcut(QKeySequence("Ctrl+0"))
         fit.triggered.connect(self.map.fit_city)
@@ -455,6 +459,7 @@ class ReplayWindow(QMainWindow):
         if best:
             self.console.select_incident(best, "replay")
             self.scrubber.add_bookmark(_tr("Handover: check this incident"))
+            self.map.fit_tracks()
 
     # --------------------------------------------------------------------------- state
 
