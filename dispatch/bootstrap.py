@@ -37,7 +37,8 @@ def register_units(engine: DispatchEngine, city: City, *, now: float | None = No
 def open_engine(store: EventStore | None, *, catalogue: Catalogue | None = None,
                 city: City | None = None, size: str = "demo", seed: int = 1,
                 clock: Callable[[], float] | None = None,
-                snapshot_every: int = 20_000) -> DispatchEngine:
+                snapshot_every: int = 20_000,
+                background_snapshots: bool = False) -> DispatchEngine:
     """An engine with a city and its units, persisted in ``store`` when one is given."""
     catalogue = catalogue or default_catalogue()
     stored = store.load_city_geojson() if store is not None else None
@@ -51,7 +52,8 @@ def open_engine(store: EventStore | None, *, catalogue: Catalogue | None = None,
     locator = Locator(city)
     kwargs = {"clock": clock} if clock is not None else {}
     engine = DispatchEngine(catalogue, city, locate=locator.locate, store=store,
-                            snapshot_every=snapshot_every, **kwargs)  # type: ignore[arg-type]
+                            snapshot_every=snapshot_every,
+                            background_snapshots=background_snapshots, **kwargs)  # type: ignore[arg-type]
     if stored is None:
         register_units(engine, city)
     return engine

@@ -6,6 +6,8 @@ The server drives it (one thread); tests and benchmarks use it directly.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -25,6 +27,7 @@ from dispatch.store.event_store import EventStore, StoreError
 from dispatch.store.rebuild import load_state
 
 Locate = Callable[[float, float], "str | None"]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +48,17 @@ class DispatchEngine:
     def __init__(self, catalogue: Catalogue, city: City, *, locate: Locate,
                  store: EventStore | None = None, state: DispatchState | None = None,
                  clock: Callable[[], float] = time.time, snapshot_every: int = 20_000,
-                 command_cache: int = 20_000) -> None:
+                 background_snapshots: bool = False, command_cache: int = 20_000) -> None:
         self.catalogue = catalogue
         self.city = city
         self.locate = locate
         self.store = store
         self.clock = clock
         self.snapshot_every = snapshot_every
+        # A server writes snapshots from a thread: encoding a city-scale state takes a few
+        # hundred milliseconds that commands should not wait for.
+        self.background_snapshots = background_snapshots
+        self._snapshot_thread: threading.Thread | None = None
         self._command_cache = command_cache
         self._pending = _Pending()
         self._commands: OrderedDict[str, int] = OrderedDict()
@@ -145,6 +152,28 @@ class DispatchEngine:
         self.state = load_state(self.store)
 
     def snapshot(self) -> None:
-        if self.store is not None:
+        if self.store is None:
+            return
+        if not self.background_snapshots:
             self.store.save_snapshot(self.state)
             self._last_snapshot = self.state.seq
+            return
+        if self._snapshot_thread is not None and self._snapshot_thread.is_alive():
+            return  # the previous one is still being written; try again after the next batch
+        copy = self.state.copy()  # records are immutable values: a shallow copy is a full one
+        self._last_snapshot = copy.seq
+        store = self.store
+
+        def write() -> None:
+            try:
+                store.save_snapshot(copy)
+            except Exception:  # a lost snapshot costs replay time, never data
+                log.exception("snapshot %d could not be written", copy.seq)
+
+        self._snapshot_thread = threading.Thread(target=write, name="snapshot", daemon=True)
+        self._snapshot_thread.start()
+
+    def wait_snapshots(self, timeout_s: float = 30.0) -> None:
+        """Wait for a snapshot being written in the background (before closing the store)."""
+        if self._snapshot_thread is not None:
+            self._snapshot_thread.join(timeout_s)

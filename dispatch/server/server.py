@@ -295,6 +295,7 @@ class DispatchServer:
             s.close(linger=200)
         if self.authenticator is not None:
             self.authenticator.stop()
+        self.engine.wait_snapshots()
         if self.store is not None:
             self.store.close()
         if self._own_ctx:
@@ -864,7 +865,7 @@ def open_server(settings: Settings, *, ctx: zmq.Context | None = None, catalogue
     clock = ScaledClock(settings.time_speed)
     engine = open_engine(store, catalogue=catalogue, city=city, size=settings.city_size,
                          seed=settings.city_seed, clock=clock,
-                         snapshot_every=settings.snapshot_every)
+                         snapshot_every=settings.snapshot_every, background_snapshots=True)
     if engine.state.ts > clock():
         clock.rebase(engine.state.ts)
     operators = OperatorDirectory(store.engine)

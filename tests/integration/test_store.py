@@ -114,3 +114,22 @@ def test_unreachable_database_is_a_clear_error(tmp_path) -> None:  # type: ignor
                    connect_args={"connect_timeout": 2})
     with pytest.raises(StoreError):
         EventStore(f"sqlite:///{tmp_path}/missing-dir/x/events.sqlite")
+
+
+def test_background_snapshots_match_the_state_they_were_taken_of(store_url, catalogue,  # type: ignore[no-untyped-def]
+                                                                 demo_city) -> None:
+    clock = FakeClock()
+    store = EventStore(store_url)
+    engine = open_engine(store, catalogue=catalogue, city=demo_city, clock=clock,
+                         snapshot_every=30, background_snapshots=True)
+    seen = drive(engine, clock, 20)
+    engine.wait_snapshots()
+    seqs = store.snapshot_seqs()
+    assert seqs
+    for seq in seqs:
+        snap = store.latest_snapshot(at_or_before_seq=seq)
+        assert snap is not None and snap.seq == seq
+        assert snap == state_at(store, seq=seq)
+        if seq in seen:
+            assert snap == seen[seq]
+    store.close()
