@@ -15,16 +15,17 @@ that still comes up is answered "refused" here without reaching a server.
 from __future__ import annotations
 
 import argparse
+import bisect
 import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -61,6 +62,7 @@ from maps.view import MapView
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
 from widgets.detail_panel import IncidentDetail
+from widgets.incident_model import _COUNTDOWN_ROLES, SORT_ROLE, Column, IncidentTableModel
 from widgets.incident_timeline import IncidentTimelineChart
 from widgets.kpi_strip import KpiStrip
 from widgets.queue_panel import QueuePanel
@@ -69,12 +71,63 @@ from widgets.unit_board import UnitBoard
 
 log = logging.getLogger("gridline.replay")
 LEVELS = ("district", "street", "community", "grid")
-# A seek that changes more than this share of the records rebuilds every view at once.
-RESET_SHARE = 0.25
+# Hidden rows of incidents gone from the state the queue may keep before it is rebuilt.
+STALE_ROWS = 5000
+# Saved window layouts of another version are not restored.
+LAYOUT_VERSION = 2
+# While playing, the timeline chart's cursor moves at most this often (seconds).
+CHART_FRAME_S = 0.25
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ReplayWindow", text)
+translate = QCoreApplication.translate
+
+
+_MISSING = object()
+
+
+class ReplayIncidentTable(IncidentTableModel):
+    """The replay's incident table: sort keys are kept until the replay moves (when many rows
+    change at once the queue's proxy asks for them tens of thousands of times)."""
+
+    def __init__(self, console: ConsoleModel, parent: QObject | None = None) -> None:
+        super().__init__(console, parent)
+        self._sort_keys: dict[tuple[int, int], Any] = {}
+        self.visible_rows: Callable[[], Iterable[int]] | None = None
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == SORT_ROLE and index.isValid():
+            key = (index.row(), index.column())
+            got = self._sort_keys.get(key, _MISSING)
+            if got is _MISSING:
+                got = self._sort_keys[key] = super().data(index, role)
+            return got
+        return super().data(index, role)
+
+    def forget_sort_keys(self) -> None:
+        """The state changed: sort keys are computed again when asked for."""
+        self._sort_keys.clear()
+
+    def tick(self) -> None:
+        """Refresh the countdowns of the rows on screen only: the others are drawn afresh
+        when scrolled to, and the replay itself signals incidents whose clocks ran out
+        (playing at 64×, every countdown of a city changes every second)."""
+        if self.visible_rows is None:
+            super().tick()
+            return
+        incidents = self.console.state.incidents
+        now = self.console.now()
+        for row in sorted(set(self.visible_rows())):
+            if not 0 <= row < len(self._ids):
+                continue
+            iid = self._ids[row]
+            inc = incidents.get(iid)
+            if inc is None or iid not in self._open:
+                continue
+            key = self._countdown_key(inc, now)
+            if self._countdown.get(iid) != key:
+                self._countdown[iid] = key
+                index = self.index(row, Column.COUNTDOWN)
+                self.dataChanged.emit(index, index, _COUNTDOWN_ROLES)
 
 
 class ReplayWindow(QMainWindow):
@@ -92,22 +145,26 @@ class ReplayWindow(QMainWindow):
         self.instant = replayer.start_ts
         self.state: DispatchState = replayer.state_at(0)
         self.refused = 0
+        self._dues: list[tuple[float, str]] = []  # (time limit, incident) of open incidents
+        self._due_of: dict[str, tuple[float, ...]] = {}
         self.selected_unit = ""
         self.timeline: IncidentTimeline | None = None
         actor = Actor(operator or "replay", Role.WALL, "", "replay")
         self.console = ConsoleModel(self.state, catalogue, city, actor, now=self.now,
                                     language=language, parent=self)
         self.console.sig_command_requested.connect(self._refuse)
-        self.setWindowTitle(_tr("Gridline replay — {0}").replace("{0}", city.name))
+        self.setWindowTitle(self.tr("Gridline replay — {0}").replace("{0}", city.name))
         self.resize(1920, 1080)
 
         self.map = MapView(self)
         self.map_sync = MapSync(self.console, self.map, level=level if level in LEVELS
                                 else "grid", choropleth="open")
-        self.queue = QueuePanel(self.console)
+        table = ReplayIncidentTable(self.console, self)
+        self.queue = QueuePanel(self.console, table=table)
+        table.visible_rows = self._queue_rows_on_screen
         self.units = UnitBoard(self.console)
         self.detail = IncidentDetail(self.console)
-        self.kpis = KpiStrip(self.console, delay_ms=300)
+        self.kpis = KpiStrip(self.console, delay_ms=4000)  # seeks refresh it at once
         self.chart = IncidentTimelineChart(self.console)
         self.scrubber = TimelineScrubber(self, tz=self.console.tz)
         self.scrubber.set_timeline(replayer.source.times(), replayer.start_ts, replayer.end_ts)
@@ -122,16 +179,16 @@ class ReplayWindow(QMainWindow):
         self.queue_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.queue_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.queue_scroll.setWidget(self.queue)
-        self.queue_dock = self._dock("queue", _tr("Incident queue"), self.queue_scroll,
+        self.queue_dock = self._dock("queue", self.tr("Incident queue"), self.queue_scroll,
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
         self.bookmarks = self._bookmark_table()
-        self.bookmarks_dock = self._dock("bookmarks", _tr("Bookmarks"), self.bookmarks,
+        self.bookmarks_dock = self._dock("bookmarks", self.tr("Bookmarks"), self.bookmarks,
                                          Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.detail_dock = self._dock("detail", _tr("Incident"), self.detail,
+        self.detail_dock = self._dock("detail", self.tr("Incident"), self.detail,
                                       Qt.DockWidgetArea.RightDockWidgetArea)
-        self.units_dock = self._dock("units", _tr("Units"), self.units,
+        self.units_dock = self._dock("units", self.tr("Units"), self.units,
                                      Qt.DockWidgetArea.RightDockWidgetArea)
-        self.chart_dock = self._dock("timeline", _tr("Incident timeline"), self.chart,
+        self.chart_dock = self._dock("timeline", self.tr("Incident timeline"), self.chart,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.resizeDocks([self.queue_dock, self.detail_dock], [600, 420],
                          Qt.Orientation.Horizontal)
@@ -153,6 +210,19 @@ class ReplayWindow(QMainWindow):
         self.map.sig_unit_clicked.connect(self._on_unit_selected)
         self.chart.sig_marker_clicked.connect(lambda p: self.scrubber.set_position(p, emit=True))
         self.queue.sig_activated.connect(lambda _iid: self.detail_dock.raise_())
+        # With no filter and no sort on the unit board, a change cannot show, hide or move a
+        # row: the proxy need not re-check 26,000 rows when a seek changes thousands.
+        self.units.proxy.sig_filter_changed.connect(self._tune_unit_proxy)
+        self.units.view.header().sortIndicatorChanged.connect(
+            lambda *_: self._tune_unit_proxy())
+        self._tune_unit_proxy()
+        self._index_dues()
+        self._chart_moved = 0.0
+        self._shown = False
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(300)
+        self._fit_timer.timeout.connect(self.map.fit_city)
         self._restore()
         self._update_status()
 
@@ -168,7 +238,7 @@ class ReplayWindow(QMainWindow):
 
     def _bookmark_table(self) -> QTableWidget:
         t = QTableWidget(0, 2, self)
-        t.setHorizontalHeaderLabels([_tr("Time"), _tr("Note")])
+        t.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Note")])
         t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         t.horizontalHeader().setStretchLastSection(True)
         t.verticalHeader().hide()
@@ -178,79 +248,79 @@ class ReplayWindow(QMainWindow):
                           | QAbstractItemView.EditTrigger.AnyKeyPressed)
         t.itemChanged.connect(self._on_bookmark_edited)
         t.cellDoubleClicked.connect(self._on_bookmark_double_clicked)
-        t.setToolTip(_tr("Ctrl+B bookmarks the instant shown; double-click a time to go "
-                         "there, type to edit the note"))
+        t.setToolTip(self.tr(
+            "Ctrl+B bookmarks the instant shown; double-click a time to go there"))
         return t
 
     def _build_toolbars(self) -> None:
-        top = QToolBar(_tr("Indicators"), self)
+        top = QToolBar(self.tr("Indicators"), self)
         top.setObjectName("replay-toolbar-kpis")
         top.setMovable(False)
-        self.banner = QLabel(_tr("REPLAY · read-only"))
+        self.banner = QLabel(self.tr("REPLAY · read-only"))
         self.banner.setStyleSheet(
             f"QLabel {{ color: white; background: {theme.WARNING}; font-weight: 700; "
             "padding: 6px 12px; border-radius: 3px; }")
-        self.banner.setToolTip(_tr("This window shows recorded history; it never sends a "
-                                   "command or changes the live state"))
+        self.banner.setToolTip(self.tr(
+            "Recorded history: nothing is ever sent and the live state never changes"))
         top.addWidget(self.banner)
         top.addWidget(self.kpis)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, top)
         self.addToolBarBreak()
-        bar = QToolBar(_tr("Map"), self)
+        bar = QToolBar(self.tr("Map"), self)
         bar.setObjectName("replay-toolbar-map")
-        bar.addWidget(QLabel(_tr("Level ")))
+        bar.addWidget(QLabel(self.tr("Level ")))
         self.level_box = QComboBox()
-        for lv, text in zip(LEVELS, (_tr("District"), _tr("Street"), _tr("Community"),
-                                     _tr("Grid")), strict=True):
+        for lv, text in zip(LEVELS, (self.tr("District"), self.tr("Street"), self.tr("Community"),
+                                     self.tr("Grid")), strict=True):
             self.level_box.addItem(text, lv)
         self.level_box.setCurrentIndex(LEVELS.index(self.map_sync.level))
         self.level_box.currentIndexChanged.connect(
             lambda _i: self.map_sync.set_level(self.level_box.currentData()))
         bar.addWidget(self.level_box)
-        bar.addWidget(QLabel(_tr(" Shade ")))
+        bar.addWidget(QLabel(self.tr(" Shade ")))
         self.shade_box = QComboBox()
-        for mode, text in ((None, _tr("None")), ("open", _tr("Open incidents")),
-                           ("overdue", _tr("Overdue incidents"))):
+        for mode, text in ((None, self.tr("None")), ("open", self.tr("Open incidents")),
+                           ("overdue", self.tr("Overdue incidents"))):
             self.shade_box.addItem(text, mode)
         self.shade_box.setCurrentIndex(1)
         self.shade_box.currentIndexChanged.connect(
             lambda _i: self.map_sync.set_choropleth_mode(self.shade_box.currentData()))
         bar.addWidget(self.shade_box)
-        self.tracks_action = QAction(_tr("Unit tracks"), self)
+        self.tracks_action = QAction(self.tr("Unit tracks"), self)
         self.tracks_action.setCheckable(True)
         self.tracks_action.setChecked(True)
-        self.tracks_action.setToolTip(_tr("Draw the paths of the selected incident's units "
-                                          "(or of the selected unit) over the window"))
+        self.tracks_action.setToolTip(self.tr(
+            "Paths over the window of the selected incident's units, or of the selected unit"))
         self.tracks_action.toggled.connect(self.set_tracks_visible)
         bar.addAction(self.tracks_action)
-        self.fit_tracks_action = QAction(_tr("Zoom to tracks"), self)
+        self.fit_tracks_action = QAction(self.tr("Zoom to tracks"), self)
         self.fit_tracks_action.setShortcut(QKeySequence("Ctrl+T"))
         self.fit_tracks_action.triggered.connect(self.map.fit_tracks)
         bar.addAction(self.fit_tracks_action)
-        fit = QAction(_tr("Whole city"), self)
+        fit = QAction(self.tr("Whole city"), self)
         fit.setShortcut(QKeySequence("Ctrl+0"))
         fit.triggered.connect(self.map.fit_city)
         bar.addAction(fit)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-        bottom = QToolBar(_tr("Timeline"), self)
+        bottom = QToolBar(self.tr("Timeline"), self)
         bottom.setObjectName("replay-toolbar-scrubber")
         bottom.setMovable(False)
         bottom.addWidget(self.scrubber)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bottom)
 
     def _build_menus(self) -> None:
-        m = self.menuBar().addMenu(_tr("&File"))
-        self.export_pdf_action = m.addAction(_tr("Export shift report (PDF)…"))
+        m = self.menuBar().addMenu(self.tr("&File"))
+        self.export_pdf_action = m.addAction(self.tr("Export shift report (PDF)…"))
         self.export_pdf_action.setShortcut(QKeySequence("Ctrl+P"))
         self.export_pdf_action.triggered.connect(lambda: self.ask_export("pdf"))
-        self.export_csv_action = m.addAction(_tr("Export shift report (CSV)…"))
+        self.export_csv_action = m.addAction(self.tr("Export shift report (CSV)…"))
         self.export_csv_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_csv_action.triggered.connect(lambda: self.ask_export("csv"))
         m.addSeparator()
-        close = m.addAction(_tr("&Close"))
+        close = m.addAction(self.tr("&Close"))
         close.setShortcut(QKeySequence.StandardKey.Close)
         close.triggered.connect(self.close)
-        r = self.menuBar().addMenu(_tr("&Replay"))
+        r = self.menuBar().addMenu(self.tr("&Replay"))
         acts = self.scrubber.actions_by_key()
         for key in ("play", "prev", "next", "prev_incident", "next_incident", "start", "end"):
             r.addAction(acts[key])
@@ -258,7 +328,7 @@ class ReplayWindow(QMainWindow):
         for key in ("slower", "faster", "bookmark"):
             r.addAction(acts[key])
         self.addActions(list(acts.values()))  # their shortcuts work anywhere in the window
-        v = self.menuBar().addMenu(_tr("&View"))
+        v = self.menuBar().addMenu(self.tr("&View"))
         for dock in (self.queue_dock, self.detail_dock, self.units_dock, self.bookmarks_dock,
                      self.chart_dock):
             v.addAction(dock.toggleViewAction())
@@ -268,7 +338,7 @@ class ReplayWindow(QMainWindow):
         sb = self.statusBar()
         r = self.replayer
         tz = self.console.tz
-        self.window_label = QLabel(_tr("Window {0} — {1} · {2} events").replace(
+        self.window_label = QLabel(self.tr("Window {0} — {1} · {2} events").replace(
             "{0}", labels.full_time(r.start_ts, tz)).replace(
             "{1}", labels.full_time(r.end_ts, tz)).replace("{2}", f"{len(r):,}"))
         self.seq_label = QLabel()
@@ -287,27 +357,110 @@ class ReplayWindow(QMainWindow):
         """Show the state at ``position`` (every panel) and the instant ``instant``."""
         r = self.replayer
         position = max(0, min(len(r), position))
+        before = self.instant
         self.instant = r.ts_at(position) if instant is None else instant
+        incidents: set[str] = set()
+        units: set[str] = set()
+        seek = False
         if position != self.position:
+            self.queue.table.forget_sort_keys()  # type: ignore[attr-defined]
             if position > self.position and position - self.position <= 2 * r.spacing:
                 incidents, units = r.advance(self.state, self.position, position)
-                self.position = position
-                self.console.apply_changes(incidents, units)
             else:
                 new = r.state_at(position)
                 incidents, units = changed_between(self.state, new)
                 self.state = new
-                self.position = position
-                total = max(1, len(new.incidents) + len(new.units))
-                if len(incidents) + len(units) > RESET_SHARE * total:
+                seek = True
+                # Telling the views what changed is cheaper than rebuilding them, but the
+                # queue keeps a (hidden) row for every incident it has seen: start afresh
+                # when those outnumber the live ones.
+                stale = self.queue.table.rowCount() - len(new.incidents)
+                if stale > max(STALE_ROWS, len(new.incidents)):
+                    self.position = position
                     self.console.reset(new)
+                    incidents, units = set(), set()
                 else:
                     self.console.state = new
-                    self.console.apply_changes(incidents, units)
+            self.position = position
+        if seek:
+            self._index_dues()
+        elif incidents:
+            self._index_dues(incidents)
+        # Clocks run out without any record changing: redraw what crossed a time limit.
+        incidents |= self._clock_flips(before, self.instant)
+        self.console.apply_changes(incidents, units)
+        if seek:  # a jump: the debounced figures follow at once
+            self.map_sync.update_choropleth()
+            self.kpis.refresh()
+            self.units.refresh_summary()
+            self.queue.refresh_counts()
         if self.scrubber.position != position:
             self.scrubber.set_position(position, instant=self.instant)
-        self.chart.set_instant(self.instant)
+        now = time.monotonic()
+        if not self.scrubber.playing or now - self._chart_moved >= CHART_FRAME_S:
+            self._chart_moved = now  # the chart redraws whole: a few times a second is enough
+            self.chart.set_instant(self.instant)
         self._update_status()
+
+    def _clock_flips(self, a: float, b: float) -> set[str]:
+        """Open incidents with a time limit between the instants ``a`` and ``b``."""
+        lo, hi = (a, b) if a <= b else (b, a)
+        if lo == hi:
+            return set()
+        dues = self._dues
+        i, j = bisect.bisect_right(dues, (lo, "\uffff")), bisect.bisect_right(dues, (hi, "\uffff"))
+        return {iid for _due, iid in dues[i:j]}
+
+    def _index_dues(self, changed: Iterable[str] | None = None) -> None:
+        """Keep the time limits of the open incidents sorted (all, or those ``changed``)."""
+        incidents = self.state.incidents
+
+        def dues_of(iid: str) -> tuple[float, ...]:
+            inc = incidents.get(iid)
+            if inc is None or not inc.is_open:
+                return ()
+            return tuple({d for d in (inc.dispatch_due, inc.ack_due, inc.handle_due,
+                                      inc.verify_due) if d is not None})
+
+        if changed is None:
+            self._due_of = {iid: got for iid in incidents if (got := dues_of(iid))}
+            self._dues = sorted((d, iid) for iid, ds in self._due_of.items() for d in ds)
+            return
+        dues, due_of = self._dues, self._due_of
+        for iid in changed:
+            mine = dues_of(iid)
+            old = due_of.pop(iid, ())
+            if old == mine:
+                if mine:
+                    due_of[iid] = mine
+                continue
+            for d in old:
+                k = bisect.bisect_left(dues, (d, iid))
+                if k < len(dues) and dues[k] == (d, iid):
+                    del dues[k]
+            if mine:
+                due_of[iid] = mine
+                for d in mine:
+                    bisect.insort(dues, (d, iid))
+
+    def _queue_rows_on_screen(self) -> list[int]:
+        """Source rows of the queue's table shown in its viewport."""
+        view, proxy = self.queue.view, self.queue.proxy
+        if not view.isVisible():
+            return []
+        top = view.rowAt(0)
+        if top < 0:
+            return []
+        bottom = view.rowAt(view.viewport().height() - 1)
+        bottom = proxy.rowCount() - 1 if bottom < 0 else bottom
+        return [proxy.mapToSource(proxy.index(r, 0)).row() for r in range(top, bottom + 1)]
+
+    def _tune_unit_proxy(self) -> None:
+        proxy = self.units.proxy
+        sorted_ = self.units.view.isSortingEnabled() and proxy.sortColumn() >= 0
+        want = proxy.active or sorted_
+        if proxy.dynamicSortFilter() != want:
+            proxy.setDynamicSortFilter(want)
 
     def go_to_time(self, ts: float) -> None:
         self.scrubber.seek_time(ts)
@@ -315,7 +468,7 @@ class ReplayWindow(QMainWindow):
     def _update_status(self) -> None:
         r = self.replayer
         seq = r.seq_at(self.position)
-        self.seq_label.setText(_tr("event #{0} · {1} incidents · {2} units").replace(
+        self.seq_label.setText(self.tr("event #{0} · {1} incidents · {2} units").replace(
             "{0}", f"{seq:,}").replace("{1}", f"{len(self.state.incidents):,}").replace(
             "{2}", f"{len(self.state.units):,}"))
 
@@ -414,8 +567,8 @@ class ReplayWindow(QMainWindow):
     def ask_export(self, kind: str) -> None:
         tz = self.console.tz
         stem = f"shift-{labels.local(self.replayer.start_ts, tz):%Y%m%d-%H%M}"
-        flt = _tr("PDF files (*.pdf)") if kind == "pdf" else _tr("CSV files (*.csv)")
-        path, _ = QFileDialog.getSaveFileName(self, _tr("Export shift report"),
+        flt = self.tr("PDF files (*.pdf)") if kind == "pdf" else self.tr("CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export shift report"),
                                               f"{stem}.{kind}", flt)
         if not path:
             return
@@ -423,10 +576,10 @@ class ReplayWindow(QMainWindow):
         try:
             out = self.export_report(path, kind)
         except (OSError, ValueError) as exc:
-            self.statusBar().showMessage(_tr("Could not export: {0}").replace("{0}", str(exc)),
+            self.statusBar().showMessage(self.tr("Could not export: {0}").replace("{0}", str(exc)),
                                          10_000)
         else:
-            self.statusBar().showMessage(_tr("Shift report saved to {0}").replace(
+            self.statusBar().showMessage(self.tr("Shift report saved to {0}").replace(
                 "{0}", str(out)), 10_000)
         finally:
             QApplication.restoreOverrideCursor()
@@ -436,7 +589,7 @@ class ReplayWindow(QMainWindow):
     def _refuse(self, command: object, _expected: object, context: str) -> None:
         """Replay never sends commands: refuse every request at once."""
         self.refused += 1
-        message = _tr("Replay is read-only: nothing was sent to the server")
+        message = self.tr("Replay is read-only: nothing was sent to the server")
         log.info("refused %s in replay", type(command).__name__)
         self.statusBar().showMessage(message, 6000)
         self.console.command_finished(context, False, message)
@@ -458,14 +611,18 @@ class ReplayWindow(QMainWindow):
                         "")
         if best:
             self.console.select_incident(best, "replay")
-            self.scrubber.add_bookmark(_tr("Handover: check this incident"))
+            self.scrubber.add_bookmark(self.tr("Handover: check this incident"))
+            self._fit_timer.stop()
             self.map.fit_tracks()
 
     # --------------------------------------------------------------------------- state
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
-        QTimer.singleShot(300, self.map.fit_city)
+        if not self._shown:
+            # The page sizes itself once the window is laid out: fit the city after that.
+            self._shown = True
+            self._fit_timer.start()
 
     def _restore(self) -> None:
         if self.settings is None:
@@ -475,13 +632,13 @@ class ReplayWindow(QMainWindow):
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            self.restoreState(state, LAYOUT_VERSION)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.scrubber.pause()
         if self.settings is not None:
             self.settings.setValue("replay/geometry", self.saveGeometry())
-            self.settings.setValue("replay/state", self.saveState())
+            self.settings.setValue("replay/state", self.saveState(LAYOUT_VERSION))
         super().closeEvent(event)
 
 
@@ -557,7 +714,7 @@ def load_from_server(query: Callable[..., dict[str, Any]], spec: ReplayWindowSpe
         until = server_time if until is None else until
         since = until - 86400.0 if since is None else since
     replayer = Replayer.from_history(iter_history(query, until_ts=until), since_ts=since,
-                                     until_ts=until)
+                                     until_ts=until, clamp_start=spec.since is None)
     replayer.prepare(progress)
     return replayer
 
@@ -565,7 +722,8 @@ def load_from_server(query: Callable[..., dict[str, Any]], spec: ReplayWindowSpe
 def begin_replay(startup: Any) -> int | None:
     """The ``--replay`` branch of :class:`console.startup.Startup` (same fields and helpers):
     from ``--db`` straight, else from the embedded server or ``--connect``."""
-    return _ReplayStartup(startup).begin()
+    startup.replay = _ReplayStartup(startup)  # kept: its timer and callbacks need it
+    return startup.replay.begin()  # type: ignore[no-any-return]
 
 
 class _ReplayStartup:
@@ -589,9 +747,10 @@ class _ReplayStartup:
             except ReplayError as exc:
                 print(f"gridline: {exc}", file=sys.stderr)
                 return 2
-            self.s.progress = self.s._progress(_tr("Reading the history…"))
+            self.s.progress = self.s._progress(translate("ReplayWindow", "Reading the history…"))
             self._load(lambda: load_from_store(url, self.spec, self.catalogue),
-                       source=_tr("database {0}").replace("{0}", url.split("@")[-1]),
+                       source=translate("ReplayWindow", "database {0}").replace(
+                           "{0}", url.split("@")[-1]),
                        operator=os.environ.get("USER", "replay"))
             return None
         if self.args.connect:
@@ -607,7 +766,8 @@ class _ReplayStartup:
         self.s.backend = EmbeddedBackend(data_dir, city_size=self.args.city_size,
                                          simulator=False)
         self.s.backend.start()
-        self.s.progress = self.s._progress(_tr("Starting the local dispatch server…"))
+        self.s.progress = self.s._progress(
+            translate("ReplayWindow", "Starting the local dispatch server…"))
         self._t0 = time.monotonic()
         self._poll = QTimer(self.s)
         self._poll.setInterval(100)
@@ -624,7 +784,7 @@ class _ReplayStartup:
         s = self.s
         if s.progress is not None and s.progress.wasCanceled():
             self._poll.stop()
-            s.fail(_tr("Start-up cancelled."), code=1)
+            s.fail(translate("ReplayWindow", "Start-up cancelled."), code=1)
             return
         try:
             endpoints = s.backend.wait_ready(0)
@@ -635,7 +795,7 @@ class _ReplayStartup:
         if endpoints is None:
             if time.monotonic() - self._t0 > SERVER_START_TIMEOUT_S:
                 self._poll.stop()
-                s.fail(_tr("The local dispatch server did not start in time"))
+                s.fail(translate("ReplayWindow", "The local dispatch server did not start in time"))
             return
         self._poll.stop()
         user = self.args.user or "lead"
@@ -676,7 +836,7 @@ class _ReplayStartup:
             if dialog.exec() != LoginDialog.DialogCode.Accepted:
                 return 1
             user, password = dialog.user.text().strip(), dialog.password.text()
-        self.s.progress = self.s._progress(_tr("Logging in…"))
+        self.s.progress = self.s._progress(translate("ReplayWindow", "Logging in…"))
         self._history(endpoint, user, password, curve, embedded=False)
         return None
 
@@ -686,7 +846,7 @@ class _ReplayStartup:
         from dispatch.client.commands import CommandClient
 
         if self.s.progress is not None:
-            self.s.progress.setLabelText(_tr("Reading the history…"))
+            self.s.progress.setLabelText(translate("ReplayWindow", "Reading the history…"))
         url = self.s.settings.database_url
         workstation = self.s.workstation
 
@@ -698,7 +858,8 @@ class _ReplayStartup:
                                             login.server_time)
             return replayer, city
 
-        self._load(work, source=_tr("server {0}").replace("{0}", endpoint), operator=user)
+        source = translate("ReplayWindow", "server {0}").replace("{0}", endpoint)
+        self._load(work, source=source, operator=user)
 
     # -- both
 
@@ -710,10 +871,11 @@ class _ReplayStartup:
 
         def done(result: Any, error: BaseException | None) -> None:
             if error is not None:
-                s.fail(_tr("Could not load the history: {0}").replace("{0}", str(error)))
+                s.fail(translate("ReplayWindow", "Could not load the history: {0}").replace(
+                    "{0}", str(error)))
                 return
             if s.progress is not None and s.progress.wasCanceled():
-                s.fail(_tr("Start-up cancelled."), code=1)
+                s.fail(translate("ReplayWindow", "Start-up cancelled."), code=1)
                 return
             replayer, city = result
             self._open(replayer, city, source, operator)

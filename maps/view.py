@@ -213,6 +213,7 @@ class MapView(QWebEngineView):
         self._incidents: dict[str, IncidentRow] = {}
         self._layers: dict[str, bool] = {}
         self._selection: tuple[str, str] | None = None
+        self._tracks: dict[str, list[list[float]]] = {}
         self._fit_requested = False
         self._evaluations: list[tuple[str, JsCallback | None]] = []
         # Changes since the last flush: id → latest row, or None for a removal.
@@ -318,6 +319,30 @@ class MapView(QWebEngineView):
         """Replace the parts layer: rows ``(id, type, lat, lon, extra)``."""
         self._parts = [validate_part_row(r) for r in rows]
         self._call(f"GL.setParts({_js_parsed(self._parts)})")
+
+    def set_tracks(self, tracks: Mapping[str, Sequence[Sequence[Any]]]) -> None:
+        """Draw unit paths (replay): unit id → ``[(lat, lon), …]``, one polyline each with its
+        start and end marked; replaces the tracks shown before (``{}`` clears them)."""
+        clean: dict[str, list[list[float]]] = {}
+        for uid, points in tracks.items():
+            _row_id("track", uid)
+            line = []
+            for pt in points:
+                if len(pt) != 2:
+                    raise ValueError(f"track {uid!r}: points must be (lat, lon), got {pt!r}")
+                line.append(list(_coords("track", uid, pt[0], pt[1])))
+            clean[uid] = line
+        self._tracks = clean
+        self._call(f"GL.setTracks({_js_parsed(clean)})")
+
+    def fit_tracks(self) -> None:
+        """Zoom to the unit paths shown (nothing happens when there are none)."""
+        self._call("GL.fitTracks()")
+
+    @property
+    def tracks(self) -> dict[str, list[list[float]]]:
+        """The unit paths shown (see :meth:`set_tracks`)."""
+        return dict(self._tracks)
 
     def select(self, kind: str | None, item_id: str | None = None, pan: bool = True) -> None:
         """Highlight an ``incident``, ``unit`` or ``region`` (and pan to it); None clears."""
@@ -446,6 +471,8 @@ class MapView(QWebEngineView):
         if self._incidents:
             calls.append(
                 f"GL.applyIncidents({_js({'upsert': list(self._incidents.values())})})")
+        if self._tracks:
+            calls.append(f"GL.setTracks({_js_parsed(self._tracks)})")
         for name, visible in self._layers.items():
             calls.append(f"GL.setLayerVisible({_js(name)},{_js(visible)})")
         if self._fit_requested:

@@ -417,6 +417,72 @@
     return performance.now() - t0;
   };
 
+  // ---------------------------------------------------------------- unit tracks (replay)
+
+  var TRACK_COLOURS = ['#00b8d4', '#ff6d00', '#aa00ff', '#00c853', '#2962ff', '#d50000',
+                       '#c51162', '#ffab00'];
+  GL._tracks = new Map();  // unit id -> {points, colour}
+
+  function tracksLayer() {
+    if (!GL.layers.tracks) {
+      // Below the unit markers, so a unit sits on the end of its own path.
+      var pane = GL.map.createPane('gl-tracks');
+      pane.style.zIndex = 428;
+      pane.classList.add('gl-pane');
+      GL.renderers.tracks = L.canvas({ pane: 'gl-tracks', padding: 0.2 });
+      GL.layers.tracks = L.layerGroup().addTo(GL.map);
+    }
+    return GL.layers.tracks;
+  }
+
+  // Replace the unit paths: {unitId: [[lat, lon], ...]}; an empty object clears them.
+  GL.setTracks = function (tracks) {
+    var t0 = performance.now();
+    var layer = tracksLayer(), renderer = GL.renderers.tracks;
+    layer.clearLayers();
+    GL._tracks.clear();
+    var ids = Object.keys(tracks || {}).sort();
+    for (var i = 0; i < ids.length; i++) {
+      var pts = tracks[ids[i]];
+      if (!Array.isArray(pts) || !pts.length) { continue; }
+      var colour = TRACK_COLOURS[GL._tracks.size % TRACK_COLOURS.length];
+      layer.addLayer(L.polyline(pts, {
+        renderer: renderer, color: colour, weight: 3, opacity: 0.85, lineJoin: 'round',
+        interactive: false
+      }));
+      layer.addLayer(L.circleMarker(pts[0], {
+        renderer: renderer, radius: 4, color: colour, weight: 2, fillColor: '#ffffff',
+        fillOpacity: 1, interactive: false
+      }));
+      layer.addLayer(L.circleMarker(pts[pts.length - 1], {
+        renderer: renderer, radius: 5, color: '#ffffff', weight: 1.5, fillColor: colour,
+        fillOpacity: 1, interactive: false
+      }));
+      GL._tracks.set(ids[i], { points: pts.length, colour: colour });
+    }
+    return performance.now() - t0;
+  };
+
+  // Zoom to the paths drawn; false when there are none.
+  GL.fitTracks = function () {
+    if (!GL.layers.tracks || !GL._tracks.size) { return false; }
+    var b = L.latLngBounds([]);
+    GL.layers.tracks.eachLayer(function (l) {
+      if (l.getBounds) { b.extend(l.getBounds()); } else { b.extend(l.getLatLng()); }
+    });
+    if (!b.isValid()) { return false; }
+    GL.map.stop();  // a pan still running (selecting pans) would end elsewhere
+    GL.map.fitBounds(b.pad(0.3), { maxZoom: 17, animate: false });
+    return true;
+  };
+
+  // {unitId: {points, colour}} of the paths drawn.
+  GL.trackInfo = function () {
+    var out = {};
+    GL._tracks.forEach(function (t, id) { out[id] = { points: t.points, colour: t.colour }; });
+    return out;
+  };
+
   // ---------------------------------------------------------------- selection
 
   function clearSelection() {

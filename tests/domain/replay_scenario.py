@@ -1,0 +1,179 @@
+"""A recorded scenario for the replay tests: a real engine on a real event store goes through a
+few hours of random dispatch work (every command kind, the server's clock events and
+archiving, position reports), and the live state is recorded after every command."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dispatch import commands as cmd
+from dispatch.bootstrap import open_engine
+from dispatch.catalogue.model import Catalogue
+from dispatch.city.model import City
+from dispatch.engine import DispatchEngine
+from dispatch.errors import DispatchError
+from dispatch.roles import SYSTEM_ACTOR, Actor
+from dispatch.state import DispatchState, Incident
+from dispatch.status import ASSIGNABLE_UNIT_STATUSES, EscalationLevel, IncidentStatus
+from dispatch.store import EventStore
+from dispatch.timelimits import running_clock
+from tests.conftest import FakeClock
+from tests.domain.helpers import DISPATCHER, FIELD, LEAD
+
+S = IncidentStatus
+
+
+@dataclass
+class Recorded:
+    engine: DispatchEngine
+    store: EventStore
+    clock: FakeClock
+    live: dict[int, DispatchState] = field(default_factory=dict)  # seq → state after it
+    commands: int = 0
+
+    @property
+    def last_seq(self) -> int:
+        return self.engine.state.seq
+
+
+def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 1500,
+                    seed: int = 11, snapshot_every: int = 300) -> Recorded:
+    clock = FakeClock()
+    store = EventStore(url)
+    engine = open_engine(store, catalogue=catalogue, city=city, clock=clock,
+                         snapshot_every=snapshot_every)
+    rec = Recorded(engine, store, clock)
+    rec.live[engine.state.seq] = engine.state.copy()
+    rng = random.Random(seed)
+    grids = sorted(r.code for r in city.grids())
+    minors = sorted(m.code for m in catalogue.minors.values()
+                    if any(u.department == m.lead_department for u in engine.state.units.values()))
+    unit_ids = sorted(engine.state.units)
+
+    def run(c: Any, actor: Actor = LEAD) -> bool:
+        try:
+            engine.execute(c, actor, commit=False)
+        except DispatchError:
+            return False
+        if len(engine.pending) >= 50:
+            engine.commit()
+        rec.live[engine.state.seq] = engine.state.copy()
+        rec.commands += 1
+        return True
+
+    def free(dept: str, n: int) -> tuple[str, ...]:
+        ids = [u.id for u in engine.state.units.values()
+               if u.department == dept and u.status in ASSIGNABLE_UNIT_STATUSES]
+        rng.shuffle(ids)
+        return tuple(sorted(ids[:n]))
+
+    def other_open(inc: Incident) -> str:
+        ids = [i.id for i in engine.state.incidents.values()
+               if i.is_open and i.id != inc.id and i.status != S.REPORTED and not i.duplicate_of]
+        return rng.choice(ids) if ids else ""
+
+    def next_level(inc: Incident) -> str:
+        up = EscalationLevel(inc.level).next_up
+        return up.name.lower() if up is not None else "city"
+
+    depts = sorted({u.department for u in engine.state.units.values()})
+
+    def unit_steps(i: Incident) -> None:
+        for u in i.units:
+            run(cmd.SetUnitStatus(u, rng.choice(("en_route", "on_scene", "busy", "returning"))),
+                FIELD)
+
+    def assign(i: Incident) -> None:
+        run(cmd.AssignUnits(i.id, free(catalogue.lead_department_of(i.class_code),
+                                       rng.choice((1, 1, 2)))), DISPATCHER)
+
+    def reinforce(i: Incident) -> None:
+        run(cmd.AssignUnits(i.id, free(rng.choice(depts), 1),
+                            assist_departments=(rng.choice(depts),)), DISPATCHER)
+
+    def release(i: Incident) -> None:
+        if i.units:
+            run(cmd.ReleaseUnit(i.id, rng.choice(i.units)), DISPATCHER)
+
+    def escalate(i: Incident) -> None:
+        run(cmd.Escalate(i.id, next_level(i), "需要协调", (rng.choice(depts),)), DISPATCHER)
+
+    def supervise(i: Incident) -> None:
+        run(cmd.Supervise(i.id, not i.supervised, "督办"), LEAD)
+
+    def note(i: Incident) -> None:
+        run(cmd.AddNote(i.id, "已电话联系报告人"), DISPATCHER)
+
+    Act = Callable[[Incident], Any]
+    by_status: dict[S, list[tuple[float, Act]]] = {
+        S.REPORTED: [(5, lambda i: run(cmd.RegisterIncident(i.id), DISPATCHER)),
+                     (2, assign), (0.4, lambda i: run(cmd.CancelIncident(i.id, "无效上报"),
+                                                      DISPATCHER)),
+                     (0.3, lambda i: run(cmd.LinkDuplicate(i.id, other_open(i), "同一地点"),
+                                         DISPATCHER))],
+        S.REGISTERED: [(6, assign), (0.5, escalate), (0.3, supervise)],
+        S.DISPATCHED: [(5, lambda i: run(cmd.Acknowledge(i.id), FIELD)), (1, reinforce),
+                       (0.5, release), (2, unit_steps), (0.5, escalate), (0.4, supervise),
+                       (0.4, lambda i: run(cmd.ReturnIncident(i.id, "非本部门职责"), FIELD))],
+        S.ACKNOWLEDGED: [(5, lambda i: run(cmd.StartHandling(i.id), FIELD)), (2, unit_steps),
+                         (0.5, lambda i: run(cmd.RequestExtension(i.id, 120, "等待配件"),
+                                             FIELD))],
+        S.HANDLING: [(4, lambda i: run(cmd.Respond(i.id, "已处置完毕"), FIELD)),
+                     (2, unit_steps), (0.6, escalate),
+                     (0.8, lambda i: run(cmd.RequestExtension(i.id, 120, "等待配件"), FIELD)),
+                     (0.8, lambda i: run(cmd.DecideExtension(i.id, rng.random() < 0.7, "同意"),
+                                         LEAD)),
+                     (0.4, lambda i: run(cmd.Park(i.id, "需要专项资金"), LEAD))],
+        S.PARKED: [(2, lambda i: run(cmd.Unpark(i.id), LEAD))],
+        S.RESPONDED: [(4, lambda i: run(cmd.Verify(i.id, True, "现场核实"), FIELD)),
+                      (0.8, lambda i: run(cmd.Verify(i.id, False, "整改不到位"), FIELD)),
+                      (0.8, lambda i: run(cmd.Rework(i.id, "返工处理"), LEAD))],
+        S.VERIFIED: [(5, lambda i: run(cmd.CloseIncident(i.id, "fixed"), DISPATCHER)),
+                     (0.5, lambda i: run(cmd.CloseIncident(i.id, "duplicate", "重复",
+                                                           other_open(i)), DISPATCHER))],
+        S.CLOSED: [(1, lambda i: run(cmd.Evaluate(i.id, rng.randint(1, 5), "满意"),
+                                     DISPATCHER))],
+        S.CANCELLED: [],
+    }
+    for _ in range(steps):
+        clock.advance(rng.uniform(5, 120))
+        r = rng.random()
+        if r < 0.10 or not engine.state.incidents:
+            g = engine.city.regions[rng.choice(grids)].geometry.representative_point()
+            run(cmd.ReportIncident(rng.choice(["hotline", "grid_worker", "sensor"]),
+                                   rng.choice(minors), g.x, g.y, "路灯不亮"),
+                rng.choice((FIELD, DISPATCHER)))
+        elif r < 0.17:
+            rows = tuple((u, engine.state.units[u].lon + rng.uniform(-3e-4, 3e-4),
+                          engine.state.units[u].lat + rng.uniform(-3e-4, 3e-4))
+                         for u in rng.sample(unit_ids, 8))
+            run(cmd.ReportPositions(rows), FIELD)
+        elif r < 0.22:
+            opened = [i for i in engine.state.incidents.values() if i.is_open]
+            if opened:
+                inc = rng.choice(opened)
+                c = running_clock(inc)
+                if c is not None:
+                    state = c.state(clock.t)
+                    if state.value != "ok":
+                        run(cmd.RaiseClock(inc.id, c.stage, state.value), SYSTEM_ACTOR)
+        elif r < 0.23:
+            run(cmd.ArchiveFinished(clock.t - 3600.0), SYSTEM_ACTOR)
+        elif r < 0.25:
+            u = engine.state.units[rng.choice(unit_ids)]
+            run(cmd.SetUnitStatus(u.id, rng.choice(("off_duty", "available",
+                                                    "out_of_service"))), FIELD)
+        elif r < 0.27 and engine.state.incidents:
+            inc = rng.choice(list(engine.state.incidents.values()))
+            if inc.is_open:
+                rng.choice((note, supervise))(inc)
+        else:
+            inc = rng.choice(list(engine.state.incidents.values()))
+            options = by_status[inc.status]
+            if options:
+                rng.choices([a for _, a in options], [w for w, _ in options])[0](inc)
+    engine.commit()
+    return rec

@@ -1,0 +1,234 @@
+"""The replay window against a recorded scenario: every panel shows the state the engine had at
+the scrubber's instant (seeks both ways, steps, playback), nothing is ever sent, the selected
+incident's timeline, tracks and event ticks follow the selection, bookmarks, reports."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QApplication
+
+from dispatch import commands as cmd
+from dispatch.kpi import GroupBy, compute_kpis
+from dispatch.replay import Replayer
+from dispatch.report import read_csv
+from dispatch.timelimits import is_overdue
+from tests.conftest import ARTIFACTS
+from tests.domain.replay_scenario import Recorded, record_scenario
+from tests.ui.conftest import MAP_READY_TIMEOUT_MS
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory, catalogue: Any, demo_city: Any
+             ) -> Iterator[Recorded]:
+    path: Path = tmp_path_factory.mktemp("replay-ui") / "events.sqlite"
+    rec = record_scenario(f"sqlite:///{path}", catalogue, demo_city, steps=1000, seed=31)
+    yield rec
+    rec.store.close()
+
+
+@pytest.fixture
+def window(qtbot: Any, recorded: Recorded, catalogue: Any, demo_city: Any) -> Iterator[Any]:
+    from console.replay_window import ReplayWindow
+
+    events = list(recorded.store.read())
+    r = Replayer.from_store(recorded.store, since_ts=events[450].ts, max_checkpoints=10,
+                            min_spacing=32)
+    r.prepare()
+    w = ReplayWindow(r, catalogue, demo_city, source="test", language="zh")
+    w.resize(1600, 1000)
+    w.show()
+    qtbot.waitUntil(lambda: w.map.is_ready, timeout=MAP_READY_TIMEOUT_MS)
+    yield w
+    w.close()
+    w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def _live_at(recorded: Recorded, seq: int) -> Any:
+    return recorded.live[max(s for s in recorded.live if s <= seq)]
+
+
+def _assert_panels_show(w: Any, recorded: Recorded) -> None:
+    seq = w.replayer.seq_at(w.position)
+    live = _live_at(recorded, seq)
+    if seq in recorded.live:
+        assert w.console.state == live
+    st = w.console.state
+    # queue: every open incident is a row the filter shows (open only is on by default)
+    shown = {w.queue.table.id_at(w.queue.proxy.mapToSource(w.queue.proxy.index(r, 0)).row())
+             for r in range(w.queue.proxy.rowCount())}
+    assert shown == {i.id for i in st.incidents.values() if i.is_open}
+    # unit board: the summary counts the state's units
+    w.units.refresh_summary()
+    engaged = sum(1 for u in st.units.values() if u.incident_id)
+    assert f"{len(st.units)}" in w.units.summary.text()
+    assert f"{engaged}" in w.units.summary.text()
+    # KPI strip: today's figures at the replay's instant
+    w.kpis.refresh()
+    assert w.kpis.kpi == compute_kpis(st, w.kpis.day_start(), w.now() + 1.0,
+                                      GroupBy.CITY).get("", w.kpis.kpi)
+    # map: one marker per unit where the state has it, open incidents with their halo
+    units = w.map._units
+    assert set(units) == set(st.units)
+    u = next(iter(st.units.values()))
+    assert units[u.id][1:] == (u.lat, u.lon, u.status.value)
+    incs = w.map._incidents
+    assert set(incs) == {i.id for i in st.incidents.values() if i.is_open}
+    for iid, row in incs.items():
+        assert row[4] == is_overdue(st.incidents[iid], w.now())
+
+
+def test_seeks_steps_and_playback_show_the_recorded_state(window: Any,
+                                                          recorded: Recorded) -> None:
+    w, r = window, window.replayer
+    _assert_panels_show(w, recorded)
+    rng = random.Random(2)
+    seqs = [s for s in recorded.live if r.base.seq < s <= r.seq_at(len(r))]
+    for seq in rng.sample(seqs, 12):  # both ways, near and far
+        w.scrubber.set_position(r.position_of_seq(seq), emit=True)
+        assert w.position == r.position_of_seq(seq)
+        _assert_panels_show(w, recorded)
+    for _ in range(5):  # single steps, then back
+        w.scrubber.step(1)
+    _assert_panels_show(w, recorded)
+    w.scrubber.step(-1)
+    w.scrubber.step(-1)
+    _assert_panels_show(w, recorded)
+    # playback: frames of 40 ms at 256×
+    w.scrubber.set_position(0, emit=True)
+    w.scrubber.set_speed(256)
+    start = w.instant
+    for _ in range(30):
+        w.scrubber.advance(0.04)
+    assert w.instant == pytest.approx(start + 30 * 0.04 * 256)
+    assert w.position == r.position_at(w.instant)
+    _assert_panels_show(w, recorded)
+    assert w.now() == w.instant
+
+
+def test_replay_never_sends_commands(window: Any, recorded: Recorded, qtbot: Any) -> None:
+    w = window
+    w.scrubber.set_position(len(w.replayer) // 2, emit=True)
+    iid = next(i.id for i in w.console.state.incidents.values() if i.is_open)
+    w.console.select_incident(iid, "test")
+    assert w.console.available_actions(iid) == frozenset()
+    assert w.detail.visible_actions() == []
+    before = recorded.store.last_seq()
+    with qtbot.waitSignal(w.console.sig_command_finished) as got:
+        ctx = w.console.request(cmd.AddNote(iid, "回放中不应发送"))
+    context, ok, message = got.args
+    assert context == ctx and ok is False and "read-only" in message
+    assert w.refused == 1 and not w.console.pending
+    assert recorded.store.last_seq() == before
+
+
+def test_selection_draws_timeline_ticks_and_tracks(window: Any, recorded: Recorded,
+                                                   qtbot: Any, map_js: Any) -> None:
+    w, r = window, window.replayer
+    events = list(recorded.store.read())
+    in_window = {e.incident_id for e in events if e.seq > r.base.seq and e.incident_id}
+    iid = next(e.incident_id for e in events if e.kind == "incident.dispatched"
+               and e.seq > r.base.seq and e.incident_id in in_window)
+    positions = r.incident_positions(iid)
+    w.scrubber.set_position(positions[-1], emit=True)
+    w.console.select_incident(iid, "queue")
+    assert w.timeline is not None and w.timeline.incident_id == iid
+    assert w.chart.timeline is w.timeline and len(w.chart.items) == len(w.timeline.items)
+    assert w.scrubber.incident_positions == positions
+    # Jumps go through the incident's events.
+    w.scrubber.set_position(0, emit=True)
+    w.scrubber.jump_incident(1)
+    assert w.position == positions[0]
+    w.scrubber.jump_incident(1)
+    assert w.position == positions[1] if len(positions) > 1 else positions[0]
+    # Its units' paths are on the map.
+    assert set(w.map.tracks) == set(w.timeline.units)
+    qtbot.waitUntil(lambda: set(map_js(w.map, "GL.trackInfo()")) == set(w.timeline.units),
+                    timeout=10_000)
+    # A click on a marker goes to its event.
+    idx = next(i for i, it in enumerate(w.chart.items) if it.position)
+    w.chart.click_marker(idx)
+    assert w.position == w.chart.items[idx].position
+    # A unit picked on the board: its own path only.
+    uid = w.timeline.units[0]
+    w.units.sig_unit_selected.emit(uid)
+    assert set(w.map.tracks) == {uid}
+    w.tracks_action.setChecked(False)
+    assert w.map.tracks == {}
+    w.console.select_incident("", "test")
+    assert w.chart.timeline is None and w.scrubber.incident_positions == []
+
+
+def test_bookmarks_with_notes(window: Any, qtbot: Any) -> None:
+    w = window
+    w.activateWindow()
+    w.scrubber.set_position(40, emit=True)
+    w.scrubber.actions_by_key()["bookmark"].trigger()  # Ctrl+B
+    assert len(w.scrubber.bookmarks) == 1 and w.bookmarks.rowCount() == 1
+    w.bookmarks.item(0, 1).setText("交接：E000012 超时原因待查")
+    assert w.scrubber.bookmarks[0].note == "交接：E000012 超时原因待查"
+    assert w.scrubber.bookmarks[0].position == 40
+    w.scrubber.set_position(len(w.replayer), emit=True)
+    w._on_bookmark_double_clicked(0, 0)
+    assert w.position == 40
+
+
+def test_reports_from_the_window(window: Any, tmp_path: Path) -> None:
+    w = window
+    w.scrubber.set_position(10, emit=True)
+    w.scrubber.add_bookmark("开始巡查")
+    csv_path = w.export_report(tmp_path / "shift.csv")
+    got = read_csv(csv_path)
+    assert int(got["window"][7]["value"]) == len(w.replayer)
+    assert [b["note"] for b in got["bookmarks"]] == ["开始巡查"]
+    pdf = w.export_report(tmp_path / "shift.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    with pytest.raises(ValueError, match="pdf or csv"):
+        w.export_report(tmp_path / "shift.txt")
+
+
+def test_keyboard(window: Any, qtbot: Any) -> None:
+    w = window
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    w.scrubber.set_position(5, emit=True)
+    w.map.clearFocus()
+    w.scrubber.setFocus()
+    qtbot.keyClick(w.scrubber, Qt.Key.Key_Right)
+    assert w.position == 6
+    qtbot.keyClick(w.scrubber, Qt.Key.Key_Left)
+    qtbot.keyClick(w.scrubber, Qt.Key.Key_Left)
+    assert w.position == 4
+    qtbot.keyClick(w.scrubber, Qt.Key.Key_Space)
+    assert w.scrubber.playing
+    qtbot.keyClick(w.scrubber, Qt.Key.Key_Space)
+    assert not w.scrubber.playing
+    qtbot.keyClick(w.scrubber, Qt.Key.Key_End)
+    assert w.position == len(w.replayer)
+    qtbot.keyClick(w.scrubber, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert len(w.scrubber.bookmarks) == 1
+
+
+def test_screenshot(window: Any, qtbot: Any) -> None:
+    """Render the window offscreen for a person to look at (tests/artifacts)."""
+    w = window
+    w.showcase()
+    w.map.flush()
+    qtbot.wait(1500)
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert w.grab().save(str(ARTIFACTS / "replay.png"))
+    assert w.chart.grab().save(str(ARTIFACTS / "replay_timeline.png"))
+    assert QApplication.instance() is not None
