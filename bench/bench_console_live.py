@@ -163,13 +163,18 @@ def load_main(command: str, data_dir: str, rate: str, incidents_per_s: str) -> N
     print(load.sent, flush=True)
 
 
-def rss_mb() -> float:
+def rss_parts_mb() -> tuple[float, float]:
+    """(this process, its children: QtWebEngine's renderer and GPU processes) in MB."""
     me = psutil.Process()
-    total = me.memory_info().rss
+    children = 0
     for child in me.children(recursive=True):
         with contextlib.suppress(psutil.Error):  # a child that just exited
-            total += child.memory_info().rss
-    return total / 2**20
+            children += child.memory_info().rss
+    return me.memory_info().rss / 2**20, children / 2**20
+
+
+def rss_mb() -> float:
+    return sum(rss_parts_mb())
 
 
 def main() -> None:
@@ -221,7 +226,9 @@ def main() -> None:
                 app.processEvents()
                 time.sleep(0.005)
             load.stop()
-            report("console_memory", rss_mb(), "MB", base, target="< 1500 MB",
+            gui, web = rss_parts_mb()
+            report("console_memory", gui + web, "MB", base, target="< 1500 MB",
+                   python_process_mb=round(gui), webengine_processes_mb=round(web),
                    load_s=LOAD_S, incidents=len(window.console.state.incidents))
         finally:
             if session is not None:
