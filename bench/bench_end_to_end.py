@@ -30,8 +30,9 @@ from typing import Any
 
 import zmq
 
-from bench.city_server import CityServer, free_ports
+from bench.city_server import CityServer
 from bench.common import report
+from dispatch.server.process import free_ports
 
 ROOT = Path(__file__).resolve().parent.parent
 UNITS_PING_S = 5.0  # every unit reports its position every 5 s
