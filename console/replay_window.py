@@ -760,84 +760,24 @@ class _ReplayStartup:
     # -- server side
 
     def _embedded(self) -> int | None:
-        from console.embedded import EmbeddedBackend
-
-        data_dir = Path(self.s.settings.data_dir)
-        self.s.backend = EmbeddedBackend(data_dir, city_size=self.args.city_size,
-                                         simulator=False)
-        self.s.backend.start()
-        self.s.progress = self.s._progress(
-            translate("ReplayWindow", "Starting the local dispatch server…"))
-        self._t0 = time.monotonic()
-        self._poll = QTimer(self.s)
-        self._poll.setInterval(100)
-        self._poll.timeout.connect(self._poll_backend)
-        self._poll.start()
+        self.s.start_embedded(simulator=False, on_ready=self._embedded_ready)
         return None
 
-    def _poll_backend(self) -> None:
-        from console.embedded import BackendError
-        from console.startup import SERVER_START_TIMEOUT_S
-        from dispatch.client.commands import ClientCurve
-        from dispatch.security.operators import DEMO_PASSWORDS
-
-        s = self.s
-        if s.progress is not None and s.progress.wasCanceled():
-            self._poll.stop()
-            s.fail(translate("ReplayWindow", "Start-up cancelled."), code=1)
-            return
-        try:
-            endpoints = s.backend.wait_ready(0)
-        except BackendError as exc:
-            self._poll.stop()
-            s.fail(str(exc))
-            return
-        if endpoints is None:
-            if time.monotonic() - self._t0 > SERVER_START_TIMEOUT_S:
-                self._poll.stop()
-                s.fail(translate("ReplayWindow", "The local dispatch server did not start in time"))
-            return
-        self._poll.stop()
-        user = self.args.user or "lead"
-        password = self.args.password or os.environ.get("GRIDLINE_PASSWORD") or \
-            DEMO_PASSWORDS.get(user, "")
-        curve = ClientCurve.local(Path(s.settings.data_dir), "console")
+    def _embedded_ready(self, endpoints: Any) -> None:
+        user, password, curve = self.s.demo_login("lead")
         self._history(endpoints.command, user, password, curve, embedded=True)
 
     def _remote(self) -> int | None:
-        from dispatch.client.commands import ClientCurve
-
-        host, _, port = str(self.args.connect).rpartition(":")
-        if not host:
-            host, port = port, str(self.s.settings.command_port)
-        try:
-            endpoint = f"tcp://{host}:{int(port)}"
-        except ValueError:
-            print(f"gridline: bad --connect {self.args.connect!r}: expected HOST[:PORT]",
-                  file=sys.stderr)
-            return 2
-        curve = None
-        if not self.args.insecure:
-            from dispatch.security.keys import ensure_client_keys, server_public_key
-
-            data_dir = Path(self.s.settings.data_dir)
-            public, secret = ensure_client_keys(data_dir, self.s.workstation)
-            try:
-                curve = ClientCurve(public, secret, server_public_key(data_dir))
-            except (OSError, ValueError) as exc:
-                print(f"gridline: this workstation has no server key ({exc})", file=sys.stderr)
-                return 2
-        user = self.args.user or ""
-        password = self.args.password or os.environ.get("GRIDLINE_PASSWORD", "")
-        if not (user and password):
-            from console.login_dialog import LoginDialog
-
-            dialog = LoginDialog(endpoint, user, self.s.workstation)
-            if dialog.exec() != LoginDialog.DialogCode.Accepted:
-                return 1
-            user, password = dialog.user.text().strip(), dialog.password.text()
+        target = self.s.remote_target()
+        if isinstance(target, int):
+            return target
+        endpoints, curve = target
+        credentials = self.s.ask_credentials(endpoints.command)
+        if credentials is None:
+            return 1
+        user, password = credentials
         self.s.progress = self.s._progress(translate("ReplayWindow", "Logging in…"))
-        self._history(endpoint, user, password, curve, embedded=False)
+        self._history(endpoints.command, user, password, curve, embedded=False)
         return None
 
     def _history(self, endpoint: str, user: str, password: str, curve: Any, *,

@@ -9,6 +9,7 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -105,19 +106,43 @@ class Startup(QObject):
         return self._begin_embedded()
 
     def _begin_embedded(self) -> int | None:
-        data_dir = Path(self.settings.data_dir)
+        self.start_embedded(simulator=not self.args.no_sim, on_ready=self._embedded_ready)
+        return None
+
+    def _embedded_ready(self, endpoints: Endpoints) -> None:
+        user, password, curve = self.demo_login("wall" if self.args.wall else "lead")
+        self._login(endpoints, user, password, curve, embedded=True)
+
+    def _begin_remote(self) -> int | None:
+        target = self.remote_target()
+        if isinstance(target, int):
+            return target
+        endpoints, curve = target
+        credentials = self.ask_credentials(endpoints.command)
+        if credentials is None:
+            return 1
+        user, password = credentials
+        self.progress = self._progress(translate("Startup", "Logging in…"))
+        self._login(endpoints, user, password, curve, embedded=False)
+        return None
+
+    # --------------------------------------------------------- shared with other modes
+
+    def start_embedded(self, *, simulator: bool, on_ready: Callable[[Endpoints], None]) -> None:
+        """Start the local server (and simulator) behind a cancellable progress dialog; call
+        ``on_ready(endpoints)`` once it listens, or report the failure and quit."""
         self.backend = EmbeddedBackend(
-            data_dir, city_size=self.args.city_size, time_speed=self.args.speed,
-            incidents_per_hour=self.args.incidents_per_hour, simulator=not self.args.no_sim)
+            Path(self.settings.data_dir), city_size=self.args.city_size,
+            time_speed=self.args.speed, incidents_per_hour=self.args.incidents_per_hour,
+            simulator=simulator)
         self.backend.start()
         self.progress = self._progress(translate("Startup", "Starting the local dispatch server…"))
         self._poll = QTimer(self)
         self._poll.setInterval(100)
-        self._poll.timeout.connect(self._poll_backend)
+        self._poll.timeout.connect(lambda: self._poll_backend(on_ready))
         self._poll.start()
-        return None
 
-    def _poll_backend(self) -> None:
+    def _poll_backend(self, on_ready: Callable[[Endpoints], None]) -> None:
         assert self.backend is not None and self._poll is not None
         if self.progress is not None and self.progress.wasCanceled():
             self._poll.stop()
@@ -132,20 +157,25 @@ class Startup(QObject):
         if endpoints is None:
             if time.monotonic() - self._t0 > SERVER_START_TIMEOUT_S:
                 self._poll.stop()
-                self.fail(translate("Startup", "The local dispatch server did not start in time; see "
-                             "{0}").replace("{0}", str(self.backend.log_dir)))
+                self.fail(translate("Startup", "The local dispatch server did not start in time; "
+                                    "see {0}").replace("{0}", str(self.backend.log_dir)))
             return
         self._poll.stop()
         self.backend.start_simulator()
+        on_ready(endpoints)
+
+    def demo_login(self, default_user: str) -> tuple[str, str, ClientCurve]:
+        """Credentials and keys for the embedded server (its demo operators)."""
         from dispatch.security.operators import DEMO_PASSWORDS
 
-        user = self.args.user or ("wall" if self.args.wall else "lead")
+        user = self.args.user or default_user
         password = self.args.password or os.environ.get("GRIDLINE_PASSWORD") or \
             DEMO_PASSWORDS.get(user, "")
-        curve = ClientCurve.local(Path(self.settings.data_dir), "console")
-        self._login(endpoints, user, password, curve, embedded=True)
+        return user, password, ClientCurve.local(Path(self.settings.data_dir), "console")
 
-    def _begin_remote(self) -> int | None:
+    def remote_target(self) -> tuple[Endpoints, ClientCurve | None] | int:
+        """The ``--connect`` server's endpoints and this workstation's keys, or an exit code
+        after saying what is wrong."""
         host, _, port = str(self.args.connect).rpartition(":")
         if not host:
             host, port = port, str(self.settings.command_port)
@@ -157,31 +187,35 @@ class Startup(QObject):
             return 2
         endpoints = Endpoints(*(f"tcp://{host}:{n}" for n in (
             p, self.args.snapshot_port or p + 1, self.args.update_port or p + 2)))
-        curve = None
-        if not self.args.insecure:
-            from dispatch.security.keys import ensure_client_keys, server_public_key
+        if self.args.insecure:
+            return endpoints, None
+        from dispatch.security.keys import ensure_client_keys, server_public_key
 
-            data_dir = Path(self.settings.data_dir)
-            public, secret = ensure_client_keys(data_dir, self.workstation)
-            try:
-                server_key = server_public_key(data_dir)
-            except (OSError, ValueError) as exc:
-                print(f"gridline: this workstation has no server key ({exc}); copy the "
-                      f"server's keys/server.key into {data_dir / 'keys'} and this "
-                      f"workstation's public key to the server's keys/clients/", file=sys.stderr)
-                return 2
-            curve = ClientCurve(public, secret, server_key)
+        data_dir = Path(self.settings.data_dir)
+        public, secret = ensure_client_keys(data_dir, self.workstation)
+        try:
+            server_key = server_public_key(data_dir)
+        except (OSError, ValueError) as exc:
+            print(f"gridline: this workstation has no server key ({exc}); copy the "
+                  f"server's keys/server.key into {data_dir / 'keys'} and this "
+                  f"workstation's public key to the server's keys/clients/", file=sys.stderr)
+            return 2
+        return endpoints, ClientCurve(public, secret, server_key)
+
+    def ask_credentials(self, server: str) -> tuple[str, str] | None:
+        """Operator and password from the arguments or the environment, else the login
+        dialog; None when the operator cancels."""
         user = self.args.user or ""
         password = self.args.password or os.environ.get("GRIDLINE_PASSWORD", "")
-        if not (user and password):
-            dialog = LoginDialog(endpoints.command, user, self.workstation)
-            if dialog.exec() != LoginDialog.DialogCode.Accepted:
-                return 1
-            user, password = dialog.user.text().strip(), dialog.password.text()
-            self.workstation = dialog.workstation.text().strip() or self.workstation
-        self.progress = self._progress(translate("Startup", "Logging in…"))
-        self._login(endpoints, user, password, curve, embedded=False)
-        return None
+        if user and password:
+            return user, password
+        dialog = LoginDialog(server, user, self.workstation)
+        if dialog.exec() != LoginDialog.DialogCode.Accepted:
+            return None
+        self.workstation = dialog.workstation.text().strip() or self.workstation
+        return dialog.user.text().strip(), dialog.password.text()
+
+    # ---------------------------------------------------------------------- login
 
     def _login(self, endpoints: Endpoints, user: str, password: str,
                curve: ClientCurve | None, *, embedded: bool) -> None:
