@@ -100,6 +100,7 @@ def main(argv: list[str]) -> int:
     QCoreApplication.setApplicationName("console")
     app = QApplication.instance() or QApplication(sys.argv[:1] or ["gridline"])
     assert isinstance(app, QApplication)
+    from console.signals import quit_on_signals
     from console.startup import Startup
     from widgets.i18n import install_translator
 
@@ -108,6 +109,7 @@ def main(argv: list[str]) -> int:
     if not install_translator(app, language):
         log.warning("no compiled translations for %s; run `make setup`", lang)
     startup = Startup(app, args, language)
+    quit_on_signals(app)
     code: Any = startup.begin()
     if code is not None:
         return int(code)

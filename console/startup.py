@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from console.background import run_in_background
 from console.embedded import BackendError, EmbeddedBackend, Endpoints
 from console.login_dialog import LoginDialog
+from console.signals import quit_on_signals
 from console.themes import apply_theme
 from dispatch.catalogue.loader import default_catalogue
 from dispatch.city.model import City
@@ -264,6 +265,7 @@ class Startup(QObject):
         if self.args.exit_when_live:
             self.session.sig_first_batch.connect(self._exit_after_first_frame)
         self.window.show()
+        quit_on_signals(self.app)  # again: QtWebEngine has set its own handlers by now
 
     def _mark(self, what: str) -> None:
         log.info("start-up %.2f s: %s", time.monotonic() - self._t0, what)

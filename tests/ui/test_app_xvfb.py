@@ -65,3 +65,51 @@ def test_without_a_display_it_says_so_in_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "no display" in lines[0] and "--screenshot" in lines[0]
+
+
+def test_stopping_the_console_stops_its_server_and_simulator(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    import psutil
+
+    if shutil.which("xvfb-run") is None:
+        pytest.fail("xvfb-run is missing: `make setup` installs Debian's xvfb")
+    data = str(tmp_path / "data")
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    proc = subprocess.Popen(["xvfb-run", "-a", "-s", "-screen 0 1600x900x24", sys.executable,
+                             "main.py", "--data-dir", data], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def ours() -> list[psutil.Process]:
+        found = []
+        for p in psutil.process_iter(["cmdline"]):
+            cmd = p.info["cmdline"] or []
+            python = bool(cmd) and os.path.basename(cmd[0]).startswith("python")
+            if python and "main.py" in " ".join(cmd) and data in cmd:
+                found.append(p)
+        return found
+
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            kinds = {("sim" if "sim" in p.info["cmdline"] else
+                      "server" if "server" in p.info["cmdline"] else "console") for p in ours()}
+            if kinds == {"console", "server", "sim"}:
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"console, server and simulator did not all start: {kinds}")
+        console = next(p for p in ours() if "server" not in p.info["cmdline"]
+                       and "sim" not in p.info["cmdline"])
+        console.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while ours() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not ours(), [p.info["cmdline"] for p in ours()]
+    finally:
+        for p in ours():
+            p.kill()
+        proc.kill()
+        proc.wait(30)
