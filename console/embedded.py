@@ -46,7 +46,6 @@ class EmbeddedBackend:
         self.sim: subprocess.Popen[str] | None = None
         self.endpoints: Endpoints | None = None
         self._ready = threading.Event()
-        self._tail: list[str] = []
         self.log_dir = data_dir / "logs"
 
     def _spawn(self, args: list[str], log_name: str, *, pipe: bool) -> subprocess.Popen[str]:
@@ -68,7 +67,6 @@ class EmbeddedBackend:
     def _watch(self) -> None:
         assert self.server is not None and self.server.stdout is not None
         for line in self.server.stdout:
-            self._tail = [*self._tail, line.rstrip()][-20:]
             m = _READY.search(line)
             if m and not self._ready.is_set():
                 self.endpoints = Endpoints(*m.groups())

@@ -82,10 +82,10 @@ class FeedWorker(QObject):
 
 
 class CommandWorker(QObject):
-    """Sends commands and queries one at a time with the Lazy Pirate client."""
+    """Sends commands one at a time with the Lazy Pirate client."""
 
-    sig_finished = Signal(str, bool, str, object)
-    """(context, ok, message, result dict or None) — one per :meth:`send` or :meth:`query`."""
+    sig_finished = Signal(str, bool, str)
+    """(context, ok, message) — one per :meth:`send`."""
 
     def __init__(self, make_client: Callable[[], CommandClient]) -> None:
         super().__init__()
@@ -100,24 +100,13 @@ class CommandWorker(QObject):
     @Slot(object, object, str)
     def send(self, command: Any, expected_version: int | None, context: str) -> None:
         try:
-            reply = self._get().execute(command, expected_version=expected_version)
+            self._get().execute(command, expected_version=expected_version)
         except DispatchError as exc:
-            self.sig_finished.emit(context, False, exc.message, None)
+            self.sig_finished.emit(context, False, exc.message)
         except Exception as exc:  # a bug must not kill the worker thread
-            self.sig_finished.emit(context, False, f"{type(exc).__name__}: {exc}", None)
+            self.sig_finished.emit(context, False, f"{type(exc).__name__}: {exc}")
         else:
-            self.sig_finished.emit(context, True, "", getattr(reply, "result", None))
-
-    @Slot(str, object, str)
-    def query(self, rtype: str, args: dict[str, Any], context: str) -> None:
-        try:
-            result = self._get().query(rtype, **args)
-        except DispatchError as exc:
-            self.sig_finished.emit(context, False, exc.message, None)
-        except Exception as exc:
-            self.sig_finished.emit(context, False, f"{type(exc).__name__}: {exc}", None)
-        else:
-            self.sig_finished.emit(context, True, "", result)
+            self.sig_finished.emit(context, True, "")
 
     @Slot()
     def close(self) -> None:

@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal
 
 from console.network import CommandWorker, FeedBatch, FeedWorker, start_in_thread
 from dispatch.client.commands import ClientCurve, CommandClient, Login, SessionSource
@@ -38,19 +37,16 @@ class LiveSession(QObject):
     """The first snapshot arrived: the console shows a live city."""
 
     sig_send = Signal(object, object, str)
-    sig_query = Signal(str, object, str)
 
     def __init__(self, console: ConsoleModel, *, command_endpoint: str, snapshot_endpoint: str,
                  update_endpoint: str, login: Login, user: str, password: str,
-                 curve: ClientCurve | None, clock: ServerClock,
-                 on_query: Callable[[str, bool, str, object], None] | None = None) -> None:
+                 curve: ClientCurve | None, clock: ServerClock) -> None:
         super().__init__()
         self.console = console
         self.clock = clock
         self.login = login
         self.got_first = False
         self.batches = 0
-        self._on_query = on_query
         tokens = SessionSource(command_endpoint, user, password, login.workstation, curve=curve)
 
         def make_mirror() -> StateMirror:
@@ -68,7 +64,6 @@ class LiveSession(QObject):
         self.commands = CommandWorker(make_client)
         self.commands.sig_finished.connect(self._on_finished)
         self.sig_send.connect(self.commands.send)
-        self.sig_query.connect(self.commands.query)
         console.sig_command_requested.connect(self.sig_send)
         self._threads: list[QThread] = []
 
@@ -78,13 +73,14 @@ class LiveSession(QObject):
 
     def stop(self) -> None:
         self.feed.stop()
+        if self._threads:
+            # Close the command client's socket in its own thread before that thread ends.
+            QMetaObject.invokeMethod(self.commands, "close",
+                                     Qt.ConnectionType.BlockingQueuedConnection)
         for t in self._threads:
             t.quit()
             t.wait(5000)
         self._threads = []
-
-    def query(self, rtype: str, args: dict[str, object], context: str) -> None:
-        self.sig_query.emit(rtype, args, context)
 
     # ------------------------------------------------------------------ GUI thread
 
@@ -114,8 +110,5 @@ class LiveSession(QObject):
             self.clock.set(info.server_time, info.time_speed or self.clock.speed)
         self.sig_info.emit(info)
 
-    def _on_finished(self, context: str, ok: bool, message: str, result: object) -> None:
-        if context in self.console.pending:
-            self.console.command_finished(context, ok, message)
-        elif self._on_query is not None:
-            self._on_query(context, ok, message, result)
+    def _on_finished(self, context: str, ok: bool, message: str) -> None:
+        self.console.command_finished(context, ok, message)

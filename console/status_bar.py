@@ -46,8 +46,11 @@ class ConsoleStatusBar(QStatusBar):
         if info.message and info.status != MirrorStatus.LIVE:
             text = f"{text}: {info.message}"
         self.connection.setText(text)
-        self.connection.setObjectName(style)
-        self.connection.setStyleSheet("")  # re-polish for the new object name
+        if self.connection.objectName() != style:
+            # The style sheet selects on the object name: re-polish after changing it.
+            self.connection.setObjectName(style)
+            self.connection.style().unpolish(self.connection)
+            self.connection.style().polish(self.connection)
         self.seq.setText(translate("StatusBar", "seq {0}").replace("{0}", f"{info.state_seq:,}"))
         self.rate.setText(translate("StatusBar", "{0} updates/s").replace("{0}", f"{info.updates_per_s:,.0f}"))
         age = info.last_message_age_s

@@ -11,7 +11,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from dispatch.catalogue.model import Catalogue
@@ -37,11 +37,6 @@ class Outcome:
     duplicate: bool = False
 
 
-@dataclass(slots=True)
-class _Pending:
-    events: list[Event] = field(default_factory=list)
-
-
 class DispatchEngine:
     """Applies commands to the state; persists through an optional :class:`EventStore`."""
 
@@ -60,7 +55,7 @@ class DispatchEngine:
         self.background_snapshots = background_snapshots
         self._snapshot_thread: threading.Thread | None = None
         self._command_cache = command_cache
-        self._pending = _Pending()
+        self._pending: list[Event] = []
         self._commands: OrderedDict[str, int] = OrderedDict()
         if state is None:
             state = load_state(store) if store is not None else DispatchState()
@@ -94,7 +89,7 @@ class DispatchEngine:
                       workstation=actor.workstation, payload=p, command_id=command_id)
             apply(self.state, e)
             out.append(e)
-        self._pending.events.extend(out)
+        self._pending.extend(out)
         if command_id:
             self._remember(command_id, self.state.seq)
         if commit:
@@ -126,13 +121,13 @@ class DispatchEngine:
 
     @property
     def pending(self) -> Sequence[Event]:
-        return self._pending.events
+        return self._pending
 
     def commit(self) -> list[Event]:
         """Write the pending events in one transaction; returns them. On a storage failure the
         in-memory state is rebuilt from the store (so nothing unstored is ever published) and
         :class:`Unavailable` is raised."""
-        batch, self._pending.events = self._pending.events, []
+        batch, self._pending = self._pending, []
         if self.store is None or not batch:
             return batch
         try:
