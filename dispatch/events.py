@@ -8,9 +8,10 @@ payload: one small frozen dataclass per kind. Payloads carry every decision the 
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
+
+import orjson
 
 # --------------------------------------------------------------------------------- incidents
 
@@ -294,7 +295,7 @@ def payload_to_dict(payload: Payload) -> dict[str, Any]:
 
 
 def payload_to_json(payload: Payload) -> str:
-    return json.dumps(payload_to_dict(payload), ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(payload_to_dict(payload)).decode()
 
 
 def payload_from_dict(kind: str, data: dict[str, Any]) -> Payload:

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
+import orjson
 from sqlalchemy import func, or_, select
 
 from dispatch import events as ev
@@ -249,7 +250,7 @@ def _raw_rows(store: EventStore, q: Any, batch: int = 5000) -> Iterator[tuple[An
 
 def _decode(row: tuple[Any, ...]) -> Event:
     seq, ts, kind, op, ws, cid, data = row
-    return Event(seq, ts, op, ws, payload_from_dict(kind, json.loads(data)), cid or "")
+    return Event(seq, ts, op, ws, payload_from_dict(kind, orjson.loads(data)), cid or "")
 
 
 class StoreEvents:

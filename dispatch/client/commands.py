@@ -15,7 +15,6 @@ A client is not thread-safe: one per thread.
 from __future__ import annotations
 
 import base64
-import json
 import threading
 import time
 import uuid
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import zmq
 
 from dispatch.errors import InvalidCommand, Unavailable
@@ -177,7 +177,7 @@ class CommandClient:
         """A query's result (history, recommend, duplicates, whoami, ping, city)."""
         result = self.request(rtype, {k: v for k, v in args.items() if v is not None}).result
         if rtype == "city" and "geojson_z" in result:
-            result["geojson"] = json.loads(zlib.decompress(base64.b64decode(
+            result["geojson"] = orjson.loads(zlib.decompress(base64.b64decode(
                 result.pop("geojson_z"))))
         return result
 

@@ -45,26 +45,29 @@ log = logging.getLogger(__name__)
 _SEQ = struct.Struct(">Q")
 _raw = zmq.backend.Socket
 _NOBLOCK = int(zmq.NOBLOCK)
-_RCVMORE = int(zmq.RCVMORE)
 
 TokenSource = Callable[[], str]
 
 
 def _recv5(sock: zmq.Socket) -> list[bytes] | None:
     """One five-frame CHP message, or None for a message of another shape (skipped); raises
-    zmq.Again when nothing is waiting. Frame by frame with pyzmq's backend methods and int
-    flags: three times faster than ``recv_multipart`` (ZeroMQ delivers a message whole, so
-    once its first frame is here all of it is)."""
-    recv, get = _raw.recv, _raw.get
-    frames = [recv(sock, _NOBLOCK)]
-    if get(sock, _RCVMORE):
-        frames += [recv(sock, _NOBLOCK), recv(sock, _NOBLOCK), recv(sock, _NOBLOCK)]
-        if get(sock, _RCVMORE):
-            frames.append(recv(sock, _NOBLOCK))
-    if len(frames) == 5 and not get(sock, _RCVMORE):
+    zmq.Again when nothing is waiting. ZeroMQ delivers a message whole, so once its first frame
+    is here all of it is. The first and last frames come as zmq Frames (whose ``more`` is a
+    cheap read; a socket's RCVMORE option costs a microsecond in pyzmq), the three middle
+    ones as bytes: together twice as fast as ``recv_multipart``. A shorter message from a
+    broken publisher may take frames of the next one with it; the garbled result fails to
+    parse or breaks the subtree counter, and the mirror resyncs."""
+    recv = _raw.recv
+    first = recv(sock, _NOBLOCK, False)
+    if not first.more:
+        return None
+    frames = [first.bytes, recv(sock, _NOBLOCK), recv(sock, _NOBLOCK), recv(sock, _NOBLOCK)]
+    last = recv(sock, _NOBLOCK, False)
+    if not last.more:
+        frames.append(last.bytes)
         return frames
-    while get(sock, _RCVMORE):
-        recv(sock, _NOBLOCK)
+    while recv(sock, _NOBLOCK, False).more:
+        pass
     return None
 
 

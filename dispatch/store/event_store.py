@@ -7,12 +7,12 @@ by Alembic (:mod:`dispatch.migrations`).
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
 import platformdirs
 from sqlalchemy import create_engine, delete, event, func, insert, select
 from sqlalchemy.engine import Engine
@@ -61,7 +61,7 @@ def event_rows(batch: Sequence[Event]) -> list[dict[str, Any]]:
 def _row_event(row: Any) -> Event:
     return Event(seq=row.seq, ts=row.ts, operator=row.operator, workstation=row.workstation,
                  command_id=row.command_id or "",
-                 payload=payload_from_dict(row.kind, json.loads(row.data)))
+                 payload=payload_from_dict(row.kind, orjson.loads(row.data)))
 
 
 class EventStore:
@@ -178,7 +178,7 @@ class EventStore:
     # ------------------------------------------------------------------------- city, meta
 
     def save_city(self, code: str, name: str, geojson: dict[str, Any]) -> None:
-        text = json.dumps(geojson, ensure_ascii=False, separators=(",", ":"))
+        text = orjson.dumps(geojson).decode()
         with self.engine.begin() as conn:
             conn.execute(delete(cities))
             conn.execute(insert(cities).values(code=code, name=name, geojson=text))
@@ -186,7 +186,7 @@ class EventStore:
     def load_city_geojson(self) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(cities.c.geojson)).first()
-        return None if row is None else json.loads(row.geojson)
+        return None if row is None else orjson.loads(row.geojson)
 
     def set_meta(self, key: str, value: str) -> None:
         with self.engine.begin() as conn:
