@@ -75,6 +75,7 @@ PUB_HWM = 500_000  # updates queued per subscriber before it misses some (and re
 SNAPSHOT_HWM = 20_000
 CLOCK_SLICE = 200  # incidents the clock looks at per loop iteration when it is behind
 PUBLISH_SLICE_S = 0.004  # publishing between two looks at the command socket
+_EVENTS, _POLLIN = int(zmq.EVENTS), int(zmq.POLLIN)
 SLOW_BATCH_S = float(os.environ.get("GRIDLINE_SLOW_BATCH_MS", "100")) / 1000.0
 _ids = itertools.count(1)
 
@@ -540,8 +541,8 @@ class DispatchServer:
             for b in done:
                 self._outboxes.remove(b)
                 self._deliver(b)
-            if time.perf_counter() > deadline:
-                break
+            if time.perf_counter() > deadline or self.cmd.get(_EVENTS) & _POLLIN:
+                break  # a command is waiting: it goes first (its records overtake the rest)
         if time.perf_counter() - t0 > SLOW_BATCH_S:
             log.warning("slow publish slice: %.1f ms", (time.perf_counter() - t0) * 1000)
 
