@@ -541,7 +541,7 @@ class DispatchServer:
             for b in done:
                 self._outboxes.remove(b)
                 self._deliver(b)
-            if time.perf_counter() > deadline or self.cmd.get(_EVENTS) & _POLLIN:
+            if time.perf_counter() > deadline or int(self.cmd.get(_EVENTS)) & _POLLIN:
                 break  # a command is waiting: it goes first (its records overtake the rest)
         if time.perf_counter() - t0 > SLOW_BATCH_S:
             log.warning("slow publish slice: %.1f ms", (time.perf_counter() - t0) * 1000)
