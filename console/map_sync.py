@@ -4,19 +4,24 @@ parts; selection both ways. Only what changed goes to the page."""
 
 from __future__ import annotations
 
+import bisect
+import math
+import operator
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from shapely.geometry import mapping
 
 from dispatch.city.model import City, Level
-from dispatch.timelimits import is_overdue
+from dispatch.status import OPEN_STATUSES
 from maps.view import MapView
 from widgets.console_model import ConsoleModel
+from widgets.incident_filter import overdue_from
 
 LEVEL_PREFIX = {"district": 6, "street": 9, "community": 12, "grid": 15}
+_UNIT_ROW = operator.attrgetter("id", "lat", "lon", "status")
 
 
 def region_features(city: City, level: str) -> dict[str, Any]:
@@ -50,7 +55,16 @@ class MapSync(QObject):
         # Fetches the city's parts when the console was given a city without them.
         self.load_parts: Callable[[], dict[str, Any]] | None = None
         self._shown_units: set[str] = set()
-        self._shown_incidents: set[str] = set()
+        # Batches of at least this many markers go to the page at once rather than at the
+        # view's next flush (a replay jump: the page draws while the other panels update).
+        self.send_at_once: int | None = None
+        self._class_names: dict[str, str] = {}  # class code → name in the console's language
+        # Open incidents on the map: id → (grid, when it turns overdue), open ones per grid,
+        # and (when, id) sorted, rebuilt after changes (see _tick).
+        self._open: dict[str, tuple[str, float]] = {}
+        self._open_grids: Counter[str] = Counter()
+        self._dues: list[tuple[float, str]] | None = None
+        self._ticked_at: float | None = None
         console.sig_incidents_changed.connect(self._on_incidents)
         console.sig_units_changed.connect(self._on_units)
         console.sig_reset.connect(self.refresh_all)
@@ -61,7 +75,6 @@ class MapSync(QObject):
         self._choropleth_timer = QTimer(self)
         self._choropleth_timer.setInterval(2000)
         self._choropleth_timer.timeout.connect(self._tick)
-        self._ticks = 0
         self._choropleth_timer.start()
         self.set_level(level)
         self.set_parts_visible(show_parts)
@@ -112,61 +125,94 @@ class MapSync(QObject):
     # ---------------------------------------------------------------------------- data
 
     def _tick(self) -> None:
+        """Clocks run out without any record changing: redraw the overdue halos of the
+        incidents whose time limit passed since the last tick, and the overdue shading."""
+        now = self.console.now()
+        last, self._ticked_at = self._ticked_at, now
+        flipped = self._overdue_between(last, now) if last is not None else []
+        if flipped:
+            self._on_incidents(flipped)
         self.update_choropleth()
-        self._ticks += 1
-        if self._ticks % 5 == 0:  # clocks run out without any record changing: overdue halos
-            self._on_incidents([i.id for i in self.console.state.incidents.values()
-                                if i.is_open])
+
+    def _overdue_between(self, a: float, b: float) -> list[str]:
+        """Open incidents shown whose time limit falls between the instants ``a`` and ``b``."""
+        lo, hi = (a, b) if a <= b else (b, a)
+        if self._dues is None:
+            self._dues = sorted((t, iid) for iid, (_g, t) in self._open.items()
+                                if t != math.inf)
+        dues = self._dues
+        i = bisect.bisect_right(dues, (lo, "\uffff"))
+        j = bisect.bisect_right(dues, (hi, "\uffff"))
+        return [iid for _t, iid in dues[i:j]]
 
     def update_choropleth(self) -> None:
+        """Shade the regions by their open (or overdue) incidents, counted from the incidents
+        shown on the map (kept as they change), not from the whole state."""
         if self.choropleth is None:
             self.view.set_choropleth({}, None)
             return
         n = LEVEL_PREFIX[self.level]
         now = self.console.now()
         counts: Counter[str] = Counter()
-        for inc in self.console.state.incidents.values():
-            if inc.is_open and (self.choropleth == "open" or is_overdue(inc, now)):
-                counts[inc.grid[:n]] += 1
+        if self.choropleth == "open":
+            for grid, k in self._open_grids.items():
+                if k:
+                    counts[grid[:n]] += k
+        else:
+            for grid, overdue_at in self._open.values():
+                if now >= overdue_at:
+                    counts[grid[:n]] += 1
         self.view.set_choropleth(dict(counts), self.choropleth)
 
     def refresh_all(self) -> None:
         state = self.console.state
         self._on_units(set(state.units) | self._shown_units)
-        self._on_incidents(set(state.incidents) | self._shown_incidents)
+        self._on_incidents(set(state.incidents) | set(self._open))
         self.update_choropleth()
 
-    def _on_units(self, ids: Iterable[str]) -> None:
+    def _on_units(self, ids: Collection[str]) -> None:
         units = self.console.state.units
-        rows, gone = [], []
-        for uid in ids:
-            u = units.get(uid)
-            if u is None:
-                gone.append(uid)
-            else:
-                rows.append((u.id, u.lat, u.lon, u.status.value))
+        found = [u for uid in ids if (u := units.get(uid)) is not None]
+        gone = [uid for uid in ids if uid not in units] if len(found) != len(ids) else []
+        # (id, lat, lon, status): the status is a str enum, written as its value
+        rows = list(map(_UNIT_ROW, found))
+        self._shown_units.update(ids)
         self._shown_units.difference_update(gone)
-        self._shown_units.update(r[0] for r in rows)
         self.view.update_units(rows, gone)
+        self._maybe_send(len(rows) + len(gone))
 
     def _on_incidents(self, ids: Iterable[str]) -> None:
         incs = self.console.state.incidents
         now = self.console.now()
         rows, gone = [], []
+        shown, grids = self._open, self._open_grids
         for iid in ids:
             inc = incs.get(iid)
-            if inc is None or not inc.is_open:
+            old = shown.pop(iid, None)
+            if old is not None:
+                grids[old[0]] -= 1
+            if inc is None or inc.status not in OPEN_STATUSES:
                 gone.append(iid)
             else:
-                label = f"{inc.id} {self.console.class_name(inc.class_code)}"
-                rows.append((inc.id, inc.lat, inc.lon, inc.priority, is_overdue(inc, now),
-                             label))
-        self._shown_incidents.difference_update(gone)
-        self._shown_incidents.update(r[0] for r in rows)
+                name = self._class_names.get(inc.class_code)
+                if name is None:
+                    name = self._class_names[inc.class_code] = self.console.class_name(
+                        inc.class_code)
+                overdue_at = overdue_from(inc)
+                shown[iid] = (inc.grid, overdue_at)
+                grids[inc.grid] += 1
+                rows.append((inc.id, inc.lat, inc.lon, inc.priority, now >= overdue_at,
+                             f"{inc.id} {name}"))
+        self._dues = None
         self.view.update_incidents(rows, gone)
+        self._maybe_send(len(rows) + len(gone))
+
+    def _maybe_send(self, n: int) -> None:
+        if self.send_at_once is not None and n >= self.send_at_once:
+            self.view.flush()
 
     def _on_selected(self, iid: str, origin: str) -> None:
         if not iid:
             self.view.select(None)
-        elif iid in self._shown_incidents:
+        elif iid in self._open:
             self.view.select("incident", iid, pan=origin != "map")

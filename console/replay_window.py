@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import gc
 import logging
+import operator
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,12 +60,13 @@ from dispatch.replay import (
     parse_instant,
 )
 from dispatch.roles import Actor, Role
-from dispatch.state import DispatchState
+from dispatch.state import DispatchState, Incident
+from dispatch.status import OPEN_STATUSES
 from maps.view import MapView
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
 from widgets.detail_panel import IncidentDetail
-from widgets.incident_model import _COUNTDOWN_ROLES, SORT_ROLE, Column, IncidentTableModel
+from widgets.incident_model import IncidentTableModel
 from widgets.incident_timeline import IncidentTimelineChart
 from widgets.kpi_strip import KpiStrip
 from widgets.queue_panel import QueuePanel
@@ -71,63 +75,38 @@ from widgets.unit_board import UnitBoard
 
 log = logging.getLogger("gridline.replay")
 LEVELS = ("district", "street", "community", "grid")
-# Hidden rows of incidents gone from the state the queue may keep before it is rebuilt.
-STALE_ROWS = 5000
 # Saved window layouts of another version are not restored.
 LAYOUT_VERSION = 2
+# The time limits of an incident (any may be None).
+_DUES = operator.attrgetter("dispatch_due", "ack_due", "handle_due", "verify_due")
 # While playing, the timeline chart's cursor moves at most this often (seconds).
 CHART_FRAME_S = 0.25
+# A jump changing at least this many map markers sends them to the page at once, so that the
+# page draws them while the other panels update.
+SEND_AT_ONCE = 500
 
 
 translate = QCoreApplication.translate
 
 
-_MISSING = object()
+@contextmanager
+def _collector_spared() -> Iterator[None]:
+    """Keep the cyclic garbage collector off the history held in memory while a jump runs.
 
-
-class ReplayIncidentTable(IncidentTableModel):
-    """The replay's incident table: sort keys are kept until the replay moves (when many rows
-    change at once the queue's proxy asks for them tens of thousands of times)."""
-
-    def __init__(self, console: ConsoleModel, parent: QObject | None = None) -> None:
-        super().__init__(console, parent)
-        self._sort_keys: dict[tuple[int, int], Any] = {}
-        self.visible_rows: Callable[[], Iterable[int]] | None = None
-
-    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == SORT_ROLE and index.isValid():
-            key = (index.row(), index.column())
-            got = self._sort_keys.get(key, _MISSING)
-            if got is _MISSING:
-                got = self._sort_keys[key] = super().data(index, role)
-            return got
-        return super().data(index, role)
-
-    def forget_sort_keys(self) -> None:
-        """The state changed: sort keys are computed again when asked for."""
-        self._sort_keys.clear()
-
-    def tick(self) -> None:
-        """Refresh the countdowns of the rows on screen only: the others are drawn afresh
-        when scrolled to, and the replay itself signals incidents whose clocks ran out
-        (playing at 64×, every countdown of a city changes every second)."""
-        if self.visible_rows is None:
-            super().tick()
-            return
-        incidents = self.console.state.incidents
-        now = self.console.now()
-        for row in sorted(set(self.visible_rows())):
-            if not 0 <= row < len(self._ids):
-                continue
-            iid = self._ids[row]
-            inc = incidents.get(iid)
-            if inc is None or iid not in self._open:
-                continue
-            key = self._countdown_key(inc, now)
-            if self._countdown.get(iid) != key:
-                self._countdown[iid] = key
-                index = self.index(row, Column.COUNTDOWN)
-                self.dataChanged.emit(index, index, _COUNTDOWN_ROLES)
+    A replay holds states of a whole city (checkpoints, the state shown: hundreds of thousands
+    of records); a full collection walks every one of them, 0.3 s and more in the middle of a
+    jump, and the records a jump creates trigger one every few jumps, and young collections by
+    the hundred. The collector is paused during the jump, then ``gc.freeze`` moves what is
+    alive out of its sight. Records and states hold no reference cycles, so reference counting
+    still frees them when a checkpoint or an old state is dropped."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
 
 
 class ReplayWindow(QMainWindow):
@@ -159,9 +138,12 @@ class ReplayWindow(QMainWindow):
         self.map = MapView(self)
         self.map_sync = MapSync(self.console, self.map, level=level if level in LEVELS
                                 else "grid", choropleth="open")
-        table = ReplayIncidentTable(self.console, self)
+        self.map_sync.send_at_once = SEND_AT_ONCE
+        table = IncidentTableModel(self.console, self)
         self.queue = QueuePanel(self.console, table=table)
-        table.visible_rows = self._queue_rows_on_screen
+        # Playing at 64×, every countdown of a city changes every second: refresh the rows on
+        # screen only (the replay itself signals incidents whose clocks ran out).
+        table.set_tick_rows(self._queue_rows_on_screen)
         self.units = UnitBoard(self.console)
         self.detail = IncidentDetail(self.console)
         self.kpis = KpiStrip(self.console, delay_ms=4000)  # seeks refresh it at once
@@ -225,6 +207,7 @@ class ReplayWindow(QMainWindow):
         self._fit_timer.timeout.connect(self.map.fit_city)
         self._restore()
         self._update_status()
+        gc.freeze()  # what was loaded lives as long as the window: see _collector_spared
 
     # ---------------------------------------------------------------------------- build
 
@@ -359,41 +342,15 @@ class ReplayWindow(QMainWindow):
         position = max(0, min(len(r), position))
         before = self.instant
         self.instant = r.ts_at(position) if instant is None else instant
-        incidents: set[str] = set()
-        units: set[str] = set()
-        seek = False
-        if position != self.position:
-            self.queue.table.forget_sort_keys()  # type: ignore[attr-defined]
-            if position > self.position and position - self.position <= 2 * r.spacing:
-                incidents, units = r.advance(self.state, self.position, position)
-            else:
-                new = r.state_at(position)
-                incidents, units = changed_between(self.state, new)
-                self.state = new
-                seek = True
-                # Telling the views what changed is cheaper than rebuilding them, but the
-                # queue keeps a (hidden) row for every incident it has seen: start afresh
-                # when those outnumber the live ones.
-                stale = self.queue.table.rowCount() - len(new.incidents)
-                if stale > max(STALE_ROWS, len(new.incidents)):
-                    self.position = position
-                    self.console.reset(new)
-                    incidents, units = set(), set()
-                else:
-                    self.console.state = new
+        if position == self.position:
+            self._step(set(), set(), before)
+        elif position > self.position and position - self.position <= 2 * r.spacing:
+            incidents, units = r.advance(self.state, self.position, position)
             self.position = position
-        if seek:
-            self._index_dues()
-        elif incidents:
-            self._index_dues(incidents)
-        # Clocks run out without any record changing: redraw what crossed a time limit.
-        incidents |= self._clock_flips(before, self.instant)
-        self.console.apply_changes(incidents, units)
-        if seek:  # a jump: the debounced figures follow at once
-            self.map_sync.update_choropleth()
-            self.kpis.refresh()
-            self.units.refresh_summary()
-            self.queue.refresh_counts()
+            self._step(incidents, units, before)
+        else:
+            with _collector_spared():
+                self._jump(position, before)
         if self.scrubber.position != position:
             self.scrubber.set_position(position, instant=self.instant)
         now = time.monotonic()
@@ -401,6 +358,41 @@ class ReplayWindow(QMainWindow):
             self._chart_moved = now  # the chart redraws whole: a few times a second is enough
             self.chart.set_instant(self.instant)
         self._update_status()
+
+    def _step(self, incidents: set[str], units: set[str], before: float) -> None:
+        """Playing on: the records ``advance`` changed, and the clocks that ran out."""
+        if incidents:
+            self._index_dues(incidents)
+        incidents |= self._clock_flips(before, self.instant)
+        self.console.apply_changes(incidents, units)
+
+    def _jump(self, position: int, before: float) -> None:
+        """A seek: the state at ``position`` replaces the one shown (or the one shown plays on
+        to it, when that applies fewer events than rebuilding it); every view is told which
+        records differ (row-level, as when playing on), then the debounced figures follow at
+        once. The map goes first: its page draws in another process while the panels here
+        update."""
+        r = self.replayer
+        if self.position < position <= self.position + r.rebuild_cost(position):
+            incidents, units = r.advance(self.state, self.position, position)
+        else:
+            new = r.state_at(position)
+            incidents, units = changed_between(self.state, new)
+            self.state = self.console.state = new
+        self.position = position
+        self._index_dues(incidents)
+        incidents |= self._clock_flips(before, self.instant)
+        self.map_sync.update_choropleth()
+        self.queue.attention_enabled = False  # the past's urgent incidents are not news
+        try:
+            self.console.apply_changes((), units)
+            self.console.apply_changes(incidents, ())
+        finally:
+            self.queue.attention_enabled = True
+        self.queue.table.prune()  # rows of incidents gone at this instant (now hidden)
+        self.kpis.refresh()
+        self.units.refresh_summary()
+        self.queue.refresh_counts()
 
     def _clock_flips(self, a: float, b: float) -> set[str]:
         """Open incidents with a time limit between the instants ``a`` and ``b``."""
@@ -415,20 +407,20 @@ class ReplayWindow(QMainWindow):
         """Keep the time limits of the open incidents sorted (all, or those ``changed``)."""
         incidents = self.state.incidents
 
-        def dues_of(iid: str) -> tuple[float, ...]:
-            inc = incidents.get(iid)
-            if inc is None or not inc.is_open:
+        def dues_of(inc: Incident | None) -> tuple[float, ...]:
+            if inc is None or inc.status not in OPEN_STATUSES:
                 return ()
-            return tuple({d for d in (inc.dispatch_due, inc.ack_due, inc.handle_due,
-                                      inc.verify_due) if d is not None})
+            return tuple({d for d in _DUES(inc) if d is not None})
 
-        if changed is None:
-            self._due_of = {iid: got for iid in incidents if (got := dues_of(iid))}
+        if changed is not None and not isinstance(changed, (set, frozenset, list, tuple)):
+            changed = list(changed)
+        if changed is None or len(changed) > max(64, len(self._due_of) // 4):
+            self._due_of = {iid: got for iid, inc in incidents.items() if (got := dues_of(inc))}
             self._dues = sorted((d, iid) for iid, ds in self._due_of.items() for d in ds)
             return
         dues, due_of = self._dues, self._due_of
         for iid in changed:
-            mine = dues_of(iid)
+            mine = dues_of(incidents.get(iid))
             old = due_of.pop(iid, ())
             if old == mine:
                 if mine:

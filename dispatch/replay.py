@@ -54,8 +54,9 @@ from dispatch.timelimits import handled_on_time, is_overdue
 DAY_S = 86400.0
 # Events followed after an open incident's last event (its units' status changes).
 TIMELINE_LOOKAHEAD = 50_000
-# Start from a snapshot in the store rather than replay more events than this.
-SNAPSHOT_SHORTCUT = 20_000
+# Decoding one of the store's snapshots (a whole city state) costs about as much as applying
+# this many events: a snapshot is a better start than a checkpoint this much further back.
+SNAPSHOT_COST = 8_000
 # Decoded events a store-backed window keeps at most (about 800 bytes each).
 CACHE_EVENTS = 40_000
 S = IncidentStatus
@@ -273,6 +274,7 @@ class StoreEvents:
             self._seq.append(seq)
             self._ts.append(ts)
         self._cache: OrderedDict[int, list[Event]] = OrderedDict()
+        self._snapshot_positions: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self._seq)
@@ -351,6 +353,17 @@ class StoreEvents:
         for r in _raw_rows(self.store, q):
             yield _decode(r)
 
+    def snapshot_positions(self) -> list[int]:
+        """Positions (see :meth:`snapshot_before`) of the store's snapshots in the window, in
+        order; read once, without decoding any."""
+        if self._snapshot_positions is None:
+            first, last = (self._seq[0], self._seq[-1]) if len(self) else (1, 0)
+            seqs = self._seq
+            self._snapshot_positions = [
+                i + 1 for q in self.store.snapshot_seqs() if first <= q <= last
+                for i in (bisect.bisect_left(seqs, q),) if seqs[i] == q]
+        return self._snapshot_positions
+
     def snapshot_before(self, i: int) -> tuple[int, DispatchState] | None:
         """The store's latest snapshot at or before the state at index ``i`` (position),
         as ``(position, state)``; None if it has none in the window."""
@@ -381,18 +394,20 @@ class Replayer:
     def __init__(self, base: DispatchState, source: EventSource, *,
                  start_ts: float | None = None, end_ts: float | None = None,
                  max_checkpoints: int = 64, min_spacing: int = 256, max_spacing: int = 2048,
-                 tolerant: bool = False) -> None:
+                 tolerant: bool = False, snapshot_cost: int = SNAPSHOT_COST) -> None:
         """``base`` is the state just before the first event (the replayer owns it from now
         on). At most ``max_checkpoints`` checkpoints are kept, ``min_spacing`` to
         ``max_spacing`` events apart: a window too long for that (a month at city scale) is
         *sparse*: checkpoints are taken where seeks go and the least recently used dropped,
         and a store's own snapshots serve as starting points. ``tolerant`` accepts a history
-        with gaps in its sequence numbers (a history filtered to a region scope)."""
+        with gaps in its sequence numbers (a history filtered to a region scope).
+        ``snapshot_cost``: what decoding a store snapshot costs, in events applied."""
         if max_checkpoints < 2 or not 1 <= min_spacing <= max_spacing:
             raise ValueError("need max_checkpoints ≥ 2 and 1 ≤ min_spacing ≤ max_spacing")
         self.source = source
         self.base = base
         self.tolerant = tolerant
+        self.snapshot_cost = snapshot_cost
         n = len(source)
         if n and not tolerant and source.seq(0) != base.seq + 1:
             raise ReplayError(f"the window starts at event {source.seq(0)} but its base state "
@@ -552,19 +567,49 @@ class Replayer:
         if pos != stop:
             raise ReplayError(f"the history ended at position {pos} of {stop}; was it changed?")
 
+    def _snapshot_position(self, position: int) -> int | None:
+        """The position of the store's latest snapshot at or before ``position`` (sparse
+        windows of a store only), found without decoding it."""
+        positions = getattr(self.source, "snapshot_positions", None)
+        if not self.sparse or positions is None:
+            return None
+        got = positions()
+        i = bisect.bisect_right(got, position)
+        return got[i - 1] if i else None
+
+    def rebuild_cost(self, position: int) -> int:
+        """About how many events :meth:`state_at` applies to rebuild the state at
+        ``position`` (decoding a store snapshot counted as ``snapshot_cost`` events): a
+        caller holding an earlier state may rather :meth:`advance` it when that is fewer."""
+        self._check(position)
+        sp = self.spacing
+        k = min(position // sp, (len(self) - 1) // sp if len(self) else 0)
+        if k in self._checkpoints:
+            return position - k * sp
+        j = max(i for i in self._checkpoints if i <= k)
+        cost = position - j * sp
+        snap = self._snapshot_position(k * sp)
+        if snap is not None and snap > j * sp:
+            cost = min(cost, self.snapshot_cost + position - snap)
+        return cost
+
     def _checkpoint(self, k: int) -> DispatchState:
         """Checkpoint ``k``, taken now if it was not yet: from the nearest checkpoint before
-        it or, in a sparse window, from a snapshot of the store when that is much nearer."""
+        it or, in a sparse window, from a snapshot of the store when that is nearer by more
+        than the cost of decoding it."""
         got = self._checkpoints.get(k)
         if got is None:
             sp = self.spacing
             j = max(i for i in self._checkpoints if i <= k)
             pos, start, private = j * sp, self._checkpoints[j], False
             snapshot_before = getattr(self.source, "snapshot_before", None)
-            if self.sparse and k * sp - pos > SNAPSHOT_SHORTCUT and snapshot_before is not None:
-                snap = snapshot_before(k * sp)
-                if snap is not None and snap[0] > pos:
-                    (pos, start), private = snap, True
+            if self.sparse and k * sp - pos > self.snapshot_cost \
+                    and snapshot_before is not None:
+                at = self._snapshot_position(k * sp)
+                if at is not None and at - pos > self.snapshot_cost:
+                    snap = snapshot_before(k * sp)
+                    if snap is not None and snap[0] > pos:
+                        (pos, start), private = snap, True
             self._run_to(pos, start, k, private=private)
             got = self._checkpoints[k]
         if self.sparse and k:

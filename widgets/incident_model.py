@@ -1,16 +1,24 @@
 """The incident table: one row per incident of the mirror, rows by id.
 
 Changes arrive as id sets from :class:`~widgets.console_model.ConsoleModel`: new ids are
-inserted (``beginInsertRows``), changed ones get ``dataChanged`` for their rows only; the model
-resets only when the mirror does. A one-second tick emits ``dataChanged`` for the countdown
-column alone, and only for the rows whose countdown text or colour changed (to the second under
-an hour, to the minute beyond), so the time left on each running clock is live without
-touching anything else and without re-sorting thousands of rows every second.
+inserted (``beginInsertRows``), changed ones get ``dataChanged`` for their rows only; after the
+row-level signals of one batch, :attr:`IncidentTableModel.sig_rows_changed` lists every row of
+the batch so that a proxy re-filters and re-sorts them once (not once per run of rows). The
+model resets only when the mirror does; :meth:`IncidentTableModel.prune` removes the rows of
+incidents that left the mirror (a replay going back in time). A one-second tick emits
+``dataChanged`` for the countdown column alone, and only for the rows whose countdown text or
+colour changed (to the second under an hour, to the minute beyond), so the time left on each
+running clock is live without touching anything else and without re-sorting thousands of rows
+every second; :meth:`IncidentTableModel.set_tick_rows` limits it to the rows on screen.
+
+Proxies and views that know a row number can skip the ``QModelIndex`` round trip:
+:meth:`IncidentTableModel.data_at` and :meth:`IncidentTableModel.sort_value`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from enum import IntEnum
 from typing import Any
 
@@ -23,13 +31,14 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QFont
 
 from dispatch.catalogue.model import Priority
 from dispatch.state import Incident
-from dispatch.status import IncidentStatus
-from dispatch.timelimits import ClockState, is_overdue, running_clock
+from dispatch.status import OPEN_STATUSES, IncidentStatus
+from dispatch.timelimits import Clock, ClockState, is_overdue, running_clock
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
 
@@ -77,9 +86,17 @@ HEADERS = {
 
 _PRIORITY_RANK = {p.value: i for i, p in enumerate(Priority)}
 _STATUS_RANK = {s: i for i, s in enumerate(IncidentStatus)}
-_COUNTDOWN_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
-                    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole, CLOCK_ROLE]
+COUNTDOWN_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+                   Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole, CLOCK_ROLE]
+"""Roles of the countdown cells refreshed by the tick (time passing, no record changed)."""
 _FLASH_ROLES = [Qt.ItemDataRole.BackgroundRole]
+# The roles the table answers (any other gives None).
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, ID_ROLE, SORT_ROLE, CLOCK_ROLE,
+                    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole,
+                    Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole,
+                    Qt.ItemDataRole.TextAlignmentRole})
+# Above this many runs of changed rows in one batch, one dataChanged spans them all.
+_RUNS_AT_MOST = 32
 
 
 class IncidentTableModel(QAbstractTableModel):
@@ -90,6 +107,11 @@ class IncidentTableModel(QAbstractTableModel):
     SortRole = SORT_ROLE
     ClockRole = CLOCK_ROLE
 
+    sig_rows_changed = Signal(list)
+    """Rows (sorted ints) whose records changed or appeared in one batch, emitted after the
+    batch's ``rowsInserted``/``dataChanged`` signals: the queue's proxy re-filters and re-sorts
+    them once per batch."""
+
     def __init__(self, console: ConsoleModel, parent: QObject | None = None, *,
                  tick_ms: int = 1000) -> None:
         super().__init__(parent)
@@ -99,6 +121,8 @@ class IncidentTableModel(QAbstractTableModel):
         self._flash: dict[str, float] = {}  # id → flashing until (console time)
         self._open: set[str] = set()  # ids of open incidents (their clocks may run)
         self._countdown: dict[str, tuple[str, ClockState | None]] = {}  # as last signalled
+        self._tick_rows: Callable[[], Iterable[int]] | None = None
+        self._rows_stale = False
         self._flash_on = False
         self._bold = QFont()
         self._bold.setBold(True)
@@ -119,7 +143,7 @@ class IncidentTableModel(QAbstractTableModel):
         incidents = self.console.state.incidents
         self._ids = sorted(incidents)
         self._rows = {iid: i for i, iid in enumerate(self._ids)}
-        self._open = {iid for iid, inc in incidents.items() if inc.is_open}
+        self._open = {iid for iid, inc in incidents.items() if inc.status in OPEN_STATUSES}
         now = self.console.now()
         self._countdown = {iid: self._countdown_key(incidents[iid], now) for iid in self._open}
 
@@ -137,7 +161,13 @@ class IncidentTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Column)
 
     def row_of(self, incident_id: str) -> int | None:
+        if self._rows_stale:
+            self._renumber()
         return self._rows.get(incident_id)
+
+    def ids(self) -> list[str]:
+        """The incident ids of the rows, in row order (a copy)."""
+        return list(self._ids)
 
     def id_at(self, row: int) -> str:
         return self._ids[row]
@@ -146,58 +176,95 @@ class IncidentTableModel(QAbstractTableModel):
         return self.console.state.incidents.get(self._ids[row])
 
     def index_of(self, incident_id: str, column: int = 0) -> QModelIndex:
-        row = self._rows.get(incident_id)
+        row = self.row_of(incident_id)
         return QModelIndex() if row is None else self.index(row, column)
 
     # ------------------------------------------------------------------------- updates
 
     def on_incidents_changed(self, ids: set[str]) -> None:
-        """Insert new incidents at the end; ``dataChanged`` for runs of changed rows."""
+        """Insert new incidents at the end; ``dataChanged`` for runs of changed rows; then
+        :attr:`sig_rows_changed` with all of them."""
         incidents = self.console.state.incidents
         new = sorted(i for i in ids if i not in self._rows and i in incidents)
         changed = sorted(self._rows[i] for i in ids if i in self._rows)
         now = self.console.now()
+        # With the tick limited to some rows, a changed row's countdown is looked at again
+        # when it is on screen at a tick (unknown then, so it is refreshed).
+        lazy = self._tick_rows is not None
         for iid in ids:
             inc = incidents.get(iid)
-            if inc is not None and inc.is_open:
+            if inc is not None and inc.status in OPEN_STATUSES:
                 self._open.add(iid)
-                self._countdown[iid] = self._countdown_key(inc, now)
+                if lazy:
+                    self._countdown.pop(iid, None)
+                else:
+                    self._countdown[iid] = self._countdown_key(inc, now)
             else:
                 self._open.discard(iid)
                 self._countdown.pop(iid, None)
+        first = len(self._ids)
         if new:
-            first = len(self._ids)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
             for iid in new:
                 self._rows[iid] = len(self._ids)
                 self._ids.append(iid)
             self.endInsertRows()
         last_col = len(Column) - 1
-        start = prev = None
-        for row in changed:
-            if start is None:
-                start = prev = row
-            elif row == prev + 1:  # type: ignore[operator]
-                prev = row
-            else:
-                self.dataChanged.emit(self.index(start, 0),
-                                      self.index(prev, last_col))  # type: ignore[arg-type]
-                start = prev = row
-        if start is not None:
-            self.dataChanged.emit(self.index(start, 0),
-                                  self.index(prev, last_col))  # type: ignore[arg-type]
+        runs = _runs(changed)
+        if len(runs) > _RUNS_AT_MOST:  # a replay seek: one signal, not thousands
+            runs = [(changed[0], changed[-1])]
+        for top, bottom in runs:
+            self.dataChanged.emit(self.index(top, 0), self.index(bottom, last_col))
+        if new or changed:
+            self.sig_rows_changed.emit(changed + list(range(first, first + len(new))))
+
+    def prune(self) -> int:
+        """Remove the rows of incidents no longer in the mirror (archived, or not yet reported
+        at a replay's earlier instant); returns how many. One ``beginRemoveRows`` per run of
+        rows, from the bottom up."""
+        incidents = self.console.state.incidents
+        gone = [row for row, iid in enumerate(self._ids) if iid not in incidents]
+        if not gone:
+            return 0
+        for top, bottom in reversed(_runs(gone)):
+            self.beginRemoveRows(QModelIndex(), top, bottom)
+            for iid in self._ids[top:bottom + 1]:
+                self._flash.pop(iid, None)
+                self._open.discard(iid)
+                self._countdown.pop(iid, None)
+            del self._ids[top:bottom + 1]
+            self._rows_stale = True  # renumbered once at the end, or when asked for
+            self.endRemoveRows()
+        self._renumber()
+        return len(gone)
+
+    def _renumber(self) -> None:
+        self._rows = {iid: i for i, iid in enumerate(self._ids)}
+        self._rows_stale = False
 
     def _countdown_key(self, inc: Incident, now: float) -> tuple[str, ClockState | None]:
         clock = running_clock(inc)
         text = "" if clock is None else labels.countdown(clock.remaining(now))
-        return text, self._clock(inc)
+        return text, self._clock_state(inc, clock)
+
+    def set_tick_rows(self, rows: Callable[[], Iterable[int]] | None) -> None:
+        """Limit the per-second countdown refresh to the rows ``rows()`` returns (the rows on
+        screen; the others are drawn afresh when scrolled to); None refreshes every open row.
+        A replay playing at 64× changes every countdown of a city every second."""
+        self._tick_rows = rows
 
     def tick(self) -> None:
         """Refresh the countdown cells whose text or colour changed (every second)."""
         incidents = self.console.state.incidents
         now = self.console.now()
         rows: list[int] = []
-        for iid in self._open:
+        if self._tick_rows is None:
+            candidates: Iterable[str] = self._open
+        else:
+            n = len(self._ids)
+            candidates = [self._ids[r] for r in set(self._tick_rows()) if 0 <= r < n]
+            candidates = [iid for iid in candidates if iid in self._open]
+        for iid in candidates:
             inc = incidents.get(iid)
             if inc is None:
                 continue
@@ -205,17 +272,10 @@ class IncidentTableModel(QAbstractTableModel):
             if self._countdown.get(iid) != key:
                 self._countdown[iid] = key
                 rows.append(self._rows[iid])
-        rows.sort()
         col = Column.COUNTDOWN
-        start = prev = -2
-        for row in [*rows, -2]:
-            if row == prev + 1:
-                prev = row
-                continue
-            if start >= 0:
-                self.dataChanged.emit(self.index(start, col), self.index(prev, col),
-                                      _COUNTDOWN_ROLES)
-            start = prev = row
+        for top, bottom in _runs(sorted(rows)):
+            self.dataChanged.emit(self.index(top, col), self.index(bottom, col),
+                                  COUNTDOWN_ROLES)
 
     def flash(self, incident_id: str, seconds: float = 6.0) -> None:
         """Make a row's background blink for ``seconds`` (a new urgent incident)."""
@@ -260,19 +320,30 @@ class IncidentTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = index.row()
+        return self.data_at(index.row(), index.column(), role)
+
+    def sort_value(self, row: int, column: int) -> Any:
+        """The raw value row ``row`` sorts by in ``column`` (``SORT_ROLE``); None when the
+        row's incident is no longer in the mirror."""
         if not 0 <= row < len(self._ids):
             return None
         inc = self.console.state.incidents.get(self._ids[row])
+        return None if inc is None else self.sort_value_of(inc, column)
+
+    def data_at(self, row: int, column: int, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """What :meth:`data` gives for the cell (``row``, ``column``)."""
+        if role not in _ROLES or not 0 <= row < len(self._ids):
+            return None  # a view asks for a dozen roles per cell it paints
+        inc = self.console.state.incidents.get(self._ids[row])
         if inc is None:
             return None
-        col = Column(index.column())
+        col = Column(column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(inc, col)
         if role == ID_ROLE:
             return inc.id
         if role == SORT_ROLE:
-            return self._sort_value(inc, col)
+            return self.sort_value_of(inc, col)
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._foreground(inc, col)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -300,15 +371,18 @@ class IncidentTableModel(QAbstractTableModel):
         return None
 
     def _clock(self, inc: Incident) -> ClockState | None:
+        return self._clock_state(inc, running_clock(inc)) if inc.is_open else None
+
+    def _clock_state(self, inc: Incident, clock: Clock | None) -> ClockState | None:
+        """The state of the incident's running clock ``clock`` now."""
         if not inc.is_open:
             return None
         now = self.console.now()
         if is_overdue(inc, now):
             return ClockState.OVERDUE
-        c = running_clock(inc)
-        if c is None:
+        if clock is None:
             return None
-        return c.state(now, self.console.catalogue.limits.near_due_fraction)
+        return clock.state(now, self.console.catalogue.limits.near_due_fraction)
 
     def _lead(self, inc: Incident) -> tuple[str, bool]:
         """The lead department, and whether it is only the class's default so far."""
@@ -359,7 +433,8 @@ class IncidentTableModel(QAbstractTableModel):
             return "" if clock is None else labels.clock_time(clock.due, c.tz, c.now())
         return ""
 
-    def _sort_value(self, inc: Incident, col: Column) -> Any:
+    def sort_value_of(self, inc: Incident, col: int) -> Any:
+        """The raw value ``inc`` sorts by in column ``col`` (its ``SORT_ROLE``)."""
         if col == Column.ID:
             return inc.id
         if col == Column.STATUS:
@@ -367,7 +442,7 @@ class IncidentTableModel(QAbstractTableModel):
         if col == Column.PRIORITY:
             return _PRIORITY_RANK.get(inc.priority, 99)
         if col in (Column.COUNTDOWN, Column.DUE):
-            clock = running_clock(inc) if inc.is_open else None
+            clock = running_clock(inc) if inc.status in OPEN_STATUSES else None
             return clock.due if clock is not None else math.inf
         if col == Column.UNITS:
             return len(inc.units)
@@ -379,7 +454,7 @@ class IncidentTableModel(QAbstractTableModel):
             return inc.reported_at
         if col == Column.GRID:
             return inc.grid
-        return self._display(inc, col)
+        return self._display(inc, Column(col))
 
     def _foreground(self, inc: Incident, col: Column) -> Any:
         if col == Column.STATUS:
@@ -431,3 +506,14 @@ class IncidentTableModel(QAbstractTableModel):
         if col in (Column.ID, Column.STATUS):
             return inc.description or None
         return None
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive numbers of a sorted list, as (first, last) pairs."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs

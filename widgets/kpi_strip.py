@@ -112,6 +112,7 @@ class KpiStrip(QWidget):
         return got.get(scope if group != GroupBy.CITY else "", Kpi())
 
     def refresh(self) -> None:
+        self._delay.stop()  # a refresh already scheduled would find the same
         k = self.kpi = self.compute()
         c = self.console
         t = self.tiles

@@ -66,21 +66,31 @@ class _CountCombo(QComboBox):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(13)
         self.view().setMinimumWidth(280)
+        self._values: list[str] = [""]
+        self._texts: list[str] = []  # the item texts as last set
         self.addItem(all_text, "")
         self._names.append(all_text)
 
     def add_value(self, name: str, value: str) -> None:
         self.addItem(name, value)
         self._names.append(name)
+        self._values.append(value)
+        self._texts = []
 
     def value(self) -> str:
         return str(self.currentData() or "")
 
     def set_counts(self, counts: dict[str, int], total: int) -> None:
-        self.setItemText(0, f"{self._names[0]} ({total})")
-        for i in range(1, self.count()):
-            n = counts.get(str(self.itemData(i)), 0)
-            self.setItemText(i, f"{self._names[i]} ({n})")
+        """Put the counts in the item texts (only the texts that change: a city has
+        thousands of streets)."""
+        texts = [f"{self._names[0]} ({total})"]
+        texts += [f"{self._names[i]} ({counts.get(self._values[i], 0)})"
+                  for i in range(1, len(self._names))]
+        old = self._texts if len(self._texts) == len(texts) else [None] * len(texts)
+        for i, text in enumerate(texts):
+            if old[i] != text:
+                self.setItemText(i, text)
+        self._texts = texts
 
 
 class QueuePanel(QWidget):
@@ -95,6 +105,8 @@ class QueuePanel(QWidget):
         self.console = console
         self.console_actions = actions
         self.sound_enabled = False
+        # Off while a replay jumps: incidents it inserts then are history, not news.
+        self.attention_enabled = True
         self.table = table if table is not None else IncidentTableModel(console, self)
         self.proxy = IncidentFilterProxy(console, self)
         self.proxy.setSourceModel(self.table)
@@ -277,6 +289,7 @@ class QueuePanel(QWidget):
 
     def refresh_counts(self) -> FilterCounts:
         """Put the current counts on the filter bar."""
+        self._counts_timer.stop()  # a recount already scheduled would find the same
         t0 = time.perf_counter()
         counts = self.proxy.counts()
         self._counts_cost_s = time.perf_counter() - t0
@@ -355,6 +368,8 @@ class QueuePanel(QWidget):
     # -------------------------------------------------------------------------- attention
 
     def _on_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        if not self.attention_enabled:
+            return
         for row in range(first, last + 1):
             inc = self.table.incident_at(row)
             if inc is not None and inc.is_open and inc.priority == Priority.URGENT.value:

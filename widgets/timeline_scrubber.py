@@ -15,6 +15,7 @@ moves smoothly while playing, and the position follows it.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -79,6 +80,36 @@ _TEXT = {
 
 def _t(key: str) -> str:
     return translate("TimelineScrubber", str(_TEXT[key]))
+
+
+# Steps between the track's time labels (seconds), the finest that leaves room for a label.
+TICK_STEPS = (60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800)
+
+
+def time_ticks(start_ts: float, end_ts: float, width: float, label_w: float,
+               tz: timezone) -> list[tuple[float, str]]:
+    """The labelled instants under a track ``width`` pixels wide for ``[start_ts, end_ts]``:
+    whole local steps, at least ``label_w`` pixels apart. A window longer than the steps go
+    (one from the epoch) gets whole weeks, as many as fit: never more labels than room."""
+    span = end_ts - start_ts
+    if span <= 0 or width <= 0:
+        return []
+    step = next((st for st in TICK_STEPS if width * st / span >= label_w), None)
+    if step is None:
+        step = TICK_STEPS[-1] * math.ceil(span * label_w / (width * TICK_STEPS[-1]))
+    offset = tz.utcoffset(None)
+    off_s = offset.total_seconds() if offset is not None else 0.0
+    t = ((start_ts + off_s) // step + 1) * step - off_s
+    out = []
+    while t < end_ts:
+        local = datetime.fromtimestamp(t, UTC).astimezone(tz)
+        if step > TICK_STEPS[-1]:
+            fmt = "%Y-%m-%d"
+        else:
+            fmt = "%H:%M" if step < 86400 and (local.hour or local.minute) else "%m-%d"
+        out.append((t, local.strftime(fmt)))
+        t += step
+    return out
 
 
 class _Track(QWidget):
@@ -198,34 +229,20 @@ class _Track(QWidget):
 
     def _paint_hours(self, p: QPainter, lane: QRectF, colour: QColor) -> None:
         s = self.s
-        span = s.end_ts - s.start_ts
-        if span <= 0:
-            return
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         p.setFont(font)
         fm = p.fontMetrics()
         label_w = fm.horizontalAdvance("00-00 00:00") + 12
-        steps = (60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800,
-                 604800)
-        step = next((st for st in steps if lane.width() * st / span >= label_w), steps[-1])
-        offset = s.tz.utcoffset(None)
-        off_s = offset.total_seconds() if offset is not None else 0.0
-        first = ((s.start_ts + off_s) // step + 1) * step - off_s
         tick = QColor(colour)
         tick.setAlpha(110)
-        t = first
-        while t < s.end_ts:
+        for t, label in time_ticks(s.start_ts, s.end_ts, lane.width(), label_w, s.tz):
             x = self.x_of(t)
             p.setPen(QPen(tick, 1))
             p.drawLine(QPointF(x, lane.bottom()), QPointF(x, lane.bottom() + 4))
-            local = datetime.fromtimestamp(t, UTC).astimezone(s.tz)
-            fmt = "%H:%M" if step < 86400 and (local.hour or local.minute) else "%m-%d"
-            label = local.strftime(fmt)
             p.setPen(QPen(colour, 1))
             p.drawText(QRectF(x - label_w / 2, lane.bottom() + 4, label_w, fm.height()),
                        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
-            t += step
 
     # mouse
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -164,10 +164,8 @@ class UnitBoard(QWidget):
             self._summary_timer.start()
 
     def refresh_summary(self) -> None:
-        units = self.console.state.units.values()
-        total = len(self.console.state.units)
-        available = sum(1 for u in units if u.status == UnitStatus.AVAILABLE)
-        engaged = sum(1 for u in units if u.incident_id)
+        self._summary_timer.stop()  # a refresh already scheduled would find the same
+        total, available, engaged = self.model.totals()
         self.summary.setText(translate("UnitBoard", "%1 units · %2 available · %3 on incidents")
                              .replace("%1", str(total)).replace("%2", str(available))
                              .replace("%3", str(engaged)))

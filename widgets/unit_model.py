@@ -11,6 +11,7 @@ departments at the top), so ``parent()`` is a dictionary lookup.
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -75,8 +76,15 @@ HEADERS = {
 }
 
 _STATUS_RANK = {s: i for i, s in enumerate(UnitStatus)}
-# Above this many changed rows in one type group, one dataChanged spans them all.
-_SPAN_ABOVE = 64
+# The roles the board answers (any other gives None).
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, ID_ROLE, SORT_ROLE, KIND_ROLE, WARNING_ROLE,
+                    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole,
+                    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole})
+# What a unit row shows that can change: (status, since, incident).
+_SHOWN = operator.attrgetter("status", "status_since", "incident_id")
+# Above this many changed rows in one type group, one dataChanged spans them all (each signal
+# costs the board's proxy and tree view some fifty calls back into the model).
+_SPAN_ABOVE = 8
 
 
 @dataclass(slots=True, eq=False)
@@ -125,6 +133,7 @@ class UnitTreeModel(QAbstractItemModel):
         self._type_by_key: dict[tuple[str, str], _Group] = {}
         self._unit_pos: dict[str, tuple[_Group, int]] = {}
         self._shown: dict[str, tuple[UnitStatus, float, str]] = {}  # what the row displays
+        self._engaged = 0  # units on an incident
 
     def _new_group(self, kind: str, code: str, parent: _Group | None) -> _Group:
         siblings = parent.children if parent is not None else self._departments
@@ -152,8 +161,15 @@ class UnitTreeModel(QAbstractItemModel):
     def _count(self, u: UnitState, typ: _Group, dept: _Group, sign: int) -> None:
         typ.counts[u.status] += sign
         dept.counts[u.status] += sign
+        if u.incident_id:
+            self._engaged += sign
         if sign > 0:
-            self._shown[u.id] = (u.status, u.status_since, u.incident_id)
+            self._shown[u.id] = _SHOWN(u)
+
+    def totals(self) -> tuple[int, int, int]:
+        """(units, available, on an incident) over the board, kept as rows change."""
+        available = sum(d.available for d in self._departments)
+        return len(self._unit_pos), available, self._engaged
 
     def reload(self) -> None:
         """Rebuild from the mirror (only after a full resync)."""
@@ -244,8 +260,8 @@ class UnitTreeModel(QAbstractItemModel):
     # --------------------------------------------------------------------------- data
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+        if role not in _ROLES or not index.isValid():
+            return None  # a view asks for a dozen roles per cell it paints
         uid = self.unit_id_of(index)
         col = UnitColumn(index.column())
         if uid is None:
@@ -357,40 +373,50 @@ class UnitTreeModel(QAbstractItemModel):
     # ------------------------------------------------------------------------ updates
 
     def on_units_changed(self, ids: set[str]) -> None:
-        """New units are inserted; status/incident changes signal their rows and groups.
+        """New units are inserted; status/incident changes signal their rows and groups;
+        units gone from the mirror (a replay going back before they registered) are removed.
 
         One batch gives one ``dataChanged`` per run of adjacent changed rows (one span per
-        type group when many rows of it changed) over the columns that can change, and one
-        per group whose counts changed (its status column).
+        type group when many rows of it changed) over the columns that can change, one
+        ``beginInsertRows`` per type group that gains units, and one ``dataChanged`` per group
+        whose counts changed (its status column).
 
         Rows come in name order within their type (new units at the end). A sorting proxy
         re-sorts a whole type group whenever a unit in it changes (with recursive filtering
         the group row itself is re-checked), so at city scale the board stays in this order.
         """
         units = self.console.state.units
+        unit_pos, shown_of = self._unit_pos, self._shown
+        if not unit_pos and units:  # the first units (a replay's empty start): a load
+            self.reload()
+            return
         new: list[UnitState] = []
+        gone: list[str] = []
         rows_by_type: dict[int, list[int]] = {}
         groups: dict[int, _Group] = {}
-        for uid in ids:
-            u = units.get(uid)
+        # A replay jump reports every unit that moved (26,000): find the few whose row shows
+        # something else in one pass.
+        unit_of, shown_by_id = units.get, shown_of.get
+        changed = [(uid, u, shown) for uid in ids
+                   for u, shown in ((unit_of(uid), shown_by_id(uid)),)
+                   if u is None or shown is None or _SHOWN(u) != shown]
+        for uid, u, shown in changed:
             if u is None:
+                if shown is not None:
+                    gone.append(uid)
                 continue
-            pos = self._unit_pos.get(uid)
-            if pos is None:
+            if shown is None:
                 new.append(u)
                 continue
-            shown = self._shown[uid]
-            now_shown = (u.status, u.status_since, u.incident_id)
-            if shown == now_shown:
-                continue  # a position report: nothing on the board changed
-            typ, row = pos
-            self._shown[uid] = now_shown
-            if shown[0] != u.status:
+            typ, row = unit_pos[uid]
+            now_shown = shown_of[uid] = _SHOWN(u)
+            self._engaged += bool(now_shown[2]) - bool(shown[2])
+            if shown[0] != now_shown[0]:
                 dept = self._groups[typ.parent_gid]
                 typ.counts[shown[0]] -= 1
                 dept.counts[shown[0]] -= 1
-                typ.counts[u.status] += 1
-                dept.counts[u.status] += 1
+                typ.counts[now_shown[0]] += 1
+                dept.counts[now_shown[0]] += 1
                 groups[typ.gid] = typ
                 groups[dept.gid] = dept
             rows_by_type.setdefault(typ.gid, []).append(row)
@@ -409,36 +435,75 @@ class UnitTreeModel(QAbstractItemModel):
             for top, bottom in runs:
                 self.dataChanged.emit(self.createIndex(top, first, gid),
                                       self.createIndex(bottom, last, gid))
+        if gone:
+            self._remove(gone, groups)
+        if new:
+            self._insert(new, groups)
         for g in sorted(groups.values(), key=lambda g: g.kind == "department"):
             self.dataChanged.emit(self._group_index(g, UnitColumn.STATUS),
                                   self._group_index(g, UnitColumn.STATUS))
-        for u in sorted(new, key=lambda x: x.id):
-            self._insert(u)
 
-    def _insert(self, u: UnitState) -> None:
-        dept = self._dept_by_code.get(u.department)
-        if dept is None:
-            n = len(self._departments)
-            self.beginInsertRows(QModelIndex(), n, n)
-            dept = self._dept_by_code[u.department] = self._new_group("department",
-                                                                      u.department, None)
+    def _remove(self, gone: list[str], groups: dict[int, _Group]) -> None:
+        """Remove unit rows (one ``beginRemoveRows`` per run of rows in a type group)."""
+        by_type: dict[int, list[int]] = {}
+        for uid in gone:
+            typ, row = self._unit_pos[uid]
+            by_type.setdefault(typ.gid, []).append(row)
+        for gid, rows in by_type.items():
+            typ = self._groups[gid]
+            dept = self._groups[typ.parent_gid]
+            rows.sort()
+            runs: list[tuple[int, int]] = []
+            for row in rows:
+                if runs and row == runs[-1][1] + 1:
+                    runs[-1] = (runs[-1][0], row)
+                else:
+                    runs.append((row, row))
+            for top, bottom in reversed(runs):
+                self.beginRemoveRows(self._group_index(typ), top, bottom)
+                for uid in typ.children[top:bottom + 1]:
+                    status, _since, incident = self._shown.pop(uid)
+                    typ.counts[status] -= 1
+                    dept.counts[status] -= 1
+                    self._engaged -= bool(incident)
+                    del self._unit_pos[uid]
+                del typ.children[top:bottom + 1]
+                for row in range(top, len(typ.children)):
+                    self._unit_pos[typ.children[row]] = (typ, row)
+                self.endRemoveRows()
+            groups[typ.gid] = typ
+            groups[dept.gid] = dept
+
+    def _insert(self, new: list[UnitState], groups: dict[int, _Group]) -> None:
+        """Append new units to their type groups (made when missing): one
+        ``beginInsertRows`` per group."""
+        by_type: dict[tuple[str, str], list[UnitState]] = {}
+        for u in sorted(new, key=lambda x: x.id):
+            by_type.setdefault((u.department, u.unit_type), []).append(u)
+        for (department, unit_type), members in sorted(by_type.items()):
+            dept = self._dept_by_code.get(department)
+            if dept is None:
+                n = len(self._departments)
+                self.beginInsertRows(QModelIndex(), n, n)
+                dept = self._dept_by_code[department] = self._new_group("department",
+                                                                        department, None)
+                self.endInsertRows()
+            key = (department, unit_type)
+            typ = self._type_by_key.get(key)
+            if typ is None:
+                n = len(dept.children)
+                self.beginInsertRows(self._group_index(dept), n, n)
+                typ = self._type_by_key[key] = self._new_group("type", unit_type, dept)
+                self.endInsertRows()
+            n = len(typ.children)
+            self.beginInsertRows(self._group_index(typ), n, n + len(members) - 1)
+            for u in members:
+                self._unit_pos[u.id] = (typ, len(typ.children))
+                typ.children.append(u.id)
+                self._count(u, typ, dept, +1)
             self.endInsertRows()
-        key = (u.department, u.unit_type)
-        typ = self._type_by_key.get(key)
-        if typ is None:
-            n = len(dept.children)
-            self.beginInsertRows(self._group_index(dept), n, n)
-            typ = self._type_by_key[key] = self._new_group("type", u.unit_type, dept)
-            self.endInsertRows()
-        n = len(typ.children)
-        self.beginInsertRows(self._group_index(typ), n, n)
-        typ.children.append(u.id)
-        self._unit_pos[u.id] = (typ, n)
-        self._count(u, typ, dept, +1)
-        self.endInsertRows()
-        last_col = len(UnitColumn) - 1
-        for g in (typ, dept):
-            self.dataChanged.emit(self._group_index(g, 0), self._group_index(g, last_col))
+            groups[typ.gid] = typ
+            groups[dept.gid] = dept
 
 
 AVAILABILITY_MODES = ("all", "available", "engaged", "unavailable")
@@ -505,6 +570,8 @@ class UnitFilterProxy(QSortFilterProxyModel):
         return not s or s in u.id.lower() or s in u.name.lower() or s in u.incident_id.lower()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self.active:  # every row shows (the model holds the mirror's units only)
+            return True
         model = self.unit_model()
         index = model.index(source_row, 0, source_parent)
         uid = model.unit_id_of(index)

@@ -46,15 +46,134 @@
   var HALO_RADIUS = 11;
   var CLICK_TOLERANCE = 4;
 
-  // A canvas renderer that draws circle markers in one path per style instead of one path
-  // each: 26,000 separate arc+fill+stroke calls cost ~200 ms in software rendering, a few
-  // batched paths a fraction of that. Other shapes are drawn as Leaflet does. Overrides
-  // L.Canvas#_draw (Leaflet 1.9, pinned through XStatic-Leaflet).
+  // A canvas renderer that draws circle markers as copies of one small bitmap per style
+  // (a sprite: the circle filled and stroked once) instead of a path each: with software
+  // rendering, 26,000 separate arc+fill+stroke calls cost ~200 ms, and so does filling one
+  // path of 26,000 arcs; blitting a sprite per marker costs a fraction of that. Markers sit on
+  // whole pixels. Other shapes are drawn as Leaflet does.
+  //
+  // It also redraws only the small rectangles around what changed: Leaflet redraws the one
+  // rectangle that holds every change, and fifty units reporting from all over the city make
+  // that the whole canvas at every flush. Overrides L.Canvas#_extendRedrawBounds, _redraw and
+  // _draw (Leaflet 1.9, pinned through XStatic-Leaflet).
+  var SPRITES = new Map();  // style key -> {canvas, size}
+  var MAX_DIRTY_RECTS = 256;  // more changes than this: Leaflet's one rectangle
+  var DIRTY_CELL = 64;  // px: the grid that finds the rectangles a layer touches
+
+  function markerSprite(o, r, key) {
+    var dpr = window.devicePixelRatio || 1;
+    var skey = key + '|' + r + '|' + dpr;
+    var sprite = SPRITES.get(skey);
+    if (sprite) { return sprite; }
+    var w = o.stroke && o.weight ? o.weight : 0;
+    var size = Math.ceil(2 * r + w) + 2;
+    var canvas = document.createElement('canvas');
+    canvas.width = Math.ceil(size * dpr);
+    canvas.height = Math.ceil(size * dpr);
+    var g = canvas.getContext('2d');
+    g.scale(dpr, dpr);
+    g.beginPath();
+    g.arc(size / 2, size / 2, r, 0, Math.PI * 2, false);
+    if (o.fill) {
+      g.globalAlpha = o.fillOpacity;
+      g.fillStyle = o.fillColor || o.color;
+      g.fill();
+    }
+    if (w) {
+      g.globalAlpha = o.opacity;
+      g.lineWidth = w;
+      g.strokeStyle = o.color;
+      g.stroke();
+    }
+    sprite = { canvas: canvas, size: size };
+    SPRITES.set(skey, sprite);
+    return sprite;
+  }
+
+  // Rectangles [x0, y0, x1, y1] bucketed by grid cell, to test a layer against them quickly.
+  function RectIndex(rects) {
+    this.rects = rects;
+    this.cells = new Map();
+    for (var i = 0; i < rects.length; i++) {
+      var r = rects[i];
+      for (var cx = Math.floor(r[0] / DIRTY_CELL); cx <= Math.floor(r[2] / DIRTY_CELL); cx++) {
+        for (var cy = Math.floor(r[1] / DIRTY_CELL); cy <= Math.floor(r[3] / DIRTY_CELL); cy++) {
+          var key = cx + ',' + cy, list = this.cells.get(key);
+          if (!list) { list = []; this.cells.set(key, list); }
+          list.push(r);
+        }
+      }
+    }
+  }
+
+  RectIndex.prototype.hits = function (b) {
+    if (!b) { return false; }
+    var x0 = b.min.x, y0 = b.min.y, x1 = b.max.x, y1 = b.max.y;
+    for (var cx = Math.floor(x0 / DIRTY_CELL); cx <= Math.floor(x1 / DIRTY_CELL); cx++) {
+      for (var cy = Math.floor(y0 / DIRTY_CELL); cy <= Math.floor(y1 / DIRTY_CELL); cy++) {
+        var list = this.cells.get(cx + ',' + cy);
+        if (!list) { continue; }
+        for (var i = 0; i < list.length; i++) {
+          var r = list[i];
+          if (x0 <= r[2] && r[0] <= x1 && y0 <= r[3] && r[1] <= y1) { return true; }
+        }
+      }
+    }
+    return false;
+  };
+
   var BatchedCanvas = L.Canvas.extend({
+    _extendRedrawBounds: function (layer) {
+      L.Canvas.prototype._extendRedrawBounds.call(this, layer);
+      if (!layer._pxBounds) { return; }
+      var rects = this._glRects || (this._glRects = []);
+      if (rects.length > MAX_DIRTY_RECTS) { return; }
+      var pad = (layer.options.weight || 0) + 1, b = layer._pxBounds;
+      rects.push([Math.floor(b.min.x - pad), Math.floor(b.min.y - pad),
+                  Math.ceil(b.max.x + pad), Math.ceil(b.max.y + pad)]);
+    },
+
+    // Redraw every marker at the next frame (after a bulk change: see moveMarker).
+    redrawAll: function () {
+      this._glAll = true;
+      this._redrawRequest = this._redrawRequest || L.Util.requestAnimFrame(this._redraw, this);
+    },
+
+    _redraw: function () {
+      var rects = this._glRects;
+      this._glRects = null;
+      if (this._glAll) {
+        this._glAll = false;
+        this._redrawBounds = null;
+      }
+      if (!this._redrawBounds || !rects || !rects.length || rects.length > MAX_DIRTY_RECTS) {
+        L.Canvas.prototype._redraw.call(this);
+        return;
+      }
+      this._redrawRequest = null;
+      var ctx = this._ctx;
+      for (var i = 0; i < rects.length; i++) {
+        var r = rects[i];
+        ctx.clearRect(r[0], r[1], r[2] - r[0], r[3] - r[1]);
+      }
+      this._glClip = new RectIndex(rects);
+      this._draw();
+      this._glClip = null;
+      this._redrawBounds = null;
+    },
+
     _draw: function () {
-      var bounds = this._redrawBounds, ctx = this._ctx, groups = new Map(), layer, order;
+      var bounds = this._redrawBounds, clip = this._glClip, ctx = this._ctx;
+      var groups = new Map(), layer, order, i;
       ctx.save();
-      if (bounds) {
+      if (clip) {
+        ctx.beginPath();
+        for (i = 0; i < clip.rects.length; i++) {
+          var c = clip.rects[i];
+          ctx.rect(c[0], c[1], c[2] - c[0], c[3] - c[1]);
+        }
+        ctx.clip();
+      } else if (bounds) {
         var size = bounds.getSize();
         ctx.beginPath();
         ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
@@ -63,7 +182,11 @@
       this._drawing = true;
       for (order = this._drawFirst; order; order = order.next) {
         layer = order.layer;
-        if (bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) { continue; }
+        if (clip) {
+          if (!clip.hits(layer._pxBounds)) { continue; }
+        } else if (bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) {
+          continue;
+        }
         if (layer instanceof L.CircleMarker && !(layer instanceof L.Circle)) {
           if (layer._empty()) { continue; }
           var o = layer.options;
@@ -77,33 +200,49 @@
         }
       }
       // Groups are drawn bottom to top by the markers' glRank option (status, priority).
-      var ordered = Array.from(groups.values()).sort(function (a, b) {
-        return (a[0].options.glRank || 0) - (b[0].options.glRank || 0);
+      var keys = Array.from(groups.keys()).sort(function (a, b) {
+        return (groups.get(a)[0].options.glRank || 0) - (groups.get(b)[0].options.glRank || 0);
       });
-      ordered.forEach(function (layers) {
-        var o = layers[0].options;
-        ctx.beginPath();
-        for (var i = 0; i < layers.length; i++) {
-          var p = layers[i]._point, r = Math.max(Math.round(layers[i]._radius), 1);
-          ctx.moveTo(p.x + r, p.y);
-          ctx.arc(p.x, p.y, r, 0, Math.PI * 2, false);
+      ctx.globalAlpha = 1;
+      this.lastDrawn = 0;  // markers drawn by the last redraw (tests, diagnostics)
+      var self = this;
+      keys.forEach(function (key) {
+        var layers = groups.get(key), byRadius = new Map();
+        for (var j = 0; j < layers.length; j++) {
+          var r = Math.max(Math.round(layers[j]._radius), 1);
+          var sprite = byRadius.get(r);
+          if (!sprite) {
+            sprite = markerSprite(layers[j].options, r, key);
+            byRadius.set(r, sprite);
+          }
+          var p = layers[j]._point, half = sprite.size / 2;
+          ctx.drawImage(sprite.canvas, Math.round(p.x - half), Math.round(p.y - half),
+                        sprite.size, sprite.size);
         }
-        if (o.fill) {
-          ctx.globalAlpha = o.fillOpacity;
-          ctx.fillStyle = o.fillColor || o.color;
-          ctx.fill('evenodd');
-        }
-        if (o.stroke && o.weight !== 0) {
-          ctx.globalAlpha = o.opacity;
-          ctx.lineWidth = o.weight;
-          ctx.strokeStyle = o.color;
-          ctx.stroke();
-        }
+        self.lastDrawn += layers.length;
       });
       this._drawing = false;
       ctx.restore();
     }
   });
+
+  // Above this many markers in one batch, markers are moved and restyled without Leaflet's
+  // per-marker bookkeeping (a redraw request and a 'move' event each: ~5 µs a marker, most of
+  // a replay jump's 26,000) and their canvas is redrawn whole once.
+  var BULK_MARKERS = 500;
+
+  function moveMarker(m, ll, bulk) {
+    if (!bulk) {
+      m.setLatLng(ll);
+      return;
+    }
+    m._latlng = L.latLng(ll[0], ll[1]);
+    if (m._map) { m._project(); }
+  }
+
+  function styleMarker(m, style, bulk) {
+    if (bulk) { L.setOptions(m, style); } else { m.setStyle(style); }
+  }
 
   var GL = {
     map: null,
@@ -140,10 +279,8 @@
       var pane = map.createPane('gl-' + p[0]);
       pane.style.zIndex = p[1];
       pane.classList.add('gl-pane');
-      if (p[0] === 'units' || p[0] === 'incidents' || p[0] === 'parts') {
+      if (p[0] !== 'labels') {
         GL.renderers[p[0]] = new BatchedCanvas({ pane: 'gl-' + p[0], padding: 0.2 });
-      } else if (p[0] !== 'labels') {
-        GL.renderers[p[0]] = L.canvas({ pane: 'gl-' + p[0], padding: 0.2 });
       }
     });
     ['regions', 'parts', 'units', 'incidents', 'select'].forEach(function (name) {
@@ -289,13 +426,14 @@
     var t0 = performance.now();
     var up = d.upsert || [], rm = d.remove || [], units = GL._units;
     var layer = GL.layers.units, renderer = GL.renderers.units, stroke = GL._theme.unitStroke;
+    var bulk = up.length > BULK_MARKERS;
     for (var i = 0; i < up.length; i++) {
       var r = up[i], id = r[0], m = units.get(id);
       if (m) {
-        m.setLatLng([r[1], r[2]]);
+        moveMarker(m, [r[1], r[2]], bulk);
         if (m._glStatus !== r[3]) {
           m._glStatus = r[3];
-          m.setStyle(unitStyle(r[3]));
+          styleMarker(m, unitStyle(r[3]), bulk);
         }
       } else {
         m = L.circleMarker([r[1], r[2]], Object.assign({
@@ -315,6 +453,7 @@
         units.delete(rm[j]);
       }
     }
+    if (bulk) { renderer.redrawAll(); }
     followSelection('unit');
     return performance.now() - t0;
   };
@@ -325,6 +464,7 @@
     var t0 = performance.now();
     var up = d.upsert || [], rm = d.remove || [], incs = GL._incidents;
     var layer = GL.layers.incidents, renderer = GL.renderers.incidents;
+    var bulk = up.length > BULK_MARKERS;
     for (var i = 0; i < up.length; i++) {
       var r = up[i], id = r[0], ll = [r[1], r[2]], it = incs.get(id);
       if (!it) {
@@ -341,7 +481,7 @@
         layer.removeLayer(it.halo);
         it.halo = null;
       } else if (it.halo) {
-        it.halo.setLatLng(ll);
+        moveMarker(it.halo, ll, bulk);
       }
       if (!it.m) {
         it.m = L.circleMarker(ll, {
@@ -352,10 +492,10 @@
         it.m._glId = id;
         layer.addLayer(it.m);
       } else {
-        it.m.setLatLng(ll);
+        moveMarker(it.m, ll, bulk);
         if (it.priority !== r[3]) {
-          it.m.setStyle({ fillColor: PRIORITY_COLOURS[r[3]] || '#9e9e9e',
-                          glRank: PRIORITY_RANKS[r[3]] || 0 });
+          styleMarker(it.m, { fillColor: PRIORITY_COLOURS[r[3]] || '#9e9e9e',
+                              glRank: PRIORITY_RANKS[r[3]] || 0 }, bulk);
         }
       }
       it.priority = r[3];
@@ -370,6 +510,7 @@
         incs.delete(rm[j]);
       }
     }
+    if (bulk) { renderer.redrawAll(); }
     followSelection('incident');
     return performance.now() - t0;
   };

@@ -114,12 +114,43 @@ def test_derived_state_is_copy_on_write(recorded: Recorded) -> None:
 
 def test_sparse_window_uses_store_snapshots_and_equals_live(recorded: Recorded) -> None:
     r = Replayer.from_store(recorded.store, since_ts=0, max_checkpoints=3, min_spacing=8,
-                            max_spacing=40)
+                            max_spacing=40, snapshot_cost=50)
     assert r.sparse and r.spacing == 40 and r.prepared
+    decoded: list[int] = []
+    source: Any = r.source
+    snapshot_before = source.snapshot_before
+    source.snapshot_before = lambda i: decoded.append(i) or snapshot_before(i)
     rng = random.Random(3)
     for seq in rng.sample(sorted(recorded.live), 120):
         assert r.state_at(r.position_of_seq(seq)) == recorded.live[seq]
     assert len(r.checkpoint_positions()) <= 3
+    assert decoded  # far seeks started from the store's snapshots
+
+
+def test_snapshots_are_chosen_by_cost(recorded: Recorded) -> None:
+    """A store snapshot is decoded only when it is nearer than the nearest checkpoint by more
+    than it costs; the cost of a rebuild tells a caller whether to play on instead."""
+    store = recorded.store
+    plain = Replayer.from_store(store, since_ts=0, min_spacing=8, max_spacing=40,
+                                snapshot_cost=10**9)
+    snaps = plain.source.snapshot_positions()  # type: ignore[attr-defined]
+    assert len(snaps) >= 2 and snaps == sorted(snaps)
+    assert {plain.seq_at(p) for p in snaps} <= set(store.snapshot_seqs())
+    snap = snaps[1]
+    target = (snap // 40 + 1) * 40 + 3  # just past the checkpoint after that snapshot
+    assert snaps[2] > target if len(snaps) > 2 else True
+    for cost, used in ((10, True), (10 * len(plain), False)):
+        r = Replayer.from_store(store, since_ts=0, max_checkpoints=3, min_spacing=8,
+                                max_spacing=40, snapshot_cost=cost)
+        decoded: list[int] = []
+        source: Any = r.source
+        snapshot_before = source.snapshot_before
+        source.snapshot_before = lambda i, d=decoded, f=snapshot_before: d.append(i) or f(i)
+        assert r.rebuild_cost(target) == (cost + target - snap if used else target)
+        assert r.state_at(target) == plain.state_at(target)
+        assert bool(decoded) is used
+        # the checkpoint taken on the way makes the next rebuild cheap
+        assert r.rebuild_cost(target) == 3
 
 
 def test_memory_window_and_changed_between(recorded: Recorded) -> None:

@@ -8,6 +8,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import itertools
 from datetime import timedelta, timezone
 from typing import Any
 
@@ -30,7 +31,7 @@ from dispatch.state import DispatchState
 from tests.conftest import ARTIFACTS, T0
 from widgets.console_model import ConsoleModel
 from widgets.incident_timeline import IncidentTimelineChart
-from widgets.timeline_scrubber import SPEEDS, TimelineScrubber
+from widgets.timeline_scrubber import SPEEDS, TICK_STEPS, TimelineScrubber, time_ticks
 
 pytestmark = pytest.mark.ui
 TZ = timezone(timedelta(hours=8))
@@ -238,3 +239,19 @@ def test_chart_hover_click_and_cursor(chart: Any, qtbot: Any) -> None:
     assert any(label.isVisible() for label, _a, _b in c._span_labels)
     c.show_timeline(None)
     assert c.items == [] and len(c.marker_positions()) == 0
+
+
+def test_time_labels_fit_the_track() -> None:
+    """Labels at whole local steps, never more than the track has room for: a window from the
+    epoch (a whole store) gets dated weeks, not thousands of overlapping labels."""
+    width, label_w = 1900.0, 80.0
+    ticks = time_ticks(0.0, T0, width, label_w, TZ)
+    assert 0 < len(ticks) <= width / label_w + 1
+    steps = {round(b - a) for (a, _), (b, _) in itertools.pairwise(ticks)}
+    assert len(steps) == 1 and steps.pop() % TICK_STEPS[-1] == 0
+    assert all(len(label) == 10 and label.count("-") == 2 for _t, label in ticks)  # dated
+    day = time_ticks(T0, T0 + 86400, width, label_w, TZ)
+    assert 0 < len(day) <= width / label_w + 1
+    assert all(":" in label or "-" in label for _t, label in day)
+    assert all((t + 8 * 3600) % 3600 == 0 for t, _l in day)  # whole local hours
+    assert time_ticks(T0, T0, width, label_w, TZ) == []

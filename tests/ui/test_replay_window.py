@@ -232,3 +232,52 @@ def test_screenshot(window: Any, qtbot: Any) -> None:
     assert w.grab().save(str(ARTIFACTS / "replay.png"))
     assert w.chart.grab().save(str(ARTIFACTS / "replay_timeline.png"))
     assert QApplication.instance() is not None
+
+
+def test_jumps_update_every_view_row_by_row(window: Any, recorded: Recorded) -> None:
+    """Jumps tell the views what differs; nothing is reset, the queue keeps rows only for the
+    incidents at the instant shown, and the collector runs again afterwards."""
+    import gc
+
+    w, r = window, window.replayer
+    resets: list[str] = []
+    w.console.sig_reset.connect(lambda: resets.append("console"))
+    w.queue.proxy.modelReset.connect(lambda: resets.append("queue"))
+    w.units.model.modelReset.connect(lambda: resets.append("units"))
+    for p in (len(r), 3, len(r) // 2, len(r) - 1, 0):
+        w.scrubber.set_position(p, emit=True)
+        assert w.queue.table.rowCount() == len(w.state.incidents)
+        _assert_panels_show(w, recorded)
+        assert gc.isenabled()
+    assert resets == []
+
+
+def test_a_jump_forward_plays_on_when_cheaper(qtbot: Any, recorded: Recorded, catalogue: Any,
+                                              demo_city: Any) -> None:
+    """In a sparse window (few checkpoints, far apart), a jump forward applies the events in
+    between to the state shown rather than rebuild it; every panel still shows the instant."""
+    from console.replay_window import ReplayWindow
+
+    events = list(recorded.store.read())
+    r = Replayer.from_store(recorded.store, since_ts=events[450].ts, max_checkpoints=2,
+                            min_spacing=8, max_spacing=16, snapshot_cost=10**9)
+    assert r.sparse
+    w = ReplayWindow(r, catalogue, demo_city, source="test", language="zh")
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitUntil(lambda: w.map.is_ready, timeout=MAP_READY_TIMEOUT_MS)
+    try:
+        w.scrubber.set_position(len(r) // 3, emit=True)
+        state = w.state
+        target = w.position + 3 * r.spacing  # more than a playback step
+        assert target - w.position < r.rebuild_cost(target)
+        w.scrubber.set_position(target, emit=True)
+        assert w.position == target and w.state is state  # played on, not rebuilt
+        _assert_panels_show(w, recorded)
+        w.scrubber.set_position(len(r) // 4, emit=True)  # back: rebuilt
+        assert w.state is not state
+        _assert_panels_show(w, recorded)
+    finally:
+        w.close()
+        w.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -448,6 +448,58 @@ def test_unit_insert(console: Any, busy_engine: Any, strict: Any) -> None:
     assert model.unit_index("U-x-1").parent().parent().parent() == QModelIndex()
 
 
+def test_units_gone_from_the_mirror_leave_the_board(console: Any, busy_engine: Any,
+                                                    strict: Any) -> None:
+    """A replay going back before units registered: their rows go (row-level), the group
+    counts and the totals follow; they come back as new rows, one insert per type group."""
+    model = UnitTreeModel(console)
+    strict(model)
+    state = console.state
+    police = sorted(u.id for u in state.units.values() if u.department == "police")
+    gone = {uid: state.units.pop(uid) for uid in police[::3]}
+    removed: list[tuple[int, int]] = []
+    model.rowsRemoved.connect(lambda _p, a, b: removed.append((a, b)))
+    console.apply_changes(set(), set(gone))
+    assert all(not model.unit_index(uid).isValid() for uid in gone)
+    assert len(removed) < len(gone)  # runs of rows, not one by one
+    assert model.totals() == (len(state.units),
+                              sum(u.status == UnitStatus.AVAILABLE for u in state.units.values()),
+                              sum(bool(u.incident_id) for u in state.units.values()))
+    for uid in police:
+        if uid not in gone:
+            idx = model.unit_index(uid)
+            assert idx.isValid() and idx.data(model.IdRole) == uid
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, a, b: inserted.append((a, b)))
+    state.units.update(gone)
+    console.apply_changes(set(), set(gone))
+    assert all(model.unit_index(uid).data(model.IdRole) == uid for uid in gone)
+    types = {(u.department, u.unit_type) for u in gone.values()}
+    assert len(inserted) == len(types)
+    assert model.totals()[0] == len(state.units)
+
+
+def test_unit_board_summary_follows_changes(console: Any, busy_engine: Any, qtbot: Any) -> None:
+    from widgets.unit_board import UnitBoard
+
+    board = UnitBoard(console)
+    qtbot.addWidget(board)
+
+    def expected() -> str:
+        units = console.state.units.values()
+        return (f"{len(console.state.units)} units · "
+                f"{sum(u.status == UnitStatus.AVAILABLE for u in units)} available · "
+                f"{sum(bool(u.incident_id) for u in units)} on incidents")
+
+    assert board.summary.text() == expected()
+    uid = next(u.id for u in busy_engine.state.units.values()
+               if u.status == UnitStatus.AVAILABLE)
+    busy_engine.execute(cmd.SetUnitStatus(uid, "off_duty"), FIELD)
+    console.apply_changes(*busy_engine.state.take_changes())
+    board.refresh_summary()
+    assert board.summary.text() == expected()
+
+
 def test_unit_warning_after_too_long_in_status(console: Any, busy_engine: Any, clock: Any) -> None:
     model = UnitTreeModel(console)
     uid = next(u.id for u in busy_engine.state.units.values()

@@ -1,0 +1,187 @@
+"""The map under a replay's load: a jump moving and restyling hundreds of markers at once (one
+redraw of their canvas), a few markers moving (only the rectangles around them redrawn), rows
+already shown not sent again, and the map sync sending big batches at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QColor
+
+from maps.view import MapView
+from tests.ui.widget_fixtures import *  # noqa: F403
+
+pytestmark = pytest.mark.ui
+
+LAT0, LON0 = 31.30, 120.60
+GREEN, PURPLE = QColor("#2ecc71"), QColor("#ab47bc")
+
+
+def grid_units(n: int, status: str = "available", shift: float = 0.0
+               ) -> list[tuple[str, float, float, str]]:
+    """``n`` units on a grid 0.004° apart (far enough for a marker each)."""
+    return [(f"U{i}", LAT0 + (i % 25) * 0.004 + shift, LON0 + (i // 25) * 0.004 + shift, status)
+            for i in range(n)]
+
+
+def painted(view: MapView, qtbot: Any, token: str) -> None:
+    view.flush()
+    with qtbot.waitSignal(view.sig_painted, timeout=10_000,
+                          check_params_cb=lambda t, _ms: t == token):
+        view.after_paint(token)
+
+
+def near(c: QColor, want: QColor) -> bool:
+    return abs(c.red() - want.red()) + abs(c.green() - want.green()) \
+        + abs(c.blue() - want.blue()) < 60
+
+
+def show(view: MapView, map_js: Any, qtbot: Any, rows: list[Any], token: str) -> None:
+    view.update_units(rows)
+    painted(view, qtbot, token)
+    # the whole grid in view, each marker a few pixels apart
+    assert map_js(view, f"GL.map.fitBounds([[{LAT0 - 0.01}, {LON0 - 0.01}], "
+                        f"[{LAT0 + 0.11}, {LON0 + 0.11}]], {{animate: false}}) && true")
+    painted(view, qtbot, token + "-fit")
+
+
+def colour_at(view: MapView, map_js: Any, lat: float, lon: float) -> QColor:
+    p = map_js(view, f"GL.map.latLngToContainerPoint([{lat}, {lon}])")
+    return view.grab().toImage().pixelColor(round(p["x"]), round(p["y"]))
+
+
+def test_a_jump_moves_and_restyles_many_markers_at_once(map_view: MapView, map_js: Any,
+                                                        qtbot: Any) -> None:
+    rows = grid_units(600)
+    show(map_view, map_js, qtbot, rows, "load")
+    moved = [(uid, lat + 0.002, lon + 0.002, "busy") for uid, lat, lon, _s in rows]
+    map_view.update_units(moved)
+    assert map_view.pending_changes() == 600
+    painted(map_view, qtbot, "jump")
+    assert map_js(map_view, "GL.renderers.units.lastDrawn") == 600  # one redraw, all of them
+    got = map_js(map_view, "(function(){var o={};GL._units.forEach(function(m,id){"
+                           "var l=m.getLatLng();o[id]=[l.lat,l.lng,m._glStatus];});return o})()")
+    assert got == {uid: [lat, lon, "busy"] for uid, lat, lon, _s in moved}
+    lat7, lon7 = moved[7][1:3]
+    assert map_js(map_view, f"GL.hitTest({lat7}, {lon7})") == {"kind": "unit", "id": "U7"}
+
+    def drawn() -> bool:
+        return near(colour_at(map_view, map_js, *moved[7][1:3]), PURPLE) \
+            and not near(colour_at(map_view, map_js, *rows[7][1:3]), GREEN)
+
+    qtbot.waitUntil(drawn, timeout=5_000)
+
+
+def test_a_few_moves_redraw_around_them(map_view: MapView, map_js: Any, qtbot: Any) -> None:
+    rows = grid_units(300)
+    show(map_view, map_js, qtbot, rows, "load")
+    # three units far apart: Leaflet's one rectangle would hold the whole grid
+    few = [rows[0], rows[150], rows[299]]
+    assert map_js(map_view, "GL.renderers.units.lastDrawn") == 300
+    map_view.update_units([(uid, lat + 0.002, lon + 0.002, "busy") for uid, lat, lon, _ in few])
+    painted(map_view, qtbot, "few")
+    # the three and their neighbours on the grid, not the whole grid
+    assert 3 <= map_js(map_view, "GL.renderers.units.lastDrawn") <= 30
+    still = rows[75]
+
+    def drawn() -> bool:
+        return all(near(colour_at(map_view, map_js, lat + 0.002, lon + 0.002), PURPLE)
+                   and not near(colour_at(map_view, map_js, lat, lon), GREEN)
+                   for _uid, lat, lon, _s in few) \
+            and near(colour_at(map_view, map_js, still[1], still[2]), GREEN)
+
+    qtbot.waitUntil(drawn, timeout=5_000)
+
+
+def test_rows_already_on_the_map_are_not_sent_again(map_view: MapView) -> None:
+    rows = grid_units(50)
+    map_view.update_units(rows)
+    map_view.flush()
+    assert map_view.pending_changes() == 0
+    map_view.update_units(rows)  # the same rows: nothing to send
+    assert map_view.pending_changes() == 0
+    map_view.update_units([list(rows[0])])  # a list row is checked and found the same
+    assert map_view.pending_changes() == 0
+    with pytest.raises(ValueError, match="unknown status"):
+        map_view.update_units([rows[1], ("U1", LAT0, LON0, "asleep")])
+    assert map_view.pending_changes() == 0  # nothing kept from a rejected batch
+    map_view.update_units([(rows[1][0], rows[1][1] + 0.001, rows[1][2], "busy")])
+    assert map_view.pending_changes() == 1
+
+
+def test_the_same_choropleth_is_not_sent_again(map_view: MapView, monkeypatch: Any) -> None:
+    sent: list[str] = []
+    run = map_view._run
+    monkeypatch.setattr(map_view, "_run", lambda js, cb=None: (sent.append(js), run(js, cb)))
+    map_view.set_choropleth({"G0001": 3}, "open")
+    map_view.set_choropleth({"G0001": 3.0}, "open")
+    assert sum("setChoropleth" in js for js in sent) == 1
+    map_view.set_choropleth({"G0001": 4}, "open")
+    assert sum("setChoropleth" in js for js in sent) == 2
+
+
+def test_map_sync_sends_big_batches_at_once(console: Any, map_view_factory: Any) -> None:
+    from console.map_sync import MapSync
+
+    view = map_view_factory()
+    sync = MapSync(console, view)
+    view.flush()
+    sync.send_at_once = 5
+    units = sorted(console.state.units)
+    for uid in units[:3]:
+        u = console.state.units[uid]
+        u.lat += 0.001
+    console.apply_changes(set(), set(units[:3]))
+    assert view.pending_changes() == 3  # small: left for the flush timer
+    for uid in units[3:20]:
+        console.state.units[uid].lat += 0.001
+    console.apply_changes(set(), set(units[3:20]))
+    assert view.pending_changes() == 0  # big: sent with the batch
+
+
+def test_map_sync_shading_and_halos_follow_records_and_time(console: Any, busy_engine: Any,
+                                                            clock: Any, map_view_factory: Any,
+                                                            map_js: Any) -> None:
+    from console.map_sync import MapSync
+    from dispatch import commands as cmd
+    from dispatch.timelimits import is_overdue
+    from tests.domain.helpers import DISPATCHER
+    from widgets.incident_filter import overdue_from
+
+    view = map_view_factory()
+    sync = MapSync(console, view, level="grid")
+    state = console.state
+
+    def expected(mode: str) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for inc in state.incidents.values():
+            if inc.is_open and (mode == "open" or is_overdue(inc, clock())):
+                out[inc.grid] = out.get(inc.grid, 0.0) + 1.0
+        return out
+
+    def shading() -> dict[str, float]:
+        view.flush()
+        return map_js(view, "GL._choropleth.values")  # type: ignore[no-any-return]
+
+    assert shading() == expected("open")
+    sync.set_choropleth_mode("overdue")
+    assert shading() == expected("overdue")
+    # time passes: a clock runs out without its record changing
+    soon = min((i for i in state.incidents.values() if i.is_open and not is_overdue(i, clock())),
+               key=overdue_from)
+    sync._tick()  # the tick remembers when it last looked
+    clock.advance(overdue_from(soon) - clock() + 1)
+    sync._tick()
+    assert map_js(view, f"GL._incidents.get({soon.id!r}).overdue") is True
+    assert shading() == expected("overdue")
+    # a record changes: the incident leaves the map and the shading
+    gone = next(i.id for i in state.incidents.values()
+                if i.status.value in ("reported", "registered"))
+    busy_engine.execute(cmd.CancelIncident(gone, "重复"), DISPATCHER)
+    console.apply_changes(*busy_engine.state.take_changes())
+    sync.update_choropleth()
+    assert shading() == expected("overdue")
+    sync.set_choropleth_mode("open")
+    assert shading() == expected("open")
+    assert map_js(view, f"GL._incidents.has({gone!r})") is False
