@@ -6,7 +6,9 @@
 - ``console_memory``: resident memory of the console (its process and QtWebEngine's) after
   ``GRIDLINE_BENCH_LOAD_S`` seconds (default 120) of load: 2,000 position reports/s and two
   new incidents/s, the volume of ten minutes of a city simulation at 5×. Baseline: the same
-  console live but before that load.
+  console live but before that load. The dispatch server and the load generator are child
+  processes of this benchmark too but not part of the console: they are left out (the
+  server's resident memory is reported beside, as ``server_mb``).
 """
 
 from __future__ import annotations
@@ -163,18 +165,57 @@ def load_main(command: str, data_dir: str, rate: str, incidents_per_s: str) -> N
     print(load.sent, flush=True)
 
 
-def rss_parts_mb() -> tuple[float, float]:
-    """(this process, its children: QtWebEngine's renderer and GPU processes) in MB."""
+WEBENGINE_EXE = "QtWebEngineProcess"
+
+
+def _is_webengine(proc: psutil.Process) -> bool:
+    cmd = proc.cmdline()
+    return bool(cmd) and Path(cmd[0]).name == WEBENGINE_EXE
+
+
+def console_processes() -> tuple[psutil.Process, list[psutil.Process], list[psutil.Process]]:
+    """(this process, QtWebEngine's processes, the other children: server, load generator)."""
     me = psutil.Process()
-    children = 0
+    web: list[psutil.Process] = []
+    other: list[psutil.Process] = []
     for child in me.children(recursive=True):
         with contextlib.suppress(psutil.Error):  # a child that just exited
-            children += child.memory_info().rss
-    return me.memory_info().rss / 2**20, children / 2**20
+            (web if _is_webengine(child) else other).append(child)
+    return me, web, other
+
+
+def _rss(procs: list[psutil.Process]) -> int:
+    total = 0
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total
+
+
+def rss_parts_mb() -> tuple[float, float]:
+    """(this process, QtWebEngine's renderer, GPU and zygote processes) in MB."""
+    me, web, _other = console_processes()
+    return me.memory_info().rss / 2**20, _rss(web) / 2**20
 
 
 def rss_mb() -> float:
     return sum(rss_parts_mb())
+
+
+def console_pss_mb() -> float:
+    """The console's proportional set size (pages shared between its processes, such as the
+    zygote's and the compositor's shared memory, counted once): the memory it really takes."""
+    me, web, _other = console_processes()
+    total = 0
+    for p in [me, *web]:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_full_info().pss
+    return total / 2**20
+
+
+def server_mb() -> float:
+    """Resident memory of the children that are not the console's (the dispatch server)."""
+    return _rss(console_processes()[2]) / 2**20
 
 
 def main() -> None:
@@ -217,7 +258,8 @@ def main() -> None:
             busy = lateness(app, 20.0)
             sent = load.stop()
             report("ui_latency", p99(busy), "ms", p99(idle), target="p99 < 50 ms",
-                   updates_per_s=round(sent / 23.0), units=len(units))
+                   updates_per_s=round(sent / 23.0), units=len(units),
+                   p50_ms=sorted(busy)[len(busy) // 2], max_ms=max(busy))
 
             base = rss_mb()
             load = LoadProcess(srv, 2000, incidents_per_s=2.0)
@@ -229,6 +271,7 @@ def main() -> None:
             gui, web = rss_parts_mb()
             report("console_memory", gui + web, "MB", base, target="< 1500 MB",
                    python_process_mb=round(gui), webengine_processes_mb=round(web),
+                   console_pss_mb=round(console_pss_mb()), server_mb=round(server_mb()),
                    load_s=LOAD_S, incidents=len(window.console.state.incidents))
         finally:
             if session is not None:

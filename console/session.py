@@ -1,16 +1,31 @@
 """A live session: the feed and command workers of one logged-in console, wired to its
-:class:`~widgets.console_model.ConsoleModel` on the GUI thread."""
+:class:`~widgets.console_model.ConsoleModel` on the GUI thread.
+
+A feed batch updates the console's state at once, but its changed units reach the views in
+slices, one per turn of the event loop, each sized to take about :data:`SLICE_BUDGET_S` of the
+GUI thread: at 10,000 position reports a second a batch holds some 2,500 units, and telling
+the map and the unit board about all of them in one go kept the GUI thread busy for tens of
+milliseconds at a time, with every timer, paint and keystroke waiting behind it. Changed
+incidents and removed units are told with the batch itself, so no view is left showing a
+record the state no longer holds.
+"""
 
 from __future__ import annotations
 
+import itertools
 import time
 
-from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal
 
 from console.network import CommandWorker, FeedBatch, FeedWorker, start_in_thread
 from dispatch.client.commands import ClientCurve, CommandClient, Login, SessionSource
 from dispatch.client.mirror import MirrorInfo, StateMirror
 from widgets.console_model import ConsoleModel
+
+SLICE_BUDGET_S = 0.004
+"""GUI-thread time one slice of unit notifications aims at."""
+SLICE_MIN, SLICE_MAX = 100, 5000
+"""Bounds of a slice (unit ids), whatever the measured cost per unit."""
 
 
 class ServerClock:
@@ -66,12 +81,21 @@ class LiveSession(QObject):
         self.sig_send.connect(self.commands.send)
         console.sig_command_requested.connect(self.sig_send)
         self._threads: list[QThread] = []
+        # Unit ids changed in the state but not yet told to the views (an ordered set).
+        self._pending_units: dict[str, None] = {}
+        self.slice_size = 500
+        """Unit ids in the next slice; follows the measured cost per unit."""
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setSingleShot(True)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._notify_slice)
 
     def start(self) -> None:
         self._threads = [start_in_thread(self.feed, "gridline-feed", self.feed.run),
                          start_in_thread(self.commands, "gridline-commands")]
 
     def stop(self) -> None:
+        self._slice_timer.stop()
         self.feed.stop()
         if self._threads:
             # Close the command client's socket in its own thread before that thread ends.
@@ -87,23 +111,49 @@ class LiveSession(QObject):
     def _on_batch(self, batch: FeedBatch) -> None:
         self.batches += 1
         if batch.full is not None:
+            self._pending_units.clear()
+            self._slice_timer.stop()
             self.console.reset(batch.full)
         else:
-            incs, units = self.console.state.incidents, self.console.state.units
-            for iid, inc in batch.incidents.items():
-                if inc is None:
-                    incs.pop(iid, None)
-                else:
-                    incs[iid] = inc
-            for uid, u in batch.units.items():
-                if u is None:
-                    units.pop(uid, None)
-                else:
-                    units[uid] = u
-            self.console.apply_changes(batch.incidents.keys(), batch.units.keys())
+            state, pending = self.console.state, self._pending_units
+            state.incidents.update(batch.incidents)
+            state.units.update(batch.units)
+            pending.update(dict.fromkeys(batch.units))
+            for iid in batch.gone_incidents:
+                state.incidents.pop(iid, None)
+            for uid in batch.gone_units:
+                state.units.pop(uid, None)
+                pending.pop(uid, None)
+            self.console.apply_changes([*batch.incidents, *batch.gone_incidents],
+                                       batch.gone_units)
+            if pending and not self._slice_timer.isActive():
+                self._slice_timer.start()
         if not self.got_first:
             self.got_first = True
             self.sig_first_batch.emit()
+
+    @property
+    def pending_unit_changes(self) -> int:
+        """Unit changes applied to the state that the views have not been told about yet."""
+        return len(self._pending_units)
+
+    def _notify_slice(self) -> None:
+        """Tell the views about the next slice of changed units; the rest on the next turn of
+        the event loop. The slice size follows the measured cost of the last one."""
+        pending = self._pending_units
+        if not pending:
+            return
+        ids = list(itertools.islice(pending, self.slice_size))
+        for uid in ids:
+            del pending[uid]
+        t0 = time.perf_counter()
+        self.console.apply_changes((), ids)
+        per_unit = (time.perf_counter() - t0) / len(ids)
+        if per_unit > 0:
+            target = int(SLICE_BUDGET_S / per_unit)
+            self.slice_size = max(SLICE_MIN, min(SLICE_MAX, (self.slice_size + target) // 2))
+        if pending:
+            self._slice_timer.start()
 
     def _on_info(self, info: MirrorInfo) -> None:
         if info.server_time is not None:

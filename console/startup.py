@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
+import gc
 import logging
 import os
 import socket
@@ -73,8 +75,30 @@ def build_console(endpoints: Endpoints, login: Login, city: City, user: str, pas
                           login=login, user=user, password=password, curve=curve, clock=clock)
     window = MainWindow(console, login, settings=settings, level=level, theme=theme)
     session.sig_info.connect(window.show_info)
+    session.sig_first_batch.connect(settle_after_first_snapshot)
     session.start()
     return window, session
+
+
+def settle_after_first_snapshot() -> None:
+    """Once the console shows its first snapshot, most of what it holds lives as long as it
+    does (the city, the catalogue, the widgets and their models, the modules), and the
+    transient objects of loading the city and the snapshot are gone.
+
+    - ``gc.freeze()``: the garbage collector's full passes walked all of those objects every
+      ten seconds or so, some 170 ms holding the interpreter lock at city scale, which the
+      GUI thread waited out whole; frozen, a pass covers only what came later (~35 ms).
+      Frozen objects are still freed when nothing refers to them; only a reference cycle
+      among them would stay.
+    - ``malloc_trim(0)`` (glibc): hand the heap pages freed since start-up back to the system
+      (~50 MB at city scale: the decoded city GeoJSON and snapshot records).
+    """
+    gc.freeze()
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
 
 
 class Startup(QObject):

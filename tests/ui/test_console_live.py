@@ -4,6 +4,7 @@ state, selection in sync everywhere, and reconnection after the server restarts.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 
@@ -98,6 +99,7 @@ def workstation(qtbot: Any, server_factory: Any, tmp_path: Any) -> Iterator[Work
     window.close()
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.unfreeze()  # the console froze the heap once live: give the next tests a plain one
 
 
 def test_every_action_end_to_end(workstation: Workstation) -> None:
@@ -195,6 +197,44 @@ def test_map_layers_match_the_state_and_selection_follows(workstation: Workstati
     assert c.selected_incident == ids[1]
     assert ws.window.queue.selected_id() == ids[1]
     assert ws.window.detail.incident_id == ids[1]
+
+
+def test_position_reports_reach_the_state_at_once_and_the_map_in_slices(
+        workstation: Workstation, monkeypatch: Any) -> None:
+    import console.session as live_session
+
+    ws, c = workstation, workstation.console
+    monkeypatch.setattr(live_session, "SLICE_MIN", 50)
+    monkeypatch.setattr(live_session, "SLICE_MAX", 50)
+    ws.session.slice_size = 50
+    told: list[int] = []
+    c.sig_units_changed.connect(lambda ids: told.append(len(ids)))
+    units = sorted(c.state.units.values(), key=lambda u: u.id)[:300]
+    rows = tuple((u.id, round(u.lon + 0.001, 6), round(u.lat + 0.001, 6)) for u in units)
+    with CommandClient(ws.srv.endpoints.command) as field:
+        field.login("field", DEMO_PASSWORDS["field"], "ws-field")
+        field.execute(cmd.ReportPositions(rows))
+
+    ws.qtbot.waitUntil(lambda: all(c.state.units[uid].lon == lon for uid, lon, _ in rows),
+                       timeout=WAIT_MS)
+    ws.qtbot.waitUntil(lambda: ws.session.pending_unit_changes == 0, timeout=WAIT_MS)
+    assert told and max(told) <= 50 and sum(told) >= len(rows)
+
+    ids = [r[0] for r in rows]
+    ws.window.map.flush()
+
+    def drawn() -> list[list[float]]:
+        return ws.js(f"{json.dumps(ids)}.map(function (id) {{"
+                     f"var p = GL._units.get(id).getLatLng(); return [p.lat, p.lng]; }})")
+
+    want = [[lat, lon] for _, lon, lat in rows]
+    ws.qtbot.waitUntil(lambda: all(abs(a - b) < 1e-9 for p, q in zip(drawn(), want, strict=True)
+                                   for a, b in zip(p, q, strict=True)), timeout=WAIT_MS)
+
+
+def test_once_live_the_long_lived_heap_is_frozen(workstation: Workstation) -> None:
+    assert workstation.session.got_first
+    assert gc.get_freeze_count() > 0
 
 
 def test_reconnects_after_the_server_restarts(workstation: Workstation, server_factory: Any  # noqa: F811
