@@ -84,6 +84,7 @@ def workstation(qtbot: Any, server_factory: Any, tmp_path: Any) -> Iterator[Work
 
     srv = server_factory()
     ep = srv.endpoints
+    thresholds = gc.get_threshold()
     with CommandClient(ep.command) as c:
         login = c.login("lead", DEMO_PASSWORDS["lead"], "ws-ui")
     settings = QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat)
@@ -99,7 +100,9 @@ def workstation(qtbot: Any, server_factory: Any, tmp_path: Any) -> Iterator[Work
     window.close()
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.unfreeze()  # the console froze the heap once live: give the next tests a plain one
+    # The console froze the heap and tuned the collector once live: undo for the next tests.
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 def test_every_action_end_to_end(workstation: Workstation) -> None:
@@ -232,9 +235,13 @@ def test_position_reports_reach_the_state_at_once_and_the_map_in_slices(
                                    for a, b in zip(p, q, strict=True)), timeout=WAIT_MS)
 
 
-def test_once_live_the_long_lived_heap_is_frozen(workstation: Workstation) -> None:
+def test_once_live_the_long_lived_heap_is_frozen_and_the_collector_tuned(
+        workstation: Workstation) -> None:
+    from console.startup import GC_THRESHOLDS_LIVE
+
     assert workstation.session.got_first
     assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[1:] == GC_THRESHOLDS_LIVE
 
 
 def test_reconnects_after_the_server_restarts(workstation: Workstation, server_factory: Any  # noqa: F811
