@@ -41,6 +41,7 @@ from dispatch.status import OPEN_STATUSES, IncidentStatus
 from dispatch.timelimits import Clock, ClockState, is_overdue, running_clock
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
+from widgets.rows import row_runs
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -210,7 +211,7 @@ class IncidentTableModel(QAbstractTableModel):
                 self._ids.append(iid)
             self.endInsertRows()
         last_col = len(Column) - 1
-        runs = _runs(changed)
+        runs = row_runs(changed)
         if len(runs) > _RUNS_AT_MOST:  # a replay seek: one signal, not thousands
             runs = [(changed[0], changed[-1])]
         for top, bottom in runs:
@@ -226,7 +227,7 @@ class IncidentTableModel(QAbstractTableModel):
         gone = [row for row, iid in enumerate(self._ids) if iid not in incidents]
         if not gone:
             return 0
-        for top, bottom in reversed(_runs(gone)):
+        for top, bottom in reversed(row_runs(gone)):
             self.beginRemoveRows(QModelIndex(), top, bottom)
             for iid in self._ids[top:bottom + 1]:
                 self._flash.pop(iid, None)
@@ -273,7 +274,7 @@ class IncidentTableModel(QAbstractTableModel):
                 self._countdown[iid] = key
                 rows.append(self._rows[iid])
         col = Column.COUNTDOWN
-        for top, bottom in _runs(sorted(rows)):
+        for top, bottom in row_runs(sorted(rows)):
             self.dataChanged.emit(self.index(top, col), self.index(bottom, col),
                                   COUNTDOWN_ROLES)
 
@@ -506,14 +507,3 @@ class IncidentTableModel(QAbstractTableModel):
         if col in (Column.ID, Column.STATUS):
             return inc.description or None
         return None
-
-
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Runs of consecutive numbers of a sorted list, as (first, last) pairs."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and row == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs

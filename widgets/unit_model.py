@@ -35,6 +35,7 @@ from dispatch.state import UnitState
 from dispatch.status import ASSIGNABLE_UNIT_STATUSES, ENGAGED_UNIT_STATUSES, UnitStatus
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
+from widgets.rows import row_runs
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -453,13 +454,7 @@ class UnitTreeModel(QAbstractItemModel):
             typ = self._groups[gid]
             dept = self._groups[typ.parent_gid]
             rows.sort()
-            runs: list[tuple[int, int]] = []
-            for row in rows:
-                if runs and row == runs[-1][1] + 1:
-                    runs[-1] = (runs[-1][0], row)
-                else:
-                    runs.append((row, row))
-            for top, bottom in reversed(runs):
+            for top, bottom in reversed(row_runs(rows)):
                 self.beginRemoveRows(self._group_index(typ), top, bottom)
                 for uid in typ.children[top:bottom + 1]:
                     status, _since, incident = self._shown.pop(uid)
