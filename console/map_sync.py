@@ -4,8 +4,6 @@ parts; selection both ways. Only what changed goes to the page."""
 
 from __future__ import annotations
 
-import bisect
-import math
 import operator
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
@@ -16,9 +14,9 @@ from shapely.geometry import mapping
 
 from dispatch.city.model import City, Level
 from dispatch.status import OPEN_STATUSES
+from dispatch.timelimits import DueIndex, overdue_from
 from maps.view import MapView
 from widgets.console_model import ConsoleModel
-from widgets.incident_filter import overdue_from
 
 LEVEL_PREFIX = {"district": 6, "street": 9, "community": 12, "grid": 15}
 _UNIT_ROW = operator.attrgetter("id", "lat", "lon", "status")
@@ -63,7 +61,7 @@ class MapSync(QObject):
         # and (when, id) sorted, rebuilt after changes (see _tick).
         self._open: dict[str, tuple[str, float]] = {}
         self._open_grids: Counter[str] = Counter()
-        self._dues: list[tuple[float, str]] | None = None
+        self._dues: DueIndex | None = None
         self._ticked_at: float | None = None
         console.sig_incidents_changed.connect(self._on_incidents)
         console.sig_units_changed.connect(self._on_units)
@@ -136,14 +134,9 @@ class MapSync(QObject):
 
     def _overdue_between(self, a: float, b: float) -> list[str]:
         """Open incidents shown whose time limit falls between the instants ``a`` and ``b``."""
-        lo, hi = (a, b) if a <= b else (b, a)
         if self._dues is None:
-            self._dues = sorted((t, iid) for iid, (_g, t) in self._open.items()
-                                if t != math.inf)
-        dues = self._dues
-        i = bisect.bisect_right(dues, (lo, "\uffff"))
-        j = bisect.bisect_right(dues, (hi, "\uffff"))
-        return [iid for _t, iid in dues[i:j]]
+            self._dues = DueIndex((t, iid) for iid, (_g, t) in self._open.items())
+        return self._dues.between(a, b)
 
     def update_choropleth(self) -> None:
         """Shade the regions by their open (or overdue) incidents, counted from the incidents

@@ -4,13 +4,17 @@ near due or overdue. Everything derives from the incident's recorded deadlines a
 
 from __future__ import annotations
 
+import bisect
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from dispatch.state import Incident
-from dispatch.status import IncidentStatus
+from dispatch.status import OPEN_STATUSES, IncidentStatus
 
 S = IncidentStatus
+_WORKING_STATUSES = (S.DISPATCHED, S.ACKNOWLEDGED, S.HANDLING)
 
 
 class ClockState(StrEnum):
@@ -61,8 +65,47 @@ def is_overdue(inc: Incident, now: float) -> bool:
     c = running_clock(inc)
     if c is not None and now >= c.due:
         return True
-    return (inc.status in (S.DISPATCHED, S.ACKNOWLEDGED, S.HANDLING)
+    return (inc.status in _WORKING_STATUSES
             and inc.handle_due is not None and now >= inc.handle_due)
+
+
+def overdue_from(inc: Incident) -> float:
+    """The instant from which the incident, as it is, counts as overdue (``inf``: never):
+    ``inc.is_open and is_overdue(inc, now)`` is ``now >= overdue_from(inc)``."""
+    if inc.status not in OPEN_STATUSES:
+        return math.inf
+    clock = running_clock(inc)
+    due = clock.due if clock is not None else math.inf
+    if inc.status in _WORKING_STATUSES and inc.handle_due is not None and inc.handle_due < due:
+        due = inc.handle_due
+    return due
+
+
+class DueIndex:
+    """Instants by id, sorted, to find the ids whose instant falls between two others: which
+    incidents turned overdue (or back, when time runs backwards in a replay) between two
+    looks at the clock. Infinite instants (never) are not kept."""
+
+    def __init__(self, items: Iterable[tuple[float, str]] = ()) -> None:
+        self._dues = sorted((t, iid) for t, iid in items if t != math.inf)
+
+    def add(self, t: float, iid: str) -> None:
+        if t != math.inf:
+            bisect.insort(self._dues, (t, iid))
+
+    def remove(self, t: float, iid: str) -> None:
+        dues = self._dues
+        k = bisect.bisect_left(dues, (t, iid))
+        if k < len(dues) and dues[k] == (t, iid):
+            del dues[k]
+
+    def between(self, a: float, b: float) -> list[str]:
+        """Ids with an instant in (min(a, b), max(a, b)]."""
+        lo, hi = (a, b) if a <= b else (b, a)
+        dues = self._dues
+        i = bisect.bisect_right(dues, (lo, "\uffff"))
+        j = bisect.bisect_right(dues, (hi, "\uffff"))
+        return [iid for _t, iid in dues[i:j]]
 
 
 def handled_on_time(inc: Incident) -> bool | None:

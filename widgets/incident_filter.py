@@ -21,7 +21,6 @@ time limit passed between two calls.
 from __future__ import annotations
 
 import bisect
-import math
 import operator
 from collections import Counter
 from collections.abc import Iterable
@@ -40,8 +39,8 @@ from PySide6.QtCore import (
 )
 
 from dispatch.state import Incident
-from dispatch.status import OPEN_STATUSES, IncidentStatus
-from dispatch.timelimits import running_clock
+from dispatch.status import OPEN_STATUSES
+from dispatch.timelimits import DueIndex, overdue_from
 from widgets import labels
 from widgets.console_model import ConsoleModel
 from widgets.incident_model import CLOCK_ROLE, Column, IncidentTableModel
@@ -61,21 +60,8 @@ _STATUS, _PRIORITY, _MAJOR, _DEPARTMENT, _REGION, _OVERDUE, _OPEN, _SEARCH = (
 FINE_GRAINED_ROWS = 32
 # Counts: above this share of the incidents changed, count them all afresh.
 _RECOUNT_SHARE = 0.3
-_WORKING = (IncidentStatus.DISPATCHED, IncidentStatus.ACKNOWLEDGED, IncidentStatus.HANDLING)
 _COLUMNS = len(Column)
 _GRID = operator.attrgetter("grid")
-
-
-def overdue_from(inc: Incident) -> float:
-    """The instant from which the incident, as it is, counts as overdue (``inf``: never):
-    ``inc.is_open and is_overdue(inc, now)`` is ``now >= overdue_from(inc)``."""
-    if inc.status not in OPEN_STATUSES:
-        return math.inf
-    clock = running_clock(inc)
-    due = clock.due if clock is not None else math.inf
-    if inc.status in _WORKING and inc.handle_due is not None and inc.handle_due < due:
-        due = inc.handle_due
-    return due
 
 
 class _Facts(NamedTuple):
@@ -146,7 +132,7 @@ class IncidentFilterProxy(QAbstractProxyModel):
         self._pos: dict[str, int] | None = {}  # id → row shown (None: to be rebuilt)
         self._counts = _Counts(self)
         console.sig_incidents_changed.connect(self._counts.changed)
-        console.sig_reset.connect(self._counts.reset)
+        console.sig_reset.connect(self._counts.invalidate)
 
     def incident_model(self) -> IncidentTableModel:
         model = self._model
@@ -215,10 +201,10 @@ class IncidentFilterProxy(QAbstractProxyModel):
 
     def _on_rows_removed(self, parent: QModelIndex, first: int, last: int) -> None:
         if self._sort_column < 0:  # keyed by source row: the rows below moved up
-            self._relayout(lambda: self._rebuild())
+            self._relayout(self._rebuild)
 
     def _on_source_layout_changed(self, *_args: Any) -> None:
-        self._relayout(lambda: self._rebuild())
+        self._relayout(self._rebuild)
 
     # -------------------------------------------------------------------- the mapping
 
@@ -300,9 +286,8 @@ class IncidentFilterProxy(QAbstractProxyModel):
                 inserted.append((iid, self._key(iid, inc)))  # type: ignore[arg-type]
         if removed or inserted or moved:
             self._apply(removed, inserted, moved)
-        rows = [p for iid, _k in moved for p in (self._positions().get(iid),) if p is not None]
         pos = self._positions()
-        rows += [pos[iid] for iid in kept]
+        rows = [pos[iid] for iid in chain((iid for iid, _k in moved), kept)]
         if rows:
             self.dataChanged.emit(self.createIndex(min(rows), 0),
                                   self.createIndex(max(rows), _COLUMNS - 1), roles or [])
@@ -565,14 +550,6 @@ class IncidentFilterProxy(QAbstractProxyModel):
             bad |= _SEARCH
         return bad
 
-    def filterAcceptsRow(self, source_row: int,
-                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        """Whether the source row shows with the filters as they are."""
-        if source_parent.isValid():
-            return False
-        inc = self.incident_model().incident_at(source_row)
-        return inc is not None and self.failures(inc, self.console.now()) == 0
-
     # -------------------------------------------------------------------------- counts
 
     def counts(self) -> FilterCounts:
@@ -596,7 +573,7 @@ class _Counts:
         self.proxy = proxy
         self.out = FilterCounts()
         self._share: dict[str, tuple[_Facts, int, bool]] = {}  # id → (facts, failures, overdue)
-        self._dues: list[tuple[float, str]] = []  # (overdue from, id), finite ones, sorted
+        self._dues = DueIndex()  # when each incident turns overdue
         self._pending: set[str] = set()
         self._valid = False
         self._now = 0.0
@@ -604,9 +581,6 @@ class _Counts:
     def changed(self, ids: set[str]) -> None:
         if self._valid:
             self._pending |= ids
-
-    def reset(self) -> None:
-        self.invalidate()
 
     def invalidate(self) -> None:
         self._valid = False
@@ -616,10 +590,7 @@ class _Counts:
         incidents = self.proxy.console.state.incidents
         now = self.proxy.console.now()
         if self._valid:
-            lo, hi = min(self._now, now), max(self._now, now)
-            dues = self._dues
-            flipped = {iid for _t, iid in dues[bisect.bisect_right(dues, (lo, "\uffff")):
-                                             bisect.bisect_right(dues, (hi, "\uffff"))]}
+            flipped = set(self._dues.between(self._now, now))
             todo = self._pending | flipped
             if len(todo) > _RECOUNT_SHARE * max(1, len(incidents)):
                 self._valid = False
@@ -641,15 +612,14 @@ class _Counts:
         proxy.forget_others(incidents)
         facts, failures = proxy.facts, proxy._failures
         share: dict[str, tuple[_Facts, int, bool]] = {}
-        dues: list[tuple[float, str]] = []
+        dues: list[tuple[float, str]] = []  # (overdue from, id)
         passing: list[_Facts] = []
         only: dict[int, list[_Facts]] = {}  # failure bit → incidents failing that facet alone
         for iid, inc in incidents.items():
             f = facts(inc)
             bad = failures(f, inc, now)
             share[iid] = (f, bad, now >= f.overdue_from)
-            if f.overdue_from != math.inf:
-                dues.append((f.overdue_from, iid))
+            dues.append((f.overdue_from, iid))
             if bad == 0:
                 passing.append(f)
             elif bad & (bad - 1) == 0:
@@ -672,8 +642,7 @@ class _Counts:
                                               for g in map(_GRID, them)))
         out.overdue = sum(1 for f in members(_OVERDUE) if now >= f.overdue_from)
         out.open = sum(1 for f in members(_OPEN) if f.is_open)
-        dues.sort()
-        self.out, self._share, self._dues = out, share, dues
+        self.out, self._share, self._dues = out, share, DueIndex(dues)
         self._valid = True
 
     def _update(self, ids: set[str], incidents: dict[str, Incident], now: float) -> None:
@@ -683,17 +652,13 @@ class _Counts:
             old = self._share.get(iid)
             if old is not None:
                 self._add(iid, *old, -1)
-                if old[0].overdue_from != math.inf:
-                    k = bisect.bisect_left(dues, (old[0].overdue_from, iid))
-                    if k < len(dues) and dues[k] == (old[0].overdue_from, iid):
-                        del dues[k]
+                dues.remove(old[0].overdue_from, iid)
             inc = incidents.get(iid)
             if inc is None:
                 continue
             f = proxy.facts(inc)
             self._add(iid, f, proxy._failures(f, inc, now), now >= f.overdue_from, 1)
-            if f.overdue_from != math.inf:
-                bisect.insort(dues, (f.overdue_from, iid))
+            dues.add(f.overdue_from, iid)
 
     def _add(self, iid: str, f: _Facts, bad: int, overdue: bool, n: int) -> None:
         """Add (``n`` = 1) or take back (``n`` = -1) one incident's share."""

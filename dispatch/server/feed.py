@@ -20,7 +20,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import orjson
 import zmq
 import zmq.backend
 
@@ -161,7 +160,7 @@ class FeedPublisher:
             if route is None:
                 key = unit_key(u)
                 route = routes[uid] = (key, key.encode(), self._grid_cells(u.home_grid))
-            send(route[0], route[1], route[2], orjson.dumps(u), ev)
+            send(route[0], route[1], route[2], unit_body(u), ev)
             count += 1
         for iid in sorted(incident_ids):
             inc = incidents.get(iid)

@@ -145,9 +145,8 @@ def test_map_sync_shading_and_halos_follow_records_and_time(console: Any, busy_e
                                                             map_js: Any) -> None:
     from console.map_sync import MapSync
     from dispatch import commands as cmd
-    from dispatch.timelimits import is_overdue
+    from dispatch.timelimits import is_overdue, overdue_from
     from tests.domain.helpers import DISPATCHER
-    from widgets.incident_filter import overdue_from
 
     view = map_view_factory()
     sync = MapSync(console, view, level="grid")

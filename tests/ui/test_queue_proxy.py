@@ -24,16 +24,11 @@ from PySide6.QtTest import QAbstractItemModelTester
 from dispatch.replay import Replayer, changed_between
 from dispatch.roles import Actor, Role
 from dispatch.state import DispatchState, Incident
-from dispatch.timelimits import is_overdue
+from dispatch.timelimits import is_overdue, overdue_from
 from tests.domain.replay_scenario import Recorded, record_scenario
 from widgets import labels
 from widgets.console_model import ConsoleModel
-from widgets.incident_filter import (
-    FINE_GRAINED_ROWS,
-    FilterCounts,
-    IncidentFilterProxy,
-    overdue_from,
-)
+from widgets.incident_filter import FINE_GRAINED_ROWS, FilterCounts, IncidentFilterProxy
 from widgets.incident_model import COUNTDOWN_ROLES, Column, IncidentTableModel
 
 pytestmark = pytest.mark.ui
