@@ -15,7 +15,6 @@ that still comes up is answered "refused" here without reaching a server.
 from __future__ import annotations
 
 import argparse
-import bisect
 import gc
 import logging
 import operator
@@ -62,6 +61,7 @@ from dispatch.replay import (
 from dispatch.roles import Actor, Role
 from dispatch.state import DispatchState, Incident
 from dispatch.status import OPEN_STATUSES
+from dispatch.timelimits import DueIndex
 from maps.view import MapView
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
@@ -124,7 +124,7 @@ class ReplayWindow(QMainWindow):
         self.instant = replayer.start_ts
         self.state: DispatchState = replayer.state_at(0)
         self.refused = 0
-        self._dues: list[tuple[float, str]] = []  # (time limit, incident) of open incidents
+        self._dues = DueIndex()  # time limits of the open incidents
         self._due_of: dict[str, tuple[float, ...]] = {}
         self.selected_unit = ""
         self.timeline: IncidentTimeline | None = None
@@ -396,12 +396,7 @@ class ReplayWindow(QMainWindow):
 
     def _clock_flips(self, a: float, b: float) -> set[str]:
         """Open incidents with a time limit between the instants ``a`` and ``b``."""
-        lo, hi = (a, b) if a <= b else (b, a)
-        if lo == hi:
-            return set()
-        dues = self._dues
-        i, j = bisect.bisect_right(dues, (lo, "\uffff")), bisect.bisect_right(dues, (hi, "\uffff"))
-        return {iid for _due, iid in dues[i:j]}
+        return set(self._dues.between(a, b))
 
     def _index_dues(self, changed: Iterable[str] | None = None) -> None:
         """Keep the time limits of the open incidents sorted (all, or those ``changed``)."""
@@ -416,24 +411,20 @@ class ReplayWindow(QMainWindow):
             changed = list(changed)
         if changed is None or len(changed) > max(64, len(self._due_of) // 4):
             self._due_of = {iid: got for iid, inc in incidents.items() if (got := dues_of(inc))}
-            self._dues = sorted((d, iid) for iid, ds in self._due_of.items() for d in ds)
+            self._dues = DueIndex((d, iid) for iid, ds in self._due_of.items() for d in ds)
             return
         dues, due_of = self._dues, self._due_of
         for iid in changed:
             mine = dues_of(incidents.get(iid))
             old = due_of.pop(iid, ())
-            if old == mine:
-                if mine:
-                    due_of[iid] = mine
-                continue
-            for d in old:
-                k = bisect.bisect_left(dues, (d, iid))
-                if k < len(dues) and dues[k] == (d, iid):
-                    del dues[k]
             if mine:
                 due_of[iid] = mine
-                for d in mine:
-                    bisect.insort(dues, (d, iid))
+            if old == mine:
+                continue
+            for d in old:
+                dues.remove(d, iid)
+            for d in mine:
+                dues.add(d, iid)
 
     def _queue_rows_on_screen(self) -> list[int]:
         """Source rows of the queue's table shown in its viewport."""

@@ -121,6 +121,9 @@ class _Pending:
     same_as: _Pending | None = None  # the same command id earlier in the batch
     received: float = field(default_factory=time.perf_counter)
     kind: str = ""
+    # the records this command changed: its reply waits for them to be published
+    incidents: set[str] = field(default_factory=set)
+    units: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True, eq=False)
@@ -392,6 +395,7 @@ class DispatchServer:
             self.stats.duplicates += 1
         else:
             self.stats.commands_ok += 1
+        p.incidents, p.units = self.engine.state.take_changes()
         p.reply = ok_reply(req.id, out.seq, self._result(out, req.id))
 
     def _actor(self, token: str) -> Actor:
@@ -425,13 +429,19 @@ class DispatchServer:
         return res
 
     def _flush(self, batch: list[_Pending]) -> None:
-        """Commit the batch; its replies go out once its changed records are published."""
+        """Commit the batch in one transaction; each command's reply goes out once the
+        records that command changed are published (a report in the same batch as a bulk
+        position report does not wait for the 500 units of the other)."""
         self.stats.batches += 1
-        committed, inc, units = self._commit()
+        committed, inc, units = self._commit(batch)
+        replies: dict[int, list[_Pending]] = {}  # per command: its reply and its repeats
         for p in batch:
             if p.same_as is not None:
                 p.reply, p.cache = p.same_as.reply, False
-            elif not committed:
+                replies[id(p.same_as)].append(p)
+                continue
+            replies[id(p)] = [p]
+            if not committed:
                 p.reply = error_reply(p.request_id, "unavailable",
                                       "the database could not store the change; nothing was "
                                       "changed, try again")
@@ -440,10 +450,17 @@ class DispatchServer:
             for p in batch:
                 self._send(p.envelope, p.reply)
             return
-        self._enqueue(inc, units, batch)
+        for p in batch:
+            if p.same_as is None:
+                self._enqueue(p.incidents, p.units, replies[id(p)])
+                inc -= p.incidents
+                units -= p.units
+        if inc or units:  # changed by no command of the batch: published all the same
+            self._enqueue(inc, units, [])
 
-    def _commit(self) -> tuple[bool, set[str], set[str]]:
-        """Store the pending events; returns (stored, changed incidents, changed units)."""
+    def _commit(self, batch: Sequence[_Pending] = ()) -> tuple[bool, set[str], set[str]]:
+        """Store the pending events; returns (stored, changed incidents, changed units), the
+        records changed by the commands of ``batch`` included."""
         t0 = time.perf_counter()
         pending = len(self.engine.pending)
         try:
@@ -458,6 +475,9 @@ class DispatchServer:
                         (time.perf_counter() - t0) * 1000)
         state = self.engine.state
         inc, units = state.take_changes()
+        for p in batch:
+            inc |= p.incidents
+            units |= p.units
         if inc:
             now = self.engine.clock()
             self.watcher.touch(inc, now)

@@ -23,6 +23,7 @@ from dispatch.migrations import upgrade
 from dispatch.state import DispatchState
 from dispatch.store.schema import cities, events, meta, snapshots
 from dispatch.store.snapshot_codec import FORMAT as SNAPSHOT_FORMAT
+from dispatch.store.snapshot_codec import FORMATS as SNAPSHOT_FORMATS
 from dispatch.store.snapshot_codec import decode_state, encode_state
 
 
@@ -155,7 +156,7 @@ class EventStore:
         return len(blob)
 
     def latest_snapshot(self, *, at_or_before_seq: int | None = None) -> DispatchState | None:
-        q = (select(snapshots).where(snapshots.c.format == SNAPSHOT_FORMAT)
+        q = (select(snapshots).where(snapshots.c.format.in_(SNAPSHOT_FORMATS))
              .order_by(snapshots.c.seq.desc()).limit(1))
         if at_or_before_seq is not None:
             q = q.where(snapshots.c.seq <= at_or_before_seq)
@@ -164,7 +165,7 @@ class EventStore:
         if row is None:
             return None
         try:
-            return decode_state(row.data)
+            return decode_state(row.data, row.format)
         except ValueError:
             # Written by an older version with other record fields: use an earlier snapshot
             # or none (the events are the truth; snapshots only save time).

@@ -4,6 +4,7 @@ sessions, strict arguments, typed errors, idempotent retries, concurrency, queri
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -309,3 +310,57 @@ def test_city_query_gives_the_city(server_running: RunningServer) -> None:
     assert wall.query("city")["name"] == rs.server.engine.city.name  # cached the second time
     full = import_geojson(wall.city_geojson(assets=True))
     assert set(full.parts) == set(rs.server.engine.city.parts) and full.units
+
+
+def test_a_report_does_not_wait_for_a_bulk_position_report_of_its_batch(
+        tmp_path: Any, catalogue: Any, demo_city: Any) -> None:
+    """Commands received together are stored in one transaction, but each reply waits only
+    for the records its own command changed: the report is answered after publishing its
+    incident, while the units of the position report in the same batch are still queued."""
+    from dispatch.protocol.messages import Request
+    from dispatch.server.server import open_server
+    from tests.integration.conftest import server_settings
+
+    srv = open_server(server_settings(tmp_path, f"sqlite:///{tmp_path / 's.sqlite'}"),
+                      catalogue=catalogue, city=demo_city)
+    srv.bind()
+    try:
+        def token(user: str) -> str:
+            op = srv.operators.get(user)
+            assert op is not None
+            return str(srv.sessions.open(op, "ws-test"))
+
+        field_token, lead_token = token("field"), token("lead")
+        units = sorted(srv.engine.state.units.values(), key=lambda u: u.id)
+        assert len(units) > 64  # more than one publishing chunk
+        bulk, single = (zmq.Context.instance().socket(zmq.DEALER) for _ in range(2))
+        for s in (bulk, single):
+            s.setsockopt(zmq.LINGER, 0)
+            s.connect(srv.endpoints.command)
+        bulk.send_multipart([b"", Request(id="bulk-1", type="positions", session=field_token,
+                                          expected_version=None,
+                                          args={"rows": [[u.id, u.lon, u.lat + 1e-5]
+                                                         for u in units]}).to_json()])
+        grid = sorted(r.code for r in demo_city.grids())[0]
+        p = demo_city.regions[grid].geometry.representative_point()
+        single.send_multipart([b"", Request(
+            id="report-1", type="report", session=lead_token, expected_version=None,
+            args={"source": "hotline", "class_code": next(iter(catalogue.minors)),
+                  "lon": p.x, "lat": p.y, "description": "井盖缺失"}).to_json()])
+        assert srv.cmd.poll(5000), "the commands did not arrive"
+        time.sleep(0.3)  # both queued: the loop's next look takes them as one batch
+        srv._commands()
+        assert (srv.stats.requests, srv.stats.batches) == (2, 1)
+        srv._publish_some(0.0)  # one chunk of records: the smallest waiting reply's first
+        assert single.poll(2000), "the report was not answered after its own record"
+        reply = parse_reply(single.recv_multipart()[-1])
+        assert reply.ok and reply.result["incident_id"]
+        assert bulk.poll(0) == 0, "the position report's units were not all published yet"
+        while srv._outboxes:
+            srv._publish_some(1.0)
+        assert bulk.poll(2000) and parse_reply(bulk.recv_multipart()[-1]).ok
+        for s in (bulk, single):
+            s.close()
+    finally:
+        srv.stop()
+        srv._shutdown()

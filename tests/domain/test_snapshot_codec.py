@@ -1,0 +1,66 @@
+"""Snapshot codec: chunked pickles round-trip, the former format is still read, a damaged
+blob is refused with ValueError (the store then falls back to an earlier snapshot or the
+events)."""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+
+import pytest
+
+from dispatch.state import DispatchState, Incident, Note, UnitState
+from dispatch.status import IncidentStatus, UnitStatus
+from dispatch.store import snapshot_codec
+from dispatch.store.snapshot_codec import FORMAT, decode_state, encode_state
+
+
+def _state(units: int, incidents: int) -> DispatchState:
+    s = DispatchState(seq=42, ts=1_793_721_600.0, incident_counter=incidents, archived=3)
+    for i in range(units):
+        s.units[f"U{i:05d}"] = UnitState(id=f"U{i:05d}", department="city_mgmt",
+                                         unit_type="patrol", name=f"巡查{i}",
+                                         home_grid="110101001001001", lon=116.4 + i * 1e-6,
+                                         lat=39.9, status=UnitStatus.ON_SCENE if i % 3
+                                         else UnitStatus.AVAILABLE)
+    for i in range(incidents):
+        s.incidents[f"I{i:05d}"] = Incident(
+            id=f"I{i:05d}", source="hotline", class_code="0101", priority="urgent",
+            lon=116.4, lat=39.9, grid="110101001001001", description="井盖缺失",
+            reporter="12345", reported_at=1_793_721_600.0 + i,
+            dispatch_due=1_793_722_500.0 + i, status=IncidentStatus.REGISTERED,
+            notes=(Note(1_793_721_601.0, "disp", "井盖缺失"),) if i % 2 else ())
+    return s
+
+
+def test_round_trip_over_several_chunks() -> None:
+    state = _state(2 * snapshot_codec.CHUNK + 7, snapshot_codec.CHUNK + 1)
+    assert decode_state(encode_state(state), FORMAT) == state
+
+
+def test_empty_state_round_trips() -> None:
+    assert decode_state(encode_state(DispatchState())) == DispatchState()
+
+
+def test_former_single_pickle_format_is_read() -> None:
+    state = _state(10, 4)
+    incidents = [(*snapshot_codec._inc_get(i)[:-1],
+                  tuple((n.ts, n.operator, n.text) for n in i.notes))
+                 for i in state.incidents.values()]
+    units = [tuple(snapshot_codec._unit_get(u)) for u in state.units.values()]
+    blob = zlib.compress(pickle.dumps(
+        (state.seq, state.ts, state.incident_counter, state.archived, incidents, units,
+         snapshot_codec._INC_FIELDS, snapshot_codec._UNIT_FIELDS), protocol=5), 1)
+    assert decode_state(blob, "tuples1+zlib") == state
+
+
+@pytest.mark.parametrize("blob", [b"", b"not zlib", zlib.compress(b"not a pickle"),
+                                  encode_state(_state(5, 5))[:-40]])
+def test_damaged_blob_is_refused_with_value_error(blob: bytes) -> None:
+    with pytest.raises(ValueError, match="snapshot"):
+        decode_state(blob)
+
+
+def test_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="format"):
+        decode_state(encode_state(_state(1, 0)), "json")
