@@ -141,6 +141,7 @@ class StateMirror:
         self.hugz_interval_s = hugz_interval_s
         self.state = DispatchState()
         self._sub: zmq.Socket | None = None
+        self._poller: tuple[zmq.Socket, zmq.Socket, zmq.Poller] | None = None
         self._snap: zmq.Socket | None = None
         self._phase = "idle"  # idle, wait_hugz, snapshot, live, refused
         self._was_live = False
@@ -174,6 +175,7 @@ class StateMirror:
             if s is not None:
                 s.close(linger=0)
         self._sub = self._snap = None
+        self._poller = None
         self._phase = "idle"
 
     def __enter__(self) -> StateMirror:
@@ -240,10 +242,12 @@ class StateMirror:
             self.start()
         sub, snap = self._sub, self._snap
         assert sub is not None and snap is not None
-        poller = zmq.Poller()
-        poller.register(sub, zmq.POLLIN)
-        poller.register(snap, zmq.POLLIN)
-        ready = dict(poller.poll(timeout_ms))
+        if self._poller is None or self._poller[0] is not sub or self._poller[1] is not snap:
+            poller = zmq.Poller()  # made again only when the sockets were (a resync)
+            poller.register(sub, zmq.POLLIN)
+            poller.register(snap, zmq.POLLIN)
+            self._poller = (sub, snap, poller)
+        ready = dict(self._poller[2].poll(timeout_ms))
         deadline = time.monotonic() + budget_s
         if snap in ready:
             self._drain_snapshot(out, deadline)
