@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dispatch.state import Incident
-from dispatch.status import OPEN_STATUSES, IncidentStatus
+from dispatch.status import IncidentStatus
 
 S = IncidentStatus
 _WORKING_STATUSES = (S.DISPATCHED, S.ACKNOWLEDGED, S.HANDLING)
@@ -69,16 +69,40 @@ def is_overdue(inc: Incident, now: float) -> bool:
             and inc.handle_due is not None and now >= inc.handle_due)
 
 
+# Which deadline runs in each status (as :func:`running_clock` decides; see clock_dues).
+_CLOCK_OF: dict[IncidentStatus, int] = {S.REPORTED: 1, S.REGISTERED: 1, S.DISPATCHED: 2,
+                                        S.ACKNOWLEDGED: 3, S.HANDLING: 3, S.RESPONDED: 4}
+_INF = math.inf
+
+
+def clock_dues(inc: Incident) -> tuple[float, float]:
+    """``(due, overdue from)`` at once, without building a :class:`Clock` (a replay seek asks
+    for thousands): when the running clock is due (``inf`` when none runs), as
+    ``running_clock(inc).due``; and :func:`overdue_from`."""
+    kind = _CLOCK_OF.get(inc.status, 0)
+    if kind == 1:
+        due = inc.dispatch_due
+        return due, due
+    if kind == 2:  # dispatched: the acknowledgement clock; working, so the handling limit too
+        ack = inc.ack_due
+        due = ack if ack is not None and inc.dispatched_at is not None else _INF
+        handle = inc.handle_due
+        return due, handle if handle is not None and handle < due else due
+    if kind == 3:
+        handle = inc.handle_due
+        due = handle if handle is not None else _INF
+        return due, due
+    if kind == 4:
+        verify = inc.verify_due
+        due = verify if verify is not None and inc.responded_at is not None else _INF
+        return due, due
+    return _INF, _INF
+
+
 def overdue_from(inc: Incident) -> float:
     """The instant from which the incident, as it is, counts as overdue (``inf``: never):
     ``inc.is_open and is_overdue(inc, now)`` is ``now >= overdue_from(inc)``."""
-    if inc.status not in OPEN_STATUSES:
-        return math.inf
-    clock = running_clock(inc)
-    due = clock.due if clock is not None else math.inf
-    if inc.status in _WORKING_STATUSES and inc.handle_due is not None and inc.handle_due < due:
-        due = inc.handle_due
-    return due
+    return clock_dues(inc)[1]
 
 
 class DueIndex:

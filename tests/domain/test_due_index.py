@@ -25,3 +25,30 @@ def test_add_and_remove_keep_it_sorted() -> None:
     idx.remove(99.0, "y")  # not held at that instant: nothing changes
     idx.remove(math.inf, "z")
     assert idx.between(0.0, 100.0) == ["y"]
+
+
+def test_clock_dues_agree_with_running_clock_and_is_overdue() -> None:
+    """clock_dues is the fast path of running_clock(inc).due and overdue_from: checked for
+    every status, with each deadline (or start) missing in turn, at instants around them."""
+    import dataclasses
+
+    from dispatch.state import Incident
+    from dispatch.status import OPEN_STATUSES, IncidentStatus
+    from dispatch.timelimits import clock_dues, is_overdue, running_clock
+
+    t0 = 1_793_721_600.0
+    full = Incident(id="E1", source="hotline", class_code="0101", priority="urgent",
+                    lon=116.4, lat=39.9, grid="110101001001001", description="井盖缺失",
+                    reporter="12345", reported_at=t0, dispatch_due=t0 + 900,
+                    dispatched_at=t0 + 600, ack_due=t0 + 1500, handle_due=t0 + 1200,
+                    responded_at=t0 + 2000, verify_due=t0 + 3000)
+    for status in IncidentStatus:
+        for gone in ((), ("ack_due",), ("dispatched_at",), ("handle_due",), ("verify_due",),
+                     ("responded_at",)):
+            inc = dataclasses.replace(full, status=status, **dict.fromkeys(gone))
+            clock = running_clock(inc)
+            due, overdue_at = clock_dues(inc)
+            assert due == (clock.due if clock is not None else math.inf), (status, gone)
+            for t in (t0, t0 + 899, t0 + 900, t0 + 1200, t0 + 1500, t0 + 3000, t0 + 9999):
+                want = inc.status in OPEN_STATUSES and is_overdue(inc, t)
+                assert (t >= overdue_at) == want, (status, gone, t)

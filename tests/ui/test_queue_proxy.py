@@ -9,6 +9,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import dataclasses
 import math
 import random
 from collections import Counter
@@ -24,7 +25,8 @@ from PySide6.QtTest import QAbstractItemModelTester
 from dispatch.replay import Replayer, changed_between
 from dispatch.roles import Actor, Role
 from dispatch.state import DispatchState, Incident
-from dispatch.timelimits import is_overdue, overdue_from
+from dispatch.status import IncidentStatus
+from dispatch.timelimits import clock_dues, is_overdue, overdue_from
 from tests.domain.replay_scenario import Recorded, record_scenario
 from widgets import labels
 from widgets.console_model import ConsoleModel
@@ -293,6 +295,27 @@ def test_overdue_from_is_when_is_overdue_turns_true(recorded: Recorded) -> None:
             seen += 1
             assert inc.is_open and is_overdue(inc, t) and not is_overdue(inc, t - 0.001)
     assert seen
+
+
+def test_clock_dues_are_the_due_sort_value_and_overdue_from(recorded: Recorded,
+                                                             replay: Replay) -> None:
+    """The proxy's shortcut (dispatch.timelimits.clock_dues) gives what the model sorts the
+    due column by (through running_clock) and overdue_from, for incidents in every status."""
+    statuses = set()
+    for state in list(recorded.live.values())[::10]:
+        for inc in state.incidents.values():
+            statuses.add(inc.status)
+            assert clock_dues(inc) == (replay.table.sort_value_of(inc, Column.DUE),
+                                       overdue_from(inc))
+    assert len(statuses) >= 5
+    inc = next(iter(replay.r.state_at(len(replay.r)).incidents.values()))
+    for status in IncidentStatus:  # every branch, with and without the deadlines
+        for gone in ((), ("ack_due",), ("dispatched_at",), ("handle_due",), ("verify_due",),
+                     ("responded_at",)):
+            cleared: dict[str, Any] = dict.fromkeys(gone)
+            probe = dataclasses.replace(inc, status=status, **cleared)
+            assert clock_dues(probe) == (replay.table.sort_value_of(probe, Column.DUE),
+                                         overdue_from(probe)), (status, gone)
 
 
 def test_table_prunes_rows_and_announces_batches(replay: Replay) -> None:
