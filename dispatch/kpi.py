@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from dispatch.state import DispatchState, Incident
-from dispatch.status import CloseReason, IncidentStatus
-from dispatch.timelimits import handled_on_time, is_overdue
+from dispatch.status import OPEN_STATUSES, CloseReason, IncidentStatus
+from dispatch.timelimits import handled_on_time, overdue_from
 
 
 class GroupBy(StrEnum):
@@ -89,39 +89,43 @@ class Kpi:
                 "overdue": self.overdue, "open": self.open}
 
 
-def _in(t: float | None, start: float, end: float) -> bool:
-    return t is not None and start <= t < end
-
-
 def compute_kpis(state: DispatchState, start: float, end: float,
                  group_by: GroupBy = GroupBy.DISTRICT) -> dict[str, Kpi]:
+    """The KPIs of ``[start, end)`` per group, over every incident of the state (one pass;
+    a replay seek or the wall asks for it over thousands of incidents)."""
     key = group_key(group_by)
     out: dict[str, Kpi] = {}
+    closed_status, duplicate = IncidentStatus.CLOSED, CloseReason.DUPLICATE.value
     for inc in state.incidents.values():
-        k = out.get(key(inc))
+        g = key(inc)
+        k = out.get(g)
         if k is None:
-            k = out[key(inc)] = Kpi()
-        if _in(inc.reported_at, start, end):
+            k = out[g] = Kpi()
+        if start <= inc.reported_at < end:
             k.reported += 1
             k.escalations += inc.escalations
-        closed = inc.status == IncidentStatus.CLOSED and inc.close_reason != \
-            CloseReason.DUPLICATE.value
-        if _in(inc.handle_due, start, end):
+        status, closed_at, dispatched_at = inc.status, inc.closed_at, inc.dispatched_at
+        closed = status == closed_status and inc.close_reason != duplicate
+        t = inc.handle_due
+        if t is not None and start <= t < end:
             k.due += 1
-            if closed and inc.closed_at is not None and inc.closed_at < end:
+            if closed and closed_at is not None and closed_at < end:
                 k.closed += 1
                 if handled_on_time(inc):
                     k.closed_on_time += 1
-        if closed and _in(inc.closed_at, start, end):
+        if closed and closed_at is not None and start <= closed_at < end:
             k.closed_in_period += 1
             if inc.rework_count:
                 k.reworked_closed += 1
-        if _in(inc.acknowledged_at, start, end) and inc.dispatched_at is not None:
-            k._response.append(inc.acknowledged_at - inc.dispatched_at)  # type: ignore[operator]
-        if _in(inc.responded_at, start, end) and inc.dispatched_at is not None:
-            k._handling.append(inc.responded_at - inc.dispatched_at)  # type: ignore[operator]
-        if inc.status.is_open and inc.reported_at < end:
+        if dispatched_at is not None:
+            t = inc.acknowledged_at
+            if t is not None and start <= t < end:
+                k._response.append(t - dispatched_at)
+            t = inc.responded_at
+            if t is not None and start <= t < end:
+                k._handling.append(t - dispatched_at)
+        if status in OPEN_STATUSES and inc.reported_at < end:
             k.open += 1
-            if is_overdue(inc, end):
+            if end >= overdue_from(inc):  # is_overdue, for an open incident
                 k.overdue += 1
     return out

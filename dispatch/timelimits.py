@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dispatch.state import Incident
-from dispatch.status import IncidentStatus
+from dispatch.status import WORKING_STATUSES, IncidentStatus
 
 S = IncidentStatus
-_WORKING_STATUSES = (S.DISPATCHED, S.ACKNOWLEDGED, S.HANDLING)
 
 
 class ClockState(StrEnum):
@@ -65,7 +64,7 @@ def is_overdue(inc: Incident, now: float) -> bool:
     c = running_clock(inc)
     if c is not None and now >= c.due:
         return True
-    return (inc.status in _WORKING_STATUSES
+    return (inc.status in WORKING_STATUSES
             and inc.handle_due is not None and now >= inc.handle_due)
 
 
