@@ -663,11 +663,19 @@ class _Counts:
         dues: list[tuple[float, str]] = []  # (overdue from, id)
         passing: list[_Facts] = []
         only: dict[int, list[_Facts]] = {}  # failure bit → incidents failing that facet alone
+        only_open, open_only = proxy._only_open(), proxy.open_only  # (see _update)
+        facts_of = proxy._facts.get
         for iid, inc in incidents.items():
-            f = facts(inc)
-            bad = failures(f, inc, now)
-            share[iid] = (f, bad, now >= f.overdue_from)
-            dues.append((f.overdue_from, iid))
+            f = facts_of(iid)
+            if f is None or f.version != inc.version:
+                f = facts(inc)
+            if only_open:
+                bad = 0 if f.is_open or not open_only else _OPEN
+            else:
+                bad = failures(f, inc, now)
+            overdue_at = f.overdue_from
+            share[iid] = (f, bad, now >= overdue_at)
+            dues.append((overdue_at, iid))
             if bad == 0:
                 passing.append(f)
             elif bad & (bad - 1) == 0:
