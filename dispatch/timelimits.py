@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import attrgetter
 
 from dispatch.state import Incident
 from dispatch.status import WORKING_STATUSES, IncidentStatus
@@ -40,18 +41,30 @@ class Clock:
         return ClockState.OK
 
 
+# The clock that runs in each status: (stage, when it started, when it is due). It runs when
+# both instants are known; the handling clock counts from dispatch (or the report, for an
+# incident the grid handled itself).
+_CLOCKS: dict[IncidentStatus, tuple[str, Callable[[Incident], float | None],
+                                    Callable[[Incident], float | None]]] = {
+    S.REPORTED: ("dispatch", attrgetter("reported_at"), attrgetter("dispatch_due")),
+    S.REGISTERED: ("dispatch", attrgetter("reported_at"), attrgetter("dispatch_due")),
+    S.DISPATCHED: ("acknowledge", attrgetter("dispatched_at"), attrgetter("ack_due")),
+    S.ACKNOWLEDGED: ("handle", lambda i: i.dispatched_at or i.reported_at,
+                     attrgetter("handle_due")),
+    S.HANDLING: ("handle", lambda i: i.dispatched_at or i.reported_at,
+                 attrgetter("handle_due")),
+    S.RESPONDED: ("verify", attrgetter("responded_at"), attrgetter("verify_due")),
+}
+
+
 def running_clock(inc: Incident) -> Clock | None:
     """The clock that runs in the incident's current status (None when none runs)."""
-    st = inc.status
-    if st in (S.REPORTED, S.REGISTERED):
-        return Clock("dispatch", inc.reported_at, inc.dispatch_due)
-    if st == S.DISPATCHED and inc.ack_due is not None and inc.dispatched_at is not None:
-        return Clock("acknowledge", inc.dispatched_at, inc.ack_due)
-    if st in (S.ACKNOWLEDGED, S.HANDLING) and inc.handle_due is not None:
-        return Clock("handle", inc.dispatched_at or inc.reported_at, inc.handle_due)
-    if st == S.RESPONDED and inc.verify_due is not None and inc.responded_at is not None:
-        return Clock("verify", inc.responded_at, inc.verify_due)
-    return None
+    rule = _CLOCKS.get(inc.status)
+    if rule is None:
+        return None
+    stage, started_of, due_of = rule
+    started, due = started_of(inc), due_of(inc)
+    return None if started is None or due is None else Clock(stage, started, due)
 
 
 def clock_state(inc: Incident, now: float, near_due_fraction: float = 0.8) -> ClockState | None:
@@ -68,34 +81,21 @@ def is_overdue(inc: Incident, now: float) -> bool:
             and inc.handle_due is not None and now >= inc.handle_due)
 
 
-# Which deadline runs in each status (as :func:`running_clock` decides; see clock_dues).
-_CLOCK_OF: dict[IncidentStatus, int] = {S.REPORTED: 1, S.REGISTERED: 1, S.DISPATCHED: 2,
-                                        S.ACKNOWLEDGED: 3, S.HANDLING: 3, S.RESPONDED: 4}
-_INF = math.inf
-
-
 def clock_dues(inc: Incident) -> tuple[float, float]:
     """``(due, overdue from)`` at once, without building a :class:`Clock` (a replay seek asks
     for thousands): when the running clock is due (``inf`` when none runs), as
     ``running_clock(inc).due``; and :func:`overdue_from`."""
-    kind = _CLOCK_OF.get(inc.status, 0)
-    if kind == 1:
-        due = inc.dispatch_due
-        return due, due
-    if kind == 2:  # dispatched: the acknowledgement clock; working, so the handling limit too
-        ack = inc.ack_due
-        due = ack if ack is not None and inc.dispatched_at is not None else _INF
-        handle = inc.handle_due
-        return due, handle if handle is not None and handle < due else due
-    if kind == 3:
-        handle = inc.handle_due
-        due = handle if handle is not None else _INF
-        return due, due
-    if kind == 4:
-        verify = inc.verify_due
-        due = verify if verify is not None and inc.responded_at is not None else _INF
-        return due, due
-    return _INF, _INF
+    rule = _CLOCKS.get(inc.status)
+    if rule is None:
+        return math.inf, math.inf
+    _stage, started_of, due_of = rule
+    due = due_of(inc)
+    if due is None or started_of(inc) is None:
+        due = math.inf
+    handle = inc.handle_due
+    if handle is not None and handle < due and inc.status in WORKING_STATUSES:
+        return due, handle  # working: the handling limit counts too
+    return due, due
 
 
 def overdue_from(inc: Incident) -> float:

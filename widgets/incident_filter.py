@@ -41,7 +41,7 @@ from PySide6.QtCore import (
 from dispatch.catalogue.model import Catalogue
 from dispatch.state import Incident
 from dispatch.status import OPEN_STATUSES, IncidentStatus
-from dispatch.timelimits import DueIndex, clock_dues
+from dispatch.timelimits import DueIndex, overdue_from
 from widgets import labels
 from widgets.console_model import ConsoleModel
 from widgets.incident_model import CLOCK_ROLE, Column, IncidentTableModel
@@ -63,7 +63,7 @@ FINE_GRAINED_ROWS = 32
 _RECOUNT_SHARE = 0.3
 _COLUMNS = len(Column)
 _GRID = operator.attrgetter("grid")
-# Per status: (its value, open?) — ``inc.status.value`` goes through the enum's descriptor.
+# Per status: (its value, open?): ``inc.status.value`` goes through the enum's descriptor.
 _STATUS_FACTS: dict[Any, tuple[str, bool]] = {s: (s.value, s in OPEN_STATUSES)
                                               for s in IncidentStatus}
 
@@ -80,7 +80,6 @@ class _Facts(NamedTuple):
     grid: str
     is_open: bool
     overdue_from: float
-    due: float  # the running clock's due time (the due column's sort value)
 
 
 @dataclass(slots=True)
@@ -221,23 +220,12 @@ class IncidentFilterProxy(QAbstractProxyModel):
             pos = self._pos = {iid: i for i, iid in enumerate(self._order)}
         return pos
 
-    def _key(self, iid: str, inc: Incident, f: _Facts | None = None) -> tuple[Any, ...]:
+    def _key(self, iid: str, inc: Incident) -> tuple[Any, ...]:
         col = self._sort_column
-        if col == Column.DUE:  # the same as the model's sort value, cached with the facts
-            return ((f or self.facts(inc)).due, iid)
         model = self.incident_model()
         if col < 0:
             return (model.row_of(iid),)
         return (model.sort_value_of(inc, col), iid)
-
-    def _only_open(self) -> bool:
-        """No filter but (maybe) open only: a row's failures are ``_OPEN`` or none."""
-        return not (self.statuses or self.priorities or self.majors or self.departments
-                    or self.region or self.overdue_only or self._needle)
-
-    def _accepts(self, iid: str, inc: Incident | None, now: float) -> bool:
-        return (inc is not None and self.failures(inc, now) == 0
-                and self.incident_model().row_of(iid) is not None)
 
     def _rebuild(self) -> None:
         """Filter and sort every row afresh (no signals)."""
@@ -250,10 +238,8 @@ class IncidentFilterProxy(QAbstractProxyModel):
         keys: dict[str, tuple[Any, ...]] = {}
         for iid in model.ids():
             inc = incidents.get(iid)
-            if inc is not None:
-                f = self.facts(inc)
-                if self._failures(f, inc, now) == 0:
-                    keys[iid] = self._key(iid, inc, f)
+            if inc is not None and self.failures(inc, now) == 0:
+                keys[iid] = self._key(iid, inc)
         self._keys = keys
         self._order = sorted(keys, key=keys.__getitem__, reverse=self._descending)
         self._pos = None
@@ -286,35 +272,22 @@ class IncidentFilterProxy(QAbstractProxyModel):
         inserted: list[tuple[str, tuple[Any, ...]]] = []
         moved: list[tuple[str, tuple[Any, ...]]] = []
         kept: list[str] = []
-        # _accepts and _key, inlined (a replay seek re-filters 12,000 rows)
-        facts, failures, key_of = self.facts, self._failures, self._key
+        failures, key_of = self.failures, self._key  # (a replay seek re-filters 12,000 rows)
         row_of = self.incident_model().row_of
-        facts_of = self._facts.get
-        only_open = self._only_open()
-        open_only = self.open_only
         for iid in dict.fromkeys(ids):
             inc = incidents.get(iid)
-            if inc is None:
-                ok = False
-            else:
-                f = facts_of(inc.id)
-                if f is None or f.version != inc.version:
-                    f = facts(inc)
-                if only_open:
-                    ok = (f.is_open or not open_only) and row_of(iid) is not None
-                else:
-                    ok = failures(f, inc, now) == 0 and row_of(iid) is not None
+            ok = inc is not None and failures(inc, now) == 0 and row_of(iid) is not None
             if iid in pos:
                 if not ok:
                     removed.append(iid)
                     continue
-                key = key_of(iid, inc, f)  # type: ignore[arg-type]
+                key = key_of(iid, inc)  # type: ignore[arg-type]
                 if key != keys[iid]:
                     moved.append((iid, key))
                 else:
                     kept.append(iid)
             elif ok:
-                inserted.append((iid, key_of(iid, inc, f)))  # type: ignore[arg-type]
+                inserted.append((iid, key_of(iid, inc)))  # type: ignore[arg-type]
         if removed or inserted or moved:
             self._apply(removed, inserted, moved)
         pos = self._positions()
@@ -562,16 +535,12 @@ class IncidentFilterProxy(QAbstractProxyModel):
         got = self._facts.get(inc.id)
         if got is not None and got.version == inc.version:
             return got
-        status = inc.status
-        value_open = _STATUS_FACTS.get(status)
-        if value_open is None:
-            value_open = (status.value, status in OPEN_STATUSES)
+        value, is_open = _STATUS_FACTS[inc.status]
         major, default = self._class_facts(inc.class_code)
-        due, overdue = clock_dues(inc)
         got = self._facts[inc.id] = _Facts(
-            inc.version, value_open[0], inc.priority, major,
+            inc.version, value, inc.priority, major,
             inc.departments if inc.lead_department else default,
-            inc.grid, value_open[1], overdue, due)
+            inc.grid, is_open, overdue_from(inc))
         return got
 
     def failures(self, inc: Incident, now: float) -> int:
@@ -663,16 +632,9 @@ class _Counts:
         dues: list[tuple[float, str]] = []  # (overdue from, id)
         passing: list[_Facts] = []
         only: dict[int, list[_Facts]] = {}  # failure bit → incidents failing that facet alone
-        only_open, open_only = proxy._only_open(), proxy.open_only  # (see _update)
-        facts_of = proxy._facts.get
         for iid, inc in incidents.items():
-            f = facts_of(iid)
-            if f is None or f.version != inc.version:
-                f = facts(inc)
-            if only_open:
-                bad = 0 if f.is_open or not open_only else _OPEN
-            else:
-                bad = failures(f, inc, now)
+            f = facts(inc)
+            bad = failures(f, inc, now)
             overdue_at = f.overdue_from
             share[iid] = (f, bad, now >= overdue_at)
             dues.append((overdue_at, iid))

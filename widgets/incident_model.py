@@ -17,11 +17,8 @@ Proxies and views that know a row number can skip the ``QModelIndex`` round trip
 
 from __future__ import annotations
 
-import math
-import operator
 from collections.abc import Callable, Iterable
 from enum import IntEnum
-from itertools import compress
 from typing import Any
 
 from PySide6.QtCore import (
@@ -40,7 +37,7 @@ from PySide6.QtGui import QFont
 from dispatch.catalogue.model import Priority
 from dispatch.state import Incident
 from dispatch.status import OPEN_STATUSES, IncidentStatus
-from dispatch.timelimits import Clock, ClockState, is_overdue, running_clock
+from dispatch.timelimits import Clock, ClockState, clock_dues, is_overdue, running_clock
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
 from widgets.rows import row_runs
@@ -100,7 +97,6 @@ _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, ID_ROLE, SORT_ROLE, CLOCK_ROLE,
                     Qt.ItemDataRole.TextAlignmentRole})
 # Above this many runs of changed rows in one batch, one dataChanged spans them all.
 _RUNS_AT_MOST = 32
-_STATUS = operator.attrgetter("status")
 
 
 class IncidentTableModel(QAbstractTableModel):
@@ -199,26 +195,19 @@ class IncidentTableModel(QAbstractTableModel):
         new = sorted(ids.difference(self._rows).intersection(incidents))
         changed = sorted(map(self._rows.__getitem__, ids.intersection(self._rows)))
         now = self.console.now()
-        present = list(ids.intersection(incidents))
-        opened = set(compress(present, map(OPEN_STATUSES.__contains__,
-                                           map(_STATUS, map(incidents.get, present)))))
-        self._open |= opened
-        self._open -= ids - opened
+        # .get: a replay's copy-on-write state copies a record fetched by subscription
+        opened = {iid: inc for iid in ids
+                  if (inc := incidents.get(iid)) is not None and inc.status in OPEN_STATUSES}
+        self._open |= opened.keys()
+        self._open -= ids - opened.keys()
+        # The changed rows' countdowns as last signalled are stale. With the tick limited to
+        # some rows, a row's countdown is looked at again when it is on screen at a tick.
         countdown = self._countdown
-        # With the tick limited to some rows, a changed row's countdown is looked at again
-        # when it is on screen at a tick (unknown then, so it is refreshed).
-        if self._tick_rows is not None or len(opened) < len(ids):
-            if len(countdown) < len(ids):  # few rows' countdowns held (those on screen)
-                for iid in [iid for iid in countdown if iid in ids]:
-                    del countdown[iid]
-            else:
-                for iid in ids:
-                    countdown.pop(iid, None)
+        for iid in countdown.keys() & ids:
+            del countdown[iid]
         if self._tick_rows is None:
-            for iid in opened:
-                inc = incidents.get(iid)
-                if inc is not None:  # (opened ones are there)
-                    countdown[iid] = self._countdown_key(inc, now)
+            for iid, inc in opened.items():
+                countdown[iid] = self._countdown_key(inc, now)
         first = len(self._ids)
         if new:
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
@@ -456,8 +445,7 @@ class IncidentTableModel(QAbstractTableModel):
         if col == Column.PRIORITY:
             return _PRIORITY_RANK.get(inc.priority, 99)
         if col in (Column.COUNTDOWN, Column.DUE):
-            clock = running_clock(inc) if inc.status in OPEN_STATUSES else None
-            return clock.due if clock is not None else math.inf
+            return clock_dues(inc)[0]  # inf: no clock runs
         if col == Column.UNITS:
             return len(inc.units)
         if col == Column.LEVEL:

@@ -83,8 +83,8 @@ _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, ID_ROLE, SORT_ROLE, KIND_ROLE, 
                     Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole})
 # What a unit row shows that can change: (status, since, incident).
 _SHOWN = operator.attrgetter("status", "status_since", "incident_id")
-# Above this many changed rows in one type group, one dataChanged spans them all (each signal
-# costs the board's proxy and tree view some fifty calls back into the model).
+# Above this many runs of changed rows in one type group, one dataChanged spans them all
+# (each signal costs the board's proxy and tree view some fifty calls back into the model).
 _SPAN_ABOVE = 8
 
 
@@ -424,16 +424,7 @@ class UnitTreeModel(QAbstractItemModel):
         first, last = UnitColumn.STATUS, UnitColumn.INCIDENT
         for gid, rows in rows_by_type.items():
             rows.sort()
-            if len(rows) > _SPAN_ABOVE:
-                runs = [(rows[0], rows[-1])]
-            else:
-                runs = []
-                for row in rows:
-                    if runs and row == runs[-1][1] + 1:
-                        runs[-1] = (runs[-1][0], row)
-                    else:
-                        runs.append((row, row))
-            for top, bottom in runs:
+            for top, bottom in row_runs(rows, _SPAN_ABOVE):
                 self.dataChanged.emit(self.createIndex(top, first, gid),
                                       self.createIndex(bottom, last, gid))
         if gone:

@@ -453,14 +453,12 @@ class DispatchServer:
         for p in batch:
             if p.same_as is None:
                 self._enqueue(p.incidents, p.units, replies[id(p)])
-                inc -= p.incidents
-                units -= p.units
         if inc or units:  # changed by no command of the batch: published all the same
             self._enqueue(inc, units, [])
 
     def _commit(self, batch: Sequence[_Pending] = ()) -> tuple[bool, set[str], set[str]]:
-        """Store the pending events; returns (stored, changed incidents, changed units), the
-        records changed by the commands of ``batch`` included."""
+        """Store the pending events; returns (stored, changed incidents, changed units): the
+        records changed other than by the commands of ``batch``, which hold their own."""
         t0 = time.perf_counter()
         pending = len(self.engine.pending)
         try:
@@ -475,13 +473,11 @@ class DispatchServer:
                         (time.perf_counter() - t0) * 1000)
         state = self.engine.state
         inc, units = state.take_changes()
-        for p in batch:
-            inc |= p.incidents
-            units |= p.units
-        if inc:
+        touched = inc.union(*(p.incidents for p in batch))
+        if touched:
             now = self.engine.clock()
-            self.watcher.touch(inc, now)
-            for iid in inc:
+            self.watcher.touch(touched, now)
+            for iid in touched:
                 i = state.incidents.get(iid)
                 if i is not None and not i.is_open:
                     self._retain(i)

@@ -5,9 +5,12 @@ archiving, position reports), and the live state is recorded after every command
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from dispatch import commands as cmd
 from dispatch.bootstrap import open_engine
@@ -177,3 +180,18 @@ def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 
                 rng.choices([a for _, a in options], [w for w, _ in options])[0](inc)
     engine.commit()
     return rec
+
+
+def recorded_fixture(name: str, **kw: Any) -> Any:
+    """A module-scoped pytest fixture ``recorded``: :func:`record_scenario` (with ``kw``) in
+    a SQLite file of a temporary directory called ``name``, its store closed afterwards."""
+
+    @pytest.fixture(scope="module")
+    def recorded(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue,
+                 demo_city: City) -> Iterator[Recorded]:
+        path: Path = tmp_path_factory.mktemp(name) / "events.sqlite"
+        rec = record_scenario(f"sqlite:///{path}", catalogue, demo_city, **kw)
+        yield rec
+        rec.store.close()
+
+    return recorded

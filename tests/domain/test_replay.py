@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 import pickle
 import random
-from collections.abc import Iterator
 from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -33,16 +32,9 @@ from dispatch.replay import (
 )
 from dispatch.state import DispatchState
 from dispatch.store import EventStore
-from tests.domain.replay_scenario import Recorded, record_scenario
+from tests.domain.replay_scenario import Recorded, record_scenario, recorded_fixture
 
-
-@pytest.fixture(scope="module")
-def recorded(tmp_path_factory: pytest.TempPathFactory, catalogue: Any, demo_city: Any
-             ) -> Iterator[Recorded]:
-    path: Path = tmp_path_factory.mktemp("replay") / "events.sqlite"
-    rec = record_scenario(f"sqlite:///{path}", catalogue, demo_city)
-    yield rec
-    rec.store.close()
+recorded = recorded_fixture("replay")
 
 
 def _all_events(rec: Recorded) -> list[ev.Event]:

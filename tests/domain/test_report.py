@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import re
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +17,9 @@ from dispatch.replay import Bookmark, Replayer, ShiftReport
 from dispatch.report import KPI_KEYS, names_for, read_csv, write_csv, write_pdf
 from dispatch.state import DispatchState
 from dispatch.timelimits import handled_on_time, is_overdue
-from tests.domain.replay_scenario import Recorded, record_scenario
+from tests.domain.replay_scenario import Recorded, recorded_fixture
 
-
-@pytest.fixture(scope="module")
-def recorded(tmp_path_factory: pytest.TempPathFactory, catalogue: Any, demo_city: Any
-             ) -> Iterator[Recorded]:
-    path: Path = tmp_path_factory.mktemp("report") / "events.sqlite"
-    rec = record_scenario(f"sqlite:///{path}", catalogue, demo_city, steps=1200, seed=23)
-    yield rec
-    rec.store.close()
+recorded = recorded_fixture("report", steps=1200, seed=23)
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,6 @@ import dataclasses
 import math
 import random
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
@@ -27,7 +25,7 @@ from dispatch.roles import Actor, Role
 from dispatch.state import DispatchState, Incident
 from dispatch.status import IncidentStatus
 from dispatch.timelimits import clock_dues, is_overdue, overdue_from
-from tests.domain.replay_scenario import Recorded, record_scenario
+from tests.domain.replay_scenario import Recorded, recorded_fixture
 from widgets import labels
 from widgets.console_model import ConsoleModel
 from widgets.incident_filter import FINE_GRAINED_ROWS, FilterCounts, IncidentFilterProxy
@@ -36,13 +34,7 @@ from widgets.incident_model import COUNTDOWN_ROLES, Column, IncidentTableModel
 pytestmark = pytest.mark.ui
 
 
-@pytest.fixture(scope="module")
-def recorded(tmp_path_factory: pytest.TempPathFactory, catalogue: Any, demo_city: Any
-             ) -> Iterator[Recorded]:
-    path: Path = tmp_path_factory.mktemp("queue-proxy") / "events.sqlite"
-    rec = record_scenario(f"sqlite:///{path}", catalogue, demo_city, steps=1500, seed=17)
-    yield rec
-    rec.store.close()
+recorded = recorded_fixture("queue-proxy", steps=1500, seed=17)
 
 
 class Replay:

@@ -9,7 +9,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,19 +27,13 @@ from dispatch.replay import Replayer, ReplayError
 from dispatch.security.operators import DEMO_PASSWORDS
 from dispatch.server.server import open_server
 from dispatch.store import EventStore
-from tests.domain.replay_scenario import Recorded, record_scenario
+from tests.domain.replay_scenario import Recorded, recorded_fixture
 from tests.integration.conftest import server_settings
 
 pytestmark = pytest.mark.ui
 
 
-@pytest.fixture(scope="module")
-def recorded(tmp_path_factory: pytest.TempPathFactory, catalogue: Any, demo_city: Any
-             ) -> Iterator[Recorded]:
-    path: Path = tmp_path_factory.mktemp("replay-load") / "events.sqlite"
-    rec = record_scenario(f"sqlite:///{path}", catalogue, demo_city, steps=700, seed=41)
-    yield rec
-    rec.store.close()
+recorded = recorded_fixture("replay-load", steps=700, seed=41)
 
 
 def _db_path(rec: Recorded) -> Path:

@@ -24,19 +24,13 @@ from dispatch.replay import Replayer
 from dispatch.report import read_csv
 from dispatch.timelimits import is_overdue
 from tests.conftest import ARTIFACTS
-from tests.domain.replay_scenario import Recorded, record_scenario
+from tests.domain.replay_scenario import Recorded, recorded_fixture
 from tests.ui.conftest import MAP_READY_TIMEOUT_MS
 
 pytestmark = pytest.mark.ui
 
 
-@pytest.fixture(scope="module")
-def recorded(tmp_path_factory: pytest.TempPathFactory, catalogue: Any, demo_city: Any
-             ) -> Iterator[Recorded]:
-    path: Path = tmp_path_factory.mktemp("replay-ui") / "events.sqlite"
-    rec = record_scenario(f"sqlite:///{path}", catalogue, demo_city, steps=1000, seed=31)
-    yield rec
-    rec.store.close()
+recorded = recorded_fixture("replay-ui", steps=1000, seed=31)
 
 
 @pytest.fixture
