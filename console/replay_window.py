@@ -382,13 +382,13 @@ class ReplayWindow(QMainWindow):
         self.position = position
         self._index_dues(incidents)
         incidents |= self._clock_flips(before, self.instant)
-        self.map_sync.update_choropleth()
         self.queue.attention_enabled = False  # the past's urgent incidents are not news
         try:
             self.console.apply_changes((), units)
             self.console.apply_changes(incidents, ())
         finally:
             self.queue.attention_enabled = True
+        self.map_sync.update_choropleth()  # counted from the incidents just drawn
         self.queue.table.prune()  # rows of incidents gone at this instant (now hidden)
         self.kpis.refresh()
         self.units.refresh_summary()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from typing import Any
 
 import pytest
@@ -351,6 +353,34 @@ def test_bad_input_is_rejected_in_python(map_view: MapView) -> None:
     with pytest.raises(ValueError, match="selection kind"):
         map_view.select("part", "P1")
     assert map_view.pending_changes() == 0
+
+
+@pytest.mark.parametrize("bad, message", [
+    (("U7", math.nan, LON0, "busy"), "valid lat, lon"),
+    (("U7", LAT0, math.inf, "busy"), "valid lat, lon"),
+    (("U7", LAT0, LON0, "asleep"), "unknown status"),
+    (("U7", LAT0, LON0, ["busy"]), "unknown status"),
+    (("", LAT0, LON0, "busy"), "non-empty string"),
+    ((7, LAT0, LON0, "busy"), "non-empty string"),
+    (("U7", LAT0, LON0), "unit row must be"),
+    ("U7", "unit row must be"),
+])
+def test_one_bad_row_in_a_big_batch_rejects_the_batch(map_view: MapView, bad: Any,
+                                                       message: str) -> None:
+    """Rows already in final form are checked a column at a time; one bad row among
+    thousands is still named, and nothing of the batch is kept."""
+    rows: list[Any] = [(f"U{i}", LAT0 + i * 1e-5, LON0, "available") for i in range(3000)]
+    rows.insert(1500, bad)
+    with pytest.raises(ValueError, match=message):
+        map_view.update_units(rows)
+    assert map_view.pending_changes() == 0
+    incidents: list[Any] = [(f"I{i}", LAT0, LON0, "normal", False, "") for i in range(3000)]
+    incidents.append(("I-bad", LAT0, LON0, "whenever", False, ""))
+    with pytest.raises(ValueError, match="unknown priority"):
+        map_view.update_incidents(incidents)
+    assert map_view.pending_changes() == 0
+    map_view.update_units([r for r in rows if r is not bad])  # the good rows alone
+    assert map_view.pending_changes() == 3000
 
 
 def test_hover_tooltip_shows_labels_as_text(map_view: MapView, map_js: Any, qtbot: Any) -> None:

@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
+from console.map_sync import LEVEL_PREFIX
 from dispatch import commands as cmd
 from dispatch.kpi import GroupBy, compute_kpis
 from dispatch.replay import Replayer
@@ -83,6 +85,15 @@ def _assert_panels_show(w: Any, recorded: Recorded) -> None:
     assert set(incs) == {i.id for i in st.incidents.values() if i.is_open}
     for iid, row in incs.items():
         assert row[4] == is_overdue(st.incidents[iid], w.now())
+
+
+def _assert_shading_shows(w: Any) -> None:
+    """The regions are shaded by the open incidents at the instant shown (a jump redraws the
+    shading at once; playing on, the map's clock tick does every two seconds)."""
+    cut = LEVEL_PREFIX[w.map_sync.level]
+    want = Counter(i.grid[:cut] for i in w.state.incidents.values() if i.is_open)
+    values, mode = w.map._choropleth
+    assert mode == "open" and values == {code: float(n) for code, n in want.items()}
 
 
 def test_seeks_steps_and_playback_show_the_recorded_state(window: Any,
@@ -242,6 +253,7 @@ def test_jumps_update_every_view_row_by_row(window: Any, recorded: Recorded) -> 
         w.scrubber.set_position(p, emit=True)
         assert w.queue.table.rowCount() == len(w.state.incidents)
         _assert_panels_show(w, recorded)
+        _assert_shading_shows(w)
         assert gc.isenabled()
     assert resets == []
 
