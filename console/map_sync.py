@@ -165,7 +165,7 @@ class MapSync(QObject):
 
     def _on_units(self, ids: Collection[str]) -> None:
         units = self.console.state.units
-        found = list(filter(None, map(units.get, ids)))  # records are always true
+        found = [u for uid in ids if (u := units.get(uid)) is not None]
         gone = [uid for uid in ids if uid not in units] if len(found) != len(ids) else []
         # (id, lat, lon, status): the status is a str enum, written as its value
         rows = list(map(_UNIT_ROW, found))

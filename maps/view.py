@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import operator
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
@@ -49,7 +48,6 @@ DEFAULT_FLUSH_MS = 250
 # (a hidden page may not draw at all).
 FLUSH_PAINT_WAIT_S = 2.0
 _FLUSH_TOKEN = "gridline:flush"
-_FIRST = operator.itemgetter(0)
 
 UnitRow = tuple[str, float, float, str]
 IncidentRow = tuple[str, float, float, str, bool, str]
@@ -102,64 +100,37 @@ def validate_unit_row(row: Sequence[Any]) -> UnitRow:
     return (uid, lat, lon, str(row[3]))
 
 
-def _clean_coords(lats: Sequence[Any], lons: Sequence[Any]) -> bool:
-    return (set(map(type, lats)) == {float} == set(map(type, lons))
-            and all(map(math.isfinite, lats)) and all(map(math.isfinite, lons))
-            and min(lats) >= -90.0 and max(lats) <= 90.0
-            and min(lons) >= -180.0 and max(lons) <= 180.0)
+def _clean_unit_row(r: Any) -> bool:
+    """Already a valid unit row in its final form (a tuple of the right types): a replay jump
+    sends 26,000 of them, and the checks below cost a few microseconds each."""
+    return (type(r) is tuple and len(r) == 4 and type(r[0]) is str and r[0] != ""
+            and type(r[1]) is float and type(r[2]) is float and -90.0 <= r[1] <= 90.0
+            and -180.0 <= r[2] <= 180.0 and isinstance(r[3], str) and r[3] in UNIT_STATUSES)
 
 
-def _clean_rows(rows: list[Any], width: int) -> list[tuple[Any, ...]] | None:
-    """The columns of ``rows`` if every row is a tuple of ``width`` with a non-empty str id
-    and finite float lat, lon in range; None otherwise."""
-    if set(map(type, rows)) != {tuple} or set(map(len, rows)) != {width}:
-        return None
-    columns = list(zip(*rows, strict=True))
-    ids, lats, lons = columns[:3]
-    if set(map(type, ids)) != {str} or "" in ids or not _clean_coords(lats, lons):
-        return None
-    return columns
-
-
-def _clean_unit_rows(rows: list[Any]) -> bool:
-    """Every row already a valid unit row in its final form: a replay jump sends 26,000 of
-    them, and checking them a column at a time costs a fraction of checking row by row."""
-    columns = _clean_rows(rows, 4)
-    try:
-        return columns is not None and set(columns[3]) <= UNIT_STATUSES
-    except TypeError:  # an unhashable status
-        return False
-
-
-def _clean_incident_rows(rows: list[Any]) -> bool:
-    """Every row already a valid incident row in its final form (see :func:`_clean_unit_rows`)."""
-    columns = _clean_rows(rows, 6)
-    try:
-        return (columns is not None and set(columns[3]) <= PRIORITIES
-                and set(map(type, columns[4])) == {bool} and set(map(type, columns[5])) == {str})
-    except TypeError:
-        return False
+def _clean_incident_row(r: Any) -> bool:
+    """Already a valid incident row in its final form (see :func:`_clean_unit_row`)."""
+    return (type(r) is tuple and len(r) == 6 and type(r[0]) is str and r[0] != ""
+            and type(r[1]) is float and type(r[2]) is float and -90.0 <= r[1] <= 90.0
+            and -180.0 <= r[2] <= 180.0 and isinstance(r[3], str) and r[3] in PRIORITIES
+            and type(r[4]) is bool and type(r[5]) is str)
 
 
 def _changed_rows(held: Mapping[str, Any], rows: Iterable[Sequence[Any]],
-                  clean: Callable[[list[Any]], bool], validate: Callable[[Sequence[Any]], Any]
+                  clean: Callable[[Any], bool], validate: Callable[[Sequence[Any]], Any]
                   ) -> list[Any]:
     """The rows that differ from what ``held`` has, validated (ValueError before anything is
-    kept). When every row differing is already in its final form (``clean``), the rows are
-    kept as they are; otherwise each is validated and converted."""
-    rows = rows if type(rows) is list else list(rows)
-    get = held.get
-    try:
-        fresh = [r for r in rows if get(r[0]) != r]
-    except (TypeError, IndexError, KeyError):  # not rows of a hashable id
-        fresh = None
-    if fresh is not None and (not fresh or clean(fresh)):
-        return fresh
+    kept); rows already in their final form skip the checks' conversions."""
     out = []
     for r in rows:
-        row = validate(r)
-        if get(row[0]) != row:
-            out.append(row)
+        if type(r) is tuple and type(r[0]) is str:
+            if held.get(r[0]) == r:
+                continue
+            out.append(r if clean(r) else validate(r))
+        else:
+            row = validate(r)
+            if held.get(row[0]) != row:
+                out.append(row)
     return out
 
 
@@ -361,24 +332,23 @@ class MapView(QWebEngineView):
                      removed_ids: Iterable[str] = ()) -> None:
         """Queue unit changes: rows ``(id, lat, lon, status)``; flushed a few times a second.
         Rows equal to what the map already holds are skipped before anything else."""
-        rows = _changed_rows(self._units, upsert_rows, _clean_unit_rows, validate_unit_row)
+        rows = _changed_rows(self._units, upsert_rows, _clean_unit_row, validate_unit_row)
         self._queue(self._units, self._dirty_units, rows,
                     [_row_id("unit", r) for r in removed_ids])
 
     def update_incidents(self, upsert_rows: Iterable[Sequence[Any]],
                          removed_ids: Iterable[str] = ()) -> None:
         """Queue incident changes: rows ``(id, lat, lon, priority, overdue, label)``."""
-        rows = _changed_rows(self._incidents, upsert_rows, _clean_incident_rows,
+        rows = _changed_rows(self._incidents, upsert_rows, _clean_incident_row,
                              validate_incident_row)
         self._queue(self._incidents, self._dirty_incidents, rows,
                     [_row_id("incident", r) for r in removed_ids])
 
     def _queue(self, held: dict[str, Any], dirty: dict[str, Any], rows: list[Any],
                removed: list[str]) -> None:
-        if rows:
-            keyed = dict(zip(map(_FIRST, rows), rows, strict=True))
-            held.update(keyed)
-            dirty.update(keyed)
+        for row in rows:
+            held[row[0]] = row
+            dirty[row[0]] = row
         for rid in removed:
             if held.pop(rid, None) is not None or rid in dirty:
                 dirty[rid] = None

@@ -397,25 +397,20 @@ class UnitTreeModel(QAbstractItemModel):
         groups: dict[int, _Group] = {}
         # A replay jump reports every unit that moved (26,000): find the few whose row shows
         # something else in one pass.
-        order = list(ids)
-        present = list(filter(None, map(units.get, order)))  # records are always true
-        now: Iterable[tuple[Any, ...] | None]
-        if len(present) == len(order):  # one column at a time (no unit gone)
-            now = map(_SHOWN, present)
-        else:
-            now = (None if u is None else _SHOWN(u) for u in map(units.get, order))
-        changed = [t for t in zip(order, now, map(shown_of.get, order), strict=True)
-                   if t[1] != t[2]]
-        for uid, now_shown, shown in changed:
-            if now_shown is None:
+        unit_of, shown_by_id = units.get, shown_of.get
+        changed = [(uid, u, shown) for uid in ids
+                   for u, shown in ((unit_of(uid), shown_by_id(uid)),)
+                   if u is None or shown is None or _SHOWN(u) != shown]
+        for uid, u, shown in changed:
+            if u is None:
                 if shown is not None:
                     gone.append(uid)
                 continue
             if shown is None:
-                new.append(units[uid])
+                new.append(u)
                 continue
             typ, row = unit_pos[uid]
-            shown_of[uid] = now_shown
+            now_shown = shown_of[uid] = _SHOWN(u)
             self._engaged += bool(now_shown[2]) - bool(shown[2])
             if shown[0] != now_shown[0]:
                 dept = self._groups[typ.parent_gid]

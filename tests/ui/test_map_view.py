@@ -366,8 +366,8 @@ def test_bad_input_is_rejected_in_python(map_view: MapView) -> None:
 ])
 def test_one_bad_row_in_a_big_batch_rejects_the_batch(map_view: MapView, bad: Any,
                                                        message: str) -> None:
-    """Rows already in final form are checked a column at a time; one bad row among
-    thousands is still named, and nothing of the batch is kept."""
+    """One bad row among thousands in final form is named, and nothing of the batch is
+    kept."""
     rows: list[Any] = [(f"U{i}", LAT0 + i * 1e-5, LON0, "available") for i in range(3000)]
     rows.insert(1500, bad)
     with pytest.raises(ValueError, match=message):
