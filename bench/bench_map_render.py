@@ -2,7 +2,7 @@
 
 In an offscreen QApplication (software rendering), a MapView loads its page; then 8,000 grid
 polygons and 26,000 unit circle markers go through the view's own path (validation, JSON,
-runJavaScript, ``GL.setRegions`` / ``GL.applyUnits``), and 2,600 units (10%) move through
+runJavaScript, ``GL.setRegions`` / ``GL.applyUnitColumns``), and 2,600 units (10%) move through
 the view's coalescing flush. Times run until the page reports the frame drawn
 (``requestAnimationFrame`` after the canvas redraw): wall seconds in Python, and the JS-side
 ``performance.now()`` span.

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from shapely.geometry import mapping
 
@@ -20,6 +21,10 @@ from widgets.console_model import ConsoleModel
 
 LEVEL_PREFIX = {"district": 6, "street": 9, "community": 12, "grid": 15}
 _UNIT_ROW = operator.attrgetter("id", "lat", "lon", "status")
+_LAT, _LON, _STATUS = (operator.attrgetter(a) for a in ("lat", "lon", "status"))
+# A batch of at least this many units (a replay jump moves every unit of the city) goes to the
+# map as columns of every unit in a fixed order instead of as one row per unit.
+COLUMNS_FROM = 2048
 
 
 def region_features(city: City, level: str) -> dict[str, Any]:
@@ -53,6 +58,10 @@ class MapSync(QObject):
         # Fetches the city's parts when the console was given a city without them.
         self.load_parts: Callable[[], dict[str, Any]] | None = None
         self._shown_units: set[str] = set()
+        # The state's units in a fixed order (a tuple, so that the map reuses its checks and
+        # indexes of them) and as a set to see when they are no longer the same.
+        self._unit_order: tuple[str, ...] = ()
+        self._unit_keys: frozenset[str] = frozenset()
         # Batches of at least this many markers go to the page at once rather than at the
         # view's next flush (a replay jump: the page draws while the other panels update).
         self.send_at_once: int | None = None
@@ -165,6 +174,9 @@ class MapSync(QObject):
 
     def _on_units(self, ids: Collection[str]) -> None:
         units = self.console.state.units
+        if len(ids) >= COLUMNS_FROM:
+            self._units_as_columns(ids)
+            return
         found = [u for uid in ids if (u := units.get(uid)) is not None]
         gone = [uid for uid in ids if uid not in units] if len(found) != len(ids) else []
         # (id, lat, lon, status): the status is a str enum, written as its value
@@ -173,6 +185,22 @@ class MapSync(QObject):
         self._shown_units.difference_update(gone)
         self.view.update_units(rows, gone)
         self._maybe_send(len(rows) + len(gone))
+
+    def _units_as_columns(self, ids: Collection[str]) -> None:
+        """Every unit of the state, a column at a time (the map keeps those that changed),
+        and the ids of ``ids`` no longer in the state removed."""
+        units = self.console.state.units
+        if units.keys() != self._unit_keys:
+            self._unit_order = tuple(units)
+            self._unit_keys = frozenset(self._unit_order)
+        order, n = self._unit_order, len(self._unit_order)
+        found = list(map(units.get, order))
+        gone = [uid for uid in ids if uid not in units]
+        changed = self.view.update_unit_columns(
+            order, np.fromiter(map(_LAT, found), float, n), np.fromiter(map(_LON, found), float, n),
+            list(map(_STATUS, found)), gone)
+        self._shown_units = set(order)
+        self._maybe_send(changed)
 
     def _on_incidents(self, ids: Iterable[str]) -> None:
         incs = self.console.state.incidents

@@ -30,14 +30,15 @@ from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
+from maps import unit_columns
 from maps.bridge import BRIDGE_NAME, MapBridge
 from maps.page import PageOptions, build_page
 from maps.scheme import SCHEME, scheme_handler
+from maps.unit_columns import UnitColumns
 
 log = logging.getLogger(__name__)
 
-UNIT_STATUSES = frozenset({"available", "dispatched", "en_route", "on_scene", "busy",
-                           "returning", "off_duty", "out_of_service"})
+UNIT_STATUSES = frozenset(unit_columns.UNIT_STATUSES)
 PRIORITIES = frozenset({"urgent", "high", "normal", "low"})
 REGION_LEVELS = frozenset({"district", "street", "community", "grid"})
 CHOROPLETH_MODES = frozenset({"open", "overdue"})
@@ -64,6 +65,11 @@ def _js_rows(value: Any) -> str:
     """A JavaScript expression for marker rows already validated (finite numbers, strings):
     orjson writes the same compact JSON as :func:`_js`, several times faster."""
     return orjson.dumps(value).decode()
+
+
+def _js_columns(value: Any) -> str:
+    """A JavaScript expression for unit columns (numpy arrays written as JSON arrays)."""
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
 def _js_parsed(value: Any) -> str:
@@ -116,7 +122,7 @@ def _clean_incident_row(r: Any) -> bool:
             and type(r[4]) is bool and type(r[5]) is str)
 
 
-def _changed_rows(held: Mapping[str, Any], rows: Iterable[Sequence[Any]],
+def _changed_rows(held: Mapping[str, Any] | UnitColumns, rows: Iterable[Sequence[Any]],
                   clean: Callable[[Any], bool], validate: Callable[[Sequence[Any]], Any]
                   ) -> list[Any]:
     """The rows that differ from what ``held`` has, validated (ValueError before anything is
@@ -250,15 +256,14 @@ class MapView(QWebEngineView):
         self._regions: tuple[str, Mapping[str, Any]] | None = None
         self._choropleth: tuple[dict[str, float], str | None] | None = None
         self._parts: list[PartRow] | None = None
-        self._units: dict[str, UnitRow] = {}
+        self._units = UnitColumns()  # also what the page has not been told yet
         self._incidents: dict[str, IncidentRow] = {}
         self._layers: dict[str, bool] = {}
         self._selection: tuple[str, str] | None = None
         self._tracks: dict[str, list[list[float]]] = {}
         self._fit_requested = False
         self._evaluations: list[tuple[str, JsCallback | None]] = []
-        # Changes since the last flush: id → latest row, or None for a removal.
-        self._dirty_units: dict[str, UnitRow | None] = {}
+        # Incident changes since the last flush: id → latest row, or None for a removal.
         self._dirty_incidents: dict[str, IncidentRow | None] = {}
         # When the last flush was sent and not yet drawn (monotonic seconds), else None.
         self._flush_in_flight: float | None = None
@@ -287,7 +292,11 @@ class MapView(QWebEngineView):
 
     def pending_changes(self) -> int:
         """Unit and incident changes waiting for the next flush."""
-        return len(self._dirty_units) + len(self._dirty_incidents)
+        return self._units.pending() + len(self._dirty_incidents)
+
+    def unit_rows(self) -> dict[str, UnitRow]:
+        """The units on the map: id → ``(id, lat, lon, status)``."""
+        return self._units.rows()
 
     @property
     def last_flush_paint_ms(self) -> float | None:
@@ -333,8 +342,22 @@ class MapView(QWebEngineView):
         """Queue unit changes: rows ``(id, lat, lon, status)``; flushed a few times a second.
         Rows equal to what the map already holds are skipped before anything else."""
         rows = _changed_rows(self._units, upsert_rows, _clean_unit_row, validate_unit_row)
-        self._queue(self._units, self._dirty_units, rows,
-                    [_row_id("unit", r) for r in removed_ids])
+        removed = [_row_id("unit", r) for r in removed_ids]
+        self._units.upsert(rows)
+        self._units.remove(removed)
+        self._schedule_flush()
+
+    def update_unit_columns(self, ids: Sequence[str], lat: Any, lon: Any,
+                            statuses: Sequence[str], removed_ids: Iterable[str] = ()) -> int:
+        """Queue many units at once (a replay jump): ``ids[k]`` at ``(lat[k], lon[k])`` in
+        ``statuses[k]``, checked and compared a column at a time; returns how many changed.
+        Give the ids as a tuple, the same object while the units stay the same: it is then
+        neither checked nor indexed again."""
+        removed = [_row_id("unit", r) for r in removed_ids]
+        changed = self._units.update_columns(ids, lat, lon, statuses)
+        self._units.remove(removed)
+        self._schedule_flush()
+        return changed + len(removed)
 
     def update_incidents(self, upsert_rows: Iterable[Sequence[Any]],
                          removed_ids: Iterable[str] = ()) -> None:
@@ -434,12 +457,14 @@ class MapView(QWebEngineView):
     def flush(self) -> None:
         """Send the coalesced unit/incident changes now (the timer does it on its own)."""
         self._flush_timer.stop()
-        if not self._ready or not (self._dirty_units or self._dirty_incidents):
+        if not self._ready:
+            return
+        units = self._units.take_changes()
+        if units is None and not self._dirty_incidents:
             return
         parts: list[str] = []
-        if self._dirty_units:
-            parts.append(f"GL.applyUnits({_js_rows(self._delta(self._dirty_units))});")
-            self._dirty_units = {}
+        if units is not None:
+            parts.append(f"GL.applyUnitColumns({_js_columns(units)});")
         if self._dirty_incidents:
             parts.append(f"GL.applyIncidents({_js_rows(self._delta(self._dirty_incidents))});")
             self._dirty_incidents = {}
@@ -489,12 +514,11 @@ class MapView(QWebEngineView):
             return
         self._flush_in_flight = None
         self._last_flush_paint_ms = elapsed_ms
-        if self._dirty_units or self._dirty_incidents:
+        if self._units.pending() or self._dirty_incidents:
             self._schedule_flush()
 
     def _replay_state(self) -> None:
         """Push the whole current state to a freshly loaded page."""
-        self._dirty_units = {}
         self._dirty_incidents = {}
         calls: list[str] = []
         if self._choropleth is not None:
@@ -505,8 +529,8 @@ class MapView(QWebEngineView):
             calls.append(f"GL.setRegions({_js(level)},{_js_parsed(fc)})")
         if self._parts is not None:
             calls.append(f"GL.setParts({_js_parsed(self._parts)})")
-        if self._units:
-            calls.append(f"GL.applyUnits({_js_rows({'upsert': list(self._units.values())})})")
+        if self._units.ids:
+            calls.append(f"GL.applyUnitColumns({_js_columns(self._units.take_all())})")
         if self._incidents:
             calls.append(
                 f"GL.applyIncidents({_js_rows({'upsert': list(self._incidents.values())})})")

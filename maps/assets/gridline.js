@@ -256,6 +256,7 @@
     _regions: new Map(),     // code -> {poly, name, rings, bbox, center}
     _regionBounds: null,
     _units: new Map(),       // id -> circleMarker (with _glStatus)
+    _unitIds: [],            // unit index -> id (applyUnitColumns)
     _incidents: new Map(),   // id -> {m, halo, priority, overdue, label}
     _partCount: 0,
     _selection: null,        // {kind, id, layer}
@@ -422,35 +423,45 @@
     return { fillColor: UNIT_COLOURS[status] || '#9e9e9e', glRank: UNIT_RANKS[status] || 0 };
   }
 
-  GL.applyUnits = function (d) {
+  // Units come as columns (see maps/unit_columns.py): ids once, in the order they are added
+  // (GL._unitIds), then per changed unit its index, lat, lon and status code (-1: removed).
+  GL.applyUnitColumns = function (d) {
     var t0 = performance.now();
-    var up = d.upsert || [], rm = d.remove || [], units = GL._units;
-    var layer = GL.layers.units, renderer = GL.renderers.units, stroke = GL._theme.unitStroke;
-    var bulk = up.length > BULK_MARKERS;
-    for (var i = 0; i < up.length; i++) {
-      var r = up[i], id = r[0], m = units.get(id);
+    var units = GL._units, layer = GL.layers.units, renderer = GL.renderers.units;
+    if (d.reset) {
+      layer.clearLayers();
+      units.clear();
+      GL._unitIds = [];
+    }
+    var ids = GL._unitIds, add = d.add || [];
+    for (var a = 0; a < add.length; a++) { ids.push(add[a]); }
+    var codes = d.codes, ix = d.ix, lat = d.lat, lon = d.lon, st = d.st;
+    var stroke = GL._theme.unitStroke, bulk = ix.length > BULK_MARKERS;
+    for (var i = 0; i < ix.length; i++) {
+      var id = ids[ix[i]], m = units.get(id);
+      if (st[i] < 0) {
+        if (m) {
+          layer.removeLayer(m);
+          units.delete(id);
+        }
+        continue;
+      }
+      var status = codes[st[i]];
       if (m) {
-        moveMarker(m, [r[1], r[2]], bulk);
-        if (m._glStatus !== r[3]) {
-          m._glStatus = r[3];
-          styleMarker(m, unitStyle(r[3]), bulk);
+        moveMarker(m, [lat[i], lon[i]], bulk);
+        if (m._glStatus !== status) {
+          m._glStatus = status;
+          styleMarker(m, unitStyle(status), bulk);
         }
       } else {
-        m = L.circleMarker([r[1], r[2]], Object.assign({
+        m = L.circleMarker([lat[i], lon[i]], Object.assign({
           renderer: renderer, radius: UNIT_RADIUS, weight: 1, color: stroke, opacity: 0.9,
           fillOpacity: 0.95, interactive: false
-        }, unitStyle(r[3])));
+        }, unitStyle(status)));
         m._glId = id;
-        m._glStatus = r[3];
+        m._glStatus = status;
         units.set(id, m);
         layer.addLayer(m);
-      }
-    }
-    for (var j = 0; j < rm.length; j++) {
-      var gone = units.get(rm[j]);
-      if (gone) {
-        layer.removeLayer(gone);
-        units.delete(rm[j]);
       }
     }
     if (bulk) { renderer.redrawAll(); }

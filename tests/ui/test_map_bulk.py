@@ -184,3 +184,68 @@ def test_map_sync_shading_and_halos_follow_records_and_time(console: Any, busy_e
     sync.set_choropleth_mode("open")
     assert shading() == expected("open")
     assert map_js(view, f"GL._incidents.has({gone!r})") is False
+
+
+def page_units(view: MapView, map_js: Any) -> dict[str, tuple[float, float, str]]:
+    got = map_js(view, "Array.from(GL._units.values()).map(function (m) {"
+                       " var p = m.getLatLng(); return [m._glId, p.lat, p.lng, m._glStatus]; })")
+    return {r[0]: (r[1], r[2], r[3]) for r in got}
+
+
+def test_units_as_columns_reach_the_page(map_view: MapView, map_js: Any, qtbot: Any) -> None:
+    """A city's jump: every unit as columns, only the changed ones sent, removals and rows
+    mixed in; the page ends with exactly the units the view holds, where they are."""
+    rows = grid_units(3000)
+    ids = tuple(r[0] for r in rows)
+    lat, lon = [r[1] for r in rows], [r[2] for r in rows]
+    statuses = ["available"] * len(ids)
+    assert map_view.update_unit_columns(ids, lat, lon, statuses) == 3000
+    painted(map_view, qtbot, "columns-1")
+    assert len(page_units(map_view, map_js)) == 3000
+    # ten move, five change status, three go; the rest as they were
+    for k in range(10):
+        lat[k] += 0.001
+    for k in range(10, 15):
+        statuses[k] = "on_scene"
+    changed = map_view.update_unit_columns(ids, lat, lon, statuses, ["U20", "U21", "U22"])
+    assert changed == 18 and map_view.pending_changes() == 18
+    map_view.update_units([("U30", LAT0, LON0, "busy")])  # a row among the columns
+    painted(map_view, qtbot, "columns-2")
+    want = {uid: row[1:] for uid, row in map_view.unit_rows().items()}
+    assert len(want) == 2997 and want["U30"] == (LAT0, LON0, "busy")
+    assert want["U0"] == (lat[0], lon[0], "available") and want["U10"][2] == "on_scene"
+    assert page_units(map_view, map_js) == want
+    # units coming back, and new ones, in a longer order
+    more = grid_units(3100, shift=0.0005)
+    ids2 = tuple(r[0] for r in more)
+    map_view.update_unit_columns(ids2, [r[1] for r in more], [r[2] for r in more],
+                                 ["busy"] * len(more))
+    painted(map_view, qtbot, "columns-3")
+    assert page_units(map_view, map_js) == {r[0]: (r[1], r[2], "busy") for r in more}
+
+
+@pytest.mark.parametrize("bad, message", [
+    (lambda c: c["lat"].__setitem__(7, float("nan")), "unit 'U7'.*not a valid lat, lon"),
+    (lambda c: c["lon"].__setitem__(8, 181.0), "unit 'U8'.*not a valid lat, lon"),
+    (lambda c: c["statuses"].__setitem__(9, "asleep"), "unit 'U9': unknown status 'asleep'"),
+    (lambda c: c["statuses"].__setitem__(9, None), "unit 'U9': unknown status None"),
+    (lambda c: c["lat"].pop(), "as long as the ids"),
+    (lambda c: c.__setitem__("ids", (*c["ids"][:-1], "U0")), "must not repeat"),
+    (lambda c: c.__setitem__("ids", ("", *c["ids"][1:])), "non-empty string"),
+    (lambda c: c["lat"].__setitem__(3, "north"), "must hold numbers"),
+], ids=["nan", "lon range", "status", "status type", "length", "repeat", "empty id",
+        "not a number"])
+def test_bad_unit_columns_change_nothing(map_view: MapView, bad: Any, message: str) -> None:
+    rows = grid_units(2500)
+    cols = {"ids": tuple(r[0] for r in rows), "lat": [r[1] for r in rows],
+            "lon": [r[2] for r in rows], "statuses": ["available"] * len(rows)}
+    map_view.update_unit_columns(cols["ids"], cols["lat"], cols["lon"], cols["statuses"])
+    map_view.flush()
+    before = map_view.unit_rows()
+    moved = {**cols, "ids": tuple(cols["ids"]), "lat": [x + 0.001 for x in cols["lat"]],
+             "statuses": list(cols["statuses"])}
+    bad(moved)
+    with pytest.raises(ValueError, match=message):
+        map_view.update_unit_columns(moved["ids"], moved["lat"], moved["lon"],
+                                     moved["statuses"], ["U1"])
+    assert map_view.pending_changes() == 0 and map_view.unit_rows() == before

@@ -58,7 +58,7 @@ def test_scheme_handler_serves_pages_and_package_files() -> None:
     mime, body = handler.resource("leaflet/images/layers.png")  # type: ignore[misc]
     assert mime == b"image/png" and body[:4] == b"\x89PNG"
     mime, body = handler.resource("assets/gridline.js")  # type: ignore[misc]
-    assert b"GL.applyUnits" in body
+    assert b"GL.applyUnitColumns" in body
     for bad in ("../page.py", "assets/../scheme.py", "leaflet//leaflet.js", "nope.js",
                 "assets/missing.js", "", "/etc/passwd"):
         assert handler.resource(bad) is None, bad

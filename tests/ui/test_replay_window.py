@@ -77,7 +77,7 @@ def _assert_panels_show(w: Any, recorded: Recorded) -> None:
     assert w.kpis.kpi == compute_kpis(st, w.kpis.day_start(), w.now() + 1.0,
                                       GroupBy.CITY).get("", w.kpis.kpi)
     # map: one marker per unit where the state has it, open incidents with their halo
-    units = w.map._units
+    units = w.map.unit_rows()
     assert set(units) == set(st.units)
     u = next(iter(st.units.values()))
     assert units[u.id][1:] == (u.lat, u.lon, u.status.value)
@@ -239,11 +239,17 @@ def test_screenshot(window: Any, qtbot: Any) -> None:
     assert QApplication.instance() is not None
 
 
-def test_jumps_update_every_view_row_by_row(window: Any, recorded: Recorded) -> None:
+@pytest.mark.parametrize("map_columns", [False, True], ids=["map rows", "map columns"])
+def test_jumps_update_every_view_row_by_row(window: Any, recorded: Recorded, monkeypatch: Any,
+                                            map_columns: bool) -> None:
     """Jumps tell the views what differs; nothing is reset, the queue keeps rows only for the
-    incidents at the instant shown, and the collector runs again afterwards."""
+    incidents at the instant shown, and the collector runs again afterwards. The map gets the
+    units as rows (a few changed) or as columns of every unit (a city's jump)."""
     import gc
 
+    import console.map_sync
+
+    monkeypatch.setattr(console.map_sync, "COLUMNS_FROM", 1 if map_columns else 10**9)
     w, r = window, window.replayer
     resets: list[str] = []
     w.console.sig_reset.connect(lambda: resets.append("console"))

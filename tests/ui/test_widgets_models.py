@@ -479,6 +479,60 @@ def test_units_gone_from_the_mirror_leave_the_board(console: Any, busy_engine: A
     assert model.totals()[0] == len(state.units)
 
 
+def _board_picture(model: UnitTreeModel) -> dict[str, Any]:
+    """Every row the board shows (units and groups, every column) and its totals; a group
+    left empty by units gone stays (the tree only grows) and is not part of the picture."""
+    rows: dict[str, Any] = {}
+
+    def walk(parent: QModelIndex, path: str) -> None:
+        for r in range(model.rowCount(parent)):
+            index = model.index(r, 0, parent)
+            if index.data(model.IdRole) is None and model.rowCount(index) == 0:
+                continue
+            cells = tuple(model.index(r, c, parent).data() for c in range(len(UnitColumn)))
+            key = f"{path}/{cells[0]}:{model.index(r, 0, parent).data(model.IdRole)}"
+            rows[key] = cells
+            walk(model.index(r, 0, parent), key)
+
+    walk(QModelIndex(), "")
+    return {"rows": rows, "totals": model.totals()}
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "group by group"])
+def test_a_big_batch_leaves_the_board_as_a_fresh_one(console: Any, monkeypatch: Any,
+                                                    bulk: bool) -> None:
+    """Status, incident and since changes, units gone and units back, all in one batch (a
+    replay jump): the board shows what a board built on that state shows, whichever way the
+    batch is applied."""
+    import random
+
+    import widgets.unit_model as unit_model
+
+    monkeypatch.setattr(unit_model, "_BULK_MIN", 1 if bulk else 10**9)
+    model = UnitTreeModel(console)
+    state = console.state
+    rng = random.Random(5)
+    ids = sorted(state.units)
+    gone = {uid: state.units.pop(uid) for uid in rng.sample(ids, len(ids) // 10)}
+    console.apply_changes(set(), set(gone))  # away first, so that some come back below
+    back = set(rng.sample(sorted(gone), len(gone) // 2))
+    state.units.update((uid, gone[uid]) for uid in back)
+    statuses = list(UnitStatus)
+    touched = set(back)
+    for uid in rng.sample(sorted(state.units), len(state.units) // 2):
+        u = state.units[uid]
+        u.status = rng.choice(statuses)
+        u.status_since = rng.uniform(0, 1e9)
+        u.incident_id = rng.choice(["", "", "INC-1", "INC-2"])
+        touched.add(uid)
+    touched |= set(rng.sample(sorted(state.units), 20))  # reported, unchanged on the board
+    touched |= set(gone) - back  # still gone: reported again, nothing to do
+    assert len(touched) >= len(model._unit_pos) // 4 or not bulk
+    console.apply_changes(set(), touched)
+    fresh = UnitTreeModel(console)
+    assert _board_picture(model) == _board_picture(fresh)
+
+
 def test_unit_board_summary_follows_changes(console: Any, busy_engine: Any, qtbot: Any) -> None:
     from widgets.unit_board import UnitBoard
 
