@@ -584,14 +584,26 @@ class Replayer:
         self._check(position)
         sp = self.spacing
         k = min(position // sp, (len(self) - 1) // sp if len(self) else 0)
+        via = self._via_checkpoints(position, k)
+        snap = self._snapshot_position(position)
+        return via if snap is None else min(via, self.snapshot_cost + position - snap)
+
+    def _via_checkpoints(self, position: int, k: int) -> int:
+        """Events applied to reach ``position`` from the nearest checkpoint held."""
         if k in self._checkpoints:
-            return position - k * sp
-        j = max(i for i in self._checkpoints if i <= k)
-        cost = position - j * sp
-        snap = self._snapshot_position(k * sp)
-        if snap is not None and snap > j * sp:
-            cost = min(cost, self.snapshot_cost + position - snap)
-        return cost
+            return position - k * self.spacing
+        return position - max(i for i in self._checkpoints if i <= k) * self.spacing
+
+    def _direct_snapshot(self, position: int, k: int) -> int | None:
+        """Sparse window: the position of the store's latest snapshot at or before
+        ``position`` when starting from it costs less than from the checkpoints held (then
+        checkpoint ``k`` is not made: made from a snapshot, the events after it would copy
+        every record they touch, the checkpoint's being shared); else None."""
+        snap = self._snapshot_position(position)
+        if snap is None or self.snapshot_cost + position - snap >= \
+                self._via_checkpoints(position, k):
+            return None
+        return snap
 
     def _checkpoint(self, k: int) -> DispatchState:
         """Checkpoint ``k``, taken now if it was not yet: from the nearest checkpoint before
@@ -625,10 +637,29 @@ class Replayer:
         self._check(position)
         n = len(self)
         k = min(position // self.spacing, (n - 1) // self.spacing if n else 0)
-        state = derive(self._checkpoint(k))
-        for e in self.source.slice(k * self.spacing, position):
-            self._apply(state, e)
+        state = self._past_checkpoint(position, k)
+        if state is None:
+            state = derive(self._checkpoint(k))
+            for e in self.source.slice(k * self.spacing, position):
+                self._apply(state, e)
         state.take_changes()
+        return state
+
+    def _past_checkpoint(self, position: int, k: int) -> DispatchState | None:
+        """Sparse window: when the store's latest snapshot before ``position`` is a cheaper
+        start than the checkpoints held (see :meth:`_direct_snapshot`), the state at
+        ``position`` made from it alone (decoded, the events after it applied in place: it is
+        nobody else's); else None."""
+        snap = self._direct_snapshot(position, k)
+        if snap is None:
+            return None
+        got = self.source.snapshot_before(position)  # type: ignore[attr-defined]
+        if got is None or got[0] != snap:
+            return None
+        state = got[1]
+        for e in self.source.slice(snap, position) if position - snap <= self.spacing \
+                else self.source.stream(snap, position):
+            self._apply(state, e)
         return state
 
     def state_at_time(self, ts: float) -> DispatchState:
