@@ -62,6 +62,11 @@ CACHE_EVENTS = 40_000
 S = IncidentStatus
 
 
+MAX_LOOSE_CHECKPOINTS = 2
+"""States made straight from a store snapshot that a sparse replay keeps for the seeks just
+after them (a city's state each, tens of megabytes, not shared with the grid's checkpoints)."""
+
+
 class ReplayError(ValueError):
     """A replay window or request that cannot be served; the message says why."""
 
@@ -424,6 +429,9 @@ class Replayer:
         # Checkpoint k is the state at position k·spacing; in a sparse window the least
         # recently used go first (never the base).
         self._checkpoints: OrderedDict[int, DispatchState] = OrderedDict({0: base})
+        # Sparse window of a store: states made straight from a store snapshot, at the
+        # positions they were made for (off the checkpoints' grid), the latest few.
+        self._loose: OrderedDict[int, DispatchState] = OrderedDict()
         self.prepared = n == 0 or self.sparse
         if isinstance(source, StoreEvents):
             source.chunk = self.spacing  # a seek reads at most one chunk
@@ -582,28 +590,37 @@ class Replayer:
         ``position`` (decoding a store snapshot counted as ``snapshot_cost`` events): a
         caller holding an earlier state may rather :meth:`advance` it when that is fewer."""
         self._check(position)
-        sp = self.spacing
-        k = min(position // sp, (len(self) - 1) // sp if len(self) else 0)
-        via = self._via_checkpoints(position, k)
-        snap = self._snapshot_position(position)
-        return via if snap is None else min(via, self.snapshot_cost + position - snap)
+        return self._plan(position)[2]
 
-    def _via_checkpoints(self, position: int, k: int) -> int:
-        """Events applied to reach ``position`` from the nearest checkpoint held."""
+    def _grid_index(self, position: int) -> int:
+        n = len(self)
+        return min(position // self.spacing, (n - 1) // self.spacing if n else 0)
+
+    def _plan(self, position: int) -> tuple[str, int, int]:
+        """How :meth:`state_at` starts: ``(route, position of the start, cost)``. Routes:
+        ``grid``, from checkpoint ``k`` of the grid (made first if not held, from the nearest
+        checkpoint before it or a store snapshot); ``loose``, from a state made earlier
+        straight from a snapshot; ``snapshot`` (sparse window), from the store's latest
+        snapshot before ``position`` when it lies past checkpoint ``k`` (the snapshots are not
+        on the grid: checkpoint ``k`` would be made from the snapshot before it, up to a
+        snapshot interval of events further back)."""
+        sp, k = self.spacing, self._grid_index(position)
         if k in self._checkpoints:
-            return position - k * self.spacing
-        return position - max(i for i in self._checkpoints if i <= k) * self.spacing
-
-    def _direct_snapshot(self, position: int, k: int) -> int | None:
-        """Sparse window: the position of the store's latest snapshot at or before
-        ``position`` when starting from it costs less than from the checkpoints held (then
-        checkpoint ``k`` is not made: made from a snapshot, the events after it would copy
-        every record they touch, the checkpoint's being shared); else None."""
+            cost = position - k * sp
+        else:
+            j = max(i for i in self._checkpoints if i <= k)
+            cost = position - j * sp
+            snap = self._snapshot_position(k * sp)
+            if snap is not None and snap > j * sp:
+                cost = min(cost, self.snapshot_cost + position - snap)
+        best = ("grid", k * sp, cost)
+        loose = max((p for p in self._loose if p <= position), default=None)
+        if loose is not None and position - loose < best[2]:
+            best = ("loose", loose, position - loose)
         snap = self._snapshot_position(position)
-        if snap is None or self.snapshot_cost + position - snap >= \
-                self._via_checkpoints(position, k):
-            return None
-        return snap
+        if snap is not None and snap > k * sp and self.snapshot_cost + position - snap < best[2]:
+            best = ("snapshot", snap, self.snapshot_cost + position - snap)
+        return best
 
     def _checkpoint(self, k: int) -> DispatchState:
         """Checkpoint ``k``, taken now if it was not yet: from the nearest checkpoint before
@@ -635,32 +652,33 @@ class Replayer:
         """A new state at ``position``; the caller may keep it and apply events to it (see
         :meth:`advance`) without changing the replayer."""
         self._check(position)
-        n = len(self)
-        k = min(position // self.spacing, (n - 1) // self.spacing if n else 0)
-        state = self._past_checkpoint(position, k)
-        if state is None:
-            state = derive(self._checkpoint(k))
-            for e in self.source.slice(k * self.spacing, position):
-                self._apply(state, e)
+        route, pos, _cost = self._plan(position)
+        base = None
+        if route == "snapshot":
+            got = self.source.snapshot_before(position)  # type: ignore[attr-defined]
+            if got is not None and got[0] == pos:
+                base = got[1]  # nobody else's: the events up to ``position`` change it in place
+                for e in self._events(pos, position):
+                    self._apply(base, e)
+                base.take_changes()
+                pos = position
+                self._loose[pos] = base
+                while len(self._loose) > MAX_LOOSE_CHECKPOINTS:
+                    self._loose.popitem(last=False)
+        elif route == "loose":
+            base = self._loose[pos]
+            self._loose.move_to_end(pos)
+        if base is None:
+            k = self._grid_index(position)
+            pos, base = k * self.spacing, self._checkpoint(k)
+        state = derive(base)
+        for e in self._events(pos, position):
+            self._apply(state, e)
         state.take_changes()
         return state
 
-    def _past_checkpoint(self, position: int, k: int) -> DispatchState | None:
-        """Sparse window: when the store's latest snapshot before ``position`` is a cheaper
-        start than the checkpoints held (see :meth:`_direct_snapshot`), the state at
-        ``position`` made from it alone (decoded, the events after it applied in place: it is
-        nobody else's); else None."""
-        snap = self._direct_snapshot(position, k)
-        if snap is None:
-            return None
-        got = self.source.snapshot_before(position)  # type: ignore[attr-defined]
-        if got is None or got[0] != snap:
-            return None
-        state = got[1]
-        for e in self.source.slice(snap, position) if position - snap <= self.spacing \
-                else self.source.stream(snap, position):
-            self._apply(state, e)
-        return state
+    def _events(self, i: int, j: int) -> Iterable[Event]:
+        return self.source.slice(i, j) if j - i <= self.spacing else self.source.stream(i, j)
 
     def state_at_time(self, ts: float) -> DispatchState:
         return self.state_at(self.position_at(ts))

@@ -141,10 +141,8 @@ def test_snapshots_are_chosen_by_cost(recorded: Recorded) -> None:
         assert r.rebuild_cost(target) == (cost + target - snap if used else target)
         assert r.state_at(target) == plain.state_at(target)
         assert bool(decoded) is used
-        # From the checkpoints, the one taken on the way makes the next rebuild cheap; from a
-        # snapshot the state is made alone (no checkpoint after it, whose shared records the
-        # events up to the target would have copied one by one).
-        assert r.rebuild_cost(target) == (cost + target - snap if used else 3)
+        # the checkpoint taken on the way makes the next rebuild cheap
+        assert r.rebuild_cost(target) == 3
     # A snapshot between a checkpoint and the target: the state is made from that snapshot,
     # not from a checkpoint made from the snapshot before it.
     off = next(p for p in snaps[1:] if p % 40 and (p + 2) // 40 == p // 40)
@@ -156,6 +154,10 @@ def test_snapshots_are_chosen_by_cost(recorded: Recorded) -> None:
     source.snapshot_before = lambda i, d=decoded, f=snapshot_before: d.append(i) or f(i)
     assert r.rebuild_cost(off + 2) == 12
     assert r.state_at(off + 2) == plain.state_at(off + 2)
+    assert decoded == [off + 2]
+    # ...and kept (off the grid) for the seeks just after it
+    assert r.rebuild_cost(off + 3) == 1
+    assert r.state_at(off + 3) == plain.state_at(off + 3)
     assert decoded == [off + 2]
 
 
