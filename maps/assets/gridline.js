@@ -133,10 +133,17 @@
                   Math.ceil(b.max.x + pad), Math.ceil(b.max.y + pad)]);
     },
 
-    // Redraw every marker at the next frame (after a bulk change: see moveMarker).
+    // Redraw every marker now (after a bulk change: see moveMarker). Now rather than at the
+    // next frame: the page's frames wait for the console's event loop, which is still busy
+    // with its other panels after a replay jump, while this script already runs.
     redrawAll: function () {
       this._glAll = true;
-      this._redrawRequest = this._redrawRequest || L.Util.requestAnimFrame(this._redraw, this);
+      if (!this._map) { return; }  // drawn whole when it is added again
+      if (this._redrawRequest) {
+        L.Util.cancelAnimFrame(this._redrawRequest);
+        this._redrawRequest = null;
+      }
+      this._redraw();
     },
 
     _redraw: function () {
