@@ -230,7 +230,7 @@ class MapSync(QObject):
 
     def _maybe_send(self, n: int) -> None:
         if self.send_at_once is not None and n >= self.send_at_once:
-            self.view.flush()
+            self.view.flush(draw_now=True)
 
     def _on_selected(self, iid: str, origin: str) -> None:
         if not iid:

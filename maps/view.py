@@ -454,8 +454,10 @@ class MapView(QWebEngineView):
         """Emit ``sig_painted(token, ms)`` once everything sent so far has been drawn."""
         self.evaluate(f"GL.afterPaint({_js(token)})")
 
-    def flush(self) -> None:
-        """Send the coalesced unit/incident changes now (the timer does it on its own)."""
+    def flush(self, draw_now: bool = False) -> None:
+        """Send the coalesced unit/incident changes now (the timer does it on its own);
+        ``draw_now``: the page draws a bulk change within the call rather than at its next
+        frame (a replay jump: the page's frames wait for this event loop, busy a while yet)."""
         self._flush_timer.stop()
         if not self._ready:
             return
@@ -468,8 +470,11 @@ class MapView(QWebEngineView):
         if self._dirty_incidents:
             parts.append(f"GL.applyIncidents({_js_rows(self._delta(self._dirty_incidents))});")
             self._dirty_incidents = {}
+        if draw_now:
+            parts.insert(0, "GL.drawNow=true;")
         self._run(f"(function(){{var t0=performance.now();{self._guarded(''.join(parts))}"
-                  f"GL.lastFlushMs=performance.now()-t0;GL.afterPaint({_js(_FLUSH_TOKEN)},t0)}})()")
+                  f"GL.drawNow=false;GL.lastFlushMs=performance.now()-t0;"
+                  f"GL.afterPaint({_js(_FLUSH_TOKEN)},t0)}})()")
         self._flush_in_flight = time.monotonic()
 
     # ------------------------------------------------------------------ internals

@@ -133,12 +133,15 @@
                   Math.ceil(b.max.x + pad), Math.ceil(b.max.y + pad)]);
     },
 
-    // Redraw every marker now (after a bulk change: see moveMarker). Now rather than at the
-    // next frame: the page's frames wait for the console's event loop, which is still busy
-    // with its other panels after a replay jump, while this script already runs.
+    // Redraw every marker (after a bulk change: see moveMarker) at the next frame, or now when
+    // the console asks for it (GL.drawNow, a replay jump): the page's frames wait for the
+    // console's event loop, still busy with its other panels then, while this script runs.
     redrawAll: function () {
       this._glAll = true;
-      if (!this._map) { return; }  // drawn whole when it is added again
+      if (!GL.drawNow || !this._map || !this._ctx) {  // (not on the map: drawn when added)
+        this._redrawRequest = this._redrawRequest || L.Util.requestAnimFrame(this._redraw, this);
+        return;
+      }
       if (this._redrawRequest) {
         L.Util.cancelAnimFrame(this._redrawRequest);
         this._redrawRequest = null;
@@ -270,6 +273,7 @@
     _choropleth: { mode: null, values: {} },
     _visible: {},
     _fitted: false,
+    drawNow: false,          // bulk changes drawn in the call, not at the next frame
     lastFlushMs: null        // script time of the view's last unit/incident flush
   };
 

@@ -249,3 +249,24 @@ def test_bad_unit_columns_change_nothing(map_view: MapView, bad: Any, message: s
         map_view.update_unit_columns(moved["ids"], moved["lat"], moved["lon"],
                                      moved["statuses"], ["U1"])
     assert map_view.pending_changes() == 0 and map_view.unit_rows() == before
+
+
+def test_a_jump_is_drawn_within_the_flush(map_view: MapView, map_js: Any, monkeypatch: Any
+                                          ) -> None:
+    """A replay jump's flush (``draw_now``) has the page draw a bulk change within the call,
+    not at its next frame (which waits for the console's busy event loop); other flushes
+    leave it to the next frame."""
+    map_view.update_units(grid_units(600))
+    map_view.flush()
+    got = map_js(map_view, "(function () { var r = GL.renderers.units;"
+                           " GL.drawNow = true; r.redrawAll(); var now = !!r._redrawRequest;"
+                           " GL.drawNow = false; r.redrawAll(); var later = !!r._redrawRequest;"
+                           " return [now, later]; })()")
+    assert got == [False, True]
+    sent: list[str] = []
+    monkeypatch.setattr(map_view, "_run", lambda js, callback=None: sent.append(js))
+    for draw_now in (True, False):
+        map_view.update_units(grid_units(600, shift=0.003 if draw_now else 0.006))
+        map_view.flush(draw_now=draw_now)
+        assert ("GL.drawNow=true;" in sent[-1]) is draw_now
+        assert "GL.drawNow=false;" in sent[-1]
