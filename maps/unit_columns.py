@@ -24,7 +24,7 @@ ABSENT = -1
 UnitRow = tuple[str, float, float, str]
 
 
-def _bad_coords(ids: Sequence[str], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+def _bad_coords(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """Positions of rows whose lat, lon is not a finite point on Earth."""
     with np.errstate(invalid="ignore"):
         ok = (np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90.0)
@@ -46,13 +46,6 @@ class UnitColumns:
         self._order: tuple[tuple[str, ...], np.ndarray] | None = None  # last order given
 
     # ---------------------------------------------------------------------- reading
-
-    def __len__(self) -> int:
-        return int(np.count_nonzero(self._st[:len(self.ids)] != ABSENT))
-
-    def __contains__(self, unit_id: object) -> bool:
-        i = self._index.get(unit_id)  # type: ignore[arg-type]
-        return i is not None and self._st[i] != ABSENT
 
     def get(self, unit_id: str) -> UnitRow | None:
         i = self._index.get(unit_id)
@@ -138,7 +131,7 @@ class UnitColumns:
             if len(set(ids)) != n:
                 raise ValueError("unit ids must not repeat in one update")
             ix = None
-        bad = _bad_coords(ids, la, lo)
+        bad = _bad_coords(la, lo)
         if len(bad):
             k = int(bad[0])
             raise ValueError(f"unit {ids[k]!r}: ({lat[k]!r}, {lon[k]!r}) is not a valid lat, lon")
