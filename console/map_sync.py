@@ -199,7 +199,8 @@ class MapSync(QObject):
         changed = self.view.update_unit_columns(
             order, np.fromiter(map(_LAT, found), float, n), np.fromiter(map(_LON, found), float, n),
             list(map(_STATUS, found)), gone)
-        self._shown_units = set(order)
+        self._shown_units.update(order)
+        self._shown_units.difference_update(gone)
         self._maybe_send(changed)
 
     def _on_incidents(self, ids: Iterable[str]) -> None:

@@ -24,6 +24,17 @@ ABSENT = -1
 UnitRow = tuple[str, float, float, str]
 
 
+def valid_text(value: str) -> bool:
+    """Whether a string can go to the page (UTF-8: no unpaired surrogates)."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _bad_coords(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """Positions of rows whose lat, lon is not a finite point on Earth."""
     with np.errstate(invalid="ignore"):
@@ -113,6 +124,8 @@ class UnitColumns:
         many units changed. Passing the same tuple of ids again skips checking and indexing
         them (a replay's unit order, fixed while the units stay the same)."""
         n = len(ids)
+        if not isinstance(statuses, (list, tuple)):
+            statuses = list(statuses)
         try:
             la = np.asarray(lat, dtype=np.float64)
             lo = np.asarray(lon, dtype=np.float64)
@@ -126,8 +139,9 @@ class UnitColumns:
             ix = known[1]
         else:
             for uid in ids:
-                if type(uid) is not str or not uid:
-                    raise ValueError(f"unit id must be a non-empty string, got {uid!r}")
+                if type(uid) is not str or not uid or not valid_text(uid):
+                    raise ValueError(f"unit id must be a non-empty string of valid text, "
+                                     f"got {uid!r}")
             if len(set(ids)) != n:
                 raise ValueError("unit ids must not repeat in one update")
             ix = None
@@ -156,23 +170,30 @@ class UnitColumns:
 
     # ---------------------------------------------------------------------- sending
 
-    def take_changes(self) -> dict[str, Any] | None:
+    def changes(self) -> dict[str, Any] | None:
         """What the page needs to catch up (ids added since, then index, lat, lon, status
-        code of each changed unit, ``-1`` for removed), and marks it told; None if nothing."""
+        code of each changed unit, ``-1`` for removed), or None if nothing; counted as told
+        only by :meth:`sent`, once the call carrying it is made."""
         n = len(self.ids)
         sel = np.flatnonzero(self._dirty[:n])
         if not len(sel) and self._sent == n:
             return None
-        self._dirty[sel] = False
-        add, self._sent = self.ids[self._sent:], n
-        return {"add": add, "codes": UNIT_STATUSES, "ix": sel, "lat": self._lat[sel],
-                "lon": self._lon[sel], "st": self._st[sel]}
+        return {"add": self.ids[self._sent:], "codes": UNIT_STATUSES, "ix": sel,
+                "lat": self._lat[sel], "lon": self._lon[sel], "st": self._st[sel]}
 
-    def take_all(self) -> dict[str, Any]:
-        """Everything, for a page that knows nothing yet (``reset``)."""
+    def everything(self) -> dict[str, Any]:
+        """All of it, for a page that knows nothing yet (``reset``); see :meth:`sent`."""
         n = len(self.ids)
-        self._dirty[:n] = False
-        self._sent = n
         sel = np.flatnonzero(self._st[:n] != ABSENT)
         return {"reset": True, "add": list(self.ids), "codes": UNIT_STATUSES, "ix": sel,
                 "lat": self._lat[sel], "lon": self._lon[sel], "st": self._st[sel]}
+
+    def sent(self, told: dict[str, Any]) -> None:
+        """The page has been sent ``told`` (from :meth:`changes` or :meth:`everything`, with
+        nothing changed in between)."""
+        if told.get("reset"):
+            self._dirty[:len(self.ids)] = False
+            self._sent = len(told["add"])
+        else:
+            self._dirty[told["ix"]] = False
+            self._sent += len(told["add"])

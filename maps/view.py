@@ -34,7 +34,7 @@ from maps import unit_columns
 from maps.bridge import BRIDGE_NAME, MapBridge
 from maps.page import PageOptions, build_page
 from maps.scheme import SCHEME, scheme_handler
-from maps.unit_columns import UnitColumns
+from maps.unit_columns import UnitColumns, valid_text
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +89,8 @@ def _coords(what: str, row_id: str, lat: Any, lon: Any) -> tuple[float, float]:
 
 
 def _row_id(what: str, value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"{what} id must be a non-empty string, got {value!r}")
+    if not isinstance(value, str) or not value or not valid_text(value):
+        raise ValueError(f"{what} id must be a non-empty string of valid text, got {value!r}")
     return value
 
 
@@ -110,16 +110,16 @@ def _clean_unit_row(r: Any) -> bool:
     """Already a valid unit row in its final form (a tuple of the right types): a replay jump
     sends 26,000 of them, and the checks below cost a few microseconds each."""
     return (type(r) is tuple and len(r) == 4 and type(r[0]) is str and r[0] != ""
-            and type(r[1]) is float and type(r[2]) is float and -90.0 <= r[1] <= 90.0
+            and r[0].isascii() and type(r[1]) is float and type(r[2]) is float and -90.0 <= r[1] <= 90.0
             and -180.0 <= r[2] <= 180.0 and isinstance(r[3], str) and r[3] in UNIT_STATUSES)
 
 
 def _clean_incident_row(r: Any) -> bool:
     """Already a valid incident row in its final form (see :func:`_clean_unit_row`)."""
     return (type(r) is tuple and len(r) == 6 and type(r[0]) is str and r[0] != ""
-            and type(r[1]) is float and type(r[2]) is float and -90.0 <= r[1] <= 90.0
+            and r[0].isascii() and type(r[1]) is float and type(r[2]) is float and -90.0 <= r[1] <= 90.0
             and -180.0 <= r[2] <= 180.0 and isinstance(r[3], str) and r[3] in PRIORITIES
-            and type(r[4]) is bool and type(r[5]) is str)
+            and type(r[4]) is bool and type(r[5]) is str and valid_text(r[5]))
 
 
 def _changed_rows(held: Mapping[str, Any] | UnitColumns, rows: Iterable[Sequence[Any]],
@@ -150,7 +150,10 @@ def validate_incident_row(row: Sequence[Any]) -> IncidentRow:
     if not isinstance(row[3], str) or row[3] not in PRIORITIES:
         raise ValueError(f"incident {iid!r}: unknown priority {row[3]!r}; "
                          f"expected one of {sorted(PRIORITIES)}")
-    return (iid, lat, lon, str(row[3]), bool(row[4]), "" if row[5] is None else str(row[5]))
+    label = "" if row[5] is None else str(row[5])
+    if not valid_text(label):
+        raise ValueError(f"incident {iid!r}: label {label!r} is not valid text")
+    return (iid, lat, lon, str(row[3]), bool(row[4]), label)
 
 
 def validate_part_row(row: Sequence[Any]) -> PartRow:
@@ -461,7 +464,7 @@ class MapView(QWebEngineView):
         self._flush_timer.stop()
         if not self._ready:
             return
-        units = self._units.take_changes()
+        units = self._units.changes()
         if units is None and not self._dirty_incidents:
             return
         parts: list[str] = []
@@ -469,11 +472,16 @@ class MapView(QWebEngineView):
             parts.append(f"GL.applyUnitColumns({_js_columns(units)});")
         if self._dirty_incidents:
             parts.append(f"GL.applyIncidents({_js_rows(self._delta(self._dirty_incidents))});")
-            self._dirty_incidents = {}
+        # All of it written out: only now is it counted as sent (the page's unit order follows
+        # what it was sent, so nothing may count as sent that a failed call did not carry).
+        if units is not None:
+            self._units.sent(units)
+        self._dirty_incidents = {}
+        body = self._guarded(''.join(parts))
         if draw_now:
-            parts.insert(0, "GL.drawNow=true;")
-        self._run(f"(function(){{var t0=performance.now();{self._guarded(''.join(parts))}"
-                  f"GL.drawNow=false;GL.lastFlushMs=performance.now()-t0;"
+            body = f"GL.drawNow=true;try{{{body}}}finally{{GL.drawNow=false}}"
+        self._run(f"(function(){{var t0=performance.now();{body}"
+                  f"GL.lastFlushMs=performance.now()-t0;"
                   f"GL.afterPaint({_js(_FLUSH_TOKEN)},t0)}})()")
         self._flush_in_flight = time.monotonic()
 
@@ -534,8 +542,9 @@ class MapView(QWebEngineView):
             calls.append(f"GL.setRegions({_js(level)},{_js_parsed(fc)})")
         if self._parts is not None:
             calls.append(f"GL.setParts({_js_parsed(self._parts)})")
-        if self._units.ids:
-            calls.append(f"GL.applyUnitColumns({_js_columns(self._units.take_all())})")
+        everything = self._units.everything() if self._units.ids else None
+        if everything is not None:
+            calls.append(f"GL.applyUnitColumns({_js_columns(everything)})")
         if self._incidents:
             calls.append(
                 f"GL.applyIncidents({_js_rows({'upsert': list(self._incidents.values())})})")
@@ -548,6 +557,8 @@ class MapView(QWebEngineView):
         if self._selection is not None:
             kind, sid = self._selection
             calls.append(f"GL.select({_js(kind)},{_js(sid)},false)")
+        if everything is not None:
+            self._units.sent(everything)
         for call in calls:
             self._run(self._guarded(call))
 

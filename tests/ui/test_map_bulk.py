@@ -233,8 +233,9 @@ def test_units_as_columns_reach_the_page(map_view: MapView, map_js: Any, qtbot: 
     (lambda c: c.__setitem__("ids", (*c["ids"][:-1], "U0")), "must not repeat"),
     (lambda c: c.__setitem__("ids", ("", *c["ids"][1:])), "non-empty string"),
     (lambda c: c["lat"].__setitem__(3, "north"), "must hold numbers"),
+    (lambda c: c.__setitem__("ids", ("U\ud800", *c["ids"][1:])), "valid text"),
 ], ids=["nan", "lon range", "status", "status type", "length", "repeat", "empty id",
-        "not a number"])
+        "not a number", "surrogate"])
 def test_bad_unit_columns_change_nothing(map_view: MapView, bad: Any, message: str) -> None:
     rows = grid_units(2500)
     cols = {"ids": tuple(r[0] for r in rows), "lat": [r[1] for r in rows],
@@ -269,4 +270,44 @@ def test_a_jump_is_drawn_within_the_flush(map_view: MapView, map_js: Any, monkey
         map_view.update_units(grid_units(600, shift=0.003 if draw_now else 0.006))
         map_view.flush(draw_now=draw_now)
         assert ("GL.drawNow=true;" in sent[-1]) is draw_now
-        assert "GL.drawNow=false;" in sent[-1]
+        # set back whatever the flush's script throws
+        assert ("finally{GL.drawNow=false}" in sent[-1]) is draw_now
+
+
+def test_text_the_page_cannot_take_is_refused(map_view: MapView) -> None:
+    """An id or label with an unpaired surrogate cannot be written as UTF-8 for the page:
+    refused when it comes in (nothing of the batch kept), not at the next flush."""
+    map_view.update_units([("U1", LAT0, LON0, "busy")])
+    map_view.update_incidents([("I1", LAT0, LON0, "high", False, "井盖缺失")])
+    map_view.flush()
+    with pytest.raises(ValueError, match="valid text"):
+        map_view.update_units([("U2", LAT0, LON0, "busy"), ("U\udc00", LAT0, LON0, "busy")])
+    with pytest.raises(ValueError, match="not valid text"):
+        map_view.update_incidents([("I2", LAT0, LON0, "high", False, "ok"),
+                                   ("I3", LAT0, LON0, "high", False, "bad \ud800")])
+    assert map_view.pending_changes() == 0
+    assert set(map_view.unit_rows()) == {"U1"}
+
+
+def test_a_flush_that_fails_sends_and_forgets_nothing(map_view: MapView, map_js: Any,
+                                                      qtbot: Any, monkeypatch: Any) -> None:
+    """If writing a flush out fails, nothing of it counts as sent: the next flush carries it
+    (the page's unit order never runs ahead of what it was sent)."""
+    import maps.view as view_module
+
+    map_view.update_units(grid_units(5))
+    map_view.update_incidents([("I1", LAT0, LON0, "high", False, "I1")])
+    real = view_module._js_rows
+
+    def fail(_value: Any) -> str:
+        raise TypeError("simulated")
+
+    monkeypatch.setattr(view_module, "_js_rows", fail)
+    with pytest.raises(TypeError):
+        map_view.flush()
+    assert map_view.pending_changes() == 6
+    monkeypatch.setattr(view_module, "_js_rows", real)
+    painted(map_view, qtbot, "after-failure")
+    assert page_units(map_view, map_js) == {
+        uid: row[1:] for uid, row in map_view.unit_rows().items()}
+    assert map_js(map_view, "GL.counts().incidents") == 1
