@@ -653,3 +653,52 @@ def test_unit_board_scales_to_a_city(console: Any, qapp: Any) -> None:
           f"{len(moved)} moves applied in {applied:.3f} s")
     assert built < 3.0 and applied < 1.0, (built, applied)
     assert proxy.rowCount(proxy.index(0, 0)) > 0
+
+
+def test_unit_board_skips_changes_under_collapsed_groups(console: Any, busy_engine: Any,
+                                                         qtbot: Any) -> None:
+    """Qt's item view works out the screen area of a changed range row by row, calling back
+    into the model for each: the board's tree leaves ranges under a collapsed group alone
+    (nothing of them is on screen) and handles those under an open one."""
+    import sys
+
+    from widgets.unit_board import UnitBoard
+
+    board = UnitBoard(console)
+    qtbot.addWidget(board)
+    board.resize(900, 600)
+    board.show()
+    view = board.view
+    view.collapseAll()
+    state = console.state
+    police = [u for u in state.units.values() if u.department == "police"]
+    calls: list[str] = []
+
+    def count(frame: Any, event: str, _arg: Any) -> None:
+        if event == "call" and frame.f_code.co_name == "index" \
+                and frame.f_code.co_filename.endswith("unit_model.py"):
+            calls.append("index")
+
+    def apply_all() -> int:
+        for u in police:
+            u.status = UnitStatus.BUSY if u.status != UnitStatus.BUSY else UnitStatus.AVAILABLE
+            u.status_since += 1.0
+        calls.clear()
+        sys.setprofile(count)
+        try:
+            console.apply_changes(set(), {u.id for u in police})
+        finally:
+            sys.setprofile(None)
+        return len(calls)
+
+    collapsed = apply_all()
+    view.expandAll()
+    expanded = apply_all()
+    assert len(police) > 20
+    # (without the skip: ~200 calls collapsed, several per changed row)
+    assert collapsed < len(police) < expanded  # the open groups' rows are looked at
+    uid = police[0].id
+    shown = board.proxy.mapFromSource(board.model.unit_index(uid, UnitColumn.STATUS))
+    from widgets import labels
+
+    assert shown.data() == labels.unit_status(police[0].status)
