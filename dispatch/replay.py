@@ -376,9 +376,15 @@ class StoreEvents:
             return None
         seq = self._seq[min(i, len(self)) - 1]
         snap = self.store.latest_snapshot(at_or_before_seq=seq)
-        if snap is None or snap.seq < self._seq[0]:
-            return None
-        return self.index_of_seq(snap.seq) + 1, snap
+        got = None if snap is None or snap.seq < self._seq[0] else \
+            (self.index_of_seq(snap.seq) + 1, snap)
+        if self._snapshot_positions is not None:
+            # Listed snapshots between the one read and ``i`` could not be read (written with
+            # other record fields): no seek is to be planned from them again.
+            lo = got[0] if got is not None else 0
+            self._snapshot_positions = [p for p in self._snapshot_positions
+                                        if not lo < p <= i]
+        return got
 
 
 # ------------------------------------------------------------------------------ the replayer

@@ -62,13 +62,9 @@ def _js(value: Any) -> str:
 
 
 def _js_rows(value: Any) -> str:
-    """A JavaScript expression for marker rows already validated (finite numbers, strings):
-    orjson writes the same compact JSON as :func:`_js`, several times faster."""
-    return orjson.dumps(value).decode()
-
-
-def _js_columns(value: Any) -> str:
-    """A JavaScript expression for unit columns (numpy arrays written as JSON arrays)."""
+    """A JavaScript expression for marker rows or columns already validated (finite numbers,
+    strings, numpy arrays): orjson writes the same compact JSON as :func:`_js`, several times
+    faster."""
     return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
@@ -472,7 +468,7 @@ class MapView(QWebEngineView):
             return
         parts: list[str] = []
         if units is not None:
-            parts.append(f"GL.applyUnitColumns({_js_columns(units)});")
+            parts.append(f"GL.applyUnitColumns({_js_rows(units)});")
         if self._dirty_incidents:
             parts.append(f"GL.applyIncidents({_js_rows(self._delta(self._dirty_incidents))});")
         # All of it written out: only now is it counted as sent (the page's unit order follows
@@ -547,7 +543,7 @@ class MapView(QWebEngineView):
             calls.append(f"GL.setParts({_js_parsed(self._parts)})")
         everything = self._units.everything() if self._units.ids else None
         if everything is not None:
-            calls.append(f"GL.applyUnitColumns({_js_columns(everything)})")
+            calls.append(f"GL.applyUnitColumns({_js_rows(everything)})")
         if self._incidents:
             calls.append(
                 f"GL.applyIncidents({_js_rows({'upsert': list(self._incidents.values())})})")

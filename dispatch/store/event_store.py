@@ -156,25 +156,33 @@ class EventStore:
         return len(blob)
 
     def latest_snapshot(self, *, at_or_before_seq: int | None = None) -> DispatchState | None:
-        q = (select(snapshots).where(snapshots.c.format.in_(SNAPSHOT_FORMATS))
-             .order_by(snapshots.c.seq.desc()).limit(1))
+        """The latest snapshot (at or before ``at_or_before_seq``) this version can read: one
+        written with other record fields is passed over for an earlier one (the events are
+        the truth; snapshots only save time); None if there is none."""
+        q = self._readable_snapshots().order_by(snapshots.c.seq.desc())
         if at_or_before_seq is not None:
             q = q.where(snapshots.c.seq <= at_or_before_seq)
         with self.engine.connect() as conn:
-            row = conn.execute(q).first()
-        if row is None:
-            return None
-        try:
-            return decode_state(row.data, row.format)
-        except ValueError:
-            # Written by an older version with other record fields: use an earlier snapshot
-            # or none (the events are the truth; snapshots only save time).
-            return None
+            for seq in conn.execute(q).scalars().all():
+                row = conn.execute(select(snapshots.c.data, snapshots.c.format)
+                                   .where(snapshots.c.seq == seq)).first()
+                if row is None:
+                    continue
+                try:
+                    return decode_state(row.data, row.format)
+                except ValueError:
+                    continue
+        return None
 
     def snapshot_seqs(self) -> list[int]:
+        """Sequence numbers of the snapshots in a format this version reads, in order."""
         with self.engine.connect() as conn:
-            return [int(s) for s in conn.execute(select(snapshots.c.seq).order_by(snapshots.c.seq))
-                    .scalars()]
+            return [int(s) for s in conn.execute(
+                self._readable_snapshots().order_by(snapshots.c.seq)).scalars()]
+
+    @staticmethod
+    def _readable_snapshots() -> Any:
+        return select(snapshots.c.seq).where(snapshots.c.format.in_(SNAPSHOT_FORMATS))
 
     # ------------------------------------------------------------------------- city, meta
 

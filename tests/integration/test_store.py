@@ -3,6 +3,8 @@ batches, snapshots, state at any instant, restart rebuilding exactly the same st
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from dispatch import commands as cmd
@@ -132,4 +134,42 @@ def test_background_snapshots_match_the_state_they_were_taken_of(store_url, cata
         assert snap == state_at(store, seq=seq)
         if seq in seen:
             assert snap == seen[seq]
+    store.close()
+
+
+def test_an_unreadable_snapshot_is_passed_over(store_url, catalogue,  # type: ignore[no-untyped-def]
+                                               demo_city) -> None:
+    """A snapshot written with other record fields (or of a format this version does not
+    read) is passed over for an earlier one, by the store and by a replay's planner alike."""
+    from sqlalchemy import insert, update
+
+    from dispatch.replay import Replayer
+    from dispatch.store.schema import snapshots
+
+    clock = FakeClock()
+    store = EventStore(store_url)
+    engine = open_engine(store, catalogue=catalogue, city=demo_city, clock=clock)
+    drive(engine, clock, 4)
+    store.save_snapshot(engine.state)
+    first = engine.state.seq
+    drive(engine, clock, 4)
+    store.save_snapshot(engine.state)
+    second = engine.state.seq
+    drive(engine, clock, 2)
+    with store.engine.begin() as conn:  # the later one: garbage in a known format
+        conn.execute(update(snapshots).where(snapshots.c.seq == second)
+                     .values(data=b"not a snapshot"))
+        conn.execute(insert(snapshots).values(seq=second + 1, ts=0.0, created_at=0.0,
+                                              format="future-format", data=b"?"))
+    assert store.snapshot_seqs() == [first, second]  # the unknown format is not listed
+    snap = store.latest_snapshot()
+    assert snap is not None and snap.seq == first
+    r = Replayer.from_store(store, since_ts=0, min_spacing=1, max_spacing=1,
+                            max_checkpoints=2, snapshot_cost=0)
+    source: Any = r.source
+    at_second = r.position_of_seq(second)
+    assert at_second in source.snapshot_positions()
+    assert r.state_at(len(r)) == state_at(store, seq=store.last_seq())
+    assert at_second not in source.snapshot_positions()  # not planned from again
+    assert r.state_at(len(r) - 1) == state_at(store, seq=store.last_seq() - 1)
     store.close()
