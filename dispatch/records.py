@@ -98,8 +98,13 @@ def unit_to_dict(u: UnitState) -> dict[str, Any]:
 
 
 def unit_body(u: UnitState) -> bytes:
-    """The JSON body of a unit: ``dumps(unit_to_dict(u))``, straight from the dataclass."""
-    return orjson.dumps(u)
+    """The JSON body of a unit: ``dumps(unit_to_dict(u))`` with the dict spelled out (orjson
+    writes a literal dict in ~1.0 µs, a slots dataclass in ~1.6 µs; the feed's hottest call).
+    ``tests/domain/test_records.py`` keeps the two equal, so a new field cannot be left out."""
+    return orjson.dumps({"id": u.id, "department": u.department, "unit_type": u.unit_type,
+                         "name": u.name, "home_grid": u.home_grid, "lon": u.lon, "lat": u.lat,
+                         "status": u.status, "status_since": u.status_since,
+                         "incident_id": u.incident_id, "version": u.version})
 
 
 def unit_from_dict(d: dict[str, Any]) -> UnitState:
