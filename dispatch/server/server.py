@@ -75,6 +75,7 @@ PUB_HWM = 500_000  # updates queued per subscriber before it misses some (and re
 SNAPSHOT_HWM = 20_000
 CLOCK_SLICE = 200  # incidents the clock looks at per loop iteration when it is behind
 PUBLISH_SLICE_S = 0.004  # publishing between two looks at the command socket
+SLICE_RECORDS = 64  # records published at a time (then sent back to back: see FeedPublisher)
 _EVENTS, _POLLIN = int(zmq.EVENTS), int(zmq.POLLIN)
 SLOW_BATCH_S = float(os.environ.get("GRIDLINE_SLOW_BATCH_MS", "100")) / 1000.0
 _ids = itertools.count(1)
@@ -128,10 +129,20 @@ class _Pending:
 
 @dataclass(slots=True, eq=False)
 class _Outbox:
-    """A committed batch: the records still to publish and the replies waiting for them."""
+    """A committed batch: its records in publishing order (``next_*``: how far it got), how
+    many of them are still unpublished, and the replies waiting for them. A record another
+    outbox published meanwhile is skipped when this one reaches it."""
 
-    remaining: set[tuple[str, str]]
+    incidents: list[str]
+    units: list[str]
     replies: list[_Pending]
+    left: int = 0
+    next_incident: int = 0
+    next_unit: int = 0
+
+
+def _left(box: _Outbox) -> int:
+    return box.left
 
 
 def _user_id(frame: zmq.Frame) -> str | None:
@@ -170,7 +181,9 @@ class DispatchServer:
         self._replies: OrderedDict[str, bytes] = OrderedDict()
         self._outboxes: list[_Outbox] = []
         self._city_results: dict[bool, dict[str, Any]] = {}
-        self._waiting_on: dict[tuple[str, str], list[_Outbox]] = {}
+        # unpublished record id → the outboxes waiting for it (incidents, units)
+        self._waiting_incidents: dict[str, list[_Outbox]] = {}
+        self._waiting_units: dict[str, list[_Outbox]] = {}
         self._waiting_ids: dict[str, tuple[_Outbox, bytes]] = {}  # command id → its outbox
         self._feed_grants: dict[str, dict[str, str]] = {}  # CURVE key → {token: scope}
         self.watcher = ClockWatcher(rules)
@@ -500,26 +513,22 @@ class DispatchServer:
     # for it and the feed never goes back in time.
 
     def _enqueue(self, inc: set[str], units: set[str], replies: list[_Pending]) -> None:
-        box = _Outbox(set(), replies)
-        for iid in inc:
-            self._wait(("i", iid), box)
-        for uid in units:
-            self._wait(("u", uid), box)
-        if not box.remaining:
+        box = _Outbox(sorted(inc), sorted(units), replies, left=len(inc) + len(units))
+        for ids, waiting in ((box.incidents, self._waiting_incidents),
+                             (box.units, self._waiting_units)):
+            for rid in ids:
+                boxes = waiting.get(rid)
+                if boxes is None:
+                    waiting[rid] = [box]
+                else:
+                    boxes.append(box)
+        if not box.left:
             self._deliver(box)
             return
         self._outboxes.append(box)
         for p in replies:
             if p.cache:
                 self._waiting_ids[p.request_id] = (box, p.reply)
-
-    def _wait(self, record: tuple[str, str], box: _Outbox) -> None:
-        box.remaining.add(record)
-        boxes = self._waiting_on.get(record)
-        if boxes is None:
-            self._waiting_on[record] = [box]
-        else:
-            boxes.append(box)
 
     def _deliver(self, box: _Outbox) -> None:
         now = time.perf_counter()
@@ -539,21 +548,25 @@ class DispatchServer:
         deadline = time.perf_counter() + budget_s
         state = self.engine.state
         t0 = time.perf_counter()
+        w_inc, w_units = self._waiting_incidents, self._waiting_units
         while self._outboxes:
-            box = min(self._outboxes, key=lambda b: len(b.remaining))
-            chunk: list[tuple[str, str]] = []
-            for record in box.remaining:
-                chunk.append(record)
-                if len(chunk) >= 64:
-                    break
-            self.feed.publish(state, [r[1] for r in chunk if r[0] == "i"],
-                              [r[1] for r in chunk if r[0] == "u"])
+            box = min(self._outboxes, key=_left)
+            # the next slice of this outbox's records that are still unpublished
+            i = box.next_incident
+            incidents = [r for r in box.incidents[i:i + SLICE_RECORDS] if r in w_inc]
+            box.next_incident = i + SLICE_RECORDS
+            room = SLICE_RECORDS - len(incidents)
+            u = box.next_unit
+            units = [r for r in box.units[u:u + room] if r in w_units] if room else []
+            box.next_unit = u + room
+            self.feed.publish(state, incidents, units)
             done: list[_Outbox] = []
-            for record in chunk:
-                for b in self._waiting_on.pop(record, ()):
-                    b.remaining.discard(record)
-                    if not b.remaining:
-                        done.append(b)
+            for ids, waiting in ((incidents, w_inc), (units, w_units)):
+                for rid in ids:
+                    for b in waiting.pop(rid):
+                        b.left -= 1
+                        if not b.left:
+                            done.append(b)
             for b in done:
                 self._outboxes.remove(b)
                 self._deliver(b)
@@ -565,7 +578,7 @@ class DispatchServer:
     @property
     def backlog(self) -> int:
         """Records changed and stored but not yet published."""
-        return len(self._waiting_on)
+        return len(self._waiting_incidents) + len(self._waiting_units)
 
     def _retain(self, inc: Incident) -> None:
         """Archive a finished incident once the retention time has passed."""

@@ -3,10 +3,14 @@ sessions, strict arguments, typed errors, idempotent retries, concurrency, queri
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 import pytest
 import zmq
@@ -312,12 +316,9 @@ def test_city_query_gives_the_city(server_running: RunningServer) -> None:
     assert set(full.parts) == set(rs.server.engine.city.parts) and full.units
 
 
-def test_a_report_does_not_wait_for_a_bulk_position_report_of_its_batch(
-        tmp_path: Any, catalogue: Any, demo_city: Any) -> None:
-    """Commands received together are stored in one transaction, but each reply waits only
-    for the records its own command changed: the report is answered after publishing its
-    incident, while the units of the position report in the same batch are still queued."""
-    from dispatch.protocol.messages import Request
+@contextlib.contextmanager
+def bound_server(tmp_path: Any, catalogue: Any, demo_city: Any) -> Iterator[Any]:
+    """A server bound on loopback whose loop the test drives by hand."""
     from dispatch.server.server import open_server
     from tests.integration.conftest import server_settings
 
@@ -325,18 +326,38 @@ def test_a_report_does_not_wait_for_a_bulk_position_report_of_its_batch(
                       catalogue=catalogue, city=demo_city)
     srv.bind()
     try:
-        def token(user: str) -> str:
-            op = srv.operators.get(user)
-            assert op is not None
-            return str(srv.sessions.open(op, "ws-test"))
+        yield srv
+    finally:
+        srv.stop()
+        srv._shutdown()
 
-        field_token, lead_token = token("field"), token("lead")
+
+def session_of(srv: Any, user: str) -> str:
+    op = srv.operators.get(user)
+    assert op is not None
+    return str(srv.sessions.open(op, "ws-test"))
+
+
+def dealers(srv: Any, n: int) -> list[zmq.Socket[bytes]]:
+    out = [zmq.Context.instance().socket(zmq.DEALER) for _ in range(n)]
+    for s in out:
+        s.setsockopt(zmq.LINGER, 0)
+        s.connect(srv.endpoints.command)
+    return out
+
+
+def test_a_report_does_not_wait_for_a_bulk_position_report_of_its_batch(
+        tmp_path: Any, catalogue: Any, demo_city: Any) -> None:
+    """Commands received together are stored in one transaction, but each reply waits only
+    for the records its own command changed: the report is answered after publishing its
+    incident, while the units of the position report in the same batch are still queued."""
+    from dispatch.protocol.messages import Request
+
+    with bound_server(tmp_path, catalogue, demo_city) as srv:
+        field_token, lead_token = session_of(srv, "field"), session_of(srv, "lead")
         units = sorted(srv.engine.state.units.values(), key=lambda u: u.id)
         assert len(units) > 64  # more than one publishing chunk
-        bulk, single = (zmq.Context.instance().socket(zmq.DEALER) for _ in range(2))
-        for s in (bulk, single):
-            s.setsockopt(zmq.LINGER, 0)
-            s.connect(srv.endpoints.command)
+        bulk, single = dealers(srv, 2)
         bulk.send_multipart([b"", Request(id="bulk-1", type="positions", session=field_token,
                                           expected_version=None,
                                           args={"rows": [[u.id, u.lon, u.lat + 1e-5]
@@ -361,6 +382,62 @@ def test_a_report_does_not_wait_for_a_bulk_position_report_of_its_batch(
         assert bulk.poll(2000) and parse_reply(bulk.recv_multipart()[-1]).ok
         for s in (bulk, single):
             s.close()
-    finally:
-        srv.stop()
-        srv._shutdown()
+
+
+def test_overlapping_position_reports_publish_each_unit_once_and_answer_both(
+        tmp_path: Any, catalogue: Any, demo_city: Any) -> None:
+    """Two position reports stored in one batch share most of their units: every changed
+    unit goes out on the feed exactly once (encoded from the state after both), and each
+    report is answered only once all of its own units are out, the smaller one first."""
+    from dispatch.protocol.messages import Request
+    from dispatch.records import key_kind
+
+    with bound_server(tmp_path, catalogue, demo_city) as srv:
+        token = session_of(srv, "field")
+        sub = zmq.Context.instance().socket(zmq.SUB)
+        sub.setsockopt(zmq.LINGER, 0)
+        sub.setsockopt(zmq.SUBSCRIBE, b"")
+        sub.connect(srv.endpoints.update)
+        deadline = time.monotonic() + 5
+        while not srv.stats.feed_accepted and time.monotonic() < deadline:
+            srv._subscriptions()
+            time.sleep(0.01)
+        units = sorted(srv.engine.state.units.values(), key=lambda u: u.id)
+        assert len(units) > 3 * 64
+        big_rows = [[u.id, u.lon, u.lat + 1e-5] for u in units]
+        small_rows = [[u.id, u.lon + 2e-5, u.lat] for u in units[100:140]]
+        big, small = dealers(srv, 2)
+        for sock, rid, rows in ((big, "big", big_rows), (small, "small", small_rows)):
+            sock.send_multipart([b"", Request(id=rid, type="positions", session=token,
+                                              expected_version=None,
+                                              args={"rows": rows}).to_json()])
+        assert srv.cmd.poll(5000)
+        time.sleep(0.3)
+        srv._commands()
+        assert srv.stats.batches == 1
+        answered: list[str] = []
+        while srv._outboxes:
+            srv._publish_some(0.0)
+            for sock, name in ((big, "big"), (small, "small")):
+                if sock.poll(0):
+                    assert parse_reply(sock.recv_multipart()[-1]).ok
+                    answered.append(name)
+        for sock, name in ((big, "big"), (small, "small")):
+            if name not in answered and sock.poll(2000):
+                assert parse_reply(sock.recv_multipart()[-1]).ok
+                answered.append(name)
+        assert answered == ["small", "big"]
+        assert srv.backlog == 0
+        seen: dict[str, bytes] = {}
+        while sub.poll(500):
+            frames = sub.recv_multipart()
+            if frames[0] == b"HUGZ":
+                continue
+            _kind, uid = key_kind(frames[0].decode())
+            assert uid not in seen, f"{uid} published twice"
+            seen[uid] = frames[4]
+        assert set(seen) == {u.id for u in units}
+        state = srv.engine.state
+        assert all(orjson.loads(seen[u.id])["lon"] == state.units[u.id].lon for u in units)
+        for s in (big, small, sub):
+            s.close()
