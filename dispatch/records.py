@@ -174,6 +174,11 @@ def _unit_fast(d: dict[str, Any]) -> UnitState:
 def apply_record(state: DispatchState, key: str, body: bytes) -> None:
     """Set (or, with an empty body, delete) one record in a mirror state."""
     kind, rid = key_kind(key)
+    apply_body(state, kind, rid, body)
+
+
+def apply_body(state: DispatchState, kind: str, rid: str, body: bytes) -> None:
+    """:func:`apply_record` for a key already split by :func:`key_kind`."""
     if kind == INCIDENT:
         if not body:
             state.incidents.pop(rid, None)

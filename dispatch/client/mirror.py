@@ -38,7 +38,7 @@ import zmq.backend
 from dispatch.client.commands import ClientCurve
 from dispatch.protocol.chp import HUGZ, KTHXBAI, ProtocolError, SnapshotRequest, decode_props
 from dispatch.protocol.messages import MAX_REPLY_BYTES
-from dispatch.records import apply_record, subtree_scope
+from dispatch.records import apply_body, key_kind, subtree_scope
 from dispatch.state import DispatchState
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ _raw = zmq.backend.Socket
 _NOBLOCK = int(zmq.NOBLOCK)
 
 TokenSource = Callable[[], str]
+MAX_KEYS = 200_000  # record keys remembered split (a city: 26,000 units, ~50,000 incidents)
 
 
 def _recv5(sock: zmq.Socket) -> list[bytes] | None:
@@ -150,6 +151,7 @@ class StateMirror:
         self._last_snap_msg = 0.0
         self._pending: list[list[bytes]] = []
         self._new: DispatchState | None = None
+        self._keys: dict[bytes, tuple[str, str]] = {}  # record key → (kind, id)
         self._snap_seq = 0
         self.seq = 0  # feed sequence of the last update applied (or of the snapshot)
         self.counter = 0  # subtree counter held
@@ -342,6 +344,17 @@ class StateMirror:
                 self._resync(reason=f"missed updates (server counter {held}, "
                                     f"mirror {self.counter})")
 
+    def _record_of(self, key: bytes) -> tuple[str, str]:
+        """``key_kind`` of a key, remembered: a unit's key comes again with every move (the
+        feed's hottest loop); forgotten wholesale past ``MAX_KEYS``. ValueError for a key
+        that is not UTF-8 or not a record's."""
+        got = self._keys.get(key)
+        if got is None:
+            if len(self._keys) >= MAX_KEYS:
+                self._keys.clear()
+            got = self._keys[key] = key_kind(key.decode())
+        return got
+
     def _apply_update(self, frames: list[bytes]) -> None:
         try:
             seq = _SEQ.unpack(frames[1])[0]
@@ -362,7 +375,8 @@ class StateMirror:
         self.counter = n
         self.seq = seq
         try:
-            apply_record(self.state, frames[0].decode(), frames[4])
+            kind, rid = self._record_of(frames[0])
+            apply_body(self.state, kind, rid, frames[4])
         except (ValueError, KeyError, TypeError) as exc:
             self.errors += 1
             log.warning("bad record %r: %s", frames[0][:80], exc)
@@ -390,7 +404,8 @@ class StateMirror:
                 self._end_snapshot(frames, out)
                 return
             try:
-                apply_record(self._new, frames[0].decode(), frames[4])
+                kind, rid = self._record_of(frames[0])
+                apply_body(self._new, kind, rid, frames[4])
             except (ValueError, KeyError, TypeError) as exc:
                 self.errors += 1
                 log.warning("bad snapshot record %r: %s", frames[0][:80], exc)

@@ -220,6 +220,18 @@ def _compile(tp: Any) -> Check:
                 raise InvalidCommand(f"{where} must have {size} items")
             return tuple(p(v, f"{where}[{i}]") for i, (v, p) in enumerate(zip(value, parts,
                                                                                 strict=True)))
+        if targs == (str, float, float):  # a position row, thousands per command
+            def check_point(value: Any, where: str) -> tuple[Any, ...]:
+                if type(value) is list and len(value) == 3:
+                    name, x, y = value
+                    tx, ty = type(x), type(y)
+                    if type(name) is str and (tx is float or tx is int) and (
+                            ty is float or ty is int):
+                        x, y = float(x), float(y)
+                        if x - x == 0.0 and y - y == 0.0:  # finite
+                            return name, x, y
+                return check_fixed(value, where)  # the general path says what is wrong
+            return check_point
         return check_fixed
     if origin in (typing.Union, types.UnionType):
         options = [check_for(t) for t in targs if t is not type(None)]

@@ -66,12 +66,13 @@ class FakeServer:
         self.pub.send_multipart(hugz_frames(self.seq, {"run": self.run, "now": "1000.0",
                                                        "speed": "1", "n": self.n, **props}))
 
-    def update(self, key: str, body: bytes, *, seq: int | None = None, n: int | None = None,
-               ev: int = 7) -> None:
+    def update(self, key: str | bytes, body: bytes, *, seq: int | None = None,
+               n: int | None = None, ev: int = 7) -> None:
         self.seq = seq if seq is not None else self.seq + 1
         self.n = n if n is not None else self.n + 1
         props = f"ev={ev}\nn={self.n},{self.n},{self.n},{self.n},{self.n}\n".encode()
-        self.pub.send_multipart([key.encode(), pack_seq(self.seq), b"", props, body])
+        key_b = key.encode() if isinstance(key, str) else key
+        self.pub.send_multipart([key_b, pack_seq(self.seq), b"", props, body])
 
     def serve_snapshot(self, mirror: StateMirror, records: list[tuple[str, bytes]],
                        error: dict[str, object] | None = None) -> tuple[str, str]:
@@ -179,6 +180,23 @@ def test_changes_report_what_moved(fake: FakeServer) -> None:
     run(m, 0.05)
     assert not changes.resynced and changes.units <= {"U-1", "U-2"}
     assert "U-1" not in m.state.units and m.state.units["U-2"].lon == 121.5
+    m.close()
+
+
+def test_updates_with_bad_keys_are_counted_and_change_nothing(fake: FakeServer) -> None:
+    """A key that is not UTF-8 or not a record's is an error each time it comes (the mirror
+    remembers split keys, never failed ones); the feed goes on without a resync."""
+    m = StateMirror(fake.snap_ep, fake.pub_ep, token="t", hugz_interval_s=HUGZ_S)
+    m.start()
+    sync(fake, m, [unit("U-1")])
+    key, body = unit("U-2")
+    for bad in (b"\xff\xfe/unit/U-2", b"320508/parcel/U-2", b"\xff\xfe/unit/U-2"):
+        fake.update(bad, body)
+    fake.update(*unit("U-1", lon=121.25))
+    fake.update(key, body)
+    run(m, 0.1)
+    assert m.errors == 3 and m.resyncs == 0 and m.live
+    assert set(m.state.units) == {"U-1", "U-2"} and m.state.units["U-1"].lon == 121.25
     m.close()
 
 
