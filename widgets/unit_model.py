@@ -395,13 +395,11 @@ class UnitTreeModel(QAbstractItemModel):
         gone: list[str] = []
         rows_by_type: dict[int, list[int]] = {}
         groups: dict[int, _Group] = {}
-        # A replay jump reports every unit that moved (26,000): find the few whose row shows
-        # something else in one pass.
+        # A replay jump reports every unit that moved (26,000), a third of them with a row
+        # that shows something else: one pass over the records, each looked at once.
         unit_of, shown_by_id = units.get, shown_of.get
-        changed = [(uid, u, shown) for uid in ids
-                   for u, shown in ((unit_of(uid), shown_by_id(uid)),)
-                   if u is None or shown is None or _SHOWN(u) != shown]
-        for uid, u, shown in changed:
+        for uid in ids:
+            u, shown = unit_of(uid), shown_by_id(uid)
             if u is None:
                 if shown is not None:
                     gone.append(uid)
@@ -409,8 +407,11 @@ class UnitTreeModel(QAbstractItemModel):
             if shown is None:
                 new.append(u)
                 continue
+            now_shown = _SHOWN(u)
+            if now_shown == shown:
+                continue
+            shown_of[uid] = now_shown
             typ, row = unit_pos[uid]
-            now_shown = shown_of[uid] = _SHOWN(u)
             self._engaged += bool(now_shown[2]) - bool(shown[2])
             if shown[0] != now_shown[0]:
                 dept = self._groups[typ.parent_gid]
