@@ -152,23 +152,16 @@ class FeedPublisher:
 
     def publish(self, state: DispatchState, incident_ids: Iterable[str],
                 unit_ids: Iterable[str]) -> int:
-        """One update per changed record (the batch's changes are already coalesced); an
-        incident no longer in the state (archived) is deleted with an empty body."""
+        """One update per changed record (the batch's changes are already coalesced), the
+        incidents then the units, each in the order given (the server's outboxes give them in
+        id order); an incident no longer in the state (archived) is deleted with an empty
+        body."""
         ev = state.seq
         incidents, units = state.incidents, state.units
         routes = self._unit_routes
         message = self._message
         out: list[tuple[bytes, bytes, bytes, bytes, bytes]] = []
-        for uid in sorted(unit_ids):
-            u = units.get(uid)
-            if u is None:
-                continue
-            route = routes.get(uid)
-            if route is None:
-                key = unit_key(u)
-                route = routes[uid] = (key, key.encode(), self._grid_cells(u.home_grid))
-            out.append(message(route[0], route[1], route[2], unit_body(u), ev))
-        for iid in sorted(incident_ids):
+        for iid in incident_ids:
             inc = incidents.get(iid)
             if inc is not None:
                 key = incident_key(inc)
@@ -178,6 +171,15 @@ class FeedPublisher:
             elif iid in self._inc_keys:
                 key, grid = self._inc_keys.pop(iid)
                 out.append(message(key, key.encode(), self._grid_cells(grid), b"", ev))
+        for uid in unit_ids:
+            u = units.get(uid)
+            if u is None:
+                continue
+            route = routes.get(uid)
+            if route is None:
+                key = unit_key(u)
+                route = routes[uid] = (key, key.encode(), self._grid_cells(u.home_grid))
+            out.append(message(route[0], route[1], route[2], unit_body(u), ev))
         self._send_all(out)
         return len(out)
 

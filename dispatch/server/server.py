@@ -24,6 +24,7 @@ import gc
 import heapq
 import itertools
 import logging
+import operator
 import os
 import signal
 import sys
@@ -76,6 +77,7 @@ SNAPSHOT_HWM = 20_000
 CLOCK_SLICE = 200  # incidents the clock looks at per loop iteration when it is behind
 PUBLISH_SLICE_S = 0.004  # publishing between two looks at the command socket
 SLICE_RECORDS = 64  # records published at a time (then sent back to back: see FeedPublisher)
+_LEFT = operator.attrgetter("left")  # an outbox's unpublished records
 _EVENTS, _POLLIN = int(zmq.EVENTS), int(zmq.POLLIN)
 SLOW_BATCH_S = float(os.environ.get("GRIDLINE_SLOW_BATCH_MS", "100")) / 1000.0
 _ids = itertools.count(1)
@@ -139,10 +141,6 @@ class _Outbox:
     left: int = 0
     next_incident: int = 0
     next_unit: int = 0
-
-
-def _left(box: _Outbox) -> int:
-    return box.left
 
 
 def _user_id(frame: zmq.Frame) -> str | None:
@@ -550,7 +548,7 @@ class DispatchServer:
         t0 = time.perf_counter()
         w_inc, w_units = self._waiting_incidents, self._waiting_units
         while self._outboxes:
-            box = min(self._outboxes, key=_left)
+            box = min(self._outboxes, key=_LEFT)
             # the next slice of this outbox's records that are still unpublished
             i = box.next_incident
             incidents = [r for r in box.incidents[i:i + SLICE_RECORDS] if r in w_inc]
