@@ -498,11 +498,18 @@ def _board_picture(model: UnitTreeModel) -> dict[str, Any]:
     return {"rows": rows, "totals": model.totals()}
 
 
-def test_a_big_batch_leaves_the_board_as_a_fresh_one(console: Any) -> None:
+@pytest.mark.parametrize("recount_above", [0, 10**9], ids=["recount", "row-by-row"])
+def test_a_big_batch_leaves_the_board_as_a_fresh_one(console: Any, monkeypatch: Any,
+                                                      recount_above: int) -> None:
     """Status, incident and since changes, units gone and units back, all in one batch (a
-    replay jump): the board shows what a board built on that state shows."""
+    replay jump): the board shows what a board built on that state shows, whether the batch
+    is taken row by row or (past ``RECOUNT_ABOVE`` units and a quarter of the board) by a
+    recount."""
     import random
 
+    from widgets import unit_model
+
+    monkeypatch.setattr(unit_model, "RECOUNT_ABOVE", recount_above)
     model = UnitTreeModel(console)
     state = console.state
     rng = random.Random(5)
