@@ -661,9 +661,11 @@ class Replayer:
         route, pos, _cost = self._plan(position)
         base = None
         if route == "snapshot":
+            # Decoded now, it is the start even when the store fell back to an earlier snapshot
+            # (the planned one unreadable): a grid checkpoint would decode that one again.
             got = self.source.snapshot_before(position)  # type: ignore[attr-defined]
-            if got is not None and got[0] == pos:
-                base = got[1]  # nobody else's: the events up to ``position`` change it in place
+            if got is not None:
+                pos, base = got  # nobody else's: the events up to ``position`` change it in place
                 for e in self._events(pos, position):
                     self._apply(base, e)
                 base.take_changes()

@@ -137,6 +137,47 @@ def test_background_snapshots_match_the_state_they_were_taken_of(store_url, cata
     store.close()
 
 
+def test_a_seek_planned_from_an_unreadable_snapshot_starts_from_the_one_read(
+        store_url, catalogue, demo_city, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A sparse window's seek planned from a store snapshot that turns out unreadable starts
+    from the earlier snapshot the store fell back to: decoded once, not again for a grid
+    checkpoint."""
+    from sqlalchemy import update
+
+    from dispatch.replay import Replayer
+    from dispatch.store import event_store
+    from dispatch.store.schema import snapshots
+    from dispatch.store.snapshot_codec import decode_state
+
+    clock = FakeClock()
+    store = EventStore(store_url)
+    engine = open_engine(store, catalogue=catalogue, city=demo_city, clock=clock)
+    drive(engine, clock, 4)
+    store.save_snapshot(engine.state)
+    first = engine.state.seq
+    drive(engine, clock, 4)
+    store.save_snapshot(engine.state)
+    second = engine.state.seq
+    drive(engine, clock, 2)
+    with store.engine.begin() as conn:
+        conn.execute(update(snapshots).where(snapshots.c.seq == second)
+                     .values(data=b"not a snapshot"))
+    expected = state_at(store, seq=store.last_seq())
+    probe = Replayer.from_store(store, since_ts=0)
+    p1, p2, n = probe.position_of_seq(first), probe.position_of_seq(second), len(probe)
+    spacing = (p2 - 1) // 2  # the grid checkpoint before the end lies between the snapshots
+    assert p1 < 2 * spacing < p2 and n < 3 * spacing
+    r = Replayer.from_store(store, since_ts=0, min_spacing=1, max_spacing=spacing,
+                            max_checkpoints=2, snapshot_cost=0)
+    assert r.sparse and r._plan(n)[0] == "snapshot"
+    decoded: list[int] = []
+    monkeypatch.setattr(event_store, "decode_state",
+                        lambda *a: (lambda st: decoded.append(st.seq) or st)(decode_state(*a)))
+    assert r.state_at(n) == expected
+    assert decoded == [first]
+    store.close()
+
+
 def test_an_unreadable_snapshot_is_passed_over(store_url, catalogue,  # type: ignore[no-untyped-def]
                                                demo_city) -> None:
     """A snapshot written with other record fields (or of a format this version does not
