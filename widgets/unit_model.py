@@ -448,10 +448,11 @@ class UnitTreeModel(QAbstractItemModel):
         moved: 26,000, half of them with a row that shows something else): units new or gone
         are inserted or removed, then every row's shown values, the groups' counts and the
         engaged total are taken afresh from the mirror by C-level maps, and each type group
-        signals all its rows at once (a view draws the rows on screen only). A Python pass
-        over 26,000 changed records to compare and count them took 70-90 ms; this ~20."""
+        signals all its rows at once (a view draws the rows on screen only). Per month-window
+        seek, with the signals' handling: 67-81 ms for a Python pass comparing and counting
+        unit by unit, 44-47 ms this way."""
         units, shown_of = self.console.state.units, self._shown
-        groups: dict[int, _Group] = {}
+        groups: dict[int, _Group] = {}  # (every group is signalled below)
         gone = [uid for uid in ids - units.keys() if uid in shown_of]
         if gone:
             self._remove(gone, groups)
