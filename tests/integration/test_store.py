@@ -137,17 +137,13 @@ def test_background_snapshots_match_the_state_they_were_taken_of(store_url, cata
     store.close()
 
 
-def test_a_seek_planned_from_an_unreadable_snapshot_starts_from_the_one_read(
-        store_url, catalogue, demo_city, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """A sparse window's seek planned from a store snapshot that turns out unreadable starts
-    from the earlier snapshot the store fell back to: decoded once, not again for a grid
-    checkpoint."""
+def _store_with_a_bad_second_snapshot(store_url, catalogue,  # type: ignore[no-untyped-def]
+                                      demo_city) -> tuple[EventStore, int, int]:
+    """A store with two snapshots, the later one garbage in a known format, and events after
+    both: (store, first snapshot's seq, second snapshot's seq)."""
     from sqlalchemy import update
 
-    from dispatch.replay import Replayer
-    from dispatch.store import event_store
     from dispatch.store.schema import snapshots
-    from dispatch.store.snapshot_codec import decode_state
 
     clock = FakeClock()
     store = EventStore(store_url)
@@ -162,6 +158,19 @@ def test_a_seek_planned_from_an_unreadable_snapshot_starts_from_the_one_read(
     with store.engine.begin() as conn:
         conn.execute(update(snapshots).where(snapshots.c.seq == second)
                      .values(data=b"not a snapshot"))
+    return store, first, second
+
+
+def test_a_seek_planned_from_an_unreadable_snapshot_starts_from_the_one_read(
+        store_url, catalogue, demo_city, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A sparse window's seek planned from a store snapshot that turns out unreadable starts
+    from the earlier snapshot the store fell back to: decoded once, not again for a grid
+    checkpoint."""
+    from dispatch.replay import Replayer
+    from dispatch.store import event_store
+    from dispatch.store.snapshot_codec import decode_state
+
+    store, first, second = _store_with_a_bad_second_snapshot(store_url, catalogue, demo_city)
     expected = state_at(store, seq=store.last_seq())
     probe = Replayer.from_store(store, since_ts=0)
     p1, p2, n = probe.position_of_seq(first), probe.position_of_seq(second), len(probe)
@@ -182,24 +191,13 @@ def test_an_unreadable_snapshot_is_passed_over(store_url, catalogue,  # type: ig
                                                demo_city) -> None:
     """A snapshot written with other record fields (or of a format this version does not
     read) is passed over for an earlier one, by the store and by a replay's planner alike."""
-    from sqlalchemy import insert, update
+    from sqlalchemy import insert
 
     from dispatch.replay import Replayer
     from dispatch.store.schema import snapshots
 
-    clock = FakeClock()
-    store = EventStore(store_url)
-    engine = open_engine(store, catalogue=catalogue, city=demo_city, clock=clock)
-    drive(engine, clock, 4)
-    store.save_snapshot(engine.state)
-    first = engine.state.seq
-    drive(engine, clock, 4)
-    store.save_snapshot(engine.state)
-    second = engine.state.seq
-    drive(engine, clock, 2)
-    with store.engine.begin() as conn:  # the later one: garbage in a known format
-        conn.execute(update(snapshots).where(snapshots.c.seq == second)
-                     .values(data=b"not a snapshot"))
+    store, first, second = _store_with_a_bad_second_snapshot(store_url, catalogue, demo_city)
+    with store.engine.begin() as conn:
         conn.execute(insert(snapshots).values(seq=second + 1, ts=0.0, created_at=0.0,
                                               format="future-format", data=b"?"))
     assert store.snapshot_seqs() == [first, second]  # the unknown format is not listed
