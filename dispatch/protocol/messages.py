@@ -22,7 +22,7 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 
@@ -53,7 +53,7 @@ class SessionExpired(Forbidden):
     """The session token is unknown or expired: the reply carries ``"relogin": true`` so the
     client logs in again and retries."""
 
-    relogin = True
+    relogin: ClassVar[bool] = True
 
 
 @dataclass(frozen=True, slots=True)
