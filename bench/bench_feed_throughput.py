@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -234,6 +235,13 @@ def measure_raw(bodies: list[str], loads: Callable[[bytes], Any]) -> float:
     return (n - n0) / (t1 - t0)
 
 
+def json_loads_us(body: bytes) -> float:
+    """Microseconds for one ``json.loads`` of ``body``, best of five: the machine's phase
+    (~3 µs quiet, 5–9 slow for a unit body), to read the run's rates against."""
+    n = 50_000
+    return min(timeit.repeat(lambda: json.loads(body), number=n, repeat=5)) / n * 1e6
+
+
 def _free_port() -> int:
     from dispatch.server.process import free_ports
 
@@ -255,7 +263,8 @@ def main() -> None:
 
     report("feed_throughput", rate, "updates/s", raw, target="≥ 20,000/s and ≥ 0.4 of raw",
            raw_orjson=round(raw_orjson), ratio_orjson=round(rate / raw_orjson, 3),
-           feed_modules=compiled.status, **extra)
+           feed_modules=compiled.status, json_loads_us=round(json_loads_us(bodies[0].encode()), 2),
+           **extra)
 
 
 if __name__ == "__main__":
