@@ -4,7 +4,7 @@
 
     python -m tools.compile          # build when the sources changed since the last build
     python -m tools.compile --force  # build anyway
-    python -m tools.compile --status # what `import dispatch` would do now
+    python -m tools.compile --status # whether the build matches the sources now
 
 Needs a C compiler and the interpreter's headers (set-up installs gcc); mypy (with mypyc)
 and setuptools come with the ``dev`` extra. When the build fails the modules run as Python.
@@ -51,13 +51,12 @@ def build(out: Path = compiled.BUILD_DIR) -> dict[str, str]:
         finally:
             os.chdir(cwd)
         suffix = compiled.ext_suffix()
-        files = {p.relative_to(lib).as_posix()[:-len(suffix)].replace("/", "."):
-                 p.relative_to(lib).as_posix() for p in lib.rglob(f"*{suffix}")}
+        rels = [p.relative_to(lib).as_posix() for p in lib.rglob(f"*{suffix}")]
+        files = {rel[:-len(suffix)].replace("/", "."): rel for rel in rels}
         expected = set(compiled.MODULES)
         if not expected <= files.keys():
             raise SystemExit(f"compile: mypyc did not produce {sorted(expected - files.keys())}")
-        manifest = {"ext_suffix": suffix, "modules": list(compiled.MODULES),
-                    "extensions": files, "sources": digests}
+        manifest = {"ext_suffix": suffix, "extensions": files, "sources": digests}
         (lib / compiled.MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         shutil.rmtree(out, ignore_errors=True)
         lib.rename(out)

@@ -29,7 +29,7 @@ def _build(tmp_path: Path, pkg: Path, **overrides: object) -> Path:
     ext = f"dispatch/server/feed{compiled.ext_suffix()}"
     (out / ext).parent.mkdir(parents=True)
     (out / ext).write_bytes(b"")
-    manifest = {"ext_suffix": compiled.ext_suffix(), "modules": ["dispatch.server.feed"],
+    manifest = {"ext_suffix": compiled.ext_suffix(),
                 "extensions": {"dispatch.server.feed": ext},
                 "sources": compiled.source_digests(pkg)}
     manifest.update(overrides)
