@@ -17,7 +17,7 @@ from typing import Any
 from dispatch.catalogue.model import Catalogue
 from dispatch.city.model import City
 from dispatch.commands import Command
-from dispatch.errors import InvalidCommand, NotFound, Stale, Unavailable
+from dispatch.errors import Conflict, InvalidCommand, NotFound, Stale, Unavailable
 from dispatch.events import Event
 from dispatch.handlers import HANDLERS, Context
 from dispatch.projection import apply
@@ -35,6 +35,15 @@ class Outcome:
     events: tuple[Event, ...]
     seq: int  # last sequence number the command produced (the original's, for a retry)
     duplicate: bool = False
+
+
+def command_digest(command: Command) -> str:
+    """What identifies a command's content (its type and fields) within this process, for
+    reused command ids: the frozen dataclass's hash (fast even for 10,000 position rows)."""
+    try:
+        return f"{type(command).__name__}:{hash(command):x}"
+    except TypeError:  # an unhashable field: fall back to the text
+        return f"{type(command).__name__}:{command!r}"
 
 
 class DispatchEngine:
@@ -56,14 +65,15 @@ class DispatchEngine:
         self._snapshot_thread: threading.Thread | None = None
         self._command_cache = command_cache
         self._pending: list[Event] = []
-        self._commands: OrderedDict[str, int] = OrderedDict()
+        # command id -> (last sequence, operator, digest of the command or "" if unknown)
+        self._commands: OrderedDict[str, tuple[int, str, str]] = OrderedDict()
         if state is None:
             state = load_state(store) if store is not None else DispatchState()
         self.state = state
         self._last_snapshot = state.seq
         if store is not None:
-            for cid, seq in store.command_ids(command_cache):
-                self._commands[cid] = seq
+            for cid, seq, operator in store.command_ids(command_cache):
+                self._commands[cid] = (seq, operator, "")
 
     # ------------------------------------------------------------------------------ run
 
@@ -73,7 +83,11 @@ class DispatchEngine:
         """Validate and apply one command. Raises a DispatchError and changes nothing if the
         command is refused. With ``commit=False`` the events wait for :meth:`commit`."""
         if command_id and command_id in self._commands:
-            return Outcome((), self._commands[command_id], duplicate=True)
+            seq, owner, digest = self._commands[command_id]
+            if owner != actor.operator or (digest and digest != command_digest(command)):
+                raise Conflict(f"command id {command_id!r} was already used for another "
+                               "command; send a new id")
+            return Outcome((), seq, duplicate=True)
         handler = HANDLERS.get(type(command))
         if handler is None:
             raise InvalidCommand(f"unknown command {type(command).__name__}")
@@ -91,7 +105,8 @@ class DispatchEngine:
             out.append(e)
         self._pending.extend(out)
         if command_id:
-            self._remember(command_id, self.state.seq)
+            self._remember(command_id, (self.state.seq, actor.operator,
+                                        command_digest(command)))
         if commit:
             self.commit()
         return Outcome(tuple(out), self.state.seq)
@@ -114,8 +129,8 @@ class DispatchEngine:
             if u.version != expected:
                 raise Stale(f"unit {uid} changed since you looked at it; try again")
 
-    def _remember(self, command_id: str, seq: int) -> None:
-        self._commands[command_id] = seq
+    def _remember(self, command_id: str, entry: tuple[int, str, str]) -> None:
+        self._commands[command_id] = entry
         while len(self._commands) > self._command_cache:
             self._commands.popitem(last=False)
 

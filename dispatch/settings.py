@@ -71,6 +71,18 @@ class Settings(BaseSettings):
         24.0, ge=0, description="finished incidents stay live (and on the feed) this long")
     snapshot_every: int = Field(20_000, ge=100, description="events between state snapshots")
 
+    # trust: sessions, login throttling, test-server reading (docs/SECURITY.md)
+    session_ttl_h: float = Field(12.0, gt=0, le=24 * 7,
+                                 description="hours a login session lasts")
+    login_free_failures: int = Field(3, ge=0, description="failed logins before a delay")
+    login_lockout_failures: int = Field(10, ge=1,
+                                        description="failed logins that lock for a while")
+    login_window_s: float = Field(900.0, gt=0, description="failures count within this")
+    login_lockout_s: float = Field(900.0, ge=0, description="how long a lockout lasts")
+    anonymous_read: str | None = Field(
+        None, description="test servers only (--insecure): this subtree is served to "
+                          "snapshot requests without a token ('' = the whole city)")
+
     # client behaviour
     workstation: str = Field(default_factory=socket.gethostname)
     command_timeout_s: float = Field(2.5, gt=0)

@@ -20,16 +20,22 @@ Enrolling a new workstation ``ws-03`` on a separate machine:
 2. Copy the *public* file ``keys/ws-03.key`` to the server (never the ``.key_secret``) and
    either drop it into the server's ``keys/clients/`` or call ``allow_client(data_dir, path,
    "ws-03")``. Copy the server's ``keys/server.key`` to the workstation's ``keys/``.
-3. The authenticator reads ``clients/`` when it starts and whenever :func:`reload` is called
-   (pyzmq loads the certificates at ``configure_curve`` time; it does not watch the directory).
-   A running server must call ``reload`` after enrolment, or be restarted.
+3. A running server watches ``clients/`` (every half second) and applies an enrolment or a
+   revocation within a second, without a restart: a revoked key's sessions are closed, its
+   feed subscriptions dropped, and every later request from it refused (see
+   ``docs/SECURITY.md``). :func:`reload` re-reads the list for a bare authenticator.
 
-Revoking a workstation: delete its file from ``clients/`` (or :func:`revoke_client`) and
-:func:`reload`. Connections already authenticated stay up until they reconnect, so also end the
-operator sessions on that workstation.
+Read-only feed keys (walls, external dashboards, plain RFC 12 clients) are enrolled with a
+region scope (:func:`allow_feed_client`); their certificate carries ``role = "feed"`` and
+``scope = "<region code>"`` in its metadata, and such a key may read the snapshot and the
+updates of that region without any login, and nothing else.
 
-On a ROUTER socket, ``frame.get("User-Id")`` is the enrolled name of the sending client
-(see :class:`AllowListAuthenticator`).
+Revoking a workstation: delete its file from ``clients/`` (or :func:`revoke_client`, or
+``python -m dispatch.security.clients revoke NAME``).
+
+On a ROUTER socket, ``frame.get("User-Id")`` is the Z85 public key of the sending client;
+:meth:`AllowListAuthenticator.entry` turns it into the enrolled :class:`ClientEntry` (name,
+role, scope) while the key is on the list, and into None once it is revoked.
 
 The authenticator is ZeroMQ's ZAP handler for the whole context: there is one per context, it
 must be started before any server socket binds, and the caller must keep a reference to it (a
@@ -83,6 +89,25 @@ class LocalTrust:
     server: ServerKeys
     console: tuple[bytes, bytes] = field(repr=False)    # (public, secret)
     simulator: tuple[bytes, bytes] = field(repr=False)  # (public, secret)
+
+
+ROLE_WORKSTATION = "workstation"
+ROLE_FEED = "feed"
+
+
+@dataclass(frozen=True, slots=True)
+class ClientEntry:
+    """One enrolled client: its name (the file stem), Z85 public key, role and, for a
+    read-only feed key, the region it may read ("" = the whole city)."""
+
+    name: str
+    key: bytes
+    role: str = ROLE_WORKSTATION
+    scope: str = ""
+
+    @property
+    def feed_only(self) -> bool:
+        return self.role == ROLE_FEED
 
 
 # ----------------------------------------------------------------------------- paths, checks
@@ -183,13 +208,16 @@ def _ensure_pair(directory: Path, name: str) -> tuple[bytes, bytes]:
     return public, secret
 
 
-def _write_public_cert(path: Path, public: bytes, name: str) -> None:
+def _write_public_cert(path: Path, public: bytes, name: str,
+                       metadata: dict[str, str] | None = None) -> None:
     """Write a public-only zcert certificate atomically."""
+    extra = "".join(f"    {k} = \"{v}\"\n" for k, v in (metadata or {}).items())
     text = ("#   ZeroMQ CURVE Public Certificate\n"
             "#   Public: it may be copied to the server's keys/clients/ allow-list.\n"
             "\n"
             "metadata\n"
             f"    name = \"{name}\"\n"
+            f"{extra}"
             "curve\n"
             f"    public-key = \"{public.decode('ascii')}\"\n")
     fd, tmp = tempfile.mkstemp(prefix=".new-", suffix=PUBLIC_SUFFIX + ".tmp", dir=path.parent)
@@ -244,6 +272,29 @@ def allow_client(data_dir: Path, public: bytes | Path, name: str) -> Path:
     return path
 
 
+def allow_feed_client(data_dir: Path, public: bytes | Path, name: str, scope: str) -> Path:
+    """Enrol a read-only feed key limited to region ``scope`` ("" = the whole city): it may
+    read that region's snapshot and updates without a login, and send no command."""
+    check_name(name)
+    scope = check_region(scope)
+    if isinstance(public, Path):
+        key = check_public_key(zmq.auth.load_certificate(public)[0])
+    else:
+        key = check_public_key(public)
+    path = clients_dir(data_dir) / f"{name}{PUBLIC_SUFFIX}"
+    _write_public_cert(path, key, name, {"role": ROLE_FEED, "scope": scope})
+    return path
+
+
+def check_region(scope: str) -> str:
+    """A region code prefix: "" or 6, 9, 12 or 15 digits."""
+    if not isinstance(scope, str) or len(scope) not in (0, 6, 9, 12, 15) or \
+            (scope and not (scope.isascii() and scope.isdigit())):
+        raise ValueError(f"scope {scope!r} must be empty (whole city) or a region code of "
+                         "6, 9, 12 or 15 digits")
+    return scope
+
+
 def revoke_client(data_dir: Path, name: str) -> bool:
     """Remove a client from the allow-list; False if it was not there. Then :func:`reload`."""
     path = clients_dir(data_dir) / f"{check_name(name)}{PUBLIC_SUFFIX}"
@@ -256,15 +307,58 @@ def revoke_client(data_dir: Path, name: str) -> bool:
 
 def allowed_clients(clients: Path) -> dict[str, bytes]:
     """The allow-list as {file stem: public key}; raises ValueError naming a malformed file."""
+    return {name: e.key for name, e in client_entries(clients).items()}
+
+
+_META = re.compile(r'^\s+([A-Za-z0-9_-]+)\s*=\s*"([^"]*)"\s*$')
+
+
+def _metadata(path: Path) -> dict[str, str]:
+    """The ``metadata`` section of a zcert file as {name: value}."""
+    out: dict[str, str] = {}
+    section = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            section = line.strip()
+            continue
+        m = _META.match(line)
+        if section == "metadata" and m:
+            out[m.group(1)] = m.group(2)
+    return out
+
+
+def client_entries(clients: Path) -> dict[str, ClientEntry]:
+    """The allow-list as {name: entry}; raises ValueError naming a malformed file."""
     if not Path(clients).is_dir():
         raise FileNotFoundError(f"the client allow-list directory {clients} does not exist")
-    out: dict[str, bytes] = {}
+    out: dict[str, ClientEntry] = {}
     for path in sorted(Path(clients).glob(f"*{PUBLIC_SUFFIX}")):
         try:
-            out[path.stem] = check_public_key(zmq.auth.load_certificate(path)[0])
-        except (OSError, ValueError) as exc:
+            key = check_public_key(zmq.auth.load_certificate(path)[0])
+            meta = _metadata(path)
+            role = meta.get("role", ROLE_WORKSTATION)
+            if role not in (ROLE_WORKSTATION, ROLE_FEED):
+                raise ValueError(f"unknown role {role!r}")
+            scope = check_region(meta.get("scope", "")) if role == ROLE_FEED else ""
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
             raise ValueError(f"client certificate {path} is not usable: {exc}") from exc
+        out[path.stem] = ClientEntry(path.stem, key, role, scope)
     return out
+
+
+def allow_list_signature(clients: Path) -> tuple[tuple[str, int, int], ...]:
+    """What changes when a certificate is added, removed or rewritten (names, sizes, mtimes):
+    cheap enough to look at twice a second."""
+    out: list[tuple[str, int, int]] = []
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(clients):
+            if entry.name.endswith(PUBLIC_SUFFIX):
+                with contextlib.suppress(FileNotFoundError):
+                    st = entry.stat()
+                    out.append((entry.name, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(out))
 
 
 def ensure_local_trust(data_dir: Path) -> LocalTrust:
@@ -299,20 +393,29 @@ def apply_client_curve(socket: zmq.Socket, public: bytes, secret: bytes,
 
 
 class AllowListAuthenticator(ThreadAuthenticator):
-    """pyzmq's ZAP thread, reporting the enrolled *name* of a CURVE client as its User-Id.
+    """pyzmq's ZAP thread, deciding by an in-memory allow-list (:class:`ClientEntry` by key).
 
-    On a ROUTER, ``frame.get("User-Id")`` of a received message is then the name under which
-    the client's certificate sits in ``clients/`` (``ws-03``), so the server knows which
-    workstation really sent it, whatever the message itself claims.
+    The list is replaced as a whole by :func:`reload`, so a revocation applies to the next
+    handshake at once. ``frame.get("User-Id")`` of a received message is the client's Z85
+    public key; :meth:`entry` gives its enrolled name, role and scope, or None once revoked.
     """
 
     def __init__(self, context: zmq.Context) -> None:
         super().__init__(context)
-        self.names: dict[bytes, str] = {}  # Z85 public key -> enrolled name
+        self.entries: dict[bytes, ClientEntry] = {}  # Z85 public key -> entry
 
-    def curve_user_id(self, client_public_key: bytes) -> str:
-        z = z85.encode(client_public_key)
-        return self.names.get(z, z.decode("ascii"))
+    def callback(self, domain: str, key: bytes) -> bool:  # the ZAP credentials provider
+        return bytes(key) in self.entries
+
+    def entry(self, user_id: str | bytes | None) -> ClientEntry | None:
+        if user_id is None:
+            return None
+        k = user_id.encode("ascii", "replace") if isinstance(user_id, str) else user_id
+        return self.entries.get(k)
+
+    def name_of(self, user_id: str | bytes | None) -> str | None:
+        e = self.entry(user_id)
+        return None if e is None else e.name
 
 
 def start_authenticator(ctx: zmq.Context, clients_dir: Path,
@@ -330,21 +433,19 @@ def start_authenticator(ctx: zmq.Context, clients_dir: Path,
         if allow_addresses:
             auth.allow(*allow_addresses)
         reload(auth, clients_dir)
+        auth.configure_curve_callback(domain="*", credentials_provider=auth)
     except BaseException:
         auth.stop()
         raise
     return auth
 
 
-def reload(authenticator: ThreadAuthenticator, clients_dir: Path) -> int:
+def reload(authenticator: AllowListAuthenticator, clients_dir: Path) -> int:
     """Re-read the allow-list after clients were enrolled or revoked; returns its size.
 
-    A malformed certificate raises ValueError and leaves the previous allow-list in force
-    (pyzmq's ``configure_curve`` would only log it).
+    A malformed certificate raises ValueError and leaves the previous allow-list in force.
     """
-    allowed = allowed_clients(clients_dir)
-    if isinstance(authenticator, AllowListAuthenticator):
-        authenticator.names = {key: name for name, key in allowed.items()}
-    authenticator.configure_curve(domain="*", location=str(clients_dir))
-    log.info("CURVE allow-list: %d client(s) from %s", len(allowed), clients_dir)
-    return len(allowed)
+    entries = client_entries(clients_dir)
+    authenticator.entries = {e.key: e for e in entries.values()}
+    log.info("CURVE allow-list: %d client(s) from %s", len(entries), clients_dir)
+    return len(entries)

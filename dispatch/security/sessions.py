@@ -2,8 +2,9 @@
 
 The server opens a session after :meth:`OperatorDirectory.authenticate` succeeds and gives the
 token to the workstation; every later command carries it and the server turns it back into the
-:class:`dispatch.roles.Actor` that its handlers check. Sessions live in the server's memory: a
-server restart logs everybody out, which is the safe failure.
+:class:`dispatch.roles.Actor` that its handlers check. A session is bound to the CURVE key of
+the workstation that opened it: the same token from another key is unknown. Sessions live in
+the server's memory: a server restart logs everybody out, which is the safe failure.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Session:
     actor: Actor
     opened_at: float
     expires_at: float
+    key: str | None = None  # the CURVE key (User-Id) that opened it; None without CURVE
 
 
 class SessionTable:
@@ -43,8 +45,9 @@ class SessionTable:
         self._lock = threading.Lock()
         self._sessions: dict[str, Session] = {}
 
-    def open(self, operator: Operator, workstation: str) -> str:
-        """A new token for ``operator`` at ``workstation``; a disabled operator is refused."""
+    def open(self, operator: Operator, workstation: str, key: str | None = None) -> str:
+        """A new token for ``operator`` at ``workstation``, bound to the CURVE ``key`` it came
+        from (None without CURVE); a disabled operator is refused."""
         if operator.disabled:
             raise Forbidden(f"operator {operator.user} is disabled")
         actor = Actor(operator=operator.user, role=operator.role, scope=operator.scope,
@@ -54,11 +57,12 @@ class SessionTable:
         with self._lock:
             self._purge_locked(now)
             self._sessions[token] = Session(actor=actor, opened_at=now,
-                                            expires_at=now + self.ttl_s)
+                                            expires_at=now + self.ttl_s, key=key)
         return token
 
-    def actor(self, token: str) -> Actor:
-        """The actor of a live session; Forbidden if the token is unknown, closed or expired."""
+    def actor(self, token: str, key: str | None = None) -> Actor:
+        """The actor of a live session opened from ``key``; Forbidden if the token is
+        unknown, closed, expired or presented by another key (all look the same)."""
         now = self._clock()
         with self._lock:
             session = self._sessions.get(token) if isinstance(token, str) else None
@@ -66,7 +70,36 @@ class SessionTable:
                 if session is not None:
                     del self._sessions[token]
                 raise Forbidden(SESSION_EXPIRED)
+            if session.key != key:
+                raise Forbidden(SESSION_EXPIRED)
             return session.actor
+
+    def get(self, token: str) -> Session | None:
+        """The live session of ``token`` (no key check: for logout and audit)."""
+        now = self._clock()
+        with self._lock:
+            session = self._sessions.get(token) if isinstance(token, str) else None
+            return None if session is None or now >= session.expires_at else session
+
+    def scopes_of_key(self, key: str | None) -> list[str]:
+        """The scopes of the live sessions opened from ``key`` (what its feed may carry)."""
+        now = self._clock()
+        with self._lock:
+            return [s.actor.scope for s in self._sessions.values()
+                    if s.key == key and now < s.expires_at]
+
+    def close_key(self, key: str) -> list[Session]:
+        """End every session opened from ``key`` (a revoked workstation); returns them."""
+        with self._lock:
+            tokens = [t for t, s in self._sessions.items() if s.key == key]
+            return [self._sessions.pop(t) for t in tokens]
+
+    def close_where(self, doomed: Callable[[Session], bool]) -> list[Session]:
+        """End every session for which ``doomed`` is true (an operator disabled, its role or
+        scope changed); returns them."""
+        with self._lock:
+            tokens = [t for t, s in self._sessions.items() if doomed(s)]
+            return [self._sessions.pop(t) for t in tokens]
 
     def close(self, token: str) -> bool:
         """End a session (logout); False if it was not open."""
@@ -88,10 +121,12 @@ class SessionTable:
             self._purge_locked(now)
             return sorted(self._sessions.values(), key=lambda s: s.opened_at)
 
-    def purge(self) -> int:
-        """Forget expired sessions; returns how many."""
+    def purge(self) -> list[Session]:
+        """Forget expired sessions; returns them."""
+        now = self._clock()
         with self._lock:
-            return self._purge_locked(self._clock())
+            dead = [t for t, s in self._sessions.items() if now >= s.expires_at]
+            return [self._sessions.pop(t) for t in dead]
 
     def __len__(self) -> int:
         return len(self.active())

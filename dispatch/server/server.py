@@ -21,6 +21,7 @@ import argparse
 import base64
 import contextlib
 import gc
+import hashlib
 import heapq
 import itertools
 import logging
@@ -43,13 +44,19 @@ from dispatch.bootstrap import open_engine
 from dispatch.city.model import Level
 from dispatch.commands import ArchiveFinished
 from dispatch.engine import DispatchEngine, Outcome
-from dispatch.errors import DispatchError, Forbidden, InvalidCommand, NotFound, Unavailable
+from dispatch.errors import (
+    Conflict,
+    DispatchError,
+    Forbidden,
+    InvalidCommand,
+    NotFound,
+    Unavailable,
+)
 from dispatch.events import Event
 from dispatch.protocol.messages import (
     MAX_MESSAGE_BYTES,
     BadRequest,
     Request,
-    SessionExpired,
     build_command,
     dumps,
     error_reply,
@@ -60,11 +67,16 @@ from dispatch.protocol.messages import (
 from dispatch.recommend import find_duplicates, recommend_units
 from dispatch.records import scope_subtree
 from dispatch.roles import SYSTEM_ACTOR, Actor
-from dispatch.server.backoffice import Backoffice
+from dispatch.security.throttle import LoginThrottle, ThrottlePolicy
+from dispatch.server.access import AccessControl
+from dispatch.server.audit_log import AuditWriter
+from dispatch.server.audit_log import row as audit_row
+from dispatch.server.backoffice import Backoffice, Done
 from dispatch.server.clock_rules import ClockWatcher, RuleSet, ScaledClock, load_rules
 from dispatch.server.feed import FeedPublisher, handle_subscriptions
 from dispatch.server.history import HistoryQuery, history_page
 from dispatch.server.snapshots import SnapshotService
+from dispatch.server.watch import LoopPost, OperatorGrant, SecurityWatcher
 from dispatch.settings import Settings
 from dispatch.state import Incident
 from dispatch.store.event_store import EventStore
@@ -81,6 +93,9 @@ SLICE_RECORDS = 64  # records published at a time (then sent back to back: see F
 _LEFT = operator.attrgetter("left")  # an outbox's unpublished records
 _EVENTS, _POLLIN = int(zmq.EVENTS), int(zmq.POLLIN)
 SLOW_BATCH_S = float(os.environ.get("GRIDLINE_SLOW_BATCH_MS", "100")) / 1000.0
+MAX_LOGINS_PER_PEER = 2  # logins of one key (or connection) waiting at once: a fair queue
+MAX_SUBSCRIPTION_BYTES = 4096  # libzmq drops a peer that sends a longer subscription
+AUDIT_FULL = "the audit trail cannot take more entries right now; nothing was done, try again"
 _ids = itertools.count(1)
 
 
@@ -110,7 +125,10 @@ class ServerStats:
     clock_refused: int = 0
     feed_accepted: int = 0
     feed_refused: int = 0
+    feed_resets: int = 0
     busy: int = 0
+    logins_throttled: int = 0
+    audit_full: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -120,6 +138,8 @@ class ServerStats:
 class _Pending:
     envelope: list[bytes]
     request_id: str
+    key: tuple[str, str] = ("", "")  # (operator, command id): the reply cache's key
+    digest: bytes = b""  # of the request's content: a reused id with other content is refused
     reply: bytes = b""
     cache: bool = True
     same_as: _Pending | None = None  # the same command id earlier in the batch
@@ -151,6 +171,16 @@ def _user_id(frame: zmq.Frame) -> str | None:
         return None
 
 
+def _digest(req: Request) -> bytes:
+    body = dumps({"t": req.type, "a": req.args, "v": req.expected_version})
+    return hashlib.blake2b(body, digest_size=16).digest()
+
+
+def _reused(command_id: str) -> Conflict:
+    return Conflict(f"command id {command_id!r} was already used for another command; "
+                    "send a new id")
+
+
 def _bind(sock: zmq.Socket, host: str, port: int) -> str:
     h = f"[{host}]" if ":" in host else host
     if port == 0:
@@ -177,14 +207,29 @@ class DispatchServer:
         self._own_ctx = ctx is None
         self.ctx = ctx or zmq.Context()
         self._stop = threading.Event()
-        self._replies: OrderedDict[str, bytes] = OrderedDict()
+        # (operator, command id) -> (digest of the request, reply)
+        self._replies: OrderedDict[tuple[str, str], tuple[bytes, bytes]] = OrderedDict()
         self._outboxes: list[_Outbox] = []
         self._city_results: dict[bool, dict[str, Any]] = {}
         # unpublished record id → the outboxes waiting for it (incidents, units)
         self._waiting_incidents: dict[str, list[_Outbox]] = {}
         self._waiting_units: dict[str, list[_Outbox]] = {}
-        self._waiting_ids: dict[str, tuple[_Outbox, bytes]] = {}  # command id → its outbox
-        self._feed_grants: dict[str, dict[str, str]] = {}  # CURVE key → {token: scope}
+        # (operator, command id) → its outbox, digest and reply
+        self._waiting_ids: dict[tuple[str, str], tuple[_Outbox, bytes, bytes]] = {}
+        self.audit = AuditWriter(store.engine if store is not None else None)
+        self.throttle = LoginThrottle(ThrottlePolicy(
+            free_failures=settings.login_free_failures,
+            lockout_failures=max(settings.login_lockout_failures,
+                                 settings.login_free_failures + 1),
+            window_s=settings.login_window_s, lockout_s=settings.login_lockout_s))
+        self._logins_lock = threading.Lock()
+        self._logins: dict[str, int] = {}  # logins waiting per key (or connection)
+        self.access = AccessControl(sessions, None, anonymous_read=settings.anonymous_read
+                                    if settings.insecure else None)
+        self._feed_refusals: dict[str, list[str]] = {}  # key name → reasons (audited 1/s)
+        self.watcher_thread: SecurityWatcher | None = None
+        self._audit_full_reply = b""
+        self._post: LoopPost | None = None
         self.watcher = ClockWatcher(rules)
         self._retention_s = settings.closed_retention_h * 3600.0
         self._archive_at: list[tuple[float, str]] = []  # (when, incident id) finished ones
@@ -200,29 +245,40 @@ class DispatchServer:
         ctx = self.ctx
         self.cmd = ctx.socket(zmq.ROUTER)
         self.snap = ctx.socket(zmq.ROUTER)
-        self.pub = ctx.socket(zmq.XPUB)
+        self.pub = self._make_pub()
         self.wake = ctx.socket(zmq.PULL)
-        for s in (self.cmd, self.snap, self.pub):
+        for s in (self.cmd, self.snap):
             s.setsockopt(zmq.LINGER, 200)
             s.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
-            if self.server_keys is not None:
-                from dispatch.security.keys import apply_server_curve
-
-                apply_server_curve(s, self.server_keys)
+            self._curve(s)
         self.cmd.setsockopt(zmq.ROUTER_HANDOVER, 1)
         self.cmd.setsockopt(zmq.SNDHWM, 100_000)
         self.cmd.setsockopt(zmq.RCVHWM, 100_000)
         self.snap.setsockopt(zmq.ROUTER_MANDATORY, 1)
         self.snap.setsockopt(zmq.SNDHWM, SNAPSHOT_HWM)
-        self.pub.setsockopt(zmq.XPUB_MANUAL, 1)
-        self.pub.setsockopt(zmq.SNDHWM, PUB_HWM)
         self.wake.setsockopt(zmq.LINGER, 0)
         self._wake_endpoint = f"inproc://gridline-wake-{os.getpid()}-{next(_ids)}"
         self.wake.bind(self._wake_endpoint)
         self.feed = FeedPublisher(self.pub, run_id=self.run_id, speed=self.clock.speed)
         self.snapshots = SnapshotService(self.snap, self.feed, self._authorize_snapshot,
-                                         state_info=self._state_info)
+                                         state_info=self._state_info,
+                                         on_refused=self._snapshot_refused)
         self.backoffice = Backoffice(self.ctx, self._wake_endpoint)
+
+    def _curve(self, sock: zmq.Socket) -> None:
+        if self.server_keys is not None:
+            from dispatch.security.keys import apply_server_curve
+
+            apply_server_curve(sock, self.server_keys)
+
+    def _make_pub(self) -> zmq.Socket:
+        pub = self.ctx.socket(zmq.XPUB)
+        pub.setsockopt(zmq.LINGER, 200)
+        pub.setsockopt(zmq.MAXMSGSIZE, MAX_SUBSCRIPTION_BYTES)
+        self._curve(pub)
+        pub.setsockopt(zmq.XPUB_MANUAL, 1)
+        pub.setsockopt(zmq.SNDHWM, PUB_HWM)
+        return pub
 
     def bind(self) -> Endpoints:
         """Start the authenticator (secure mode), bind the three endpoints, load the feed."""
@@ -230,6 +286,7 @@ class DispatchServer:
             from dispatch.security.keys import start_authenticator
 
             self.authenticator = start_authenticator(self.ctx, self.server_keys.clients_dir)
+            self.access.authenticator = self.authenticator
         s = self.settings
         self.endpoints = Endpoints(command=_bind(self.cmd, s.host, s.command_port),
                                    snapshot=_bind(self.snap, s.host, s.snapshot_port),
@@ -243,6 +300,14 @@ class DispatchServer:
             else:
                 self._retain(inc)
         self.backoffice.start()
+        self.audit.start()
+        self._post = LoopPost(self.ctx, self._wake_endpoint, self.backoffice.done,
+                              lambda fn: Done(None, None, fn))
+        self.watcher_thread = SecurityWatcher(
+            clients_dir=self.server_keys.clients_dir if self.server_keys is not None else None,
+            engine=self.store.engine if self.store is not None else None, post=self._post,
+            on_keys=self._keys_changed, on_operators=self._operators_changed)
+        self.watcher_thread.start()
         # The city and the state are long-lived: keep them out of the collector's full
         # passes, which otherwise stall the loop for tens of milliseconds at city scale.
         gc.collect()
@@ -262,9 +327,10 @@ class DispatchServer:
     def serve_forever(self) -> None:
         if self.endpoints is None:
             self.bind()
-        poller = zmq.Poller()
+        poller = self._poller = zmq.Poller()
         for s in (self.cmd, self.snap, self.pub, self.wake):
             poller.register(s, zmq.POLLIN)
+        next_purge = time.monotonic() + 1.0
         hugz_every = self.settings.hugz_interval_s
         tick_every = min(1.0, max(0.02, 1.0 / self.clock.speed))
         next_hugz = next_tick = time.monotonic()
@@ -291,6 +357,9 @@ class DispatchServer:
                 if mono >= next_hugz:
                     self.feed.hugz(self.engine.clock(), self.engine.state.seq)
                     next_hugz = mono + hugz_every
+                if mono >= next_purge:
+                    self._expire_sessions()
+                    next_purge = mono + 1.0
                 if self._outboxes:
                     self._publish_some(PUBLISH_SLICE_S)
                 if self.snapshots.busy:
@@ -305,8 +374,14 @@ class DispatchServer:
         self._commit_publish()  # nothing should be pending; stored before anything else
         while self._outboxes:  # publish and answer what was stored
             self._publish_some(1.0)
+        if self.watcher_thread is not None:
+            self.watcher_thread.stop()
         self.backoffice.stop()
         self._wakeups()
+        self._audit_feed_refusals()
+        self.audit.stop()
+        if self._post is not None:
+            self._post.close()
         for s in (self.cmd, self.snap, self.pub, self.wake):
             s.close(linger=200)
         if self.authenticator is not None:
@@ -323,7 +398,7 @@ class DispatchServer:
     def _commands(self) -> None:
         batch: list[_Pending] = []
         queries: list[tuple[list[bytes], Request, zmq.Frame]] = []
-        in_batch: dict[str, _Pending] = {}
+        in_batch: dict[tuple[str, str], _Pending] = {}
         for _ in range(MAX_BATCH):
             try:
                 frames = self.cmd.recv_multipart(zmq.NOBLOCK, copy=False)
@@ -343,7 +418,7 @@ class DispatchServer:
 
     def _one(self, frames: list[zmq.Frame], batch: list[_Pending],
              queries: list[tuple[list[bytes], Request, zmq.Frame]],
-             in_batch: dict[str, _Pending]) -> None:
+             in_batch: dict[tuple[str, str], _Pending]) -> None:
         # ROUTER envelope: identity, optional empty delimiter (REQ/DEALER), one JSON frame.
         if len(frames) == 3 and len(frames[1]) == 0:
             envelope = [frames[0].bytes, b""]
@@ -366,42 +441,57 @@ class DispatchServer:
         if req.is_query:
             queries.append((envelope, req, payload))
             return
-        cached = self._replies.get(req.id)
+        user_id = _user_id(payload)
+        try:  # the session first: nothing is answered from the cache to a stranger
+            actor = self.access.actor(req.session, user_id)
+        except DispatchError as err:
+            self.stats.commands_refused += 1
+            self._refused(envelope, req, err, None, user_id)
+            return
+        key = (actor.operator, req.id)
+        digest = _digest(req)
+        cached = self._replies.get(key)
         if cached is not None:
+            if cached[0] != digest:
+                self._refused(envelope, req, _reused(req.id), actor, user_id)
+                return
             self.stats.replayed += 1
-            self._send(envelope, cached)
+            self._send(envelope, cached[1])
             return
-        waiting = self._waiting_ids.get(req.id)
+        waiting = self._waiting_ids.get(key)
         if waiting is not None:  # a retry of a command whose records are being published
+            if waiting[1] != digest:
+                self._refused(envelope, req, _reused(req.id), actor, user_id)
+                return
             self.stats.replayed += 1
-            waiting[0].replies.append(_Pending(envelope, req.id, waiting[1], cache=False))
+            waiting[0].replies.append(_Pending(envelope, req.id, key, digest, waiting[2],
+                                               cache=False))
             return
-        first = in_batch.get(req.id)
+        first = in_batch.get(key)
         if first is not None:  # the same command twice in one batch: one answer for both
+            if first.digest != digest:
+                self._refused(envelope, req, _reused(req.id), actor, user_id)
+                return
             self.stats.replayed += 1
-            batch.append(_Pending(envelope, req.id, same_as=first))
+            batch.append(_Pending(envelope, req.id, key, digest, same_as=first))
             return
-        p = _Pending(envelope, req.id, kind=req.type)
+        p = _Pending(envelope, req.id, key, digest, kind=req.type)
         batch.append(p)
-        in_batch[req.id] = p
+        in_batch[key] = p
         try:
-            actor = self._actor(req.session)
             command = build_command(req.type, req.args)
             out = self.engine.execute(command, actor, command_id=req.id,
                                       expected_version=req.expected_version, commit=False)
-        except SessionExpired as err:
+        except DispatchError as err:  # the same refusal answers a retry (from the cache)
             self.stats.commands_refused += 1
-            p.reply, p.cache = error_reply(req.id, err, relogin=True), False
-            return
-        except DispatchError as err:
-            self.stats.commands_refused += 1
-            p.reply = error_reply(req.id, err)
+            p.reply = self._refusal(req, err, actor, user_id)
+            p.cache = p.reply is not self._audit_full_reply
             return
         except Exception as exc:  # a bug must not take the server down
             self.stats.internal_errors += 1
             log.exception("command %s (%s) failed", req.id, req.type)
-            p.reply = error_reply(req.id, "invalid", f"the server could not run this command "
-                                                     f"({type(exc).__name__})")
+            bug = InvalidCommand(f"the server could not run this command ({type(exc).__name__})")
+            p.reply, p.cache = self._refusal(req, bug, actor, user_id), False
             return
         if out.duplicate:
             self.stats.duplicates += 1
@@ -410,11 +500,26 @@ class DispatchServer:
         p.incidents, p.units = self.engine.state.take_changes()
         p.reply = ok_reply(req.id, out.seq, self._result(out, req.id))
 
-    def _actor(self, token: str) -> Actor:
-        try:
-            return self.sessions.actor(token)  # type: ignore[no-any-return]
-        except Forbidden as err:
-            raise SessionExpired(err.message) from None
+    def _refusal(self, req: Request, err: DispatchError, actor: Actor | None,
+                 user_id: str | None) -> bytes:
+        """The reply to a refused request, its audit row queued; ``unavailable`` instead when
+        the audit trail cannot take the row (a refusal is never left unaudited)."""
+        operator = actor.operator if actor is not None else "?"
+        workstation = actor.workstation if actor is not None else self.access.name_of(user_id)
+        iid = req.args.get("incident_id") if isinstance(req.args, dict) else None
+        row = audit_row(operator, workstation, "refused",
+                        {"type": req.type, "id": req.id, "error": err.code,
+                         "message": err.message[:500]},
+                        incident_id=iid if isinstance(iid, str) else None)
+        if not self.audit.write(row):
+            self.stats.audit_full += 1
+            self._audit_full_reply = error_reply(req.id, "unavailable", AUDIT_FULL)
+            return self._audit_full_reply
+        return error_reply(req.id, err, relogin=bool(getattr(err, "relogin", False)))
+
+    def _refused(self, envelope: list[bytes], req: Request, err: DispatchError,
+                 actor: Actor | None, user_id: str | None) -> None:
+        self._send(envelope, self._refusal(req, err, actor, user_id))
 
     def _result(self, out: Outcome, command_id: str) -> dict[str, Any]:
         events: Sequence[Event] = out.events
@@ -527,7 +632,7 @@ class DispatchServer:
         self._outboxes.append(box)
         for p in replies:
             if p.cache:
-                self._waiting_ids[p.request_id] = (box, p.reply)
+                self._waiting_ids[p.key] = (box, p.digest, p.reply)
 
     def _deliver(self, box: _Outbox) -> None:
         now = time.perf_counter()
@@ -536,8 +641,8 @@ class DispatchServer:
                 log.warning("slow reply to %s %s: %.1f ms in the server", p.kind,
                             p.request_id, (now - p.received) * 1000)
             if p.cache:
-                self._waiting_ids.pop(p.request_id, None)
-                self._replies[p.request_id] = p.reply
+                self._waiting_ids.pop(p.key, None)
+                self._replies[p.key] = (p.digest, p.reply)
                 if len(self._replies) > REPLY_CACHE:
                     self._replies.popitem(last=False)
             self._send(p.envelope, p.reply)
@@ -606,19 +711,26 @@ class DispatchServer:
 
     def _query(self, envelope: list[bytes], req: Request, frame: zmq.Frame) -> None:
         self.stats.queries += 1
+        user_id = _user_id(frame)
+        actor: Actor | None = None
         try:
             if req.type == "ping":
                 self._send(envelope, ok_reply(req.id, self.engine.state.seq, self._state_info()))
                 return
             if req.type == "login":
-                self._login(envelope, req, _user_id(frame))
+                self._login(envelope, req, user_id)
                 return
-            actor = self._actor(req.session)
+            actor = self.access.actor(req.session, user_id)
+            if req.type != "whoami" and not self.audit.room():
+                self.stats.audit_full += 1
+                raise Unavailable(AUDIT_FULL)
             if req.type == "whoami":
                 result = self._whoami(actor)
             elif req.type == "logout":
                 take_args(req.args, {}, "logout")
                 result = {"closed": bool(self.sessions.close(req.session))}
+                self._audit(actor, "logout", {})
+                self._check_feed()
             elif req.type == "recommend":
                 result = self._recommend(actor, req.args)
                 self._audit(actor, "query", {"type": req.type, "args": req.args})
@@ -633,11 +745,8 @@ class DispatchServer:
                 return
             else:  # pragma: no cover - parse_request only lets known types through
                 raise InvalidCommand(f"unknown query {req.type!r}")
-        except SessionExpired as err:
-            self._send(envelope, error_reply(req.id, err, relogin=True))
-            return
         except DispatchError as err:
-            self._send(envelope, error_reply(req.id, err))
+            self._refused(envelope, req, err, actor, user_id)
             return
         except Exception as exc:
             self.stats.internal_errors += 1
@@ -658,48 +767,84 @@ class DispatchServer:
                 "city": self.engine.city.code, "city_name": self.engine.city.name}
 
     def _login(self, envelope: list[bytes], req: Request, user_id: str | None) -> None:
+        """Check the key, the throttle and the fair queue here; scrypt runs on the backoffice
+        thread. The workstation is the key's enrolled name (the client's claim without CURVE).
+        """
         a = take_args(req.args, {"user": (str, ...), "password": (str, ...),
                                  "workstation": (str, "")}, "login")
-        workstation = a["workstation"].strip()[:64]
-        directory, sessions, store = self.operators, self.sessions, self.store
+        from dispatch.security.operators import normalize_user
+
+        user = normalize_user(a["user"])[:64]
+        claim = a["workstation"].strip()[:64]
+        if not self.audit.room(2):
+            self.stats.audit_full += 1
+            raise Unavailable(AUDIT_FULL)
+        try:
+            entry = self.access.login_peer(user_id)
+        except Forbidden:
+            self.audit.write(audit_row(user, claim, "login_refused",
+                                       {"reason": "key not enrolled or feed-only"}))
+            raise
+        workstation = entry.name if entry is not None else claim
+        peer = f"key:{user_id}" if user_id is not None else f"peer:{envelope[0].hex()}"
+        subjects = (f"user:{user}", peer)
+        verdict = self.throttle.check(*subjects)
+        if not verdict.allowed:
+            self.stats.logins_throttled += 1
+            self.audit.write(audit_row(user, workstation, "login_throttled",
+                                       {"wait_s": round(verdict.wait_s, 1),
+                                        "locked": verdict.locked,
+                                        "subject": verdict.subject.split(":")[0]}))
+            what = "locked after too many failed logins" if verdict.locked else \
+                "slowed down after failed logins"
+            raise Forbidden(f"this account or workstation is {what}; try again in "
+                            f"{max(1, round(verdict.wait_s))} s")
+        with self._logins_lock:
+            if self._logins.get(peer, 0) >= MAX_LOGINS_PER_PEER:
+                raise Unavailable("a login from this workstation is already in progress; "
+                                  "wait for its answer")
+            self._logins[peer] = self._logins.get(peer, 0) + 1
+        directory, sessions, throttle, audit = \
+            self.operators, self.sessions, self.throttle, self.audit
 
         def job() -> tuple[bytes, Callable[[], None] | None]:
-            from dispatch.security.operators import audit
-
             try:
-                op = directory.authenticate(a["user"], a["password"])
-                token = sessions.open(op, workstation)
-            except Forbidden:
-                if store is not None:
-                    audit(store.engine, str(a["user"])[:64], workstation, "login_failed", "")
-                raise
-            if store is not None:
-                audit(store.engine, op.user, workstation, "login",
-                      {"role": op.role.value, "scope": op.scope})
-            actor = sessions.actor(token)
-            result = {"session": token, **self._whoami(actor),
-                      "display_name": getattr(op, "display_name", op.user)}
-
-            def grant() -> None:
-                if user_id is not None:
-                    self._feed_grants.setdefault(user_id, {})[token] = op.scope
-            return ok_reply(req.id, self.engine.state.seq, result), grant
+                try:
+                    op = directory.authenticate(a["user"], a["password"])
+                    token = sessions.open(op, workstation, key=user_id)
+                except Forbidden:
+                    locked = throttle.failed(*subjects)
+                    audit.write(audit_row(user, workstation, "login_failed", ""))
+                    if locked.locked:
+                        audit.write(audit_row(user, workstation, "login_locked",
+                                              {"subject": locked.subject.split(":")[0],
+                                               "for_s": locked.wait_s}))
+                    raise
+                throttle.succeeded(subjects[0])
+                audit.write(audit_row(op.user, workstation, "login",
+                                      {"role": op.role.value, "scope": op.scope}))
+                actor = sessions.actor(token, user_id)
+                result = {"session": token, **self._whoami(actor),
+                          "display_name": getattr(op, "display_name", op.user)}
+                return ok_reply(req.id, self.engine.state.seq, result), None
+            finally:
+                with self._logins_lock:
+                    left = self._logins.get(peer, 1) - 1
+                    if left > 0:
+                        self._logins[peer] = left
+                    else:
+                        self._logins.pop(peer, None)
 
         if not self.backoffice.submit(envelope, req.id, job):
+            with self._logins_lock:
+                self._logins[peer] = max(0, self._logins.get(peer, 1) - 1)
             self.stats.busy += 1
             self._send(envelope, error_reply(req.id, "unavailable", "server busy; try again"))
 
-    def _audit(self, actor: Actor, action: str, detail: dict[str, Any]) -> None:
-        store = self.store
-        if store is None:
-            return
-
-        def job() -> tuple[None, None]:
-            from dispatch.security.operators import audit
-
-            audit(store.engine, actor.operator, actor.workstation, action, detail)
-            return None, None
-        self.backoffice.submit(None, None, job)
+    def _audit(self, actor: Actor, action: str, detail: dict[str, Any],
+               incident_id: str | None = None) -> None:
+        self.audit.write(audit_row(actor.operator, actor.workstation, action, detail,
+                                   incident_id=incident_id))
 
     def _history(self, envelope: list[bytes], req: Request, actor: Actor) -> None:
         q = HistoryQuery.from_args(req.args)
@@ -716,12 +861,13 @@ class DispatchServer:
             u = engine.state.units.get(uid)
             return None if u is None else u.home_grid
 
-        def job() -> tuple[bytes, None]:
-            from dispatch.security.operators import audit
+        writer = self.audit
 
+        def job() -> tuple[bytes, None]:
             page = history_page(store, q, actor, incident_grid, unit_grid)
-            audit(store.engine, actor.operator, actor.workstation, "history",
-                  {**req.args, "returned": len(page["events"])})
+            writer.write(audit_row(actor.operator, actor.workstation, "history",
+                                   {**req.args, "returned": len(page["events"])},
+                                   incident_id=q.incident_id))
             return ok_reply(req.id, engine.state.seq, page), None
 
         if not self.backoffice.submit(envelope, req.id, job):
@@ -837,24 +983,120 @@ class DispatchServer:
         self.feed.hugz(self.engine.clock(), self.engine.state.seq)
 
     def _feed_allowed(self, topic: bytes, user_id: str | None) -> bool:
-        if user_id is None:
-            return True  # no CURVE: the peer is unknown (insecure test mode)
-        grants = self._feed_grants.get(user_id)
-        if not grants:
-            return False
-        ok = False
-        for token, scope in list(grants.items()):
-            try:
-                self.sessions.actor(token)
-            except Forbidden:
-                del grants[token]
-                continue
-            if not scope or topic.startswith(scope_subtree(scope).encode()):
-                ok = True
-        return ok
+        verdict = self.access.subscribe(topic, user_id)
+        if not verdict.allowed:  # audited once a second per key, with the reasons
+            reasons = self._feed_refusals.setdefault(self.access.name_of(user_id), [])
+            if len(reasons) < 20:
+                reasons.append(f"{topic[:64]!r}: {verdict.reason}")
+            else:
+                reasons[-1] = f"… and more (last: {verdict.reason})"
+        return verdict.allowed
 
-    def _authorize_snapshot(self, subtree: str, token: str) -> Actor:
-        return self._actor(token)
+    def _audit_feed_refusals(self) -> None:
+        for name, reasons in self._feed_refusals.items():
+            self.audit.write(audit_row("?", name, "feed_refused", {"reasons": reasons}))
+        self._feed_refusals.clear()
+
+    def _authorize_snapshot(self, subtree: str, token: str, user_id: str | None = None
+                            ) -> Actor:
+        return self.access.snapshot_actor(subtree, token, user_id)
+
+    def _snapshot_refused(self, subtree: str, err: DispatchError, user_id: str | None) -> None:
+        self.audit.write(audit_row("?", self.access.name_of(user_id), "snapshot_refused",
+                                   {"subtree": subtree[:64], "error": err.code,
+                                    "message": err.message[:300]}))
+
+    # ---------------------------------------------------------------------- trust edges
+
+    def _check_feed(self) -> None:
+        """After grants shrank: if a key holds a subscription no grant covers any more, drop
+        every subscription (clients resubscribe at once and are checked again)."""
+        if self.access.feed_needs_reset():
+            self._reset_feed()
+
+    def _reset_feed(self) -> None:
+        """Replace the update socket: ZeroMQ cannot take one peer's subscription away, so all
+        peers are disconnected; SUB sockets reconnect by themselves within ~0.1 s and their
+        subscriptions are decided again. A revoked key cannot reconnect (ZAP refuses it)."""
+        assert self.endpoints is not None
+        old = self.pub
+        poller = getattr(self, "_poller", None)
+        if poller is not None:
+            poller.unregister(old)
+        old.close(linger=0)
+        new = self._make_pub()
+        deadline = time.monotonic() + 5.0
+        while True:
+            try:
+                new.bind(self.endpoints.update)
+                break
+            except zmq.ZMQError as exc:  # the old listener is still closing
+                if exc.errno != zmq.EADDRINUSE or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+        self.pub = new
+        self.feed.socket = new
+        if poller is not None:
+            poller.register(new, zmq.POLLIN)
+        self.access.feed_reset()
+        self.stats.feed_resets += 1
+        log.info("update feed reset: a key's grants shrank")
+        self.audit.write(audit_row("system", "server", "feed_reset", {}))
+
+    def _expire_sessions(self) -> None:
+        expired = self.sessions.purge()
+        for sess in expired:
+            self.audit.write(audit_row(sess.actor.operator, sess.actor.workstation,
+                                       "session_expired", {}))
+        if expired:
+            self._check_feed()
+        self._audit_feed_refusals()
+
+    def _keys_changed(self) -> None:
+        """The allow-list directory changed (enrolment, revocation): apply it now."""
+        auth = self.authenticator
+        if auth is None or self.server_keys is None:
+            return
+        from dispatch.security.keys import reload
+
+        before = dict(auth.entries)
+        try:
+            reload(auth, self.server_keys.clients_dir)
+        except (ValueError, OSError) as exc:
+            log.error("allow-list not reloaded (the previous one stays): %s", exc)
+            self.audit.write(audit_row("system", "server", "allow_list_invalid",
+                                       {"error": str(exc)[:500]}))
+            return
+        after = auth.entries
+        for key, entry in before.items():
+            if after.get(key) != entry:
+                closed = self.sessions.close_key(key.decode("ascii"))
+                self.audit.write(audit_row("system", entry.name, "key_revoked",
+                                           {"name": entry.name, "role": entry.role,
+                                            "sessions_closed": len(closed)}))
+        for key, entry in after.items():
+            if before.get(key) != entry:
+                self.audit.write(audit_row("system", entry.name, "key_enrolled",
+                                           {"name": entry.name, "role": entry.role,
+                                            "scope": entry.scope}))
+        self._check_feed()
+
+    def _operators_changed(self, grants: dict[str, OperatorGrant]) -> None:
+        """The operator table changed: close every session whose operator is gone, disabled,
+        or now has another role or scope (the workstation logs in again and gets the new)."""
+        def doomed(sess: Any) -> bool:
+            g = grants.get(sess.actor.operator)
+            return g is None or g.disabled or g.role != sess.actor.role.value \
+                or g.scope != sess.actor.scope
+
+        closed = self.sessions.close_where(doomed)
+        for sess in closed:
+            g = grants.get(sess.actor.operator)
+            reason = "removed" if g is None else "disabled" if g.disabled else "role or scope"
+            self.audit.write(audit_row(sess.actor.operator, sess.actor.workstation,
+                                       "session_closed", {"reason": reason}))
+        if closed:
+            self._check_feed()
 
     # --------------------------------------------------------------------------- clock
 
@@ -910,7 +1152,9 @@ def open_server(settings: Settings, *, ctx: zmq.Context | None = None, catalogue
         keys = ensure_local_trust(settings.data_dir).server
     rules = load_rules(settings.rules_file)
     return DispatchServer(engine, settings=settings, clock=clock, rules=rules,
-                          operators=operators, sessions=SessionTable(), store=store,
+                          operators=operators,
+                          sessions=SessionTable(ttl_s=settings.session_ttl_h * 3600.0),
+                          store=store,
                           server_keys=keys, ctx=ctx)
 
 

@@ -28,8 +28,9 @@ from dispatch.server.feed import Entry, FeedPublisher
 _SEQ = struct.Struct(">Q")
 MAX_JOBS = 32
 
-# (subtree, token) → actor, or raises a DispatchError
-Authorize = Callable[[str, str], Actor]
+# (subtree, token, CURVE User-Id of the peer) → actor, or raises a DispatchError
+Authorize = Callable[[str, str, "str | None"], Actor]
+Refused = Callable[[str, DispatchError, "str | None"], None]
 
 
 @dataclass(slots=True)
@@ -67,10 +68,12 @@ def check_subtree(actor: Actor, subtree: str) -> str:
 
 class SnapshotService:
     def __init__(self, socket: zmq.Socket, feed: FeedPublisher, authorize: Authorize, *,
-                 state_info: Callable[[], dict[str, object]]) -> None:
+                 state_info: Callable[[], dict[str, object]],
+                 on_refused: Refused | None = None) -> None:
         self.socket = socket
         self.feed = feed
         self.authorize = authorize
+        self.on_refused = on_refused
         self.state_info = state_info
         self.stats = SnapshotStats()
         self._jobs: OrderedDict[bytes, _Job] = OrderedDict()
@@ -102,10 +105,15 @@ class SnapshotService:
         """Read snapshot requests; start a job for each acceptable one."""
         for _ in range(limit):
             try:
-                frames = self.socket.recv_multipart(zmq.NOBLOCK)
+                raw = self.socket.recv_multipart(zmq.NOBLOCK, copy=False)
             except zmq.Again:
                 return
             self.stats.requests += 1
+            try:
+                user_id: str | None = str(raw[-1].get("User-Id"))
+            except zmq.ZMQError:
+                user_id = None
+            frames = [f.bytes for f in raw]
             if len(frames) < 2 or not frames[0]:
                 self.stats.malformed += 1
                 continue
@@ -116,12 +124,14 @@ class SnapshotService:
                 self.stats.malformed += 1
                 continue
             try:
-                actor = self.authorize(req.subtree, req.token)
+                actor = self.authorize(req.subtree, req.token, user_id)
                 subtree = check_subtree(actor, req.subtree)
                 if len(self._jobs) >= MAX_JOBS and identity not in self._jobs:
                     raise Unavailable("too many snapshots in progress; try again shortly")
             except DispatchError as err:
                 self._refuse(identity, req.subtree, err)
+                if self.on_refused is not None:
+                    self.on_refused(req.subtree, err, user_id)
                 continue
             items, seq, counter = self.feed.snapshot(subtree)
             self.feed.watch(subtree)

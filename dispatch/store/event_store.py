@@ -131,14 +131,16 @@ class EventStore:
             return int(conn.execute(select(func.coalesce(func.max(events.c.seq), 0))
                                     .where(events.c.ts <= ts)).scalar_one())
 
-    def command_ids(self, limit: int = 10000) -> list[tuple[str, int]]:
-        """The most recent (command id, last sequence) pairs, oldest first, for idempotency."""
-        q = (select(events.c.command_id, func.max(events.c.seq).label("seq"))
+    def command_ids(self, limit: int = 10000) -> list[tuple[str, int, str]]:
+        """The most recent (command id, last sequence, operator) triples, oldest first, for
+        idempotency (a command id belongs to the operator who used it first)."""
+        q = (select(events.c.command_id, func.max(events.c.seq).label("seq"),
+                    func.max(events.c.operator).label("operator"))
              .where(events.c.command_id.is_not(None))
              .group_by(events.c.command_id).order_by(func.max(events.c.seq).desc()).limit(limit))
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
-        return [(r.command_id, int(r.seq)) for r in reversed(rows)]
+        return [(r.command_id, int(r.seq), str(r.operator)) for r in reversed(rows)]
 
     # ------------------------------------------------------------------------- snapshots
 

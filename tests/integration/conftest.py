@@ -117,7 +117,7 @@ def server_factory(tmp_path: Path, catalogue: Any, demo_city: Any
 
 
 @pytest.fixture
-def server_running(server_factory: Callable[..., RunningServer], store_url: str
+def server_running(store_url: str, server_factory: Callable[..., RunningServer]
                    ) -> RunningServer:
     """A server on SQLite and on PostgreSQL (the ``store_url`` parameters)."""
     return server_factory(store_url)

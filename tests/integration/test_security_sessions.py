@@ -47,7 +47,7 @@ def test_sessions_expire(clock: FakeClock) -> None:
     assert table.actor(later).operator == "disp"  # its own clock still runs
     assert [s.actor.operator for s in table.active()] == ["disp"]
     clock.advance(12 * 3600)
-    assert table.purge() == 1 and len(table) == 0
+    assert len(table.purge()) == 1 and len(table) == 0
 
 
 def test_close_and_unknown_tokens(clock: FakeClock) -> None:
