@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     session_ttl_h: float = Field(12.0, gt=0, le=24 * 7,
                                  description="hours a login session lasts")
     login_free_failures: int = Field(3, ge=0, description="failed logins before a delay")
+    login_delay_s: float = Field(1.0, ge=0, description="first delay; doubles per failure")
     login_lockout_failures: int = Field(10, ge=1,
                                         description="failed logins that lock for a while")
     login_window_s: float = Field(900.0, gt=0, description="failures count within this")

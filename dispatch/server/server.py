@@ -218,7 +218,7 @@ class DispatchServer:
         self._waiting_ids: dict[tuple[str, str], tuple[_Outbox, bytes, bytes]] = {}
         self.audit = AuditWriter(store.engine if store is not None else None)
         self.throttle = LoginThrottle(ThrottlePolicy(
-            free_failures=settings.login_free_failures,
+            free_failures=settings.login_free_failures, base_delay_s=settings.login_delay_s,
             lockout_failures=max(settings.login_lockout_failures,
                                  settings.login_free_failures + 1),
             window_s=settings.login_window_s, lockout_s=settings.login_lockout_s))
