@@ -176,6 +176,8 @@ WIRE_TEST_LEVERS = frozenset({"clock", "archive"})
 
 
 def _cell(role: Role, kind: str, name: str, permission: Permission | None) -> str:
+    if kind == "query" and role is Role.SYSTEM:
+        return "—"  # the server's own actor never uses the wire
     if kind == "query" and permission is None:
         return "no session" if name in ("ping", "login") else "yes"
     assert permission is not None
@@ -190,8 +192,8 @@ def _cell(role: Role, kind: str, name: str, permission: Permission | None) -> st
         notes.append("open" if name == "note" else "field stage")
     if name == "assign" and P.MUTUAL_AID in ROLE_PERMISSIONS[role]:
         notes.append("mutual aid")
-    if name == "city":
-        notes.append("assets only with an empty scope")
+    if name == "city" and role is Role.DISPATCHER:  # a dispatcher always has a scope
+        notes.append("regions only")
     return "yes" + (f" ({', '.join(notes)})" if notes else "")
 
 
