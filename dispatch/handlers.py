@@ -503,21 +503,9 @@ def unit_status(ctx: Context, c: cmd.SetUnitStatus) -> Payloads:
 MAX_POSITION_ROWS = 10_000
 
 
-def _positions_in_scope(ctx: Context, rows: Sequence[Any]) -> None:
-    """A scoped operator reports positions only of the units of its region: another one is
-    answered as an unknown unit (the rows' format is checked afterwards)."""
-    units, actor = ctx.state.units, ctx.actor
-    for row in rows:
-        uid = row[0] if isinstance(row, tuple | list) and row else None
-        u = units.get(uid) if isinstance(uid, str) else None
-        if u is not None:
-            actor.require_unit_visible(u.id, u.home_grid)
-
-
 def positions(ctx: Context, c: cmd.ReportPositions) -> Payloads:
     ctx.actor.require(Permission.UNITS, "report unit positions")
-    if ctx.actor.scope:
-        _positions_in_scope(ctx, c.rows)
+    ctx.actor.require_rows_visible(c.rows, ctx.state.units)
     if not c.rows:
         raise InvalidCommand("no positions")
     if len(c.rows) > MAX_POSITION_ROWS:

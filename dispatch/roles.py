@@ -23,10 +23,13 @@ with the role's permissions, plus three rules the handlers apply:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from dispatch.errors import Forbidden, NotFound
+from dispatch.state import UnitState
 from dispatch.status import OPEN_STATUSES, IncidentStatus
 
 
@@ -155,6 +158,18 @@ class Actor:
         """A unit outside the scope (by its home grid) is answered as if it did not exist."""
         if self.scope and not home_grid.startswith(self.scope):
             raise NotFound(f"no unit {unit_id!r}")
+
+    def require_rows_visible(self, rows: Sequence[Any], units: Mapping[str, UnitState]
+                             ) -> None:
+        """Position rows ``(unit, lon, lat)`` of a scoped operator name only its region's
+        units; another is answered as an unknown unit (the rows' format is checked later)."""
+        if not self.scope:
+            return
+        for row in rows:
+            uid = row[0] if isinstance(row, tuple | list) and row else None
+            u = units.get(uid) if isinstance(uid, str) else None
+            if u is not None:
+                self.require_unit_visible(u.id, u.home_grid)
 
     def require_field_stage(self, step: str, incident_id: str, status: IncidentStatus) -> None:
         """The field gateway takes the field-side steps only of incidents sent to the field
