@@ -92,7 +92,7 @@ class DispatchEngine:
         if handler is None:
             raise InvalidCommand(f"unknown command {type(command).__name__}")
         if expected_version is not None:
-            self._check_version(command, expected_version)
+            self._check_version(command, expected_version, actor)
         ts = self.clock() if now is None else now
         ts = max(ts, self.state.ts)  # time never runs backwards in the log
         ctx = Context(self.state, self.catalogue, self.city, self.locate, ts, actor)
@@ -111,12 +111,15 @@ class DispatchEngine:
             self.commit()
         return Outcome(tuple(out), self.state.seq)
 
-    def _check_version(self, command: Any, expected: int) -> None:
+    def _check_version(self, command: Any, expected: int, actor: Actor) -> None:
+        """Stale if the record changed since the operator looked; a record outside the
+        operator's scope is not found, exactly as an unknown one (its version stays secret)."""
         iid = getattr(command, "incident_id", None)
         if iid is not None:
             inc = self.state.incidents.get(iid)
             if inc is None:
                 raise NotFound(f"no incident {iid!r}")
+            actor.require_incident_visible(iid, inc.grid)
             if inc.version != expected:
                 raise Stale(f"incident {iid} changed since you looked at it (version "
                             f"{inc.version}, you saw {expected}); review it and try again")
@@ -126,6 +129,7 @@ class DispatchEngine:
             u = self.state.units.get(uid)
             if u is None:
                 raise NotFound(f"no unit {uid!r}")
+            actor.require_unit_visible(uid, u.home_grid)
             if u.version != expected:
                 raise Stale(f"unit {uid} changed since you looked at it; try again")
 

@@ -57,17 +57,22 @@ Payloads = list[Any]
 
 
 def _incident(ctx: Context, incident_id: str, what: str) -> Incident:
+    """The incident; one outside the operator's scope is answered as an unknown one."""
     inc = ctx.state.incidents.get(incident_id)
     if inc is None:
         raise NotFound(f"no incident {incident_id!r}")
-    ctx.actor.require_scope(inc.grid, what)
+    ctx.actor.require_incident_visible(incident_id, inc.grid)
     return inc
 
 
-def _unit(ctx: Context, unit_id: str) -> UnitState:
+def _unit(ctx: Context, unit_id: str, *, mutual_aid: bool = False) -> UnitState:
+    """The unit; one based outside the operator's scope is answered as an unknown one,
+    unless ``mutual_aid`` (assigning it, by an operator who may send units across regions)."""
     u = ctx.state.units.get(unit_id)
     if u is None:
         raise NotFound(f"no unit {unit_id!r}")
+    if not (mutual_aid and ctx.actor.may(Permission.MUTUAL_AID)):
+        ctx.actor.require_unit_visible(unit_id, u.home_grid)
     return u
 
 
@@ -118,11 +123,13 @@ def _assignable(ctx: Context, inc: Incident, unit_ids: Sequence[str]) -> tuple[s
     if len(set(unit_ids)) != len(unit_ids):
         raise InvalidCommand("a unit is named twice")
     for uid in unit_ids:
-        u = _unit(ctx, uid)
+        u = _unit(ctx, uid, mutual_aid=True)
         if uid in inc.units:
             raise Conflict(f"unit {uid} is already on incident {inc.id}")
         if u.status not in ASSIGNABLE_UNIT_STATUSES:
-            busy = f" on incident {u.incident_id}" if u.incident_id else ""
+            other = ctx.state.incidents.get(u.incident_id)
+            shown = other is not None and ctx.actor.in_scope(other.grid)
+            busy = f" on incident {u.incident_id}" if shown else ""
             raise Conflict(f"unit {uid} ({u.name}) is {u.status.value}{busy}, not available")
     return tuple(unit_ids)
 
@@ -237,6 +244,7 @@ def release(ctx: Context, c: cmd.ReleaseUnit) -> Payloads:
 def acknowledge(ctx: Context, c: cmd.Acknowledge) -> Payloads:
     ctx.actor.require(Permission.FIELD, "acknowledge")
     inc = _incident(ctx, c.incident_id, "acknowledge")
+    ctx.actor.require_field_stage("acknowledge", inc.id, inc.status)
     _in(inc, (S.DISPATCHED,), "acknowledge")
     dept = c.department or inc.lead_department
     if dept not in inc.departments:
@@ -247,6 +255,7 @@ def acknowledge(ctx: Context, c: cmd.Acknowledge) -> Payloads:
 def start_handling(ctx: Context, c: cmd.StartHandling) -> Payloads:
     ctx.actor.require(Permission.FIELD, "record handling")
     inc = _incident(ctx, c.incident_id, "handle")
+    ctx.actor.require_field_stage("handle", inc.id, inc.status)
     _in(inc, (S.ACKNOWLEDGED,), "start handling")
     return [ev.IncidentHandlingStarted(inc.id)]
 
@@ -261,6 +270,7 @@ def _verify_limit(ctx: Context, inc: Incident) -> TimeLimit:
 def respond(ctx: Context, c: cmd.Respond) -> Payloads:
     ctx.actor.require(Permission.FIELD, "respond")
     inc = _incident(ctx, c.incident_id, "respond to")
+    ctx.actor.require_field_stage("respond", inc.id, inc.status)
     _in(inc, (S.ACKNOWLEDGED, S.HANDLING), "respond to")
     return [ev.IncidentResponded(inc.id, _text(c.result, "result"),
                                  ctx.due(ctx.now, _verify_limit(ctx, inc)))]
@@ -277,6 +287,7 @@ def _rework_payload(ctx: Context, inc: Incident, reason: str) -> ev.IncidentRewo
 def verify(ctx: Context, c: cmd.Verify) -> Payloads:
     ctx.actor.require(Permission.FIELD, "verify")
     inc = _incident(ctx, c.incident_id, "verify")
+    ctx.actor.require_field_stage("verify", inc.id, inc.status)
     _in(inc, (S.RESPONDED,), "verify")
     if not isinstance(c.passed, bool):
         raise InvalidCommand("passed must be true or false")
@@ -323,10 +334,11 @@ def duplicate(ctx: Context, c: cmd.LinkDuplicate) -> Payloads:
         raise InvalidCommand("name the incident this one duplicates")
     if c.duplicate_of == inc.id:
         raise InvalidCommand("an incident cannot duplicate itself")
-    orig = ctx.state.incidents.get(c.duplicate_of)
-    if orig is None:
-        raise NotFound(f"no incident {c.duplicate_of!r}")
+    orig = _incident(ctx, c.duplicate_of, "link to")
     if orig.duplicate_of:
+        first = ctx.state.incidents.get(orig.duplicate_of)
+        if first is None or not ctx.actor.in_scope(first.grid):
+            raise InvalidCommand(f"{orig.id} is itself a duplicate; link to its original")
         raise InvalidCommand(f"{orig.id} is itself a duplicate of {orig.duplicate_of}; "
                              f"link to {orig.duplicate_of}")
     if orig.status == S.CANCELLED:
@@ -349,6 +361,7 @@ def evaluate(ctx: Context, c: cmd.Evaluate) -> Payloads:
 def return_incident(ctx: Context, c: cmd.ReturnIncident) -> Payloads:
     ctx.actor.require(Permission.FIELD, "return incidents")
     inc = _incident(ctx, c.incident_id, "return")
+    ctx.actor.require_field_stage("return", inc.id, inc.status)
     _in(inc, (S.DISPATCHED, S.ACKNOWLEDGED), "return")
     return [ev.IncidentReturned(inc.id, _text(c.reason, "reason"))]
 
@@ -356,6 +369,7 @@ def return_incident(ctx: Context, c: cmd.ReturnIncident) -> Payloads:
 def request_extension(ctx: Context, c: cmd.RequestExtension) -> Payloads:
     ctx.actor.require(Permission.FIELD, "request extensions")
     inc = _incident(ctx, c.incident_id, "request an extension for")
+    ctx.actor.require_field_stage("request_extension", inc.id, inc.status)
     _in(inc, WORKING_STATUSES, "request an extension for")
     if inc.extension_minutes:
         raise Conflict(f"incident {inc.id} already has an extension request pending")
@@ -425,6 +439,7 @@ def escalate(ctx: Context, c: cmd.Escalate) -> Payloads:
 def note(ctx: Context, c: cmd.AddNote) -> Payloads:
     ctx.actor.require(Permission.NOTE, "add notes")
     inc = _incident(ctx, c.incident_id, "add a note to")
+    ctx.actor.require_field_stage("note", inc.id, inc.status)
     return [ev.IncidentNoted(inc.id, _text(c.text, "note"))]
 
 
@@ -490,6 +505,7 @@ MAX_POSITION_ROWS = 10_000
 
 def positions(ctx: Context, c: cmd.ReportPositions) -> Payloads:
     ctx.actor.require(Permission.UNITS, "report unit positions")
+    ctx.actor.require_rows_visible(c.rows, ctx.state.units)
     if not c.rows:
         raise InvalidCommand("no positions")
     if len(c.rows) > MAX_POSITION_ROWS:

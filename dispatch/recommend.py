@@ -39,8 +39,10 @@ def needed_departments(catalogue: Catalogue, inc: Incident) -> tuple[str, ...]:
 
 def recommend_units(state: DispatchState, catalogue: Catalogue, inc: Incident, *,
                     departments: Iterable[str] | None = None, now: float | None = None,
-                    limit: int = 10, max_distance_m: float = 20_000.0) -> list[Recommendation]:
-    """Ranked assignable units for ``inc`` (per department, nearest capable first)."""
+                    limit: int = 10, max_distance_m: float = 20_000.0, within: str = ""
+                    ) -> list[Recommendation]:
+    """Ranked assignable units for ``inc`` (per department, nearest capable first); with
+    ``within`` (a region code prefix) only the units based in that region."""
     depts = set(departments) if departments is not None else set(needed_departments(catalogue,
                                                                                     inc))
     required = set(catalogue.minor_of(inc.class_code).required_capabilities)
@@ -48,6 +50,8 @@ def recommend_units(state: DispatchState, catalogue: Catalogue, inc: Incident, *
     out: list[Recommendation] = []
     for u in state.units.values():
         if u.department not in depts or u.status not in ASSIGNABLE_UNIT_STATUSES:
+            continue
+        if within and not u.home_grid.startswith(within):
             continue
         d = distance_m(inc.lon, inc.lat, u.lon, u.lat)
         if d > max_distance_m:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     snapshot_port: int = Field(5557, ge=0, le=65535)
     update_port: int = Field(5558, ge=0, le=65535)
     insecure: bool = Field(False, description="plain sockets without CurveZMQ (tests only)")
+    test_levers: bool = Field(
+        False, description="accept the test levers clock and archive over the wire (tests "
+                           "only; needs insecure)")
 
     # the city a new database starts with
     city_size: str = "demo"
@@ -96,6 +99,13 @@ class Settings(BaseSettings):
         if not v or "/" in v or " " in v:
             raise ValueError(f"host {v!r} must be a host name or an address")
         return v
+
+    @model_validator(mode="after")
+    def _test_levers_need_insecure(self) -> Settings:
+        if self.test_levers and not self.insecure:
+            raise ValueError("test levers (--test-levers) are for test servers only: they need "
+                             "--insecure")
+        return self
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings],

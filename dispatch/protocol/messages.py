@@ -28,6 +28,7 @@ import orjson
 
 from dispatch.commands import COMMAND_TYPES
 from dispatch.errors import ERROR_CODES, DispatchError, Forbidden, InvalidCommand
+from dispatch.roles import WIRE_TEST_LEVERS
 
 MAX_MESSAGE_BYTES = 1 << 20  # inbound limit on every server socket (ZMQ_MAXMSGSIZE too)
 MAX_REPLY_BYTES = 16 << 20  # clients accept replies up to this size (history pages)
@@ -87,8 +88,14 @@ def loads(raw: bytes) -> Any:
     return orjson.loads(raw)
 
 
-def parse_request(raw: bytes) -> Request:
-    """Parse and check the envelope of a request; BadRequest says what is wrong."""
+def _lever_refused(type_name: str) -> str:
+    return (f"{type_name!r} is not available over the wire (a test lever: only a test server "
+            "started with --insecure --test-levers accepts it)")
+
+
+def parse_request(raw: bytes, *, test_levers: bool = False) -> Request:
+    """Parse and check the envelope of a request; BadRequest says what is wrong. The test
+    levers (:data:`~dispatch.roles.WIRE_TEST_LEVERS`) are refused unless ``test_levers``."""
     if len(raw) > MAX_MESSAGE_BYTES:
         raise BadRequest(f"request of {len(raw)} bytes exceeds {MAX_MESSAGE_BYTES}")
     try:
@@ -107,6 +114,8 @@ def parse_request(raw: bytes) -> Request:
     rtype = d.get("type")
     if not isinstance(rtype, str) or (rtype not in COMMAND_TYPES and rtype not in QUERY_TYPES):
         raise BadRequest(f"unknown request type {str(rtype)[:40]!r}", rid)
+    if rtype in WIRE_TEST_LEVERS and not test_levers:
+        raise BadRequest(_lever_refused(rtype), rid)
     session = d.get("session", "")
     if session is None:
         session = ""
@@ -263,11 +272,14 @@ def coerce(value: Any, tp: Any, where: str) -> Any:
     return check_for(tp)(value, where)
 
 
-def build_command(type_name: str, args: dict[str, Any]) -> Any:
-    """The command dataclass for wire ``type_name`` from JSON ``args``, checked strictly."""
+def build_command(type_name: str, args: dict[str, Any], *, test_levers: bool = False) -> Any:
+    """The command dataclass for wire ``type_name`` from JSON ``args``, checked strictly; the
+    test levers (``clock``, ``archive``) are refused unless ``test_levers``."""
     cls = COMMAND_TYPES.get(type_name)
     if cls is None:
         raise InvalidCommand(f"unknown command {type_name!r}")
+    if type_name in WIRE_TEST_LEVERS and not test_levers:
+        raise InvalidCommand(_lever_refused(type_name))
     fields = _fields(cls)
     names = {name for name, _, _ in fields}
     extra = set(args) - names

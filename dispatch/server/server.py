@@ -66,7 +66,7 @@ from dispatch.protocol.messages import (
 )
 from dispatch.recommend import find_duplicates, recommend_units
 from dispatch.records import scope_subtree
-from dispatch.roles import SYSTEM_ACTOR, Actor
+from dispatch.roles import SYSTEM_ACTOR, Actor, Permission
 from dispatch.security.throttle import LoginThrottle, ThrottlePolicy
 from dispatch.server.access import AccessControl
 from dispatch.server.audit_log import AuditWriter
@@ -433,7 +433,7 @@ class DispatchServer:
             self._send(envelope, error_reply(None, "invalid", "request too large"))
             return
         try:
-            req = parse_request(payload.bytes)
+            req = parse_request(payload.bytes, test_levers=self.settings.test_levers)
         except BadRequest as err:
             self.stats.malformed += 1
             self._send(envelope, error_reply(err.request_id, err))
@@ -479,7 +479,7 @@ class DispatchServer:
         batch.append(p)
         in_batch[key] = p
         try:
-            command = build_command(req.type, req.args)
+            command = build_command(req.type, req.args, test_levers=self.settings.test_levers)
             out = self.engine.execute(command, actor, command_id=req.id,
                                       expected_version=req.expected_version, commit=False)
         except DispatchError as err:  # the same refusal answers a retry (from the cache)
@@ -741,7 +741,7 @@ class DispatchServer:
                 self._history(envelope, req, actor)
                 return
             elif req.type == "city":
-                self._city(envelope, req)
+                self._city(envelope, req, actor)
                 return
             else:  # pragma: no cover - parse_request only lets known types through
                 raise InvalidCommand(f"unknown query {req.type!r}")
@@ -874,12 +874,18 @@ class DispatchServer:
             self.stats.busy += 1
             raise Unavailable("server busy; try again")
 
-    def _city(self, envelope: list[bytes], req: Request) -> None:
+    def _city(self, envelope: list[bytes], req: Request, actor: Actor) -> None:
         """The city as GeoJSON, zlib-compressed and base64-encoded: its regions, or with
         ``assets`` also its parts and units (a city-scale file is tens of megabytes of JSON,
         a few once compressed); computed once per variant, off the loop."""
         a = take_args(req.args, {"assets": (bool, False)}, "city")
         assets = bool(a["assets"])
+        actor.require(Permission.READ, "read the city")
+        if assets and actor.scope:
+            # Parts and units are the city's inventory: a region-limited operator gets its
+            # region's units from the feed, and nothing of the other regions.
+            raise Forbidden(f"{actor.operator} is limited to a region: the city's parts and "
+                            "units are for city-wide operators only")
         cached = self._city_results.get(assets)
         if cached is not None:
             self._send(envelope, ok_reply(req.id, self.engine.state.seq, cached))
@@ -916,16 +922,18 @@ class DispatchServer:
                 self._send(done.envelope, done.reply)
 
     def _recommend(self, actor: Actor, args: dict[str, Any]) -> dict[str, Any]:
+        actor.require(Permission.DISPATCH, "ask for unit recommendations")
         a = take_args(args, {"incident_id": (str, ...), "limit": (int, 10)}, "recommend")
         if not 1 <= a["limit"] <= 100:
             raise InvalidCommand("recommend.limit must be 1 to 100")
         inc = self.engine.state.incidents.get(a["incident_id"])
         if inc is None:
             raise NotFound(f"no incident {a['incident_id']!r}")
-        if not actor.in_scope(inc.grid):
-            raise Forbidden(f"incident {inc.id} is outside {actor.operator}'s region")
+        actor.require_incident_visible(inc.id, inc.grid)
+        # units it may assign: its region's, or any with mutual aid
+        within = "" if actor.may(Permission.MUTUAL_AID) else actor.scope
         recs = recommend_units(self.engine.state, self.engine.catalogue, inc,
-                               now=self.engine.clock(), limit=a["limit"])
+                               now=self.engine.clock(), limit=a["limit"], within=within)
         units = []
         for r in recs:
             d = asdict(r)
@@ -940,13 +948,13 @@ class DispatchServer:
                              "lon": (float, None), "lat": (float, None),
                              "radius_m": (float, 200.0), "window_s": (float, 1800.0),
                              "limit": (int, 20)}, "duplicates")
+        actor.require(Permission.INTAKE, "look for duplicates")
         state = self.engine.state
         if a["incident_id"] is not None:
             inc = state.incidents.get(a["incident_id"])
             if inc is None:
                 raise NotFound(f"no incident {a['incident_id']!r}")
-            if not actor.in_scope(inc.grid):
-                raise Forbidden(f"incident {inc.id} is outside {actor.operator}'s region")
+            actor.require_incident_visible(inc.id, inc.grid)
             class_code, lon, lat, ts, exclude = inc.class_code, inc.lon, inc.lat, \
                 inc.reported_at, inc.id
         else:
@@ -1176,6 +1184,9 @@ def _parser() -> argparse.ArgumentParser:
                    default=None)
     p.add_argument("--insecure", action="store_true", default=None,
                    help="plain sockets without CurveZMQ (tests and benchmarks only)")
+    p.add_argument("--test-levers", dest="test_levers", action="store_true", default=None,
+                   help="accept the clock and archive test levers over the wire (tests only; "
+                        "needs --insecure)")
     p.add_argument("--log-level", default="INFO")
     return p
 

@@ -187,8 +187,11 @@ def test_errors_are_typed_and_change_nothing(engine) -> None:  # type: ignore[no
     iid = report(engine)
     e = unchanged(engine, lambda: engine.execute(cmd.Acknowledge("E999999"), FIELD))
     assert isinstance(e, NotFound)
-    e = unchanged(engine, lambda: engine.execute(cmd.Respond(iid, "x"), FIELD))
+    e = unchanged(engine, lambda: engine.execute(cmd.Respond(iid, "x"), DISPATCHER))
     assert isinstance(e, InvalidCommand) and "it is reported" in e.message
+    # the field gateway may not touch an incident not sent to the field at all
+    e = unchanged(engine, lambda: engine.execute(cmd.Respond(iid, "x"), FIELD))
+    assert isinstance(e, Forbidden) and "not sent to the field" in e.message
     e = unchanged(engine, lambda: engine.execute(cmd.AssignUnits(iid, ("nope",)), DISPATCHER))
     assert isinstance(e, NotFound)
     e = unchanged(engine, lambda: engine.execute(cmd.RegisterIncident(iid), WALL))
@@ -219,7 +222,8 @@ def test_region_scope_enforced(engine) -> None:  # type: ignore[no-untyped-def]
                  if r.level == 1 and not grid.startswith(r.code))
     outsider = Actor("d2", Role.DISPATCHER, scope=other, workstation="ws-2")
     e = unchanged(engine, lambda: engine.execute(cmd.RegisterIncident(iid), outsider))
-    assert isinstance(e, Forbidden) and "outside" in e.message
+    # outside the region is as unknown: not found, the same words, nothing of the incident
+    assert isinstance(e, NotFound) and e.message == f"no incident {iid!r}"
     insider = Actor("d3", Role.DISPATCHER, scope=grid[:6], workstation="ws-3")
     engine.execute(cmd.RegisterIncident(iid), insider)
 
