@@ -168,7 +168,7 @@ _BAD_IDS = st.one_of(
 def bad_input(draw: Any, ctx: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """A well-formed command whose one bad field must make it ``invalid``."""
     lon, lat, uid = ctx["lon"], ctx["lat"], ctx["uid"]
-    x0, y0, x1, y1 = ctx["bounds"]
+    x0, _, x1, _ = ctx["bounds"]
     out_lon = draw(st.one_of(st.floats(-180, x0 - 0.06), st.floats(x1 + 0.06, 180)))
     out_lat = draw(st.floats(-90, 90))
     good = {"source": "hotline", "class_code": ctx["class_code"], "lon": lon, "lat": lat,

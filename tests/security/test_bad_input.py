@@ -34,6 +34,7 @@ from dispatch.city.geojson_io import (
 from dispatch.errors import InvalidCommand
 from dispatch.jsonlimits import JsonLimits, nesting_depth
 from dispatch.protocol.messages import BadRequest, build_command, parse_reply, parse_request
+from dispatch.roles import Actor, Role
 from dispatch.store.event_store import CorruptEvent, EventStore
 from dispatch.store.rebuild import load_state
 from dispatch.store.schema import events as events_table
@@ -42,6 +43,7 @@ from tests.domain.helpers import DISPATCHER, FIELD, LEAD, grid_point, minor_with
 from tests.domain.helpers import report as report_in
 from tests.integration.conftest import RunningServer
 
+ADMIN = Actor("admin", Role.ADMIN, workstation="ws-admin")
 DEEP = 100_000
 BAD_CHARS = ["\x00", "\x07", "\x1b", "\r", "\x7f", "\x85", "\u202e", "\u202a", "\u2066",
              "\u2069", "\u200e", "\u200f", "\u061c", "\u2028"]
@@ -83,7 +85,7 @@ def test_free_text_keeps_tab_and_newline_one_line_text_does_not(engine: Any) -> 
     engine.execute(cmd.AddNote(iid, "windows\r\nline"), DISPATCHER)
     lon, lat, _ = grid_point(engine)
     for bad in ("\n", "\t"):
-        e = unchanged(engine, lambda: engine.execute(cmd.ReportIncident(
+        e = unchanged(engine, lambda bad=bad: engine.execute(cmd.ReportIncident(
             "hotline", minor_with(engine.catalogue), lon, lat, "x", reporter=f"a{bad}b"),
             DISPATCHER))
         assert e.message.startswith("reporter contains")
@@ -99,8 +101,7 @@ def test_free_text_keeps_tab_and_newline_one_line_text_does_not(engine: Any) -> 
 def test_ids_must_be_plain_names(engine: Any, bad: str) -> None:
     u = next(iter(engine.city.units.values()))
     e = unchanged(engine, lambda: engine.execute(cmd.RegisterUnit(
-        bad, u.department, u.unit_type, "新车", u.home_grid, u.lon, u.lat), LEAD.__class__(
-            "admin", LEAD.role.__class__.ADMIN, workstation="ws")))
+        bad, u.department, u.unit_type, "新车", u.home_grid, u.lon, u.lat), ADMIN))
     assert e.message.startswith("unit id ")
     lon, lat, _ = grid_point(engine)
     code = minor_with(engine.catalogue)
@@ -113,14 +114,14 @@ def test_ids_must_be_plain_names(engine: Any, bad: str) -> None:
     # on the wire: command ids, workstation names, id arguments, position rows
     with pytest.raises(BadRequest, match="'id'"):
         parse_request(json.dumps({"id": bad, "type": "ping"}).encode())
-    with pytest.raises(BadRequest, match="login.workstation"):
+    with pytest.raises(BadRequest, match=r"login\.workstation"):
         parse_request(json.dumps({"id": "c1", "type": "login", "args": {
             "user": "lead", "password": "x", "workstation": bad}}).encode())
     with pytest.raises(InvalidCommand, match=r"assign.units\[1\]"):
         build_command("assign", {"incident_id": "E000001", "units": ["U-police-1", bad]})
     with pytest.raises(InvalidCommand, match=r"positions.rows\[0\] unit id"):
         build_command("positions", {"rows": [[bad, 120.61, 31.3]]})
-    with pytest.raises(InvalidCommand, match="note.incident_id"):
+    with pytest.raises(InvalidCommand, match=r"note\.incident_id"):
         build_command("note", {"incident_id": bad, "text": "x"})
 
 
@@ -135,7 +136,7 @@ def test_plain_ids_pass() -> None:
 
 
 def _outside(engine: Any, km: float) -> tuple[float, float]:
-    x0, y0, x1, y1 = engine.city.bounds
+    _, y0, x1, y1 = engine.city.bounds
     lat = (y0 + y1) / 2
     return x1 + km * 1000 / (111_320 * math.cos(math.radians(lat))), lat
 
@@ -143,6 +144,7 @@ def _outside(engine: Any, km: float) -> tuple[float, float]:
 def test_positions_lie_within_the_city_plus_a_margin(engine: Any) -> None:
     assert POSITION_MARGIN_M == 5000
     u = next(iter(engine.state.units.values()))
+    t = next(iter(engine.city.units.values()))
     near, far = _outside(engine, 4.0), _outside(engine, 6.0)
     engine.execute(cmd.ReportPositions(((u.id, *near),)), FIELD)
     assert (engine.state.units[u.id].lon, engine.state.units[u.id].lat) == near
@@ -154,10 +156,9 @@ def test_positions_lie_within_the_city_plus_a_margin(engine: Any) -> None:
         e = unchanged(engine, lambda lon=lon, lat=lat: engine.execute(cmd.ReportIncident(
             "hotline", minor_with(engine.catalogue), lon, lat, "x"), DISPATCHER))
         assert e.message.startswith("position")
-        t = next(iter(engine.city.units.values()))
         e = unchanged(engine, lambda lon=lon, lat=lat: engine.execute(cmd.RegisterUnit(
             "U-new-1", t.department, t.unit_type, "新车", t.home_grid, lon, lat),
-            LEAD.__class__("admin", LEAD.role.__class__.ADMIN, workstation="ws")))
+            ADMIN))
         assert e.message.startswith("position")
 
 
