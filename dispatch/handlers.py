@@ -508,6 +508,7 @@ def positions(ctx: Context, c: cmd.ReportPositions) -> Payloads:
     rows: list[tuple[str, float, float]] = []
     units = ctx.state.units
     area = _area(ctx)
+    x0, y0, x1, y1 = area.min_lon, area.min_lat, area.max_lon, area.max_lat
     for row in c.rows:
         try:
             uid, lon, lat = row
@@ -516,7 +517,7 @@ def positions(ctx: Context, c: cmd.ReportPositions) -> Payloads:
             raise InvalidCommand(f"bad position row {row!r}; expected [unit, lon, lat]") from None
         if uid not in units:
             raise NotFound(f"no unit {uid!r}")
-        if not area.contains(lon, lat):  # NaN is never inside
+        if not (x0 <= lon <= x1 and y0 <= lat <= y1):  # NaN is never inside
             check_position(lon, lat, area, f"position of {uid}", ctx.city.name)
         rows.append((uid, lon, lat))
     return [ev.UnitsMoved(tuple(rows))]
