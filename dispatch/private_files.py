@@ -31,14 +31,15 @@ def ensure_private_dir(path: Path) -> Path:
 
 
 def create_private_file(path: Path) -> None:
-    """Create ``path`` empty with mode 0600 if it does not exist (its directory too, 0700);
-    an existing file is tightened to 0600."""
-    if not path.parent.exists():
-        ensure_private_dir(path.parent)
+    """Create ``path`` empty with mode 0600 if it does not exist; an existing file is
+    tightened to 0600. A missing directory is not created (the caller's open then fails
+    with its own clear error)."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     except FileExistsError:
         _restrict(path, FILE_MODE)
+        return
+    except FileNotFoundError:
         return
     try:
         os.fchmod(fd, FILE_MODE)  # the umask may have taken bits away; never added any
@@ -63,4 +64,7 @@ def _restrict(path: Path, mode: int) -> None:
             log.warning("%s is not owned by this user and others may read it (mode %o)",
                         path, stat.S_IMODE(st.st_mode))
         return
-    os.chmod(path, mode)
+    try:
+        os.chmod(path, mode)
+    except OSError as exc:  # e.g. a read-only mount: work on, but say so
+        log.warning("cannot make %s private (mode %o): %s", path, mode, exc)
