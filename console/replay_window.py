@@ -666,11 +666,12 @@ def database_url(text: str) -> str:
 def load_from_store(url: str, spec: ReplayWindowSpec, catalogue: Catalogue,
                     progress: Callable[[int, int], None] | None = None
                     ) -> tuple[Replayer, City]:
-    """Open a database straight (read-only: no migration, nothing written)."""
+    """Open a database straight (read-only: no migration, nothing written; a SQLite file is
+    opened with ``mode=ro`` and keeps its journal mode)."""
     from dispatch.city.geojson_io import import_geojson
     from dispatch.store import EventStore
 
-    store = EventStore(url, migrate=False)
+    store = EventStore(url, migrate=False, read_only=True)
     geo = store.load_city_geojson()
     if geo is None:
         store.close()

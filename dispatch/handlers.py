@@ -8,7 +8,6 @@ the engine applies the payloads through the projection.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,13 @@ from dispatch.status import (
     IncidentStatus,
     Source,
     UnitStatus,
+)
+from dispatch.validation import (
+    POSITION_MARGIN_M,
+    Bounds,
+    check_id,
+    check_position,
+    check_text,
 )
 
 S = IncidentStatus
@@ -84,10 +90,10 @@ def _in(inc: Incident, allowed: Sequence[IncidentStatus] | frozenset[IncidentSta
                              f"(only when {names})")
 
 
-def _text(value: str, field: str, *, required: bool = True) -> str:
-    if not isinstance(value, str):
-        raise InvalidCommand(f"{field} must be text")
-    value = value.strip()
+def _text(value: str, field: str, *, required: bool = True, multiline: bool = True) -> str:
+    """Stripped text of at most MAX_TEXT characters, without control or bidi characters
+    (:mod:`dispatch.validation`; ``multiline`` allows TAB and LF)."""
+    value = check_text(value, field, multiline=multiline).strip()
     if required and not value:
         raise InvalidCommand(f"{field} is required")
     if len(value) > MAX_TEXT:
@@ -143,6 +149,11 @@ def _departments(ctx: Context, codes: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _area(ctx: Context) -> Bounds:
+    """Where positions may lie: the city's bounding box grown by POSITION_MARGIN_M."""
+    return Bounds(*ctx.city.bounds).grown(POSITION_MARGIN_M)
+
+
 # ---------------------------------------------------------------------------------- handlers
 
 
@@ -153,10 +164,8 @@ def report(ctx: Context, c: cmd.ReportIncident) -> Payloads:
     except ValueError:
         raise InvalidCommand(f"unknown source {c.source!r}") from None
     class_code = _class(ctx, c.class_code)
-    if not (isinstance(c.lon, int | float) and isinstance(c.lat, int | float)
-            and math.isfinite(c.lon) and math.isfinite(c.lat)):
-        raise InvalidCommand("position must be two finite numbers (lon, lat)")
-    grid = ctx.locate(float(c.lon), float(c.lat))
+    lon, lat = check_position(c.lon, c.lat, _area(ctx), "position", ctx.city.name)
+    grid = ctx.locate(lon, lat)
     if grid is None:
         raise InvalidCommand(f"position {c.lat:.6f}N {c.lon:.6f}E is outside every grid of "
                              f"{ctx.city.name}")
@@ -166,12 +175,12 @@ def report(ctx: Context, c: cmd.ReportIncident) -> Payloads:
     number = ctx.state.incident_counter + 1
     return [ev.IncidentReported(
         incident_id=f"E{number:06d}", source=source, class_code=class_code, priority=priority,
-        lon=float(c.lon), lat=float(c.lat), grid=grid,
+        lon=lon, lat=lat, grid=grid,
         description=_text(c.description, "description"),
-        reporter=_text(c.reporter, "reporter", required=False),
+        reporter=_text(c.reporter, "reporter", required=False, multiline=False),
         dispatch_due=ctx.due(ctx.now, limit),
-        external_ref=_text(c.external_ref, "external reference", required=False),
-        part_id=_text(c.part_id, "part id", required=False))]
+        external_ref=check_id(c.external_ref, "external reference", required=False),
+        part_id=check_id(c.part_id, "part id", required=False))]
 
 
 def _register_payload(ctx: Context, inc: Incident, class_code: str, priority: str
@@ -471,6 +480,9 @@ def archive(ctx: Context, c: cmd.ArchiveFinished) -> Payloads:
 
 def register_unit(ctx: Context, c: cmd.RegisterUnit) -> Payloads:
     ctx.actor.require(Permission.ADMIN, "register units")
+    unit_id = check_id(c.unit_id, "unit id")
+    name = _text(c.name, "name", multiline=False)
+    lon, lat = check_position(c.lon, c.lat, _area(ctx), "position", ctx.city.name)
     if c.unit_id in ctx.state.units:
         raise Conflict(f"unit {c.unit_id} already exists")
     _department(ctx, c.department)
@@ -482,8 +494,7 @@ def register_unit(ctx: Context, c: cmd.RegisterUnit) -> Payloads:
                              f"not {c.department}")
     if c.home_grid not in ctx.city.regions:
         raise NotFound(f"no grid {c.home_grid!r}")
-    return [ev.UnitRegistered(_text(c.unit_id, "unit id"), c.department, c.unit_type,
-                              _text(c.name, "name"), c.home_grid, float(c.lon), float(c.lat))]
+    return [ev.UnitRegistered(unit_id, c.department, c.unit_type, name, c.home_grid, lon, lat)]
 
 
 def unit_status(ctx: Context, c: cmd.SetUnitStatus) -> Payloads:
@@ -512,6 +523,8 @@ def positions(ctx: Context, c: cmd.ReportPositions) -> Payloads:
         raise InvalidCommand(f"at most {MAX_POSITION_ROWS} positions per command")
     rows: list[tuple[str, float, float]] = []
     units = ctx.state.units
+    area = _area(ctx)
+    x0, y0, x1, y1 = area.min_lon, area.min_lat, area.max_lon, area.max_lat
     for row in c.rows:
         try:
             uid, lon, lat = row
@@ -520,8 +533,8 @@ def positions(ctx: Context, c: cmd.ReportPositions) -> Payloads:
             raise InvalidCommand(f"bad position row {row!r}; expected [unit, lon, lat]") from None
         if uid not in units:
             raise NotFound(f"no unit {uid!r}")
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise InvalidCommand(f"position of {uid} is not a lon/lat: {lon}, {lat}")
+        if not (x0 <= lon <= x1 and y0 <= lat <= y1):  # NaN is never inside
+            check_position(lon, lat, area, f"position of {uid}", ctx.city.name)
         rows.append((uid, lon, lat))
     return [ev.UnitsMoved(tuple(rows))]
 

@@ -37,16 +37,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-import orjson
 from sqlalchemy import func, or_, select
 
 from dispatch import events as ev
-from dispatch.events import Event, event_from_dict, payload_from_dict
+from dispatch.events import Event, event_from_dict
 from dispatch.kpi import GroupBy, Kpi, compute_kpis
 from dispatch.projection import apply
 from dispatch.state import DispatchState, Incident, UnitState
 from dispatch.status import IncidentStatus
-from dispatch.store.event_store import EventStore
+from dispatch.store.event_store import EventStore, decode_payload
 from dispatch.store.rebuild import state_at
 from dispatch.store.schema import events as events_table
 from dispatch.timelimits import handled_on_time, is_overdue
@@ -256,7 +255,7 @@ def _raw_rows(store: EventStore, q: Any, batch: int = 5000) -> Iterator[tuple[An
 
 def _decode(row: tuple[Any, ...]) -> Event:
     seq, ts, kind, op, ws, cid, data = row
-    return Event(seq, ts, op, ws, payload_from_dict(kind, orjson.loads(data)), cid or "")
+    return Event(seq, ts, op, ws, decode_payload(seq, kind, data), cid or "")
 
 
 class StoreEvents:

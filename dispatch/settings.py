@@ -24,6 +24,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from dispatch.private_files import ensure_private_dir
+
 CONFIG_ENV = "GRIDLINE_CONFIG"
 
 
@@ -126,7 +128,7 @@ class Settings(BaseSettings):
     def database_url(self) -> str:
         if self.db_url:
             return self.db_url
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(self.data_dir)  # 0700: keys, the database, logs
         return f"sqlite:///{self.data_dir / 'gridline.sqlite'}"
 
     def endpoint(self, port: int) -> str:

@@ -38,6 +38,7 @@ from dispatch.catalogue.model import (
     UnitType,
     WorkingCalendar,
 )
+from dispatch.jsonlimits import JsonLimitError, JsonLimits, read_limited
 
 __all__ = ["FILES", "CatalogueError", "CatalogueIssue", "default_catalogue",
            "default_catalogue_dir", "load_catalogue"]
@@ -100,18 +101,27 @@ def default_catalogue() -> Catalogue:
     return load_catalogue()
 
 
-def load_catalogue(path: Path | None = None) -> Catalogue:
+CATALOGUE_LIMITS = JsonLimits(max_bytes=16 << 20, max_depth=16, max_items=100_000)
+"""Default limits on each catalogue file: 16 MiB, 16 levels of nesting, 100,000 entries
+(the shipped catalogue's largest file is well under 1 MiB, 6 levels, under 1,000 entries)."""
+
+
+def load_catalogue(path: Path | None = None, *,
+                   limits: JsonLimits = CATALOGUE_LIMITS) -> Catalogue:
     """Read, validate and build the catalogue in directory ``path`` (default: the shipped one).
 
-    Raises :class:`CatalogueError` listing every problem when anything is wrong.
+    Each file is checked against ``limits`` (size before reading, nesting depth before
+    parsing, entry count after). Raises :class:`CatalogueError` listing every problem when
+    anything is wrong.
     """
     directory = default_catalogue_dir() if path is None else Path(path)
-    return _Loader(directory).load()
+    return _Loader(directory, limits).load()
 
 
 class _Loader:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, limits: JsonLimits = CATALOGUE_LIMITS) -> None:
         self.directory = directory
+        self.json_limits = limits
         self.issues: list[CatalogueIssue] = []
         # Codes declared per file, even by entries with other problems, so that one bad entry
         # is reported once rather than again by every entry that refers to it. A file that
@@ -133,9 +143,12 @@ class _Loader:
         """The parsed JSON of one file, or None (with an issue) if it is missing or malformed."""
         path = self.directory / name
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_limited(path, self.json_limits).decode("utf-8")
         except FileNotFoundError:
             self.issue(name, "", "file is missing")
+            return None
+        except JsonLimitError as exc:
+            self.issue(name, "", str(exc).removeprefix(f"{name} "))
             return None
         except (OSError, UnicodeDecodeError) as exc:
             self.issue(name, "", f"cannot be read: {exc}")
@@ -164,6 +177,10 @@ class _Loader:
             return None
         for extra in sorted(set(data) - {key, "description"}):
             self.issue(name, "", f"unknown top-level key {extra!r}")
+        if len(data[key]) > self.json_limits.max_items:
+            self.issue(name, "", f"holds {len(data[key]):,} entries "
+                                 f"(at most {self.json_limits.max_items:,})")
+            return None
         entries: list[tuple[str, dict[str, Any]]] = []
         declared = self.declared[name] = set()
         parents = self.parents[name] = set()

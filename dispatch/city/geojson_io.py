@@ -45,6 +45,14 @@ from shapely.validation import explain_validity
 
 from dispatch.city.codes import level_of, scope_prefix
 from dispatch.city.model import City, Level, Part, Region, Unit
+from dispatch.jsonlimits import (
+    JsonLimitError,
+    JsonLimits,
+    check_depth,
+    check_items,
+    check_size,
+    read_limited,
+)
 
 KINDS = ("region", "unit", "part")
 AREA_KINDS = ("urban", "rural")
@@ -138,22 +146,44 @@ def _point(lon: float, lat: float) -> dict[str, Any]:
 # import
 
 
-def load_geojson(path: str | Path) -> City:
-    """Read a city file (see the module docstring); CityImportError if it is not valid."""
-    return import_geojson(Path(path).read_bytes())
+GEOJSON_LIMITS = JsonLimits(max_bytes=256 << 20, max_depth=32, max_items=1_000_000)
+"""Default limits on a city file: 256 MiB (a Suzhou-scale city is 24 MB), 32 levels of
+nesting (a MultiPolygon feature needs 7), a million features (75,000 at Suzhou scale)."""
 
 
-def import_geojson(data: Mapping[str, Any] | str | bytes) -> City:
+def load_geojson(path: str | Path, *, limits: JsonLimits = GEOJSON_LIMITS) -> City:
+    """Read a city file (see the module docstring); CityImportError if it is not valid or
+    exceeds ``limits`` (the size is checked before reading, the depth before parsing)."""
+    try:
+        raw = read_limited(path, limits)
+    except JsonLimitError as e:
+        raise CityImportError([ImportProblem(str(e))]) from None
+    return import_geojson(raw, limits=limits)
+
+
+def import_geojson(data: Mapping[str, Any] | str | bytes, *,
+                   limits: JsonLimits = GEOJSON_LIMITS) -> City:
     """Build a City from a GeoJSON FeatureCollection (parsed, or its JSON text).
 
     Raises CityImportError listing every problem; nothing is imported unless the whole file
-    is valid.
+    is valid. JSON text is checked against ``limits`` (size and nesting depth) before it is
+    parsed; the feature count is checked in every case.
     """
     if isinstance(data, str | bytes | bytearray):
         try:
+            check_size(len(data), limits.max_bytes, "the city GeoJSON")
+            check_depth(data, limits.max_depth, "the city GeoJSON")
             data = json.loads(data)
+        except JsonLimitError as e:
+            raise CityImportError([ImportProblem(str(e))]) from None
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise CityImportError([ImportProblem(f"not valid JSON: {e}")]) from None
+    features = data.get("features") if isinstance(data, Mapping) else None
+    if isinstance(features, list):
+        try:
+            check_items(len(features), limits.max_items, "the city GeoJSON")
+        except JsonLimitError as e:
+            raise CityImportError([ImportProblem(str(e))]) from None
     return _Importer().run(data)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 if TYPE_CHECKING:
@@ -95,13 +96,16 @@ class City:
     parts: dict[str, Part] = field(default_factory=dict)
     _children: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _locator: Locator | None = field(default=None, repr=False, compare=False)
+    _bounds: tuple[float, float, float, float] | None = field(default=None, repr=False,
+                                                              compare=False)
 
     def __post_init__(self) -> None:
         self.reindex()
 
     def reindex(self) -> None:
-        """Rebuild the parent → children index (and drop the cached locator)."""
+        """Rebuild the parent → children index (and drop the cached locator and bounds)."""
         self._locator = None
+        self._bounds = None
         self._children = {}
         for r in self.regions.values():
             if r.parent is not None:
@@ -152,6 +156,20 @@ class City:
         if self.regions[code].level == Level.GRID:
             return [code]
         return [c for c in self.descendants(code) if self.regions[c].level == Level.GRID]
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(min lon, min lat, max lon, max lat) of every region of the city (cached; NaN
+        everywhere for a city without regions, so that no point is inside)."""
+        if self._bounds is None:
+            geoms = [r.geometry for r in self.regions.values() if not r.geometry.is_empty]
+            if geoms:
+                x0, y0, x1, y1 = (float(v) for v in shapely.total_bounds(geoms))
+                self._bounds = (x0, y0, x1, y1)
+            else:
+                nan = float("nan")
+                self._bounds = (nan, nan, nan, nan)
+        return self._bounds
 
     def locate(self, lon: float, lat: float) -> str | None:
         """Code of the grid covering (lon, lat), the lowest code on a shared border, None

@@ -22,6 +22,7 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, ClassVar
 
 import orjson
@@ -29,10 +30,10 @@ import orjson
 from dispatch.commands import COMMAND_TYPES
 from dispatch.errors import ERROR_CODES, DispatchError, Forbidden, InvalidCommand
 from dispatch.roles import WIRE_TEST_LEVERS
+from dispatch.validation import MAX_ID_CHARS, id_problem, text_problem
 
 MAX_MESSAGE_BYTES = 1 << 20  # inbound limit on every server socket (ZMQ_MAXMSGSIZE too)
 MAX_REPLY_BYTES = 16 << 20  # clients accept replies up to this size (history pages)
-MAX_ID_CHARS = 64
 REQUEST_KEYS = frozenset({"id", "session", "type", "expected_version", "args"})
 
 QUERY_TYPES = frozenset({"login", "logout", "whoami", "ping", "history", "recommend",
@@ -107,6 +108,9 @@ def parse_request(raw: bytes, *, test_levers: bool = False) -> Request:
     rid = d.get("id")
     if not isinstance(rid, str) or not 0 < len(rid) <= MAX_ID_CHARS:
         raise BadRequest(f"'id' must be a string of 1 to {MAX_ID_CHARS} characters")
+    problem = id_problem(rid)
+    if problem is not None:  # not echoed back: the reply's id would carry it
+        raise BadRequest(f"'id' {problem}")
     extra = set(d) - REQUEST_KEYS
     if extra:
         raise BadRequest(f"unknown request field(s): {', '.join(sorted(map(str, extra)))}",
@@ -129,7 +133,24 @@ def parse_request(raw: bytes, *, test_levers: bool = False) -> Request:
         args = {}
     if not isinstance(args, dict):
         raise BadRequest("'args' must be a JSON object", rid)
+    if rtype == "login":
+        _check_login_args(args, rid)
     return Request(id=rid, type=rtype, session=session, expected_version=ev, args=args)
+
+
+def _check_login_args(args: dict[str, Any], rid: str) -> None:
+    """A workstation name is a plain id (or empty); a user name holds no control or bidi
+    characters. Types and unknown names are checked by the server's ``take_args``."""
+    workstation = args.get("workstation")
+    if isinstance(workstation, str) and workstation:
+        problem = id_problem(workstation)
+        if problem is not None:
+            raise BadRequest(f"login.workstation {problem}", rid)
+    user = args.get("user")
+    if isinstance(user, str):
+        problem = text_problem(user, multiline=False)
+        if problem is not None:
+            raise BadRequest(f"login.user {problem}", rid)
 
 
 # ------------------------------------------------------------------------ strict arguments
@@ -272,6 +293,42 @@ def coerce(value: Any, tp: Any, where: str) -> Any:
     return check_for(tp)(value, where)
 
 
+ID_ARGS = frozenset({"incident_id", "unit_id", "duplicate_of", "part_id", "external_ref",
+                     "home_grid", "class_code", "department", "lead_department", "unit_type",
+                     "units", "assist_departments", "add_departments"})
+"""Command arguments that are ids (or lists of ids): plain names, checked at the wire (an
+empty string passes: the handler says whether the argument is required). The unit ids of a
+``positions`` row are checked too."""
+
+
+def _check_ids(type_name: str, name: str, value: Any) -> None:
+    if name == "rows":
+        uids = list(map(itemgetter(0), value))
+        if not uids:
+            return
+        joined = "".join(uids)  # one pass at C speed for thousands of rows
+        lengths = list(map(len, uids))
+        if joined.isprintable() and " " not in joined and "/" not in joined and \
+                min(lengths) > 0 and max(lengths) <= MAX_ID_CHARS:
+            return
+        for i, uid in enumerate(uids):
+            problem = id_problem(uid)
+            if problem is not None:
+                raise InvalidCommand(f"{type_name}.rows[{i}] unit id {problem}")
+        return
+    if name not in ID_ARGS:
+        return
+    items = value if isinstance(value, tuple) else (value,)
+    for i, item in enumerate(items):
+        if item == "":
+            continue
+        problem = id_problem(item)
+        if problem is not None:
+            where = f"{type_name}.{name}" + (f"[{i}]" if isinstance(value, tuple) else "")
+            raise InvalidCommand(f"{where} {problem}; an id is 1 to {MAX_ID_CHARS} letters, "
+                                 "digits or punctuation, without spaces or '/'")
+
+
 def build_command(type_name: str, args: dict[str, Any], *, test_levers: bool = False) -> Any:
     """The command dataclass for wire ``type_name`` from JSON ``args``, checked strictly; the
     test levers (``clock``, ``archive``) are refused unless ``test_levers``."""
@@ -292,7 +349,8 @@ def build_command(type_name: str, args: dict[str, Any], *, test_levers: bool = F
             if required:
                 raise InvalidCommand(f"{type_name}: missing argument {name!r}")
             continue
-        kwargs[name] = coerce(args[name], tp, f"{type_name}.{name}")
+        value = kwargs[name] = coerce(args[name], tp, f"{type_name}.{name}")
+        _check_ids(type_name, name, value)
     return cls(**kwargs)
 
 

@@ -1,7 +1,9 @@
 """The event store: append-only events, periodic snapshots, the city, on SQLAlchemy 2 Core.
 
 SQLite (the embedded default) runs in WAL mode; one writer appends whole batches in one
-transaction. PostgreSQL is the multi-workstation deployment. The schema is created and upgraded
+transaction. A new SQLite file is created 0600 (its -wal/-shm follow, SQLite gives them the
+database's mode). ``read_only=True`` (replay of a file) opens it with ``mode=ro`` and touches
+nothing: no WAL switch, no migration; on PostgreSQL every transaction is read-only. PostgreSQL is the multi-workstation deployment. The schema is created and upgraded
 by Alembic (:mod:`dispatch.migrations`).
 """
 
@@ -11,15 +13,17 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 import platformdirs
 from sqlalchemy import create_engine, delete, event, func, insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from dispatch.events import Event, payload_from_dict, payload_to_json
 from dispatch.migrations import upgrade
+from dispatch.private_files import create_private_file, ensure_private_dir, restrict_sqlite_files
 from dispatch.state import DispatchState
 from dispatch.store.schema import cities, events, meta, snapshots
 from dispatch.store.snapshot_codec import FORMAT as SNAPSHOT_FORMAT
@@ -31,9 +35,18 @@ class StoreError(RuntimeError):
     """The database refused or could not be reached; the message says which and why."""
 
 
+class CorruptEvent(StoreError):
+    """An event row cannot be decoded (bad JSON payload, unknown kind, missing fields)."""
+
+    def __init__(self, seq: int, kind: str, reason: str) -> None:
+        super().__init__(f"event {seq} ({kind}) in the store is corrupt: {reason}")
+        self.seq = seq
+        self.kind = kind
+
+
 def default_sqlite_url(data_dir: Path | None = None) -> str:
-    d = data_dir or Path(platformdirs.user_data_dir("gridline", appauthor=False))
-    d.mkdir(parents=True, exist_ok=True)
+    d = ensure_private_dir(data_dir or Path(platformdirs.user_data_dir("gridline",
+                                                                      appauthor=False)))
     return f"sqlite:///{d / 'gridline.sqlite'}"
 
 
@@ -45,10 +58,50 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    engine = create_engine(url, **kwargs)
+def _sqlite_read_only_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=1")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    if u.database.startswith("file:"):
+        return None  # already a URI; the caller knows what it asked for
+    return Path(u.database)
+
+
+def read_only_url(url: str) -> URL:
+    """``url`` opened without writing: a SQLite file as a ``mode=ro`` URI."""
+    u = make_url(url)
+    path = sqlite_file(u)
+    if path is None:
+        return u
+    uri = "file:" + quote(str(path.resolve()), safe="/")
+    return u.set(database=uri, query={**u.query, "mode": "ro", "uri": "true"})
+
+
+def make_engine(url: str | URL, *, read_only: bool = False, **kwargs: Any) -> Engine:
+    u = make_url(url)
+    if read_only:
+        u = read_only_url(str(url)) if isinstance(url, str) else u
+        if u.get_backend_name() == "postgresql":
+            options = u.query.get("options", "")
+            options = " ".join(options) if isinstance(options, tuple) else options
+            u = u.update_query_dict(
+                {"options": f"{options} -c default_transaction_read_only=on".strip()})
+    else:
+        path = sqlite_file(u)
+        if path is not None:
+            create_private_file(path)
+    engine = create_engine(u, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect",
+                     _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
     return engine
 
 
@@ -59,21 +112,38 @@ def event_rows(batch: Sequence[Event]) -> list[dict[str, Any]]:
              "data": payload_to_json(e.payload)} for e in batch]
 
 
+def decode_payload(seq: int, kind: str, data: Any) -> Any:
+    """The payload of stored event ``seq``; CorruptEvent naming it if it cannot be read."""
+    try:
+        fields = orjson.loads(data)
+        if not isinstance(fields, dict):
+            raise ValueError(f"the payload is a JSON {type(fields).__name__}, not an object")
+        return payload_from_dict(kind, fields)
+    except (ValueError, TypeError, KeyError) as exc:  # orjson.JSONDecodeError is a ValueError
+        raise CorruptEvent(seq, str(kind), str(exc).splitlines()[0] if str(exc) else
+                           type(exc).__name__) from None
+
+
 def _row_event(row: Any) -> Event:
     return Event(seq=row.seq, ts=row.ts, operator=row.operator, workstation=row.workstation,
                  command_id=row.command_id or "",
-                 payload=payload_from_dict(row.kind, orjson.loads(row.data)))
+                 payload=decode_payload(row.seq, row.kind, row.data))
 
 
 class EventStore:
     """Append and read events, snapshots and the city. One instance per process."""
 
-    def __init__(self, url: str, *, migrate: bool = True, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, *, migrate: bool = True, read_only: bool = False,
+                 **engine_kwargs: Any) -> None:
         self.url = url
+        self.read_only = read_only
         try:
-            self.engine = make_engine(url, **engine_kwargs)
-            if migrate:
+            self.engine = make_engine(url, read_only=read_only, **engine_kwargs)
+            if migrate and not read_only:
                 upgrade(self.engine)
+            path = None if read_only else sqlite_file(url)
+            if path is not None:
+                restrict_sqlite_files(path)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the event store at {self.safe_url}: "
                              f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}") from exc

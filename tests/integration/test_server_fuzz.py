@@ -6,6 +6,7 @@ and still serve snapshots equal to its state."""
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import zmq
@@ -144,3 +145,101 @@ def test_fuzzed_server_keeps_serving(server_factory: Any) -> None:
     settle(fresh, rs.server)
     mirror_matches(fresh, rs.server)
     assert iid in fresh.state.incidents
+
+
+# ------------------------------------------------------------------------------ input limits
+
+_BAD_CHARS = st.sampled_from([*map(chr, range(0x00, 0x09)), *map(chr, range(0x0B, 0x20)),
+                              "\x7f", *map(chr, range(0x80, 0xA0)), "\u061c", "\u200e",
+                              "\u200f", *map(chr, range(0x202A, 0x202F)),
+                              *map(chr, range(0x2066, 0x206A)), "\u2028", "\u2029"])
+_BAD_TEXT = st.builds(lambda a, c, b: a + c + b, st.text(max_size=8), _BAD_CHARS,
+                      st.text(max_size=8))
+_BAD_IDS = st.one_of(
+    st.builds(lambda a, b: f"{a}/{b}", st.text(max_size=8), st.text(max_size=8)),
+    st.builds(lambda a, w, b: a + w + b, st.text(max_size=8),
+              st.sampled_from([" ", "\t", "\n", "\u3000", "\xa0"]), st.text(max_size=8)),
+    _BAD_TEXT.filter(bool),
+    st.text(alphabet="abcXYZ019-_", min_size=65, max_size=300),
+)
+
+
+@st.composite
+def bad_input(draw: Any, ctx: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A well-formed command whose one bad field must make it ``invalid``."""
+    lon, lat, uid = ctx["lon"], ctx["lat"], ctx["uid"]
+    x0, _, x1, _ = ctx["bounds"]
+    out_lon = draw(st.one_of(st.floats(-180, x0 - 0.06), st.floats(x1 + 0.06, 180)))
+    out_lat = draw(st.floats(-90, 90))
+    good = {"source": "hotline", "class_code": ctx["class_code"], "lon": lon, "lat": lat,
+            "description": "井盖缺失"}
+    kind = draw(st.sampled_from(["text", "reporter", "note", "ext", "part", "report_far",
+                                 "rows_far", "rows_id", "units", "incident"]))
+    if kind == "text":
+        return "report", {**good, "description": draw(_BAD_TEXT)}
+    if kind == "reporter":
+        return "report", {**good, "reporter": draw(_BAD_TEXT)}
+    if kind == "note":
+        return "note", {"incident_id": ctx["incident_id"], "text": draw(_BAD_TEXT)}
+    if kind == "ext":
+        return "report", {**good, "external_ref": draw(_BAD_IDS)}
+    if kind == "part":
+        return "report", {**good, "part_id": draw(_BAD_IDS)}
+    if kind == "report_far":
+        return "report", {**good, "lon": out_lon, "lat": out_lat}
+    if kind == "rows_far":
+        return "positions", {"rows": [[uid, lon, lat], [uid, out_lon, out_lat]]}
+    if kind == "rows_id":
+        return "positions", {"rows": [[draw(_BAD_IDS), lon, lat]]}
+    if kind == "units":
+        return "assign", {"incident_id": ctx["incident_id"], "units": [draw(_BAD_IDS)]}
+    return "note", {"incident_id": draw(_BAD_IDS), "text": "x"}
+
+
+def test_fuzzed_bad_input_is_refused_and_changes_nothing(server_factory: Any) -> None:
+    """Control characters, long or slashed ids, positions outside the city or NaN: every
+    such request is answered ``invalid``, the server stays up and its state is unchanged."""
+    rs = server_factory()
+    lead = rs.client("lead")
+    iid = report(rs, lead)
+    grid = rs.state.incidents[iid].grid
+    p = rs.server.engine.city.regions[grid].geometry.representative_point()
+    ctx = {"lon": p.x, "lat": p.y, "uid": next(iter(rs.state.units)), "incident_id": iid,
+           "class_code": rs.state.incidents[iid].class_code,
+           "bounds": rs.server.engine.city.bounds}
+    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.connect(rs.endpoints.command)
+    seq = rs.state.seq
+    counter = iter(range(10**6))
+
+    def ask(rid: str, rtype: str, args: dict[str, Any]) -> dict[str, Any]:
+        sock.send_multipart([b"", json.dumps({"id": rid, "type": rtype,
+                                              "session": lead.session, "args": args}).encode()])
+        assert sock.poll(5000), "the server did not answer"
+        return dict(json.loads(sock.recv_multipart()[-1]))
+
+    @settings(max_examples=200, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(request=bad_input(ctx), bad_id=_BAD_IDS,
+           nan=st.sampled_from([math.nan, math.inf, -math.inf]))
+    def fuzz(request: tuple[str, dict[str, Any]], bad_id: str, nan: float) -> None:
+        rtype, args = request
+        rid = f"bad-{next(counter)}"
+        r = ask(rid, rtype, args)
+        assert (r["ok"], r["error"], r["id"]) == (False, "invalid", rid), (rtype, args, r)
+        r = ask(bad_id, "ping", {})  # a command id that is not a plain name: not echoed
+        assert (r["ok"], r["error"], r["id"]) == (False, "invalid", None)
+        r = ask(rid + "n", "positions", {"rows": [[ctx["uid"], nan, ctx["lat"]]]})
+        assert (r["ok"], r["error"]) == (False, "invalid")
+        assert rs.state.seq == seq
+
+    try:
+        fuzz()
+        r = ask("still-up", "note", {"incident_id": iid, "text": "还活着"})
+        assert r["ok"] and rs.state.seq > seq
+    finally:
+        sock.close()
+    assert rs.thread.is_alive()
+    assert rs.server.stats.internal_errors == 0
