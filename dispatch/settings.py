@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     snapshot_port: int = Field(5557, ge=0, le=65535)
     update_port: int = Field(5558, ge=0, le=65535)
     insecure: bool = Field(False, description="plain sockets without CurveZMQ (tests only)")
+    anonymous_read: str | None = Field(
+        None, description="serve snapshots of this subtree (\"\" = the whole city) to clients "
+                          "that send no session token; only with insecure (tests)")
 
     # the city a new database starts with
     city_size: str = "demo"
@@ -83,6 +86,23 @@ class Settings(BaseSettings):
         if not v or "/" in v or " " in v:
             raise ValueError(f"host {v!r} must be a host name or an address")
         return v
+
+    @field_validator("anonymous_read")
+    @classmethod
+    def _anonymous_read(cls, v: str | None) -> str | None:
+        if v is not None:
+            from dispatch.records import subtree_scope
+
+            subtree_scope(v)  # ValueError names the expected form
+        return v
+
+    @model_validator(mode="after")
+    def _anonymous_needs_insecure(self) -> Settings:
+        if self.anonymous_read is not None and not self.insecure:
+            raise ValueError("anonymous_read (--anonymous-read) serves the feed without a "
+                             "session: it is allowed only on an insecure test server "
+                             "(--insecure)")
+        return self
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings],

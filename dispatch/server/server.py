@@ -58,8 +58,8 @@ from dispatch.protocol.messages import (
     take_args,
 )
 from dispatch.recommend import find_duplicates, recommend_units
-from dispatch.records import scope_subtree
-from dispatch.roles import SYSTEM_ACTOR, Actor
+from dispatch.records import scope_subtree, subtree_scope
+from dispatch.roles import SYSTEM_ACTOR, Actor, Role
 from dispatch.server.backoffice import Backoffice
 from dispatch.server.clock_rules import ClockWatcher, RuleSet, ScaledClock, load_rules
 from dispatch.server.feed import FeedPublisher, handle_subscriptions
@@ -854,6 +854,14 @@ class DispatchServer:
         return ok
 
     def _authorize_snapshot(self, subtree: str, token: str) -> Actor:
+        if not token:  # a plain RFC 12 client: ICANHAZ? without Gridline's token frame
+            anonymous = self.settings.anonymous_read
+            if anonymous is None or not self.settings.insecure:
+                raise Forbidden("this server serves snapshots to operators only: log in on "
+                                "the command channel and send the session token as the "
+                                "third frame of ICANHAZ?")
+            return Actor(operator="anonymous", role=Role.WALL, scope=subtree_scope(anonymous),
+                         workstation="anonymous")
         return self._actor(token)
 
     # --------------------------------------------------------------------------- clock
@@ -932,6 +940,10 @@ def _parser() -> argparse.ArgumentParser:
                    default=None)
     p.add_argument("--insecure", action="store_true", default=None,
                    help="plain sockets without CurveZMQ (tests and benchmarks only)")
+    p.add_argument("--anonymous-read", metavar="SUBTREE",
+                   help="with --insecure: serve snapshots of SUBTREE (\"\" = the whole city, "
+                        "\"/320508/\" a district) to plain RFC 12 clients that send no "
+                        "session token")
     p.add_argument("--log-level", default="INFO")
     return p
 
