@@ -110,6 +110,7 @@ class StateMirror:
         self.ctx = ctx or zmq.Context.instance()
         self.curve = curve
         self.silence_s = hugz_interval_s * silence_intervals
+        self._silence_n = silence_intervals
         self.hugz_interval_s = hugz_interval_s
         self.state = DispatchState()
         self._sub: zmq.Socket | None = None
@@ -120,6 +121,7 @@ class StateMirror:
         self._phase_t = 0.0
         self._last_msg: float | None = None
         self._last_status = 0.0  # when the subtree's status last came (live)
+        self._hugz_since_status = 0
         self._snap_status: FeedStatus | None = None
         self._snap_error = ""  # a refusal read from the snapshot (its message)
         self._snap_relogin = False
@@ -260,11 +262,13 @@ class StateMirror:
             if now - self._last_snap_msg > self.silence_s:
                 self._resync(reason="no snapshot from the server")
         elif self._phase == "live":
-            # a Gridline server sends the subtree's status after every HUGZ (a plain RFC 12
-            # server only HUGZ): silence includes a server that restarted and forgot it
-            last = self._last_status if self.run_id is not None else self._last_msg
-            if last is not None and now - last > self.silence_s:
-                self._resync(reason=f"no heartbeat for {now - last:.1f} s")
+            if self._last_msg is not None and now - self._last_msg > self.silence_s:
+                self._resync(reason=f"no heartbeat for {now - self._last_msg:.1f} s")
+            elif (self.run_id is not None and self._hugz_since_status >= self._silence_n
+                  and now - self._last_status > self.silence_s):
+                # heartbeats without the subtree's status: a restarted server, which knows
+                # the subtree again once asked for a snapshot
+                self._resync(reason="the server no longer reports this region (restarted?)")
         elif self._phase == "refused" and now >= self._retry_at:
             self._resync(reason=self.message)
 
@@ -303,6 +307,8 @@ class StateMirror:
             self._ask_snapshot()
             return
         if frames[0] != self._status_key:
+            if frames[0] == HUGZ:
+                self._hugz_since_status += 1
             return
         try:
             st = decode_status(frames[4])
@@ -314,6 +320,7 @@ class StateMirror:
         if self._phase != "live":
             return
         self._last_status = time.monotonic()
+        self._hugz_since_status = 0
         if self.run_id is not None and st.run != self.run_id:
             self._resync(reason="the server restarted")
         elif seq >= self.seq and st.n != self.counter:
@@ -438,6 +445,7 @@ class StateMirror:
         if st is not None:
             self._server_now = (st.now, time.monotonic(), st.speed)
         self._last_status = time.monotonic()
+        self._hugz_since_status = 0
         new.take_changes()
         old = self.state
         out.incidents |= set(old.incidents) | set(new.incidents)

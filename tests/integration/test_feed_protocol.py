@@ -253,6 +253,21 @@ def test_heartbeat_with_another_counter_or_run_resyncs(fake: FakeServer) -> None
     m.close()
 
 
+def test_heartbeats_without_the_subtree_status_resync(fake: FakeServer) -> None:
+    """A restarted server sends HUGZ but no status of a subtree nobody asked it for yet."""
+    m = StateMirror(fake.snap_ep, fake.pub_ep, subtree="/320508/", token="t",
+                    hugz_interval_s=HUGZ_S)
+    m.start()
+    sync(fake, m, [unit("U-1")])
+    fake.hugz("/320508/001/")  # another subtree's status, and heartbeats: not enough
+    end = time.monotonic() + 10 * HUGZ_S
+    while m.live and time.monotonic() < end:
+        fake.pub.send_multipart(hugz_frames())
+        run(m, HUGZ_S / 2)
+    assert not m.live and m.resyncs == 1 and "no longer reports" in m.message
+    m.close()
+
+
 def test_silence_means_disconnected(fake: FakeServer) -> None:
     m = StateMirror(fake.snap_ep, fake.pub_ep, token="t", hugz_interval_s=HUGZ_S)
     m.start()
