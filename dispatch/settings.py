@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     test_levers: bool = Field(
         False, description="accept the test levers clock and archive over the wire (tests "
                            "only; needs insecure)")
+    anonymous_read: str | None = Field(
+        None, description="serve snapshots of this subtree (\"\" = the whole city) to clients "
+                          "that send no session token; only with insecure (tests)")
 
     # the city a new database starts with
     city_size: str = "demo"
@@ -85,9 +88,6 @@ class Settings(BaseSettings):
                                         description="failed logins that lock for a while")
     login_window_s: float = Field(900.0, gt=0, description="failures count within this")
     login_lockout_s: float = Field(900.0, ge=0, description="how long a lockout lasts")
-    anonymous_read: str | None = Field(
-        None, description="test servers only (--insecure): this subtree is served to "
-                          "snapshot requests without a token ('' = the whole city)")
 
     # client behaviour
     workstation: str = Field(default_factory=socket.gethostname)
@@ -107,6 +107,23 @@ class Settings(BaseSettings):
         if self.test_levers and not self.insecure:
             raise ValueError("test levers (--test-levers) are for test servers only: they need "
                              "--insecure")
+        return self
+
+    @field_validator("anonymous_read")
+    @classmethod
+    def _anonymous_read(cls, v: str | None) -> str | None:
+        if v is not None:
+            from dispatch.records import subtree_scope
+
+            subtree_scope(v)  # ValueError names the expected form
+        return v
+
+    @model_validator(mode="after")
+    def _anonymous_needs_insecure(self) -> Settings:
+        if self.anonymous_read is not None and not self.insecure:
+            raise ValueError("anonymous_read (--anonymous-read) serves the feed without a "
+                             "session: it is allowed only on an insecure test server "
+                             "(--insecure)")
         return self
 
     @classmethod

@@ -6,14 +6,15 @@ Order of a (re)synchronisation:
 2. wait for the first message on it (the server answers every accepted subscription with a
    ``HUGZ``, so the subscription is known to be active), keeping any updates that arrive;
 3. send ``ICANHAZ?`` + subtree + session token on a DEALER and load the ``KVSYNC`` records
-   into a fresh :class:`DispatchState` until ``KTHXBAI``, which carries the feed sequence and
-   the subtree counter of the snapshot;
+   into a fresh :class:`DispatchState` until ``KTHXBAI`` (the feed sequence of the snapshot);
+   the last ``KVSYNC``, ``<subtree>.status``, carries the subtree counter and the server run,
+   a ``<subtree>.error`` one a refusal;
 4. drop the kept updates at or below that sequence, apply the rest, go live.
 
-Live, every update must advance the subtree counter by exactly one and every ``HUGZ`` must
-report the counter the mirror holds and the same server run; otherwise — or after silence
-longer than three heartbeat intervals — the mirror starts again from 1 with new sockets, which
-also covers a server restart.
+Live, every update must advance the subtree counter by exactly one and every status record of
+the subtree (one per ``HUGZ``) must report the counter the mirror holds and the same server
+run; otherwise — or when the subtree's status has not come for three heartbeat intervals — the
+mirror starts again from 1 with new sockets, which also covers a server restart.
 
 Drive it from one thread::
 
@@ -29,14 +30,25 @@ import logging
 import struct
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import StrEnum
 
 import zmq
 import zmq.backend
 
 from dispatch.client.commands import ClientCurve
-from dispatch.protocol.chp import HUGZ, KTHXBAI, ProtocolError, SnapshotRequest, decode_props
+from dispatch.client.mirror_types import Changes, MirrorInfo, MirrorStatus
+from dispatch.protocol.chp import (
+    HUGZ,
+    KTHXBAI,
+    FeedStatus,
+    ProtocolError,
+    SnapshotRequest,
+    decode_error,
+    decode_props,
+    decode_status,
+    is_error_key,
+    is_status_key,
+    status_key,
+)
 from dispatch.protocol.messages import MAX_REPLY_BYTES
 from dispatch.records import apply_body, key_kind, subtree_scope
 from dispatch.state import DispatchState
@@ -83,48 +95,6 @@ def _update_props(props: bytes, depth: int) -> tuple[int, int]:
     return int(d["n"].split(",")[depth]), int(d.get("ev", "0"))
 
 
-class MirrorStatus(StrEnum):
-    CONNECTING = "connecting"      # never live yet
-    SYNCING = "resyncing"          # waiting for a snapshot after a gap or a restart
-    LIVE = "live"
-    DISCONNECTED = "disconnected"  # nothing heard from the server for a while
-    REFUSED = "refused"            # the server refused the snapshot (scope, session)
-
-
-@dataclass(slots=True)
-class Changes:
-    """Ids changed by one :meth:`StateMirror.run_once`; ``resynced``: replace everything."""
-
-    incidents: set[str] = field(default_factory=set)
-    units: set[str] = field(default_factory=set)
-    resynced: bool = False
-
-    def __bool__(self) -> bool:
-        return bool(self.incidents or self.units or self.resynced)
-
-    def merge(self, other: Changes) -> None:
-        self.incidents |= other.incidents
-        self.units |= other.units
-        self.resynced = self.resynced or other.resynced
-
-
-@dataclass(frozen=True, slots=True)
-class MirrorInfo:
-    status: MirrorStatus
-    subtree: str
-    feed_seq: int
-    state_seq: int
-    last_message_age_s: float | None
-    updates_per_s: float
-    updates: int
-    resyncs: int
-    gaps: int
-    errors: int
-    server_time: float | None
-    time_speed: float
-    message: str = ""
-
-
 class StateMirror:
     def __init__(self, snapshot_endpoint: str, update_endpoint: str, *, subtree: str = "",
                  token: str | TokenSource = "", ctx: zmq.Context | None = None,
@@ -135,10 +105,12 @@ class StateMirror:
         self.update_endpoint = update_endpoint
         self.subtree = subtree
         self.depth = 0 if not subtree else len(subtree_scope(subtree)) // 3 - 1
+        self._status_key = status_key(subtree).encode()
         self._token = token
         self.ctx = ctx or zmq.Context.instance()
         self.curve = curve
         self.silence_s = hugz_interval_s * silence_intervals
+        self._silence_n = silence_intervals
         self.hugz_interval_s = hugz_interval_s
         self.state = DispatchState()
         self._sub: zmq.Socket | None = None
@@ -148,6 +120,11 @@ class StateMirror:
         self._was_live = False
         self._phase_t = 0.0
         self._last_msg: float | None = None
+        self._last_status = 0.0  # when the subtree's status last came (live)
+        self._hugz_since_status = 0
+        self._snap_status: FeedStatus | None = None
+        self._snap_error = ""  # a refusal read from the snapshot (its message)
+        self._snap_relogin = False
         self._last_snap_msg = 0.0
         self._pending: list[list[bytes]] = []
         self._new: DispatchState | None = None
@@ -231,6 +208,7 @@ class StateMirror:
             return
         self._snap.send_multipart(SnapshotRequest(self.subtree, token).frames())
         self._new = DispatchState()
+        self._snap_status, self._snap_error, self._snap_relogin = None, "", False
         self._phase = "snapshot"
         self._phase_t = self._last_snap_msg = time.monotonic()
 
@@ -286,6 +264,11 @@ class StateMirror:
         elif self._phase == "live":
             if self._last_msg is not None and now - self._last_msg > self.silence_s:
                 self._resync(reason=f"no heartbeat for {now - self._last_msg:.1f} s")
+            elif (self.run_id is not None and self._hugz_since_status >= self._silence_n
+                  and now - self._last_status > self.silence_s):
+                # heartbeats without the subtree's status: a restarted server, which knows
+                # the subtree again once asked for a snapshot
+                self._resync(reason="the server no longer reports this region (restarted?)")
         elif self._phase == "refused" and now >= self._retry_at:
             self._resync(reason=self.message)
 
@@ -304,9 +287,8 @@ class StateMirror:
             if frames is None:
                 self.errors += 1  # not CHP; a lost update shows up as a gap
                 continue
-            first = frames[0]
-            if first == HUGZ:
-                self._hugz(frames)
+            if not frames[3] and (frames[0] == HUGZ or is_status_key(frames[0])):
+                self._heartbeat(frames)  # the server's updates always carry properties
             elif self._phase == "live":
                 self._apply_update(frames)
             else:
@@ -319,30 +301,33 @@ class StateMirror:
             if not n & 127 and time.monotonic() > deadline:
                 return
 
-    def _hugz(self, frames: list[bytes]) -> None:
-        try:
-            props = decode_props(frames[3])
-        except ProtocolError:
-            self.errors += 1
-            return
-        try:
-            if "now" in props:
-                self._server_now = (float(props["now"]), time.monotonic(),
-                                    float(props.get("speed", "1")))
-            run = int(props["run"]) if "run" in props else None
-            held = props.get("n" + self.subtree) if self.subtree else props.get("n")
-        except ValueError:
-            self.errors += 1
-            return
+    def _heartbeat(self, frames: list[bytes]) -> None:
+        """A ``HUGZ`` or a status record (the subtree's, or one of a subtree within it)."""
         if self._phase == "wait_hugz":
             self._ask_snapshot()
-        elif self._phase == "live":
-            if run is not None and self.run_id is not None and run != self.run_id:
-                self._resync(reason="the server restarted")
-            elif held is not None and held.isdigit() and int(held) != self.counter:
-                self.gaps += 1
-                self._resync(reason=f"missed updates (server counter {held}, "
-                                    f"mirror {self.counter})")
+            return
+        if frames[0] != self._status_key:
+            if frames[0] == HUGZ:
+                self._hugz_since_status += 1
+            return
+        try:
+            st = decode_status(frames[4])
+            seq = _SEQ.unpack(frames[1])[0]
+        except (ProtocolError, struct.error):
+            self.errors += 1
+            return
+        self._server_now = (st.now, time.monotonic(), st.speed)
+        if self._phase != "live":
+            return
+        self._last_status = time.monotonic()
+        self._hugz_since_status = 0
+        if self.run_id is not None and st.run != self.run_id:
+            self._resync(reason="the server restarted")
+        elif seq >= self.seq and st.n != self.counter:
+            # (a status older than an update already applied was queued behind the snapshot)
+            self.gaps += 1
+            self._resync(reason=f"missed updates (server counter {st.n}, "
+                                f"mirror {self.counter})")
 
     def _record_of(self, key: bytes) -> tuple[str, str]:
         """``key_kind`` of a key, remembered: a unit's key comes again with every move (the
@@ -407,20 +392,36 @@ class StateMirror:
                 kind, rid = self._record_of(frames[0])
                 apply_body(self._new, kind, rid, frames[4])
             except (ValueError, KeyError, TypeError) as exc:
-                self.errors += 1
-                log.warning("bad snapshot record %r: %s", frames[0][:80], exc)
+                if not self._snapshot_meta(frames):
+                    self.errors += 1
+                    log.warning("bad snapshot record %r: %s", frames[0][:80], exc)
             n += 1
             if not n & 255 and time.monotonic() > deadline:
                 return
 
+    def _snapshot_meta(self, frames: list[bytes]) -> bool:
+        """Read a reserved key of the snapshot: the subtree's status, or an error."""
+        key = frames[0]
+        if key == self._status_key:
+            try:
+                self._snap_status = decode_status(frames[4])
+            except ProtocolError:
+                self.errors += 1
+            return True
+        if is_error_key(key):
+            err = decode_error(frames[4])
+            self._snap_error = f"{err.error}: {err.message}"
+            self._snap_relogin = err.relogin
+            return True
+        return is_status_key(key)
+
     def _end_snapshot(self, frames: list[bytes], out: Changes) -> None:
-        try:
-            props = decode_props(frames[3])
-        except ProtocolError:
-            props = {"error": "invalid", "message": "malformed KTHXBAI"}
-        if "error" in props:
-            self.message = f"{props['error']}: {props.get('message', '')}"
-            if props.get("relogin") and hasattr(self._token, "invalidate"):
+        if frames[3] and not self._snap_error:  # RFC 12's KTHXBAI has no properties
+            self._snap_error = ("invalid: the server speaks an older feed protocol "
+                                "(counters in KTHXBAI); update the server")
+        if self._snap_error:
+            self.message = self._snap_error
+            if self._snap_relogin and hasattr(self._token, "invalidate"):
                 self._token.invalidate()
                 self._retry_at = time.monotonic() + 0.2
             else:
@@ -430,18 +431,21 @@ class StateMirror:
             return
         new = self._new
         assert new is not None
+        st = self._snap_status
         try:
             self._snap_seq = _SEQ.unpack(frames[1])[0]
-            self.counter = int(props.get("n", "0"))
-            self.run_id = int(props["run"]) if "run" in props else None
-            new.seq = int(props.get("ev", "0"))
-            if "now" in props:
-                self._server_now = (float(props["now"]), time.monotonic(),
-                                    float(props.get("speed", "1")))
-        except (ValueError, struct.error):
+        except struct.error:
             self.errors += 1
             self._resync(reason="malformed KTHXBAI")
             return
+        # without a status record (a plain RFC 12 server) counters start at zero
+        self.counter = st.n if st is not None else 0
+        self.run_id = st.run if st is not None else None
+        new.seq = st.ev if st is not None else 0
+        if st is not None:
+            self._server_now = (st.now, time.monotonic(), st.speed)
+        self._last_status = time.monotonic()
+        self._hugz_since_status = 0
         new.take_changes()
         old = self.state
         out.incidents |= set(old.incidents) | set(new.incidents)

@@ -99,8 +99,10 @@ class AccessControl:
         if not token:
             if entry is None and self.anonymous_read is not None:
                 return Actor(operator="anonymous", role=Role.WALL,
-                             scope=subtree_scope(self.anonymous_read), workstation="")
-            raise SessionExpired("this snapshot needs a session token (log in first)")
+                             scope=subtree_scope(self.anonymous_read), workstation="anonymous")
+            raise Forbidden("this server serves snapshots to operators only: log in on the "
+                            "command channel and send the session token as the third frame "
+                            "of ICANHAZ?")
         return self.actor(token, user_id)
 
     # ---------------------------------------------------------------------------- feed

@@ -1,5 +1,6 @@
 """The update side of the state feed: one CHP ``KVPUB`` per changed record on an XPUB socket,
-``HUGZ`` heartbeats, per-subtree counters for gap detection, and the encoded bodies the
+``HUGZ`` heartbeats (exactly RFC 12's), each followed by one status record per watched subtree
+(``<subtree>.status``: per-subtree counters for gap detection), and the encoded bodies the
 snapshot service streams.
 
 Sequence numbers (see ``docs/PROTOCOL.md``):
@@ -11,11 +12,17 @@ Sequence numbers (see ``docs/PROTOCOL.md``):
   A client subscribed to a subtree of depth *d* sees ``n_d`` go up by exactly one per update
   it receives; any other step is a gap;
 - property ``ev`` is the event sequence of the state the body reflects.
+
+A status record is a KVPUB with empty properties whose sequence is the current feed sequence
+(not advanced: a client that is up to date drops it by RFC 12's rule) and whose body is a
+:class:`FeedStatus`; it never counts in ``n``. Its key lies in its subtree, so only that
+subtree's subscribers (and those of enclosing subtrees) receive it.
 """
 
 from __future__ import annotations
 
 import struct
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,7 +30,7 @@ from dataclasses import dataclass
 import zmq
 import zmq.backend
 
-from dispatch.protocol.chp import HUGZ, hugz_frames
+from dispatch.protocol.chp import HUGZ, FeedStatus, hugz_frames, status_key
 from dispatch.records import (
     REGION_CODE_LENGTHS,
     dumps,
@@ -38,7 +45,8 @@ from dispatch.state import DispatchState
 _SEQ = struct.Struct(">Q")
 _MORE = int(zmq.SNDMORE)
 _raw_send = zmq.backend.Socket.send
-MAX_HUGZ_SUBTREES = 256
+MAX_HUGZ_SUBTREES = 256  # subtrees with a status record after each HUGZ (most recent)
+STATUS_MIN_GAP_S = 0.05  # status records at most this often (HUGZ may come more often)
 
 # (key bytes, feed sequence of its last update, body)
 Entry = tuple[bytes, int, bytes]
@@ -80,7 +88,9 @@ class FeedPublisher:
         self._inc_keys: dict[str, tuple[str, str]] = {}  # incident id → (key, grid)
         # unit id → (key, key bytes, cells): a unit's home grid, and so its key, is fixed
         self._unit_routes: dict[str, tuple[str, bytes, tuple[list[int], ...]]] = {}
-        self._watched: OrderedDict[str, None] = OrderedDict()  # subtrees asked for (HUGZ)
+        # subtrees asked for → their status key (a status record after each HUGZ)
+        self._watched: OrderedDict[str, bytes] = OrderedDict()
+        self._status_t = -1.0
 
     # --------------------------------------------------------------------------- state
 
@@ -186,8 +196,8 @@ class FeedPublisher:
     # ---------------------------------------------------------------------- heartbeats
 
     def watch(self, subtree: str) -> None:
-        """A client asked for a snapshot of ``subtree``: report its counter in HUGZ."""
-        self._watched[subtree] = None
+        """A client asked for a snapshot of ``subtree``: send its status after each HUGZ."""
+        self._watched[subtree] = status_key(subtree).encode()
         self._watched.move_to_end(subtree)
         while len(self._watched) > MAX_HUGZ_SUBTREES:
             self._watched.popitem(last=False)
@@ -199,14 +209,31 @@ class FeedPublisher:
         cell = self._counters.get(subtree_scope(subtree))
         return cell[0] if cell is not None else 0
 
+    def status(self, subtree: str, now: float, ev: int, count: int | None = None
+               ) -> FeedStatus:
+        """The status record of ``subtree`` now (``count``: for a snapshot's)."""
+        return FeedStatus(run=self.run_id, now=now, speed=self.speed, ev=ev,
+                          n=self.counter(subtree), count=count)
+
     def hugz(self, now: float, ev: int) -> None:
-        props: dict[str, object] = {"run": self.run_id, "now": f"{now:.3f}",
-                                    "speed": f"{self.speed:g}", "ev": ev, "n": self._n0}
-        for subtree in self._watched:
-            if subtree:
-                props[f"n{subtree}"] = self.counter(subtree)
-        self.socket.send_multipart(hugz_frames(self.seq, props))
+        """RFC 12's ``HUGZ``, then the status record of every watched subtree (at most every
+        :data:`STATUS_MIN_GAP_S`: a burst of subscriptions, each answered by a HUGZ, does not
+        repeat them all)."""
+        sock = self.socket
+        sock.send_multipart(hugz_frames())
         self.stats.hugz += 1
+        mono = time.monotonic()
+        if mono - self._status_t < STATUS_MIN_GAP_S:
+            return
+        self._status_t = mono
+        seq_b = _SEQ.pack(self.seq)
+        for subtree, key_b in self._watched.items():
+            body = self.status(subtree, now, ev).body()
+            _raw_send(sock, key_b, _MORE)
+            _raw_send(sock, seq_b, _MORE)
+            _raw_send(sock, b"", _MORE)
+            _raw_send(sock, b"", _MORE)
+            _raw_send(sock, body, 0)
 
     # ------------------------------------------------------------------------ snapshot
 

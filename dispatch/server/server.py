@@ -1187,6 +1187,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--test-levers", dest="test_levers", action="store_true", default=None,
                    help="accept the clock and archive test levers over the wire (tests only; "
                         "needs --insecure)")
+    p.add_argument("--anonymous-read", metavar="SUBTREE",
+                   help="with --insecure: serve snapshots of SUBTREE (\"\" = the whole city, "
+                        "\"/320508/\" a district) to plain RFC 12 clients that send no "
+                        "session token")
     p.add_argument("--log-level", default="INFO")
     return p
 

@@ -1,6 +1,12 @@
 """The snapshot side of the state feed: ``ICANHAZ?`` on a ROUTER, answered by a stream of
 ``KVSYNC`` messages and a ``KTHXBAI``.
 
+Every request gets an answer. A served snapshot is the subtree's records, then the
+``<subtree>.status`` record (sequence: the feed sequence at the snapshot, so it is the highest
+of the stream), then ``KTHXBAI`` with that sequence and empty properties, as RFC 12 writes it.
+A refused or malformed request gets one ``<subtree>.error`` record and ``KTHXBAI``, both with
+sequence zero.
+
 A snapshot is captured at once (the list of encoded records and the feed position are taken
 in the server thread between two batches, so it is consistent) and then streamed a slice at a
 time between command batches, so a late joiner on a city-sized state never stalls commands.
@@ -20,7 +26,14 @@ import zmq
 import zmq.backend
 
 from dispatch.errors import DispatchError, Forbidden, InvalidCommand, Unavailable
-from dispatch.protocol.chp import ProtocolError, decode_icanhaz, kthxbai_frames
+from dispatch.protocol.chp import (
+    FeedError,
+    ProtocolError,
+    decode_icanhaz,
+    kthxbai_frames,
+    refusal_frames,
+    status_key,
+)
 from dispatch.records import subtree_scope
 from dispatch.roles import Actor
 from dispatch.server.feed import Entry, FeedPublisher
@@ -37,9 +50,8 @@ Refused = Callable[[str, DispatchError, "str | None"], None]
 class _Job:
     identity: bytes
     subtree: str
-    items: list[Entry]
+    items: list[Entry]  # the records, then the status record
     seq: int
-    props: dict[str, object]
     pos: int = 0
     started: float = field(default_factory=time.perf_counter)
 
@@ -82,13 +94,11 @@ class SnapshotService:
     def busy(self) -> bool:
         return bool(self._jobs)
 
-    def _refuse(self, identity: bytes, subtree: str, err: DispatchError) -> None:
+    def _refuse(self, identity: bytes, subtree: bytes, err: DispatchError) -> None:
         self.stats.refused += 1
-        props: dict[str, object] = {"error": err.code,
-                                    "message": err.message.replace("\n", " ")}
-        if getattr(err, "relogin", False):
-            props["relogin"] = 1
-        self._send(identity, kthxbai_frames(0, subtree, props))
+        answer = FeedError(err.code, err.message, bool(getattr(err, "relogin", False)))
+        for frames in refusal_frames(subtree, answer):
+            self._send(identity, frames)
 
     def _send(self, identity: bytes, frames: list[bytes]) -> bool:
         try:
@@ -102,7 +112,8 @@ class SnapshotService:
             raise
 
     def drain(self, limit: int = 100) -> None:
-        """Read snapshot requests; start a job for each acceptable one."""
+        """Read snapshot requests; start a job for each acceptable one and answer every other
+        one (malformed ones too) with an error."""
         for _ in range(limit):
             try:
                 raw = self.socket.recv_multipart(zmq.NOBLOCK, copy=False)
@@ -114,14 +125,13 @@ class SnapshotService:
             except zmq.ZMQError:
                 user_id = None
             frames = [f.bytes for f in raw]
-            if len(frames) < 2 or not frames[0]:
-                self.stats.malformed += 1
-                continue
             identity = frames[0]
+            asked = frames[2] if len(frames) > 2 else b""  # the subtree, as it came
             try:
                 req = decode_icanhaz(frames[1:])
-            except ProtocolError:
+            except ProtocolError as exc:
                 self.stats.malformed += 1
+                self._refuse(identity, asked, InvalidCommand(str(exc)))
                 continue
             try:
                 actor = self.authorize(req.subtree, req.token, user_id)
@@ -129,16 +139,18 @@ class SnapshotService:
                 if len(self._jobs) >= MAX_JOBS and identity not in self._jobs:
                     raise Unavailable("too many snapshots in progress; try again shortly")
             except DispatchError as err:
-                self._refuse(identity, req.subtree, err)
+                self._refuse(identity, asked, err)
                 if self.on_refused is not None:
                     self.on_refused(req.subtree, err, user_id)
                 continue
-            items, seq, counter = self.feed.snapshot(subtree)
+            items, seq, _n = self.feed.snapshot(subtree)
             self.feed.watch(subtree)
-            props: dict[str, object] = {"n": counter, "run": self.feed.run_id,
-                                        "count": len(items), **self.state_info()}
+            info = self.state_info()
+            status = self.feed.status(subtree, float(str(info["now"])), int(str(info["ev"])),
+                                      count=len(items))
+            items.append((status_key(subtree).encode(), seq, status.body()))
             self._jobs.pop(identity, None)  # a repeated request restarts the stream
-            self._jobs[identity] = _Job(identity, subtree, items, seq, props)
+            self._jobs[identity] = _Job(identity, subtree, items, seq)
 
     def pump(self, budget_s: float = 0.02) -> None:
         """Send as much of the pending snapshots as the budget and the peers allow."""
@@ -166,12 +178,11 @@ class SnapshotService:
                     if not job.pos & 255 and time.perf_counter() > deadline:
                         break
                 if job.pos >= len(items):
-                    self.socket.send_multipart(
-                        [identity, *kthxbai_frames(job.seq, job.subtree, job.props)],
-                        zmq.NOBLOCK)
+                    self.socket.send_multipart([identity, *kthxbai_frames(job.seq, job.subtree)],
+                                               zmq.NOBLOCK)
                     del self._jobs[identity]
                     self.stats.served += 1
-                    self.stats.records_sent += len(items)
+                    self.stats.records_sent += len(items) - 1
             except zmq.Again:
                 pass  # the peer's queue is full: continue on the next round
             except zmq.ZMQError as exc:

@@ -7,31 +7,59 @@ from __future__ import annotations
 import json
 import struct
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import zmq
 
 from dispatch import commands as cmd
 from dispatch.client import MirrorStatus, StateMirror
-from dispatch.protocol.chp import ICANHAZ, KTHXBAI, decode_kv, decode_props
+from dispatch.protocol.chp import (
+    ICANHAZ,
+    KTHXBAI,
+    KVMsg,
+    decode_kv,
+    decode_props,
+    is_error_key,
+    is_status_key,
+)
 from dispatch.records import key_kind, scope_subtree
 from dispatch.status import IncidentStatus, UnitStatus
 from tests.integration.conftest import HUGZ_S, RunningServer, mirror_matches, settle
 from tests.integration.test_server_commands import point_in, report
 
 
-def raw_snapshot(rs: RunningServer, subtree: str, token: str) -> tuple[list[Any], Any]:
+@dataclass
+class SnapshotEnd:
+    """``KTHXBAI`` and what the reserved keys before it said (status or error), as props."""
+
+    msg: KVMsg
+    props: dict[str, Any]
+
+    @property
+    def body(self) -> bytes:
+        return self.msg.body
+
+
+def raw_snapshot(rs: RunningServer, subtree: str, token: str) -> tuple[list[Any], SnapshotEnd]:
     sock = zmq.Context.instance().socket(zmq.DEALER)
     sock.setsockopt(zmq.LINGER, 0)
     sock.connect(rs.endpoints.snapshot)
     sock.send_multipart([ICANHAZ, subtree.encode(), token.encode()])
     records = []
+    meta: dict[str, Any] = {}
+    top = 0
     try:
         while sock.poll(3000):
             msg = decode_kv(sock.recv_multipart())
             if msg.key == KTHXBAI.decode():
-                return records, msg
-            records.append(msg)
+                assert not msg.props and msg.seq == top, "KTHXBAI as RFC 12 writes it"
+                return records, SnapshotEnd(msg, meta)
+            top = max(top, msg.seq)
+            if is_status_key(msg.key.encode()) or is_error_key(msg.key.encode()):
+                meta.update(json.loads(msg.body))
+            else:
+                records.append(msg)
         raise AssertionError("no KTHXBAI")
     finally:
         sock.close()
@@ -40,20 +68,27 @@ def raw_snapshot(rs: RunningServer, subtree: str, token: str) -> tuple[list[Any]
 def test_chp_frames_on_the_wire(server_running: RunningServer) -> None:
     rs = server_running
     lead = rs.client("lead")
+    raw_snapshot(rs, "", lead.session)  # the whole city is watched: its status follows HUGZ
     sub = zmq.Context.instance().socket(zmq.SUB)
     sub.setsockopt(zmq.LINGER, 0)
     sub.connect(rs.endpoints.update)
     sub.setsockopt(zmq.SUBSCRIBE, b"")
     assert sub.poll(2000), "the server answers a subscription with HUGZ"
     hugz = sub.recv_multipart()
-    assert hugz[0] == b"HUGZ" and len(hugz) == 5 and len(hugz[1]) == 8
-    props = decode_props(hugz[3])
+    assert hugz == [b"HUGZ", bytes(8), b"", b"", b""], "HUGZ exactly as RFC 12 writes it"
+    status = None
+    while status is None and sub.poll(2000):
+        f = sub.recv_multipart()
+        if f[0] == b"/.status":
+            status = f
+    assert status is not None and status[2] == status[3] == b""
+    props = json.loads(status[4])
     assert {"run", "now", "speed", "ev", "n"} <= set(props)
     iid = report(rs, lead)
     frames = None
     while sub.poll(2000):
         f = sub.recv_multipart()
-        if f[0] != b"HUGZ":
+        if f[0] != b"HUGZ" and not is_status_key(f[0]):
             frames = f
             break
     assert frames is not None and len(frames) == 5
@@ -80,7 +115,7 @@ def test_chp_frames_on_the_wire(server_running: RunningServer) -> None:
     while len(seqs) < 2 and time.monotonic() < deadline:
         if sub.poll(100):
             f = sub.recv_multipart()
-            if f[0] != b"HUGZ":
+            if f[0] != b"HUGZ" and not is_status_key(f[0]):
                 seqs.append(struct.unpack(">Q", f[1])[0])
     assert len(seqs) == 2 and seqs[1] == seqs[0] + 1 and seqs[0] > seq
     sub.close()
@@ -109,7 +144,7 @@ def test_snapshot_of_a_district(server_running: RunningServer) -> None:
         records, end = raw_snapshot(rs, bad, disp.session)
         assert records == [] and end.props["error"] == "forbidden"
     records, end = raw_snapshot(rs, subtree, "not-a-session")
-    assert end.props["error"] == "forbidden" and end.props.get("relogin") == "1"
+    assert end.props["error"] == "forbidden" and end.props.get("relogin") is True
     records, end = raw_snapshot(rs, "/3205/", lead.session)
     assert end.props["error"] == "invalid"
 

@@ -1,13 +1,14 @@
 """The mirror's side of RFC 12 against a scripted CHP server on loopback: subscribe first,
 snapshot, drop updates at or below the snapshot, apply the rest in order, resync on a gap, on
-a counter mismatch in HUGZ, on a new server run and on silence; refusals; deletes. Also the
-framing helpers themselves."""
+a counter mismatch in the subtree's status record, on a new server run and on silence;
+refusals; deletes. Also the framing helpers themselves."""
 
 from __future__ import annotations
 
 import struct
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import zmq
@@ -15,15 +16,21 @@ import zmq
 from dispatch.client import MirrorStatus, StateMirror
 from dispatch.protocol.chp import (
     ICANHAZ,
+    FeedError,
+    FeedStatus,
     KVMsg,
     ProtocolError,
+    decode_error,
     decode_icanhaz,
     decode_kv,
     decode_props,
+    decode_status,
     encode_props,
     hugz_frames,
     kthxbai_frames,
     pack_seq,
+    refusal_frames,
+    status_frames,
 )
 from dispatch.records import encode_unit
 from dispatch.state import UnitState
@@ -62,9 +69,14 @@ class FakeServer:
                     got.append(msg)
         return got
 
-    def hugz(self, **props: object) -> None:
-        self.pub.send_multipart(hugz_frames(self.seq, {"run": self.run, "now": "1000.0",
-                                                       "speed": "1", "n": self.n, **props}))
+    def status(self, n: int | None = None, count: int | None = None) -> FeedStatus:
+        return FeedStatus(run=self.run, now=1000.0, speed=1.0, ev=7,
+                          n=self.n if n is None else n, count=count)
+
+    def hugz(self, subtree: str = "", n: int | None = None) -> None:
+        """RFC 12's HUGZ, then the status record of ``subtree`` (counter ``n``)."""
+        self.pub.send_multipart(hugz_frames())
+        self.pub.send_multipart(status_frames(subtree, self.seq, self.status(n)))
 
     def update(self, key: str | bytes, body: bytes, *, seq: int | None = None,
                n: int | None = None, ev: int = 7) -> None:
@@ -75,7 +87,7 @@ class FakeServer:
         self.pub.send_multipart([key_b, pack_seq(self.seq), b"", props, body])
 
     def serve_snapshot(self, mirror: StateMirror, records: list[tuple[str, bytes]],
-                       error: dict[str, object] | None = None) -> tuple[str, str]:
+                       error: dict[str, Any] | None = None) -> tuple[str, str]:
         end = time.monotonic() + 3
         while time.monotonic() < end:
             mirror.run_once(10)
@@ -83,14 +95,15 @@ class FakeServer:
                 ident, *frames = self.router.recv_multipart()
                 req = decode_icanhaz(frames)
                 if error is not None:
-                    self.router.send_multipart([ident, *kthxbai_frames(0, req.subtree, error)])
+                    for f in refusal_frames(req.subtree.encode(), FeedError(**error)):
+                        self.router.send_multipart([ident, *f])
                     return req.subtree, req.token
                 for key, body in records:
                     self.router.send_multipart([ident, key.encode(), pack_seq(0), b"", b"",
                                                 body])
-                self.router.send_multipart([ident, *kthxbai_frames(
-                    self.seq, req.subtree, {"n": self.n, "run": self.run, "ev": 7,
-                                            "now": "1000.0", "speed": "1"})])
+                self.router.send_multipart([ident, *status_frames(
+                    req.subtree, self.seq, self.status(count=len(records)))])
+                self.router.send_multipart([ident, *kthxbai_frames(self.seq, req.subtree)])
                 return req.subtree, req.token
         raise AssertionError("the mirror sent no ICANHAZ?")
 
@@ -127,7 +140,7 @@ def test_subscribe_first_then_snapshot(fake: FakeServer) -> None:
     subs = fake.subscriptions(m, want=2)
     assert set(subs) == {b"\x01/320508/", b"\x01HUGZ"}
     assert not fake.router.poll(50), "no snapshot request before the feed is confirmed"
-    fake.hugz(**{"n/320508/": fake.n})
+    fake.hugz("/320508/")
     subtree, token = fake.serve_snapshot(m, [unit("U-1"), unit("U-2")])
     assert (subtree, token) == ("/320508/", "tok")
     run(m, 0.05)
@@ -169,8 +182,8 @@ def test_changes_report_what_moved(fake: FakeServer) -> None:
             ident, *_frames = fake.router.recv_multipart()
             for k, b in fake_records:
                 fake.router.send_multipart([ident, k.encode(), pack_seq(0), b"", b"", b])
-            fake.router.send_multipart([ident, *kthxbai_frames(fake.seq, "", {"n": fake.n,
-                                                                               "run": RUN})])
+            fake.router.send_multipart([ident, *status_frames("", fake.seq, fake.status())])
+            fake.router.send_multipart([ident, *kthxbai_frames(fake.seq, "")])
     first = next(c for c in seen if c)
     assert first.resynced and first.units == {"U-1", "U-2"}
     fake.update(*unit("U-2", lon=121.5))
@@ -222,10 +235,10 @@ def test_heartbeat_with_another_counter_or_run_resyncs(fake: FakeServer) -> None
                     hugz_interval_s=HUGZ_S)
     m.start()
     sync(fake, m, [unit("U-1")])
-    fake.hugz(**{"n/320508/": fake.n})
+    fake.hugz("/320508/")
     run(m, 0.05)
     assert m.live and m.resyncs == 0
-    fake.hugz(**{"n/320508/": fake.n + 3})  # the server published updates we never saw
+    fake.hugz("/320508/", n=fake.n + 3)  # the server published updates we never saw
     run(m, 0.05)
     assert m.resyncs == 1 and m.gaps == 1
     assert fake.subscriptions(m, want=2)
@@ -234,9 +247,24 @@ def test_heartbeat_with_another_counter_or_run_resyncs(fake: FakeServer) -> None
     run(m, 0.05)
     assert m.live
     fake.run += 1  # a restarted server
-    fake.hugz()
+    fake.hugz("/320508/")
     run(m, 0.05)
     assert m.resyncs == 2 and "restarted" in m.message
+    m.close()
+
+
+def test_heartbeats_without_the_subtree_status_resync(fake: FakeServer) -> None:
+    """A restarted server sends HUGZ but no status of a subtree nobody asked it for yet."""
+    m = StateMirror(fake.snap_ep, fake.pub_ep, subtree="/320508/", token="t",
+                    hugz_interval_s=HUGZ_S)
+    m.start()
+    sync(fake, m, [unit("U-1")])
+    fake.hugz("/320508/001/")  # another subtree's status, and heartbeats: not enough
+    end = time.monotonic() + 10 * HUGZ_S
+    while m.live and time.monotonic() < end:
+        fake.pub.send_multipart(hugz_frames())
+        run(m, HUGZ_S / 2)
+    assert not m.live and m.resyncs == 1 and "no longer reports" in m.message
     m.close()
 
 
@@ -288,3 +316,24 @@ def test_kv_roundtrip_and_errors() -> None:
         decode_icanhaz([b"GIMME", b""])
     with pytest.raises(ProtocolError):
         decode_icanhaz([ICANHAZ, b"", b"x" * 500])
+
+
+def test_rfc12_frames_and_reserved_keys() -> None:
+    assert hugz_frames() == [b"HUGZ", bytes(8), b"", b"", b""]
+    assert kthxbai_frames(7, "/320508/") == [b"KTHXBAI", pack_seq(7), b"", b"", b"/320508/"]
+    st = FeedStatus(run=5, now=12.3456, speed=60.0, ev=9, n=3, count=2)
+    key, seq, uuid, props, body = status_frames("", 44, st)
+    assert (key, seq, uuid, props) == (b"/.status", pack_seq(44), b"", b"")
+    assert decode_status(body) == FeedStatus(run=5, now=12.346, speed=60.0, ev=9, n=3, count=2)
+    assert decode_status(status_frames("/320508/", 1, st)[4]).proto == 2
+    for bad in (b"", b"[]", b'{"run": 1}', b"\xff"):
+        with pytest.raises(ProtocolError):
+            decode_status(bad)
+    assert decode_error(b"nonsense").error == "invalid"
+    err = FeedError("forbidden", "no", relogin=True)
+    for asked, key in ((b"/320508/", b"/320508/.error"), (b"", b"/.error"),
+                       (b"320508", b"/.error"), (b"/\xff/", b"/.error"),
+                       (b"/" + b"1" * 300 + b"/", b"/.error")):
+        sync, end = refusal_frames(asked, err)
+        assert sync[0] == key and sync[1] == end[1] == bytes(8) and sync[3] == end[3] == b""
+        assert end[0] == b"KTHXBAI" and decode_error(sync[4]) == err
