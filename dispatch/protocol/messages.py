@@ -35,7 +35,7 @@ MAX_ID_CHARS = 64
 REQUEST_KEYS = frozenset({"id", "session", "type", "expected_version", "args"})
 
 QUERY_TYPES = frozenset({"login", "logout", "whoami", "ping", "history", "recommend",
-                         "duplicates", "city"})
+                         "duplicates", "city", "audit"})
 """Requests that read (or open a session) and never produce events."""
 
 NO_SESSION_TYPES = frozenset({"login", "ping"})

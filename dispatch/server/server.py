@@ -60,6 +60,7 @@ from dispatch.protocol.messages import (
 from dispatch.recommend import find_duplicates, recommend_units
 from dispatch.records import scope_subtree
 from dispatch.roles import SYSTEM_ACTOR, Actor
+from dispatch.server.audit_query import start_audit_read
 from dispatch.server.backoffice import Backoffice
 from dispatch.server.clock_rules import ClockWatcher, RuleSet, ScaledClock, load_rules
 from dispatch.server.feed import FeedPublisher, handle_subscriptions
@@ -630,6 +631,10 @@ class DispatchServer:
                 return
             elif req.type == "city":
                 self._city(envelope, req)
+                return
+            elif req.type == "audit":
+                start_audit_read(self.backoffice, self.store, envelope, req, actor,
+                                 lambda: self.engine.state.seq)
                 return
             else:  # pragma: no cover - parse_request only lets known types through
                 raise InvalidCommand(f"unknown query {req.type!r}")
