@@ -66,3 +66,7 @@ class Actor:
 
 
 SYSTEM_ACTOR = Actor(operator="system", role=Role.SYSTEM, workstation="server")
+
+
+AUDIT_READERS = frozenset({Role.SHIFT_LEAD, Role.ADMIN})
+"""Roles that may read the audit trail (the ``audit`` query)."""

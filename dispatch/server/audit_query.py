@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 
 from dispatch.errors import Forbidden, InvalidCommand, Unavailable
 from dispatch.protocol.messages import Request, ok_reply, take_args
-from dispatch.roles import Actor, Role
+from dispatch.roles import AUDIT_READERS, Actor
 from dispatch.server.backoffice import Backoffice
 from dispatch.store.event_store import EventStore
 from dispatch.store.security_schema import audit as audit_table
@@ -36,7 +36,6 @@ from dispatch.store.security_schema import audit as audit_table
 MAX_PAGE_ROWS = 5000
 MAX_PAGE_BYTES = 4 << 20
 MAX_FILTER_CHARS = 64
-AUDIT_READERS = frozenset({Role.SHIFT_LEAD, Role.ADMIN})
 READ_ACTION = "audit_read"
 
 _TEXT_FILTERS = ("operator", "workstation", "incident_id", "action")
