@@ -41,7 +41,7 @@ class Column(IntEnum):
     DETAIL = 5
 
 
-_HEADERS = (
+_HEADERS: tuple[Any, ...] = (
     QT_TRANSLATE_NOOP("AuditTableModel", "Time"),
     QT_TRANSLATE_NOOP("AuditTableModel", "Operator"),
     QT_TRANSLATE_NOOP("AuditTableModel", "Workstation"),
@@ -51,7 +51,7 @@ _HEADERS = (
 )
 _KEYS = ("ts", "operator", "workstation", "action", "incident_id", "detail")
 
-ACTIONS: dict[str, str] = {
+ACTIONS: dict[str, Any] = {
     "login": QT_TRANSLATE_NOOP("AuditTableModel", "Login"),
     "login_failed": QT_TRANSLATE_NOOP("AuditTableModel", "Failed login"),
     "logout": QT_TRANSLATE_NOOP("AuditTableModel", "Logout"),
@@ -69,7 +69,7 @@ ACTIONS: dict[str, str] = {
 
 def action_label(code: str) -> str:
     text = ACTIONS.get(code)
-    return translate("AuditTableModel", text) if text else code
+    return translate("AuditTableModel", str(text)) if text else code
 
 
 def format_time(ts: float) -> str:
@@ -141,7 +141,7 @@ class AuditTableModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
                 and 0 <= section < len(Column):
-            return translate("AuditTableModel", _HEADERS[section])
+            return translate("AuditTableModel", str(_HEADERS[section]))
         return super().headerData(section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
