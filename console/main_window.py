@@ -4,6 +4,9 @@ top, connection state below. Layout, level, map options and theme persist in QSe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -23,6 +26,7 @@ from console.status_bar import ConsoleStatusBar
 from console.themes import apply_theme
 from dispatch.client.commands import Login
 from dispatch.client.mirror import MirrorInfo
+from dispatch.roles import AUDIT_READERS
 from maps.view import MapView
 from widgets.actions import ConsoleActions
 from widgets.command_line import CommandLine
@@ -44,10 +48,13 @@ translate = QCoreApplication.translate
 class MainWindow(QMainWindow):
     def __init__(self, console: ConsoleModel, login: Login, *, settings: QSettings,
                  level: str = "grid", theme: str = "light",
+                 audit_source: Callable[[dict[str, Any]], Any] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.console = console
         self.login = login
+        self.audit_source = audit_source
+        self.audit_window: Any = None
         self.settings = settings
         self.theme = theme
         self.setWindowTitle(translate("MainWindow", "Gridline — {0}").replace("{0}", console.city.name))
@@ -171,6 +178,13 @@ class MainWindow(QMainWindow):
         for name, text in (("light", translate("MainWindow", "Light")), ("dark", translate("MainWindow", "Dark"))):
             act = themes.addAction(text)
             act.triggered.connect(lambda _c=False, n=name: self.set_theme(n))
+        self.audit_action: QAction | None = None
+        if self.audit_source is not None and self.login.role in AUDIT_READERS:
+            t = self.menuBar().addMenu(translate("MainWindow", "&Tools"))
+            self.audit_action = t.addAction(translate("MainWindow", "&Audit trail…"))
+            self.audit_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
+            self.audit_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.audit_action.triggered.connect(self.open_audit)
         h = self.menuBar().addMenu(translate("MainWindow", "&Help"))
         h.addAction(translate("MainWindow", "Command line help")).triggered.connect(self.command_line.show_help)
         h.addAction(translate("MainWindow", "About Gridline")).triggered.connect(self._about)
@@ -194,6 +208,21 @@ class MainWindow(QMainWindow):
             dialog.set_point(lon, lat)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+
+    def open_audit(self) -> Any:
+        """Show the audit trail window (one per console), reading the last day at once."""
+        from console.background import run_in_background
+        from widgets.audit_window import AuditWindow
+
+        if self.audit_source is None:
+            return None
+        if self.audit_window is None:
+            self.audit_window = AuditWindow(self.audit_source, run_in_background, self)
+            self.audit_window.refresh()
+        self.audit_window.show()
+        self.audit_window.raise_()
+        self.audit_window.activateWindow()
+        return self.audit_window
 
     def _raise_detail(self, _incident_id: str = "") -> None:
         self.detail_dock.show()
@@ -253,4 +282,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        if self.audit_window is not None:
+            self.audit_window.close()
+        close_source = getattr(self.audit_source, "close", None)
+        if close_source is not None:
+            close_source()
         super().closeEvent(event)

@@ -26,7 +26,7 @@ from console.themes import apply_theme
 from dispatch.catalogue.loader import default_catalogue
 from dispatch.city.model import City
 from dispatch.client.commands import ClientCurve, CommandClient, Login
-from dispatch.roles import Actor
+from dispatch.roles import AUDIT_READERS, Actor
 from dispatch.settings import Settings
 from dispatch.state import DispatchState
 
@@ -73,7 +73,13 @@ def build_console(endpoints: Endpoints, login: Login, city: City, user: str, pas
     session = LiveSession(console, command_endpoint=endpoints.command,
                           snapshot_endpoint=endpoints.snapshot, update_endpoint=endpoints.update,
                           login=login, user=user, password=password, curve=curve, clock=clock)
-    window = MainWindow(console, login, settings=settings, level=level, theme=theme)
+    audit_source = None
+    if login.role in AUDIT_READERS:
+        from console.audit_source import AuditSource
+
+        audit_source = AuditSource(endpoints.command, user, password, login.workstation, curve)
+    window = MainWindow(console, login, settings=settings, level=level, theme=theme,
+                        audit_source=audit_source)
     session.sig_info.connect(window.show_info)
     session.sig_first_batch.connect(settle_after_first_snapshot)
     session.start()

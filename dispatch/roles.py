@@ -53,13 +53,14 @@ class Permission(StrEnum):
     CLOCK = "clock"        # time-limit events, archiving (never over the wire in production)
     MUTUAL_AID = "mutual_aid"  # assign units from outside one's own region
     READ = "read"          # queries that read the state: history, city (the feed is separate)
+    AUDIT = "audit"        # read the audit trail
 
 
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DISPATCHER: frozenset({P.INTAKE, P.DISPATCH, P.FIELD, P.UNITS, P.NOTE, P.READ}),
     Role.SHIFT_LEAD: frozenset({P.INTAKE, P.DISPATCH, P.APPROVE, P.FIELD, P.UNITS, P.NOTE,
-                                P.MUTUAL_AID, P.READ}),
+                                P.MUTUAL_AID, P.READ, P.AUDIT}),
     Role.WALL: frozenset({P.READ}),
     Role.FIELD_GATEWAY: frozenset({P.INTAKE, P.FIELD, P.UNITS, P.NOTE, P.READ}),
     Role.ADMIN: frozenset(Permission),
@@ -105,6 +106,7 @@ QUERY_PERMISSIONS: dict[str, Permission | None] = {
     "city": P.READ,       # regions for everybody; parts and units only city-wide
     "recommend": P.DISPATCH,
     "duplicates": P.INTAKE,
+    "audit": P.AUDIT,
 }
 """The permission each query needs (``None``: any session, or none at all)."""
 
@@ -223,3 +225,6 @@ def rights_table() -> str:
             perm = permission.value if permission is not None else "—"
             rows.append(f"| `{name}` | {kind} | {perm} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
+
+AUDIT_READERS = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if P.AUDIT in perms)
+"""Roles that may read the audit trail (the ``audit`` query)."""

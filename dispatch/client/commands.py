@@ -73,6 +73,17 @@ class Login:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
+@dataclass(frozen=True, slots=True)
+class AuditRead:
+    """Lines of the audit trail as the ``audit`` query gives them (dicts with ``id``, ``ts``,
+    ``operator``, ``workstation``, ``action``, ``incident_id``, ``detail``), oldest first;
+    ``truncated`` when more matched than were asked for; ``last_id`` pins the set."""
+
+    rows: list[dict[str, Any]]
+    truncated: bool
+    last_id: int
+
+
 class CommandClient:
     def __init__(self, endpoint: str, *, ctx: zmq.Context | None = None,
                  curve: ClientCurve | None = None, timeout_s: float = 2.5, retries: int = 3
@@ -218,6 +229,27 @@ class CommandClient:
             if not page["more"]:
                 return out
             after = int(page["next_after_seq"])
+
+    def audit(self, *, max_rows: int | None = None, **args: Any) -> AuditRead:
+        """Audit lines matching the filters (``operator``, ``workstation``, ``incident_id``,
+        ``action``, ``since_ts``, ``until_ts``), oldest first, page after page; the set is
+        pinned at the first page (``to_id``), so lines written meanwhile (this read's own
+        ``audit_read`` lines among them) are not included. With ``max_rows`` it stops after
+        that many and says ``truncated``. Shift leads and administrators only (``Forbidden``
+        otherwise)."""
+        rows: list[dict[str, Any]] = []
+        after = int(args.pop("after_id", 0))
+        to_id = args.pop("to_id", None)
+        while True:
+            page = self.query("audit", after_id=after, to_id=to_id, **args)
+            rows.extend(page["rows"])
+            to_id = int(page["last_id"])
+            if max_rows is not None and len(rows) >= max_rows:
+                truncated = len(rows) > max_rows or bool(page["more"])
+                return AuditRead(rows[:max_rows], truncated, to_id)
+            if not page["more"]:
+                return AuditRead(rows, False, to_id)
+            after = int(page["next_after_id"])
 
 
 class SessionSource:

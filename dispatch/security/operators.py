@@ -211,17 +211,20 @@ def _row_operator(row: Any) -> Operator:
 
 
 def audit(engine: Engine, operator: str, workstation: str, action: str,
-          detail: str | Mapping[str, Any] = "", *, ts: float | None = None) -> None:
+          detail: str | Mapping[str, Any] = "", *, ts: float | None = None,
+          incident_id: str | None = None) -> None:
     """Append a line to the audit trail (logins, failed logins, queries, account changes).
 
-    ``detail`` is free text or a mapping stored as JSON.
+    ``detail`` is free text or a mapping stored as JSON; ``incident_id`` is the incident the
+    line concerns, if any (the audit can be read by incident).
     """
     text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False,
                                                              sort_keys=True, default=str)
     with engine.begin() as conn:
         conn.execute(insert(audit_table).values(
             ts=time.time() if ts is None else ts, operator=str(operator)[:64],
-            workstation=str(workstation)[:64], action=str(action)[:32], detail=text))
+            workstation=str(workstation)[:64], action=str(action)[:32], detail=text,
+            incident_id=None if incident_id is None else str(incident_id)[:64]))
 
 
 def read_audit(engine: Engine, *, operator: str | None = None, action: str | None = None,

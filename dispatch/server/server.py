@@ -71,6 +71,7 @@ from dispatch.security.throttle import LoginThrottle, ThrottlePolicy
 from dispatch.server.access import AccessControl
 from dispatch.server.audit_log import AuditWriter
 from dispatch.server.audit_log import row as audit_row
+from dispatch.server.audit_query import start_audit_read
 from dispatch.server.backoffice import Backoffice, Done
 from dispatch.server.clock_rules import ClockWatcher, RuleSet, ScaledClock, load_rules
 from dispatch.server.feed import FeedPublisher, handle_subscriptions
@@ -742,6 +743,10 @@ class DispatchServer:
                 return
             elif req.type == "city":
                 self._city(envelope, req, actor)
+                return
+            elif req.type == "audit":
+                start_audit_read(self.backoffice, self.store, envelope, req, actor,
+                                 lambda: self.engine.state.seq)
                 return
             else:  # pragma: no cover - parse_request only lets known types through
                 raise InvalidCommand(f"unknown query {req.type!r}")

@@ -1,4 +1,4 @@
-"""Tables of operator accounts and the security audit trail (migration ``0002``).
+"""Tables of operator accounts and the security audit trail (migrations ``0002``, ``0003``).
 
 They live on the event store's ``metadata`` so one Alembic history covers the whole database.
 """
@@ -29,6 +29,10 @@ audit = Table(
     Column("workstation", String(64), nullable=False),
     Column("action", String(32), nullable=False),
     Column("detail", Text, nullable=False),
+    # The incident a line concerns, when its writer knows it (migration 0003; older lines
+    # have NULL and name the incident in ``detail`` at most).
+    Column("incident_id", String(64), nullable=True),
 )
 Index("ix_audit_ts", audit.c.ts)
 Index("ix_audit_operator", audit.c.operator, audit.c.ts)
+Index("ix_audit_incident", audit.c.incident_id, audit.c.ts)

@@ -380,6 +380,228 @@
     </message>
 </context>
 <context>
+    <name>AuditTableModel</name>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="45"/>
+        <location filename="../../widgets/audit_model.py" line="158"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="46"/>
+        <location filename="../../widgets/audit_model.py" line="159"/>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="47"/>
+        <location filename="../../widgets/audit_model.py" line="160"/>
+        <source>Workstation</source>
+        <translation>工作站</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="48"/>
+        <location filename="../../widgets/audit_model.py" line="162"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="49"/>
+        <location filename="../../widgets/audit_model.py" line="163"/>
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="50"/>
+        <location filename="../../widgets/audit_model.py" line="164"/>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="55"/>
+        <source>Login</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="56"/>
+        <source>Failed login</source>
+        <translation>登录失败</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="57"/>
+        <source>Logout</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="58"/>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="59"/>
+        <source>History read</source>
+        <translation>读取历史</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="60"/>
+        <source>Audit read</source>
+        <translation>查阅审计</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="61"/>
+        <source>Operator added</source>
+        <translation>新增操作员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="62"/>
+        <source>Password changed</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="63"/>
+        <source>Operator disabled</source>
+        <translation>停用操作员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="64"/>
+        <source>Operator enabled</source>
+        <translation>启用操作员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="65"/>
+        <source>Demo operators added</source>
+        <translation>创建演示操作员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="158"/>
+        <source>ID</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="161"/>
+        <source>Action code</source>
+        <translation>操作代码</translation>
+    </message>
+</context>
+<context>
+    <name>AuditWindow</name>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="65"/>
+        <source>Audit trail</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="69"/>
+        <source>any operator</source>
+        <translation>任意操作员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="71"/>
+        <source>any workstation</source>
+        <translation>任意工作站</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="73"/>
+        <source>any incident</source>
+        <translation>任意事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="77"/>
+        <source>All actions</source>
+        <translation>全部操作</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="80"/>
+        <source>Pick an action or type its code</source>
+        <translation>选择操作，或输入操作代码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="82"/>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="85"/>
+        <source>To</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="91"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="93"/>
+        <source>Read the audit trail again with these filters (F5)</source>
+        <translation>按这些条件重新读取审计日志（F5）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="96"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="116"/>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="117"/>
+        <source>Workstation</source>
+        <translation>工作站</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="118"/>
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="119"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="203"/>
+        <source>Reading the audit trail…</source>
+        <translation>正在读取审计日志…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="212"/>
+        <source>Could not read the audit trail: %1</source>
+        <translation>无法读取审计日志：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="222"/>
+        <source>%1 lines</source>
+        <translation>共 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="224"/>
+        <source> — only the oldest %1 are shown; narrow the filters to see the rest</source>
+        <translation>——仅显示最早的 %1 条，请缩小筛选范围查看其余记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="241"/>
+        <source>%1 lines exported to %2</source>
+        <translation>已将 %1 条记录导出到 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="248"/>
+        <source>Export the audit trail</source>
+        <translation>导出审计日志</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="249"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_window.py" line="255"/>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
     <name>ClassPicker</name>
     <message>
         <location filename="../../widgets/class_picker.py" line="41"/>
@@ -1575,6 +1797,16 @@
         <location filename="../../console/main_window.py" line="229"/>
         <source>Gridline — command and dispatch for city grid governance.</source>
         <translation>Gridline — 城市网格化治理指挥调度系统。</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="183"/>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="184"/>
+        <source>&amp;Audit trail…</source>
+        <translation>审计日志(&amp;A)…</translation>
     </message>
 </context>
 <context>

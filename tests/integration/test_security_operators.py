@@ -236,7 +236,7 @@ def test_audit_trail(directory: OperatorDirectory) -> None:
 
 # ------------------------------------------------------------------------------- migration
 
-def test_event_store_migrates_to_0002(store: EventStore) -> None:
+def test_event_store_migrates_to_head(store: EventStore) -> None:
     insp = inspect(store.engine)
     assert {"events", "snapshots", "cities", "meta", "operators", "audit"} <= \
         set(insp.get_table_names())
@@ -244,11 +244,12 @@ def test_event_store_migrates_to_0002(store: EventStore) -> None:
         "username", "display_name", "role", "scope", "password_hash", "disabled",
         "created_at", "updated_at"}
     assert {c["name"] for c in insp.get_columns("audit")} == {
-        "id", "ts", "operator", "workstation", "action", "detail"}
-    assert {i["name"] for i in insp.get_indexes("audit")} == {"ix_audit_ts", "ix_audit_operator"}
+        "id", "ts", "operator", "workstation", "action", "detail", "incident_id"}
+    assert {i["name"] for i in insp.get_indexes("audit")} == {
+        "ix_audit_ts", "ix_audit_operator", "ix_audit_incident"}
     with store.engine.connect() as conn:
         assert conn.execute(text("select version_num from alembic_version")).scalar_one() == \
-            "0002"
+            "0003"
 
 
 def test_a_0001_database_upgrades_and_downgrades(store_url: str) -> None:
@@ -268,6 +269,40 @@ def test_a_0001_database_upgrades_and_downgrades(store_url: str) -> None:
             command.downgrade(cfg, "0001")
         names = set(inspect(engine).get_table_names())
         assert "operators" not in names and "audit" not in names and "events" in names
+    finally:
+        engine.dispose()
+
+
+def test_0003_adds_the_audit_incident_column_and_keeps_old_lines(store_url: str) -> None:
+    from alembic import command
+
+    from dispatch.migrations import alembic_config
+
+    engine = create_engine(store_url)
+    cfg = alembic_config()
+    try:
+        upgrade(engine, "0002")
+        with engine.begin() as conn:
+            conn.execute(text("insert into audit (ts, operator, workstation, action, detail) "
+                              "values (1.5, 'lead', 'ws-1', 'query', "
+                              "'{\"args\": {\"incident_id\": \"E000007\"}}')"))
+        upgrade(engine, "0003")
+        insp = inspect(engine)
+        assert "incident_id" in {c["name"] for c in insp.get_columns("audit")}
+        assert "ix_audit_incident" in {i["name"] for i in insp.get_indexes("audit")}
+        audit(engine, "lead", "ws-1", "note", "", incident_id="E000007")
+        with engine.connect() as conn:
+            assert conn.execute(text("select operator, incident_id from audit order by id")
+                                ).all() == [("lead", None), ("lead", "E000007")]
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0002")
+        insp = inspect(engine)
+        assert "incident_id" not in {c["name"] for c in insp.get_columns("audit")}
+        assert {i["name"] for i in insp.get_indexes("audit")} == {"ix_audit_ts",
+                                                                  "ix_audit_operator"}
+        with engine.connect() as conn:
+            assert conn.execute(text("select count(*) from audit")).scalar_one() == 2
     finally:
         engine.dispose()
 

@@ -1,0 +1,54 @@
+"""The console's reader of the audit trail: one command client with its own session, opened on
+first use and kept, used by one background call at a time (see :mod:`console.background`)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from dispatch.client.commands import AuditRead, ClientCurve, CommandClient
+from dispatch.errors import Unavailable
+from widgets.audit_window import MAX_ROWS
+
+
+class AuditSource:
+    """``source(filters)`` → :class:`AuditRead`; blocking, so call it off the GUI thread."""
+
+    def __init__(self, endpoint: str, user: str, password: str, workstation: str,
+                 curve: ClientCurve | None, *, timeout_s: float = 10.0,
+                 max_rows: int = MAX_ROWS) -> None:
+        self._args = (endpoint, user, password, workstation)
+        self._curve, self._timeout, self._max_rows = curve, timeout_s, max_rows
+        self._lock = threading.Lock()
+        self._client: CommandClient | None = None
+
+    def __call__(self, filters: dict[str, Any]) -> AuditRead:
+        with self._lock:
+            endpoint, user, password, workstation = self._args
+            if self._client is None:
+                client = CommandClient(endpoint, curve=self._curve, timeout_s=self._timeout,
+                                       retries=2)
+                try:
+                    client.login(user, password, workstation)
+                except BaseException:
+                    client.close()
+                    raise
+                self._client = client
+            try:
+                return self._client.audit(max_rows=self._max_rows, **filters)
+            except Unavailable:
+                self._client.close()
+                self._client = None
+                raise
+
+    def close(self) -> None:
+        """Close the socket (without a logout round trip: the GUI thread calls this). A read
+        still running keeps the client; it ends with the process."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+        finally:
+            self._lock.release()
