@@ -63,6 +63,19 @@ ACTIONS: dict[str, Any] = {
     "operator_disabled": QT_TRANSLATE_NOOP("AuditTableModel", "Operator disabled"),
     "operator_enabled": QT_TRANSLATE_NOOP("AuditTableModel", "Operator enabled"),
     "demo_operators_added": QT_TRANSLATE_NOOP("AuditTableModel", "Demo operators added"),
+    "refused": QT_TRANSLATE_NOOP("AuditTableModel", "Request refused"),
+    "login_refused": QT_TRANSLATE_NOOP("AuditTableModel", "Login refused (key)"),
+    "login_throttled": QT_TRANSLATE_NOOP("AuditTableModel", "Login throttled"),
+    "login_locked": QT_TRANSLATE_NOOP("AuditTableModel", "Login locked"),
+    "session_expired": QT_TRANSLATE_NOOP("AuditTableModel", "Session expired"),
+    "session_closed": QT_TRANSLATE_NOOP("AuditTableModel", "Session closed"),
+    "snapshot_refused": QT_TRANSLATE_NOOP("AuditTableModel", "Snapshot refused"),
+    "feed_refused": QT_TRANSLATE_NOOP("AuditTableModel", "Subscription refused"),
+    "feed_reset": QT_TRANSLATE_NOOP("AuditTableModel", "Feed reset"),
+    "key_enrolled": QT_TRANSLATE_NOOP("AuditTableModel", "Key enrolled"),
+    "key_revoked": QT_TRANSLATE_NOOP("AuditTableModel", "Key revoked"),
+    "allow_list_invalid": QT_TRANSLATE_NOOP("AuditTableModel", "Allow-list file invalid"),
+    "audit_pruned": QT_TRANSLATE_NOOP("AuditTableModel", "Audit pruned"),
 }
 """Audit actions known to the console, with their labels (others show their code)."""
 

@@ -16,6 +16,7 @@ A production deployment does not call ``ensure_defaults``; it adds operators wit
     python -m dispatch.security.operators --db URL list
     python -m dispatch.security.operators --db URL passwd USER
     python -m dispatch.security.operators --db URL disable USER
+    python -m dispatch.security.operators --db URL prune-audit --keep-days 365
 
 (the password is asked twice on a terminal, or read as one line from standard input; the
 database URL may also come from ``GRIDLINE_DB_URL``; without either, the embedded SQLite file).
@@ -41,7 +42,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -243,6 +244,20 @@ def read_audit(engine: Engine, *, operator: str | None = None, action: str | Non
                        action=r.action, detail=r.detail) for r in reversed(rows)]
 
 
+def prune_audit(engine: Engine, *, keep_days: float, actor: str = "admin",
+                workstation: str = "") -> int:
+    """Delete audit lines older than ``keep_days`` (at least one day); the pruning itself is
+    audited. Returns how many lines went."""
+    if not keep_days >= 1:
+        raise ValueError("keep at least one day of audit lines")
+    before = time.time() - keep_days * 86400.0
+    with engine.begin() as conn:
+        gone = conn.execute(delete(audit_table).where(audit_table.c.ts < before)).rowcount
+    audit(engine, actor, workstation, "audit_pruned",
+          {"keep_days": keep_days, "deleted": int(gone or 0)})
+    return int(gone or 0)
+
+
 class OperatorDirectory:
     """Operator accounts in the event store's database (table ``operators``).
 
@@ -425,6 +440,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_pw.add_argument("user")
     for verb in ("disable", "enable"):
         sub.add_parser(verb, help=f"{verb} an operator").add_argument("user")
+    p_prune = sub.add_parser("prune-audit", help="delete audit lines older than --keep-days")
+    p_prune.add_argument("--keep-days", type=float, required=True)
     args = parser.parse_args(argv)
 
     from dispatch.store.event_store import EventStore, StoreError, default_sqlite_url
@@ -449,6 +466,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "passwd":
             directory.set_password(args.user, _read_password(sys.stdin.isatty()), actor=actor)
             print(f"password of {normalize_user(args.user)} changed")
+        elif args.command == "prune-audit":
+            n = prune_audit(store.engine, keep_days=args.keep_days, actor=actor)
+            print(f"{n} audit lines older than {args.keep_days:g} days deleted")
         elif args.command == "disable":
             directory.disable(args.user, actor=actor)
             print(f"{normalize_user(args.user)} disabled")

@@ -20,13 +20,14 @@ from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from dispatch.store.security_schema import audit as audit_table
 
 log = logging.getLogger(__name__)
 
 MAX_PENDING = 20_000
+_AWAY = (OperationalError, InterfaceError, DisconnectionError)  # the database, not the row
 BATCH = 500
 RETRY_S = 0.5
 
@@ -41,12 +42,31 @@ class AuditRow:
     incident_id: str | None = None
 
     def values(self) -> dict[str, Any]:
-        v: dict[str, Any] = {"ts": self.ts, "operator": self.operator[:64],
-                             "workstation": self.workstation[:64], "action": self.action[:32],
-                             "detail": self.detail}
+        v: dict[str, Any] = {"ts": self.ts, "operator": _clean(self.operator, 64),
+                             "workstation": _clean(self.workstation, 64),
+                             "action": _clean(self.action, 32),
+                             "detail": _clean(self.detail, MAX_DETAIL)}
         if "incident_id" in audit_table.c:
-            v["incident_id"] = self.incident_id
+            iid = self.incident_id
+            v["incident_id"] = _clean(iid, 64) if iid and len(iid) <= 64 else None
         return v
+
+    def sanitized(self, why: str) -> AuditRow:
+        """The row as plain text, for a database that refused it as it was."""
+        detail = json.dumps({"unstorable": why[:200], "row": repr(self)[:MAX_DETAIL // 2]},
+                            ensure_ascii=True)
+        return AuditRow(self.operator.encode("ascii", "replace").decode(),
+                        self.workstation.encode("ascii", "replace").decode(),
+                        self.action.encode("ascii", "replace").decode(), detail, self.ts)
+
+
+MAX_DETAIL = 8000
+
+
+def _clean(text: str, limit: int) -> str:
+    """Within the column's length and without NUL, which PostgreSQL text cannot hold."""
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become '?'
+    return text.replace("\x00", "\ufffd")[:limit]
 
 
 def row(operator: str, workstation: str, action: str,
@@ -124,6 +144,40 @@ class AuditWriter:
             self._cond.notify_all()
         self._thread.join(RETRY_S * 2)
 
+    def _insert(self, rows: list[AuditRow]) -> None:
+        assert self.engine is not None
+        with self.engine.begin() as conn:
+            conn.execute(insert(audit_table), [r.values() for r in rows])
+
+    def _store(self, batch: list[AuditRow]) -> list[AuditRow]:
+        """Store a batch; returns the rows not stored (the database is away: retried). A row
+        the database refuses for its content is stored in a sanitized form, so one bad row can
+        never block the queue."""
+        try:
+            self._insert(batch)
+            return []
+        except _AWAY as exc:
+            self.failures += 1
+            log.error("audit rows not stored yet (%d kept, retrying): %s", len(batch), exc)
+            return batch
+        except Exception:  # some row's content: find it below
+            log.debug("audit batch refused; storing row by row", exc_info=True)
+        for i, r in enumerate(batch):
+            try:
+                try:
+                    self._insert([r])
+                except _AWAY:
+                    raise
+                except Exception as exc:
+                    log.error("audit row refused by the database, stored sanitized: %s", exc)
+                    self._insert([r.sanitized(str(exc))])
+            except Exception as exc:
+                self.failures += 1
+                log.error("audit rows not stored yet (%d kept, retrying): %s",
+                          len(batch) - i, exc)
+                return batch[i:]
+        return []
+
     def _run(self) -> None:
         assert self.engine is not None
         while True:
@@ -134,20 +188,11 @@ class AuditWriter:
                     return
                 batch = [self._rows.popleft() for _ in range(min(BATCH, len(self._rows)))]
                 self._inflight = len(batch)
-            try:
-                with self.engine.begin() as conn:
-                    conn.execute(insert(audit_table), [r.values() for r in batch])
-                stored = True
-            except SQLAlchemyError as exc:
-                self.failures += 1
-                log.error("audit rows not stored yet (%d kept, retrying): %s", len(batch), exc)
-                stored = False
+            left = self._store(batch)
             with self._cond:
                 self._inflight = 0
-                if stored:
-                    self.written += len(batch)
-                else:
-                    self._rows.extendleft(reversed(batch))
+                self.written += len(batch) - len(left)
+                self._rows.extendleft(reversed(left))
                 self._cond.notify_all()
-            if not stored:
+            if left:
                 time.sleep(RETRY_S)

@@ -473,6 +473,71 @@
         <translation>创建演示操作员</translation>
     </message>
     <message>
+        <location filename="../../widgets/audit_model.py" line="66"/>
+        <source>Request refused</source>
+        <translation>请求被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="66"/>
+        <source>Login refused (key)</source>
+        <translation>登录被拒绝（密钥）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="66"/>
+        <source>Login throttled</source>
+        <translation>登录被限速</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="66"/>
+        <source>Login locked</source>
+        <translation>登录已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="66"/>
+        <source>Session expired</source>
+        <translation>会话过期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="66"/>
+        <source>Session closed</source>
+        <translation>会话被关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="66"/>
+        <source>Snapshot refused</source>
+        <translation>快照被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="66"/>
+        <source>Subscription refused</source>
+        <translation>订阅被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="66"/>
+        <source>Feed reset</source>
+        <translation>推送重置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="66"/>
+        <source>Key enrolled</source>
+        <translation>密钥已登记</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="66"/>
+        <source>Key revoked</source>
+        <translation>密钥已吊销</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="66"/>
+        <source>Allow-list file invalid</source>
+        <translation>白名单文件无效</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_model.py" line="66"/>
+        <source>Audit pruned</source>
+        <translation>审计已清理</translation>
+    </message>
+    <message>
         <location filename="../../widgets/audit_model.py" line="158"/>
         <source>ID</source>
         <translation>编号</translation>
