@@ -219,9 +219,25 @@ def test_feed_key_reads_its_region_without_login(secure: RunningServer) -> None:
     assert keys and all(k.startswith(f"/{districts[0]}/".encode()) for k in keys)
     city = snapshot(b"")
     assert not [f for f in city if b"/unit/" in f[0] or b"/inc/" in f[0]]
+    # updates: its district, never the city
+    district = f"/{districts[0]}/".encode()
+    sub = RawSub(rs, curve, district, b"HUGZ")
+    city_sub = RawSub(rs, curve, b"/")
+    lead = rs.client("lead")
+    wait_until(lambda: (report(rs, lead, prefix=districts[0]), sub.pump(100),
+                        sub.data_keys())[2], what="the feed key's district updates")
+    wait_until(lambda: rs.server.stats.feed_refused >= 1, what="city subscription refused")
+    report(rs, lead, prefix=districts[-1])
+    report(rs, lead, prefix=districts[0])
+    sub.pump(int(2 * rs.settings.hugz_interval_s * 1000))
+    city_sub.pump(100)
+    assert all(k.startswith(district) for k in sub.data_keys())
+    assert not city_sub.data_keys()
     c = client_on(rs, curve, None)
     with pytest.raises(Forbidden):  # a feed key cannot log in, so sends no command
         c.login("lead", DEMO_PASSWORDS["lead"], "")
+    for s_ in (sub, city_sub):
+        s_.close()
     dealer.close()
     ctx.term()
 
