@@ -259,11 +259,9 @@ def main() -> None:
               .decode() for i in range(2000)]
     raw = measure_raw(bodies, json.loads)
     raw_orjson = measure_raw(bodies, orjson.loads)
-    from dispatch import compiled
-
-    report("feed_throughput", rate, "updates/s", raw, target="≥ 20,000/s and ≥ 0.4 of raw",
+    report("feed_throughput", rate, "updates/s", raw, target="≥ 80,000/s (pure Python)",
            raw_orjson=round(raw_orjson), ratio_orjson=round(rate / raw_orjson, 3),
-           feed_modules=compiled.status, json_loads_us=round(json_loads_us(bodies[0].encode()), 2),
+           json_loads_us=round(json_loads_us(bodies[0].encode()), 2),
            **extra)
 
 

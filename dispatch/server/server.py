@@ -39,7 +39,6 @@ from typing import Any
 
 import zmq
 
-from dispatch import compiled
 from dispatch.bootstrap import open_engine
 from dispatch.city.model import Level
 from dispatch.commands import ArchiveFinished
@@ -335,7 +334,7 @@ class DispatchServer:
         hugz_every = self.settings.hugz_interval_s
         tick_every = min(1.0, max(0.02, 1.0 / self.clock.speed))
         next_hugz = next_tick = time.monotonic()
-        log.info("serving on %s (feed modules: %s)", self.endpoints, compiled.status)
+        log.info("serving on %s", self.endpoints)
         try:
             while not self._stop.is_set():
                 wait = min(next_hugz, next_tick) - time.monotonic()
