@@ -2,16 +2,14 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.gridline-installed
-# The feed's hot path compiled with mypyc (dispatch/compiled.py); rebuilt when dispatch/ changes.
-COMPILED := build/compiled/manifest.json
 ARGS   ?=
 
-.PHONY: run test setup compile lint bench screenshot translations clean
+.PHONY: run test setup lint bench screenshot translations clean
 
-run: $(STAMP) $(COMPILED)
+run: $(STAMP)
 	$(PY) main.py $(ARGS)
 
-test: $(STAMP) $(COMPILED)
+test: $(STAMP)
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest $(ARGS)
 
@@ -21,21 +19,15 @@ $(STAMP): pyproject.toml tools/setup.sh
 	bash tools/setup.sh "$(VENV)"
 	touch $(STAMP)
 
-compile: $(COMPILED)
-
-# A failed build is not fatal: the modules then run as Python (tools/compile.py says why).
-$(COMPILED): $(STAMP) $(shell find dispatch -name '*.py')
-	$(PY) -m tools.compile || echo "compile failed: the feed modules run as Python"
-
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy dispatch
 
-bench: $(STAMP) $(COMPILED)
+bench: $(STAMP)
 	$(PY) -m bench.run $(ARGS)
 
-screenshot: $(STAMP) $(COMPILED)
+screenshot: $(STAMP)
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) main.py --screenshot docs/screenshot.png $(ARGS)
 
 translations: $(STAMP)

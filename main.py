@@ -11,7 +11,7 @@ import sys
 
 
 def server_main(argv: list[str] | None = None) -> int:
-    from dispatch.server.server import main as run
+    from dispatch.adapters.server.server import main as run
 
     return run(sys.argv[1:] if argv is None else argv)
 

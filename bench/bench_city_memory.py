@@ -8,9 +8,9 @@ import random
 import psutil
 
 from bench.common import report
-from dispatch import commands as cmd
-from dispatch.bootstrap import open_engine
-from dispatch.roles import Actor, Role
+from dispatch.adapters.bootstrap import open_engine
+from dispatch.domain import commands as cmd
+from dispatch.domain.roles import Actor, Role
 
 OPEN = 50_000
 

@@ -49,8 +49,8 @@ def load(command_ep: str, snapshot_ep: str, update_ep: str, seconds: float) -> N
     import random
     import threading
 
-    from dispatch.client import CommandClient, StateMirror
-    from dispatch.security.operators import DEMO_PASSWORDS
+    from dispatch.adapters.client import CommandClient, StateMirror
+    from dispatch.adapters.security.operators import DEMO_PASSWORDS
 
     c = CommandClient(command_ep, timeout_s=10)
     c.login("field", DEMO_PASSWORDS["field"], "bench-load")
@@ -115,11 +115,11 @@ def paced(fn: object, n: int) -> list[float]:
 
 
 def measure_ours() -> tuple[list[float], dict[str, Any]]:
-    from dispatch import commands as cmd
-    from dispatch.catalogue.loader import default_catalogue
-    from dispatch.client import CommandClient, StateMirror
-    from dispatch.security.operators import DEMO_PASSWORDS
-    from dispatch.server.process import ServerProcess
+    from dispatch.adapters.catalogue_loader import default_catalogue
+    from dispatch.adapters.client import CommandClient, StateMirror
+    from dispatch.adapters.security.operators import DEMO_PASSWORDS
+    from dispatch.adapters.server.process import ServerProcess
+    from dispatch.domain import commands as cmd
 
     class_code = next(iter(default_catalogue().minors))
     with tempfile.TemporaryDirectory() as d:
@@ -153,7 +153,7 @@ def measure_ours() -> tuple[list[float], dict[str, Any]]:
 
 
 def measure_raw() -> list[float]:
-    from dispatch.server.process import free_ports
+    from dispatch.adapters.server.process import free_ports
 
     port = free_ports(1)[0]
     ch = child("echo", str(port))

@@ -78,10 +78,10 @@ class Load(threading.Thread):
         self.refused = 0
 
     def run(self) -> None:
-        from dispatch import commands as cmd
-        from dispatch.client import CommandClient
-        from dispatch.client.commands import ClientCurve
-        from dispatch.errors import DispatchError
+        from dispatch.adapters.client import CommandClient
+        from dispatch.adapters.client.commands import ClientCurve
+        from dispatch.domain import commands as cmd
+        from dispatch.domain.errors import DispatchError
 
         rng = random.Random(1)
         client = CommandClient(self.srv.command,
@@ -141,8 +141,8 @@ class LoadProcess:
 def load_main(command: str, data_dir: str, rate: str, incidents_per_s: str) -> None:
     import signal
 
-    from dispatch.catalogue.loader import default_catalogue
-    from dispatch.city.generator import generate_city
+    from dispatch.adapters.catalogue_loader import default_catalogue
+    from dispatch.services.city_generator import generate_city
 
     catalogue = default_catalogue()
     city = generate_city("city", seed=1, catalogue=catalogue)
@@ -227,8 +227,8 @@ def main() -> None:
 
     from console.embedded import Endpoints
     from console.startup import build_console, load_city_from_db
-    from dispatch.client import CommandClient
-    from dispatch.client.commands import ClientCurve
+    from dispatch.adapters.client import CommandClient
+    from dispatch.adapters.client.commands import ClientCurve
 
     app = QApplication.instance() or QApplication(["bench"])
     with tempfile.TemporaryDirectory() as d:

@@ -32,7 +32,7 @@ import zmq
 
 from bench.city_server import CityServer
 from bench.common import report
-from dispatch.server.process import free_ports
+from dispatch.adapters.server.process import free_ports
 
 ROOT = Path(__file__).resolve().parent.parent
 UNITS_PING_S = 5.0  # every unit reports its position every 5 s
@@ -73,9 +73,9 @@ class PositionLoad(threading.Thread):
             self.error = exc
 
     def _run(self) -> None:
-        from dispatch import commands as cmd
-        from dispatch.client import CommandClient
-        from dispatch.errors import DispatchError
+        from dispatch.adapters.client import CommandClient
+        from dispatch.domain import commands as cmd
+        from dispatch.domain.errors import DispatchError
 
         rng = random.Random(1)
         client = CommandClient(self.endpoint, curve=self.curve, timeout_s=10)
@@ -123,9 +123,9 @@ class IncidentLoad(threading.Thread):
             self.error = exc
 
     def _run(self) -> None:
-        from dispatch import commands as cmd
-        from dispatch.client import CommandClient
-        from dispatch.errors import DispatchError
+        from dispatch.adapters.client import CommandClient
+        from dispatch.domain import commands as cmd
+        from dispatch.domain.errors import DispatchError
 
         rng = random.Random(2)
         run = f"{time.time_ns():x}"
@@ -159,8 +159,8 @@ class IncidentLoad(threading.Thread):
 
 def grid_points(db: Path, limit: int = 2000) -> list[tuple[float, float]]:
     """Representative points of the first ``limit`` grids of the server's city."""
-    from dispatch.city.geojson_io import import_geojson
-    from dispatch.store import EventStore
+    from dispatch.adapters.geojson_io import import_geojson
+    from dispatch.adapters.store import EventStore
 
     store = EventStore(f"sqlite:///{db}", migrate=False)
     try:
@@ -177,9 +177,9 @@ def grid_points(db: Path, limit: int = 2000) -> list[tuple[float, float]]:
 
 
 def measure_ours(srv: CityServer) -> tuple[list[float], dict[str, Any]]:
-    from dispatch.catalogue.loader import default_catalogue
-    from dispatch.client import StateMirror
-    from dispatch.client.commands import ClientCurve, SessionSource
+    from dispatch.adapters.catalogue_loader import default_catalogue
+    from dispatch.adapters.client import StateMirror
+    from dispatch.adapters.client.commands import ClientCurve, SessionSource
 
     points = grid_points(srv.db)
     classes = sorted(default_catalogue().minors)

@@ -11,10 +11,10 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from bench.common import report
-from dispatch import events as ev
-from dispatch.store import EventStore
-from dispatch.store.event_store import event_rows
-from dispatch.store.schema import events as events_table
+from dispatch.adapters.store import EventStore
+from dispatch.adapters.store.event_store import event_rows
+from dispatch.adapters.store.schema import events as events_table
+from dispatch.domain import events as ev
 
 N = 200_000
 BATCH = 1_000

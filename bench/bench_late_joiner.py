@@ -25,10 +25,10 @@ START = 1_795_000_000.0
 
 def late_db() -> Path:
     """A cached database: the city, its units, 50,000 open incidents and a state snapshot."""
-    from dispatch import commands as cmd
-    from dispatch.bootstrap import open_engine
-    from dispatch.roles import Actor, Role
-    from dispatch.store import EventStore
+    from dispatch.adapters.bootstrap import open_engine
+    from dispatch.adapters.store import EventStore
+    from dispatch.domain import commands as cmd
+    from dispatch.domain.roles import Actor, Role
 
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"late-joiner-city-{INCIDENTS}.sqlite"
@@ -59,9 +59,9 @@ def late_db() -> Path:
 
 def raw_server(port: int, db: str) -> None:
     """Stream the same records, pre-encoded, to whoever asks."""
-    from dispatch.records import encode_incident, encode_unit
-    from dispatch.store import EventStore
-    from dispatch.store.rebuild import state_at
+    from dispatch.adapters.protocol.records import encode_incident, encode_unit
+    from dispatch.adapters.store import EventStore
+    from dispatch.services.rebuild import state_at
 
     store = EventStore(db)
     state = state_at(store)
@@ -89,9 +89,9 @@ def raw_server(port: int, db: str) -> None:
 
 
 def measure_ours(db: Path) -> tuple[float, int, int]:
-    from dispatch.client import CommandClient, StateMirror
-    from dispatch.security.operators import DEMO_PASSWORDS
-    from dispatch.server.process import ServerProcess
+    from dispatch.adapters.client import CommandClient, StateMirror
+    from dispatch.adapters.security.operators import DEMO_PASSWORDS
+    from dispatch.adapters.server.process import ServerProcess
 
     with tempfile.TemporaryDirectory() as d:
         work = Path(d)
@@ -119,7 +119,7 @@ def measure_ours(db: Path) -> tuple[float, int, int]:
 
 
 def measure_raw(db: Path) -> float:
-    from dispatch.server.process import free_ports
+    from dispatch.adapters.server.process import free_ports
 
     port = free_ports(1)[0]
     ch = subprocess.Popen([sys.executable, "-m", "bench.bench_late_joiner", "raw", str(port),

@@ -17,8 +17,9 @@ import numpy as np
 import shapely
 
 from bench.common import report
-from dispatch.city.generator import generate_city
-from dispatch.city.locator import Locator
+from dispatch.adapters.catalogue_loader import default_catalogue
+from dispatch.domain.city.locator import Locator
+from dispatch.services.city_generator import generate_city
 
 POINTS = 100_000
 REPEATS = 5
@@ -26,7 +27,7 @@ REPEATS = 5
 
 def main() -> None:
     t0 = time.perf_counter()
-    city = generate_city("city", seed=1)
+    city = generate_city("city", seed=1, catalogue=default_catalogue())
     generate_s = time.perf_counter() - t0
 
     locator = Locator(city)

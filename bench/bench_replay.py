@@ -7,7 +7,7 @@ scale, a month: the cached ``bench.history`` database). The window is the whole 
 (sparse checkpoints, the store's snapshots as starting points); ``day_*`` fields give the same
 for a one-day window (the default window of ``--replay``: dense checkpoints), and
 ``*state_only*`` the replayer's state alone at another random instant.
-Baseline: :func:`dispatch.store.rebuild.state_at` for that instant (state only).
+Baseline: :func:`dispatch.services.rebuild.state_at` for that instant (state only).
 
 ``replay_playback`` — frame time p95 (ms) while playing a city-scale day at 64×: each 40 ms
 frame advances the replay (events applied in place, changed rows signalled, overdue clocks
@@ -81,7 +81,7 @@ def close(app: QApplication, w) -> None:  # type: ignore[no-untyped-def]
 def seeks(app, w, store, samples: int, seed: int  # type: ignore[no-untyped-def]
           ) -> tuple[list[float], list[float], list[float]]:
     """(whole seeks, the replayer's state alone, the baseline state_at) in seconds."""
-    from dispatch.store.rebuild import state_at
+    from dispatch.services.rebuild import state_at
 
     r = w.replayer
     rng = random.Random(seed)
@@ -109,10 +109,10 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=750)
     args = ap.parse_args()
     app = QApplication.instance() or QApplication(["bench-replay"])
-    from dispatch.catalogue.loader import default_catalogue
-    from dispatch.city.geojson_io import import_geojson
-    from dispatch.replay import Replayer
-    from dispatch.store import EventStore
+    from dispatch.adapters.catalogue_loader import default_catalogue
+    from dispatch.adapters.geojson_io import import_geojson
+    from dispatch.adapters.store import EventStore
+    from dispatch.services.replay import Replayer
 
     path = history_db("city", EVENTS)
     store = EventStore(f"sqlite:///{path}", migrate=False)

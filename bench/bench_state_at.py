@@ -18,8 +18,8 @@ import zlib
 
 from bench.common import report
 from bench.history import history_db
-from dispatch.store import EventStore
-from dispatch.store.rebuild import state_at
+from dispatch.adapters.store import EventStore
+from dispatch.services.rebuild import state_at
 
 EVENTS = int(os.environ.get("GRIDLINE_BENCH_EVENTS", "1000000"))
 SAMPLES = 12

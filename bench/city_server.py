@@ -8,7 +8,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from dispatch.server.process import ServerProcess
+from dispatch.adapters.server.process import ServerProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"

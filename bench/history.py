@@ -15,13 +15,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from dispatch import commands as cmd
-from dispatch.bootstrap import open_engine
-from dispatch.engine import DispatchEngine
-from dispatch.errors import DispatchError
-from dispatch.roles import Actor, Role
-from dispatch.status import IncidentStatus, UnitStatus
-from dispatch.store import EventStore
+from dispatch.adapters.bootstrap import open_engine
+from dispatch.adapters.store import EventStore
+from dispatch.domain import commands as cmd
+from dispatch.domain.errors import DispatchError
+from dispatch.domain.roles import Actor, Role
+from dispatch.domain.status import IncidentStatus, UnitStatus
+from dispatch.services.engine import DispatchEngine
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 START = 1_793_721_600.0  # Monday 2026-11-02 00:00 Beijing time

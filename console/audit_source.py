@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from dispatch.client.commands import AuditRead, ClientCurve, CommandClient
-from dispatch.errors import Unavailable
+from dispatch.adapters.client.commands import AuditRead, ClientCurve, CommandClient
+from dispatch.domain.errors import Unavailable
 from widgets.audit_window import MAX_ROWS
 
 

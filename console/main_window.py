@@ -24,9 +24,9 @@ from console.map_sync import MapSync
 from console.region_panel import RegionPanel
 from console.status_bar import ConsoleStatusBar
 from console.themes import apply_theme
-from dispatch.client.commands import Login
-from dispatch.client.mirror import MirrorInfo
-from dispatch.roles import AUDIT_READERS
+from dispatch.adapters.client.commands import Login
+from dispatch.adapters.client.mirror import MirrorInfo
+from dispatch.domain.roles import AUDIT_READERS
 from maps.view import MapView
 from widgets.actions import ConsoleActions
 from widgets.command_line import CommandLine

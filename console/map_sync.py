@@ -13,9 +13,9 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from shapely.geometry import mapping
 
-from dispatch.city.model import City, Level
-from dispatch.status import OPEN_STATUSES
-from dispatch.timelimits import DueIndex, overdue_from
+from dispatch.domain.city.model import City, Level
+from dispatch.domain.status import OPEN_STATUSES
+from dispatch.domain.timelimits import DueIndex, overdue_from
 from maps.view import MapView
 from widgets.console_model import ConsoleModel
 

@@ -21,10 +21,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from dispatch.client.commands import CommandClient
-from dispatch.client.mirror import Changes, StateMirror
-from dispatch.errors import DispatchError
-from dispatch.state import DispatchState, Incident, UnitState
+from dispatch.adapters.client.commands import CommandClient
+from dispatch.adapters.client.mirror import Changes, StateMirror
+from dispatch.domain.errors import DispatchError
+from dispatch.domain.state import DispatchState, Incident, UnitState
 
 
 @dataclass(slots=True)
@@ -50,7 +50,7 @@ class FeedWorker(QObject):
     """A :class:`FeedBatch` for the GUI thread."""
 
     sig_info = Signal(object)
-    """The mirror's :class:`~dispatch.client.mirror.MirrorInfo`, twice a second."""
+    """The mirror's :class:`~dispatch.adapters.client.mirror.MirrorInfo`, twice a second."""
 
     def __init__(self, make_mirror: Callable[[], StateMirror], *, batch_ms: int = 250) -> None:
         super().__init__()

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from dispatch.kpi import GroupBy, compute_kpis
-from dispatch.timelimits import is_overdue
+from dispatch.domain.kpi import GroupBy, compute_kpis
+from dispatch.domain.timelimits import is_overdue
 from widgets.console_model import ConsoleModel
 
 DAY = 86400.0

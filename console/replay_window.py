@@ -1,6 +1,6 @@
 """The shift lead's replay: a window of history shown with the same panels as the dispatcher's
 console (map, incident queue, unit board, incident detail, KPIs), all at the instant of the
-timeline scrubber, rebuilt by the server's own projection (:mod:`dispatch.replay`). Plus the
+timeline scrubber, rebuilt by the server's own projection (:mod:`dispatch.services.replay`). Plus the
 selected incident's timeline chart, the paths of its units on the map, bookmarks with notes,
 and the shift report (PDF, CSV).
 
@@ -47,9 +47,13 @@ from PySide6.QtWidgets import (
 )
 
 from console.map_sync import MapSync
-from dispatch.catalogue.model import Catalogue
-from dispatch.city.model import City
-from dispatch.replay import (
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.city.model import City
+from dispatch.domain.roles import Actor, Role
+from dispatch.domain.state import DispatchState, Incident
+from dispatch.domain.status import OPEN_STATUSES
+from dispatch.domain.timelimits import DueIndex
+from dispatch.services.replay import (
     IncidentTimeline,
     Replayer,
     ReplayError,
@@ -58,10 +62,6 @@ from dispatch.replay import (
     iter_history,
     parse_instant,
 )
-from dispatch.roles import Actor, Role
-from dispatch.state import DispatchState, Incident
-from dispatch.status import OPEN_STATUSES
-from dispatch.timelimits import DueIndex
 from maps.view import MapView
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
@@ -536,7 +536,7 @@ class ReplayWindow(QMainWindow):
     def export_report(self, path: Path | str, fmt: str | None = None) -> Path:
         """Write the shift report of the window (``pdf`` or ``csv``, by default from the
         file's suffix) with the bookmarks; returns the path."""
-        from dispatch.report import names_for, write_csv, write_pdf
+        from dispatch.services.report import names_for, write_csv, write_pdf
 
         out = Path(path)
         kind = (fmt or out.suffix.lstrip(".")).lower()
@@ -668,8 +668,8 @@ def load_from_store(url: str, spec: ReplayWindowSpec, catalogue: Catalogue,
                     ) -> tuple[Replayer, City]:
     """Open a database straight (read-only: no migration, nothing written; a SQLite file is
     opened with ``mode=ro`` and keeps its journal mode)."""
-    from dispatch.city.geojson_io import import_geojson
-    from dispatch.store import EventStore
+    from dispatch.adapters.geojson_io import import_geojson
+    from dispatch.adapters.store import EventStore
 
     store = EventStore(url, migrate=False, read_only=True)
     geo = store.load_city_geojson()
@@ -714,7 +714,7 @@ class _ReplayStartup:
     def __init__(self, startup: Any) -> None:
         self.s = startup
         self.args = startup.args
-        from dispatch.catalogue.loader import default_catalogue
+        from dispatch.adapters.catalogue_loader import default_catalogue
 
         self.catalogue = default_catalogue()
 
@@ -767,7 +767,7 @@ class _ReplayStartup:
     def _history(self, endpoint: str, user: str, password: str, curve: Any, *,
                  embedded: bool) -> None:
         from console.startup import load_city_from_db, load_city_from_server
-        from dispatch.client.commands import CommandClient
+        from dispatch.adapters.client.commands import CommandClient
 
         if self.s.progress is not None:
             self.s.progress.setLabelText(translate("ReplayWindow", "Reading the history…"))

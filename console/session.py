@@ -18,8 +18,8 @@ import time
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal
 
 from console.network import CommandWorker, FeedBatch, FeedWorker, start_in_thread
-from dispatch.client.commands import ClientCurve, CommandClient, Login, SessionSource
-from dispatch.client.mirror import MirrorInfo, StateMirror
+from dispatch.adapters.client.commands import ClientCurve, CommandClient, Login, SessionSource
+from dispatch.adapters.client.mirror import MirrorInfo, StateMirror
 from widgets.console_model import ConsoleModel
 
 SLICE_BUDGET_S = 0.004

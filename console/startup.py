@@ -23,12 +23,12 @@ from console.embedded import BackendError, EmbeddedBackend, Endpoints
 from console.login_dialog import LoginDialog
 from console.signals import quit_on_signals
 from console.themes import apply_theme
-from dispatch.catalogue.loader import default_catalogue
-from dispatch.city.model import City
-from dispatch.client.commands import ClientCurve, CommandClient, Login
-from dispatch.roles import AUDIT_READERS, Actor
-from dispatch.settings import Settings
-from dispatch.state import DispatchState
+from dispatch.adapters.catalogue_loader import default_catalogue
+from dispatch.adapters.client.commands import ClientCurve, CommandClient, Login
+from dispatch.adapters.settings import Settings
+from dispatch.domain.city.model import City
+from dispatch.domain.roles import AUDIT_READERS, Actor
+from dispatch.domain.state import DispatchState
 
 log = logging.getLogger("gridline.console")
 SERVER_START_TIMEOUT_S = 180.0
@@ -39,8 +39,8 @@ translate = QCoreApplication.translate
 
 
 def load_city_from_db(url: str) -> City:
-    from dispatch.city.geojson_io import import_geojson
-    from dispatch.store import EventStore
+    from dispatch.adapters.geojson_io import import_geojson
+    from dispatch.adapters.store import EventStore
 
     store = EventStore(url, migrate=False)
     try:
@@ -53,7 +53,7 @@ def load_city_from_db(url: str) -> City:
 
 
 def load_city_from_server(client: CommandClient) -> City:
-    from dispatch.city.geojson_io import import_geojson
+    from dispatch.adapters.geojson_io import import_geojson
 
     return import_geojson(client.city_geojson())
 
@@ -209,7 +209,7 @@ class Startup(QObject):
 
     def demo_login(self, default_user: str) -> tuple[str, str, ClientCurve]:
         """Credentials and keys for the embedded server (its demo operators)."""
-        from dispatch.security.operators import DEMO_PASSWORDS
+        from dispatch.adapters.security.operators import DEMO_PASSWORDS
 
         user = self.args.user or default_user
         password = self.args.password or os.environ.get("GRIDLINE_PASSWORD") or \
@@ -232,7 +232,7 @@ class Startup(QObject):
             p, self.args.snapshot_port or p + 1, self.args.update_port or p + 2)))
         if self.args.insecure:
             return endpoints, None
-        from dispatch.security.keys import ensure_client_keys, server_public_key
+        from dispatch.adapters.security.keys import ensure_client_keys, server_public_key
 
         data_dir = Path(self.settings.data_dir)
         public, secret = ensure_client_keys(data_dir, self.workstation)

@@ -8,8 +8,8 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from dispatch.client.commands import Login
-from dispatch.client.mirror import MirrorInfo, MirrorStatus
+from dispatch.adapters.client.commands import Login
+from dispatch.adapters.client.mirror import MirrorInfo, MirrorStatus
 
 translate = QCoreApplication.translate
 

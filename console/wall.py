@@ -44,10 +44,10 @@ from PySide6.QtWidgets import (
 
 from console.embedded import Endpoints
 from console.map_sync import LEVEL_PREFIX, MapSync
-from dispatch.catalogue.model import Priority
-from dispatch.city.model import City, Level
-from dispatch.client.commands import ClientCurve, Login
-from dispatch.client.mirror import MirrorInfo, MirrorStatus
+from dispatch.adapters.client.commands import ClientCurve, Login
+from dispatch.adapters.client.mirror import MirrorInfo, MirrorStatus
+from dispatch.domain.catalogue.model import Priority
+from dispatch.domain.city.model import City, Level
 from maps.page import PageOptions
 from maps.view import MapView
 from widgets import labels
@@ -648,9 +648,9 @@ def build_wall(endpoints: Endpoints, login: Login, city: City, user: str, passwo
     """The wall window on monitor ``screen`` and its started live session (the operator is
     a wall role: read-only, enforced by the server)."""
     from console.session import ServerClock
-    from dispatch.catalogue.loader import default_catalogue
-    from dispatch.roles import Actor
-    from dispatch.state import DispatchState
+    from dispatch.adapters.catalogue_loader import default_catalogue
+    from dispatch.domain.roles import Actor
+    from dispatch.domain.state import DispatchState
 
     clock = ServerClock(login.server_time, login.time_speed)
     actor = Actor(login.operator, login.role, login.scope, login.workstation)

@@ -2,7 +2,3 @@
 
 Nothing in this package imports Qt; the console is only one of its clients.
 """
-
-from dispatch.compiled import install as _install_compiled
-
-_install_compiled()

@@ -30,14 +30,14 @@ class FakeClock:
 
 @pytest.fixture(scope="session")
 def catalogue():  # type: ignore[no-untyped-def]
-    from dispatch.catalogue.loader import default_catalogue
+    from dispatch.adapters.catalogue_loader import default_catalogue
 
     return default_catalogue()
 
 
 @pytest.fixture(scope="session")
 def demo_city(catalogue):  # type: ignore[no-untyped-def]
-    from dispatch.city.generator import generate_city
+    from dispatch.services.city_generator import generate_city
 
     return generate_city("demo", seed=1, catalogue=catalogue)
 
@@ -50,7 +50,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def engine(catalogue, demo_city, clock):  # type: ignore[no-untyped-def]
     """An in-memory engine with the demo city's units registered."""
-    from dispatch.bootstrap import open_engine
+    from dispatch.adapters.bootstrap import open_engine
 
     return open_engine(None, catalogue=catalogue, city=demo_city, clock=clock)
 

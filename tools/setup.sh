@@ -10,8 +10,7 @@ DEB_PACKAGES=(xvfb xauth fonts-noto-cjk
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxkbcommon-x11-0 libegl1 libgl1 libnss3 libxcomposite1
   libxdamage1 libxrandr2 libxtst6 libxkbfile1 libasound2 libxshmfence1 libgbm1
-  libfontconfig1 libdbus-1-3
-  gcc)  # mypyc's C for the feed's hot path (tools/compile.py)
+  libfontconfig1 libdbus-1-3)
 
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
@@ -33,11 +32,6 @@ fi
 
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
-# Debian's own interpreter keeps its C headers in a separate package.
-if [ "$(command -v "$PYTHON")" = "/usr/bin/$PYTHON" ] && [ "$(id -u)" = 0 ] &&
-   ! "$PYTHON" -c 'import os, sysconfig; assert os.path.exists(sysconfig.get_paths()["include"] + "/Python.h")' 2>/dev/null; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$PYTHON-dev" >/dev/null || true
-fi
 "$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 11), sys.version' || {
   echo "setup: Gridline needs Python 3.11 (found $("$PYTHON" --version))" >&2; exit 1; }
 
@@ -45,6 +39,4 @@ fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q -e '.[dev]'
 "$VENV/bin/python" -m tools.translations compile
-"$VENV/bin/python" -m tools.compile ||
-  echo "setup: compiling the feed modules failed; they run as Python (slower feed)" >&2
 echo "setup: ready ($VENV)"

@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch import commands as cmd
-from dispatch.catalogue.model import Priority
-from dispatch.commands import Command
-from dispatch.state import Incident
-from dispatch.status import CloseReason
+from dispatch.domain import commands as cmd
+from dispatch.domain.catalogue.model import Priority
+from dispatch.domain.commands import Command
+from dispatch.domain.state import Incident
+from dispatch.domain.status import CloseReason
 from widgets import labels, theme
 from widgets.class_picker import ClassPicker
 from widgets.console_model import ConsoleModel
@@ -395,7 +395,7 @@ class CloseForm(ActionForm):
         if not reason:
             raise FormError(translate("ActionForm", "Pick a closure reason"))
         if reason == CloseReason.DUPLICATE.value:
-            from dispatch.cmdline import CommandLineError, normalize_incident_id
+            from dispatch.domain.cmdline import CommandLineError, normalize_incident_id
 
             text = _required(self.original, translate("ActionForm", "Original incident"))
             try:

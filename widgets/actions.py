@@ -1,6 +1,6 @@
 """Every console action in one table: text, keyboard shortcut, and when it is enabled.
 
-Incident actions are enabled from :func:`dispatch.available_actions.available_actions` for the
+Incident actions are enabled from :func:`dispatch.domain.available_actions.available_actions` for the
 selected incident (the workflow rules stay in the handlers). :class:`ConsoleActions` builds the
 QActions once; the shell attaches them to the main window so the shortcuts work everywhere in
 it, the queue builds its context menu from them and the detail panel reacts to them.
@@ -19,7 +19,7 @@ from widgets.console_model import ConsoleModel
 
 @dataclass(frozen=True, slots=True)
 class ActionSpec:
-    key: str  # an action key of dispatch.available_actions, or a console action
+    key: str  # an action key of dispatch.domain.available_actions, or a console action
     text: str  # English source text (context "Actions")
     shortcut: str
     incident: bool = True  # needs a selected incident on which the action is available

@@ -2,7 +2,7 @@
 incident, action, from/to), the lines found, newest first, and an export as CSV.
 
 The window does not talk to the server itself: it is given ``fetch(filters) → AuditRead``
-(the console's :class:`~dispatch.client.commands.CommandClient.audit` behind a session) and
+(the console's :class:`~dispatch.adapters.client.commands.CommandClient.audit` behind a session) and
 ``run(fn, on_done)``, which calls ``fn`` off the GUI thread and ``on_done(result, error)`` on
 it; the GUI never waits for the server. Who may read the audit is the server's decision: a
 refusal is shown as the server words it.
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch.client.commands import AuditRead
+from dispatch.adapters.client.commands import AuditRead
 from widgets.audit_model import ACTIONS, AuditTableModel, Column, action_label
 
 translate = QCoreApplication.translate

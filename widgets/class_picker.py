@@ -14,7 +14,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
-from dispatch.catalogue.model import Catalogue
+from dispatch.domain.catalogue.model import Catalogue
 from widgets import labels, theme
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1

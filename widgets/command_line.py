@@ -1,7 +1,7 @@
 """The command line: type ``as 12 U-police-3`` and press Enter.
 
-Parsing is :func:`dispatch.cmdline.parse`; completion of verbs, incident ids, unit ids and
-arguments is :func:`dispatch.cmdline.complete`. Tab takes the highlighted (or first) candidate,
+Parsing is :func:`dispatch.domain.cmdline.parse`; completion of verbs, incident ids, unit ids and
+arguments is :func:`dispatch.domain.cmdline.complete`. Tab takes the highlighted (or first) candidate,
 Up/Down walk the history, ``?`` lists the verbs. Errors, from the parser or the server, show
 next to the line; a line the server refused comes back so it can be fixed.
 """
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch.cmdline import CommandLineError, complete, parse, verb_help
+from dispatch.domain.cmdline import CommandLineError, complete, parse, verb_help
 from widgets import theme
 from widgets.actions import ConsoleActions
 from widgets.console_model import ConsoleModel

@@ -16,13 +16,13 @@ from datetime import timezone
 
 from PySide6.QtCore import QObject, Signal
 
-from dispatch.available_actions import available_actions, closable_reasons
-from dispatch.catalogue.model import Catalogue
-from dispatch.city.model import City
-from dispatch.commands import Command
-from dispatch.recommend import Recommendation, find_duplicates, recommend_units
-from dispatch.roles import Actor
-from dispatch.state import DispatchState, Incident, UnitState
+from dispatch.domain.available_actions import available_actions, closable_reasons
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.city.model import City
+from dispatch.domain.commands import Command
+from dispatch.domain.recommend import Recommendation, find_duplicates, recommend_units
+from dispatch.domain.roles import Actor
+from dispatch.domain.state import DispatchState, Incident, UnitState
 from widgets import labels
 
 _ACTIONS_CACHE = 512

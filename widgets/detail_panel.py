@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch.commands import Command
-from dispatch.state import Incident
-from dispatch.status import IncidentStatus
-from dispatch.timelimits import Clock, ClockState, is_overdue, running_clock
+from dispatch.domain.commands import Command
+from dispatch.domain.state import Incident
+from dispatch.domain.status import IncidentStatus
+from dispatch.domain.timelimits import Clock, ClockState, is_overdue, running_clock
 from widgets import labels, theme
 from widgets.action_forms import IMMEDIATE, ActionForm, FormError, make_form
 from widgets.actions import ACTIONS, ConsoleActions, action_text
@@ -510,7 +510,7 @@ class IncidentDetail(QWidget):
         text = self.note_edit.text().strip()
         if not text or self.incident is None:
             return
-        from dispatch.commands import AddNote
+        from dispatch.domain.commands import AddNote
 
         self._send("note", AddNote(self.incident_id, text))
         self.note_edit.clear()

@@ -38,10 +38,10 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from dispatch.catalogue.model import Catalogue
-from dispatch.state import Incident
-from dispatch.status import OPEN_STATUSES, IncidentStatus
-from dispatch.timelimits import DueIndex, overdue_from
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.state import Incident
+from dispatch.domain.status import OPEN_STATUSES, IncidentStatus
+from dispatch.domain.timelimits import DueIndex, overdue_from
 from widgets import labels
 from widgets.console_model import ConsoleModel
 from widgets.incident_model import CLOCK_ROLE, Column, IncidentTableModel

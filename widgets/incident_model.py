@@ -34,10 +34,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from dispatch.catalogue.model import Priority
-from dispatch.state import Incident
-from dispatch.status import OPEN_STATUSES, IncidentStatus
-from dispatch.timelimits import Clock, ClockState, clock_dues, is_overdue, running_clock
+from dispatch.domain.catalogue.model import Priority
+from dispatch.domain.state import Incident
+from dispatch.domain.status import OPEN_STATUSES, IncidentStatus
+from dispatch.domain.timelimits import Clock, ClockState, clock_dues, is_overdue, running_clock
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
 from widgets.rows import row_runs

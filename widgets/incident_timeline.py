@@ -15,14 +15,14 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from dispatch.replay import (
+from dispatch.domain.status import IncidentStatus, UnitStatus
+from dispatch.services.replay import (
     LANE_DEPARTMENT,
     LANE_INCIDENT,
     LANE_UNIT,
     IncidentTimeline,
     TimelineItem,
 )
-from dispatch.status import IncidentStatus, UnitStatus
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
 

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch.catalogue.model import Priority
-from dispatch.city.locator import Locator
-from dispatch.commands import ReportIncident
-from dispatch.recommend import find_duplicates
-from dispatch.status import Source
+from dispatch.domain.catalogue.model import Priority
+from dispatch.domain.city.locator import Locator
+from dispatch.domain.commands import ReportIncident
+from dispatch.domain.recommend import find_duplicates
+from dispatch.domain.status import Source
 from widgets import labels, theme
 from widgets.action_forms import FormError
 from widgets.class_picker import ClassPicker

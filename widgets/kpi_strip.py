@@ -1,5 +1,5 @@
 """Today's key figures in a strip: reported, open, overdue, closure rate, on-time rate, mean
-response; computed from the mirror with :func:`dispatch.kpi.compute_kpis` for the operator's
+response; computed from the mirror with :func:`dispatch.domain.kpi.compute_kpis` for the operator's
 region (the whole city for a city-wide role), refreshed a little after changes."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import datetime, time
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from dispatch.kpi import GroupBy, Kpi, compute_kpis
+from dispatch.domain.kpi import GroupBy, Kpi, compute_kpis
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
 

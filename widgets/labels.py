@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from dispatch.catalogue.model import Catalogue, LimitUnit, Priority, TimeLimit
-from dispatch.city.model import City
-from dispatch.status import CloseReason, EscalationLevel, IncidentStatus, Source, UnitStatus
+from dispatch.domain.catalogue.model import Catalogue, LimitUnit, Priority, TimeLimit
+from dispatch.domain.city.model import City
+from dispatch.domain.status import CloseReason, EscalationLevel, IncidentStatus, Source, UnitStatus
 
 _INCIDENT_STATUS = {
     IncidentStatus.REPORTED: QT_TRANSLATE_NOOP("Labels", "Reported"),

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch.catalogue.model import Priority
-from dispatch.city.model import Level
-from dispatch.status import OPEN_STATUSES, IncidentStatus
+from dispatch.domain.catalogue.model import Priority
+from dispatch.domain.city.model import Level
+from dispatch.domain.status import OPEN_STATUSES, IncidentStatus
 from widgets import labels, theme
 from widgets.actions import ConsoleActions
 from widgets.console_model import ConsoleModel

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from dispatch.catalogue.model import Priority
-from dispatch.status import IncidentStatus, UnitStatus
-from dispatch.timelimits import ClockState
+from dispatch.domain.catalogue.model import Priority
+from dispatch.domain.status import IncidentStatus, UnitStatus
+from dispatch.domain.timelimits import ClockState
 
 INCIDENT_STATUS_COLOURS: dict[IncidentStatus, str] = {
     IncidentStatus.REPORTED: "#be185d",

@@ -8,7 +8,7 @@ Click or drag it to seek. Keys (window-wide, see :meth:`TimelineScrubber.actions
 plays or pauses, ←/→ step one event, Ctrl+←/Ctrl+→ jump to the incident's previous/next event,
 Home/End go to the ends, [ and ] change the speed, Ctrl+B adds a bookmark.
 
-Positions count events (0 … n, as in :class:`dispatch.replay.Replayer`); the instant shown
+Positions count events (0 … n, as in :class:`dispatch.services.replay.Replayer`); the instant shown
 moves smoothly while playing, and the position follows it.
 """
 
@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch.replay import Bookmark
+from dispatch.services.replay import Bookmark
 
 SPEEDS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 FRAME_MS = 40

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch import commands as cmd
-from dispatch.status import UNIT_TRANSITIONS, UnitStatus
+from dispatch.domain import commands as cmd
+from dispatch.domain.status import UNIT_TRANSITIONS, UnitStatus
 from widgets import labels, theme
 from widgets.actions import ConsoleActions
 from widgets.console_model import ConsoleModel

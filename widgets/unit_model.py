@@ -31,8 +31,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from dispatch.state import UnitState
-from dispatch.status import ASSIGNABLE_UNIT_STATUSES, ENGAGED_UNIT_STATUSES, UnitStatus
+from dispatch.domain.state import UnitState
+from dispatch.domain.status import ASSIGNABLE_UNIT_STATUSES, ENGAGED_UNIT_STATUSES, UnitStatus
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
 from widgets.rows import row_runs

@@ -18,9 +18,9 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from dispatch.catalogue.model import Catalogue
-from dispatch.state import DispatchState
-from dispatch.status import IncidentStatus
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.state import DispatchState
+from dispatch.domain.status import IncidentStatus
 from widgets.wall_tiles import WALL, wall_font
 
 translate = QCoreApplication.translate

@@ -14,10 +14,10 @@ from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from dispatch.catalogue.model import Catalogue
-from dispatch.state import DispatchState, Incident
-from dispatch.status import ENGAGED_UNIT_STATUSES, IncidentStatus, UnitStatus
-from dispatch.timelimits import running_clock
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.state import DispatchState, Incident
+from dispatch.domain.status import ENGAGED_UNIT_STATUSES, IncidentStatus, UnitStatus
+from dispatch.domain.timelimits import running_clock
 from widgets import labels
 from widgets.console_model import ConsoleModel
 from widgets.wall_tiles import WALL, wall_font
@@ -33,7 +33,7 @@ _WORKING = (IncidentStatus.DISPATCHED, IncidentStatus.ACKNOWLEDGED, IncidentStat
 def overdue_seconds(inc: Incident, now: float) -> float | None:
     """How long the incident has been overdue at ``now`` (its earliest passed deadline among
     the running clock and, while a department works on it, the handling limit); None when it
-    is not overdue. Agrees with :func:`dispatch.timelimits.is_overdue`."""
+    is not overdue. Agrees with :func:`dispatch.domain.timelimits.is_overdue`."""
     passed: list[float] = []
     clock = running_clock(inc)
     if clock is not None and now >= clock.due:

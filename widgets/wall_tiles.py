@@ -1,6 +1,6 @@
 """The wall screen's look (high-contrast colours on black, large type) and its KPI tiles:
 today's reported, closed, closure rate, on-time closure rate, mean response and overdue now,
-for the whole city or one district (:func:`scope_kpi` over :func:`dispatch.kpi.compute_kpis`).
+for the whole city or one district (:func:`scope_kpi` over :func:`dispatch.domain.kpi.compute_kpis`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from dispatch.kpi import GroupBy, Kpi, compute_kpis
-from dispatch.state import DispatchState
+from dispatch.domain.kpi import GroupBy, Kpi, compute_kpis
+from dispatch.domain.state import DispatchState
 from widgets import labels
 
 translate = QCoreApplication.translate

@@ -2,7 +2,7 @@
 
 It logs in as the field gateway (grid workers' phone app, 12345 hotline intake, IoT and video
 platforms, AVL) and, optionally, as a shift lead who plays the back office; it follows the live
-state through a :class:`~dispatch.client.StateMirror` and sends only commands that the state
+state through a :class:`~dispatch.adapters.client.StateMirror` and sends only commands that the state
 allows. Scripted scenarios (``resources/scenarios/*.json``) run on top of the background load.
 
     python main.py sim --insecure --command-port 5556 --incidents-per-hour 300 --scenario gas_leak

@@ -20,9 +20,9 @@ from typing import Any, Literal
 
 import zmq
 
-from dispatch.client.commands import ClientCurve, CommandClient, Login
-from dispatch.errors import DispatchError, Unavailable
-from dispatch.protocol.messages import Reply, command_args
+from dispatch.adapters.client.commands import ClientCurve, CommandClient, Login
+from dispatch.adapters.protocol.messages import Reply, command_args
+from dispatch.domain.errors import DispatchError, Unavailable
 
 log = logging.getLogger("gridline.sim")
 

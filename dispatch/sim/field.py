@@ -29,13 +29,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dispatch import commands as cmd
-from dispatch.catalogue.model import Catalogue, Priority
+from dispatch.domain import commands as cmd
+from dispatch.domain.catalogue.model import Catalogue, Priority
+from dispatch.domain.state import DispatchState, Incident, UnitState
+from dispatch.domain.status import CloseReason, EscalationLevel, IncidentStatus, UnitStatus
 from dispatch.sim import texts
 from dispatch.sim.channel import Channel, Result, Who
 from dispatch.sim.fleet import Fleet
-from dispatch.state import DispatchState, Incident, UnitState
-from dispatch.status import CloseReason, EscalationLevel, IncidentStatus, UnitStatus
 
 log = logging.getLogger("gridline.sim")
 S = IncidentStatus

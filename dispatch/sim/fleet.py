@@ -20,9 +20,9 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dispatch.domain.state import UnitState
+from dispatch.domain.status import UnitStatus
 from dispatch.sim.world import World, metres_to_deg
-from dispatch.state import UnitState
-from dispatch.status import UnitStatus
 
 # Unit types on foot or on an e-bike; the rest drive.
 FOOT_TYPES = frozenset({"grid_worker", "foot_patrol", "social_worker", "community_mediator"})

@@ -11,12 +11,12 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dispatch import commands as cmd
-from dispatch.catalogue.model import Catalogue
-from dispatch.city.model import Part
+from dispatch.domain import commands as cmd
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.city.model import Part
+from dispatch.domain.status import Source
 from dispatch.sim import texts
 from dispatch.sim.world import World, WorldError
-from dispatch.status import Source
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 SOURCES = tuple(s.value for s in Source)
@@ -52,7 +52,7 @@ class Draft:
 
 
 class ReportFactory:
-    """Makes :class:`~dispatch.commands.ReportIncident` commands for a city."""
+    """Makes :class:`~dispatch.domain.commands.ReportIncident` commands for a city."""
 
     def __init__(self, world: World, catalogue: Catalogue, rng: random.Random, *,
                  worker_position: Callable[[str], tuple[float, float] | None] | None = None,

@@ -24,7 +24,7 @@ Format (``resources/scenarios/<name>.json``)::
     }
 
 ``at`` is in seconds of server time after the scenario starts; steps run in time order (file
-order for equal times). ``command`` is a command's wire name (:data:`dispatch.commands.COMMAND_TYPES`)
+order for equal times). ``command`` is a command's wire name (:data:`dispatch.domain.commands.COMMAND_TYPES`)
 or ``surge``; ``args`` are the command's arguments; ``as`` is ``field`` (the field gateway) or
 ``lead`` (the shift lead) and defaults by command (register, assign, escalate, close… are the
 lead's); ``save`` names the incident a report created.
@@ -69,13 +69,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from dispatch.catalogue.model import Catalogue
-from dispatch.commands import COMMAND_TYPES
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.commands import COMMAND_TYPES
+from dispatch.domain.state import DispatchState, Incident
+from dispatch.domain.status import Source
 from dispatch.sim.channel import Result, Who
 from dispatch.sim.reports import ClassError, Draft, ReportFactory, resolve_class
 from dispatch.sim.world import World, WorldError
-from dispatch.state import DispatchState, Incident
-from dispatch.status import Source
 
 log = logging.getLogger("gridline.sim")
 

@@ -36,13 +36,15 @@ from typing import Any
 
 import zmq
 
-from dispatch import commands as cmd
-from dispatch.catalogue.loader import default_catalogue
-from dispatch.catalogue.model import Catalogue
-from dispatch.city.model import City
-from dispatch.client.commands import ClientCurve, SessionSource
-from dispatch.client.mirror import StateMirror
-from dispatch.errors import DispatchError, Forbidden, Unavailable
+from dispatch.adapters.catalogue_loader import default_catalogue
+from dispatch.adapters.client.commands import ClientCurve, SessionSource
+from dispatch.adapters.client.mirror import StateMirror
+from dispatch.domain import commands as cmd
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.city.model import City
+from dispatch.domain.errors import DispatchError, Forbidden, Unavailable
+from dispatch.domain.state import DispatchState, Incident
+from dispatch.domain.status import ASSIGNABLE_UNIT_STATUSES
 from dispatch.sim.channel import Channel, Result, Who
 from dispatch.sim.field import Behaviour, FieldAgent
 from dispatch.sim.fleet import Fleet
@@ -55,8 +57,6 @@ from dispatch.sim.scenarios import (
     load_scenario,
 )
 from dispatch.sim.world import World, load_city
-from dispatch.state import DispatchState, Incident
-from dispatch.status import ASSIGNABLE_UNIT_STATUSES
 
 log = logging.getLogger("gridline.sim")
 
@@ -573,13 +573,13 @@ def _password(given: str | None, env: str, user: str) -> str:
         return given
     if os.environ.get(env):
         return os.environ[env]
-    from dispatch.security.operators import DEMO_PASSWORDS
+    from dispatch.adapters.security.operators import DEMO_PASSWORDS
 
     return DEMO_PASSWORDS.get(user, "")
 
 
 def config_from_args(args: argparse.Namespace) -> SimConfig:
-    from dispatch.settings import Settings
+    from dispatch.adapters.settings import Settings
 
     given = {k: v for k, v in {
         "data_dir": args.data_dir, "db_url": args.db_url, "host": args.host,

@@ -3,7 +3,7 @@ place names, grid workers and sensor-carrying parts.
 
 The city comes from the server's database (read only, no migration) when one is named, or is
 generated with the server's size and seed; either way the simulator locates points with the
-same :class:`~dispatch.city.locator.Locator` rules as the server, so a report placed in a grid is
+same :class:`~dispatch.domain.city.locator.Locator` rules as the server, so a report placed in a grid is
 registered in that grid.
 """
 
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from dispatch.catalogue.model import Catalogue
-from dispatch.city.generator import generate_city
-from dispatch.city.geojson_io import import_geojson
-from dispatch.city.locator import Locator
-from dispatch.city.model import City, Level, Part, Region
+from dispatch.adapters.geojson_io import import_geojson
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.city.locator import Locator
+from dispatch.domain.city.model import City, Level, Part, Region
+from dispatch.services.city_generator import generate_city
 from dispatch.sim.texts import Place
 
 log = logging.getLogger("gridline.sim")
@@ -39,7 +39,7 @@ def load_city(*, db_url: str = "", size: str = "demo", seed: int = 1,
     """The server's city: read from ``db_url`` (read only) when it holds one, else generated
     with ``size`` and ``seed``. Returns the city and where it came from."""
     if db_url:
-        from dispatch.store.event_store import EventStore
+        from dispatch.adapters.store.event_store import EventStore
 
         store = None
         try:
@@ -54,6 +54,10 @@ def load_city(*, db_url: str = "", size: str = "demo", seed: int = 1,
         finally:
             if store is not None:
                 store.close()
+    if catalogue is None:
+        from dispatch.adapters.catalogue_loader import default_catalogue
+
+        catalogue = default_catalogue()
     return generate_city(size, seed=seed, catalogue=catalogue), f"generated {size}/{seed}"
 
 

@@ -1,1 +1,1 @@
-"""The event-class catalogue as JSON; loaded by :mod:`dispatch.catalogue.loader`."""
+"""The event-class catalogue as JSON; loaded by :mod:`dispatch.adapters.catalogue_loader`."""

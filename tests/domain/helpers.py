@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dispatch import commands as cmd
-from dispatch.catalogue.model import Catalogue, Priority
-from dispatch.engine import DispatchEngine
-from dispatch.roles import Actor, Role
-from dispatch.status import UnitStatus
+from dispatch.domain import commands as cmd
+from dispatch.domain.catalogue.model import Catalogue, Priority
+from dispatch.domain.roles import Actor, Role
+from dispatch.domain.status import UnitStatus
+from dispatch.services.engine import DispatchEngine
 
 LEAD = Actor("lead01", Role.SHIFT_LEAD, workstation="ws-lead")
 DISPATCHER = Actor("disp01", Role.DISPATCHER, workstation="ws-01")

@@ -12,17 +12,17 @@ from typing import Any
 
 import pytest
 
-from dispatch import commands as cmd
-from dispatch.bootstrap import open_engine
-from dispatch.catalogue.model import Catalogue
-from dispatch.city.model import City
-from dispatch.engine import DispatchEngine
-from dispatch.errors import DispatchError
-from dispatch.roles import SYSTEM_ACTOR, Actor
-from dispatch.state import DispatchState, Incident
-from dispatch.status import ASSIGNABLE_UNIT_STATUSES, EscalationLevel, IncidentStatus
-from dispatch.store import EventStore
-from dispatch.timelimits import running_clock
+from dispatch.adapters.bootstrap import open_engine
+from dispatch.adapters.store import EventStore
+from dispatch.domain import commands as cmd
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.city.model import City
+from dispatch.domain.errors import DispatchError
+from dispatch.domain.roles import SYSTEM_ACTOR, Actor
+from dispatch.domain.state import DispatchState, Incident
+from dispatch.domain.status import ASSIGNABLE_UNIT_STATUSES, EscalationLevel, IncidentStatus
+from dispatch.domain.timelimits import running_clock
+from dispatch.services.engine import DispatchEngine
 from tests.conftest import FakeClock
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD
 

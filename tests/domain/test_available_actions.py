@@ -7,9 +7,14 @@ from typing import Any
 
 import pytest
 
-from dispatch import commands as cmd
-from dispatch.available_actions import ACTION_KEYS, PROBES, available_actions, closable_reasons
-from dispatch.roles import Actor, Role
+from dispatch.domain import commands as cmd
+from dispatch.domain.available_actions import (
+    ACTION_KEYS,
+    PROBES,
+    available_actions,
+    closable_reasons,
+)
+from dispatch.domain.roles import Actor, Role
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD, WALL, free_units, report
 
 

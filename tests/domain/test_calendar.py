@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dispatch.catalogue import (
+from dispatch.adapters.catalogue_loader import default_catalogue
+from dispatch.domain.catalogue import (
     LimitUnit,
     TimeLimit,
     WorkingCalendar,
     add_working_seconds,
-    default_catalogue,
     due_at,
     is_working_time,
     limit_seconds,

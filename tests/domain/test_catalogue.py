@@ -6,14 +6,13 @@ import re
 
 import pytest
 
-from dispatch.catalogue import (
+from dispatch.adapters.catalogue_loader import default_catalogue, load_catalogue
+from dispatch.domain.catalogue import (
     Catalogue,
     LimitUnit,
     Priority,
     TimeLimit,
     WorkingCalendar,
-    default_catalogue,
-    load_catalogue,
 )
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

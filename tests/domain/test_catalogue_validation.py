@@ -10,7 +10,12 @@ from typing import Any
 
 import pytest
 
-from dispatch.catalogue import CatalogueError, CatalogueIssue, default_catalogue_dir, load_catalogue
+from dispatch.adapters.catalogue_loader import (
+    CatalogueError,
+    CatalogueIssue,
+    default_catalogue_dir,
+    load_catalogue,
+)
 
 Data = Any
 Mutation = Callable[[Data], None]

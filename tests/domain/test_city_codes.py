@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dispatch.city.codes import (
+from dispatch.domain.city.codes import (
     child_code,
     is_valid_code,
     is_within,
@@ -16,7 +16,7 @@ from dispatch.city.codes import (
     scope_prefix,
     validate_code,
 )
-from dispatch.city.model import Level
+from dispatch.domain.city.model import Level
 
 
 @pytest.mark.parametrize(("code", "level"), [

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 import shapely
 
-from dispatch.catalogue.model import (
+from dispatch.adapters.geojson_io import dumps_geojson
+from dispatch.domain.catalogue.model import (
     AttributeSpec,
     Catalogue,
     Department,
@@ -27,11 +28,10 @@ from dispatch.catalogue.model import (
     TimeLimit,
     UnitType,
 )
-from dispatch.city.codes import level_of, parent_code, scope_prefix
-from dispatch.city.generator import DISTRICTS, generate_city
-from dispatch.city.geojson_io import dumps_geojson
-from dispatch.city.locator import Locator
-from dispatch.city.model import City, Level
+from dispatch.domain.city.codes import level_of, parent_code, scope_prefix
+from dispatch.domain.city.locator import Locator
+from dispatch.domain.city.model import City, Level
+from dispatch.services.city_generator import DISTRICTS, generate_city
 
 ROOT = Path(__file__).resolve().parents[2]
 M_PER_DEG_LON = 111_320 * math.cos(math.radians(31.3))
@@ -82,8 +82,8 @@ def test_another_seed_gives_another_city(demo_city: City, catalogue: Catalogue) 
 
 
 def test_generation_does_not_depend_on_hash_seed(demo_city: City) -> None:
-    script = ("import hashlib; from dispatch.city import generate_city, dumps_geojson; "
-              "c = generate_city('demo', seed=1); "
+    script = ("import hashlib; from dispatch.services.city_generator import generate_city; from dispatch.adapters.geojson_io import dumps_geojson; "
+              "from dispatch.adapters.catalogue_loader import default_catalogue; c = generate_city('demo', seed=1, catalogue=default_catalogue()); "
               "print(hashlib.sha256(dumps_geojson(c).encode()).hexdigest())")
     for hash_seed in ("0", "4242"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
@@ -239,11 +239,13 @@ def test_a_small_catalogue_without_grid_workers(catalogue: Catalogue) -> None:
 
 def test_unknown_size_is_rejected(catalogue: Catalogue) -> None:
     with pytest.raises(ValueError, match="unknown city size 'huge'; expected one of demo, city"):
-        generate_city("huge", catalogue=catalogue)
+        generate_city("huge", 1, catalogue=catalogue)
 
 
-def test_default_catalogue_is_loaded_when_none_is_given(demo_city: City) -> None:
-    assert sha(generate_city("demo", seed=1)) == sha(demo_city)
+def test_the_bundled_catalogue_gives_the_demo_city(demo_city: City) -> None:
+    from dispatch.adapters.catalogue_loader import default_catalogue
+
+    assert sha(generate_city("demo", seed=1, catalogue=default_catalogue())) == sha(demo_city)
 
 
 # -- the Suzhou-scale city ----------------------------------------------------------------------

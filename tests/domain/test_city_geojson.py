@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import shapely
 
-from dispatch.city.geojson_io import (
+from dispatch.adapters.geojson_io import (
     CityImportError,
     dumps_geojson,
     export_geojson,
@@ -18,7 +18,7 @@ from dispatch.city.geojson_io import (
     load_geojson,
     save_geojson,
 )
-from dispatch.city.model import City, Level
+from dispatch.domain.city.model import City, Level
 
 
 def box(x0: float, y0: float, x1: float, y1: float) -> dict[str, Any]:

@@ -7,8 +7,8 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from dispatch.city.locator import Locator
-from dispatch.city.model import City, Level, Region
+from dispatch.domain.city.locator import Locator
+from dispatch.domain.city.model import City, Level, Region
 
 X0, Y0, STEP = 120.60, 31.30, 0.01
 

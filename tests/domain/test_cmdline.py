@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from dispatch import commands as cmd
-from dispatch.cmdline import (
+from dispatch.domain import commands as cmd
+from dispatch.domain.cmdline import (
     VERB_BY_WORD,
     VERBS,
     CommandLineError,
@@ -17,7 +17,7 @@ from dispatch.cmdline import (
     parse_minutes,
     verb_help,
 )
-from dispatch.status import IncidentStatus, UnitStatus
+from dispatch.domain.status import IncidentStatus, UnitStatus
 from tests.domain.helpers import DISPATCHER, FIELD, free_units, report
 
 UNITS = {"U-police-1", "U-police-2", "U-fire-1", "U-city_mgmt-4"}

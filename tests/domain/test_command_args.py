@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from dispatch.errors import InvalidCommand
-from dispatch.protocol.messages import build_command
+from dispatch.adapters.protocol.messages import build_command
+from dispatch.domain.errors import InvalidCommand
 
 
 def test_good_rows_become_tuples_of_floats() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from dispatch.timelimits import DueIndex
+from dispatch.domain.timelimits import DueIndex
 
 
 def test_between_is_half_open_and_either_way_round() -> None:
@@ -32,9 +32,9 @@ def test_clock_dues_agree_with_running_clock_and_is_overdue() -> None:
     every status, with each deadline (or start) missing in turn, at instants around them."""
     import dataclasses
 
-    from dispatch.state import Incident
-    from dispatch.status import OPEN_STATUSES, IncidentStatus
-    from dispatch.timelimits import clock_dues, is_overdue, running_clock
+    from dispatch.domain.state import Incident
+    from dispatch.domain.status import OPEN_STATUSES, IncidentStatus
+    from dispatch.domain.timelimits import clock_dues, is_overdue, running_clock
 
     t0 = 1_793_721_600.0
     full = Incident(id="E1", source="hotline", class_code="0101", priority="urgent",

@@ -8,14 +8,14 @@ import pickle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dispatch import commands as cmd
-from dispatch import invariants
-from dispatch.bootstrap import open_engine
-from dispatch.errors import DispatchError
-from dispatch.events import Event, event_from_dict, event_to_dict
-from dispatch.projection import apply_all
-from dispatch.roles import SYSTEM_ACTOR as system
-from dispatch.status import CloseReason, UnitStatus
+from dispatch.adapters.bootstrap import open_engine
+from dispatch.domain import commands as cmd
+from dispatch.domain import invariants
+from dispatch.domain.errors import DispatchError
+from dispatch.domain.events import Event, event_from_dict, event_to_dict
+from dispatch.domain.projection import apply_all
+from dispatch.domain.roles import SYSTEM_ACTOR as system
+from dispatch.domain.status import CloseReason, UnitStatus
 from tests.conftest import FakeClock
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD, grid_point
 

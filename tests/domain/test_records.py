@@ -6,8 +6,8 @@ import dataclasses
 
 import orjson
 
-from dispatch.records import dumps, unit_body, unit_from_dict, unit_to_dict
-from dispatch.state import UnitState, UnitStatus
+from dispatch.adapters.protocol.records import dumps, unit_body, unit_from_dict, unit_to_dict
+from dispatch.domain.state import UnitState, UnitStatus
 
 
 def test_unit_body_is_the_generic_dict_of_every_field() -> None:

@@ -14,10 +14,12 @@ from typing import Any
 
 import pytest
 
-from dispatch import events as ev
-from dispatch.events import event_from_dict, event_to_dict
-from dispatch.projection import apply_all
-from dispatch.replay import (
+from dispatch.adapters.store import EventStore
+from dispatch.domain import events as ev
+from dispatch.domain.events import event_from_dict, event_to_dict
+from dispatch.domain.projection import apply_all
+from dispatch.domain.state import DispatchState
+from dispatch.services.replay import (
     LANE_DEPARTMENT,
     LANE_INCIDENT,
     LANE_UNIT,
@@ -30,8 +32,6 @@ from dispatch.replay import (
     parse_instant,
     store_window,
 )
-from dispatch.state import DispatchState
-from dispatch.store import EventStore
 from tests.domain.replay_scenario import Recorded, record_scenario, recorded_fixture
 
 recorded = recorded_fixture("replay")

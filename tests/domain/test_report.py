@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from dispatch import events as ev
-from dispatch.kpi import GroupBy, compute_kpis
-from dispatch.replay import Bookmark, Replayer, ShiftReport
-from dispatch.report import KPI_KEYS, names_for, read_csv, write_csv, write_pdf
-from dispatch.state import DispatchState
-from dispatch.timelimits import handled_on_time, is_overdue
+from dispatch.domain import events as ev
+from dispatch.domain.kpi import GroupBy, compute_kpis
+from dispatch.domain.state import DispatchState
+from dispatch.domain.timelimits import handled_on_time, is_overdue
+from dispatch.services.replay import Bookmark, Replayer, ShiftReport
+from dispatch.services.report import KPI_KEYS, names_for, read_csv, write_csv, write_pdf
 from tests.domain.replay_scenario import Recorded, recorded_fixture
 
 recorded = recorded_fixture("report", steps=1200, seed=23)

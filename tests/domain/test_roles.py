@@ -12,11 +12,16 @@ from typing import Any
 
 import pytest
 
-from dispatch import commands as cmd
-from dispatch.commands import COMMAND_TYPES
-from dispatch.errors import DispatchError, Forbidden, InvalidCommand, NotFound, Stale
-from dispatch.protocol.messages import QUERY_TYPES, BadRequest, build_command, parse_request
-from dispatch.roles import (
+from dispatch.adapters.protocol.messages import (
+    QUERY_TYPES,
+    BadRequest,
+    build_command,
+    parse_request,
+)
+from dispatch.domain import commands as cmd
+from dispatch.domain.commands import COMMAND_TYPES
+from dispatch.domain.errors import DispatchError, Forbidden, InvalidCommand, NotFound, Stale
+from dispatch.domain.roles import (
     COMMAND_PERMISSIONS,
     FIELD_GATEWAY_STAGES,
     QUERY_PERMISSIONS,
@@ -26,7 +31,7 @@ from dispatch.roles import (
     Role,
     rights_table,
 )
-from dispatch.status import IncidentStatus
+from dispatch.domain.status import IncidentStatus
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD, free_units, grid_point, report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +108,7 @@ def test_handlers_enforce_the_table(engine: Any, role: Role, name: str) -> None:
 def test_security_doc_holds_the_table() -> None:
     doc = (ROOT / "docs" / "SECURITY.md").read_text(encoding="utf-8")
     assert "## Roles and what each may do" in doc
-    assert rights_table() in doc, "regenerate the table: python -c 'from dispatch.roles " \
+    assert rights_table() in doc, "regenerate the table: python -c 'from dispatch.domain.roles " \
                                   "import rights_table; print(rights_table())'"
 
 
@@ -278,7 +283,7 @@ def test_test_levers_are_off_the_wire() -> None:
 def test_test_levers_need_insecure(tmp_path: Path) -> None:
     from pydantic import ValidationError
 
-    from dispatch.settings import Settings
+    from dispatch.adapters.settings import Settings
 
     with pytest.raises(ValidationError, match="--insecure"):
         Settings(data_dir=tmp_path, test_levers=True)

@@ -9,10 +9,10 @@ import zlib
 
 import pytest
 
-from dispatch.state import DispatchState, Incident, Note, UnitState
-from dispatch.status import IncidentStatus, UnitStatus
-from dispatch.store import snapshot_codec
-from dispatch.store.snapshot_codec import FORMAT, decode_state, encode_state
+from dispatch.adapters.store import snapshot_codec
+from dispatch.adapters.store.snapshot_codec import FORMAT, decode_state, encode_state
+from dispatch.domain.state import DispatchState, Incident, Note, UnitState
+from dispatch.domain.status import IncidentStatus, UnitStatus
 
 
 def _state(units: int, incidents: int) -> DispatchState:

@@ -6,12 +6,12 @@ import pickle
 
 import pytest
 
-from dispatch import commands as cmd
-from dispatch import invariants
-from dispatch.catalogue.model import Priority
-from dispatch.errors import Conflict, Forbidden, InvalidCommand, NotFound, Stale
-from dispatch.status import EscalationLevel, IncidentStatus, UnitStatus
-from dispatch.timelimits import ClockState, clock_state, is_overdue, running_clock
+from dispatch.domain import commands as cmd
+from dispatch.domain import invariants
+from dispatch.domain.catalogue.model import Priority
+from dispatch.domain.errors import Conflict, Forbidden, InvalidCommand, NotFound, Stale
+from dispatch.domain.status import EscalationLevel, IncidentStatus, UnitStatus
+from dispatch.domain.timelimits import ClockState, clock_state, is_overdue, running_clock
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD, WALL, free_units, grid_point, report
 
 S = IncidentStatus
@@ -214,7 +214,7 @@ def test_errors_are_typed_and_change_nothing(engine) -> None:  # type: ignore[no
 
 
 def test_region_scope_enforced(engine) -> None:  # type: ignore[no-untyped-def]
-    from dispatch.roles import Actor, Role
+    from dispatch.domain.roles import Actor, Role
 
     iid = report(engine)
     grid = engine.state.incidents[iid].grid
@@ -264,7 +264,7 @@ def test_idempotent_command_id(engine) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_archive_moves_finished_incidents_out_of_the_live_state(engine, clock) -> None:  # type: ignore[no-untyped-def]
-    from dispatch.roles import SYSTEM_ACTOR
+    from dispatch.domain.roles import SYSTEM_ACTOR
 
     done, live = report(engine, index=1), report(engine, index=2)
     engine.execute(cmd.CancelIncident(done, "误报"), DISPATCHER)

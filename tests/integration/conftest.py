@@ -2,7 +2,7 @@
 
 ``server_factory`` starts servers in a thread of the test process (fast; the test can look at
 ``server.engine.state`` once traffic is quiet); ``server_process`` starts ``python -m
-dispatch.server.server`` as a subprocess for kill -9 and signal tests.
+dispatch.adapters.server.server`` as a subprocess for kill -9 and signal tests.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from typing import Any
 
 import pytest
 
-from dispatch.client import ClientCurve, CommandClient, SessionSource, StateMirror
-from dispatch.records import incident_to_dict, scope_subtree, unit_to_dict
-from dispatch.security.operators import DEMO_PASSWORDS
-from dispatch.server.server import DispatchServer, open_server
-from dispatch.settings import Settings
+from dispatch.adapters.client import ClientCurve, CommandClient, SessionSource, StateMirror
+from dispatch.adapters.protocol.records import incident_to_dict, scope_subtree, unit_to_dict
+from dispatch.adapters.security.operators import DEMO_PASSWORDS
+from dispatch.adapters.server.server import DispatchServer, open_server
+from dispatch.adapters.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 HUGZ_S = 0.25  # fast heartbeats so silence is noticed quickly in tests
@@ -186,7 +186,7 @@ class ServerProcess:
 
     def start(self, timeout: float = 60.0) -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "dispatch.server.server",
+        self.proc = subprocess.Popen([sys.executable, "-m", "dispatch.adapters.server.server",
                                       *self.args], cwd=ROOT, env=env, text=True,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         end = time.monotonic() + timeout

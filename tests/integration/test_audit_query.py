@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from dispatch.client import CommandClient
-from dispatch.errors import Forbidden, InvalidCommand
-from dispatch.security.operators import audit
+from dispatch.adapters.client import CommandClient
+from dispatch.adapters.security.operators import audit
+from dispatch.domain.errors import Forbidden, InvalidCommand
 from tests.integration.conftest import RunningServer
 from tests.integration.test_server_commands import report
 

@@ -12,9 +12,8 @@ from typing import Any
 
 import zmq
 
-from dispatch import commands as cmd
-from dispatch.client import MirrorStatus, StateMirror
-from dispatch.protocol.chp import (
+from dispatch.adapters.client import MirrorStatus, StateMirror
+from dispatch.adapters.protocol.chp import (
     ICANHAZ,
     KTHXBAI,
     KVMsg,
@@ -23,8 +22,9 @@ from dispatch.protocol.chp import (
     is_error_key,
     is_status_key,
 )
-from dispatch.records import key_kind, scope_subtree
-from dispatch.status import IncidentStatus, UnitStatus
+from dispatch.adapters.protocol.records import key_kind, scope_subtree
+from dispatch.domain import commands as cmd
+from dispatch.domain.status import IncidentStatus, UnitStatus
 from tests.integration.conftest import HUGZ_S, RunningServer, mirror_matches, settle
 from tests.integration.test_server_commands import point_in, report
 

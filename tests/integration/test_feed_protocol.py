@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import zmq
 
-from dispatch.client import MirrorStatus, StateMirror
-from dispatch.protocol.chp import (
+from dispatch.adapters.client import MirrorStatus, StateMirror
+from dispatch.adapters.protocol.chp import (
     ICANHAZ,
     FeedError,
     FeedStatus,
@@ -32,8 +32,8 @@ from dispatch.protocol.chp import (
     refusal_frames,
     status_frames,
 )
-from dispatch.records import encode_unit
-from dispatch.state import UnitState
+from dispatch.adapters.protocol.records import encode_unit
+from dispatch.domain.state import UnitState
 
 HUGZ_S = 0.2
 RUN = 1_000_000

@@ -13,8 +13,8 @@ import zmq
 import zmq.auth
 from zmq.utils.monitor import recv_monitor_message
 
-from dispatch.security import keys
-from dispatch.security.keys import (
+from dispatch.adapters.security import keys
+from dispatch.adapters.security.keys import (
     ServerKeys,
     allow_client,
     apply_client_curve,

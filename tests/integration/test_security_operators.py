@@ -10,11 +10,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from dispatch.errors import Forbidden
-from dispatch.migrations import upgrade
-from dispatch.roles import Role
-from dispatch.security import operators as ops
-from dispatch.security.operators import (
+from dispatch.adapters.security import operators as ops
+from dispatch.adapters.security.operators import (
     DEMO_PASSWORDS,
     LOGIN_FAILED,
     Operator,
@@ -24,7 +21,10 @@ from dispatch.security.operators import (
     read_audit,
     verify_password,
 )
-from dispatch.store import EventStore
+from dispatch.adapters.store import EventStore
+from dispatch.adapters.store.migrations import upgrade
+from dispatch.domain.errors import Forbidden
+from dispatch.domain.roles import Role
 
 DISTRICTS = ["320508", "320505"]
 
@@ -255,7 +255,7 @@ def test_event_store_migrates_to_head(store: EventStore) -> None:
 def test_a_0001_database_upgrades_and_downgrades(store_url: str) -> None:
     from alembic import command
 
-    from dispatch.migrations import alembic_config
+    from dispatch.adapters.store.migrations import alembic_config
 
     engine = create_engine(store_url)
     try:
@@ -276,7 +276,7 @@ def test_a_0001_database_upgrades_and_downgrades(store_url: str) -> None:
 def test_0003_adds_the_audit_incident_column_and_keeps_old_lines(store_url: str) -> None:
     from alembic import command
 
-    from dispatch.migrations import alembic_config
+    from dispatch.adapters.store.migrations import alembic_config
 
     engine = create_engine(store_url)
     cfg = alembic_config()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dispatch.errors import Forbidden
-from dispatch.roles import Actor, Permission, Role
-from dispatch.security.operators import Operator
-from dispatch.security.sessions import SESSION_EXPIRED, SessionTable
+from dispatch.adapters.security.operators import Operator
+from dispatch.adapters.security.sessions import SESSION_EXPIRED, SessionTable
+from dispatch.domain.errors import Forbidden
+from dispatch.domain.roles import Actor, Permission, Role
 from tests.conftest import FakeClock
 
 DISP = Operator(user="disp", display_name="Dispatcher", role=Role.DISPATCHER, scope="320508",

@@ -7,17 +7,12 @@ from typing import Any
 
 import pytest
 
-from dispatch import commands as cmd
-from dispatch.roles import SYSTEM_ACTOR
-from dispatch.server.clock_rules import (
-    ClockWatcher,
-    RuleError,
-    ScaledClock,
-    evaluate,
-    load_rules,
-    parse_rules,
-)
-from dispatch.status import EscalationLevel
+from dispatch.adapters.rules_file import load_rules
+from dispatch.domain import commands as cmd
+from dispatch.domain.roles import SYSTEM_ACTOR
+from dispatch.domain.rules import RuleError, evaluate, parse_rules
+from dispatch.domain.status import EscalationLevel
+from dispatch.services.clock import ClockWatcher, ScaledClock
 from tests.domain.helpers import DISPATCHER, FIELD, free_units, report
 
 RULES = parse_rules({

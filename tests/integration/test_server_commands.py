@@ -14,11 +14,11 @@ import orjson
 import pytest
 import zmq
 
-from dispatch import commands as cmd
-from dispatch.client import CommandClient
-from dispatch.errors import Conflict, Forbidden, InvalidCommand, NotFound, Stale, Unavailable
-from dispatch.protocol.messages import parse_reply
-from dispatch.status import UnitStatus
+from dispatch.adapters.client import CommandClient
+from dispatch.adapters.protocol.messages import parse_reply
+from dispatch.domain import commands as cmd
+from dispatch.domain.errors import Conflict, Forbidden, InvalidCommand, NotFound, Stale, Unavailable
+from dispatch.domain.status import UnitStatus
 from tests.integration.conftest import RunningServer
 
 
@@ -278,7 +278,7 @@ def test_history_pages_and_scope(server_running: RunningServer) -> None:
 def test_logins_and_queries_are_audited(server_running: RunningServer) -> None:
     import time
 
-    from dispatch.security.operators import read_audit
+    from dispatch.adapters.security.operators import read_audit
 
     rs = server_running
     c = rs.client("lead", workstation="ws-audit")
@@ -302,7 +302,7 @@ def test_logins_and_queries_are_audited(server_running: RunningServer) -> None:
 
 
 def test_city_query_gives_the_city(server_running: RunningServer) -> None:
-    from dispatch.city.geojson_io import import_geojson
+    from dispatch.adapters.geojson_io import import_geojson
 
     rs = server_running
     wall = rs.client("wall")
@@ -318,7 +318,7 @@ def test_city_query_gives_the_city(server_running: RunningServer) -> None:
 @contextlib.contextmanager
 def bound_server(tmp_path: Any, catalogue: Any, demo_city: Any) -> Iterator[Any]:
     """A server bound on loopback whose loop the test drives by hand."""
-    from dispatch.server.server import open_server
+    from dispatch.adapters.server.server import open_server
     from tests.integration.conftest import server_settings
 
     srv = open_server(server_settings(tmp_path, f"sqlite:///{tmp_path / 's.sqlite'}"),
@@ -350,7 +350,7 @@ def test_a_report_does_not_wait_for_a_bulk_position_report_of_its_batch(
     """Commands received together are stored in one transaction, but each reply waits only
     for the records its own command changed: the report is answered after publishing its
     incident, while the units of the position report in the same batch are still queued."""
-    from dispatch.protocol.messages import Request
+    from dispatch.adapters.protocol.messages import Request
 
     with bound_server(tmp_path, catalogue, demo_city) as srv:
         field_token, lead_token = session_of(srv, "field"), session_of(srv, "lead")
@@ -388,8 +388,8 @@ def test_overlapping_position_reports_publish_each_unit_once_and_answer_both(
     """Two position reports stored in one batch share most of their units: every changed
     unit goes out on the feed exactly once (encoded from the state after both), and each
     report is answered only once all of its own units are out, the smaller one first."""
-    from dispatch.protocol.messages import Request
-    from dispatch.records import key_kind
+    from dispatch.adapters.protocol.messages import Request
+    from dispatch.adapters.protocol.records import key_kind
 
     with bound_server(tmp_path, catalogue, demo_city) as srv:
         token = session_of(srv, "field")

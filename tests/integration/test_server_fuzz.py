@@ -13,10 +13,10 @@ import zmq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dispatch import commands as cmd
-from dispatch.commands import COMMAND_TYPES
-from dispatch.protocol.chp import ICANHAZ
-from dispatch.protocol.messages import MAX_MESSAGE_BYTES, QUERY_TYPES, _fields
+from dispatch.adapters.protocol.chp import ICANHAZ
+from dispatch.adapters.protocol.messages import MAX_MESSAGE_BYTES, QUERY_TYPES, _fields
+from dispatch.domain import commands as cmd
+from dispatch.domain.commands import COMMAND_TYPES
 from tests.integration.conftest import RunningServer, mirror_matches, settle
 from tests.integration.test_server_commands import report
 

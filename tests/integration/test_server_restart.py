@@ -9,17 +9,17 @@ import time
 import uuid
 from typing import Any
 
-from dispatch import commands as cmd
-from dispatch.client import CommandClient, SessionSource, StateMirror
-from dispatch.errors import DispatchError, Unavailable
-from dispatch.security.operators import DEMO_PASSWORDS
-from dispatch.store import EventStore
-from dispatch.store.rebuild import state_at
+from dispatch.adapters.client import CommandClient, SessionSource, StateMirror
+from dispatch.adapters.security.operators import DEMO_PASSWORDS
+from dispatch.adapters.store import EventStore
+from dispatch.domain import commands as cmd
+from dispatch.domain.errors import DispatchError, Unavailable
+from dispatch.services.rebuild import state_at
 from tests.integration.conftest import HUGZ_S, ServerProcess
 
 
 def grid_points(url: str, n: int) -> list[tuple[float, float]]:
-    from dispatch.city.geojson_io import import_geojson
+    from dispatch.adapters.geojson_io import import_geojson
 
     store = EventStore(url)
     try:
@@ -84,7 +84,7 @@ def test_kill9_under_load_loses_nothing(server_process: Any, store_url: str) -> 
     sp: ServerProcess = server_process(store_url)
     sp.start()
     points = grid_points(store_url, 20)
-    from dispatch.catalogue.loader import default_catalogue
+    from dispatch.adapters.catalogue_loader import default_catalogue
 
     class_code = next(iter(default_catalogue().minors))
     source = SessionSource(sp.command, "lead", DEMO_PASSWORDS["lead"], "ws-mirror",
@@ -148,7 +148,7 @@ def test_sigterm_stops_gracefully(server_process: Any, tmp_path: Any) -> None:
     c = CommandClient(sp.command, timeout_s=2)
     c.login("lead", DEMO_PASSWORDS["lead"], "ws")
     lon, lat = grid_points(url, 1)[0]
-    from dispatch.catalogue.loader import default_catalogue
+    from dispatch.adapters.catalogue_loader import default_catalogue
 
     class_code = next(iter(default_catalogue().minors))
     r = c.execute(cmd.ReportIncident("hotline", class_code, lon, lat, "收工前"))

@@ -13,10 +13,10 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from dispatch.geo import distance_m
+from dispatch.domain.geo import distance_m
+from dispatch.domain.status import IncidentStatus, UnitStatus
 from dispatch.sim import SimConfig, Simulator
 from dispatch.sim.field import Behaviour
-from dispatch.status import IncidentStatus, UnitStatus
 from tests.integration.conftest import ROOT, RunningServer
 
 CJK = re.compile(r"[\u4e00-\u9fff]{4,}")
@@ -102,7 +102,7 @@ def test_sim_follows_incidents_dispatched_by_humans(
     and works what a dispatcher sent to the field."""
     rs = server_factory(time_speed=2000)
     lead = rs.client("lead")
-    from dispatch import commands as cmd
+    from dispatch.domain import commands as cmd
 
     city = rs.server.engine.city
     grid = sorted(r.code for r in city.grids())[5]

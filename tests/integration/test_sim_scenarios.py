@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from dispatch.city.model import Level
+from dispatch.domain.city.model import Level
+from dispatch.domain.status import EscalationLevel, IncidentStatus, UnitStatus
 from dispatch.sim import ScenarioError, Simulator, list_scenarios, load_scenario
 from dispatch.sim.scenarios import parse_scenario
-from dispatch.status import EscalationLevel, IncidentStatus, UnitStatus
 from tests.integration.conftest import RunningServer
 from tests.integration.test_sim_run import sim_config, wait_quiet
 

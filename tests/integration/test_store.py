@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from dispatch import commands as cmd
-from dispatch.bootstrap import open_engine
-from dispatch.errors import DispatchError
-from dispatch.events import Event, IncidentNoted
-from dispatch.store import EventStore, StoreError
-from dispatch.store.rebuild import state_at
+from dispatch.adapters.bootstrap import open_engine
+from dispatch.adapters.store import EventStore, StoreError
+from dispatch.domain import commands as cmd
+from dispatch.domain.errors import DispatchError
+from dispatch.domain.events import Event, IncidentNoted
+from dispatch.services.rebuild import state_at
 from tests.conftest import FakeClock
 from tests.domain.helpers import DISPATCHER, FIELD, free_units, report
 
@@ -143,7 +143,7 @@ def _store_with_a_bad_second_snapshot(store_url, catalogue,  # type: ignore[no-u
     both: (store, first snapshot's seq, second snapshot's seq)."""
     from sqlalchemy import update
 
-    from dispatch.store.schema import snapshots
+    from dispatch.adapters.store.schema import snapshots
 
     clock = FakeClock()
     store = EventStore(store_url)
@@ -166,9 +166,9 @@ def test_a_seek_planned_from_an_unreadable_snapshot_starts_from_the_one_read(
     """A sparse window's seek planned from a store snapshot that turns out unreadable starts
     from the earlier snapshot the store fell back to: decoded once, not again for a grid
     checkpoint."""
-    from dispatch.replay import Replayer
-    from dispatch.store import event_store
-    from dispatch.store.snapshot_codec import decode_state
+    from dispatch.adapters.store import event_store
+    from dispatch.adapters.store.snapshot_codec import decode_state
+    from dispatch.services.replay import Replayer
 
     store, first, second = _store_with_a_bad_second_snapshot(store_url, catalogue, demo_city)
     expected = state_at(store, seq=store.last_seq())
@@ -193,8 +193,8 @@ def test_an_unreadable_snapshot_is_passed_over(store_url, catalogue,  # type: ig
     read) is passed over for an earlier one, by the store and by a replay's planner alike."""
     from sqlalchemy import insert
 
-    from dispatch.replay import Replayer
-    from dispatch.store.schema import snapshots
+    from dispatch.adapters.store.schema import snapshots
+    from dispatch.services.replay import Replayer
 
     store, first, second = _store_with_a_bad_second_snapshot(store_url, catalogue, demo_city)
     with store.engine.begin() as conn:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import zmq.auth
 
-from dispatch.errors import DispatchError
-from dispatch.security import clients as clients_cli
-from dispatch.security import operators as operators_cli
-from dispatch.security.keys import client_entries, clients_dir, ensure_client_keys
-from dispatch.security.operators import DEMO_PASSWORDS, audit, read_audit
+from dispatch.adapters.security import clients as clients_cli
+from dispatch.adapters.security import operators as operators_cli
+from dispatch.adapters.security.keys import client_entries, clients_dir, ensure_client_keys
+from dispatch.adapters.security.operators import DEMO_PASSWORDS, audit, read_audit
+from dispatch.domain.errors import DispatchError
 from tests.integration.conftest import RunningServer
 from tests.security.trust_helpers import audit_actions, client_on, wait_until
 
@@ -37,8 +37,8 @@ def test_clients_cli_enrols_lists_and_revokes_on_a_running_server(
     assert clients_cli.main(["--data-dir", str(data), "list"]) == 0
     listing = capsys.readouterr().out
     assert "ws-cli" in listing and "wall-e" in listing and "320508" in listing
-    from dispatch.client import ClientCurve
-    from dispatch.security.keys import server_public_key
+    from dispatch.adapters.client import ClientCurve
+    from dispatch.adapters.security.keys import server_public_key
 
     curve = ClientCurve(pub, sec, server_public_key(data))
     auth = rs.server.authenticator
@@ -65,7 +65,7 @@ def test_a_malformed_certificate_keeps_the_old_allow_list(server_factory: Start)
 
 
 def test_prune_audit_keeps_recent_lines_and_audits_itself(store_url: str) -> None:
-    from dispatch.store.event_store import EventStore
+    from dispatch.adapters.store.event_store import EventStore
 
     store = EventStore(store_url)
     try:

@@ -3,9 +3,9 @@ refuses instead of dropping, and a row the database refuses never blocks the res
 
 from __future__ import annotations
 
-from dispatch.security.operators import read_audit
-from dispatch.server.audit_log import AuditWriter, row
-from dispatch.store.event_store import EventStore
+from dispatch.adapters.security.operators import read_audit
+from dispatch.adapters.server.audit_log import AuditWriter, row
+from dispatch.adapters.store.event_store import EventStore
 
 
 def test_rows_are_stored_and_a_poison_row_is_sanitized(store_url: str) -> None:

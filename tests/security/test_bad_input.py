@@ -22,23 +22,28 @@ import zmq
 from sqlalchemy import text, update
 from sqlalchemy.exc import InternalError, OperationalError
 
-from dispatch import commands as cmd
-from dispatch.catalogue.loader import CatalogueError, default_catalogue_dir, load_catalogue
-from dispatch.city.geojson_io import (
+from dispatch.adapters.catalogue_loader import CatalogueError, default_catalogue_dir, load_catalogue
+from dispatch.adapters.geojson_io import (
     GEOJSON_LIMITS,
     CityImportError,
     dumps_geojson,
     import_geojson,
     load_geojson,
 )
-from dispatch.errors import InvalidCommand
-from dispatch.jsonlimits import JsonLimits, nesting_depth
-from dispatch.protocol.messages import BadRequest, build_command, parse_reply, parse_request
-from dispatch.roles import Actor, Role
-from dispatch.store.event_store import CorruptEvent, EventStore
-from dispatch.store.rebuild import load_state
-from dispatch.store.schema import events as events_table
-from dispatch.validation import POSITION_MARGIN_M, check_id, check_text
+from dispatch.adapters.protocol.messages import (
+    BadRequest,
+    build_command,
+    parse_reply,
+    parse_request,
+)
+from dispatch.adapters.store.event_store import CorruptEvent, EventStore
+from dispatch.adapters.store.schema import events as events_table
+from dispatch.domain import commands as cmd
+from dispatch.domain.errors import InvalidCommand
+from dispatch.domain.jsonlimits import JsonLimits, nesting_depth
+from dispatch.domain.roles import Actor, Role
+from dispatch.domain.validation import POSITION_MARGIN_M, check_id, check_text
+from dispatch.services.rebuild import load_state
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD, grid_point, minor_with
 from tests.domain.helpers import report as report_in
 from tests.integration.conftest import RunningServer
@@ -307,7 +312,7 @@ def test_catalogue_files_have_limits(catalogue_copy: Path) -> None:
 
 
 def _make_db(url: str, catalogue: Any, demo_city: Any, clock: Any, n: int = 3) -> None:
-    from dispatch.bootstrap import open_engine
+    from dispatch.adapters.bootstrap import open_engine
 
     store = EventStore(url)
     eng = open_engine(store, catalogue=catalogue, city=demo_city, clock=clock)
@@ -387,7 +392,7 @@ def test_a_corrupt_event_row_names_its_sequence(store_url: str, catalogue: Any,
         with pytest.raises(CorruptEvent, match=f"event {bad} ") as info:
             load_state(store)
         assert info.value.seq == bad
-        from dispatch.replay import Replayer
+        from dispatch.services.replay import Replayer
 
         with pytest.raises(CorruptEvent, match=f"event {bad} "):
             r = Replayer.from_store(store, since_ts=0.0)
@@ -414,7 +419,7 @@ def _mode(p: Path) -> int:
 
 
 def test_database_files_are_private(tmp_path: Path, loose_umask: None) -> None:
-    from dispatch.settings import Settings
+    from dispatch.adapters.settings import Settings
 
     data = tmp_path / "new" / "data"
     url = Settings(data_dir=data, db_url="").database_url

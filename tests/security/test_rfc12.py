@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 import zmq
 
-from dispatch import commands as cmd
-from dispatch.records import encode_incident, encode_unit, scope_subtree
-from dispatch.server.server import main as server_main
-from dispatch.settings import Settings
+from dispatch.adapters.protocol.records import encode_incident, encode_unit, scope_subtree
+from dispatch.adapters.server.server import main as server_main
+from dispatch.adapters.settings import Settings
+from dispatch.domain import commands as cmd
 from tests.integration.conftest import ROOT, RunningServer, free_ports
 from tests.integration.test_server_commands import report
 

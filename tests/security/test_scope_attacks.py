@@ -11,11 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dispatch import commands as cmd
-from dispatch.client import CommandClient
-from dispatch.protocol.messages import Reply, command_args
-from dispatch.records import incident_to_dict, unit_to_dict
-from dispatch.status import IncidentStatus, UnitStatus
+from dispatch.adapters.client import CommandClient
+from dispatch.adapters.protocol.messages import Reply, command_args
+from dispatch.adapters.protocol.records import incident_to_dict, unit_to_dict
+from dispatch.domain import commands as cmd
+from dispatch.domain.status import IncidentStatus, UnitStatus
 from tests.integration.conftest import ROOT, RunningServer
 
 Start = Callable[..., RunningServer]
@@ -270,7 +270,7 @@ def test_test_levers_on_a_test_server(server_factory: Start) -> None:
 
 
 def test_test_levers_need_an_insecure_server(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "dispatch.server.server", "--test-levers",
+    proc = subprocess.run([sys.executable, "-m", "dispatch.adapters.server.server", "--test-levers",
                            "--data-dir", str(tmp_path), "--command-port", "0",
                            "--snapshot-port", "0", "--update-port", "0"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)

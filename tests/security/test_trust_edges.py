@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from dispatch import commands as cmd
-from dispatch.errors import Conflict, DispatchError, Forbidden, Unavailable
-from dispatch.security.keys import allow_feed_client, revoke_client
-from dispatch.security.operators import DEMO_PASSWORDS, OperatorDirectory
+from dispatch.adapters.security.keys import allow_feed_client, revoke_client
+from dispatch.adapters.security.operators import DEMO_PASSWORDS, OperatorDirectory
+from dispatch.domain import commands as cmd
+from dispatch.domain.errors import Conflict, DispatchError, Forbidden, Unavailable
 from tests.integration.conftest import RunningServer
 from tests.integration.test_server_commands import a_class, point_in, report
 from tests.security.trust_helpers import (
@@ -77,7 +77,7 @@ def test_enrolment_takes_effect_without_restart(secure: RunningServer) -> None:
     c = client_on(rs, ws, None, timeout_s=0.5)
     with pytest.raises(Unavailable):  # not enrolled: the handshake fails, no answer at all
         c.login("lead", DEMO_PASSWORDS["lead"], "x")
-    from dispatch.security.keys import allow_client
+    from dispatch.adapters.security.keys import allow_client
 
     allow_client(rs.settings.data_dir, ws.public, "ws-new")
     wait_until(lambda: audit_actions(rs, "key_enrolled"), 3, "enrolment noticed")
@@ -105,7 +105,7 @@ def test_scope_change_closes_sessions(secure: RunningServer) -> None:
     assert rs.server.store is not None
     from sqlalchemy import update
 
-    from dispatch.store.security_schema import operators
+    from dispatch.adapters.store.security_schema import operators
 
     districts = sorted({g.code[:6] for g in rs.server.engine.city.grids()})
     with rs.server.store.engine.begin() as conn:
@@ -189,8 +189,8 @@ def test_feed_key_reads_its_region_without_login(secure: RunningServer) -> None:
     rs = secure
     import zmq
 
-    from dispatch.client import ClientCurve
-    from dispatch.security.keys import ensure_client_keys, server_public_key
+    from dispatch.adapters.client import ClientCurve
+    from dispatch.adapters.security.keys import ensure_client_keys, server_public_key
 
     districts = sorted({g.code[:6] for g in rs.server.engine.city.grids()})
     data = rs.settings.data_dir / "ws" / "wall-ext"
@@ -315,7 +315,7 @@ def test_one_keys_login_flood_does_not_shut_others_out(secure: RunningServer) ->
     rs = secure
     import zmq
 
-    from dispatch.protocol.messages import Request
+    from dispatch.adapters.protocol.messages import Request
 
     flood_curve = workstation_keys(rs, "ws-flood")
     ctx = zmq.Context()

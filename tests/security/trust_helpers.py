@@ -9,9 +9,9 @@ from typing import Any
 
 import zmq
 
-from dispatch.client import ClientCurve, CommandClient
-from dispatch.security.keys import allow_client, ensure_client_keys, server_public_key
-from dispatch.security.operators import DEMO_PASSWORDS, read_audit
+from dispatch.adapters.client import ClientCurve, CommandClient
+from dispatch.adapters.security.keys import allow_client, ensure_client_keys, server_public_key
+from dispatch.adapters.security.operators import DEMO_PASSWORDS, read_audit
 from tests.integration.conftest import RunningServer
 
 

@@ -12,14 +12,14 @@ from pathlib import Path
 
 def make_traffic(data_dir: Path) -> tuple[str, object]:
     """A server on SQLite in ``data_dir`` with logins, a failed one, reports and queries."""
-    from dispatch import commands as cmd
-    from dispatch.catalogue.loader import default_catalogue
-    from dispatch.city.generator import generate_city
-    from dispatch.client import CommandClient
-    from dispatch.errors import Forbidden
-    from dispatch.security.operators import DEMO_PASSWORDS
-    from dispatch.server.server import open_server
-    from dispatch.settings import Settings
+    from dispatch.adapters.catalogue_loader import default_catalogue
+    from dispatch.adapters.client import CommandClient
+    from dispatch.adapters.security.operators import DEMO_PASSWORDS
+    from dispatch.adapters.server.server import open_server
+    from dispatch.adapters.settings import Settings
+    from dispatch.domain import commands as cmd
+    from dispatch.domain.errors import Forbidden
+    from dispatch.services.city_generator import generate_city
 
     catalogue = default_catalogue()
     city = generate_city("demo", seed=1, catalogue=catalogue)
@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
     from console.audit_source import AuditSource
     from console.background import run_in_background
     from console.themes import apply_theme
-    from dispatch.security.operators import DEMO_PASSWORDS
+    from dispatch.adapters.security.operators import DEMO_PASSWORDS
     from widgets.audit_window import AuditWindow
     from widgets.i18n import install_translator
 

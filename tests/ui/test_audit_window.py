@@ -24,10 +24,10 @@ maps.prepare_environment()
 from PySide6.QtCore import QDateTime, Qt  # noqa: E402
 
 from console.background import run_in_background  # noqa: E402
-from dispatch.client import CommandClient  # noqa: E402
-from dispatch.client.commands import AuditRead  # noqa: E402
-from dispatch.errors import Forbidden  # noqa: E402
-from dispatch.security.operators import DEMO_PASSWORDS  # noqa: E402
+from dispatch.adapters.client import CommandClient  # noqa: E402
+from dispatch.adapters.client.commands import AuditRead  # noqa: E402
+from dispatch.adapters.security.operators import DEMO_PASSWORDS  # noqa: E402
+from dispatch.domain.errors import Forbidden  # noqa: E402
 from tests.integration.conftest import server_factory  # noqa: E402, F401
 from tests.ui.test_widgets_i18n import chinese  # noqa: E402, F401
 from widgets.audit_model import ID_ROLE, RAW_ROLE, AuditTableModel, Column  # noqa: E402
@@ -235,7 +235,7 @@ def consoles(qtbot: Any, server_factory: Any, tmp_path: Any) -> Iterator[Any]:  
 
 
 def test_the_console_offers_the_audit_to_a_lead_only(consoles: Any, qtbot: Any) -> None:
-    from dispatch.client import CommandClient as Client
+    from dispatch.adapters.client import CommandClient as Client
 
     intruder = Client(consoles.server.endpoints.command, timeout_s=2.0, retries=1)
     with pytest.raises(Forbidden):

@@ -19,11 +19,11 @@ import maps
 
 maps.prepare_environment()
 
-from dispatch import commands as cmd  # noqa: E402
-from dispatch.client import CommandClient  # noqa: E402
-from dispatch.client.mirror import MirrorStatus  # noqa: E402
-from dispatch.security.operators import DEMO_PASSWORDS  # noqa: E402
-from dispatch.status import IncidentStatus, UnitStatus  # noqa: E402
+from dispatch.adapters.client import CommandClient  # noqa: E402
+from dispatch.adapters.client.mirror import MirrorStatus  # noqa: E402
+from dispatch.adapters.security.operators import DEMO_PASSWORDS  # noqa: E402
+from dispatch.domain import commands as cmd  # noqa: E402
+from dispatch.domain.status import IncidentStatus, UnitStatus  # noqa: E402
 from tests.integration.conftest import RunningServer, server_factory  # noqa: E402, F401
 
 pytestmark = pytest.mark.ui

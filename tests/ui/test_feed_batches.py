@@ -9,10 +9,15 @@ import dataclasses
 import pytest
 
 from console.network import FeedWorker
-from dispatch.client.mirror import Changes
-from dispatch.records import apply_record, encode_incident, encode_unit, incident_key
-from dispatch.state import DispatchState, Incident, UnitState
-from dispatch.status import IncidentStatus, UnitStatus
+from dispatch.adapters.client.mirror import Changes
+from dispatch.adapters.protocol.records import (
+    apply_record,
+    encode_incident,
+    encode_unit,
+    incident_key,
+)
+from dispatch.domain.state import DispatchState, Incident, UnitState
+from dispatch.domain.status import IncidentStatus, UnitStatus
 
 pytestmark = pytest.mark.ui
 

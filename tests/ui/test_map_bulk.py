@@ -144,8 +144,8 @@ def test_map_sync_shading_and_halos_follow_records_and_time(console: Any, busy_e
                                                             clock: Any, map_view_factory: Any,
                                                             map_js: Any) -> None:
     from console.map_sync import MapSync
-    from dispatch import commands as cmd
-    from dispatch.timelimits import is_overdue, overdue_from
+    from dispatch.domain import commands as cmd
+    from dispatch.domain.timelimits import is_overdue, overdue_from
     from tests.domain.helpers import DISPATCHER
 
     view = map_view_factory()

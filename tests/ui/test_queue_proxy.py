@@ -20,11 +20,11 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
-from dispatch.replay import Replayer, changed_between
-from dispatch.roles import Actor, Role
-from dispatch.state import DispatchState, Incident
-from dispatch.status import IncidentStatus
-from dispatch.timelimits import clock_dues, is_overdue, overdue_from
+from dispatch.domain.roles import Actor, Role
+from dispatch.domain.state import DispatchState, Incident
+from dispatch.domain.status import IncidentStatus
+from dispatch.domain.timelimits import clock_dues, is_overdue, overdue_from
+from dispatch.services.replay import Replayer, changed_between
 from tests.domain.replay_scenario import Recorded, recorded_fixture
 from widgets import labels
 from widgets.console_model import ConsoleModel
@@ -291,7 +291,7 @@ def test_overdue_from_is_when_is_overdue_turns_true(recorded: Recorded) -> None:
 
 def test_clock_dues_are_the_due_sort_value_and_overdue_from(recorded: Recorded,
                                                              replay: Replay) -> None:
-    """The proxy's shortcut (dispatch.timelimits.clock_dues) gives what the model sorts the
+    """The proxy's shortcut (dispatch.domain.timelimits.clock_dues) gives what the model sorts the
     due column by (through running_clock) and overdue_from, for incidents in every status."""
     statuses = set()
     for state in list(recorded.live.values())[::10]:

@@ -22,11 +22,11 @@ from console.replay_window import (
     load_from_server,
     load_from_store,
 )
-from dispatch.client import CommandClient
-from dispatch.replay import Replayer, ReplayError
-from dispatch.security.operators import DEMO_PASSWORDS
-from dispatch.server.server import open_server
-from dispatch.store import EventStore
+from dispatch.adapters.client import CommandClient
+from dispatch.adapters.security.operators import DEMO_PASSWORDS
+from dispatch.adapters.server.server import open_server
+from dispatch.adapters.store import EventStore
+from dispatch.services.replay import Replayer, ReplayError
 from tests.domain.replay_scenario import Recorded, recorded_fixture
 from tests.integration.conftest import server_settings
 
@@ -135,7 +135,7 @@ def test_history_from_a_real_server(recorded: Recorded, catalogue: Any, demo_cit
 
 
 def _history(c: CommandClient) -> Any:
-    from dispatch.replay import iter_history
+    from dispatch.services.replay import iter_history
 
     return iter_history(c.query)
 

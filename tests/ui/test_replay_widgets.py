@@ -17,7 +17,9 @@ import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from dispatch.replay import (
+from dispatch.domain.roles import Actor, Role
+from dispatch.domain.state import DispatchState
+from dispatch.services.replay import (
     LANE_DEPARTMENT,
     LANE_INCIDENT,
     LANE_UNIT,
@@ -26,8 +28,6 @@ from dispatch.replay import (
     Span,
     TimelineItem,
 )
-from dispatch.roles import Actor, Role
-from dispatch.state import DispatchState
 from tests.conftest import ARTIFACTS, T0
 from widgets.console_model import ConsoleModel
 from widgets.incident_timeline import IncidentTimelineChart

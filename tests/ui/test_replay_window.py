@@ -20,11 +20,11 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
 from console.map_sync import LEVEL_PREFIX
-from dispatch import commands as cmd
-from dispatch.kpi import GroupBy, compute_kpis
-from dispatch.replay import Replayer
-from dispatch.report import read_csv
-from dispatch.timelimits import is_overdue
+from dispatch.domain import commands as cmd
+from dispatch.domain.kpi import GroupBy, compute_kpis
+from dispatch.domain.timelimits import is_overdue
+from dispatch.services.replay import Replayer
+from dispatch.services.report import read_csv
 from tests.conftest import ARTIFACTS
 from tests.domain.replay_scenario import Recorded, recorded_fixture
 from tests.ui.conftest import MAP_READY_TIMEOUT_MS

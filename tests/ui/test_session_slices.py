@@ -15,8 +15,8 @@ from typing import Any
 import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
 import pytest
 
-from dispatch.roles import Role
-from dispatch.state import DispatchState
+from dispatch.domain.roles import Role
+from dispatch.domain.state import DispatchState
 from tests.ui.widget_fixtures import busy_engine  # noqa: F401
 
 pytestmark = pytest.mark.ui
@@ -27,7 +27,7 @@ def live(busy_engine: Any, clock: Any, qapp: Any) -> Any:  # noqa: F811
     """A session (threads not started) over a console holding the demo city's state with
     incidents in every status, as after its first snapshot."""
     from console.session import LiveSession, ServerClock
-    from dispatch.client.commands import Login
+    from dispatch.adapters.client.commands import Login
     from tests.domain.helpers import LEAD
     from widgets.console_model import ConsoleModel
 

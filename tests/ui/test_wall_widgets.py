@@ -14,11 +14,11 @@ from typing import Any
 import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
 import pytest
 
-from dispatch import commands as cmd
-from dispatch.catalogue.model import Priority
-from dispatch.kpi import GroupBy, compute_kpis
-from dispatch.status import UnitStatus
-from dispatch.timelimits import is_overdue
+from dispatch.domain import commands as cmd
+from dispatch.domain.catalogue.model import Priority
+from dispatch.domain.kpi import GroupBy, compute_kpis
+from dispatch.domain.status import UnitStatus
+from dispatch.domain.timelimits import is_overdue
 from tests.conftest import T0
 from tests.domain.helpers import DISPATCHER, FIELD, WALL, free_units, minor_with
 from tests.ui.widget_fixtures import *  # noqa: F403

@@ -19,8 +19,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit
 
-from dispatch.catalogue.model import Priority
-from dispatch.client.mirror import MirrorInfo, MirrorStatus
+from dispatch.adapters.client.mirror import MirrorInfo, MirrorStatus
+from dispatch.domain.catalogue.model import Priority
 from tests.conftest import ARTIFACTS
 from tests.domain.helpers import WALL, minor_with
 from tests.ui.conftest import MAP_READY_TIMEOUT_MS, _delete_now
@@ -217,7 +217,7 @@ def test_stale_banner_follows_the_feed(make_wall: Any, qtbot: Any) -> None:
 def test_no_stale_banner_before_the_first_snapshot(qtbot: Any, busy_engine: Any,
                                                    clock: Any) -> None:
     from console.wall import WallWindow
-    from dispatch.state import DispatchState
+    from dispatch.domain.state import DispatchState
     from widgets.console_model import ConsoleModel
 
     console = ConsoleModel(DispatchState(), busy_engine.catalogue, busy_engine.city, WALL,

@@ -15,10 +15,10 @@ import pytest
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
-from dispatch import commands as cmd
-from dispatch.state import DispatchState, UnitState
-from dispatch.status import IncidentStatus, UnitStatus
-from dispatch.timelimits import is_overdue
+from dispatch.domain import commands as cmd
+from dispatch.domain.state import DispatchState, UnitState
+from dispatch.domain.status import IncidentStatus, UnitStatus
+from dispatch.domain.timelimits import is_overdue
 from tests.domain.helpers import DISPATCHER, FIELD
 from tests.ui.widget_fixtures import *  # noqa: F403
 from tests.ui.widget_fixtures import report_at
@@ -182,7 +182,7 @@ def test_tick_touches_changed_countdown_cells_only(console: Any, busy_engine: An
         rows.update(range(top, bottom + 1))
     # exactly the open incidents whose countdown text changed in that second
     now = clock()
-    from dispatch.timelimits import running_clock
+    from dispatch.domain.timelimits import running_clock
     from widgets.labels import countdown
 
     expected = set()
@@ -431,7 +431,7 @@ def test_unit_insert(console: Any, busy_engine: Any, strict: Any) -> None:
     strict(model)
     rec = Recorder(model)
     grid = next(iter(busy_engine.city.grids())).code
-    from dispatch.bootstrap import BOOTSTRAP_ACTOR
+    from dispatch.adapters.bootstrap import BOOTSTRAP_ACTOR
 
     busy_engine.execute(cmd.RegisterUnit("U-police-new", "police", "patrol_car", "新巡逻车",
                                          grid, 120.6, 31.3), BOOTSTRAP_ACTOR)

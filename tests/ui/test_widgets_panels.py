@@ -14,9 +14,9 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from dispatch import commands as cmd
-from dispatch.kpi import GroupBy, compute_kpis
-from dispatch.status import IncidentStatus, UnitStatus
+from dispatch.domain import commands as cmd
+from dispatch.domain.kpi import GroupBy, compute_kpis
+from dispatch.domain.status import IncidentStatus, UnitStatus
 from tests.domain.helpers import DISPATCHER, FIELD, grid_point
 from tests.ui.widget_fixtures import *  # noqa: F403
 from tests.ui.widget_fixtures import report_at
@@ -53,7 +53,7 @@ def test_action_table() -> None:
     assert len(keys) == len(set(keys))
     shortcuts = [QKeySequence(s.shortcut).toString() for s in ACTIONS]
     assert all(shortcuts) and len(shortcuts) == len(set(shortcuts))
-    from dispatch.available_actions import ACTION_KEYS
+    from dispatch.domain.available_actions import ACTION_KEYS
 
     incident_keys = {s.key for s in ACTIONS if s.incident}
     assert incident_keys == set(ACTION_KEYS) - {"close_fixed"}
@@ -432,7 +432,7 @@ def test_intake_reports_an_incident(console: Any, shell: Any, busy_engine: Any, 
 
 
 def test_intake_shows_the_server_error(console: Any, shell: Any, qtbot: Any) -> None:
-    from dispatch.roles import Actor, Role
+    from dispatch.domain.roles import Actor, Role
 
     console.actor = Actor("wall", Role.WALL)
     dlg = shown(IntakeDialog(console), qtbot, 980, 560)

@@ -17,11 +17,11 @@ from typing import Any
 import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
 import pytest
 
-from dispatch import commands as cmd
-from dispatch.catalogue.model import Priority
-from dispatch.engine import DispatchEngine
-from dispatch.errors import DispatchError
-from dispatch.status import UnitStatus
+from dispatch.domain import commands as cmd
+from dispatch.domain.catalogue.model import Priority
+from dispatch.domain.errors import DispatchError
+from dispatch.domain.status import UnitStatus
+from dispatch.services.engine import DispatchEngine
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD, grid_point
 
 __all__ = ["FakeShell", "busy_engine", "console", "populate", "shell"]

@@ -1,0 +1,59 @@
+"""Open a dispatch engine on a store: on a new database, generate or import the city, store it
+and register its units; on an existing one, load the city and rebuild the state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dispatch.adapters.catalogue_loader import default_catalogue
+from dispatch.adapters.geojson_io import export_geojson, import_geojson
+from dispatch.adapters.store.event_store import EventStore
+from dispatch.domain import commands as cmd
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.city.locator import Locator
+from dispatch.domain.city.model import City
+from dispatch.domain.roles import Actor, Role
+from dispatch.services.city_generator import generate_city
+from dispatch.services.engine import DispatchEngine
+
+BOOTSTRAP_ACTOR = Actor(operator="bootstrap", role=Role.ADMIN, workstation="server")
+
+
+def register_units(engine: DispatchEngine, city: City, *, now: float | None = None) -> int:
+    """Register every unit of the city that the state does not know yet; returns how many."""
+    n = 0
+    for u in city.units.values():
+        if u.id in engine.state.units:
+            continue
+        engine.execute(cmd.RegisterUnit(u.id, u.department, u.unit_type, u.name, u.home_grid,
+                                        u.lon, u.lat), BOOTSTRAP_ACTOR, now=now, commit=False)
+        n += 1
+        if n % 5000 == 0:
+            engine.commit()
+    engine.commit()
+    return n
+
+
+def open_engine(store: EventStore | None, *, catalogue: Catalogue | None = None,
+                city: City | None = None, size: str = "demo", seed: int = 1,
+                clock: Callable[[], float] | None = None,
+                snapshot_every: int = 20_000,
+                background_snapshots: bool = False) -> DispatchEngine:
+    """An engine with a city and its units, persisted in ``store`` when one is given."""
+    catalogue = catalogue or default_catalogue()
+    stored = store.load_city_geojson() if store is not None else None
+    if stored is not None:
+        city = import_geojson(stored)
+    else:
+        if city is None:
+            city = generate_city(size, seed=seed, catalogue=catalogue)
+        if store is not None:
+            store.save_city(city.code, city.name, export_geojson(city))
+    locator = Locator(city)
+    kwargs = {"clock": clock} if clock is not None else {}
+    engine = DispatchEngine(catalogue, city, locate=locator.locate, store=store,
+                            snapshot_every=snapshot_every,
+                            background_snapshots=background_snapshots, **kwargs)  # type: ignore[arg-type]
+    if stored is None:
+        register_units(engine, city)
+    return engine

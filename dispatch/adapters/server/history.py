@@ -1,0 +1,101 @@
+"""History queries for replay: events from the store in pages, filtered to the operator's
+region scope.
+
+A page holds at most :data:`MAX_PAGE_EVENTS` events and about :data:`MAX_PAGE_BYTES` of JSON;
+``more`` tells the client to ask again with ``after_seq = next_after_seq``. A scan stops after
+:data:`MAX_SCAN` rows even if few of them were in scope, so one request never holds the
+database for long.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from dispatch.adapters.protocol.messages import take_args
+from dispatch.adapters.store.event_store import EventStore
+from dispatch.domain.errors import InvalidCommand
+from dispatch.domain.events import Event, UnitsMoved, event_to_dict
+from dispatch.domain.roles import Actor
+
+MAX_PAGE_EVENTS = 5000
+MAX_PAGE_BYTES = 4 << 20
+MAX_SCAN = 50_000
+
+GridOf = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryQuery:
+    after_seq: int = 0
+    to_seq: int | None = None
+    since_ts: float | None = None
+    until_ts: float | None = None
+    incident_id: str | None = None
+    limit: int = MAX_PAGE_EVENTS
+
+    @classmethod
+    def from_args(cls, args: dict[str, Any]) -> HistoryQuery:
+        a = take_args(args, {"after_seq": (int, 0), "to_seq": (int, None),
+                             "since_ts": (float, None), "until_ts": (float, None),
+                             "incident_id": (str, None), "limit": (int, MAX_PAGE_EVENTS)},
+                      "history")
+        if a["after_seq"] < 0:
+            raise InvalidCommand("history.after_seq must be ≥ 0")
+        if a["to_seq"] is not None and a["to_seq"] < a["after_seq"]:
+            raise InvalidCommand("history.to_seq is before after_seq")
+        if not 1 <= a["limit"] <= MAX_PAGE_EVENTS:
+            raise InvalidCommand(f"history.limit must be 1 to {MAX_PAGE_EVENTS}")
+        return cls(**a)
+
+
+def scoped_event(e: Event, actor: Actor, incident_grid: GridOf, unit_grid: GridOf
+                 ) -> dict[str, Any] | None:
+    """The event as a dict if the actor may see it (rows of position reports are filtered)."""
+    if not actor.scope:
+        return event_to_dict(e)
+    iid = e.incident_id
+    if iid is not None:
+        grid = incident_grid(iid)
+        return event_to_dict(e) if grid is not None and actor.in_scope(grid) else None
+    p = e.payload
+    if isinstance(p, UnitsMoved):
+        rows = tuple(r for r in p.rows if (g := unit_grid(r[0])) is not None
+                     and actor.in_scope(g))
+        if not rows:
+            return None
+        return event_to_dict(dataclasses.replace(e, payload=UnitsMoved(rows)))
+    uid = getattr(p, "unit_id", None)
+    if uid is not None:
+        grid = getattr(p, "home_grid", None) or unit_grid(uid)
+        return event_to_dict(e) if grid is not None and actor.in_scope(grid) else None
+    return None
+
+
+def history_page(store: EventStore, q: HistoryQuery, actor: Actor, incident_grid: GridOf,
+                 unit_grid: GridOf) -> dict[str, Any]:
+    out: list[dict[str, Any]] = []
+    size = 0
+    scanned = 0
+    next_after = q.after_seq
+    more = False
+    rows = store.read(after_seq=q.after_seq, to_seq=q.to_seq, since_ts=q.since_ts,
+                      until_ts=q.until_ts, incident_id=q.incident_id,
+                      batch_size=min(q.limit, 2000))
+    try:
+        for e in rows:
+            if len(out) >= q.limit or size >= MAX_PAGE_BYTES or scanned >= MAX_SCAN:
+                more = True
+                break
+            scanned += 1
+            next_after = e.seq
+            d = scoped_event(e, actor, incident_grid, unit_grid)
+            if d is not None:
+                out.append(d)
+                size += len(json.dumps(d["data"], ensure_ascii=False)) + 120
+    finally:
+        rows.close()  # type: ignore[attr-defined]
+    return {"events": out, "more": more, "next_after_seq": next_after}

@@ -1,0 +1,232 @@
+"""Commands: what an operator, a field device or the server clock asks the core to do.
+
+Each is a small frozen dataclass; :mod:`dispatch.domain.handlers` maps each type to the function that
+validates it against the state and turns it into events. ``COMMAND_TYPES`` names them for the
+wire (``{"type": "assign", ...}``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class ReportIncident:
+    NAME: ClassVar[str] = "report"
+    source: str
+    class_code: str
+    lon: float
+    lat: float
+    description: str
+    reporter: str = ""
+    priority: str = ""  # "" = the catalogue's
+    external_ref: str = ""
+    part_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterIncident:
+    NAME: ClassVar[str] = "register"
+    incident_id: str
+    class_code: str = ""  # "" = keep
+    priority: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CancelIncident:
+    NAME: ClassVar[str] = "cancel"
+    incident_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssignUnits:
+    """Dispatch (first time) or reinforce (already dispatched) with units and departments."""
+
+    NAME: ClassVar[str] = "assign"
+    incident_id: str
+    units: tuple[str, ...] = ()
+    lead_department: str = ""  # "" = the class's default
+    assist_departments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseUnit:
+    NAME: ClassVar[str] = "release"
+    incident_id: str
+    unit_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledge:
+    NAME: ClassVar[str] = "acknowledge"
+    incident_id: str
+    department: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StartHandling:
+    NAME: ClassVar[str] = "handle"
+    incident_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Respond:
+    NAME: ClassVar[str] = "respond"
+    incident_id: str
+    result: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verify:
+    NAME: ClassVar[str] = "verify"
+    incident_id: str
+    passed: bool
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rework:
+    NAME: ClassVar[str] = "rework"
+    incident_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CloseIncident:
+    NAME: ClassVar[str] = "close"
+    incident_id: str
+    reason: str
+    note: str = ""
+    duplicate_of: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkDuplicate:
+    NAME: ClassVar[str] = "duplicate"
+    incident_id: str
+    duplicate_of: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluate:
+    NAME: ClassVar[str] = "evaluate"
+    incident_id: str
+    score: int
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnIncident:
+    NAME: ClassVar[str] = "return"
+    incident_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequestExtension:
+    NAME: ClassVar[str] = "request_extension"
+    incident_id: str
+    minutes: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecideExtension:
+    NAME: ClassVar[str] = "decide_extension"
+    incident_id: str
+    approved: bool
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Park:
+    NAME: ClassVar[str] = "park"
+    incident_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unpark:
+    NAME: ClassVar[str] = "unpark"
+    incident_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Supervise:
+    NAME: ClassVar[str] = "supervise"
+    incident_id: str
+    on: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Escalate:
+    NAME: ClassVar[str] = "escalate"
+    incident_id: str
+    level: str  # community, street, district, city: exactly one above the current
+    reason: str
+    add_departments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AddNote:
+    NAME: ClassVar[str] = "note"
+    incident_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RaiseClock:
+    NAME: ClassVar[str] = "clock"
+    incident_id: str
+    stage: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveFinished:
+    """Move incidents closed or cancelled before ``before`` out of the live state."""
+
+    NAME: ClassVar[str] = "archive"
+    before: float
+    limit: int = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterUnit:
+    NAME: ClassVar[str] = "register_unit"
+    unit_id: str
+    department: str
+    unit_type: str
+    name: str
+    home_grid: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True, slots=True)
+class SetUnitStatus:
+    NAME: ClassVar[str] = "unit_status"
+    unit_id: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPositions:
+    NAME: ClassVar[str] = "positions"
+    rows: tuple[tuple[str, float, float], ...]
+
+
+Command = (ReportIncident | RegisterIncident | CancelIncident | AssignUnits | ReleaseUnit
+           | Acknowledge | StartHandling | Respond | Verify | Rework | CloseIncident
+           | LinkDuplicate | Evaluate | ReturnIncident | RequestExtension | DecideExtension
+           | Park | Unpark | Supervise | Escalate | AddNote | RaiseClock | ArchiveFinished
+           | RegisterUnit
+           | SetUnitStatus | ReportPositions)
+
+COMMAND_TYPES: dict[str, type[Any]] = {
+    cls.NAME: cls for cls in Command.__args__  # type: ignore[attr-defined]
+}

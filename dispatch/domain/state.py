@@ -1,0 +1,129 @@
+"""The dispatch state: what the projection builds from events.
+
+Records are slotted dataclasses whose fields are all immutable values (tuples, not lists), so a
+shallow copy of each record is a full copy of the state: :meth:`DispatchState.copy` is cheap and
+snapshots cannot alias the live state.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from dispatch.domain.status import EscalationLevel, IncidentStatus, UnitStatus
+
+
+@dataclass(slots=True)
+class Note:
+    ts: float
+    operator: str
+    text: str
+
+
+@dataclass(slots=True)
+class Incident:
+    id: str
+    source: str
+    class_code: str
+    priority: str
+    lon: float
+    lat: float
+    grid: str
+    description: str
+    reporter: str
+    reported_at: float
+    dispatch_due: float
+    status: IncidentStatus = IncidentStatus.REPORTED
+    version: int = 0  # sequence number of the last event that changed it
+    external_ref: str = ""
+    part_id: str = ""
+    level: EscalationLevel = EscalationLevel.GRID
+    lead_department: str = ""
+    assist_departments: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    supervised: bool = False
+    extension_minutes: int = 0  # pending request, 0 when none
+    extensions_granted: int = 0
+    parked_from: IncidentStatus | None = None
+    parked_at: float | None = None
+    registered_at: float | None = None
+    dispatched_at: float | None = None
+    acknowledged_at: float | None = None
+    responded_at: float | None = None
+    verified_at: float | None = None
+    closed_at: float | None = None
+    ack_due: float | None = None
+    handle_due: float | None = None
+    verify_due: float | None = None
+    close_reason: str = ""
+    duplicate_of: str = ""
+    duplicates: tuple[str, ...] = ()
+    rework_count: int = 0
+    returns: int = 0
+    escalations: int = 0
+    evaluation: int | None = None
+    # Clock flags raised by the server: (stage, state) pairs, e.g. ("handle", "overdue").
+    clock: tuple[tuple[str, str], ...] = ()
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        return ((self.lead_department,) if self.lead_department else ()) + self.assist_departments
+
+
+@dataclass(slots=True)
+class UnitState:
+    id: str
+    department: str
+    unit_type: str
+    name: str
+    home_grid: str
+    lon: float
+    lat: float
+    status: UnitStatus = UnitStatus.AVAILABLE
+    status_since: float = 0.0
+    incident_id: str = ""
+    version: int = 0
+
+
+@dataclass(slots=True)
+class DispatchState:
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    units: dict[str, UnitState] = field(default_factory=dict)
+    seq: int = 0  # last applied sequence number
+    ts: float = 0.0  # time of the last applied event
+    incident_counter: int = 0
+    archived: int = 0  # finished incidents moved out of the live state
+    # Ids changed since the owner last took them (see :meth:`take_changes`); not state proper.
+    changed_incidents: set[str] = field(default_factory=set, compare=False, repr=False)
+    changed_units: set[str] = field(default_factory=set, compare=False, repr=False)
+
+    def take_changes(self) -> tuple[set[str], set[str]]:
+        """The incident and unit ids changed since the last call, and forget them."""
+        out = (self.changed_incidents, self.changed_units)
+        self.changed_incidents, self.changed_units = set(), set()
+        return out
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"incidents": self.incidents, "units": self.units, "seq": self.seq,
+                "ts": self.ts, "incident_counter": self.incident_counter,
+                "archived": self.archived}
+
+    def __setstate__(self, d: dict[str, object]) -> None:
+        for k, v in d.items():
+            object.__setattr__(self, k, v)
+        self.changed_incidents, self.changed_units = set(), set()
+
+    def copy(self) -> DispatchState:
+        return DispatchState(
+            incidents={k: copy.copy(v) for k, v in self.incidents.items()},
+            units={k: copy.copy(v) for k, v in self.units.items()},
+            seq=self.seq, ts=self.ts, incident_counter=self.incident_counter,
+            archived=self.archived)
+
+    def open_incidents(self) -> list[Incident]:
+        return [i for i in self.incidents.values() if i.status.is_open]
