@@ -1,6 +1,7 @@
 """The automatic rules of the clock (督办 and escalation ladders) as data, and what they ask
 for an incident at an instant: pure functions over the state (no clock, no I/O). The rules
-come from ``resources/rules.json`` (:mod:`dispatch.adapters.rules_file`); the server's clock
+come from ``resources/rules.json``, read and checked by :mod:`dispatch.adapters.rules_file`
+(``parse_rules``); the server's clock
 (:mod:`dispatch.services.clock`) evaluates them.
 """
 
@@ -10,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from dispatch.domain import commands as cmd
-from dispatch.domain.handlers import CLOCK_STAGES
 from dispatch.domain.state import Incident
 from dispatch.domain.status import EscalationLevel
 from dispatch.domain.timelimits import ClockState, running_clock
@@ -43,68 +43,6 @@ class RuleSet:
     rules: tuple[Rule, ...] = ()
     near_due_fraction: float = 0.8
     raise_clock_events: bool = True
-
-
-def _rule(d: Any, i: int) -> Rule:
-    if not isinstance(d, dict):
-        raise RuleError(f"rule #{i + 1} must be an object")
-    rid = d.get("id")
-    where = f"rule {rid!r}" if isinstance(rid, str) else f"rule #{i + 1}"
-    known = {"id", "stage", "condition", "margin_minutes", "action", "text", "max_level",
-             "comment"}
-    extra = set(d) - known
-    if extra:
-        raise RuleError(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
-    if not isinstance(rid, str) or not 0 < len(rid) <= MAX_RULE_ID:
-        raise RuleError(f"{where}: id must be text of 1 to {MAX_RULE_ID} characters")
-    stage = d.get("stage")
-    if stage != "*" and stage not in CLOCK_STAGES:
-        raise RuleError(f"{where}: stage must be one of {', '.join(CLOCK_STAGES)} or *")
-    cond = d.get("condition")
-    if cond not in CONDITIONS:
-        raise RuleError(f"{where}: condition must be near_due or overdue")
-    action = d.get("action")
-    if action not in ACTIONS:
-        raise RuleError(f"{where}: action must be one of {', '.join(ACTIONS)}")
-    raw = d.get("margin_minutes", 0)
-    margins = raw if isinstance(raw, list) else [raw]
-    if not margins or any(isinstance(m, bool) or not isinstance(m, int | float) or m < 0
-                          for m in margins):
-        raise RuleError(f"{where}: margin_minutes must be a number ≥ 0 or a list of them")
-    if list(margins) != sorted(margins):
-        raise RuleError(f"{where}: the escalation margins must increase")
-    if action == "supervise" and len(margins) != 1:
-        raise RuleError(f"{where}: supervise takes one margin")
-    text = d.get("text", "")
-    if not isinstance(text, str) or not text.strip():
-        raise RuleError(f"{where}: text (the note or reason written on the incident) is "
-                        "required")
-    try:
-        max_level = EscalationLevel[str(d.get("max_level", "city")).upper()]
-    except KeyError:
-        raise RuleError(f"{where}: max_level must be community, street, district or city"
-                        ) from None
-    return Rule(rid, stage, cond, tuple(float(m) * 60.0 for m in margins), action,
-                text.strip(), max_level)
-
-
-def parse_rules(data: Any) -> RuleSet:
-    if not isinstance(data, dict):
-        raise RuleError("the rules file must hold a JSON object")
-    frac = data.get("near_due_fraction", 0.8)
-    if isinstance(frac, bool) or not isinstance(frac, int | float) or not 0 < frac < 1:
-        raise RuleError("near_due_fraction must be a number between 0 and 1")
-    raise_events = data.get("raise_clock_events", True)
-    if not isinstance(raise_events, bool):
-        raise RuleError("raise_clock_events must be true or false")
-    rules_raw = data.get("rules", [])
-    if not isinstance(rules_raw, list):
-        raise RuleError("rules must be a list")
-    rules = tuple(_rule(r, i) for i, r in enumerate(rules_raw))
-    ids = [r.id for r in rules]
-    if len(set(ids)) != len(ids):
-        raise RuleError("rule ids must be unique")
-    return RuleSet(rules, float(frac), raise_events)
 
 
 @dataclass(frozen=True, slots=True)

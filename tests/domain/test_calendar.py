@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
+import chinese_calendar
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dispatch.adapters.catalogue_loader import default_catalogue
+from dispatch.adapters.catalogue_loader import (
+    default_catalogue,
+    default_catalogue_dir,
+    load_catalogue,
+)
 from dispatch.domain.catalogue import (
     LimitUnit,
     TimeLimit,
@@ -19,8 +27,10 @@ from dispatch.domain.catalogue import (
     limit_seconds,
     working_seconds_between,
 )
+from dispatch.domain.catalogue.calendar import with_official_days
 
 BEIJING = timezone(timedelta(hours=8))
+KNOWN_YEARS = {day.year for day in chinese_calendar.holidays}
 CAL = WorkingCalendar()
 HOUR = 3600.0
 
@@ -251,6 +261,57 @@ def test_limits_compose(calendar: WorkingCalendar, start: float, h1: float, h2: 
 def test_every_date_in_the_shipped_calendar_is_real() -> None:
     calendar = default_catalogue().calendar
     for text in calendar.holidays + calendar.extra_working_days:
-        assert date.fromisoformat(text).year in (2025, 2026)
+        # Every year the State Council's notices cover in chinesecalendar (2004 on), no other.
+        assert date.fromisoformat(text).year in KNOWN_YEARS
     # Make-up working days fall on weekends; holidays that matter fall on weekdays.
     assert all(date.fromisoformat(t).weekday() >= 5 for t in calendar.extra_working_days)
+
+
+def test_official_days_come_from_the_state_council_notices() -> None:
+    calendar = default_catalogue().calendar
+    holidays, working = set(calendar.holidays), set(calendar.extra_working_days)
+    # National Day and Mid-Autumn 2025: 1-8 October off, Sunday 28 September worked.
+    assert {f"2025-10-0{d}" for d in range(1, 9)} <= holidays
+    assert "2025-09-28" in working and "2025-10-11" in working
+    assert is_working_time(bj(2025, 9, 28, 10), calendar)  # a Sunday
+    assert not is_working_time(bj(2025, 10, 8, 10), calendar)  # a Wednesday
+    # Spring Festival 2026 as the package has it: 15-23 February off, 14 and 28 worked.
+    assert {f"2026-02-{d}" for d in range(15, 24)} <= holidays
+    assert {"2026-02-14", "2026-02-28"} <= working
+    assert not is_working_time(bj(2026, 2, 16, 10), calendar)
+    assert is_working_time(bj(2026, 2, 28, 10), calendar)  # a Saturday
+    # Years the package does not know are plain Monday-to-Friday.
+    assert not {t for t in holidays | working if date.fromisoformat(t).year not in KNOWN_YEARS}
+
+
+def test_local_overrides_win_over_the_official_days() -> None:
+    local = WorkingCalendar(holidays=("2025-09-28", "2025-11-19"),
+                            extra_working_days=("2025-10-08",))
+    merged = with_official_days(local, ("2025-10-01", "2025-10-08"), ("2025-09-28",))
+    assert set(merged.holidays) == {"2025-10-01", "2025-09-28", "2025-11-19"}
+    assert set(merged.extra_working_days) == {"2025-10-08"}
+    assert not is_working_time(bj(2025, 9, 28, 10), merged)  # closed although 调休
+    assert is_working_time(bj(2025, 10, 8, 10), merged)  # worked although a holiday
+    assert not is_working_time(bj(2025, 11, 19, 10), merged)  # the centre's own closure
+    assert not is_working_time(bj(2025, 10, 1, 10), merged)
+
+
+def test_local_overrides_in_calendar_json_win(tmp_path: Path) -> None:
+    target = tmp_path / "catalogue"
+    shutil.copytree(default_catalogue_dir(), target)
+    path = target / "calendar.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.update(holidays=["2025-09-28", "2025-11-19"], extra_working_days=["2025-10-08"])
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    calendar = load_catalogue(target).calendar
+    assert not is_working_time(bj(2025, 9, 28, 10), calendar)
+    assert is_working_time(bj(2025, 10, 8, 10), calendar)
+    assert not is_working_time(bj(2025, 11, 19, 10), calendar)
+    assert not is_working_time(bj(2025, 10, 7, 10), calendar)  # the rest stays official
+    assert is_working_time(bj(2025, 10, 11, 10), calendar)
+    # Without the State Council's dates only the centre's own are left.
+    data["state_council_holidays"] = False
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    calendar = load_catalogue(target).calendar
+    assert calendar.holidays == ("2025-09-28", "2025-11-19")
+    assert calendar.extra_working_days == ("2025-10-08",)

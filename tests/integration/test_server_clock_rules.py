@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from dispatch.adapters.rules_file import load_rules
+from dispatch.adapters.rules_file import load_rules, parse_rules
 from dispatch.domain import commands as cmd
 from dispatch.domain.roles import SYSTEM_ACTOR
-from dispatch.domain.rules import RuleError, evaluate, parse_rules
+from dispatch.domain.rules import RuleError, evaluate
 from dispatch.domain.status import EscalationLevel
 from dispatch.services.clock import ClockWatcher, ScaledClock
 from tests.domain.helpers import DISPATCHER, FIELD, free_units, report

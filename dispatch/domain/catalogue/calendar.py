@@ -17,7 +17,11 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
+
+from cachetools import LRUCache, cached
 
 from dispatch.domain.catalogue.model import LimitUnit, TimeLimit, WorkingCalendar
 
@@ -27,6 +31,7 @@ __all__ = [
     "due_at",
     "is_working_time",
     "limit_seconds",
+    "with_official_days",
     "working_seconds_between",
 ]
 
@@ -82,17 +87,35 @@ def calendar_problems(calendar: WorkingCalendar) -> list[str]:
     return problems
 
 
+def with_official_days(calendar: WorkingCalendar, official_holidays: Iterable[str],
+                       official_working_days: Iterable[str]) -> WorkingCalendar:
+    """``calendar`` with the official holidays and make-up working days (调休) added to its own.
+
+    The calendar's own dates are a centre's local overrides and win: a local extra working day
+    is worked even on an official holiday, a local closure is closed even on an official
+    make-up working day.
+    """
+    closures = set(calendar.holidays)
+    opened = set(calendar.extra_working_days)
+    holidays = (set(official_holidays) - opened) | closures
+    working = (set(official_working_days) - closures) | opened
+    return replace(calendar, holidays=tuple(sorted(holidays)),
+                   extra_working_days=tuple(sorted(working)))
+
+
 class _Compiled:
     """A calendar as numbers: period bounds in seconds, weekday pattern, holiday corrections."""
 
-    __slots__ = ("added", "added_set", "c_hi", "c_lo", "cum", "day_work", "ends", "has_zone",
-                 "nwd", "offset", "pos", "prefix", "removed", "removed_set", "shift", "starts",
-                 "week_working", "zone_days", "zone_lo")
+    __slots__ = ("added", "added_set", "c_hi", "c_lo", "calendar", "cum", "day_work", "ends",
+                 "has_zone", "nwd", "offset", "pos", "prefix", "removed", "removed_set", "shift",
+                 "starts", "week_working", "zone_days", "zone_lo")
 
     def __init__(self, calendar: WorkingCalendar) -> None:
         problems = calendar_problems(calendar)
         if problems:
             raise ValueError("invalid working calendar: " + "; ".join(problems))
+        # Held so that the calendar outlives its cache entry: the cache is keyed by id().
+        self.calendar = calendar
         self.offset = calendar.utc_offset_minutes * 60
         self.starts = tuple(start * 60 for start, _ in calendar.periods)
         self.ends = tuple(end * 60 for _, end in calendar.periods)
@@ -181,19 +204,11 @@ class _Compiled:
         return d * DAY + self.ends[-1] - self.offset
 
 
-_CACHE: dict[int, tuple[WorkingCalendar, _Compiled]] = {}
-_CACHE_LIMIT = 64
-
-
+# Keyed by identity: hashing a calendar hashes every holiday of every year on each call.
+# Each entry holds its calendar, so an id cannot be reused while its entry lives.
+@cached(LRUCache(maxsize=64), key=id)
 def _compiled(calendar: WorkingCalendar) -> _Compiled:
-    hit = _CACHE.get(id(calendar))
-    if hit is not None and hit[0] is calendar:
-        return hit[1]
-    compiled = _Compiled(calendar)
-    if len(_CACHE) >= _CACHE_LIMIT:
-        _CACHE.clear()
-    _CACHE[id(calendar)] = (calendar, compiled)
-    return compiled
+    return _Compiled(calendar)
 
 
 def working_seconds_between(a: float, b: float, calendar: WorkingCalendar) -> float:
