@@ -88,6 +88,13 @@ class SessionTable:
             return [s.actor.scope for s in self._sessions.values()
                     if s.key == key and now < s.expires_at]
 
+    def operators_of_key(self, key: str | None) -> set[str]:
+        """The operators with a live session opened from ``key``."""
+        now = self._clock()
+        with self._lock:
+            return {s.actor.operator for s in self._sessions.values()
+                    if s.key == key and now < s.expires_at}
+
     def close_key(self, key: str) -> list[Session]:
         """End every session opened from ``key`` (a revoked workstation); returns them."""
         with self._lock:

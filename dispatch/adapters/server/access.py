@@ -105,6 +105,18 @@ class AccessControl:
                             "of ICANHAZ?")
         return self.actor(token, user_id)
 
+    def still_allowed(self, actor: Actor | None, user_id: str | None) -> bool:
+        """Does the grant a request was served under still hold (its key enrolled; for an
+        operator, a session of that operator still open on that key)?"""
+        if self.authenticator is None:
+            return True
+        entry = self.authenticator.entry(user_id)
+        if entry is None:
+            return False
+        if actor is None or entry.feed_only or actor.operator == "anonymous":
+            return True
+        return actor.operator in self.sessions.operators_of_key(user_id)
+
     # ---------------------------------------------------------------------------- feed
 
     def _grants(self, user_id: str | None) -> list[str]:

@@ -1027,6 +1027,7 @@ class DispatchServer:
         every subscription (clients resubscribe at once and are checked again)."""
         if self.access.feed_needs_reset():
             self._reset_feed()
+        self.snapshots.abort(self.access.still_allowed)
 
     def _reset_feed(self) -> None:
         """Replace the update socket: ZeroMQ cannot take one peer's subscription away, so all

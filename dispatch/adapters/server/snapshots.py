@@ -52,6 +52,8 @@ class _Job:
     subtree: str
     items: list[Entry]  # the records, then the status record
     seq: int
+    actor: Actor | None = None  # who asked: a stream ends when its grant does
+    user_id: str | None = None
     pos: int = 0
     started: float = field(default_factory=time.perf_counter)
 
@@ -99,6 +101,19 @@ class SnapshotService:
         answer = FeedError(err.code, err.message, bool(getattr(err, "relogin", False)))
         for frames in refusal_frames(subtree, answer):
             self._send(identity, frames)
+
+    def abort(self, still_allowed: Callable[[Actor | None, str | None], bool]) -> int:
+        """End the streams whose requester lost its grant (a revoked key, a closed session):
+        each gets a ``forbidden`` answer instead of the rest of the snapshot."""
+        ended = 0
+        for identity, job in list(self._jobs.items()):
+            if still_allowed(job.actor, job.user_id):
+                continue
+            del self._jobs[identity]
+            self._refuse(identity, job.subtree.encode(),
+                         Forbidden("the grant of this snapshot ended (logout, revocation)"))
+            ended += 1
+        return ended
 
     def _send(self, identity: bytes, frames: list[bytes]) -> bool:
         try:
@@ -150,7 +165,7 @@ class SnapshotService:
                                       count=len(items))
             items.append((status_key(subtree).encode(), seq, status.body()))
             self._jobs.pop(identity, None)  # a repeated request restarts the stream
-            self._jobs[identity] = _Job(identity, subtree, items, seq)
+            self._jobs[identity] = _Job(identity, subtree, items, seq, actor, user_id)
 
     def pump(self, budget_s: float = 0.02) -> None:
         """Send as much of the pending snapshots as the budget and the peers allow."""
