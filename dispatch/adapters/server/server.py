@@ -121,11 +121,6 @@ class DispatchServer:
     def endpoints(self) -> Endpoints | None:
         return self.sockets.endpoints
 
-    @property
-    def watcher(self) -> Any:
-        """The clock watcher (:class:`dispatch.services.clock.ClockWatcher`)."""
-        return self.timekeeper.watcher
-
     def bind(self) -> Endpoints:
         """Start the authenticator (secure mode), bind the three endpoints, load the feed.
 
