@@ -48,11 +48,12 @@ def _scalar(annotation: Any) -> tuple[Any, list[Any] | None]:
 
 
 def add_settings_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
-                         model: type[BaseModel], *,
-                         exclude: Collection[str] = ()) -> None:
-    """Add one option per field of ``model`` (except ``exclude``), keyed by field name."""
+                         model: type[BaseModel], *, exclude: Collection[str] = (),
+                         only: Collection[str] | None = None) -> None:
+    """Add one option per field of ``model`` (``only`` those, except ``exclude``), keyed by
+    field name."""
     for name, info in model.model_fields.items():
-        if name in exclude:
+        if name in exclude or (only is not None and name not in only):
             continue
         flag = option_name(name, info)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, Mapping) else {}
@@ -71,6 +72,8 @@ def add_settings_options(parser: argparse.ArgumentParser | argparse._ArgumentGro
         parser.add_argument(flag, **kwargs)
 
 
-def given_settings(args: argparse.Namespace, model: type[BaseModel]) -> dict[str, Any]:
+def given_settings(args: argparse.Namespace, model: type[BaseModel], *,
+                   only: Collection[str] | None = None) -> dict[str, Any]:
     """The settings given on the command line (by field name), to pass to ``model(**…)``."""
-    return {k: v for k, v in vars(args).items() if k in model.model_fields}
+    return {k: v for k, v in vars(args).items()
+            if k in model.model_fields and (only is None or k in only)}

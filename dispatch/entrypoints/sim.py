@@ -20,11 +20,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dispatch.adapters.client.commands import ClientCurve
+from dispatch.adapters.settings import Settings
+from dispatch.entrypoints.settings_cli import add_settings_options, given_settings
 from dispatch.sim.field import Behaviour
 from dispatch.sim.scenarios import ScenarioError, list_scenarios, load_scenario
 from dispatch.sim.simulator import SimConfig, SimError, Simulator
 
 log = logging.getLogger("gridline.sim")
+
+SERVER_OPTIONS = ("data_dir", "db_url", "host", "command_port", "snapshot_port", "update_port",
+                  "insecure", "city_size", "city_seed")
+
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -32,17 +38,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Field simulator: grid workers, 12345 hotline, IoT and video alarms, AVL "
                     "and departments, against a running dispatch server.")
     c = p.add_argument_group("server")
-    c.add_argument("--data-dir", help="the server's data dir (CURVE keys, embedded database)")
-    c.add_argument("--db-url", help="the server's database, read once for the city")
-    c.add_argument("--host", help="server address (default 127.0.0.1)")
-    c.add_argument("--command-port", type=int)
-    c.add_argument("--snapshot-port", type=int)
-    c.add_argument("--update-port", type=int)
-    c.add_argument("--insecure", action="store_true", default=None,
-                   help="plain sockets (the server runs with --insecure)")
-    c.add_argument("--city-size", choices=["demo", "city"],
-                   help="generate this city when no database is given (as the server)")
-    c.add_argument("--city-seed", type=int)
+    # how to reach the server, as the server's own options (dispatch.adapters.settings)
+    add_settings_options(c, Settings, only=SERVER_OPTIONS)
     c.add_argument("--user", default="field", help="field gateway operator (default field)")
     c.add_argument("--password", help="its password (default: $GRIDLINE_SIM_PASSWORD or the "
                                       "demo password)")
@@ -88,13 +85,7 @@ def _password(given: str | None, env: str, user: str) -> str:
 
 
 def config_from_args(args: argparse.Namespace) -> SimConfig:
-    from dispatch.adapters.settings import Settings
-
-    given = {k: v for k, v in {
-        "data_dir": args.data_dir, "db_url": args.db_url, "host": args.host,
-        "command_port": args.command_port, "snapshot_port": args.snapshot_port,
-        "update_port": args.update_port, "insecure": args.insecure,
-        "city_size": args.city_size, "city_seed": args.city_seed}.items() if v is not None}
+    given = given_settings(args, Settings, only=SERVER_OPTIONS)
     settings = Settings(**given)
     curve = None if settings.insecure else ClientCurve.local(settings.data_dir, "simulator")
     db_url = settings.db_url
