@@ -56,7 +56,7 @@ class EmbeddedBackend:
         try:
             self.endpoints = self.server.wait_ready(timeout_s)
         except ServerExited as exc:
-            raise BackendError(f"the local dispatch server stopped ({exc});"
+            raise BackendError(f"the local dispatch server stopped (exit {exc.returncode});"
                                f" see {self.log_dir / 'server.log'}") from None
         return self.endpoints
 

@@ -67,7 +67,11 @@ def free_ports(n: int, host: str = "127.0.0.1") -> list[int]:
 
 
 class ServerExited(RuntimeError):
-    """The server process ended before it was ready."""
+    """The server process ended before it was ready (``returncode``: its exit code)."""
+
+    def __init__(self, message: str, returncode: int | None = None) -> None:
+        super().__init__(message)
+        self.returncode = returncode
 
 
 class ServerProcess:
@@ -152,7 +156,8 @@ class ServerProcess:
             if self._ready.wait(min(0.1, max(0.0, end - time.monotonic()))):
                 return self.endpoints
             if self.proc.poll() is not None and not self._ready.is_set():
-                raise ServerExited(f"the server exited with code {self.proc.returncode}")
+                raise ServerExited(f"the server exited with code {self.proc.returncode}",
+                                   self.proc.returncode)
             if time.monotonic() >= end:
                 return None
 
