@@ -59,16 +59,21 @@ def add_settings_options(parser: argparse.ArgumentParser | argparse._ArgumentGro
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, Mapping) else {}
         help_text = info.description
         if info.annotation is bool:
-            parser.add_argument(flag, dest=name, default=argparse.SUPPRESS, help=help_text,
-                                action="store_false" if info.default is True else "store_true")
+            on = info.default is True
+            parser.add_argument(flag, dest=name, default=argparse.SUPPRESS,
+                                help=f"turn off: {help_text}" if on and help_text else help_text,
+                                action="store_false" if on else "store_true")
             continue
         kind, choices = _scalar(info.annotation)
         kwargs: dict[str, Any] = {"dest": name, "type": kind, "default": argparse.SUPPRESS,
                                   "help": help_text}
         if choices is not None:
             kwargs["choices"] = choices
-        if isinstance(extra.get("metavar"), str):
-            kwargs["metavar"] = extra["metavar"]
+        metavar = extra.get("metavar")
+        if isinstance(metavar, str):
+            kwargs["metavar"] = metavar
+        elif choices is None:
+            kwargs["metavar"] = flag[2:].upper().replace("-", "_")
         parser.add_argument(flag, **kwargs)
 
 
