@@ -11,13 +11,13 @@ import sys
 
 
 def server_main(argv: list[str] | None = None) -> int:
-    from dispatch.adapters.server.server import main as run
+    from dispatch.entrypoints.server import main as run
 
     return run(sys.argv[1:] if argv is None else argv)
 
 
 def sim_main(argv: list[str] | None = None) -> int:
-    from dispatch.sim.simulator import main as run
+    from dispatch.entrypoints.sim import main as run
 
     return run(sys.argv[1:] if argv is None else argv)
 

@@ -225,10 +225,10 @@ def main() -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from console.embedded import Endpoints
     from console.startup import build_console, load_city_from_db
     from dispatch.adapters.client import CommandClient
     from dispatch.adapters.client.commands import ClientCurve
+    from dispatch.adapters.server.process import Endpoints
 
     app = QApplication.instance() or QApplication(["bench"])
     with tempfile.TemporaryDirectory() as d:

@@ -42,10 +42,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.embedded import Endpoints
 from console.map_sync import LEVEL_PREFIX, MapSync
 from dispatch.adapters.client.commands import ClientCurve, Login
 from dispatch.adapters.client.mirror import MirrorInfo, MirrorStatus
+from dispatch.adapters.server.process import Endpoints
 from dispatch.domain.catalogue.model import Priority
 from dispatch.domain.city.model import City, Level
 from maps.page import PageOptions

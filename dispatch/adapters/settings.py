@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import Field, field_validator, model_validator
@@ -48,33 +48,42 @@ class Settings(BaseSettings):
                                       validate_default=True)
 
     # where things live
+    # The descriptions are also the command line's help (dispatch.entrypoints.settings_cli);
+    # ``json_schema_extra={"cli": ...}`` names an option other than ``--field-name``.
     data_dir: Path = Field(default_factory=default_data_dir,
                            description="keys, the embedded SQLite database, logs")
     db_url: str = Field("", description="SQLAlchemy URL; empty = SQLite file in data_dir")
 
     # endpoints (the server binds them, clients connect to them)
-    host: str = "127.0.0.1"
-    command_port: int = Field(5556, ge=0, le=65535)
-    snapshot_port: int = Field(5557, ge=0, le=65535)
-    update_port: int = Field(5558, ge=0, le=65535)
-    insecure: bool = Field(False, description="plain sockets without CurveZMQ (tests only)")
+    host: str = Field("127.0.0.1", description="address to bind or connect to")
+    command_port: int = Field(5556, ge=0, le=65535, description="commands (ROUTER); 0 = any")
+    snapshot_port: int = Field(5557, ge=0, le=65535, description="snapshots; 0 = any")
+    update_port: int = Field(5558, ge=0, le=65535, description="updates (PUB); 0 = any")
+    insecure: bool = Field(False, description="plain sockets without CurveZMQ (tests and "
+                                              "benchmarks only)")
     test_levers: bool = Field(
         False, description="accept the test levers clock and archive over the wire (tests "
                            "only; needs insecure)")
     anonymous_read: str | None = Field(
-        None, description="serve snapshots of this subtree (\"\" = the whole city) to clients "
-                          "that send no session token; only with insecure (tests)")
+        None, description="serve snapshots of this subtree (\"\" = the whole city, "
+                          "\"/320508/\" a district) to plain RFC 12 clients that send no "
+                          "session token; only with insecure (tests)",
+        json_schema_extra={"metavar": "SUBTREE"})
 
     # the city a new database starts with
-    city_size: str = "demo"
-    city_seed: int = 1
+    city_size: Literal["demo", "city"] = Field("demo", description="the generated city of a "
+                                                                   "new database")
+    city_seed: int = Field(1, description="its random seed")
     demo_operators: bool = Field(True, description="create the demo operators on first run")
 
     # server behaviour
     time_speed: float = Field(1.0, gt=0, le=10_000,
                               description="engine seconds per real second (simulation)")
-    rules_file: Path | None = Field(None, description="clock rules; default: bundled")
-    hugz_interval_s: float = Field(1.0, gt=0, le=60)
+    rules_file: Path | None = Field(None, description="clock rules JSON file; default: bundled",
+                                    json_schema_extra={"cli": "--rules"})
+    hugz_interval_s: float = Field(1.0, gt=0, le=60, description="seconds between heartbeats "
+                                                                 "of an idle feed",
+                                   json_schema_extra={"cli": "--hugz-interval"})
     closed_retention_h: float = Field(
         24.0, ge=0, description="finished incidents stay live (and on the feed) this long")
     snapshot_every: int = Field(20_000, ge=100, description="events between state snapshots")
@@ -90,9 +99,11 @@ class Settings(BaseSettings):
     login_lockout_s: float = Field(900.0, ge=0, description="how long a lockout lasts")
 
     # client behaviour
-    workstation: str = Field(default_factory=socket.gethostname)
-    command_timeout_s: float = Field(2.5, gt=0)
-    command_retries: int = Field(3, ge=1)
+    workstation: str = Field(default_factory=socket.gethostname,
+                             description="this workstation's name")
+    command_timeout_s: float = Field(2.5, gt=0, description="seconds before a command is "
+                                                            "sent again")
+    command_retries: int = Field(3, ge=1, description="attempts of a command")
 
     @field_validator("host")
     @classmethod

@@ -7,11 +7,11 @@ allows. Scripted scenarios (``resources/scenarios/*.json``) run on top of the ba
 
     python main.py sim --insecure --command-port 5556 --incidents-per-hour 300 --scenario gas_leak
 
-See ``docs/SIMULATOR.md``.
+Its command line is :mod:`dispatch.entrypoints.sim`; see ``docs/SIMULATOR.md``.
 """
 
 from dispatch.sim.scenarios import Scenario, ScenarioError, Step, list_scenarios, load_scenario
-from dispatch.sim.simulator import SimConfig, SimStats, Simulator, main
+from dispatch.sim.simulator import SimConfig, SimStats, Simulator
 
 __all__ = ["Scenario", "ScenarioError", "SimConfig", "SimStats", "Simulator", "Step",
-           "list_scenarios", "load_scenario", "main"]
+           "list_scenarios", "load_scenario"]

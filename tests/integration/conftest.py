@@ -1,17 +1,14 @@
 """Fixtures for tests of the dispatch server on real sockets (loopback, random ports).
 
 ``server_factory`` starts servers in a thread of the test process (fast; the test can look at
-``server.engine.state`` once traffic is quiet); ``server_process`` starts ``python -m
-dispatch.adapters.server.server`` as a subprocess for kill -9 and signal tests.
+``server.engine.state`` once traffic is quiet); ``server_process`` starts the server the way
+everything else does (:class:`dispatch.adapters.server.process.ServerProcess`, ``python -m
+dispatch.entrypoints.server``) as a subprocess for kill -9 and signal tests.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +21,7 @@ import pytest
 from dispatch.adapters.client import ClientCurve, CommandClient, SessionSource, StateMirror
 from dispatch.adapters.protocol.records import incident_to_dict, scope_subtree, unit_to_dict
 from dispatch.adapters.security.operators import DEMO_PASSWORDS
+from dispatch.adapters.server.process import ServerProcess
 from dispatch.adapters.server.server import DispatchServer, open_server
 from dispatch.adapters.settings import Settings
 
@@ -153,81 +151,15 @@ def settle(mirror: StateMirror, server: DispatchServer, timeout: float = 5.0) ->
 # ----------------------------------------------------------------------------- subprocess
 
 
-def free_ports(n: int) -> list[int]:
-    socks = []
-    for _ in range(n):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        socks.append(s)
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
-
-
-@dataclass
-class ServerProcess:
-    args: list[str]
-    ports: list[int]
-    proc: subprocess.Popen[str] | None = None
-    ready_line: str = ""
-
-    @property
-    def command(self) -> str:
-        return f"tcp://127.0.0.1:{self.ports[0]}"
-
-    @property
-    def snapshot(self) -> str:
-        return f"tcp://127.0.0.1:{self.ports[1]}"
-
-    @property
-    def update(self) -> str:
-        return f"tcp://127.0.0.1:{self.ports[2]}"
-
-    def start(self, timeout: float = 60.0) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "dispatch.adapters.server.server",
-                                      *self.args], cwd=ROOT, env=env, text=True,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        end = time.monotonic() + timeout
-        assert self.proc.stdout is not None
-        while time.monotonic() < end:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise AssertionError(f"server exited with {self.proc.wait()}")
-            if line.startswith("gridline server ready"):
-                self.ready_line = line.strip()
-                return
-        raise AssertionError("server did not get ready")
-
-    @property
-    def ready_seq(self) -> int:
-        m = re.search(r"seq=(\d+)", self.ready_line)
-        return int(m.group(1)) if m else -1
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.kill()
-        self.proc.wait(10)
-
-    def terminate(self, timeout: float = 15.0) -> int:
-        assert self.proc is not None
-        self.proc.terminate()
-        return self.proc.wait(timeout)
-
-
 @pytest.fixture
 def server_process(tmp_path: Path) -> Iterator[Callable[[str], ServerProcess]]:
     """``make(db_url)`` → a :class:`ServerProcess` (not started) on three free ports."""
     made: list[ServerProcess] = []
 
     def make(db_url: str) -> ServerProcess:
-        ports = free_ports(3)
-        args = ["--db-url", db_url, "--data-dir", str(tmp_path), "--insecure",
-                "--command-port", str(ports[0]), "--snapshot-port", str(ports[1]),
-                "--update-port", str(ports[2]), "--hugz-interval", str(HUGZ_S),
-                "--log-level", "WARNING"]
-        sp = ServerProcess(args, ports)
+        sp = ServerProcess(db_url=db_url, data_dir=tmp_path, insecure=True,
+                           extra=["--hugz-interval", str(HUGZ_S)],
+                           stderr=subprocess.DEVNULL)
         made.append(sp)
         return sp
 

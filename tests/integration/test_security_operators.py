@@ -10,7 +10,6 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from dispatch.adapters.security import operators as ops
 from dispatch.adapters.security.operators import (
     DEMO_PASSWORDS,
     LOGIN_FAILED,
@@ -25,6 +24,7 @@ from dispatch.adapters.store import EventStore
 from dispatch.adapters.store.migrations import upgrade
 from dispatch.domain.errors import Forbidden
 from dispatch.domain.roles import Role
+from dispatch.entrypoints import operators as operators_cli
 
 DISTRICTS = ["320508", "320505"]
 
@@ -314,7 +314,7 @@ def test_cli_add_list_passwd_disable(tmp_path, monkeypatch, capsys) -> None:  # 
 
     def run(*argv: str, stdin: str = "") -> int:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        return ops.main(["--db", url, *argv])
+        return operators_cli.main(["--db", url, *argv])
 
     assert run("add", "wang", "--role", "dispatcher", "--scope", "320508001",
                "--name", "王芳", stdin="pass-from-stdin\n") == 0

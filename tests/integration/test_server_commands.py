@@ -183,7 +183,7 @@ def test_retried_command_is_applied_once(server_running: RunningServer) -> None:
     again = c.execute(command, command_id=cid)
     assert again.seq == first.seq and again.result == first.result
     # the reply cache is gone (as after a restart): the engine still knows the id
-    rs.server._replies.clear()
+    rs.server.replies.clear()
     third = c.execute(command, command_id=cid)
     assert third.seq == first.seq and third.result["incident_id"] == first.result["incident_id"]
     store = rs.server.store
@@ -328,7 +328,7 @@ def bound_server(tmp_path: Any, catalogue: Any, demo_city: Any) -> Iterator[Any]
         yield srv
     finally:
         srv.stop()
-        srv._shutdown()
+        srv.shutdown()
 
 
 def session_of(srv: Any, user: str) -> str:
@@ -369,15 +369,15 @@ def test_a_report_does_not_wait_for_a_bulk_position_report_of_its_batch(
                   "lon": p.x, "lat": p.y, "description": "井盖缺失"}).to_json()])
         assert srv.cmd.poll(5000), "the commands did not arrive"
         time.sleep(0.3)  # both queued: the loop's next look takes them as one batch
-        srv._commands()
+        srv.handle_commands()
         assert (srv.stats.requests, srv.stats.batches) == (2, 1)
-        srv._publish_some(0.0)  # one chunk of records: the smallest waiting reply's first
+        srv.publish_some(0.0)  # one chunk of records: the smallest waiting reply's first
         assert single.poll(2000), "the report was not answered after its own record"
         reply = parse_reply(single.recv_multipart()[-1])
         assert reply.ok and reply.result["incident_id"]
         assert bulk.poll(0) == 0, "the position report's units were not all published yet"
-        while srv._outboxes:
-            srv._publish_some(1.0)
+        while srv.publishing:
+            srv.publish_some(1.0)
         assert bulk.poll(2000) and parse_reply(bulk.recv_multipart()[-1]).ok
         for s in (bulk, single):
             s.close()
@@ -399,7 +399,7 @@ def test_overlapping_position_reports_publish_each_unit_once_and_answer_both(
         sub.connect(srv.endpoints.update)
         deadline = time.monotonic() + 5
         while not srv.stats.feed_accepted and time.monotonic() < deadline:
-            srv._subscriptions()
+            srv.handle_subscriptions()
             time.sleep(0.01)
         units = sorted(srv.engine.state.units.values(), key=lambda u: u.id)
         assert len(units) > 3 * 64
@@ -412,11 +412,11 @@ def test_overlapping_position_reports_publish_each_unit_once_and_answer_both(
                                               args={"rows": rows}).to_json()])
         assert srv.cmd.poll(5000)
         time.sleep(0.3)
-        srv._commands()
+        srv.handle_commands()
         assert srv.stats.batches == 1
         answered: list[str] = []
-        while srv._outboxes:
-            srv._publish_some(0.0)
+        while srv.publishing:
+            srv.publish_some(0.0)
             for sock, name in ((big, "big"), (small, "small")):
                 if sock.poll(0):
                     assert parse_reply(sock.recv_multipart()[-1]).ok

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import zmq.auth
 
-from dispatch.adapters.security import clients as clients_cli
-from dispatch.adapters.security import operators as operators_cli
 from dispatch.adapters.security.keys import client_entries, clients_dir, ensure_client_keys
 from dispatch.adapters.security.operators import DEMO_PASSWORDS, audit, read_audit
 from dispatch.domain.errors import DispatchError
+from dispatch.entrypoints import clients as clients_cli
+from dispatch.entrypoints import operators as operators_cli
 from tests.integration.conftest import RunningServer
 from tests.security.trust_helpers import audit_actions, client_on, wait_until
 

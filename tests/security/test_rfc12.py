@@ -20,10 +20,11 @@ import pytest
 import zmq
 
 from dispatch.adapters.protocol.records import encode_incident, encode_unit, scope_subtree
-from dispatch.adapters.server.server import main as server_main
+from dispatch.adapters.server.process import free_ports
 from dispatch.adapters.settings import Settings
 from dispatch.domain import commands as cmd
-from tests.integration.conftest import ROOT, RunningServer, free_ports
+from dispatch.entrypoints.server import main as server_main
+from tests.integration.conftest import ROOT, RunningServer
 from tests.integration.test_server_commands import report
 
 # ------------------------------------------------------------- a CHP client from RFC 12

@@ -270,7 +270,7 @@ def test_test_levers_on_a_test_server(server_factory: Start) -> None:
 
 
 def test_test_levers_need_an_insecure_server(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "dispatch.adapters.server.server", "--test-levers",
+    proc = subprocess.run([sys.executable, "-m", "dispatch.entrypoints.server", "--test-levers",
                            "--data-dir", str(tmp_path), "--command-port", "0",
                            "--snapshot-port", "0", "--update-port", "0"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)

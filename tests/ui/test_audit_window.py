@@ -205,8 +205,8 @@ def consoles(qtbot: Any, server_factory: Any, tmp_path: Any) -> Iterator[Any]:  
     """``open(user)`` → a console main window logged in on a real server (SQLite)."""
     from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
-    from console.embedded import Endpoints
     from console.startup import build_console
+    from dispatch.adapters.server.process import Endpoints
 
     srv = server_factory()
     ep = srv.endpoints

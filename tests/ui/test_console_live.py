@@ -79,8 +79,8 @@ class Workstation:
 def workstation(qtbot: Any, server_factory: Any, tmp_path: Any) -> Iterator[Workstation]:  # noqa: F811
     from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
-    from console.embedded import Endpoints
     from console.startup import build_console
+    from dispatch.adapters.server.process import Endpoints
 
     srv = server_factory()
     ep = srv.endpoints

@@ -31,7 +31,7 @@ region scope (:func:`allow_feed_client`); their certificate carries ``role = "fe
 updates of that region without any login, and nothing else.
 
 Revoking a workstation: delete its file from ``clients/`` (or :func:`revoke_client`, or
-``python -m dispatch.adapters.security.clients revoke NAME``).
+``python -m dispatch.entrypoints.clients revoke NAME``).
 
 On a ROUTER socket, ``frame.get("User-Id")`` is the Z85 public key of the sending client;
 :meth:`AllowListAuthenticator.entry` turns it into the enrolled :class:`ClientEntry` (name,

@@ -1,9 +1,9 @@
-"""Enrol and revoke the CURVE keys of workstations and read-only feed clients on a server::
+"""The clients command line: enrol and revoke the CURVE keys of workstations and read-only feed clients on a server::
 
-    python -m dispatch.adapters.security.clients --data-dir DIR list
-    python -m dispatch.adapters.security.clients --data-dir DIR enrol ws-03 ws-03.key
-    python -m dispatch.adapters.security.clients --data-dir DIR enrol-feed wall-east wall.key --scope 320508
-    python -m dispatch.adapters.security.clients --data-dir DIR revoke ws-03
+    python -m dispatch.entrypoints.clients --data-dir DIR list
+    python -m dispatch.entrypoints.clients --data-dir DIR enrol ws-03 ws-03.key
+    python -m dispatch.entrypoints.clients --data-dir DIR enrol-feed wall-east wall.key --scope 320508
+    python -m dispatch.entrypoints.clients --data-dir DIR revoke ws-03
 
 The server's allow-list is ``<data dir>/keys/clients/``; a running server notices a change
 within a second (no restart): an enrolled key may connect, a revoked key's sessions are closed,
@@ -35,7 +35,7 @@ def _public(arg: str) -> bytes | Path:
 def main(argv: Sequence[str] | None = None) -> int:
     from dispatch.adapters.settings import default_data_dir
 
-    parser = argparse.ArgumentParser(prog="python -m dispatch.adapters.security.clients",
+    parser = argparse.ArgumentParser(prog="python -m dispatch.entrypoints.clients",
                                      description="Enrol and revoke Gridline client keys.")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="the server's data directory (default: $GRIDLINE_DATA_DIR or the "
