@@ -266,6 +266,7 @@ class MapView(QWebEngineView):
         self._read_only = False
         # The scope shown (see show_scope): rings of [lat, lon], bounds, outline colour.
         self._scope: tuple[list[list[list[float]]], list[list[float]], str | None] | None = None
+        self._scope_set = False  # show_scope or clear_scope was called
         self._focus: tuple[float, float, float] | None = None  # lat, lon, zoom in
         self._evaluations: list[tuple[str, JsCallback | None]] = []
         # Incident changes since the last flush: id → latest row, or None for a removal.
@@ -472,12 +473,14 @@ class MapView(QWebEngineView):
                 _coords("scope", "outline", lat, lon)
         x0, y0, x1, y1 = geometry.bounds
         self._scope = (rings, [[y0, x0], [y1, x1]], colour)
+        self._scope_set = True
         self._focus = None
         self._call(self._scope_call())
 
     def clear_scope(self) -> None:
         """No scope: nothing dimmed, the view on the whole city."""
         self._scope = None
+        self._scope_set = True
         self._focus = None
         self._call(self._scope_call())
 
@@ -629,7 +632,7 @@ class MapView(QWebEngineView):
             calls.append(f"GL.select({_js(kind)},{_js(sid)},false)")
         if self._read_only:
             calls.append("GL.setReadOnly(true)")
-        if self._scope is not None:
+        if self._scope_set:
             calls.append(self._scope_call())
         if self._focus is not None:
             calls.append(self._focus_call())
