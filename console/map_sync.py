@@ -75,6 +75,8 @@ class MapSync(QObject):
         console.sig_incidents_changed.connect(self._on_incidents)
         console.sig_units_changed.connect(self._on_units)
         console.sig_reset.connect(self.refresh_all)
+        # a seek: shade from the incidents just drawn, at once
+        console.sig_state_replaced.connect(lambda _i, _u: self.update_choropleth())
         console.sig_incident_selected.connect(self._on_selected)
         view.sig_incident_clicked.connect(lambda iid: console.select_incident(iid, "map"))
         view.sig_region_clicked.connect(self.sig_region_clicked)

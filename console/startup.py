@@ -1,5 +1,8 @@
 """The start-up sequence of a console, step by step on the GUI thread, with every slow step
-(starting the embedded server, logging in, loading the city) off it and cancellable."""
+(starting the embedded server, logging in, loading the city, a replay's history) off it and
+cancellable. The dispatcher's console, the wall and the replay start the same way: an
+embedded server or ``--connect``, log in, load in the background, open the window; a replay
+may also read a database file straight (``--db``)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from console.background import run_in_background
 from console.embedded import BackendError, EmbeddedBackend, Endpoints
+from console.loading import (
+    ReplayWindowSpec,
+    database_url,
+    load_city_from_db,
+    load_city_from_server,
+    load_from_server,
+    load_from_store,
+)
 from console.login_dialog import LoginDialog
 from console.signals import quit_on_signals
 from console.themes import apply_theme
@@ -29,33 +40,15 @@ from dispatch.adapters.settings import Settings
 from dispatch.domain.city.model import City
 from dispatch.domain.roles import AUDIT_READERS, Actor
 from dispatch.domain.state import DispatchState
+from dispatch.services.replay import Replayer, ReplayError
 
 log = logging.getLogger("gridline.console")
 SERVER_START_TIMEOUT_S = 180.0
 
-
+__all__ = ["Startup", "build_console", "load_city_from_db", "load_city_from_server",
+           "settle_after_first_snapshot"]
 
 translate = QCoreApplication.translate
-
-
-def load_city_from_db(url: str) -> City:
-    from dispatch.adapters.geojson_io import import_geojson
-    from dispatch.adapters.store import EventStore
-
-    store = EventStore(url, migrate=False)
-    try:
-        data = store.load_city_geojson()
-    finally:
-        store.close()
-    if data is None:
-        raise RuntimeError("the database holds no city yet")
-    return import_geojson(data)
-
-
-def load_city_from_server(client: CommandClient) -> City:
-    from dispatch.adapters.geojson_io import import_geojson
-
-    return import_geojson(client.city_geojson())
 
 
 def build_console(endpoints: Endpoints, login: Login, city: City, user: str, password: str,
@@ -130,6 +123,7 @@ class Startup(QObject):
         self.window: Any = None
         self.exit_code: int | None = None
         self.progress: QProgressDialog | None = None
+        self.replay_spec: ReplayWindowSpec | None = None  # --replay: what to replay
         self._poll: QTimer | None = None
         self._t0 = time.monotonic()
 
@@ -141,15 +135,36 @@ class Startup(QObject):
         self.theme = theme
         self.workstation = self.args.workstation or socket.gethostname()
         if getattr(self.args, "replay", False):
-            from console.replay_window import begin_replay
-
-            return begin_replay(self)
+            return self._begin_replay()
         if self.args.connect:
             return self._begin_remote()
         return self._begin_embedded()
 
+    def _begin_replay(self) -> int | None:
+        """``--replay``: from ``--db`` straight, else from the embedded server or
+        ``--connect`` (logged in as for the console, then the history query)."""
+        self.catalogue = default_catalogue()
+        try:
+            spec = ReplayWindowSpec.from_args(self.args)
+            spec.bounds(self.catalogue)
+            url = database_url(self.args.db) if self.args.db else None
+        except ReplayError as exc:
+            print(f"gridline: {exc}", file=sys.stderr)
+            return 2
+        self.replay_spec = spec
+        if url is None:
+            return self._begin_remote() if self.args.connect else self._begin_embedded()
+        self.progress = self._progress(translate("Startup", "Reading the history…"))
+        source = translate("Startup", "database {0}").replace("{0}", url.split("@")[-1])
+        operator = os.environ.get("USER", "replay")
+        self._in_background(lambda: load_from_store(url, spec, self.catalogue),
+                            lambda got: self._open_replay(got[0], got[1], source, operator),
+                            translate("Startup", "Could not load the history: {0}"))
+        return None
+
     def _begin_embedded(self) -> int | None:
-        self.start_embedded(simulator=not self.args.no_sim, on_ready=self._embedded_ready)
+        simulator = not self.args.no_sim and self.replay_spec is None
+        self.start_embedded(simulator=simulator, on_ready=self._embedded_ready)
         return None
 
     def _embedded_ready(self, endpoints: Endpoints) -> None:
@@ -262,27 +277,53 @@ class Startup(QObject):
 
     def _login(self, endpoints: Endpoints, user: str, password: str,
                curve: ClientCurve | None, *, embedded: bool) -> None:
+        """Log in and load the city (and a replay's history) off the GUI thread, then open
+        the window."""
+        spec = self.replay_spec
         if self.progress is not None:
-            self.progress.setLabelText(translate("Startup", "Logging in and loading the city…"))
+            self.progress.setLabelText(
+                translate("Startup", "Logging in and loading the city…") if spec is None
+                else translate("Startup", "Reading the history…"))
         url = self.settings.database_url
+        # the history query pages a whole day: longer waits, fewer retries
+        timeout_s, retries = (5.0, 3) if spec is None else (30.0, 2)
 
-        def work() -> tuple[Login, City]:
-            with CommandClient(endpoints.command, curve=curve, timeout_s=5.0, retries=3) as c:
+        def work() -> tuple[Login, City, Replayer | None]:
+            with CommandClient(endpoints.command, curve=curve, timeout_s=timeout_s,
+                               retries=retries) as c:
                 login = c.login(user, password, self.workstation)
                 self._mark("logged in")
                 city = load_city_from_db(url) if embedded else load_city_from_server(c)
                 self._mark(f"city loaded ({len(city.regions)} regions)")
-            return login, city
+                replayer = None if spec is None else load_from_server(
+                    c.query, spec, self.catalogue, login.server_time)
+            return login, city, replayer
+
+        def opened(got: tuple[Login, City, Replayer | None]) -> None:
+            login, city, replayer = got
+            if replayer is None:
+                self._open(endpoints, login, city, user, password, curve)
+            else:
+                source = translate("Startup", "server {0}").replace("{0}", endpoints.command)
+                self._open_replay(replayer, city, source, user)
+
+        failure = (translate("Startup", "Could not log in: {0}") if spec is None
+                   else translate("Startup", "Could not load the history: {0}"))
+        self._in_background(work, opened, failure)
+
+    def _in_background(self, work: Callable[[], Any], opened: Callable[[Any], None],
+                       failure: str) -> None:
+        """Run ``work`` off the GUI thread, then ``opened(result)`` on it, unless it failed
+        (``failure`` with ``{0}``: the error) or the operator cancelled meanwhile."""
 
         def done(result: Any, error: BaseException | None) -> None:
             if error is not None:
-                self.fail(translate("Startup", "Could not log in: {0}").replace("{0}", str(error)))
+                self.fail(failure.replace("{0}", str(error)))
                 return
             if self.progress is not None and self.progress.wasCanceled():
                 self.fail(translate("Startup", "Start-up cancelled."), code=1)
                 return
-            login, city = result
-            self._open(endpoints, login, city, user, password, curve)
+            opened(result)
 
         run_in_background(work, done)
 
@@ -308,6 +349,26 @@ class Startup(QObject):
             self.session.sig_first_batch.connect(self._exit_after_first_frame)
         self.window.show()
         quit_on_signals(self.app)  # again: QtWebEngine has set its own handlers by now
+
+    def _open_replay(self, replayer: Replayer, city: City, source: str, operator: str) -> None:
+        from console.replay_window import ReplayWindow
+
+        # A screenshot shows the default layout, not the one saved last time.
+        settings = None if self.args.screenshot is not None else self.qsettings
+        self.window = ReplayWindow(replayer, self.catalogue, city, source=source,
+                                   operator=operator, settings=settings,
+                                   language=self.language, level=self.args.level or "grid")
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
+        if self.args.screenshot is not None:
+            self.window.map.sig_ready.connect(self._replay_screenshot)
+        self.window.show()
+
+    def _replay_screenshot(self) -> None:
+        self.window.map.sig_ready.disconnect(self._replay_screenshot)
+        self.window.showcase()
+        self._screenshot_soon()
 
     def _mark(self, what: str) -> None:
         log.info("start-up %.2f s: %s", time.monotonic() - self._t0, what)

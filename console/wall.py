@@ -15,7 +15,6 @@ the command-centre wall.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections import deque
@@ -69,13 +68,6 @@ STALE_AFTER_S = 5.0
 # An urgent incident counts as new when it appears within this much engine time of its report.
 NEW_URGENT_WINDOW_S = 15 * 60.0
 OPEN_RAMP = ("#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02")  # the map's "open" ramp
-_MAP_READ_ONLY_JS = (
-    "(function(m){m.dragging.disable();m.touchZoom.disable();m.doubleClickZoom.disable();"
-    "m.scrollWheelZoom.disable();m.boxZoom.disable();m.keyboard.disable();"
-    "m.options.zoomSnap=0.1;if(m.zoomControl){m.zoomControl.remove();}"
-    "var s=document.createElement('style');"
-    "s.textContent='.gl-legend{display:none!important}.leaflet-container{cursor:none!important}';"
-    "document.head.appendChild(s);return true;})(GL.map)")
 
 
 class _ElidedLabel(QLabel):
@@ -188,13 +180,12 @@ class WallWindow(QWidget):
         self._stale_since: float | None = None
         self.last_info: MirrorInfo | None = None
         self._cursor_overridden = False
-        self._scope_scripts: dict[str, str] = {}
         self._staged: Iterator[None] | None = None
 
         self._build()
         self.map_sync = MapSync(c, self.map, level="grid", choropleth="open")
         self.map.set_layer_visible("units", False)
-        self.map.sig_ready.connect(self._on_map_ready)
+        self.map.set_read_only()
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(refresh_ms)
@@ -407,52 +398,19 @@ class WallWindow(QWidget):
 
     # ---------------------------------------------------------------------------- map
 
-    def _on_map_ready(self) -> None:
-        self.map.evaluate(_MAP_READ_ONLY_JS)
-        self._apply_map_view()
-
     def _apply_map_view(self) -> None:
         """Zoom to the highlighted incident, else to the scope: a district is outlined and
         the rest of the city dimmed."""
-        if not self.map.is_ready:
-            return
         if self.highlighted:
             inc = self.console.incident(self.highlighted)
             if inc is not None:
-                # closer than the scope's own view (idempotent: from the scope's zoom)
-                self.map.evaluate("(function(m){var z=GL._wallZoom===undefined?m.getZoom():"
-                                  f"GL._wallZoom;m.setView([{inc.lat:.6f},{inc.lon:.6f}],"
-                                  "Math.min(z+1.5,18),{animate:false});return true;})(GL.map)")
+                self.map.focus_incident(inc.lat, inc.lon)  # closer than the scope's own view
                 return
-        self.map.evaluate(self._scope_js(self.scope))
-
-    def _scope_js(self, scope: str) -> str:
-        js = self._scope_scripts.get(scope)
-        if js is not None:
-            return js
-        region = self.console.city.regions.get(scope) if scope else None
-        rings: list[list[list[float]]] | None = None
-        bounds: list[list[float]] | None = None
-        if region is not None:
-            geometry = region.geometry.simplify(0.00002, preserve_topology=True)
-            polygons = getattr(geometry, "geoms", [geometry])
-            rings = [[[round(y, 6), round(x, 6)] for x, y in p.exterior.coords]
-                     for p in polygons]
-            x0, y0, x1, y1 = region.geometry.bounds
-            bounds = [[y0, x0], [y1, x1]]
-        js = self._scope_scripts[scope] = (
-            "(function(rings,b){var m=GL.map;"
-            "if(GL._wallScope){m.removeLayer(GL._wallScope);GL._wallScope=null;}"
-            "if(rings){var w=[[-85,-180],[-85,180],[85,180],[85,-180]];"
-            "GL._wallScope=L.layerGroup(["
-            "L.polygon([w].concat(rings),{stroke:false,fillColor:'#000000',fillOpacity:0.62,"
-            "interactive:false,pane:'gl-select'}),"
-            f"L.polygon(rings,{{color:'{WALL.accent}',weight:4,fill:false,interactive:false,"
-            "pane:'gl-select'})]).addTo(m);}"
-            "if(b){m.fitBounds(b,{padding:[24,24],animate:false});}else{GL.fitCity();}"
-            "GL._wallZoom=m.getZoom();"
-            f"return true;}})({json.dumps(rings)},{json.dumps(bounds)})")
-        return js
+        region = self.console.city.regions.get(self.scope) if self.scope else None
+        if region is None:
+            self.map.clear_scope()
+        else:
+            self.map.show_scope(region.geometry, colour=WALL.accent)
 
     # ------------------------------------------------------------------------- figures
 

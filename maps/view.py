@@ -29,6 +29,7 @@ from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
+from shapely.geometry.base import BaseGeometry
 
 from maps import unit_columns
 from maps.bridge import BRIDGE_NAME, MapBridge
@@ -45,6 +46,7 @@ CHOROPLETH_MODES = frozenset({"open", "overdue"})
 SELECT_KINDS = frozenset({"incident", "unit", "region"})
 LAYER_NAMES = frozenset({"regions", "labels", "parts", "units", "incidents", "tiles"})
 DEFAULT_FLUSH_MS = 250
+MAX_FOCUS_ZOOM = 18  # focus_incident() zooms in no closer
 # A timed flush waits for the page to draw the previous one, but never longer than this
 # (a hidden page may not draw at all).
 FLUSH_PAINT_WAIT_S = 2.0
@@ -261,6 +263,11 @@ class MapView(QWebEngineView):
         self._selection: tuple[str, str] | None = None
         self._tracks: dict[str, list[list[float]]] = {}
         self._fit_requested = False
+        self._read_only = False
+        # The scope shown (see show_scope): rings of [lat, lon], bounds, outline colour.
+        self._scope: tuple[list[list[list[float]]], list[list[float]], str | None] | None = None
+        self._scope_set = False  # show_scope or clear_scope was called
+        self._focus: tuple[float, float, float] | None = None  # lat, lon, zoom in
         self._evaluations: list[tuple[str, JsCallback | None]] = []
         # Incident changes since the last flush: id → latest row, or None for a removal.
         self._dirty_incidents: dict[str, IncidentRow | None] = {}
@@ -296,6 +303,15 @@ class MapView(QWebEngineView):
     def unit_rows(self) -> dict[str, UnitRow]:
         """The units on the map: id → ``(id, lat, lon, status)``."""
         return self._units.rows()
+
+    def incident_rows(self) -> dict[str, IncidentRow]:
+        """The incidents on the map: id → ``(id, lat, lon, priority, overdue, label)``."""
+        return dict(self._incidents)
+
+    @property
+    def choropleth(self) -> tuple[dict[str, float], str | None] | None:
+        """The shading shown: (values by region code, mode), None before any."""
+        return self._choropleth
 
     @property
     def last_flush_paint_ms(self) -> float | None:
@@ -433,6 +449,64 @@ class MapView(QWebEngineView):
         self._fit_requested = True
         self._call("GL.fitCity()")
 
+    def set_read_only(self, read_only: bool = True) -> None:
+        """A display map (the wall screen): no dragging, zooming or keyboard, no zoom control,
+        legend or mouse cursor; only these methods move it (in fine zoom steps)."""
+        self._read_only = bool(read_only)
+        self._call(f"GL.setReadOnly({_js(self._read_only)})")
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    def show_scope(self, geometry: BaseGeometry, *, colour: str | None = None,
+                   tolerance: float = 0.00002) -> None:
+        """Outline a region (a shapely polygon or multipolygon in lon/lat), dim the rest of
+        the world and fit the view to it; drawn ``tolerance`` degrees simplified."""
+        shape = geometry.simplify(tolerance, preserve_topology=True)
+        polygons = getattr(shape, "geoms", [shape])
+        rings = [[[round(y, 6), round(x, 6)] for x, y in p.exterior.coords] for p in polygons]
+        if not rings or any(len(r) < 4 for r in rings):
+            raise ValueError("show_scope: the geometry has no polygon to outline")
+        for ring in rings:
+            for lat, lon in ring:
+                _coords("scope", "outline", lat, lon)
+        x0, y0, x1, y1 = geometry.bounds
+        self._scope = (rings, [[y0, x0], [y1, x1]], colour)
+        self._scope_set = True
+        self._focus = None
+        self._call(self._scope_call())
+
+    def clear_scope(self) -> None:
+        """No scope: nothing dimmed, the view on the whole city."""
+        self._scope = None
+        self._scope_set = True
+        self._focus = None
+        self._call(self._scope_call())
+
+    @property
+    def has_scope(self) -> bool:
+        return self._scope is not None
+
+    def focus_incident(self, lat: float, lon: float, zoom_in: float = 1.5) -> None:
+        """Centre on a point ``zoom_in`` levels closer than the scope's view (the same view
+        each time, from wherever the map was); :meth:`show_scope` and :meth:`clear_scope` end
+        it."""
+        flat, flon = _coords("focus", "point", lat, lon)
+        self._focus = (flat, flon, float(zoom_in))
+        self._call(self._focus_call())
+
+    def _scope_call(self) -> str:
+        if self._scope is None:
+            return "GL.showScope(null,null,null)"
+        rings, bounds, colour = self._scope
+        return f"GL.showScope({_js_parsed(rings)},{_js(bounds)},{_js(colour)})"
+
+    def _focus_call(self) -> str:
+        assert self._focus is not None
+        lat, lon, zoom_in = self._focus
+        return f"GL.focus({lat:.6f},{lon:.6f},{_js(zoom_in)},{MAX_FOCUS_ZOOM})"
+
     def evaluate(self, js: str, callback: JsCallback | None = None) -> None:
         """Run JavaScript on the page (after pending updates); queued until the page is ready."""
         if not self._ready:
@@ -556,6 +630,12 @@ class MapView(QWebEngineView):
         if self._selection is not None:
             kind, sid = self._selection
             calls.append(f"GL.select({_js(kind)},{_js(sid)},false)")
+        if self._read_only:
+            calls.append("GL.setReadOnly(true)")
+        if self._scope_set:
+            calls.append(self._scope_call())
+        if self._focus is not None:
+            calls.append(self._focus_call())
         if everything is not None:
             self._units.sent(everything)
         for call in calls:

@@ -1,31 +1,34 @@
-"""The hub of a console: live mirror of the state, selection, and the command round trip.
+"""The hub of a console: the Qt side of the live mirror, selection, and the command round trip.
+
+The state, selection, requests in flight and the domain queries live in a Qt-free
+:class:`dispatch.services.console_state.ConsoleState`; this QObject wraps one, forwards to it
+and emits the signals every view listens to (napari's manner: the Qt class is an adapter over a
+plain model).
 
 The shell owns the network. It mutates :attr:`ConsoleModel.state` on the GUI thread in batches
-and then calls :meth:`ConsoleModel.apply_changes`; it sends what :attr:`sig_command_requested`
-asks for off the GUI thread and reports back with :meth:`ConsoleModel.command_finished`. Every
-model and panel of :mod:`widgets` listens to this object only.
+and then calls :meth:`ConsoleModel.apply_changes`, or puts another state in its place with
+:meth:`ConsoleModel.replace_state` (a replay's seek) or :meth:`ConsoleModel.reset` (a full
+resync); it sends what :attr:`sig_command_requested` asks for off the GUI thread and reports
+back with :meth:`ConsoleModel.command_finished`. Every model and panel of :mod:`widgets`
+listens to this object only.
 """
 
 from __future__ import annotations
 
-import itertools
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import timezone
 
 from PySide6.QtCore import QObject, Signal
 
-from dispatch.domain.available_actions import available_actions, closable_reasons
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.model import City
 from dispatch.domain.commands import Command
-from dispatch.domain.recommend import Recommendation, find_duplicates, recommend_units
+from dispatch.domain.recommend import Recommendation
 from dispatch.domain.roles import Actor
 from dispatch.domain.state import DispatchState, Incident, UnitState
+from dispatch.services.console_state import ConsoleState
 from widgets import labels
-
-_ACTIONS_CACHE = 512
 
 
 class ConsoleModel(QObject):
@@ -39,6 +42,14 @@ class ConsoleModel(QObject):
 
     sig_reset = Signal()
     """The mirror was replaced wholesale (full resync); rebuild from :attr:`state`."""
+
+    sig_state_replaced = Signal(set, set)
+    """(incident ids, unit ids) — :meth:`replace_state` put another state in place of the one
+    shown (a replay's seek). The records that differ were announced just before, row by row,
+    by :attr:`sig_units_changed` then :attr:`sig_incidents_changed` (while
+    :attr:`replacing` is true: what they bring is history, not news). Views now bring their
+    derived figures up to date at once rather than debounced (counts, KPIs, shading) and drop
+    what they keep of records absent from the new state."""
 
     sig_incident_selected = Signal(str, str)
     """(incident id, origin) — the operator selected an incident in ``origin`` (``"queue"``,
@@ -54,17 +65,53 @@ class ConsoleModel(QObject):
                  now: Callable[[], float] = time.time, language: str = "en",
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.state = state
-        self.catalogue = catalogue
-        self.city = city
-        self.actor = actor
-        self.now = now
+        self.core = ConsoleState(state, catalogue, city, actor, now=now)
+        """The Qt-free state this adapter forwards to."""
         self.language = language
         self.tz: timezone = labels.zone(catalogue)
-        self.selected_incident = ""
-        self.pending: dict[str, Command] = {}
-        self._contexts = itertools.count(1)
-        self._actions: OrderedDict[tuple[str, int, Actor], frozenset[str]] = OrderedDict()
+        self._replacing = False
+
+    # ------------------------------------------------------------------- forwarded
+
+    @property
+    def state(self) -> DispatchState:
+        """The state shown (read-only: see :meth:`replace_state` and :meth:`reset`)."""
+        return self.core.state
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.core.catalogue
+
+    @property
+    def city(self) -> City:
+        return self.core.city
+
+    @property
+    def actor(self) -> Actor:
+        return self.core.actor
+
+    @actor.setter
+    def actor(self, actor: Actor) -> None:
+        self.core.actor = actor
+
+    @property
+    def now(self) -> Callable[[], float]:
+        """The console's clock (server time live, the instant shown in a replay)."""
+        return self.core.now
+
+    @property
+    def selected_incident(self) -> str:
+        return self.core.selected_incident
+
+    @property
+    def pending(self) -> dict[str, Command]:
+        """Requests sent and not answered yet, by context."""
+        return self.core.pending
+
+    @property
+    def replacing(self) -> bool:
+        """True while :meth:`replace_state` announces the records that differ."""
+        return self._replacing
 
     # ------------------------------------------------------------------------- mirror
 
@@ -76,90 +123,79 @@ class ConsoleModel(QObject):
         if units:
             self.sig_units_changed.emit(units)
 
+    def replace_state(self, new: DispatchState,
+                      changed: tuple[Iterable[str], Iterable[str]]) -> None:
+        """Show ``new`` in place of the state shown (it may be the same object, moved on in
+        place); ``changed`` = (incident ids, unit ids) whose records differ between the two.
+        Views update those rows (units first, so that the map gets them first), then hear
+        :attr:`sig_state_replaced`; nothing is rebuilt."""
+        incidents, units = set(changed[0]), set(changed[1])
+        self.core.replace(new)
+        self._replacing = True
+        try:
+            if units:
+                self.sig_units_changed.emit(units)
+            if incidents:
+                self.sig_incidents_changed.emit(incidents)
+        finally:
+            self._replacing = False
+        self.sig_state_replaced.emit(incidents, units)
+
     def reset(self, state: DispatchState | None = None) -> None:
         """After a full resync: take ``state`` (if given) and have every view rebuild."""
-        if state is not None:
-            self.state = state
-        self._actions.clear()
-        if self.selected_incident and self.selected_incident not in self.state.incidents:
-            self.selected_incident = ""
+        self.core.resync(self.core.state if state is None else state)
         self.sig_reset.emit()
 
     def incident(self, incident_id: str) -> Incident | None:
-        return self.state.incidents.get(incident_id)
+        return self.core.incident(incident_id)
 
     def unit(self, unit_id: str) -> UnitState | None:
-        return self.state.units.get(unit_id)
+        return self.core.unit(unit_id)
 
     # ---------------------------------------------------------------------- selection
 
     def select_incident(self, incident_id: str, origin: str) -> None:
         """Select an incident everywhere; nothing happens if it is already selected."""
-        if incident_id == self.selected_incident:
-            return
-        self.selected_incident = incident_id
-        self.sig_incident_selected.emit(incident_id, origin)
+        if self.core.select(incident_id):
+            self.sig_incident_selected.emit(incident_id, origin)
 
     # ----------------------------------------------------------------------- commands
 
     def request(self, command: Command, expected_version: int | None = None,
                 context: str = "") -> str:
         """Ask the shell to send ``command``; returns the context its answer will carry."""
-        if not context:
-            context = f"request-{next(self._contexts)}"
-        self.pending[context] = command
+        context = self.core.track(command, context)
         self.sig_command_requested.emit(command, expected_version, context)
         return context
 
     def new_context(self, prefix: str) -> str:
         """A context string unique in this console, for :meth:`request`."""
-        return f"{prefix}-{next(self._contexts)}"
+        return self.core.new_context(prefix)
 
     def command_finished(self, context: str, ok: bool, message: str) -> None:
         """The shell reports the server's answer to the request sent with ``context``."""
-        self.pending.pop(context, None)
+        self.core.finish(context)
         self.sig_command_finished.emit(context, ok, message)
 
     # ------------------------------------------------------------------------ queries
 
     def available_actions(self, incident_id: str) -> frozenset[str]:
         """The workflow actions the logged-in operator may take on the incident now."""
-        inc = self.state.incidents.get(incident_id)
-        if inc is None:
-            return frozenset()
-        key = (incident_id, inc.version, self.actor)
-        got = self._actions.get(key)
-        if got is None:
-            got = available_actions(inc, self.actor, self.catalogue, self.city, now=self.now())
-            self._actions[key] = got
-            while len(self._actions) > _ACTIONS_CACHE:
-                self._actions.popitem(last=False)
-        return got
+        return self.core.available_actions(incident_id)
 
     def closable_reasons(self, incident_id: str) -> tuple[str, ...]:
-        inc = self.state.incidents.get(incident_id)
-        if inc is None:
-            return ()
-        return closable_reasons(inc, self.actor, self.catalogue, self.city, now=self.now())
+        return self.core.closable_reasons(incident_id)
 
     def recommend(self, incident_id: str, departments: Iterable[str] | None = None,
                   limit: int = 25) -> list[Recommendation]:
-        inc = self.state.incidents.get(incident_id)
-        if inc is None:
-            return []
-        return recommend_units(self.state, self.catalogue, inc, departments=departments,
-                               now=self.now(), limit=limit)
+        return self.core.recommend(incident_id, departments, limit)
 
     def duplicate_candidates(self, incident_id: str, *, radius_m: float = 300.0,
                              window_s: float = 6 * 3600.0) -> list[Incident]:
         """Open incidents that may be the original of ``incident_id`` (same minor class,
         nearby, reported before it)."""
-        inc = self.state.incidents.get(incident_id)
-        if inc is None:
-            return []
-        return find_duplicates(self.state, self.catalogue, class_code=inc.class_code,
-                               lon=inc.lon, lat=inc.lat, ts=inc.reported_at,
-                               radius_m=radius_m, window_s=window_s, exclude=inc.id)
+        return self.core.duplicate_candidates(incident_id, radius_m=radius_m,
+                                              window_s=window_s)
 
     # -------------------------------------------------------------------------- names
 
@@ -176,5 +212,4 @@ class ConsoleModel(QObject):
         return labels.region_name(self.city, code)
 
     def unit_name(self, unit_id: str) -> str:
-        u = self.state.units.get(unit_id)
-        return u.name if u is not None else unit_id
+        return self.core.unit_name(unit_id)

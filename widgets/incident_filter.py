@@ -545,9 +545,10 @@ class IncidentFilterProxy(QAbstractProxyModel):
 
     def failures(self, inc: Incident, now: float) -> int:
         """Bit mask of the facets that reject ``inc`` (0: it shows)."""
-        return self._failures(self.facts(inc), inc, now)
+        return self.failures_of(self.facts(inc), inc, now)
 
-    def _failures(self, f: _Facts, inc: Incident, now: float) -> int:
+    def failures_of(self, f: _Facts, inc: Incident, now: float) -> int:
+        """:meth:`failures` from the facts of ``inc`` already taken (:meth:`facts`)."""
         bad = 0
         if self.statuses and f.status not in self.statuses:
             bad |= _STATUS
@@ -627,7 +628,7 @@ class _Counts:
         than incident by incident."""
         proxy = self.proxy
         proxy.forget_others(incidents)
-        facts, failures = proxy.facts, proxy._failures
+        facts, failures = proxy.facts, proxy.failures_of
         share: dict[str, tuple[_Facts, int, bool]] = {}
         dues: list[tuple[float, str]] = []  # (overdue from, id)
         passing: list[_Facts] = []
@@ -675,7 +676,7 @@ class _Counts:
             if inc is None:
                 continue
             f = proxy.facts(inc)
-            self._add(iid, f, proxy._failures(f, inc, now), now >= f.overdue_from, 1)
+            self._add(iid, f, proxy.failures_of(f, inc, now), now >= f.overdue_from, 1)
             dues.add(f.overdue_from, iid)
 
     def _add(self, iid: str, f: _Facts, bad: int, overdue: bool, n: int) -> None:

@@ -74,6 +74,7 @@ _MARKERS: dict[str, tuple[str, str, int]] = {
 _STAGE_COLOURS = {"dispatch": "#be185d", "acknowledge": "#0e7490", "handle": "#6d28d9",
                   "verify": "#047857"}
 _DEPT_COLOURS = {"lead": "#1e3a8a", "assist": "#60a5fa"}
+_UNIT_STATUSES = frozenset(s.value for s in UnitStatus)
 LANE_HEIGHT = 0.56
 
 
@@ -156,7 +157,7 @@ class IncidentTimelineChart(QWidget):
         if item.kind in ("status", "start"):
             v = labels.incident_status(v)
         elif item.kind in ("unit_status", "released"):
-            v = labels.unit_status(v) if v in UnitStatus._value2member_map_ else v
+            v = labels.unit_status(v) if v in _UNIT_STATUSES else v
         elif item.kind == "escalated":
             v = labels.level(int(v))
         elif item.kind == "clock":

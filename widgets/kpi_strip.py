@@ -91,6 +91,7 @@ class KpiStrip(QWidget):
         self._period.start()
         console.sig_incidents_changed.connect(self._soon)
         console.sig_reset.connect(self.refresh)
+        console.sig_state_replaced.connect(lambda _i, _u: self.refresh())
         self.refresh()
 
     def _soon(self, _ids: object = None) -> None:

@@ -105,7 +105,7 @@ class QueuePanel(QWidget):
         self.console = console
         self.console_actions = actions
         self.sound_enabled = False
-        # Off while a replay jumps: incidents it inserts then are history, not news.
+        # New urgent incidents flash (never those a replaced state brings: history, not news).
         self.attention_enabled = True
         self.table = table if table is not None else IncidentTableModel(console, self)
         self.proxy = IncidentFilterProxy(console, self)
@@ -126,6 +126,7 @@ class QueuePanel(QWidget):
         self._banner_timer.timeout.connect(self.banner.hide)
         console.sig_incidents_changed.connect(lambda _ids: self._schedule_counts())
         console.sig_reset.connect(self._schedule_counts)
+        console.sig_state_replaced.connect(self._on_state_replaced)
         console.sig_incident_selected.connect(self._on_selected)
         self.proxy.sig_filter_changed.connect(self._schedule_counts)
         self.table.rowsInserted.connect(self._on_inserted)
@@ -282,6 +283,22 @@ class QueuePanel(QWidget):
         self.search.blockSignals(False)
         self.proxy.clear_filters()
 
+    def _on_state_replaced(self, _incidents: set[str], _units: set[str]) -> None:
+        self.table.prune()  # rows of incidents absent from the new state (hidden till now)
+        self.refresh_counts()
+
+    def source_rows_on_screen(self) -> list[int]:
+        """Rows of the queue's table (the source model) shown in the view's viewport."""
+        view, proxy = self.view, self.proxy
+        if not view.isVisible():
+            return []
+        top = view.rowAt(0)
+        if top < 0:
+            return []
+        bottom = view.rowAt(view.viewport().height() - 1)
+        bottom = proxy.rowCount() - 1 if bottom < 0 else bottom
+        return [proxy.mapToSource(proxy.index(r, 0)).row() for r in range(top, bottom + 1)]
+
     def _schedule_counts(self) -> None:
         """Recount soon: at most every 250 ms, and never more than a tenth of the time."""
         if not self._counts_timer.isActive():
@@ -368,7 +385,7 @@ class QueuePanel(QWidget):
     # -------------------------------------------------------------------------- attention
 
     def _on_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
-        if not self.attention_enabled:
+        if not self.attention_enabled or self.console.replacing:
             return
         for row in range(first, last + 1):
             inc = self.table.incident_at(row)

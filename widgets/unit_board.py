@@ -91,6 +91,7 @@ class UnitBoard(QWidget):
         self._summary_timer.timeout.connect(self.refresh_summary)
         console.sig_units_changed.connect(lambda _ids: self._summary_soon())
         console.sig_reset.connect(self._on_reset)
+        console.sig_state_replaced.connect(lambda _i, _u: self.refresh_summary())
         self.proxy.sig_filter_changed.connect(self._expand)
         self.last_context = ""
         if actions is not None:
@@ -169,6 +170,21 @@ class UnitBoard(QWidget):
     def _on_reset(self) -> None:
         self._expand()
         self.refresh_summary()
+
+    def keep_proxy_lean(self) -> None:
+        """From now on, re-check rows as units change only while a filter or a sort is on.
+        With neither, a change cannot show, hide or move a row, and the proxy need not look
+        at 26,000 rows when thousands change at once (a replay's seek)."""
+        self.proxy.sig_filter_changed.connect(self._tune_proxy)
+        self.view.header().sortIndicatorChanged.connect(lambda *_: self._tune_proxy())
+        self._tune_proxy()
+
+    def _tune_proxy(self) -> None:
+        proxy = self.proxy
+        sorted_ = self.view.isSortingEnabled() and proxy.sortColumn() >= 0
+        want = proxy.active or sorted_
+        if proxy.dynamicSortFilter() != want:
+            proxy.setDynamicSortFilter(want)
 
     def _expand(self) -> None:
         if len(self.console.state.units) < _EXPAND_ALL_BELOW or self.proxy.active:

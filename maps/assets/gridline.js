@@ -726,6 +726,62 @@
     return true;
   };
 
+  // A display map (the wall screen): nothing moves it but Python; fine zoom steps, and no
+  // zoom control, legend nor mouse cursor. setReadOnly(false) gives the operator it back.
+  var HANDLERS = ['dragging', 'touchZoom', 'doubleClickZoom', 'scrollWheelZoom', 'boxZoom',
+                  'keyboard'];
+  GL.setReadOnly = function (on) {
+    var m = GL.map, style = document.getElementById('gl-read-only');
+    HANDLERS.forEach(function (h) { if (m[h]) { if (on) { m[h].disable(); } else { m[h].enable(); } } });
+    if (on) {
+      if (GL._zoomSnap === undefined) { GL._zoomSnap = m.options.zoomSnap; }
+      m.options.zoomSnap = 0.1;
+      if (m.zoomControl) { m.zoomControl.remove(); }
+      if (!style) {
+        style = document.createElement('style');
+        style.id = 'gl-read-only';
+        style.textContent = '.gl-legend{display:none!important}' +
+          '.leaflet-container{cursor:none!important}';
+        document.head.appendChild(style);
+      }
+    } else {
+      if (GL._zoomSnap !== undefined) { m.options.zoomSnap = GL._zoomSnap; }
+      if (m.zoomControl) { m.zoomControl.addTo(m); }
+      if (style) { style.remove(); }
+    }
+    GL._readOnly = !!on;
+    return true;
+  };
+
+  // A scope: the rest of the world dimmed, the scope outlined (rings of [lat, lon]) and the
+  // view fitted to its bounds ([[south, west], [north, east]]); without rings, the whole city.
+  // The zoom reached is the one focus() zooms in from.
+  GL.showScope = function (rings, bounds, colour) {
+    var m = GL.map;
+    if (GL._scope) { m.removeLayer(GL._scope); GL._scope = null; }
+    if (rings && rings.length) {
+      var world = [[-85, -180], [-85, 180], [85, 180], [85, -180]];
+      GL._scope = L.layerGroup([
+        L.polygon([world].concat(rings), { stroke: false, fillColor: '#000000',
+          fillOpacity: 0.62, interactive: false, pane: 'gl-select' }),
+        L.polygon(rings, { color: colour || GL._theme.select, weight: 4, fill: false,
+          interactive: false, pane: 'gl-select' })
+      ]).addTo(m);
+    }
+    if (bounds) { m.fitBounds(bounds, { padding: [24, 24], animate: false }); } else { GL.fitCity(); }
+    GL._scopeZoom = m.getZoom();
+    return true;
+  };
+
+  GL.hasScope = function () { return !!GL._scope; };
+
+  // Centre on a point, zoomIn levels closer than the scope's view (or the view now).
+  GL.focus = function (lat, lon, zoomIn, maxZoom) {
+    var m = GL.map, z = GL._scopeZoom === undefined ? m.getZoom() : GL._scopeZoom;
+    m.setView([lat, lon], Math.min(z + zoomIn, maxZoom), { animate: false });
+    return true;
+  };
+
   GL.counts = function () {
     var sel = GL._selection;
     return {

@@ -667,6 +667,24 @@
     </message>
 </context>
 <context>
+    <name>BookmarkTable</name>
+    <message>
+        <location filename="../../widgets/bookmark_table.py" line="34"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/bookmark_table.py" line="35"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/bookmark_table.py" line="45"/>
+        <source>Ctrl+B bookmarks the instant shown; double-click a time to go there</source>
+        <translation>Ctrl+B 为当前时刻加书签；双击时间跳转到该时刻</translation>
+    </message>
+</context>
+<context>
     <name>ClassPicker</name>
     <message>
         <location filename="../../widgets/class_picker.py" line="41"/>
@@ -2018,21 +2036,6 @@
         <translation>事件时间线</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="239"/>
-        <source>Time</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <location filename="../../console/replay_window.py" line="239"/>
-        <source>Note</source>
-        <translation>备注</translation>
-    </message>
-    <message>
-        <location filename="../../console/replay_window.py" line="250"/>
-        <source>Ctrl+B bookmarks the instant shown; double-click a time to go there</source>
-        <translation>Ctrl+B 为当前时刻加书签；双击时间跳转到该时刻</translation>
-    </message>
-    <message>
         <location filename="../../console/replay_window.py" line="254"/>
         <source>Indicators</source>
         <translation>指标</translation>
@@ -2198,17 +2201,6 @@
         <translation>交接班：请关注此事件</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="747"/>
-        <location filename="../../console/replay_window.py" line="846"/>
-        <source>Reading the history…</source>
-        <translation>正在读取历史记录…</translation>
-    </message>
-    <message>
-        <location filename="../../console/replay_window.py" line="749"/>
-        <source>database {0}</source>
-        <translation>数据库 {0}</translation>
-    </message>
-    <message>
         <location filename="../../console/replay_window.py" line="767"/>
         <source>Starting the local dispatch server…</source>
         <translation>正在启动本地调度服务器…</translation>
@@ -2228,16 +2220,6 @@
         <location filename="../../console/replay_window.py" line="836"/>
         <source>Logging in…</source>
         <translation>正在登录…</translation>
-    </message>
-    <message>
-        <location filename="../../console/replay_window.py" line="858"/>
-        <source>server {0}</source>
-        <translation>服务器 {0}</translation>
-    </message>
-    <message>
-        <location filename="../../console/replay_window.py" line="871"/>
-        <source>Could not load the history: {0}</source>
-        <translation>无法读取历史记录：{0}</translation>
     </message>
 </context>
 <context>
@@ -2277,6 +2259,26 @@
         <location filename="../../console/startup.py" line="279"/>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../console/startup.py" line="157"/>
+        <source>Reading the history…</source>
+        <translation>正在读取历史记录…</translation>
+    </message>
+    <message>
+        <location filename="../../console/startup.py" line="158"/>
+        <source>database {0}</source>
+        <translation>数据库 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/startup.py" line="307"/>
+        <source>server {0}</source>
+        <translation>服务器 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/startup.py" line="162"/>
+        <source>Could not load the history: {0}</source>
+        <translation>无法读取历史记录：{0}</translation>
     </message>
 </context>
 <context>

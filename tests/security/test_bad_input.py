@@ -340,7 +340,7 @@ def _journal_mode(path: Path) -> str:
 def test_replay_opens_a_sqlite_file_read_only(tmp_path: Path, catalogue: Any,
                                               demo_city: Any, clock: Any) -> None:
     pytest.importorskip("PySide6")
-    from console.replay_window import ReplayWindowSpec, database_url, load_from_store
+    from console.loading import ReplayWindowSpec, database_url, load_from_store
 
     db = tmp_path / "shift" / "gridline.sqlite"
     db.parent.mkdir()

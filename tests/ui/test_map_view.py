@@ -415,3 +415,42 @@ def test_configured_tile_layer_can_be_hidden(map_view_factory: Any, map_js: Any)
     assert "测试底图" in map_js(view, "GL.map.attributionControl.getContainer().textContent")
     view.set_layer_visible("tiles", False)
     assert map_js(view, "GL.map.hasLayer(GL.layers.tiles)") is False
+
+
+def test_display_map_scope_and_focus_survive_a_reload(map_view_factory: Any, map_js: Any,
+                                                      qtbot: Any) -> None:
+    """The wall's map: read-only, a scope outlined with the rest dimmed, an incident focused
+    closer than the scope's view; all of it through the view's methods, pushed again after a
+    reload."""
+    from shapely.geometry import box
+
+    view = map_view_factory()
+    view.set_regions("grid", squares(16))
+    view.set_read_only()
+    assert map_js(view, "GL.map.dragging.enabled() || GL.map.scrollWheelZoom.enabled()") is False
+    assert map_js(view, "!!document.getElementById('gl-read-only')") is True
+    scope = box(LON0, LAT0, LON0 + 2 * SIZE, LAT0 + 2 * SIZE)  # four grids
+    view.show_scope(scope, colour="#ffb300")
+    assert view.has_scope and map_js(view, "GL.hasScope()") is True
+    scope_zoom = map_js(view, "GL.map.getZoom()")
+    x0, y0, x1, y1 = map(float, map_js(view, "GL.map.getBounds().toBBoxString()").split(","))
+    assert x0 <= LON0 and y0 <= LAT0 and x1 >= LON0 + 2 * SIZE and y1 >= LAT0 + 2 * SIZE
+    for _ in range(2):  # the same view each time, from the scope's zoom
+        view.focus_incident(LAT0 + 0.005, LON0 + 0.005)
+        assert map_js(view, "GL.map.getZoom()") == pytest.approx(min(scope_zoom + 1.5, 18))
+    centre = map_js(view, "[GL.map.getCenter().lat, GL.map.getCenter().lng]")
+    assert centre == pytest.approx([LAT0 + 0.005, LON0 + 0.005], abs=1e-6)
+
+    view.reload()
+    qtbot.waitUntil(lambda: view.is_ready, timeout=30_000)
+    assert map_js(view, "GL.hasScope()") is True
+    assert map_js(view, "GL.map.dragging.enabled()") is False
+    assert map_js(view, "GL.map.getZoom()") == pytest.approx(min(scope_zoom + 1.5, 18))
+
+    view.clear_scope()
+    assert not view.has_scope and map_js(view, "GL.hasScope()") is False
+    view.set_read_only(False)
+    assert map_js(view, "GL.map.dragging.enabled()") is True
+    assert map_js(view, "!!document.getElementById('gl-read-only')") is False
+    with pytest.raises(ValueError, match="lat, lon"):
+        view.focus_incident(95.0, LON0)

@@ -56,9 +56,9 @@ class Replay:
     def jump(self, position: int) -> None:
         new = self.r.state_at(position)
         incidents, units = changed_between(self.state, new)
-        self.state = self.console.state = new
         self.position, self.instant = position, self.r.ts_at(position)
-        self.console.apply_changes(incidents, units)
+        self.console.replace_state(new, (incidents, units))
+        self.state = new
         self.table.prune()
 
     def step(self, n: int) -> None:
@@ -320,8 +320,8 @@ def test_table_prunes_rows_and_announces_batches(replay: Replay) -> None:
     before = set(table.ids())
     early = replay.r.state_at(len(replay.r) // 4)
     incidents, units = changed_between(replay.state, early)
-    replay.state = replay.console.state = early
-    replay.console.apply_changes(incidents, units)
+    replay.console.replace_state(early, (incidents, units))
+    replay.state = early
     assert len(batches) == 1 and batches[0] == sorted(batches[0])
     assert {table.id_at(r) for r in batches[0]} == incidents & (before | set(early.incidents))
     assert table.prune() == len(before - set(early.incidents))

@@ -16,7 +16,7 @@ import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists
 import pytest
 
 from console.app import parse_args
-from console.replay_window import (
+from console.loading import (
     ReplayWindowSpec,
     database_url,
     load_from_server,

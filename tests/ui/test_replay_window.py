@@ -81,7 +81,7 @@ def _assert_panels_show(w: Any, recorded: Recorded) -> None:
     assert set(units) == set(st.units)
     u = next(iter(st.units.values()))
     assert units[u.id][1:] == (u.lat, u.lon, u.status.value)
-    incs = w.map._incidents
+    incs = w.map.incident_rows()
     assert set(incs) == {i.id for i in st.incidents.values() if i.is_open}
     for iid, row in incs.items():
         assert row[4] == is_overdue(st.incidents[iid], w.now())
@@ -92,7 +92,7 @@ def _assert_shading_shows(w: Any) -> None:
     shading at once; playing on, the map's clock tick does every two seconds)."""
     cut = LEVEL_PREFIX[w.map_sync.level]
     want = Counter(i.grid[:cut] for i in w.state.incidents.values() if i.is_open)
-    values, mode = w.map._choropleth
+    values, mode = w.map.choropleth
     assert mode == "open" and values == {code: float(n) for code, n in want.items()}
 
 
@@ -187,7 +187,7 @@ def test_bookmarks_with_notes(window: Any, qtbot: Any) -> None:
     assert w.scrubber.bookmarks[0].note == "交接：E000012 超时原因待查"
     assert w.scrubber.bookmarks[0].position == 40
     w.scrubber.set_position(len(w.replayer), emit=True)
-    w._on_bookmark_double_clicked(0, 0)
+    w.bookmarks.cellDoubleClicked.emit(0, 0)  # on the time
     assert w.position == 40
 
 

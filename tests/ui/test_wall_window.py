@@ -165,10 +165,10 @@ def test_the_map_zooms_to_the_district_on_show(make_wall: Any, qtbot: Any) -> No
     qtbot.waitUntil(lambda: js(qtbot, wall.map, "GL.counts()")["regions"] > 200)
     assert js(qtbot, wall.map, "GL.map.dragging.enabled()") is False
     assert js(qtbot, wall.map, "GL._level") == "grid"
-    assert js(qtbot, wall.map, "!!GL._wallScope") is False
+    assert js(qtbot, wall.map, "GL.hasScope()") is False
     city_zoom = js(qtbot, wall.map, "GL.map.getZoom()")
     wall.show_scope(2)  # the smaller district
-    assert js(qtbot, wall.map, "!!GL._wallScope") is True
+    assert js(qtbot, wall.map, "GL.hasScope()") is True
     assert js(qtbot, wall.map, "GL.map.getZoom()") >= city_zoom
     bounds = js(qtbot, wall.map, "GL.map.getBounds().toBBoxString()")
     x0, y0, x1, y1 = map(float, bounds.split(","))
@@ -177,7 +177,7 @@ def test_the_map_zooms_to_the_district_on_show(make_wall: Any, qtbot: Any) -> No
     centre = js(qtbot, wall.map, "[GL.map.getCenter().lat, GL.map.getCenter().lng]")
     assert centre == pytest.approx([(dy0 + dy1) / 2, (dx0 + dx1) / 2], abs=2e-4)
     wall.show_scope(0)
-    assert js(qtbot, wall.map, "!!GL._wallScope") is False
+    assert js(qtbot, wall.map, "GL.hasScope()") is False
     assert js(qtbot, wall.map, "GL.map.getZoom()") == pytest.approx(city_zoom)
 
 

@@ -1,0 +1,119 @@
+"""What a console loads before its window opens, off the GUI thread: the city (from the
+database or the server) and a replay's history (a database file given straight, or the
+server's history query). No Qt here: :mod:`console.startup` runs these in the background."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.city.model import City
+from dispatch.services.replay import (
+    Replayer,
+    ReplayError,
+    city_zone,
+    iter_history,
+    parse_instant,
+)
+
+if TYPE_CHECKING:
+    from dispatch.adapters.client.commands import CommandClient
+
+
+def load_city_from_db(url: str) -> City:
+    from dispatch.adapters.geojson_io import import_geojson
+    from dispatch.adapters.store import EventStore
+
+    store = EventStore(url, migrate=False)
+    try:
+        data = store.load_city_geojson()
+    finally:
+        store.close()
+    if data is None:
+        raise RuntimeError("the database holds no city yet")
+    return import_geojson(data)
+
+
+def load_city_from_server(client: CommandClient) -> City:
+    from dispatch.adapters.geojson_io import import_geojson
+
+    return import_geojson(client.city_geojson())
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayWindowSpec:
+    """What to replay: a time window, or the life of one incident (ISO texts as given)."""
+
+    since: str | None = None
+    until: str | None = None
+    incident: str | None = None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> ReplayWindowSpec:
+        spec = cls(getattr(args, "from_", None), getattr(args, "to", None),
+                   getattr(args, "incident", None))
+        if spec.incident and (spec.since or spec.until):
+            raise ReplayError("give --incident or --from/--to, not both")
+        return spec
+
+    def bounds(self, catalogue: Catalogue) -> tuple[float | None, float | None]:
+        tz = city_zone(catalogue.calendar.utc_offset_minutes)
+        since = parse_instant(self.since, tz) if self.since else None
+        until = parse_instant(self.until, tz) if self.until else None
+        if since is not None and until is not None and until < since:
+            raise ReplayError("--to is before --from")
+        return since, until
+
+
+def database_url(text: str) -> str:
+    """A database URL, or a SQLite file path made into one (it must exist)."""
+    if "://" in text:
+        return text
+    path = Path(text).expanduser().resolve()
+    if not path.is_file():
+        raise ReplayError(f"no database file at {path}")
+    return f"sqlite:///{path}"
+
+
+def load_from_store(url: str, spec: ReplayWindowSpec, catalogue: Catalogue,
+                    progress: Callable[[int, int], None] | None = None
+                    ) -> tuple[Replayer, City]:
+    """Open a database straight (read-only: no migration, nothing written; a SQLite file is
+    opened with ``mode=ro`` and keeps its journal mode)."""
+    from dispatch.adapters.geojson_io import import_geojson
+    from dispatch.adapters.store import EventStore
+
+    store = EventStore(url, migrate=False, read_only=True)
+    geo = store.load_city_geojson()
+    if geo is None:
+        store.close()
+        raise ReplayError("the database holds no city; is it a Gridline database?")
+    since, until = spec.bounds(catalogue)
+    replayer = Replayer.from_store(store, since_ts=since, until_ts=until,
+                                   incident_id=spec.incident)
+    replayer.prepare(progress)
+    return replayer, import_geojson(geo)
+
+
+def load_from_server(query: Callable[..., dict[str, Any]], spec: ReplayWindowSpec,
+                     catalogue: Catalogue, server_time: float,
+                     progress: Callable[[int, int], None] | None = None) -> Replayer:
+    """Page the server's history query: everything before the window folds into its start
+    state, the window's events are kept."""
+    since, until = spec.bounds(catalogue)
+    if spec.incident:
+        mine = list(iter_history(query, incident_id=spec.incident))
+        if not mine:
+            raise ReplayError(f"no incident {spec.incident!r} in the history")
+        since, until = mine[0].ts, mine[-1].ts
+    else:
+        until = server_time if until is None else until
+        since = until - 86400.0 if since is None else since
+    replayer = Replayer.from_history(iter_history(query, until_ts=until), since_ts=since,
+                                     until_ts=until, clamp_start=spec.since is None)
+    replayer.prepare(progress)
+    return replayer
