@@ -7,8 +7,6 @@ may also read a database file straight (``--db``)."""
 from __future__ import annotations
 
 import argparse
-import ctypes
-import gc
 import logging
 import os
 import socket
@@ -40,6 +38,7 @@ from dispatch.adapters.settings import Settings
 from dispatch.domain.city.model import City
 from dispatch.domain.roles import AUDIT_READERS, Actor
 from dispatch.domain.state import DispatchState
+from dispatch.entrypoints.tuning import settle_long_lived_heap
 from dispatch.services.replay import Replayer, ReplayError
 
 log = logging.getLogger("gridline.console")
@@ -79,10 +78,6 @@ def build_console(endpoints: Endpoints, login: Login, city: City, user: str, pas
     return window, session
 
 
-GC_THRESHOLDS_LIVE = (2, 50)
-"""Collections of the garbage collector's middle and oldest generations, in units of the
-previous one (Python's defaults: 10 and 10); see :func:`settle_after_first_snapshot`."""
-
 
 def settle_after_first_snapshot() -> None:
     """Once the console shows its first snapshot, most of what it holds lives as long as it
@@ -103,13 +98,7 @@ def settle_after_first_snapshot() -> None:
     - ``malloc_trim(0)`` (glibc): hand the heap pages freed since start-up back to the system
       (~50 MB at city scale: the decoded city GeoJSON and snapshot records).
     """
-    gc.freeze()
-    gc.set_threshold(gc.get_threshold()[0], *GC_THRESHOLDS_LIVE)
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return
-    trim(0)
+    settle_long_lived_heap()
 
 
 class Startup(QObject):

@@ -237,7 +237,7 @@ def test_position_reports_reach_the_state_at_once_and_the_map_in_slices(
 
 def test_once_live_the_long_lived_heap_is_frozen_and_the_collector_tuned(
         workstation: Workstation) -> None:
-    from console.startup import GC_THRESHOLDS_LIVE
+    from dispatch.entrypoints.tuning import GC_THRESHOLDS_LIVE
 
     assert workstation.session.got_first
     assert gc.get_freeze_count() > 0
