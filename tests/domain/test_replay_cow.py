@@ -25,7 +25,7 @@ from tests.domain.replay_scenario import Recorded, recorded_fixture
 
 recorded = recorded_fixture("replay_cow")
 
-Step = Callable[[DispatchState, Event], None]
+Step = Callable[[DispatchState, Event], object]
 Image = dict[tuple[str, str], tuple[Any, tuple[Any, ...]]]
 
 
@@ -46,7 +46,7 @@ def _image(state: DispatchState) -> Image:
     """Every record of ``state``: the object itself and a deep copy of its fields."""
     out: Image = {}
     for name, records in (("incident", state.incidents), ("unit", state.units)):
-        for key, rec in dict.items(records):
+        for key, rec in records.items():  # (no copies: only [] copies)
             out[(name, key)] = (rec, _fields(rec))
     return out
 
@@ -159,7 +159,8 @@ def test_a_projection_that_breaks_the_rule_is_caught(recorded: Recorded) -> None
 
     def careless(state: DispatchState, e: Event) -> None:
         if e.kind == ev.IncidentNoted.KIND:
-            inc = state.incidents.get(e.payload.incident_id)  # type: ignore[attr-defined]
+            p: Any = e.payload
+            inc = state.incidents.get(p.incident_id)
             if inc is not None:
                 inc.version += 1  # not fetched with []: the checkpoint's record, if shared
         apply(state, e)
