@@ -43,3 +43,39 @@ class EventLog(EventSource, Protocol):
     def command_ids(self, limit: int = 10000) -> list[tuple[str, int, str]]: ...
 
     def save_snapshot(self, state: DispatchState) -> int: ...
+
+
+class ReplayStore(EventSource, Protocol):
+    """What replay reads from a store (:mod:`dispatch.services.replay`): the bounds of a
+    window, then its events by sequence range, fast (a seek reads a few hundred events, a
+    report the whole window). Sequence ranges include both ends; events come in order."""
+
+    def incident_span(self, incident_id: str) -> tuple[int, int, float, float] | None:
+        """``(first_seq, last_seq, first_ts, last_ts)`` of an incident's events, or None."""
+        ...
+
+    def time_span(self) -> tuple[float, float] | None:
+        """``(first_ts, last_ts)`` of the whole history, or None if it is empty."""
+        ...
+
+    def seq_span(self, start_ts: float, end_ts: float) -> tuple[int, int] | None:
+        """``(first_seq, last_seq)`` of the events from ``start_ts`` to ``end_ts``, or None."""
+        ...
+
+    def event_times(self, first_seq: int, last_seq: int) -> Iterator[tuple[int, float]]:
+        """``(seq, ts)`` of each event of the range, without decoding any."""
+        ...
+
+    def read_range(self, first_seq: int, last_seq: int) -> Iterator[Event]: ...
+
+    def incident_seqs(self, incident_id: str, first_seq: int, last_seq: int) -> list[int]: ...
+
+    def position_reports(self, first_seq: int, last_seq: int,
+                         unit_ids: set[str] | None = None) -> Iterator[Event]:
+        """Position reports and unit registrations of the range; with ``unit_ids``, at least
+        those naming one of them."""
+        ...
+
+    def snapshot_seqs(self) -> list[int]:
+        """Sequence numbers of the snapshots :meth:`latest_snapshot` can read, in order."""
+        ...

@@ -26,14 +26,19 @@ from dispatch.adapters.private_files import (
     ensure_private_dir,
     restrict_sqlite_files,
 )
+from dispatch.adapters.store.event_codec import decode_payload, event_rows
 from dispatch.adapters.store.migrations import upgrade
+from dispatch.adapters.store.replay_reads import ReplayReads
 from dispatch.adapters.store.schema import cities, events, meta, snapshots
 from dispatch.adapters.store.snapshot_codec import FORMAT as SNAPSHOT_FORMAT
 from dispatch.adapters.store.snapshot_codec import FORMATS as SNAPSHOT_FORMATS
 from dispatch.adapters.store.snapshot_codec import decode_state, encode_state
-from dispatch.domain.events import Event, payload_from_dict, payload_to_json
+from dispatch.domain.events import Event
 from dispatch.domain.state import DispatchState
 from dispatch.services.ports import CorruptEvent, StoreError
+
+__all__ = ["CorruptEvent", "EventStore", "StoreError", "decode_payload", "default_sqlite_url",
+           "event_rows", "make_engine", "read_only_url", "sqlite_file"]
 
 
 def default_sqlite_url(data_dir: Path | None = None) -> str:
@@ -97,33 +102,17 @@ def make_engine(url: str | URL, *, read_only: bool = False, **kwargs: Any) -> En
     return engine
 
 
-def event_rows(batch: Sequence[Event]) -> list[dict[str, Any]]:
-    return [{"seq": e.seq, "ts": e.ts, "kind": e.payload.KIND, "operator": e.operator,
-             "workstation": e.workstation, "command_id": e.command_id or None,
-             "incident_id": getattr(e.payload, "incident_id", None),
-             "data": payload_to_json(e.payload)} for e in batch]
-
-
-def decode_payload(seq: int, kind: str, data: Any) -> Any:
-    """The payload of stored event ``seq``; CorruptEvent naming it if it cannot be read."""
-    try:
-        fields = orjson.loads(data)
-        if not isinstance(fields, dict):
-            raise ValueError(f"the payload is a JSON {type(fields).__name__}, not an object")
-        return payload_from_dict(kind, fields)
-    except (ValueError, TypeError, KeyError) as exc:  # orjson.JSONDecodeError is a ValueError
-        raise CorruptEvent(seq, str(kind), str(exc).splitlines()[0] if str(exc) else
-                           type(exc).__name__) from None
-
-
 def _row_event(row: Any) -> Event:
     return Event(seq=row.seq, ts=row.ts, operator=row.operator, workstation=row.workstation,
                  command_id=row.command_id or "",
                  payload=decode_payload(row.seq, row.kind, row.data))
 
 
-class EventStore:
-    """Append and read events, snapshots and the city. One instance per process."""
+class EventStore(ReplayReads):
+    """Append and read events, snapshots and the city. One instance per process. It is the
+    services' :class:`~dispatch.services.ports.EventLog` and, with the reads of
+    :class:`~dispatch.adapters.store.replay_reads.ReplayReads`, their
+    :class:`~dispatch.services.ports.ReplayStore`."""
 
     def __init__(self, url: str, *, migrate: bool = True, read_only: bool = False,
                  **engine_kwargs: Any) -> None:

@@ -94,7 +94,10 @@ def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
         else:
             seq, ts, counter, archived, incidents, units, inc_fields, unit_fields = \
                 pickle.loads(raw)
-    except (zlib.error, pickle.UnpicklingError, EOFError, TypeError, ValueError) as exc:
+    except (zlib.error, pickle.UnpicklingError, EOFError, TypeError, ValueError,
+            ImportError, AttributeError) as exc:
+        # ImportError, AttributeError: it names a class (an enum of a record field) by a
+        # module or name this version no longer has, e.g. written before a module moved.
         raise ValueError(f"snapshot cannot be read ({exc}); rebuild from events") from exc
     if tuple(inc_fields) != _INC_FIELDS or tuple(unit_fields) != _UNIT_FIELDS:
         raise ValueError("snapshot was written with other record fields; rebuild from events")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dispatch.domain.city.model import CODE_LENGTHS, Level
+from dispatch.domain.city.levels import CODE_LENGTHS, Level
 
 _BY_LENGTH = {9: Level.STREET, 12: Level.COMMUNITY, 15: Level.GRID}
 

@@ -8,21 +8,38 @@ to the grid with the lowest code, so the answer never depends on tree or input o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 import numpy as np
 import shapely
 from shapely import STRtree
+from shapely.geometry.base import BaseGeometry
 
-from dispatch.domain.city.model import City, Level
+from dispatch.domain.city.levels import Level
 
 _NONE = np.iinfo(np.int64).max
+
+
+class _Area(Protocol):
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def geometry(self) -> BaseGeometry: ...
+
+
+class Regions(Protocol):
+    """What a locator reads of a city (:class:`dispatch.domain.city.model.City`, which builds
+    its own locator: this module does not import the model)."""
+
+    def at_level(self, level: Level) -> Iterable[_Area]: ...
 
 
 class Locator:
     """Finds the region (a grid by default) that covers a lon/lat point."""
 
-    def __init__(self, city: City, level: Level = Level.GRID) -> None:
+    def __init__(self, city: Regions, level: Level = Level.GRID) -> None:
         regions = sorted(city.at_level(level), key=lambda r: r.code)
         self.level = level
         self.codes: tuple[str, ...] = tuple(r.code for r in regions)

@@ -11,39 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import IntEnum
-from typing import TYPE_CHECKING
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-if TYPE_CHECKING:
-    from dispatch.domain.city.locator import Locator
+from dispatch.domain.city.levels import CODE_LENGTHS, Level
+from dispatch.domain.city.locator import Locator
 
-
-class Level(IntEnum):
-    CITY = 0
-    DISTRICT = 1
-    STREET = 2
-    COMMUNITY = 3
-    GRID = 4
-
-    @property
-    def code_length(self) -> int:
-        return CODE_LENGTHS[self]
-
-    @classmethod
-    def parse(cls, name: str) -> Level:
-        """``"grid"`` → ``Level.GRID``; ValueError for anything else."""
-        try:
-            return cls[name.strip().upper()]
-        except KeyError:
-            raise ValueError(f"unknown level {name!r}; expected one of "
-                             f"{', '.join(lv.name.lower() for lv in cls)}") from None
-
-
-CODE_LENGTHS = {Level.CITY: 6, Level.DISTRICT: 6, Level.STREET: 9, Level.COMMUNITY: 12,
-                Level.GRID: 15}
+__all__ = ["CODE_LENGTHS", "City", "Level", "Part", "Region", "Unit"]
 
 
 @dataclass(slots=True)
@@ -175,7 +150,5 @@ class City:
         """Code of the grid covering (lon, lat), the lowest code on a shared border, None
         outside the city (see :class:`dispatch.domain.city.locator.Locator`; built on first use)."""
         if self._locator is None:
-            from dispatch.domain.city.locator import Locator
-
             self._locator = Locator(self)
         return self._locator.locate(lon, lat)
