@@ -76,3 +76,29 @@ def test_snapshot_naming_a_class_that_moved_is_refused_with_value_error(old: byt
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="format"):
         decode_state(encode_state(_state(1, 0)), "json")
+
+
+def test_a_snapshot_written_before_the_layers_still_decodes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Snapshots stored before the core moved into layers name the record enums by their
+    former module (``dispatch.status``); they decode to the same state."""
+    import sys
+
+    from dispatch.domain import status
+
+    state = _state(3, 3)
+    monkeypatch.setitem(sys.modules, "dispatch.status", status)
+    for enum in (status.IncidentStatus, status.UnitStatus, status.EscalationLevel):
+        monkeypatch.setattr(enum, "__module__", "dispatch.status")
+    blob = encode_state(state)  # as the former version wrote it
+    monkeypatch.undo()
+    assert b"dispatch.status" in zlib.decompress(blob)
+    back = decode_state(blob)
+    assert back.incidents == state.incidents and back.units == state.units
+
+
+def test_a_snapshot_naming_a_foreign_class_is_refused() -> None:
+    raw = zlib.decompress(encode_state(_state(1, 1)))
+    evil = raw.replace(b"dispatch.domain.status", b"multiprocessing.queues")  # same length
+    with pytest.raises(ValueError, match="may not name multiprocessing.queues"):
+        decode_state(zlib.compress(evil))

@@ -75,6 +75,34 @@ def encode_state(state: DispatchState) -> bytes:
     return b"".join(out)
 
 
+# Modules that held record enums before the core moved into layers: snapshots written then
+# name them, and still decode.
+_MOVED_MODULES = {
+    "dispatch.status": "dispatch.domain.status",
+    "dispatch.state": "dispatch.domain.state",
+    "dispatch.events": "dispatch.domain.events",
+    "dispatch.commands": "dispatch.domain.commands",
+    "dispatch.catalogue.model": "dispatch.domain.catalogue.model",
+    "dispatch.city.model": "dispatch.domain.city.model",
+    "dispatch.city.levels": "dispatch.domain.city.levels",
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    """Reads only Gridline's own classes (the record enums), under their current or their
+    former module names; anything else in a snapshot blob is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        module = _MOVED_MODULES.get(module, module)
+        if not module.startswith("dispatch."):
+            raise pickle.UnpicklingError(f"a snapshot may not name {module}.{name}")
+        return super().find_class(module, name)
+
+
+def _load(stream: io.BytesIO) -> Any:
+    return _Unpickler(stream).load()
+
+
 def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
     """The state a blob of format ``fmt`` holds; ValueError if it cannot be read (written
     with other record fields: rebuild from the events)."""
@@ -86,14 +114,14 @@ def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
         raw = zlib.decompress(blob)
         if fmt == FORMAT:
             stream = io.BytesIO(raw)
-            seq, ts, counter, archived, inc_fields, unit_fields = pickle.load(stream)
+            seq, ts, counter, archived, inc_fields, unit_fields = _load(stream)
             end = len(raw)
             while stream.tell() < end:
-                tag, chunk = pickle.load(stream)
+                tag, chunk = _load(stream)
                 (incidents if tag == "i" else units).extend(chunk)
         else:
             seq, ts, counter, archived, incidents, units, inc_fields, unit_fields = \
-                pickle.loads(raw)
+                _load(io.BytesIO(raw))
     except (zlib.error, pickle.UnpicklingError, EOFError, TypeError, ValueError,
             ImportError, AttributeError) as exc:
         # ImportError, AttributeError: it names a class (an enum of a record field) by a
