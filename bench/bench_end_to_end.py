@@ -69,7 +69,7 @@ class PositionLoad(threading.Thread):
     def run(self) -> None:
         try:
             self._run()
-        except BaseException as exc:  # reported by the main thread
+        except BaseException as exc:  # reported by the main thread  # noqa: BLE001
             self.error = exc
 
     def _run(self) -> None:
@@ -119,7 +119,7 @@ class IncidentLoad(threading.Thread):
     def run(self) -> None:
         try:
             self._run()
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - a boundary: report, never die
             self.error = exc
 
     def _run(self) -> None:

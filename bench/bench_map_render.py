@@ -123,7 +123,8 @@ def ours(app: QApplication, fc: dict[str, Any], units: list[tuple],
         load_paint = page.wait_painted("load") / 1000
         load_wall = time.perf_counter() - t0
         counts = page.js("GL.counts()")
-        assert counts["regions"] == len(fc["features"]) and counts["units"] == len(units), counts
+        assert counts["regions"] == len(fc["features"]), counts
+        assert counts["units"] == len(units), counts
 
         page.js("(GL._t0 = performance.now(), 1)")
         t0 = time.perf_counter()

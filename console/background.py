@@ -21,7 +21,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn()
-        except BaseException as exc:  # handed to the GUI thread, not lost
+        except BaseException as exc:  # handed to the GUI thread, not lost  # noqa: BLE001
             self.relay.sig_done.emit(None, exc)
         else:
             self.relay.sig_done.emit(result, None)

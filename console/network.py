@@ -118,7 +118,7 @@ class CommandWorker(QObject):
             self._get().execute(command, expected_version=expected_version)
         except DispatchError as exc:
             self.sig_finished.emit(context, False, exc.message)
-        except Exception as exc:  # a bug must not kill the worker thread
+        except Exception as exc:  # a bug must not kill the worker thread  # noqa: BLE001
             self.sig_finished.emit(context, False, f"{type(exc).__name__}: {exc}")
         else:
             self.sig_finished.emit(context, True, "")

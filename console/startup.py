@@ -190,7 +190,8 @@ class Startup(QObject):
         self._poll.start()
 
     def _poll_backend(self, on_ready: Callable[[Endpoints], None]) -> None:
-        assert self.backend is not None and self._poll is not None
+        assert self.backend is not None
+        assert self._poll is not None
         if self.progress is not None and self.progress.wasCanceled():
             self._poll.stop()
             self.fail(translate("Startup", "Start-up cancelled."), code=1)

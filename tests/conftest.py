@@ -64,7 +64,7 @@ def _pg_available(url: str) -> bool:
             conn.execute(text("select 1"))
         eng.dispose()
         return True
-    except Exception:
+    except Exception:  # noqa: BLE001 - a boundary: report, never die
         return False
 
 

@@ -324,9 +324,14 @@ class _Loader:
         self.check_coverage(majors, minors)
         if self.issues:
             raise CatalogueError(self.issues, str(self.directory))
-        assert departments is not None and unit_types is not None and majors is not None
-        assert minors is not None and problems is not None and part_types is not None
-        assert limits is not None and calendar is not None
+        assert departments is not None
+        assert unit_types is not None
+        assert majors is not None
+        assert minors is not None
+        assert problems is not None
+        assert part_types is not None
+        assert limits is not None
+        assert calendar is not None
         return Catalogue(departments=departments, unit_types=unit_types, majors=majors,
                          minors=minors, problems=problems, part_types=part_types,
                          limits=limits, calendar=calendar)

@@ -350,7 +350,7 @@ class _Importer:
             return None
         try:
             geom = shape(geometry)
-        except Exception as e:  # shapely raises several types for malformed coordinates
+        except Exception as e:  # shapely raises several types for malformed coordinates  # noqa: BLE001
             self.problem(f"malformed {gtype} coordinates: {e}", i, ref)
             return None
         self.raw_geoms.append((i, ref or "", geom))

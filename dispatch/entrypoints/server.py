@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings(**given_settings(args, Settings))
         server = open_server(settings)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a boundary: report, never die
         log.error("cannot start: %s", exc)
         return 2
     if settings.insecure:

@@ -368,7 +368,9 @@ class Simulator:
 
     def _loop_body(self, t0: float) -> None:
         cfg = self.config
-        assert self.mirror is not None and self.agent is not None and self.channel is not None
+        assert self.mirror is not None
+        assert self.agent is not None
+        assert self.channel is not None
         mirror, agent, channel = self.mirror, self.agent, self.channel
         background = cfg.background and not cfg.scenario_only and cfg.incidents_per_hour > 0
         next_report = self._next_arrival(self.now()) if background else float("inf")
@@ -426,7 +428,8 @@ class Simulator:
                 self._log_progress()
 
     def _log_progress(self) -> None:
-        assert self.channel is not None and self.mirror is not None
+        assert self.channel is not None
+        assert self.mirror is not None
         st = self.channel.stats
         log.info("reports %d (%s), positions %d rows, commands ok %d refused %d, mirror %s "
                  "%d incidents", sum(self.stats.reports.values()),

@@ -48,7 +48,7 @@ def load_city(*, db_url: str = "", size: str = "demo", seed: int = 1,
             if data is not None:
                 return import_geojson(data), f"database {store.safe_url}"
             log.warning("no city stored in %s yet; generating %s/%d", store.safe_url, size, seed)
-        except Exception as exc:  # a missing or foreign database: fall back on generating
+        except Exception as exc:  # a missing or foreign database: fall back on generating  # noqa: BLE001
             log.warning("cannot read the city from the database (%s); generating %s/%d",
                         str(exc).splitlines()[0][:200], size, seed)
         finally:

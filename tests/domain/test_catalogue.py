@@ -66,17 +66,21 @@ def test_department_codes_include_the_core_departments(cat: Catalogue) -> None:
                  "market", "housing", "water", "traffic_police", "health", "street_office"):
         assert code in cat.departments
     for d in cat.departments.values():
-        assert CJK.search(d.name_zh) and d.name_en.isascii() and d.code.isascii()
+        assert CJK.search(d.name_zh)
+        assert d.name_en.isascii()
+        assert d.code.isascii()
 
 
 def test_class_codes_are_hierarchical(cat: Catalogue) -> None:
     for major in cat.majors.values():
         assert re.fullmatch(r"\d{2}", major.code)
     for minor in cat.minors.values():
-        assert re.fullmatch(r"\d{4}", minor.code) and minor.code[:2] == minor.major
+        assert re.fullmatch(r"\d{4}", minor.code)
+        assert minor.code[:2] == minor.major
         assert minor.major in cat.majors
     for problem in cat.problems.values():
-        assert re.fullmatch(r"\d{6}", problem.code) and problem.code[:4] == problem.minor
+        assert re.fullmatch(r"\d{6}", problem.code)
+        assert problem.code[:4] == problem.minor
         assert problem.minor in cat.minors
     assert {p.minor for p in cat.problems.values()} == set(cat.minors)
     assert {m.major for m in cat.minors.values()} == set(cat.majors)
@@ -86,7 +90,8 @@ def test_cross_references(cat: Catalogue) -> None:
     capabilities_of: dict[str, set[str]] = {}
     for unit_type in cat.unit_types.values():
         assert unit_type.department in cat.departments
-        assert unit_type.capabilities and unit_type.fleet_weight > 0
+        assert unit_type.capabilities
+        assert unit_type.fleet_weight > 0
         capabilities_of.setdefault(unit_type.department, set()).update(unit_type.capabilities)
     for minor in cat.minors.values():
         assert minor.lead_department in cat.departments
@@ -137,7 +142,8 @@ def test_handling_limits_from_the_field(cat: Catalogue) -> None:
     gas = cat.minors[minor_named(cat, "燃气泄漏")]
     assert gas.priority == Priority.URGENT
     assert gas.handling_limit == TimeLimit(30, LimitUnit.MINUTES)
-    assert "gas" in gas.required_capabilities and "fire" in gas.assist_departments
+    assert "gas" in gas.required_capabilities
+    assert "fire" in gas.assist_departments
     # Emergencies run on the wall clock; city-management chores on the working calendar.
     for minor in cat.minors.values():
         if minor.priority == Priority.URGENT:
@@ -179,7 +185,8 @@ def test_part_types(cat: Catalogue) -> None:
     camera = cat.part_types["camera"]
     attributes = {a.name: a for a in camera.attributes}
     assert {"model", "range_m", "angle_deg", "heading_deg"} <= set(attributes)
-    assert attributes["range_m"].kind == "float" and attributes["range_m"].unit == "m"
+    assert attributes["range_m"].kind == "float"
+    assert attributes["range_m"].unit == "m"
     assert camera.owner_department == "police"
     assert cat.part_types["hydrant"].owner_department == "fire"
     for part_type in cat.part_types.values():
@@ -195,5 +202,6 @@ def test_working_calendar(cat: Catalogue) -> None:
             calendar.hours_per_working_day) == (default.utc_offset_minutes, default.periods,
                                                 default.working_weekdays,
                                                 default.hours_per_working_day)
-    assert "2025-10-01" in calendar.holidays and "2025-09-28" in calendar.extra_working_days
+    assert "2025-10-01" in calendar.holidays
+    assert "2025-09-28" in calendar.extra_working_days
     assert not set(calendar.holidays) & set(calendar.extra_working_days)

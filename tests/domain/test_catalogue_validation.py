@@ -192,7 +192,8 @@ def test_malformed_json_names_file_and_line(catalogue_dir: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
     issues = issues_of(catalogue_dir)
     assert len(issues) == 1
-    assert issues[0].file == "problems.json" and issues[0].line == 6
+    assert issues[0].file == "problems.json"
+    assert issues[0].line == 6
     assert "malformed JSON at line 6" in issues[0].message
     assert str(issues[0]).startswith("problems.json:6: malformed JSON")
 

@@ -75,7 +75,7 @@ def test_parse_code_splits_the_segments() -> None:
     s = parse_code("320508001")
     assert (s.level, s.division, s.street, s.community, s.grid) == (
         Level.STREET, "320508", "001", None, None)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="has 5 digits"):
         parse_code("12345")
 
 
@@ -84,7 +84,7 @@ def test_parent_code_walks_up_to_the_city() -> None:
     while (p := parent_code(chain[-1])) is not None:
         chain.append(p)
     assert chain == ["320508001002003", "320508001002", "320508001", "320508", "320500"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="has 8 digits"):
         parent_code("32050800")
 
 

@@ -69,7 +69,8 @@ def test_same_seed_gives_the_same_bytes(demo_city: City, catalogue: Catalogue) -
     again = generate_city("demo", seed=1, catalogue=catalogue)
     assert dumps_geojson(again) == dumps_geojson(demo_city)
     assert again.regions == demo_city.regions
-    assert again.units == demo_city.units and again.parts == demo_city.parts
+    assert again.units == demo_city.units
+    assert again.parts == demo_city.parts
 
 
 def test_another_seed_gives_another_city(demo_city: City, catalogue: Catalogue) -> None:
@@ -110,25 +111,31 @@ def test_demo_size(demo_city: City) -> None:
 
 def test_demo_is_around_suzhou_and_grids_are_100_to_300_m(demo_city: City) -> None:
     lon, lat = demo_city.regions["320500"].geometry.centroid.coords[0]
-    assert abs(lon - 120.6) < 0.1 and abs(lat - 31.3) < 0.1
+    assert abs(lon - 120.6) < 0.1
+    assert abs(lat - 31.3) < 0.1
     sizes = np.array([math.sqrt(r.geometry.area * M_PER_DEG_LON * M_PER_DEG_LAT)
                       for r in demo_city.grids()])
     assert 100 <= float(np.median(sizes)) <= 300
-    assert sizes.min() > 40 and sizes.max() < 400
+    assert sizes.min() > 40
+    assert sizes.max() < 400
 
 
 def test_names_and_workers(demo_city: City) -> None:
     districts = {r.code: r.name for r in demo_city.at_level(Level.DISTRICT)}
     assert districts == {"320508": "姑苏区", "320571": "苏州工业园区"}
     for r in demo_city.at_level(Level.STREET):
-        assert r.name.endswith(("街道", "镇")) and CJK.match(r.name), r.name
+        assert r.name.endswith(("街道", "镇")), r.name
+        assert CJK.match(r.name), r.name
     for r in demo_city.at_level(Level.COMMUNITY):
-        assert r.name.endswith(("社区", "村")) and CJK.match(r.name), r.name
+        assert r.name.endswith(("社区", "村")), r.name
+        assert CJK.match(r.name), r.name
     workers = set()
     for r in demo_city.grids():
         community = demo_city.regions[r.parent or ""]
         assert re.fullmatch(re.escape(community.name) + r"第\d\d网格", r.name), r.name
-        assert r.worker_id and r.worker_name and CJK.match(r.worker_name)
+        assert r.worker_id
+        assert r.worker_name
+        assert CJK.match(r.worker_name)
         assert 2 <= len(r.worker_name) <= 3
         workers.add(r.worker_id)
         # the grid worker is a unit based in the grid
@@ -217,7 +224,8 @@ def test_parts_follow_the_catalogue(demo_city: City, catalogue: Catalogue) -> No
             elif a.kind == "float":
                 assert isinstance(v, float)
             else:
-                assert isinstance(v, str) and v
+                assert isinstance(v, str)
+                assert v
     cameras = [p for p in parts if p.part_type == "camera"]
     assert all(20 <= p.attributes["range_m"] <= 200 for p in cameras)  # type: ignore[operator]
     assert all(0 <= p.attributes["heading_deg"] < 360 for p in cameras)  # type: ignore[operator]
@@ -228,7 +236,8 @@ def test_a_small_catalogue_without_grid_workers(catalogue: Catalogue) -> None:
     city = generate_city("demo", seed=3, catalogue=small_catalogue())
     types = Counter(u.unit_type for u in city.units.values())
     assert sum(types.values()) == 300
-    assert types["patrol_car"] == 225 and types["fire_engine"] == 75  # fleet weights 3:1
+    assert types["patrol_car"] == 225
+    assert types["fire_engine"] == 75
     assert {p.part_type for p in city.parts.values()} == {"camera"}
     grids = list(city.grids())
     assert all(re.fullmatch(r"W-\d{5}", r.worker_id or "") and r.worker_name for r in grids)
@@ -269,7 +278,8 @@ def test_city_size_is_suzhou_scale(catalogue: Catalogue) -> None:
         code: d.name for code, d in DISTRICTS.items()}
     rural = {r.code for r in city.at_level(Level.DISTRICT) if r.area_kind == "rural"}
     assert rural == {code for code, d in DISTRICTS.items() if d.rural}
-    assert rural and len(rural) < 10
+    assert rural
+    assert len(rural) < 10
     for r in city.grids():
         assert r.area_kind == city.regions[r.code[:6]].area_kind
 

@@ -72,7 +72,8 @@ def test_tiny_city_imports() -> None:
         Level.GRID, "320508001001", "W-1", "王芳", "urban")
     assert city.regions["320508001001002"].area_kind == "rural"
     assert city.children("320508001001") == ["320508001001001", "320508001001002"]
-    assert city.units == {} and city.parts == {}
+    assert city.units == {}
+    assert city.parts == {}
 
 
 def test_lon_lat_crs_member_is_accepted() -> None:
@@ -116,7 +117,8 @@ def test_round_trip_through_a_file_and_export_is_stable(demo_city: City, tmp_pat
     save_geojson(demo_city, path)
     back = load_geojson(path)
     assert_same_city(demo_city, back)
-    assert back.units == demo_city.units and back.parts == demo_city.parts
+    assert back.units == demo_city.units
+    assert back.parts == demo_city.parts
     # exporting the re-imported city gives the same bytes
     assert dumps_geojson(back) == dumps_geojson(demo_city)
     assert path.read_text(encoding="utf-8") == dumps_geojson(demo_city) + "\n"
@@ -127,7 +129,8 @@ def test_file_without_units_and_parts_imports(demo_city: City) -> None:
     assert {f["properties"]["kind"] for f in data["features"]} == {"region"}
     back = import_geojson(data)
     assert_same_city(demo_city, back)
-    assert back.units == {} and back.parts == {}
+    assert back.units == {}
+    assert back.parts == {}
 
 
 def test_features_without_kind_are_regions() -> None:

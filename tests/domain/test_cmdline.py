@@ -186,7 +186,8 @@ def test_parsed_commands_run_on_the_engine(engine: Any, clock: Any) -> None:
                         (f"ev {n} 4 及时", DISPATCHER)]:
         engine.execute(parse(line, units=units, catalogue=engine.catalogue), actor)
     inc = engine.state.incidents[iid]
-    assert inc.status == IncidentStatus.CLOSED and inc.evaluation == 4
+    assert inc.status == IncidentStatus.CLOSED
+    assert inc.evaluation == 4
     assert engine.state.units[unit].status == UnitStatus.AVAILABLE
 
 
@@ -205,7 +206,8 @@ def test_complete_incidents_open_and_newest_first(engine: Any, clock: Any) -> No
         ids.append(report(engine, index=i))
     engine.execute(cmd.CancelIncident(ids[-1], "test"), DISPATCHER)
     got = complete("as ", engine.state)
-    assert got[0] == ids[-2] and got[-1] == ids[-1]  # cancelled last
+    assert got[0] == ids[-2]
+    assert got[-1] == ids[-1]
     assert ids[0] == "E000001"
     # "1" is a prefix of the numbers 1, 10, 11, 12: open newest first, then the cancelled 12
     assert complete("as 1", engine.state) == ["E000011", "E000010", "E000001", "E000012"]
@@ -220,7 +222,8 @@ def test_complete_units_and_arguments(engine: Any, clock: Any) -> None:
     recommended = complete(f"as {iid} ", engine.state, cat)
     needed = {cat.lead_department_of(inc.class_code),
               *cat.minor_of(inc.class_code).assist_departments}
-    assert recommended and all(engine.state.units[u].department in needed for u in recommended)
+    assert recommended
+    assert all(engine.state.units[u].department in needed for u in recommended)
     assert complete(f"as {iid} U-pol", engine.state) == sorted(
         u for u in engine.state.units if u.startswith("U-pol"))[:30]
     assert complete(f"as {iid} +pol", engine.state, cat) == ["+police"]

@@ -28,11 +28,13 @@ def test_it_imports_no_qt() -> None:
 def test_selection_survives_a_replace_not_a_resync(engine: Any) -> None:
     iid = report(engine)
     c = console(engine)
-    assert c.select(iid) and c.selected_incident == iid
+    assert c.select(iid)
+    assert c.selected_incident == iid
     assert not c.select(iid)  # already selected: nothing to announce
     earlier = DispatchState()
     c.replace(earlier)  # a replay's jump to before the report: the selection stays
-    assert c.state is earlier and c.selected_incident == iid
+    assert c.state is earlier
+    assert c.selected_incident == iid
     c.resync(engine.state)
     assert c.selected_incident == iid  # still there
     c.resync(DispatchState())
@@ -45,7 +47,8 @@ def test_requests_are_tracked_by_context(engine: Any) -> None:
     a = c.track(cmd.AddNote("E1", "a"))
     b = c.track(cmd.AddNote("E1", "b"))
     mine = c.track(cmd.AddNote("E1", "c"), "intake-7")
-    assert len({a, b, mine}) == 3 and mine == "intake-7"
+    assert len({a, b, mine}) == 3
+    assert mine == "intake-7"
     assert c.new_context("x") not in (a, b)
     assert c.finish(a) == cmd.AddNote("E1", "a")
     assert set(c.pending) == {b, mine}

@@ -49,7 +49,8 @@ def test_scenario_covers_every_event_kind(recorded: Recorded) -> None:
 
 def test_store_replay_equals_live_state_at_every_seq(recorded: Recorded) -> None:
     r = Replayer.from_store(recorded.store, since_ts=0, max_checkpoints=8, min_spacing=16)
-    assert r.base == DispatchState() and len(r) == recorded.last_seq
+    assert r.base == DispatchState()
+    assert len(r) == recorded.last_seq
     r.prepare()
     assert len(r.checkpoint_positions()) == 8
     for seq, live in recorded.live.items():
@@ -68,7 +69,8 @@ def test_forward_steps_and_random_seeks_equal_live(recorded: Recorded) -> None:
         before = recorded.live.get(r.seq_at(pos))
         if before is not None:
             real_inc, real_units = changed_between(before, state)
-            assert changed_inc >= real_inc and changed_units >= real_units
+            assert changed_inc >= real_inc
+            assert changed_units >= real_units
         pos = target
         assert state == recorded.live[seq]
     # Random order (backwards too), without prepare(): checkpoints are taken on the way.
@@ -107,7 +109,9 @@ def test_derived_state_is_copy_on_write(recorded: Recorded) -> None:
 def test_sparse_window_uses_store_snapshots_and_equals_live(recorded: Recorded) -> None:
     r = Replayer.from_store(recorded.store, since_ts=0, max_checkpoints=3, min_spacing=8,
                             max_spacing=40, snapshot_cost=50)
-    assert r.sparse and r.spacing == 40 and r.prepared
+    assert r.sparse
+    assert r.spacing == 40
+    assert r.prepared
     decoded: list[int] = []
     source: Any = r.source
     snapshot_before = source.snapshot_before
@@ -126,7 +130,8 @@ def test_snapshots_are_chosen_by_cost(recorded: Recorded) -> None:
     plain = Replayer.from_store(store, since_ts=0, min_spacing=8, max_spacing=40,
                                 snapshot_cost=10**9)
     snaps = plain.source.snapshot_positions()  # type: ignore[attr-defined]
-    assert len(snaps) >= 2 and snaps == sorted(snaps)
+    assert len(snaps) >= 2
+    assert snaps == sorted(snaps)
     assert {plain.seq_at(p) for p in snaps} <= set(store.snapshot_seqs())
     snap = snaps[1]
     target = (snap // 40 + 1) * 40 + 3  # just past the checkpoint after that snapshot
@@ -199,7 +204,8 @@ def test_history_pages_fold_into_the_base_state(recorded: Recorded) -> None:
     until = events[2 * len(events) // 3].ts
     r = Replayer.from_history(iter_history(query), since_ts=since, until_ts=until)
     first = next(e for e in events if e.ts >= since)
-    assert r.start_ts == since and r.end_ts == until
+    assert r.start_ts == since
+    assert r.end_ts == until
     assert r.state_at(0) == recorded.live[first.seq - 1]
     for seq in recorded.live:
         if r.base.seq <= seq <= r.seq_at(len(r)):
@@ -222,14 +228,18 @@ def test_store_windows(recorded: Recorded) -> None:
     since, until = events[800].ts, events[1200].ts
     first, last, start, end = store_window(store, since_ts=since, until_ts=until)
     assert (start, end) == (since, until)
-    assert events[first - 1].ts >= since and events[first - 2].ts < since
-    assert events[last - 1].ts <= until and (last == len(events) or events[last].ts > until)
+    assert events[first - 1].ts >= since
+    assert events[first - 2].ts < since
+    assert events[last - 1].ts <= until
+    assert (last == len(events) or events[last].ts > until)
     r = Replayer.from_store(store, since_ts=since, until_ts=until)
-    assert r.ts_at(0) == since and r.position_at(until) == len(r)
+    assert r.ts_at(0) == since
+    assert r.position_at(until) == len(r)
     assert r.state_at(0) == recorded.live[first - 1]
     # Default: the last day of history (all of it when it is shorter).
     _, last_d, start_d, end_d = store_window(store)
-    assert last_d == len(events) and end_d == events[-1].ts
+    assert last_d == len(events)
+    assert end_d == events[-1].ts
     assert start_d == max(end_d - 86400.0, events[0].ts)
     assert Replayer.from_history(events, since_ts=events[0].ts - 3600,
                                  clamp_start=True).start_ts == events[0].ts
@@ -238,7 +248,8 @@ def test_store_windows(recorded: Recorded) -> None:
     mine = [e for e in events if e.incident_id == iid]
     assert store_window(store, incident_id=iid)[:2] == (mine[0].seq, mine[-1].seq)
     r = Replayer.from_store(store, incident_id=iid)
-    assert r.incident_positions(iid)[0] == 1 and r.incident_positions(iid)[-1] == len(r)
+    assert r.incident_positions(iid)[0] == 1
+    assert r.incident_positions(iid)[-1] == len(r)
     with pytest.raises(ReplayError, match="no incident"):
         store_window(store, incident_id="E999999")
     with pytest.raises(ReplayError, match="either"):
@@ -251,7 +262,8 @@ def test_empty_window(recorded: Recorded) -> None:
     events = _all_events(recorded)
     t = events[-1].ts + 10.0
     r = Replayer.from_store(recorded.store, since_ts=t, until_ts=t + 60)
-    assert len(r) == 0 and r.state_at(0) == recorded.live[recorded.last_seq]
+    assert len(r) == 0
+    assert r.state_at(0) == recorded.live[recorded.last_seq]
     assert r.ts_at(0) == t
 
 
@@ -260,7 +272,8 @@ def test_positions_and_times(recorded: Recorded) -> None:
     assert r.position_at(r.ts_at(0) - 1) == 0
     for p in (1, 17, len(r) // 2, len(r)):
         t = r.ts_at(p)
-        assert r.event(p).ts == t and r.position_at(t) >= p
+        assert r.event(p).ts == t
+        assert r.position_at(t) >= p
         assert r.ts_at(r.position_at(t)) == t
     with pytest.raises(IndexError):
         r.state_at(len(r) + 1)
@@ -280,7 +293,8 @@ def test_incident_timeline_has_every_lane_and_marker(recorded: Recorded) -> None
     tl = r.incident_timeline(iid)
     mine = [e for e in events if e.incident_id == iid]
     statuses = [i.value for i in tl.items if i.kind == "status"]
-    assert statuses[0] == "reported" and statuses[-1] == "closed"
+    assert statuses[0] == "reported"
+    assert statuses[-1] == "closed"
     assert tl.start_ts == mine[0].ts
     assert any(i.kind == "escalated" for i in tl.items)
     lead = next(e.payload.lead_department for e in mine if e.kind == "incident.dispatched")
@@ -303,7 +317,8 @@ def test_incident_timeline_has_every_lane_and_marker(recorded: Recorded) -> None
     for a, b in itertools.pairwise(spans):
         assert a.end == b.start
     assert spans[-1].value == "closed"
-    assert tl.record is not None and tl.record.id == iid
+    assert tl.record is not None
+    assert tl.record.id == iid
     # Every marker points at a position whose event has its time.
     for i in tl.items:
         if i.position:
@@ -340,12 +355,14 @@ def test_unit_tracks_follow_position_reports(recorded: Recorded) -> None:
     p = r.position_of_seq(moved[-1].seq)
     later = r.unit_tracks([uid], start=p)[uid]
     u = r.state_at(p).units[uid]
-    assert later[0] == (r.ts_at(p), u.lat, u.lon) and len(later) == 1
+    assert later[0] == (r.ts_at(p), u.lat, u.lon)
+    assert len(later) == 1
     # The memory source agrees with the store's filtered query.
     mem = Replayer.from_events(DispatchState(), events)
     assert mem.unit_tracks([uid]) == tracks
     every = mem.unit_tracks()
-    assert set(every) == set(recorded.live[recorded.last_seq].units) and every[uid] == tracks[uid]
+    assert set(every) == set(recorded.live[recorded.last_seq].units)
+    assert every[uid] == tracks[uid]
 
 
 def test_parse_instant() -> None:

@@ -62,18 +62,21 @@ def test_report_figures(recorded: Recorded, window: Any) -> None:
     union, overdue, escalated = _expected(recorded, r, events)
     city = compute_kpis(union, r.start_ts, r.end_ts, GroupBy.CITY)[""]
     assert rep.city == city.as_dict()
-    assert rep.city["reported"] > 20 and rep.city["due"] > 0
+    assert rep.city["reported"] > 20
+    assert rep.city["due"] > 0
     districts = compute_kpis(union, r.start_ts, r.end_ts, GroupBy.DISTRICT)
     assert rep.by_district == {k: v.as_dict() for k, v in sorted(districts.items())}
     assert {s.incident_id for s in rep.overdue} == overdue
     assert {s.incident_id for s in rep.escalated} == escalated
-    assert overdue and escalated
+    assert overdue
+    assert escalated
     assert set(rep.timelines) == overdue | escalated
     for s in rep.escalated:
         tl = rep.timelines[s.incident_id]
         assert sum(1 for i in tl.items if i.kind == "escalated") == s.escalations
     assert [b.note for b in rep.bookmarks] == ["交接：注意积水点"]
-    assert rep.events == len(r) and rep.last_seq == r.seq_at(len(r))
+    assert rep.events == len(r)
+    assert rep.last_seq == r.seq_at(len(r))
     late = [s for s in rep.incidents if s.overdue_s is not None]
     assert late == sorted(late, key=lambda s: -(s.overdue_s or 0))
 
@@ -88,7 +91,8 @@ def test_csv_holds_the_figures(tmp_path: Path, window: Any, catalogue: Any,
     assert set(got) == {"window", "kpi", "incidents", "timeline", "bookmarks"}
     meta = {row["key"]: row["value"] for row in got["window"]}
     assert float(meta["start_ts"]) == pytest.approx(r.start_ts, abs=1e-3)
-    assert int(meta["events"]) == len(r) and meta["city"] == demo_city.name
+    assert int(meta["events"]) == len(r)
+    assert meta["city"] == demo_city.name
     city = next(row for row in got["kpi"] if row["scope"] == "city")
     for key in KPI_KEYS:
         want = rep.city[key]
@@ -145,7 +149,8 @@ def _unescape(raw: bytes) -> bytes:
 def pdf_text(data: bytes) -> str:
     """The text drawn on the pages of a reportlab PDF, checking its structure on the way:
     header, end marker, the cross-reference table pointing at every object."""
-    assert data.startswith(b"%PDF-1.") and data.rstrip().endswith(b"%%EOF")
+    assert data.startswith(b"%PDF-1.")
+    assert data.rstrip().endswith(b"%%EOF")
     start = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
     assert data[start:start + 4] == b"xref"
     m = re.match(rb"xref\s+0 (\d+)\s+", data[start:])
@@ -190,7 +195,8 @@ def test_pdf_is_valid_and_holds_the_figures(tmp_path: Path, window: Any, catalog
         assert word in text, word
     assert f"{rep.city['reported']:,}" in text
     closure = rep.city["closure_rate"]
-    assert closure is not None and f"{closure * 100:.1f}%" in text
+    assert closure is not None
+    assert f"{closure * 100:.1f}%" in text
     for s in rep.incidents[:5]:
         assert s.incident_id in text
     some = next(iter(rep.timelines.values()))
@@ -204,19 +210,25 @@ def test_pdf_in_english_and_empty_report(tmp_path: Path, recorded: Recorded, cat
     after = Replayer.from_store(recorded.store, since_ts=events[-1].ts + 10,
                                 until_ts=events[-1].ts + 20).shift_report()
     final = recorded.live[recorded.last_seq]
-    assert after.events == 0 and not after.escalated
+    assert after.events == 0
+    assert not after.escalated
     assert {s.incident_id for s in after.overdue} == {
         i.id for i in final.incidents.values() if i.is_open and is_overdue(i, after.end_ts)}
     # Before the first event: nothing at all.
     first = events[0].ts
     r = Replayer.from_store(recorded.store, since_ts=first - 100, until_ts=first - 10)
     rep = r.shift_report()
-    assert rep.events == 0 and rep.incidents == () and rep.city["reported"] == 0
+    assert rep.events == 0
+    assert rep.incidents == ()
+    assert rep.city["reported"] == 0
     names = names_for(catalogue, demo_city, "en")
     text = pdf_text(write_pdf(rep, tmp_path / "empty.pdf", names).read_bytes())
-    assert "Shift report" in text and "Overdue incidents (0)" in text and "None" in text
+    assert "Shift report" in text
+    assert "Overdue incidents (0)" in text
+    assert "None" in text
     got = read_csv(write_csv(rep, tmp_path / "empty.csv", names))
-    assert got["incidents"] == [] and got["timeline"] == []
+    assert got["incidents"] == []
+    assert got["timeline"] == []
 
 
 def test_read_csv_refuses_other_files(tmp_path: Path) -> None:

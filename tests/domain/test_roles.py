@@ -127,11 +127,13 @@ def test_out_of_scope_incident_is_not_found(engine: Any) -> None:
         e = unchanged(engine, lambda c=command: engine.execute(c, disp))  # type: ignore[misc]
         assert isinstance(e, NotFound)
         assert e.message == unknown.message.replace("E999999", iid)
-        assert grid not in e.message and mine not in e.message
+        assert grid not in e.message
+        assert mine not in e.message
     # a wrong expected version does not reveal the real one
     e = unchanged(engine, lambda: engine.execute(cmd.AddNote(iid, "x"), disp,
                                                  expected_version=version + 7))
-    assert isinstance(e, NotFound) and str(version) not in e.message
+    assert isinstance(e, NotFound)
+    assert str(version) not in e.message
     # in scope it is stale, as before
     e = unchanged(engine, lambda: engine.execute(cmd.AddNote(iid, "x"), LEAD,
                                                  expected_version=version + 7))
@@ -144,14 +146,17 @@ def test_unit_commands_honour_scope(engine: Any) -> None:
     uid = unit_in(engine, theirs)
     version = engine.state.units[uid].version
     e = unchanged(engine, lambda: engine.execute(cmd.SetUnitStatus(uid, "off_duty"), disp))
-    assert isinstance(e, NotFound) and e.message == f"no unit {uid!r}"
+    assert isinstance(e, NotFound)
+    assert e.message == f"no unit {uid!r}"
     e = unchanged(engine, lambda: engine.execute(cmd.SetUnitStatus(uid, "off_duty"), disp,
                                                  expected_version=version + 1))
-    assert isinstance(e, NotFound) and e.message == f"no unit {uid!r}"
+    assert isinstance(e, NotFound)
+    assert e.message == f"no unit {uid!r}"
     u = engine.state.units[uid]
     e = unchanged(engine, lambda: engine.execute(
         cmd.ReportPositions(((uid, u.lon + 0.001, u.lat),)), disp))
-    assert isinstance(e, NotFound) and e.message == f"no unit {uid!r}"
+    assert isinstance(e, NotFound)
+    assert e.message == f"no unit {uid!r}"
     own = unit_in(engine, mine)
     engine.execute(cmd.SetUnitStatus(own, "off_duty"), disp)
     o = engine.state.units[own]
@@ -169,7 +174,8 @@ def test_assign_across_districts_is_mutual_aid(engine: Any) -> None:
     lead_dept = engine.catalogue.lead_department_of(engine.state.incidents[iid].class_code)
     foreign = unit_in(engine, theirs, lead_dept)
     e = unchanged(engine, lambda: engine.execute(cmd.AssignUnits(iid, (foreign,)), disp))
-    assert isinstance(e, NotFound) and e.message == f"no unit {foreign!r}"
+    assert isinstance(e, NotFound)
+    assert e.message == f"no unit {foreign!r}"
     engine.execute(cmd.AssignUnits(iid, (unit_in(engine, mine, lead_dept),)), disp)
     # a shift lead sends a unit of another district (city-wide, or limited to a region)
     scoped_lead = Actor("l2", Role.SHIFT_LEAD, scope=mine)
@@ -189,7 +195,8 @@ def test_duplicate_of_another_regions_incident_is_not_found(engine: Any) -> None
     for command in (cmd.LinkDuplicate(own, other), cmd.CloseIncident(own, "duplicate", "",
                                                                      other)):
         e = unchanged(engine, lambda c=command: engine.execute(c, disp))  # type: ignore[misc]
-        assert isinstance(e, NotFound) and e.message == f"no incident {other!r}"
+        assert isinstance(e, NotFound)
+        assert e.message == f"no incident {other!r}"
     engine.execute(cmd.LinkDuplicate(own, other), LEAD)
 
 
@@ -199,7 +206,9 @@ def test_report_outside_scope_names_no_grid(engine: Any) -> None:
     lon, lat, grid = grid_point(engine, index_in(engine, theirs))
     e = unchanged(engine, lambda: engine.execute(cmd.ReportIncident(
         "hotline", next(iter(engine.catalogue.minors)), lon, lat, "x"), disp))
-    assert isinstance(e, Forbidden) and grid not in e.message and theirs not in e.message
+    assert isinstance(e, Forbidden)
+    assert grid not in e.message
+    assert theirs not in e.message
 
 
 # ------------------------------------------------------------------------- field gateway
@@ -218,7 +227,8 @@ def test_field_gateway_only_on_incidents_sent_to_the_field(engine: Any) -> None:
                     cmd.Verify(iid, True), cmd.ReturnIncident(iid, "x"),
                     cmd.RequestExtension(iid, 60, "x")):
         e = unchanged(engine, lambda c=command: engine.execute(c, FIELD))  # type: ignore[misc]
-        assert isinstance(e, Forbidden) and "not sent to the field" in e.message
+        assert isinstance(e, Forbidden)
+        assert "not sent to the field" in e.message
     engine.execute(cmd.AddNote(iid, "市民补充照片"), FIELD)  # notes on open incidents
     engine.execute(cmd.RegisterIncident(iid), DISPATCHER)
     assert isinstance(unchanged(engine, lambda: engine.execute(cmd.Acknowledge(iid), FIELD)),

@@ -68,7 +68,8 @@ def test_snapshot_naming_a_class_that_moved_is_refused_with_value_error(old: byt
     """A snapshot written before a module or enum moved (the records' enums are pickled by
     module and name) is refused as unreadable, so the store passes it over for the events."""
     raw = zlib.decompress(encode_state(_state(3, 3)))
-    assert old in raw and len(old) == len(new)
+    assert old in raw
+    assert len(old) == len(new)
     with pytest.raises(ValueError, match="snapshot cannot be read"):
         decode_state(zlib.compress(raw.replace(old, new)))
 
@@ -94,7 +95,8 @@ def test_a_snapshot_written_before_the_layers_still_decodes(
     monkeypatch.undo()
     assert b"dispatch.status" in zlib.decompress(blob)
     back = decode_state(blob)
-    assert back.incidents == state.incidents and back.units == state.units
+    assert back.incidents == state.incidents
+    assert back.units == state.units
 
 
 def test_a_snapshot_naming_a_foreign_class_is_refused() -> None:

@@ -9,7 +9,14 @@ import pytest
 from dispatch.domain import commands as cmd
 from dispatch.domain import invariants
 from dispatch.domain.catalogue.model import Priority
-from dispatch.domain.errors import Conflict, Forbidden, InvalidCommand, NotFound, Stale
+from dispatch.domain.errors import (
+    Conflict,
+    DispatchError,
+    Forbidden,
+    InvalidCommand,
+    NotFound,
+    Stale,
+)
 from dispatch.domain.status import EscalationLevel, IncidentStatus, UnitStatus
 from dispatch.domain.timelimits import ClockState, clock_state, is_overdue, running_clock
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD, WALL, free_units, grid_point, report
@@ -24,7 +31,7 @@ def lead_of(engine, iid):  # type: ignore[no-untyped-def]
 def unchanged(engine, fn):  # type: ignore[no-untyped-def]
     """Run fn expecting a DispatchError; assert the state did not change at all."""
     before = pickle.dumps(engine.state)
-    with pytest.raises(Exception) as info:
+    with pytest.raises(DispatchError) as info:
         fn()
     assert pickle.dumps(engine.state) == before
     assert not engine.pending
@@ -34,19 +41,25 @@ def unchanged(engine, fn):  # type: ignore[no-untyped-def]
 def test_full_seven_steps(engine, clock) -> None:  # type: ignore[no-untyped-def]
     iid = report(engine)
     inc = engine.state.incidents[iid]
-    assert inc.status == S.REPORTED and inc.grid and len(inc.grid) == 15
+    assert inc.status == S.REPORTED
+    assert inc.grid
+    assert len(inc.grid) == 15
     assert running_clock(inc).stage == "dispatch"  # type: ignore[union-attr]
 
     engine.execute(cmd.RegisterIncident(iid), DISPATCHER)
-    assert inc.status == S.REGISTERED and inc.registered_at == clock.t
+    assert inc.status == S.REGISTERED
+    assert inc.registered_at == clock.t
 
     dept = lead_of(engine, iid)
     units = free_units(engine, dept, 2)
     clock.advance(60)
     engine.execute(cmd.AssignUnits(iid, units), DISPATCHER)
-    assert inc.status == S.DISPATCHED and inc.lead_department == dept
-    assert inc.units == units and inc.dispatched_at == clock.t
-    assert inc.handle_due is not None and inc.handle_due > clock.t
+    assert inc.status == S.DISPATCHED
+    assert inc.lead_department == dept
+    assert inc.units == units
+    assert inc.dispatched_at == clock.t
+    assert inc.handle_due is not None
+    assert inc.handle_due > clock.t
     for u in units:
         assert engine.state.units[u].status == UnitStatus.DISPATCHED
         assert engine.state.units[u].incident_id == iid
@@ -55,24 +68,28 @@ def test_full_seven_steps(engine, clock) -> None:  # type: ignore[no-untyped-def
     engine.execute(cmd.SetUnitStatus(units[0], "on_scene"), FIELD)
     clock.advance(120)
     engine.execute(cmd.Acknowledge(iid), FIELD)
-    assert inc.status == S.ACKNOWLEDGED and inc.acknowledged_at == clock.t
+    assert inc.status == S.ACKNOWLEDGED
+    assert inc.acknowledged_at == clock.t
     engine.execute(cmd.StartHandling(iid), FIELD)
     assert inc.status == S.HANDLING
     clock.advance(600)
     engine.execute(cmd.Respond(iid, "已修复"), FIELD)
-    assert inc.status == S.RESPONDED and inc.units == ()
+    assert inc.status == S.RESPONDED
+    assert inc.units == ()
     assert engine.state.units[units[0]].status == UnitStatus.RETURNING
     assert engine.state.units[units[1]].status == UnitStatus.AVAILABLE
     assert running_clock(inc).stage == "verify"  # type: ignore[union-attr]
     engine.execute(cmd.Verify(iid, True, "现场核实已修复"), FIELD)
     assert inc.status == S.VERIFIED
     engine.execute(cmd.CloseIncident(iid, "fixed"), DISPATCHER)
-    assert inc.status == S.CLOSED and inc.close_reason == "fixed"
+    assert inc.status == S.CLOSED
+    assert inc.close_reason == "fixed"
     engine.execute(cmd.Evaluate(iid, 5, "满意"), DISPATCHER)
     assert inc.evaluation == 5
     assert invariants.check(engine.state) == []
     err = unchanged(engine, lambda: engine.execute(cmd.Evaluate(iid, 4), DISPATCHER))
-    assert isinstance(err, Conflict) and "already evaluated" in err.message
+    assert isinstance(err, Conflict)
+    assert "already evaluated" in err.message
 
 
 def test_failed_verification_reworks(engine, clock) -> None:  # type: ignore[no-untyped-def]
@@ -81,12 +98,15 @@ def test_failed_verification_reworks(engine, clock) -> None:  # type: ignore[no-
     engine.execute(cmd.Acknowledge(iid), FIELD)
     engine.execute(cmd.Respond(iid, "done"), FIELD)
     err = unchanged(engine, lambda: engine.execute(cmd.Verify(iid, False), FIELD))
-    assert isinstance(err, InvalidCommand) and "note is required" in err.message
+    assert isinstance(err, InvalidCommand)
+    assert "note is required" in err.message
     clock.advance(300)
     out = engine.execute(cmd.Verify(iid, False, "垃圾仍在"), FIELD)
     assert [e.kind for e in out.events] == ["incident.verified", "incident.reworked"]
     inc = engine.state.incidents[iid]
-    assert inc.status == S.DISPATCHED and inc.rework_count == 1 and inc.dispatched_at == clock.t
+    assert inc.status == S.DISPATCHED
+    assert inc.rework_count == 1
+    assert inc.dispatched_at == clock.t
 
 
 def test_assign_from_reported_registers_and_dispatches(engine) -> None:  # type: ignore[no-untyped-def]
@@ -105,11 +125,13 @@ def test_joint_dispatch_several_departments(engine, catalogue) -> None:  # type:
     units = free_units(engine, lead) + tuple(free_units(engine, d)[0] for d in others)
     engine.execute(cmd.AssignUnits(iid, units, assist_departments=tuple(others)), DISPATCHER)
     inc = engine.state.incidents[iid]
-    assert inc.lead_department == lead and inc.assist_departments == tuple(others)
+    assert inc.lead_department == lead
+    assert inc.assist_departments == tuple(others)
     assert set(inc.units) == set(units)
     extra = free_units(engine, lead, 3)[-1]
     engine.execute(cmd.AssignUnits(iid, (extra,)), DISPATCHER)
-    assert extra in inc.units and inc.status == S.DISPATCHED
+    assert extra in inc.units
+    assert inc.status == S.DISPATCHED
     engine.execute(cmd.ReleaseUnit(iid, extra), DISPATCHER)
     assert extra not in inc.units
     assert engine.state.units[extra].status == UnitStatus.AVAILABLE
@@ -121,7 +143,9 @@ def test_same_unit_twice_conflicts(engine) -> None:  # type: ignore[no-untyped-d
     unit = free_units(engine, lead_of(engine, a))[0]
     engine.execute(cmd.AssignUnits(a, (unit,)), DISPATCHER)
     err = unchanged(engine, lambda: engine.execute(cmd.AssignUnits(b, (unit,)), DISPATCHER))
-    assert isinstance(err, Conflict) and unit in err.message and a in err.message
+    assert isinstance(err, Conflict)
+    assert unit in err.message
+    assert a in err.message
 
 
 def test_return_extension_park_supervise_escalate(engine, clock) -> None:  # type: ignore[no-untyped-def]
@@ -130,7 +154,9 @@ def test_return_extension_park_supervise_escalate(engine, clock) -> None:  # typ
     engine.execute(cmd.AssignUnits(iid, unit), DISPATCHER)
     inc = engine.state.incidents[iid]
     engine.execute(cmd.ReturnIncident(iid, "非本部门职责"), FIELD)
-    assert inc.status == S.REGISTERED and inc.lead_department == "" and inc.units == ()
+    assert inc.status == S.REGISTERED
+    assert inc.lead_department == ""
+    assert inc.units == ()
     assert engine.state.units[unit[0]].status == UnitStatus.AVAILABLE
     engine.execute(cmd.AssignUnits(iid, unit), DISPATCHER)
     engine.execute(cmd.Acknowledge(iid), FIELD)
@@ -139,13 +165,16 @@ def test_return_extension_park_supervise_escalate(engine, clock) -> None:  # typ
     err = unchanged(engine, lambda: engine.execute(cmd.DecideExtension(iid, True), DISPATCHER))
     assert isinstance(err, Forbidden)
     engine.execute(cmd.DecideExtension(iid, True, "同意"), LEAD)
-    assert inc.handle_due == due + 7200 and inc.extension_minutes == 0
+    assert inc.handle_due == due + 7200
+    assert inc.extension_minutes == 0
 
     engine.execute(cmd.Park(iid, "等待施工许可"), LEAD)
-    assert inc.status == S.PARKED and running_clock(inc) is None
+    assert inc.status == S.PARKED
+    assert running_clock(inc) is None
     clock.advance(3600)
     engine.execute(cmd.Unpark(iid), LEAD)
-    assert inc.status == S.ACKNOWLEDGED and inc.handle_due == due + 7200 + 3600
+    assert inc.status == S.ACKNOWLEDGED
+    assert inc.handle_due == due + 7200 + 3600
 
     engine.execute(cmd.Supervise(iid, True, "市领导督办"), DISPATCHER)
     assert inc.supervised
@@ -155,7 +184,8 @@ def test_return_extension_park_supervise_escalate(engine, clock) -> None:  # typ
     assert "one level up, to community" in err.message
     for level in ("community", "street", "district", "city"):
         engine.execute(cmd.Escalate(iid, level, "处置困难", ("police",)), DISPATCHER)
-    assert inc.level == EscalationLevel.CITY and inc.escalations == 4
+    assert inc.level == EscalationLevel.CITY
+    assert inc.escalations == 4
     assert "police" in inc.departments
     err = unchanged(engine, lambda: engine.execute(cmd.Escalate(iid, "city", "x"), DISPATCHER))
     assert "already handled at city level" in err.message
@@ -174,7 +204,8 @@ def test_cancel_duplicate_and_closure_reasons(engine) -> None:  # type: ignore[n
     err = unchanged(engine, lambda: engine.execute(cmd.LinkDuplicate(d, c), DISPATCHER))
     assert f"link to {b}" in err.message
     err = unchanged(engine, lambda: engine.execute(cmd.CloseIncident(b, "fixed"), DISPATCHER))
-    assert "close as fixed" in err.message and "reported" in err.message
+    assert "close as fixed" in err.message
+    assert "reported" in err.message
     engine.execute(cmd.RegisterIncident(b), DISPATCHER)
     unchanged(engine, lambda: engine.execute(cmd.CloseIncident(b, "not_responsible"), DISPATCHER))
     engine.execute(cmd.CloseIncident(b, "not_responsible", "属物业管理范围"), DISPATCHER)
@@ -188,14 +219,17 @@ def test_errors_are_typed_and_change_nothing(engine) -> None:  # type: ignore[no
     e = unchanged(engine, lambda: engine.execute(cmd.Acknowledge("E999999"), FIELD))
     assert isinstance(e, NotFound)
     e = unchanged(engine, lambda: engine.execute(cmd.Respond(iid, "x"), DISPATCHER))
-    assert isinstance(e, InvalidCommand) and "it is reported" in e.message
+    assert isinstance(e, InvalidCommand)
+    assert "it is reported" in e.message
     # the field gateway may not touch an incident not sent to the field at all
     e = unchanged(engine, lambda: engine.execute(cmd.Respond(iid, "x"), FIELD))
-    assert isinstance(e, Forbidden) and "not sent to the field" in e.message
+    assert isinstance(e, Forbidden)
+    assert "not sent to the field" in e.message
     e = unchanged(engine, lambda: engine.execute(cmd.AssignUnits(iid, ("nope",)), DISPATCHER))
     assert isinstance(e, NotFound)
     e = unchanged(engine, lambda: engine.execute(cmd.RegisterIncident(iid), WALL))
-    assert isinstance(e, Forbidden) and "wall" in e.message
+    assert isinstance(e, Forbidden)
+    assert "wall" in e.message
     e = unchanged(engine, lambda: engine.execute(cmd.ReportIncident(
         "hotline", "0101", 0.0, 0.0, "x"), DISPATCHER))
     assert isinstance(e, (InvalidCommand, NotFound))
@@ -223,7 +257,8 @@ def test_region_scope_enforced(engine) -> None:  # type: ignore[no-untyped-def]
     outsider = Actor("d2", Role.DISPATCHER, scope=other, workstation="ws-2")
     e = unchanged(engine, lambda: engine.execute(cmd.RegisterIncident(iid), outsider))
     # outside the region is as unknown: not found, the same words, nothing of the incident
-    assert isinstance(e, NotFound) and e.message == f"no incident {iid!r}"
+    assert isinstance(e, NotFound)
+    assert e.message == f"no incident {iid!r}"
     insider = Actor("d3", Role.DISPATCHER, scope=grid[:6], workstation="ws-3")
     engine.execute(cmd.RegisterIncident(iid), insider)
 
@@ -247,19 +282,22 @@ def test_time_limits_near_due_and_overdue(engine, clock, catalogue) -> None:  # 
     iid = report(engine, class_code=urgent)
     inc = engine.state.incidents[iid]
     c = running_clock(inc)
-    assert c is not None and c.stage == "dispatch"
+    assert c is not None
+    assert c.stage == "dispatch"
     assert c.due - c.started == pytest.approx(
         catalogue.limits.dispatch[Priority.URGENT].value * 60)
     assert clock_state(inc, clock.t) == ClockState.OK
     assert clock_state(inc, c.started + 0.85 * (c.due - c.started)) == ClockState.NEAR_DUE
-    assert clock_state(inc, c.due) == ClockState.OVERDUE and is_overdue(inc, c.due + 1)
+    assert clock_state(inc, c.due) == ClockState.OVERDUE
+    assert is_overdue(inc, c.due + 1)
 
 
 def test_idempotent_command_id(engine) -> None:  # type: ignore[no-untyped-def]
     iid = report(engine)
     first = engine.execute(cmd.AddNote(iid, "once"), DISPATCHER, command_id="c-1")
     again = engine.execute(cmd.AddNote(iid, "once"), DISPATCHER, command_id="c-1")
-    assert again.duplicate and again.seq == first.seq
+    assert again.duplicate
+    assert again.seq == first.seq
     assert len(engine.state.incidents[iid].notes) == 1
 
 
@@ -274,7 +312,9 @@ def test_archive_moves_finished_incidents_out_of_the_live_state(engine, clock) -
     assert "nothing to archive" in err.message
     unchanged(engine, lambda: engine.execute(cmd.ArchiveFinished(clock.t), DISPATCHER))
     engine.execute(cmd.ArchiveFinished(clock.t - 60), SYSTEM_ACTOR)
-    assert done not in engine.state.incidents and live in engine.state.incidents
-    assert engine.state.archived == 1 and invariants.check(engine.state) == []
+    assert done not in engine.state.incidents
+    assert live in engine.state.incidents
+    assert engine.state.archived == 1
+    assert invariants.check(engine.state) == []
     err = unchanged(engine, lambda: engine.execute(cmd.LinkDuplicate(live, done), DISPATCHER))
     assert isinstance(err, NotFound)

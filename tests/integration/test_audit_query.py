@@ -77,9 +77,11 @@ def test_audit_by_incident(traffic: dict[str, Any]) -> None:
     # test itself: either may come first)
     assert sorted(r["action"] for r in rows) == ["note", "query"]
     note, query = sorted(rows, key=lambda r: str(r["action"]))
-    assert query["incident_id"] is None and json.loads(query["detail"])["args"] == {
-        "incident_id": iid}                                     # matched through its detail
-    assert note["incident_id"] == iid and "看过现场" in note["detail"]  # through the column
+    assert query["incident_id"] is None
+    assert json.loads(query["detail"])["args"] == {
+        "incident_id": iid}
+    assert note["incident_id"] == iid
+    assert "看过现场" in note["detail"]
     assert all(traffic["other"] not in r["detail"] for r in rows)
     assert lead.audit(incident_id="E999999").rows == []
     # a LIKE wildcard is a plain character, not "anything"
@@ -91,7 +93,8 @@ def test_audit_pages_and_pins_the_set(traffic: dict[str, Any]) -> None:
     everything = lead.audit().rows
     assert len(everything) >= 6
     page = lead.query("audit", limit=2)
-    assert len(page["rows"]) == 2 and page["more"] is True
+    assert len(page["rows"]) == 2
+    assert page["more"] is True
     assert page["next_after_id"] == page["rows"][-1]["id"]
     last = page["last_id"]
     page2 = lead.query("audit", limit=2, after_id=page["next_after_id"], to_id=last)
@@ -104,7 +107,8 @@ def test_audit_pages_and_pins_the_set(traffic: dict[str, Any]) -> None:
     assert one_by_one[:-1] == everything
     assert lines(one_by_one[-1:]) == [("lead", "ws-lead", "audit_read")]
     capped = lead.audit(limit=1, max_rows=3)
-    assert capped.truncated and [r["id"] for r in capped.rows] == \
+    assert capped.truncated
+    assert [r["id"] for r in capped.rows] == \
         [r["id"] for r in everything[:3]]
     # those reads are in the audit now, with their filters
     reads = lead.audit(action="audit_read").rows
@@ -126,7 +130,8 @@ def test_admin_reads_and_others_are_refused(traffic: dict[str, Any]) -> None:
         with pytest.raises(Forbidden, match="may not read the audit"):
             c.audit()
     refused = traffic["lead"].audit(action="audit_read", operator="disp").rows
-    assert len(refused) == 1 and json.loads(refused[0]["detail"])["refused"] == "forbidden"
+    assert len(refused) == 1
+    assert json.loads(refused[0]["detail"])["refused"] == "forbidden"
 
 
 @pytest.mark.parametrize("args", [

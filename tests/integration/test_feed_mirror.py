@@ -53,7 +53,8 @@ def raw_snapshot(rs: RunningServer, subtree: str, token: str) -> tuple[list[Any]
         while sock.poll(3000):
             msg = decode_kv(sock.recv_multipart())
             if msg.key == KTHXBAI.decode():
-                assert not msg.props and msg.seq == top, "KTHXBAI as RFC 12 writes it"
+                assert not msg.props, "KTHXBAI as RFC 12 writes it"
+                assert msg.seq == top, "KTHXBAI as RFC 12 writes it"
                 return records, SnapshotEnd(msg, meta)
             top = max(top, msg.seq)
             if is_status_key(msg.key.encode()) or is_error_key(msg.key.encode()):
@@ -81,7 +82,8 @@ def test_chp_frames_on_the_wire(server_running: RunningServer) -> None:
         f = sub.recv_multipart()
         if f[0] == b"/.status":
             status = f
-    assert status is not None and status[2] == status[3] == b""
+    assert status is not None
+    assert status[2] == status[3] == b""
     props = json.loads(status[4])
     assert {"run", "now", "speed", "ev", "n"} <= set(props)
     iid = report(rs, lead)
@@ -91,12 +93,14 @@ def test_chp_frames_on_the_wire(server_running: RunningServer) -> None:
         if f[0] != b"HUGZ" and not is_status_key(f[0]):
             frames = f
             break
-    assert frames is not None and len(frames) == 5
+    assert frames is not None
+    assert len(frames) == 5
     key, seq_b, uuid, props_b, body = frames
     assert key_kind(key.decode()) == ("inc", iid)
     assert key.decode().startswith(scope_subtree(rs.state.incidents[iid].grid))
     seq = struct.unpack(">Q", seq_b)[0]
-    assert len(uuid) == 16 and uuid[8:] == seq_b
+    assert len(uuid) == 16
+    assert uuid[8:] == seq_b
     p = decode_props(props_b)
     assert int(p["ev"]) == rs.state.incidents[iid].version
     assert len(p["n"].split(",")) == 5
@@ -117,7 +121,9 @@ def test_chp_frames_on_the_wire(server_running: RunningServer) -> None:
             f = sub.recv_multipart()
             if f[0] != b"HUGZ" and not is_status_key(f[0]):
                 seqs.append(struct.unpack(">Q", f[1])[0])
-    assert len(seqs) == 2 and seqs[1] == seqs[0] + 1 and seqs[0] > seq
+    assert len(seqs) == 2
+    assert seqs[1] == seqs[0] + 1
+    assert seqs[0] > seq
     sub.close()
 
 
@@ -132,7 +138,8 @@ def test_snapshot_of_a_district(server_running: RunningServer) -> None:
                  if not r.code.startswith(disp.login_info.scope))[:6]
     report(rs, lead, prefix=other)
     records, end = raw_snapshot(rs, subtree, disp.session)
-    assert records and all(r.key.startswith(subtree) for r in records)
+    assert records
+    assert all(r.key.startswith(subtree) for r in records)
     assert end.body.decode() == subtree
     assert int(end.props["count"]) == len(records)
     assert int(end.props["ev"]) == rs.state.seq
@@ -142,9 +149,11 @@ def test_snapshot_of_a_district(server_running: RunningServer) -> None:
     # the whole city, or another district, is outside the dispatcher's scope
     for bad in ("", f"/{other}/"):
         records, end = raw_snapshot(rs, bad, disp.session)
-        assert records == [] and end.props["error"] == "forbidden"
+        assert records == []
+        assert end.props["error"] == "forbidden"
     records, end = raw_snapshot(rs, subtree, "not-a-session")
-    assert end.props["error"] == "forbidden" and end.props.get("relogin") is True
+    assert end.props["error"] == "forbidden"
+    assert end.props.get("relogin") is True
     records, end = raw_snapshot(rs, "/3205/", lead.session)
     assert end.props["error"] == "invalid"
 
@@ -154,7 +163,8 @@ def test_mirrors_follow_the_server(server_running: RunningServer) -> None:
     lead = rs.client("lead")
     city = rs.mirror("lead")
     district = rs.mirror("disp")
-    assert city.status() == MirrorStatus.LIVE and city.subtree == ""
+    assert city.status() == MirrorStatus.LIVE
+    assert city.subtree == ""
     scope = district.subtree
     changed: set[str] = set()
     districts = sorted({r.code[:6] for r in rs.server.engine.city.grids()})
@@ -176,9 +186,11 @@ def test_mirrors_follow_the_server(server_running: RunningServer) -> None:
     settle(district, rs.server)
     mirror_matches(city, rs.server)
     mirror_matches(district, rs.server, scope)
-    assert district.state.incidents and len(district.state.incidents) < len(city.state.incidents)
+    assert district.state.incidents
+    assert len(district.state.incidents) < len(city.state.incidents)
     assert city.state.units[uid].lon == 120.6
-    assert city.info().updates > 0 and city.info().gaps == 0
+    assert city.info().updates > 0
+    assert city.info().gaps == 0
     assert city.state.seq == rs.state.seq
 
 
@@ -197,8 +209,10 @@ def test_closed_incidents_leave_the_feed_after_retention(server_factory: Any) ->
         inc = m.state.incidents.get(gone)
         seen_cancelled |= inc is not None and inc.status == IncidentStatus.CANCELLED
     assert seen_cancelled, "consoles see the incident cancelled before it leaves"
-    assert gone not in m.state.incidents and keep in m.state.incidents
-    assert gone not in rs.state.incidents and rs.state.archived == 1
+    assert gone not in m.state.incidents
+    assert keep in m.state.incidents
+    assert gone not in rs.state.incidents
+    assert rs.state.archived == 1
     records, _ = raw_snapshot(rs, "", lead.session)
     assert all(key_kind(r.key) != ("inc", gone) for r in records)
     kinds = [e["kind"] for e in lead.history(incident_id=gone)]
@@ -227,7 +241,8 @@ def test_mirror_recovers_when_the_server_restarts(server_factory: Any, tmp_path:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and iid not in m.state.incidents:
         m.run_once(50)
-    assert m.live and m.resyncs >= 1
+    assert m.live
+    assert m.resyncs >= 1
     settle(m, rs2.server)
     mirror_matches(m, rs2.server)
 
@@ -242,7 +257,9 @@ def test_mirror_that_falls_behind_resyncs(server_running: RunningServer) -> None
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and (m.resyncs == 0 or not m.live):
         m.run_once(50)
-    assert m.gaps >= 1 and m.resyncs >= 1 and m.live
+    assert m.gaps >= 1
+    assert m.resyncs >= 1
+    assert m.live
     settle(m, rs.server)
     assert iid in m.state.incidents
     mirror_matches(m, rs.server)
@@ -256,7 +273,8 @@ def test_secure_feed_refuses_out_of_scope_subscriptions(server_factory: Any) -> 
     curve = rs.curve()
     assert curve is not None
     m = rs.mirror("disp")
-    assert m.live and m.subtree == disp.login_info.subtree
+    assert m.live
+    assert m.subtree == disp.login_info.subtree
     sneaky = zmq.Context.instance().socket(zmq.SUB)
     sneaky.setsockopt(zmq.LINGER, 0)
     curve.apply(sneaky)
@@ -294,7 +312,8 @@ def test_clock_raises_limits_and_applies_rules(server_running: RunningServer) ->
     while time.monotonic() < deadline and not m.state.incidents[iid].supervised:
         m.run_once(50)
     mine = m.state.incidents[iid]
-    assert ("acknowledge", "overdue") in mine.clock and mine.supervised
+    assert ("acknowledge", "overdue") in mine.clock
+    assert mine.supervised
     events = lead.history(incident_id=iid)
     system = [e for e in events if e["operator"] == "system"]
     assert [e["kind"] for e in system] == ["incident.clock", "incident.supervised"]
@@ -315,7 +334,8 @@ def test_scaled_clock_runs_fast(server_factory: Any) -> None:
     assert 0.8 * 600 * 0.2 <= float(t1["now"]) - float(t0["now"]) <= 600 * (w1 - w0) + 60
     m = rs.mirror("lead")
     st = m.server_time()
-    assert st is not None and abs(st - rs.server.engine.clock()) < 120
+    assert st is not None
+    assert abs(st - rs.server.engine.clock()) < 120
 
 
 def test_mirror_in_a_worker_thread(server_running: RunningServer) -> None:
@@ -342,7 +362,8 @@ def test_mirror_in_a_worker_thread(server_running: RunningServer) -> None:
     t.start()
     try:
         first = out.get(timeout=5)
-        assert first.resynced and first.units
+        assert first.resynced
+        assert first.units
         iid = report(rs, lead, index=7)
         seen: set[str] = set()
         deadline = time.monotonic() + 5

@@ -144,7 +144,9 @@ def test_subscribe_first_then_snapshot(fake: FakeServer) -> None:
     subtree, token = fake.serve_snapshot(m, [unit("U-1"), unit("U-2")])
     assert (subtree, token) == ("/320508/", "tok")
     run(m, 0.05)
-    assert m.live and set(m.state.units) == {"U-1", "U-2"} and m.counter == 5
+    assert m.live
+    assert set(m.state.units) == {"U-1", "U-2"}
+    assert m.counter == 5
     assert m.status() == MirrorStatus.LIVE
     m.close()
 
@@ -163,8 +165,12 @@ def test_updates_at_or_below_the_snapshot_are_dropped(fake: FakeServer) -> None:
     fake.serve_snapshot(m, [unit("U-1")])
     fake.update(*unit("U-1", lon=122.0))  # seq 101, n 6: newer
     run(m, 0.1)
-    assert m.live and m.state.units["U-1"].lon == 122.0 and m.counter == 6
-    assert not changes.resynced and m.gaps == 0 and m.resyncs == 0
+    assert m.live
+    assert m.state.units["U-1"].lon == 122.0
+    assert m.counter == 6
+    assert not changes.resynced
+    assert m.gaps == 0
+    assert m.resyncs == 0
     m.close()
 
 
@@ -185,14 +191,17 @@ def test_changes_report_what_moved(fake: FakeServer) -> None:
             fake.router.send_multipart([ident, *status_frames("", fake.seq, fake.status())])
             fake.router.send_multipart([ident, *kthxbai_frames(fake.seq, "")])
     first = next(c for c in seen if c)
-    assert first.resynced and first.units == {"U-1", "U-2"}
+    assert first.resynced
+    assert first.units == {"U-1", "U-2"}
     fake.update(*unit("U-2", lon=121.5))
     key, _ = unit("U-1")
     fake.update(key, b"")  # an empty body deletes
     changes = m.run_once(200)
     run(m, 0.05)
-    assert not changes.resynced and changes.units <= {"U-1", "U-2"}
-    assert "U-1" not in m.state.units and m.state.units["U-2"].lon == 121.5
+    assert not changes.resynced
+    assert changes.units <= {"U-1", "U-2"}
+    assert "U-1" not in m.state.units
+    assert m.state.units["U-2"].lon == 121.5
     m.close()
 
 
@@ -208,8 +217,11 @@ def test_updates_with_bad_keys_are_counted_and_change_nothing(fake: FakeServer) 
     fake.update(*unit("U-1", lon=121.25))
     fake.update(key, body)
     run(m, 0.1)
-    assert m.errors == 3 and m.resyncs == 0 and m.live
-    assert set(m.state.units) == {"U-1", "U-2"} and m.state.units["U-1"].lon == 121.25
+    assert m.errors == 3
+    assert m.resyncs == 0
+    assert m.live
+    assert set(m.state.units) == {"U-1", "U-2"}
+    assert m.state.units["U-1"].lon == 121.25
     m.close()
 
 
@@ -220,13 +232,16 @@ def test_gap_triggers_a_resync(fake: FakeServer) -> None:
     fake.update(*unit("U-1", lon=121.0))
     fake.update(*unit("U-1", lon=121.5), n=fake.n + 2)  # one update lost on the way
     run(m, 0.1)
-    assert m.gaps == 1 and m.resyncs == 1 and not m.live
+    assert m.gaps == 1
+    assert m.resyncs == 1
+    assert not m.live
     assert m.state.units["U-1"].lon == 121.0, "nothing after the gap is applied"
     assert fake.subscriptions(m)  # new sockets, new subscription
     fake.hugz()
     fake.serve_snapshot(m, [unit("U-1", lon=121.5)])
     run(m, 0.05)
-    assert m.live and m.state.units["U-1"].lon == 121.5
+    assert m.live
+    assert m.state.units["U-1"].lon == 121.5
     m.close()
 
 
@@ -237,10 +252,12 @@ def test_heartbeat_with_another_counter_or_run_resyncs(fake: FakeServer) -> None
     sync(fake, m, [unit("U-1")])
     fake.hugz("/320508/")
     run(m, 0.05)
-    assert m.live and m.resyncs == 0
+    assert m.live
+    assert m.resyncs == 0
     fake.hugz("/320508/", n=fake.n + 3)  # the server published updates we never saw
     run(m, 0.05)
-    assert m.resyncs == 1 and m.gaps == 1
+    assert m.resyncs == 1
+    assert m.gaps == 1
     assert fake.subscriptions(m, want=2)
     fake.hugz()
     fake.serve_snapshot(m, [unit("U-1")])
@@ -249,7 +266,8 @@ def test_heartbeat_with_another_counter_or_run_resyncs(fake: FakeServer) -> None
     fake.run += 1  # a restarted server
     fake.hugz("/320508/")
     run(m, 0.05)
-    assert m.resyncs == 2 and "restarted" in m.message
+    assert m.resyncs == 2
+    assert "restarted" in m.message
     m.close()
 
 
@@ -264,7 +282,9 @@ def test_heartbeats_without_the_subtree_status_resync(fake: FakeServer) -> None:
     while m.live and time.monotonic() < end:
         fake.pub.send_multipart(hugz_frames())
         run(m, HUGZ_S / 2)
-    assert not m.live and m.resyncs == 1 and "no longer reports" in m.message
+    assert not m.live
+    assert m.resyncs == 1
+    assert "no longer reports" in m.message
     m.close()
 
 
@@ -273,7 +293,8 @@ def test_silence_means_disconnected(fake: FakeServer) -> None:
     m.start()
     sync(fake, m, [unit("U-1")])
     run(m, 4 * HUGZ_S)
-    assert m.resyncs == 1 and m.status() in (MirrorStatus.DISCONNECTED, MirrorStatus.SYNCING)
+    assert m.resyncs == 1
+    assert m.status() in (MirrorStatus.DISCONNECTED, MirrorStatus.SYNCING)
     assert "heartbeat" in m.message
     assert m.state.units, "the last known state stays visible while reconnecting"
     m.close()
@@ -287,13 +308,14 @@ def test_refused_snapshot(fake: FakeServer) -> None:
     fake.hugz()
     fake.serve_snapshot(m, [], error={"error": "forbidden", "message": "outside your region"})
     run(m, 0.05)
-    assert m.status() == MirrorStatus.REFUSED and "outside your region" in m.message
+    assert m.status() == MirrorStatus.REFUSED
+    assert "outside your region" in m.message
     assert m.info().status == MirrorStatus.REFUSED
     m.close()
 
 
 def test_mirror_rejects_a_malformed_subtree() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a region subtree"):
         StateMirror("tcp://127.0.0.1:1", "tcp://127.0.0.1:2", subtree="320508/")
 
 
@@ -303,7 +325,8 @@ def test_mirror_rejects_a_malformed_subtree() -> None:
 def test_kv_roundtrip_and_errors() -> None:
     msg = KVMsg("/320508/001/inc/E1", 2**40 + 3, b'{"a":1}', b"u" * 16, {"ev": "9", "n": "1"})
     back = decode_kv(msg.frames())
-    assert back == msg and not back.is_delete
+    assert back == msg
+    assert not back.is_delete
     assert struct.unpack(">Q", msg.frames()[1])[0] == 2**40 + 3
     for frames in ([b"k"], [b"", pack_seq(1), b"", b"", b""], [b"k", b"123", b"", b"", b""],
                    [b"k", pack_seq(1), b"short", b"", b""], [b"k", pack_seq(1), b"", b"x", b""],
@@ -335,5 +358,8 @@ def test_rfc12_frames_and_reserved_keys() -> None:
                        (b"320508", b"/.error"), (b"/\xff/", b"/.error"),
                        (b"/" + b"1" * 300 + b"/", b"/.error")):
         sync, end = refusal_frames(asked, err)
-        assert sync[0] == key and sync[1] == end[1] == bytes(8) and sync[3] == end[3] == b""
-        assert end[0] == b"KTHXBAI" and decode_error(sync[4]) == err
+        assert sync[0] == key
+        assert sync[1] == end[1] == bytes(8)
+        assert sync[3] == end[3] == b""
+        assert end[0] == b"KTHXBAI"
+        assert decode_error(sync[4]) == err

@@ -296,9 +296,11 @@ def test_server_keys_persist_and_secret_is_private(tmp_path: Path) -> None:
     first = ensure_server_keys(tmp_path)
     second = ensure_server_keys(tmp_path)
     assert first == second
-    assert len(first.public) == 40 and len(first.secret) == 40
+    assert len(first.public) == 40
+    assert len(first.secret) == 40
     assert zmq.curve_public(first.secret) == first.public
-    assert first.clients_dir == tmp_path / "keys" / "clients" and first.clients_dir.is_dir()
+    assert first.clients_dir == tmp_path / "keys" / "clients"
+    assert first.clients_dir.is_dir()
     assert server_public_key(tmp_path) == first.public
     assert first.secret.decode() not in repr(first)
     secret_file = tmp_path / "keys" / "server.key_secret"
@@ -314,7 +316,8 @@ def test_client_keys_persist_per_name(tmp_path: Path) -> None:
     a1 = ensure_client_keys(tmp_path, "ws-01")
     a2 = ensure_client_keys(tmp_path, "ws-01")
     b = ensure_client_keys(tmp_path, "ws-02")
-    assert a1 == a2 and a1 != b
+    assert a1 == a2
+    assert a1 != b
     if os.name == "posix":
         mode = (tmp_path / "keys" / "ws-01.key_secret").stat().st_mode
         assert stat.S_IMODE(mode) == 0o600
@@ -368,5 +371,5 @@ def test_allow_client_rejects_bad_keys(tmp_path: Path, bad: bytes | str) -> None
 
 @pytest.mark.parametrize("name", ["server", "SERVER", "", "../evil", "a b", ".hidden", "x" * 65])
 def test_bad_key_names_are_refused(tmp_path: Path, name: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="key name"):
         ensure_client_keys(tmp_path, name)

@@ -47,7 +47,8 @@ def test_password_hash_round_trip() -> None:
     stored = hash_password("correct horse 电池")
     scheme, n, r, p, salt, digest = stored.split("$")
     assert (scheme, n, r, p) == ("scrypt", str(2 ** 14), "8", "1")
-    assert len(salt) == 24 and len(digest) == 44  # base64 of 16 and 32 bytes
+    assert len(salt) == 24
+    assert len(digest) == 44
     assert verify_password("correct horse 电池", stored)
     assert not verify_password("correct horse 电池 ", stored)
     assert not verify_password("Correct horse 电池", stored)
@@ -96,7 +97,8 @@ def test_same_error_for_unknown_user_wrong_password_and_disabled(
     messages.append(info.value.message)
     assert set(messages) == {LOGIN_FAILED}
     assert info.value.code == "forbidden"
-    assert directory.get("lead1") is not None and directory.get("lead1").disabled  # type: ignore[union-attr]
+    assert directory.get("lead1") is not None
+    assert directory.get("lead1").disabled
     directory.enable("lead1")
     assert directory.authenticate("lead1", "right-password").user == "lead1"
 
@@ -187,7 +189,8 @@ def test_ensure_defaults_password_choices(store_url: str) -> None:
                                     random_passwords=True)
         assert created["admin"] == "from-settings"
         others = [p for u, p in created.items() if u != "admin"]
-        assert len(set(others)) == 4 and not set(others) & set(DEMO_PASSWORDS.values())
+        assert len(set(others)) == 4
+        assert not set(others) & set(DEMO_PASSWORDS.values())
         assert d.authenticate("wall", created["wall"]).role is Role.WALL
     finally:
         store.close()
@@ -268,7 +271,9 @@ def test_a_0001_database_upgrades_and_downgrades(store_url: str) -> None:
             cfg.attributes["connection"] = conn
             command.downgrade(cfg, "0001")
         names = set(inspect(engine).get_table_names())
-        assert "operators" not in names and "audit" not in names and "events" in names
+        assert "operators" not in names
+        assert "audit" not in names
+        assert "events" in names
     finally:
         engine.dispose()
 

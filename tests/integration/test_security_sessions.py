@@ -23,7 +23,8 @@ def test_open_gives_the_operators_actor(clock: FakeClock) -> None:
     assert actor == Actor(operator="disp", role=Role.DISPATCHER, scope="320508",
                           workstation="ws-03")
     actor.require(Permission.DISPATCH, "dispatch")
-    assert actor.in_scope("320508001002003") and not actor.in_scope("320505001002003")
+    assert actor.in_scope("320508001002003")
+    assert not actor.in_scope("320505001002003")
     with pytest.raises(Forbidden):
         actor.require(Permission.APPROVE, "approve an extension")
 
@@ -31,7 +32,8 @@ def test_open_gives_the_operators_actor(clock: FakeClock) -> None:
 def test_tokens_are_unique_per_login(clock: FakeClock) -> None:
     table = SessionTable(clock=clock)
     tokens = {table.open(LEAD, "ws-01") for _ in range(100)}
-    assert len(tokens) == 100 and len(table) == 100
+    assert len(tokens) == 100
+    assert len(table) == 100
 
 
 def test_sessions_expire(clock: FakeClock) -> None:
@@ -47,7 +49,8 @@ def test_sessions_expire(clock: FakeClock) -> None:
     assert table.actor(later).operator == "disp"  # its own clock still runs
     assert [s.actor.operator for s in table.active()] == ["disp"]
     clock.advance(12 * 3600)
-    assert len(table.purge()) == 1 and len(table) == 0
+    assert len(table.purge()) == 1
+    assert len(table) == 0
 
 
 def test_close_and_unknown_tokens(clock: FakeClock) -> None:

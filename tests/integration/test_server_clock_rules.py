@@ -40,7 +40,8 @@ def dispatched(engine: Any) -> str:
 
 def test_bundled_rules_load() -> None:
     rules = load_rules()
-    assert rules.rules and {r.action for r in rules.rules} == {"supervise", "escalate"}
+    assert rules.rules
+    assert {r.action for r in rules.rules} == {"supervise", "escalate"}
 
 
 def test_clock_events_near_due_then_overdue(engine: Any, clock: Any) -> None:
@@ -48,7 +49,8 @@ def test_clock_events_near_due_then_overdue(engine: Any, clock: Any) -> None:
     inc = engine.state.incidents[iid]
     span = inc.dispatch_due - inc.reported_at
     acts, nxt = evaluate(inc, clock(), RULES)
-    assert acts == [] and nxt == pytest.approx(inc.reported_at + 0.8 * span)
+    assert acts == []
+    assert nxt == pytest.approx(inc.reported_at + 0.8 * span)
     clock.advance(0.85 * span)
     acts, nxt = evaluate(inc, clock(), RULES)
     assert [(a.command.stage, a.command.state) for a in acts] == [("dispatch", "near_due")]
@@ -88,7 +90,8 @@ def test_escalation_ladder_stops_at_max_level(engine: Any, clock: Any) -> None:
         acts = [a for a in evaluate(inc, clock(), RULES)[0] if a.rule == "handle-late"]
         run_actions(engine, acts)
         levels.append(engine.state.incidents[iid].level)
-    assert levels[0] == EscalationLevel.COMMUNITY and levels[-1] == EscalationLevel.COMMUNITY
+    assert levels[0] == EscalationLevel.COMMUNITY
+    assert levels[-1] == EscalationLevel.COMMUNITY
     clock.t = due + 10 * 3600
     for _ in range(6):
         acts = [a for a in evaluate(engine.state.incidents[iid], clock(), RULES)[0]
@@ -103,7 +106,9 @@ def test_watcher_looks_only_at_incidents_whose_time_came(engine: Any, clock: Any
     w.touch(ids, clock())
     assert w.tick(engine.state.incidents, clock()) == []
     first = w.next_time()
-    assert first is not None and first > clock() and len(w) == 3
+    assert first is not None
+    assert first > clock()
+    assert len(w) == 3
     assert w.tick(engine.state.incidents, first - 1) == []
     acts = w.tick(engine.state.incidents, first)
     assert {a.command.incident_id for a in acts} == set(ids)  # same class, same deadline
@@ -141,5 +146,5 @@ def test_scaled_clock() -> None:
     c.rebase(5000.0)
     t[0] = 3.0
     assert c() == 5060.0
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="time speed must be positive"):
         ScaledClock(0)

@@ -61,9 +61,12 @@ def raw_request(rs: RunningServer, payload: bytes | list[bytes], timeout_ms: int
 def test_login_whoami_and_bad_password(server_running: RunningServer) -> None:
     rs = server_running
     c = rs.client("disp", workstation="ws-07")
-    assert c.login_info is not None and c.login_info.scope and c.login_info.subtree
+    assert c.login_info is not None
+    assert c.login_info.scope
+    assert c.login_info.subtree
     me = c.query("whoami")
-    assert me["operator"] == "disp" and me["role"] == "dispatcher"
+    assert me["operator"] == "disp"
+    assert me["role"] == "dispatcher"
     assert me["workstation"] == "ws-07"
     assert me["subtree"] == c.login_info.subtree
     bad = rs.client(login=False)
@@ -79,7 +82,9 @@ def test_commands_need_a_session(server_running: RunningServer) -> None:
     lon, lat, _ = point_in(rs)
     reply = anon.request("report", {"source": "hotline", "class_code": a_class(rs), "lon": lon,
                                     "lat": lat, "description": "x"}, raise_errors=False)
-    assert not reply.ok and reply.error == "forbidden" and reply.relogin
+    assert not reply.ok
+    assert reply.error == "forbidden"
+    assert reply.relogin
     assert anon.request("ping").ok  # ping needs no session
     c = rs.client()
     c.logout()
@@ -93,13 +98,14 @@ def test_client_logs_in_again_after_session_loss(server_running: RunningServer) 
     old = c.session
     rs.server.sessions.close(old)  # as after a server restart
     iid = report(rs, c)
-    assert iid.startswith("E") and c.session != old
+    assert iid.startswith("E")
+    assert c.session != old
 
 
 # ---------------------------------------------------------------------- strict arguments
 
 
-@pytest.mark.parametrize("args, words", [
+@pytest.mark.parametrize(("args", "words"), [
     ({"source": "hotline", "lon": 120.6, "lat": 31.3, "description": "x"}, "missing"),
     ({"source": "hotline", "class_code": 7, "lon": 120.6, "lat": 31.3, "description": "x"},
      "text"),
@@ -120,15 +126,26 @@ def test_arguments_are_checked_strictly(server_running: RunningServer, args: dic
 def test_envelope_errors(server_running: RunningServer) -> None:
     rs = server_running
     r = raw_request(rs, b"not json")
-    assert r is not None and not r.ok and r.error == "invalid" and r.id is None
+    assert r is not None
+    assert not r.ok
+    assert r.error == "invalid"
+    assert r.id is None
     r = raw_request(rs, b'{"id": "a1", "type": "teleport", "args": {}}')
-    assert r is not None and r.id == "a1" and r.error == "invalid" and "unknown" in r.message
+    assert r is not None
+    assert r.id == "a1"
+    assert r.error == "invalid"
+    assert "unknown" in r.message
     r = raw_request(rs, b'{"id": "a2", "type": "note", "args": {}, "extra": 1}')
-    assert r is not None and r.id == "a2" and r.error == "invalid"
+    assert r is not None
+    assert r.id == "a2"
+    assert r.error == "invalid"
     r = raw_request(rs, b'{"id": "a3", "type": "report", "args": {"lon": NaN}}')
-    assert r is not None and r.error == "invalid"
+    assert r is not None
+    assert r.error == "invalid"
     r = raw_request(rs, b'{"id": "a4", "type": "note", "expected_version": "7", "args": {}}')
-    assert r is not None and r.id == "a4" and r.error == "invalid"
+    assert r is not None
+    assert r.id == "a4"
+    assert r.error == "invalid"
     assert rs.server.stats.malformed >= 5
 
 
@@ -141,7 +158,8 @@ def test_lists_become_tuples(server_running: RunningServer) -> None:
     unit = sorted(u.id for u in rs.state.units.values()
                   if u.department == dept and u.status == UnitStatus.AVAILABLE)[0]
     r = c.request("assign", {"incident_id": iid, "units": [unit]})
-    assert r.ok and r.result["incident_id"] == iid
+    assert r.ok
+    assert r.result["incident_id"] == iid
     assert rs.state.incidents[iid].units == (unit,)
     with pytest.raises(InvalidCommand, match="list"):
         c.request("assign", {"incident_id": iid, "units": unit})
@@ -181,15 +199,18 @@ def test_retried_command_is_applied_once(server_running: RunningServer) -> None:
     command = cmd.ReportIncident("hotline", a_class(rs), lon, lat, "重复提交")
     first = c.execute(command, command_id=cid)
     again = c.execute(command, command_id=cid)
-    assert again.seq == first.seq and again.result == first.result
+    assert again.seq == first.seq
+    assert again.result == first.result
     # the reply cache is gone (as after a restart): the engine still knows the id
     rs.server.replies.clear()
     third = c.execute(command, command_id=cid)
-    assert third.seq == first.seq and third.result["incident_id"] == first.result["incident_id"]
+    assert third.seq == first.seq
+    assert third.result["incident_id"] == first.result["incident_id"]
     store = rs.server.store
     assert store is not None
     assert sum(1 for e in store.read() if e.command_id == cid) == 1
-    assert rs.server.stats.replayed >= 1 and rs.server.stats.duplicates >= 1
+    assert rs.server.stats.replayed >= 1
+    assert rs.server.stats.duplicates >= 1
 
 
 def test_two_dispatchers_assign_the_same_unit(server_running: RunningServer) -> None:
@@ -207,7 +228,7 @@ def test_two_dispatchers_assign_the_same_unit(server_running: RunningServer) -> 
         barrier.wait()
         try:
             results[iid] = client.execute(cmd.AssignUnits(iid, (unit,)))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a boundary: report, never die
             results[iid] = exc
 
     threads = [threading.Thread(target=go, args=(cl, iid))
@@ -240,7 +261,8 @@ def test_recommend_and_duplicates(server_running: RunningServer) -> None:
     iid = report(rs, c, index=3)
     twin = report(rs, c, index=3)
     rec = c.query("recommend", incident_id=iid, limit=5)
-    assert rec["incident_id"] == iid and 0 < len(rec["units"]) <= 5
+    assert rec["incident_id"] == iid
+    assert 0 < len(rec["units"]) <= 5
     assert {"unit_id", "distance_m", "status", "capable"} <= set(rec["units"][0])
     dup = c.query("duplicates", incident_id=twin)
     assert [d["incident_id"] for d in dup["incidents"]] == [iid]
@@ -263,10 +285,12 @@ def test_history_pages_and_scope(server_running: RunningServer) -> None:
     everything = lead.history()
     assert [e["seq"] for e in everything] == list(range(1, rs.state.seq + 1))
     page = lead.query("history", after_seq=0, limit=100)
-    assert len(page["events"]) == 100 and page["more"] is True
+    assert len(page["events"]) == 100
+    assert page["more"] is True
     assert page["next_after_seq"] == 100
     seen = {e["data"].get("incident_id") for e in disp.history()}
-    assert set(mine) <= seen and not set(theirs) & seen
+    assert set(mine) <= seen
+    assert not set(theirs) & seen
     one = lead.history(incident_id=mine[0])
     assert [e["kind"] for e in one] == ["incident.reported"]
     with pytest.raises(InvalidCommand):
@@ -298,7 +322,8 @@ def test_logins_and_queries_are_audited(server_running: RunningServer) -> None:
         time.sleep(0.05)
     assert {"login", "query", "history"} <= set(actions)
     events = c.history(incident_id=iid)
-    assert events[0]["operator"] == "lead" and events[0]["workstation"] == "ws-audit"
+    assert events[0]["operator"] == "lead"
+    assert events[0]["workstation"] == "ws-audit"
 
 
 def test_city_query_gives_the_city(server_running: RunningServer) -> None:
@@ -309,10 +334,12 @@ def test_city_query_gives_the_city(server_running: RunningServer) -> None:
     city = import_geojson(wall.city_geojson())
     assert city.code == rs.server.engine.city.code
     assert set(city.regions) == set(rs.server.engine.city.regions)
-    assert not city.units and not city.parts  # regions only unless assets are asked for
+    assert not city.units
+    assert not city.parts
     assert wall.query("city")["name"] == rs.server.engine.city.name  # cached the second time
     full = import_geojson(wall.city_geojson(assets=True))
-    assert set(full.parts) == set(rs.server.engine.city.parts) and full.units
+    assert set(full.parts) == set(rs.server.engine.city.parts)
+    assert full.units
 
 
 @contextlib.contextmanager
@@ -374,11 +401,13 @@ def test_a_report_does_not_wait_for_a_bulk_position_report_of_its_batch(
         srv.publish_some(0.0)  # one chunk of records: the smallest waiting reply's first
         assert single.poll(2000), "the report was not answered after its own record"
         reply = parse_reply(single.recv_multipart()[-1])
-        assert reply.ok and reply.result["incident_id"]
+        assert reply.ok
+        assert reply.result["incident_id"]
         assert bulk.poll(0) == 0, "the position report's units were not all published yet"
         while srv.publishing:
             srv.publish_some(1.0)
-        assert bulk.poll(2000) and parse_reply(bulk.recv_multipart()[-1]).ok
+        assert bulk.poll(2000)
+        assert parse_reply(bulk.recv_multipart()[-1]).ok
         for s in (bulk, single):
             s.close()
 

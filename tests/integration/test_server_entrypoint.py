@@ -102,11 +102,13 @@ def test_launcher_reads_the_endpoints_of_a_server_on_ports_it_chose(tmp_path: Pa
                        insecure=True, ports=(0, 0, 0), stderr=tmp_path / "logs" / "server.log")
     with sp:
         ep = sp.endpoints
-        assert ep is not None and sp.ready_seq >= 0
+        assert ep is not None
+        assert sp.ready_seq >= 0
         assert not any(e.endswith(":0") for e in (ep.command, ep.snapshot, ep.update))
         assert sp.command == ep.command
         with CommandClient(sp.command, timeout_s=5) as c:
             assert c.query("ping")["ev"] >= sp.ready_seq
-    assert sp.proc is not None and sp.proc.returncode == 0
+    assert sp.proc is not None
+    assert sp.proc.returncode == 0
     assert (tmp_path / "logs" / "server.log").is_file()
 

@@ -36,7 +36,7 @@ def test_sim_reconnects_after_server_restart(server_process: Callable[[str], Ser
     def run() -> None:
         try:
             outcome.append(sim.run())
-        except BaseException as exc:  # surfaced by the assertions below
+        except BaseException as exc:  # surfaced by the assertions below  # noqa: BLE001
             outcome.append(exc)
 
     th = threading.Thread(target=run, name="sim", daemon=True)
@@ -54,8 +54,10 @@ def test_sim_reconnects_after_server_restart(server_process: Callable[[str], Ser
         sim.stop()
         th.join(15)
     assert not th.is_alive()
-    assert len(outcome) == 1 and isinstance(outcome[0], SimStats), outcome
+    assert len(outcome) == 1, outcome
+    assert isinstance(outcome[0], SimStats), outcome
     stats = outcome[0]
-    assert stats.outages >= 1 and stats.errors == 0
+    assert stats.outages >= 1
+    assert stats.errors == 0
     assert stats.position_rows > 0
     assert sp.terminate() == 0

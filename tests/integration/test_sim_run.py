@@ -63,7 +63,8 @@ def test_seeded_run_feeds_incidents_units_and_closures(
         assert inc.grid == stats.intended_grid[iid]
         if inc.source == "grid_worker":
             worker = demo_city.regions[inc.grid].worker_id
-            assert worker and worker in inc.reporter, (inc.reporter, inc.grid)
+            assert worker, (inc.reporter, inc.grid)
+            assert worker in inc.reporter, (inc.reporter, inc.grid)
         if inc.source == "hotline":
             assert inc.external_ref.startswith("12345-")
         if inc.part_id:
@@ -93,7 +94,8 @@ def test_seeded_run_feeds_incidents_units_and_closures(
 
     # few refusals (the mirror lags a little behind the server)
     assert stats.commands_refused <= max(5, 0.02 * stats.commands_ok), stats.summary()
-    assert stats.outages == 0 and stats.errors == 0
+    assert stats.outages == 0
+    assert stats.errors == 0
 
 
 def test_sim_follows_incidents_dispatched_by_humans(
@@ -153,5 +155,7 @@ def test_sim_over_curve_with_the_simulator_keys(
     stats = Simulator(sim_config(rs, curve=rs.curve("simulator"), seed=2,
                                  incidents_per_hour=1200, pings_per_second=100,
                                  duration_s=2.0)).run()
-    assert sum(stats.reports.values()) >= 5 and stats.position_rows > 0
-    assert stats.mirror["updates"] > 0 and stats.errors == 0
+    assert sum(stats.reports.values()) >= 5
+    assert stats.position_rows > 0
+    assert stats.mirror["updates"] > 0
+    assert stats.errors == 0

@@ -25,18 +25,24 @@ def test_gas_leak_scenario_runs_to_closure(server_factory: Callable[..., Running
                                  duration_s=30.0)).run()
     wait_quiet(rs)
     summary = stats.scenario
-    assert summary["refused"] == 0 and stats.errors == 0, summary
+    assert summary["refused"] == 0, summary
+    assert stats.errors == 0, summary
     state = rs.state
     assert len(state.incidents) == 1
     inc = state.incidents[summary["incidents"]["leak"]]
-    assert inc.source == "grid_worker" and catalogue.minor_of(inc.class_code).name_zh == "燃气泄漏"
-    assert "燃气" in inc.description and inc.grid.startswith("320571")
+    assert inc.source == "grid_worker"
+    assert catalogue.minor_of(inc.class_code).name_zh == "燃气泄漏"
+    assert "燃气" in inc.description
+    assert inc.grid.startswith("320571")
     assert inc.lead_department == "housing"
     assert {"police", "emergency", "fire", "traffic_police"} <= set(inc.assist_departments)
     assert len(inc.assist_departments) >= 3
-    assert inc.escalations == 1 and inc.level == EscalationLevel.COMMUNITY
-    assert inc.status == IncidentStatus.CLOSED and inc.close_reason == "fixed"
-    assert inc.evaluation == 5 and inc.verified_at is not None
+    assert inc.escalations == 1
+    assert inc.level == EscalationLevel.COMMUNITY
+    assert inc.status == IncidentStatus.CLOSED
+    assert inc.close_reason == "fixed"
+    assert inc.evaluation == 5
+    assert inc.verified_at is not None
 
     store = rs.server.store
     assert store is not None
@@ -53,7 +59,8 @@ def test_gas_leak_scenario_runs_to_closure(server_factory: Callable[..., Running
     went = {(e.payload.unit_id, e.payload.status) for e in events
             if e.kind == "unit.status_changed"}
     for u in sent:
-        assert (u, "en_route") in went and (u, "on_scene") in went
+        assert (u, "en_route") in went
+        assert (u, "on_scene") in went
     assert all(state.units[u].status == UnitStatus.AVAILABLE for u in sent)
 
 
@@ -63,7 +70,8 @@ def test_rainstorm_floods_one_district_within_the_hour(
     stats = Simulator(sim_config(rs, scenario="rainstorm", scenario_only=True,
                                  duration_s=30.0)).run()
     wait_quiet(rs)
-    assert stats.scenario["surge_refused"] == 0 and stats.errors == 0
+    assert stats.scenario["surge_refused"] == 0
+    assert stats.errors == 0
     district = sorted(r.code for r in demo_city.at_level(Level.DISTRICT))[0]
     floods = [i for i in rs.state.incidents.values()
               if catalogue.minor_of(i.class_code).name_zh == "积水内涝"]
@@ -86,10 +94,13 @@ def test_bundled_scenarios_load() -> None:
     assert {"gas_leak", "rainstorm"} <= set(list_scenarios())
     for name in list_scenarios():
         sc = load_scenario(name)
-        assert sc.name == name and sc.steps and sc.title
+        assert sc.name == name
+        assert sc.steps
+        assert sc.title
     gas = load_scenario("gas_leak")
     assert [s.command for s in gas.steps][:3] == ["report", "register", "assign"]
-    assert gas.steps[1].who == "lead" and gas.steps[0].who == "field"
+    assert gas.steps[1].who == "lead"
+    assert gas.steps[0].who == "field"
 
 
 def test_scenario_file_by_path(tmp_path: Path) -> None:

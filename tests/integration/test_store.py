@@ -46,7 +46,8 @@ def test_append_read_filters(store_url, catalogue, demo_city) -> None:  # type: 
     assert [e.seq for e in events] == list(range(1, engine.state.seq + 1))
     iid = next(iter(engine.state.incidents))
     mine = list(store.read(incident_id=iid))
-    assert mine and all(e.incident_id == iid for e in mine)
+    assert mine
+    assert all(e.incident_id == iid for e in mine)
     t = events[len(events) // 2].ts
     assert all(e.ts <= t for e in store.read(until_ts=t))
     assert store.seq_at(t) == max(e.seq for e in events if e.ts <= t)
@@ -79,7 +80,8 @@ def test_restart_rebuilds_exact_state_and_continues_sequence(store_url, catalogu
     store2 = EventStore(store_url)
     engine2 = open_engine(store2, catalogue=catalogue, clock=clock)
     assert engine2.state == live
-    assert engine2.city.code == engine.city.code and len(engine2.city.regions) == len(
+    assert engine2.city.code == engine.city.code
+    assert len(engine2.city.regions) == len(
         engine.city.regions)
     before = engine2.state.seq
     report(engine2, index=3)
@@ -130,7 +132,8 @@ def test_background_snapshots_match_the_state_they_were_taken_of(store_url, cata
     assert seqs
     for seq in seqs:
         snap = store.latest_snapshot(at_or_before_seq=seq)
-        assert snap is not None and snap.seq == seq
+        assert snap is not None
+        assert snap.seq == seq
         assert snap == state_at(store, seq=seq)
         if seq in seen:
             assert snap == seen[seq]
@@ -175,10 +178,12 @@ def test_a_seek_planned_from_an_unreadable_snapshot_starts_from_the_one_read(
     probe = Replayer.from_store(store, since_ts=0)
     p1, p2, n = probe.position_of_seq(first), probe.position_of_seq(second), len(probe)
     spacing = (p2 - 1) // 2  # the grid checkpoint before the end lies between the snapshots
-    assert p1 < 2 * spacing < p2 and n < 3 * spacing
+    assert p1 < 2 * spacing < p2
+    assert n < 3 * spacing
     r = Replayer.from_store(store, since_ts=0, min_spacing=1, max_spacing=spacing,
                             max_checkpoints=2, snapshot_cost=0)
-    assert r.sparse and r._plan(n)[0] == "snapshot"
+    assert r.sparse
+    assert r._plan(n)[0] == "snapshot"
     decoded: list[int] = []
     monkeypatch.setattr(event_store, "decode_state",
                         lambda *a: (lambda st: decoded.append(st.seq) or st)(decode_state(*a)))
@@ -202,7 +207,8 @@ def test_an_unreadable_snapshot_is_passed_over(store_url, catalogue,  # type: ig
                                               format="future-format", data=b"?"))
     assert store.snapshot_seqs() == [first, second]  # the unknown format is not listed
     snap = store.latest_snapshot()
-    assert snap is not None and snap.seq == first
+    assert snap is not None
+    assert snap.seq == first
     r = Replayer.from_store(store, since_ts=0, min_spacing=1, max_spacing=1,
                             max_checkpoints=2, snapshot_cost=0)
     source: Any = r.source

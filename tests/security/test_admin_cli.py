@@ -31,12 +31,16 @@ def test_clients_cli_enrols_lists_and_revokes_on_a_running_server(
     assert clients_cli.main(["--data-dir", str(data), "enrol-feed", "wall-e",
                              wallpub.decode(), "--scope", "320508"]) == 0
     entries = client_entries(clients_dir(data))
-    assert entries["ws-cli"].key == pub and not entries["ws-cli"].feed_only
-    assert entries["wall-e"].feed_only and entries["wall-e"].scope == "320508"
+    assert entries["ws-cli"].key == pub
+    assert not entries["ws-cli"].feed_only
+    assert entries["wall-e"].feed_only
+    assert entries["wall-e"].scope == "320508"
     capsys.readouterr()
     assert clients_cli.main(["--data-dir", str(data), "list"]) == 0
     listing = capsys.readouterr().out
-    assert "ws-cli" in listing and "wall-e" in listing and "320508" in listing
+    assert "ws-cli" in listing
+    assert "wall-e" in listing
+    assert "320508" in listing
     from dispatch.adapters.client import ClientCurve
     from dispatch.adapters.security.keys import server_public_key
 
@@ -44,7 +48,8 @@ def test_clients_cli_enrols_lists_and_revokes_on_a_running_server(
     auth = rs.server.authenticator
     wait_until(lambda: auth.entry(pub) is not None, 3, "enrolment noticed")
     c = client_on(rs, curve, "lead")
-    assert c.login_info is not None and c.login_info.workstation == "ws-cli"
+    assert c.login_info is not None
+    assert c.login_info.workstation == "ws-cli"
     assert clients_cli.main(["--data-dir", str(data), "revoke", "ws-cli"]) == 0
     wait_until(lambda: auth.entry(pub) is None, 3, "revocation noticed")
     with pytest.raises(DispatchError):

@@ -32,10 +32,12 @@ def test_a_full_queue_refuses_whole_writes(store_url: str) -> None:
     store = EventStore(store_url)
     writer = AuditWriter(store.engine, max_pending=2)  # not started: nothing drains
     try:
-        assert writer.room(2) and not writer.room(3)
+        assert writer.room(2)
+        assert not writer.room(3)
         assert writer.write(row("a", "w", "x"), row("b", "w", "y"))
         assert not writer.write(row("c", "w", "z"))
-        assert writer.refused == 1 and writer.pending == 2
+        assert writer.refused == 1
+        assert writer.pending == 2
         writer.start()
         assert writer.flush(10)
         assert [r.operator for r in read_audit(store.engine)] == ["a", "b"]

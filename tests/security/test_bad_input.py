@@ -73,7 +73,8 @@ def test_text_fields_refuse_control_and_bidi_characters(engine: Any, bad: str) -
     code = minor_with(engine.catalogue)
     e = unchanged(engine, lambda: engine.execute(cmd.ReportIncident(
         "hotline", code, lon, lat, f"井盖{bad}缺失"), DISPATCHER))
-    assert e.message.startswith("description contains") and f"U+{ord(bad):04X}" in e.message
+    assert e.message.startswith("description contains")
+    assert f"U+{ord(bad):04X}" in e.message
     e = unchanged(engine, lambda: engine.execute(cmd.ReportIncident(
         "hotline", code, lon, lat, "井盖缺失", reporter=f"张{bad}三"), DISPATCHER))
     assert e.message.startswith("reporter contains")
@@ -230,12 +231,14 @@ def test_live_server_refuses_bad_input_and_changes_nothing(server_factory: Any) 
             assert (r.ok, r.error, r.id) == (False, "invalid", None)
         r = _ask(sock, {"id": "login-1", "type": "login", "args": {
             "user": "lead", "password": "x", "workstation": "ws\u202e-1"}})
-        assert (r.ok, r.error) == (False, "invalid") and "workstation" in r.message
+        assert (r.ok, r.error) == (False, "invalid")
+        assert "workstation" in r.message
         assert rs.state.seq == seq
         # still serving, and a good report still goes through
         r = command(lead.session, "good-1", "report", source="hotline", class_code=code,
                     lon=lon, lat=lat, description="井盖缺失\n请处理", reporter="张三")
-        assert r.ok and rs.state.incidents[r.result["incident_id"]].description == \
+        assert r.ok
+        assert rs.state.incidents[r.result["incident_id"]].description == \
             "井盖缺失\n请处理"
     finally:
         sock.close()
@@ -352,7 +355,8 @@ def test_replay_opens_a_sqlite_file_read_only(tmp_path: Path, catalogue: Any,
     assert not (db.parent / "gridline.sqlite-wal").exists()
 
     replayer, city = load_from_store(database_url(str(db)), ReplayWindowSpec(), catalogue)
-    assert city.code == demo_city.code and len(replayer) > 0
+    assert city.code == demo_city.code
+    assert len(replayer) > 0
     replayer.state_at(len(replayer))
     replayer.source.store.close()
     assert _fingerprint(db) == before
@@ -394,10 +398,13 @@ def test_a_corrupt_event_row_names_its_sequence(store_url: str, catalogue: Any,
         assert info.value.seq == bad
         from dispatch.services.replay import Replayer
 
-        with pytest.raises(CorruptEvent, match=f"event {bad} "):
+        def replay_all() -> None:
             r = Replayer.from_store(store, since_ts=0.0)
             r.prepare(None)
             r.state_at(len(r))
+
+        with pytest.raises(CorruptEvent, match=f"event {bad} "):
+            replay_all()
     finally:
         store.close()
 
@@ -431,7 +438,8 @@ def test_database_files_are_private(tmp_path: Path, loose_umask: None) -> None:
     with store.engine.connect() as conn:
         conn.execute(text("SELECT 1"))
         for p in (db, data / "gridline.sqlite-wal", data / "gridline.sqlite-shm"):
-            assert p.exists() and _mode(p) == 0o600, p
+            assert p.exists(), p
+            assert _mode(p) == 0o600, p
     store.close()
 
 

@@ -169,10 +169,12 @@ def test_plain_client_mirrors_a_district(server_factory: Any) -> None:
         # heartbeats as RFC 12 writes them, never taken for a delete or a sequence jump
         wait_until(lambda: len(client.hugz) >= 3, client)
         assert all(h == [b"HUGZ", bytes(8), b"", b"", b""] for h in client.hugz)
-        assert b"HUGZ" not in client.kvmap and client.sequence > 0
+        assert b"HUGZ" not in client.kvmap
+        assert client.sequence > 0
         # status records reach only their subtree: no city-wide counters for a district
         status_key = f"{subtree}.status".encode()
-        assert status_key in client.seen_keys and status_key in client.kvmap
+        assert status_key in client.seen_keys
+        assert status_key in client.kvmap
         assert all(k.startswith(subtree.encode()) for k in client.seen_keys)
         assert records_of(client) == server_records(rs, subtree)
     finally:
@@ -189,7 +191,8 @@ def test_every_icanhaz_is_answered_and_errors_are_recognisable(server_factory: A
         assert not is_error_answer(ok, f"/{mine}/".encode())
         assert ok[-2][0] == f"/{mine}/.status".encode(), "the snapshot ends with its status"
         status = json.loads(ok[-2][4])
-        assert status["proto"] == 2 and status["count"] == len(ok) - 2
+        assert status["proto"] == 2
+        assert status["count"] == len(ok) - 2
         other = next(d for d in districts(rs) if d != mine)
         for frames, subtree in (
                 ([b"ICANHAZ?"], b""),                           # no subtree frame
@@ -204,10 +207,12 @@ def test_every_icanhaz_is_answered_and_errors_are_recognisable(server_factory: A
                 ([b"ICANHAZ?", f"/{mine}/".encode(), b"bogus-token"], f"/{mine}/".encode())):
             answer = client.snapshot(frames)
             assert is_error_answer(answer, subtree), frames
-            assert len(answer) == 2 and answer[1][0] == b"KTHXBAI"
+            assert len(answer) == 2
+            assert answer[1][0] == b"KTHXBAI"
             assert answer[0][1] == answer[1][1] == bytes(8), "sequence zero: nothing revealed"
             err = json.loads(answer[0][4])
-            assert err["error"] in ("invalid", "forbidden") and err["message"]
+            assert err["error"] in ("invalid", "forbidden")
+            assert err["message"]
             assert isinstance(err["relogin"], bool)
         assert rs.server.snapshots.stats.refused >= 10
     finally:
@@ -221,7 +226,8 @@ def test_token_less_snapshot_without_the_option_is_refused(server_factory: Any) 
         answer = client.snapshot()
         assert is_error_answer(answer, b"")
         err = json.loads(answer[0][4])
-        assert err["error"] == "forbidden" and "token" in err["message"]
+        assert err["error"] == "forbidden"
+        assert "token" in err["message"]
         assert err["relogin"] is False
     finally:
         client.close()
@@ -253,7 +259,8 @@ def test_main_server_serves_a_subtree_to_token_less_clients(tmp_path: Any) -> No
         assert proc.stdout.readline().startswith("gridline server ready")
         client.wait_heartbeat()
         got = client.sync()
-        assert not is_error_answer(got, b"/320508/") and len(got) > 2
+        assert not is_error_answer(got, b"/320508/")
+        assert len(got) > 2
         assert all(m[0].startswith(b"/320508/") for m in got[:-1])
         assert is_error_answer(client.snapshot([b"ICANHAZ?", b""]), b"")
     finally:

@@ -87,8 +87,10 @@ def refused_as_unknown(reply: Reply, unknown: Reply, real_id: str, fake_id: str,
                        secrets: tuple[str, ...]) -> None:
     """``reply`` is the refusal of ``unknown`` with the real id in place of the made-up one,
     word for word, and says none of ``secrets``."""
-    assert not reply.ok and reply.error == "not_found", reply
-    assert not unknown.ok and unknown.error == "not_found", unknown
+    assert not reply.ok, reply
+    assert reply.error == "not_found", reply
+    assert not unknown.ok, unknown
+    assert unknown.error == "not_found", unknown
     assert reply.message == unknown.message.replace(fake_id, real_id)
     for s in secrets:
         assert s not in reply.message, (s, reply.message)
@@ -124,7 +126,8 @@ def test_unit_commands_on_another_district_are_refused(server_factory: Start,
                            (home, theirs, mine))
     # the version the dispatcher guesses is not checked, let alone revealed
     r = send(disp, cmd.SetUnitStatus(foreign, "off_duty"), expected_version=u.version + 5)
-    assert r.error == "not_found" and str(u.version) not in r.message
+    assert r.error == "not_found"
+    assert str(u.version) not in r.message
     frozen.check()
 
     # its own district's units it may command and send
@@ -185,7 +188,8 @@ def test_recommend_offers_only_units_the_operator_may_assign(server_factory: Sta
     mine, _ = districts(rs, disp)
     iid = report(rs, disp, mine)
     units = disp.query("recommend", incident_id=iid, limit=100)["units"]
-    assert units and all(rs.state.units[u["unit_id"]].home_grid.startswith(mine)
+    assert units
+    assert all(rs.state.units[u["unit_id"]].home_grid.startswith(mine)
                          for u in units)
     # the shift lead (mutual aid) is offered at least as many
     assert len(lead.query("recommend", incident_id=iid, limit=100)["units"]) >= len(units)
@@ -199,7 +203,8 @@ def test_city_assets_are_for_city_wide_operators(server_factory: Start) -> None:
     disp, lead = rs.client("disp"), rs.client("lead")
     assert disp.query("city")["code"] == rs.server.engine.city.code  # the map: regions
     r = disp.request("city", {"assets": True}, raise_errors=False)
-    assert not r.ok and r.error == "forbidden"
+    assert not r.ok
+    assert r.error == "forbidden"
     for unit_id in list(rs.state.units)[:3]:
         assert unit_id not in r.message
     geo = lead.city_geojson(assets=True)
@@ -219,7 +224,8 @@ def test_field_gateway_does_intake_and_the_field_side_only(server_factory: Start
                    cmd.Verify(iid, True), cmd.ReturnIncident(iid, "x"),
                    cmd.RequestExtension(iid, 60, "x")):
         r = send(field, attack)
-        assert r.error == "forbidden" and "not sent to the field" in r.message, r
+        assert r.error == "forbidden", r
+        assert "not sent to the field" in r.message, r
     for attack in (cmd.RegisterIncident(iid), cmd.AssignUnits(iid), cmd.CancelIncident(iid, "x"),
                    cmd.Escalate(iid, "community", "x"), cmd.Supervise(iid),
                    cmd.CloseIncident(iid, "not_responsible", "x")):
@@ -252,7 +258,8 @@ def test_test_levers_are_not_on_the_wire(server_factory: Start, store_url: str) 
         for command in (cmd.RaiseClock(iid, "dispatch", "overdue"),
                         cmd.ArchiveFinished(rs.state.ts + 1.0)):
             r = send(client, command)
-            assert not r.ok and r.error == "invalid", r
+            assert not r.ok, r
+            assert r.error == "invalid", r
             assert "not available over the wire" in r.message
     frozen.check()
     assert iid in rs.state.incidents
@@ -275,5 +282,6 @@ def test_test_levers_need_an_insecure_server(tmp_path: Path) -> None:
                            "--snapshot-port", "0", "--update-port", "0"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
-    assert "--insecure" in proc.stderr and "test levers" in proc.stderr
+    assert "--insecure" in proc.stderr
+    assert "test levers" in proc.stderr
     assert not (tmp_path / "keys").exists()  # refused before anything was set up

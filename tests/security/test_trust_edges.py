@@ -55,7 +55,8 @@ def test_revoked_key_loses_commands_feed_and_login_within_a_second(secure: Runni
     revoke_client(rs.settings.data_dir, "ws-rev")
     wait_until(lambda: audit_actions(rs, "key_revoked"), 3, "revocation noticed")
     err = refused(lambda: report(rs, c))
-    assert isinstance(err, Forbidden) and "not (or no longer) enrolled" in err.message
+    assert isinstance(err, Forbidden)
+    assert "not (or no longer) enrolled" in err.message
     with pytest.raises(DispatchError):
         c.login("lead", DEMO_PASSWORDS["lead"], "ws-rev")
     # its subscription was dropped; a reconnect fails the handshake: nothing more arrives
@@ -68,7 +69,8 @@ def test_revoked_key_loses_commands_feed_and_login_within_a_second(secure: Runni
     assert len(sub.keys) == seen
     sub.close()
     rows = audit_actions(rs, "key_revoked")
-    assert rows[-1].workstation == "ws-rev" and '"sessions_closed": 1' in rows[-1].detail
+    assert rows[-1].workstation == "ws-rev"
+    assert '"sessions_closed": 1' in rows[-1].detail
 
 
 def test_enrolment_takes_effect_without_restart(secure: RunningServer) -> None:
@@ -82,7 +84,8 @@ def test_enrolment_takes_effect_without_restart(secure: RunningServer) -> None:
     allow_client(rs.settings.data_dir, ws.public, "ws-new")
     wait_until(lambda: audit_actions(rs, "key_enrolled"), 3, "enrolment noticed")
     c2 = client_on(rs, ws, "lead")
-    assert c2.login_info is not None and c2.login_info.workstation == "ws-new"
+    assert c2.login_info is not None
+    assert c2.login_info.workstation == "ws-new"
 
 
 def test_disabled_operator_loses_its_session_within_a_second(secure: RunningServer) -> None:
@@ -127,13 +130,15 @@ def test_token_is_bound_to_the_key_that_opened_it(secure: RunningServer) -> None
     err = refused(lambda: other.query("whoami"))
     assert "log in again" in err.message
     rows = audit_actions(rs, "refused")
-    assert rows and rows[-1].workstation == "ws-thief"
+    assert rows
+    assert rows[-1].workstation == "ws-thief"
 
 
 def test_workstation_is_the_enrolled_name_not_the_claim(secure: RunningServer) -> None:
     rs = secure
     c = client_on(rs, workstation_keys(rs, "ws-real"), "lead", workstation="ws-fake")
-    assert c.login_info is not None and c.login_info.workstation == "ws-real"
+    assert c.login_info is not None
+    assert c.login_info.workstation == "ws-real"
     iid = report(rs, c)
     inc_events = [e for e in c.history(incident_id=iid)]
     assert {e["workstation"] for e in inc_events} == {"ws-real"}
@@ -171,7 +176,8 @@ def test_feed_follows_the_session_open_now(secure: RunningServer) -> None:
                                   if not g.code.startswith(scope)))
     report(rs, lead2, prefix=scope)
     sub2.pump(int(2 * rs.settings.hugz_interval_s * 1000))
-    assert sub2.data_keys() and all(k.startswith(district) for k in sub2.data_keys())
+    assert sub2.data_keys()
+    assert all(k.startswith(district) for k in sub2.data_keys())
     sub.close()
     sub2.close()
 
@@ -216,7 +222,8 @@ def test_feed_key_reads_its_region_without_login(secure: RunningServer) -> None:
 
     mine = snapshot(f"/{districts[0]}/".encode())
     keys = [f[0] for f in mine if b"/unit/" in f[0] or b"/inc/" in f[0]]
-    assert keys and all(k.startswith(f"/{districts[0]}/".encode()) for k in keys)
+    assert keys
+    assert all(k.startswith(f"/{districts[0]}/".encode()) for k in keys)
     city = snapshot(b"")
     assert not [f for f in city if b"/unit/" in f[0] or b"/inc/" in f[0]]
     # updates: its district, never the city
@@ -273,7 +280,8 @@ def test_every_refusal_is_audited_and_a_full_audit_refuses(secure: RunningServer
     err = refused(lambda: c.execute(cmd.ReportIncident("hotline", a_class(rs), lon, lat, "x")))
     assert isinstance(err, Forbidden)
     rows = audit_actions(rs, "refused")
-    assert rows[-1].operator == "wall" and '"error": "forbidden"' in rows[-1].detail
+    assert rows[-1].operator == "wall"
+    assert '"error": "forbidden"' in rows[-1].detail
     rs.server.audit.max_pending = 0  # saturated
     err = refused(lambda: c.execute(cmd.ReportIncident("hotline", a_class(rs), lon, lat, "y")))
     assert isinstance(err, Unavailable)

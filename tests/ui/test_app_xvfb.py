@@ -52,9 +52,11 @@ def test_console_starts_for_real_and_shows_a_live_city(tmp_path: Path) -> None:
     m = re.search(r"live seq=(\d+) incidents=(\d+) units=(\d+)", proc.stdout)
     assert m, proc.stdout
     seq, incidents, units = map(int, m.groups())
-    assert units > 100 and seq > units
+    assert units > 100
+    assert seq > units
     assert incidents > 0, "the simulator reported nothing before the screenshot"
-    assert shot.exists() and colours(shot) > 50
+    assert shot.exists()
+    assert colours(shot) > 50
 
 
 def test_without_a_display_it_says_so_in_one_line(tmp_path: Path) -> None:
@@ -64,7 +66,9 @@ def test_without_a_display_it_says_so_in_one_line(tmp_path: Path) -> None:
                           env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "no display" in lines[0] and "--screenshot" in lines[0]
+    assert len(lines) == 1
+    assert "no display" in lines[0]
+    assert "--screenshot" in lines[0]
 
 
 def test_stopping_the_console_stops_its_server_and_simulator(tmp_path: Path) -> None:

@@ -92,7 +92,8 @@ def test_model(qtmodeltester: Any) -> None:
     model.set_rows(LINES[:2])
     qtmodeltester.check(model, force_py=True)  # checks now and after every change below
     model.set_rows(LINES)
-    assert model.rowCount() == 4 and model.columnCount() == len(Column)
+    assert model.rowCount() == 4
+    assert model.columnCount() == len(Column)
     # newest first, rows by id
     assert [model.index(r, 0).data(ID_ROLE) for r in range(4)] == [4, 3, 2, 1]
     assert model.row_of(3) == 1
@@ -142,7 +143,8 @@ def test_filters_reach_the_query_and_rows_the_table(window: Any, qtbot: Any) -> 
     wait_loaded(qtbot, w)
     assert fake.asked[-1]["action"] == "note"
     assert fake.asked[-1]["until_ts"] - fake.asked[-1]["since_ts"] == 60 + 59
-    assert w.model.rowCount() == 0 and not w.export_button.isEnabled()
+    assert w.model.rowCount() == 0
+    assert not w.export_button.isEnabled()
 
 
 def test_a_refusal_is_shown_in_words(window: Any, qtbot: Any) -> None:
@@ -152,7 +154,8 @@ def test_a_refusal_is_shown_in_words(window: Any, qtbot: Any) -> None:
         w.refresh()
     assert "may not read the audit trail" in sig.args[0]
     assert "may not read the audit trail" in w.status.text()
-    assert w.refresh_button.isEnabled() and not w.loading
+    assert w.refresh_button.isEnabled()
+    assert not w.loading
 
 
 def test_csv_export_is_utf8_with_bom_and_reads_back(window: Any, qtbot: Any,
@@ -170,7 +173,8 @@ def test_csv_export_is_utf8_with_bom_and_reads_back(window: Any, qtbot: Any,
                        "Incident", "Detail"]
     assert [r[0] for r in rows[1:]] == ["4", "3", "2", "1"]
     note = rows[2]
-    assert note[2:5] == ["lead", "ws-01", "note"] and note[6] == "E000007"
+    assert note[2:5] == ["lead", "ws-01", "note"]
+    assert note[6] == "E000007"
     assert note[7] == '{"text": "市民反映井盖缺失，已派城管"}'  # quotes and commas survive
     assert QDateTime.fromString(note[1], Qt.DateFormat.ISODate).toSecsSinceEpoch() == \
         int(T0 + 120)
@@ -189,7 +193,8 @@ def test_in_chinese(chinese: Any, qtbot: Any, tmp_path: Path) -> None:  # noqa: 
     assert [m.headerData(c, Qt.Orientation.Horizontal) for c in Column] == [
         "时间", "操作员", "工作站", "操作", "事件", "详情"]
     row = m.row_of(2)
-    assert row is not None and m.index(row, Column.ACTION).data() == "登录失败"
+    assert row is not None
+    assert m.index(row, Column.ACTION).data() == "登录失败"
     assert w.status.text() == "共 4 条"
     w.export_csv(tmp_path / "audit.csv")
     with open(tmp_path / "audit.csv", encoding="utf-8-sig", newline="") as f:
@@ -242,7 +247,8 @@ def test_the_console_offers_the_audit_to_a_lead_only(consoles: Any, qtbot: Any) 
         intruder.login("disp", "wrong-password", "ws-intruder")
     intruder.close()
     disp = consoles("disp")
-    assert disp.audit_action is None and disp.audit_source is None
+    assert disp.audit_action is None
+    assert disp.audit_source is None
     titles = [a.text() for a in disp.menuBar().actions()]
     assert "&Tools" not in titles
     lead = consoles("lead")
@@ -251,7 +257,8 @@ def test_the_console_offers_the_audit_to_a_lead_only(consoles: Any, qtbot: Any) 
     assert "&Tools" in [a.text() for a in lead.menuBar().actions()]
     lead.audit_action.trigger()
     w = lead.audit_window
-    assert w is not None and w.isVisible()
+    assert w is not None
+    assert w.isVisible()
     qtbot.waitUntil(lambda: not w.loading and w.model.rowCount() > 0, timeout=15_000)
     w.set_filters(action="login_failed", since=QDateTime.currentDateTime().addSecs(-3600))
     wait_loaded(qtbot, w)

@@ -35,7 +35,9 @@ def test_audit_window_in_chinese(tmp_path: Path) -> None:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
     m = re.search(r"audit screenshot saved to .* rows=(\d+)", proc.stdout)
-    assert m and int(m.group(1)) >= 12, proc.stdout[-2000:]
+    assert m, proc.stdout[-2000:]
+    assert int(m.group(1)) >= 12, proc.stdout[-2000:]
     image = QImage(str(shot))
-    assert image.width() >= 1200 and image.height() >= 600
+    assert image.width() >= 1200
+    assert image.height() >= 600
     assert colours(shot) > 20

@@ -120,7 +120,8 @@ def test_every_action_end_to_end(workstation: Workstation) -> None:
     # The queue shows the new state in its row.
     model = ws.window.queue.table
     row = model.row_of(a)
-    assert row is not None and a in str(model.index(row, 0).data())
+    assert row is not None
+    assert a in str(model.index(row, 0).data())
 
     for command, status in ((cmd.Acknowledge(a), S.ACKNOWLEDGED),
                             (cmd.StartHandling(a), S.HANDLING),
@@ -170,13 +171,17 @@ def test_server_errors_are_shown_in_words_and_change_nothing(workstation: Workst
     ws.ok(cmd.AssignUnits(a, (unit,)))
     ws.wait_status(a, S.DISPATCHED)
     ok, msg = ws.do(cmd.AssignUnits(b, (unit,)))
-    assert not ok and unit in msg and "not available" in msg
+    assert not ok
+    assert unit in msg
+    assert "not available" in msg
     assert ws.status_of(b) == S.REPORTED
     stale = ws.console.state.incidents[b].version - 1
     ok, msg = ws.do(cmd.RegisterIncident(b), expected_version=stale)
-    assert not ok and "changed since you looked" in msg
+    assert not ok
+    assert "changed since you looked" in msg
     ok, msg = ws.do(cmd.Respond(b, "x"))
-    assert not ok and "cannot respond" in msg
+    assert not ok
+    assert "cannot respond" in msg
 
 
 def test_map_layers_match_the_state_and_selection_follows(workstation: Workstation) -> None:
@@ -221,7 +226,9 @@ def test_position_reports_reach_the_state_at_once_and_the_map_in_slices(
     ws.qtbot.waitUntil(lambda: all(c.state.units[uid].lon == lon for uid, lon, _ in rows),
                        timeout=WAIT_MS)
     ws.qtbot.waitUntil(lambda: ws.session.pending_unit_changes == 0, timeout=WAIT_MS)
-    assert told and max(told) <= 50 and sum(told) >= len(rows)
+    assert told
+    assert max(told) <= 50
+    assert sum(told) >= len(rows)
 
     ids = [r[0] for r in rows]
     ws.window.map.flush()

@@ -49,7 +49,9 @@ def test_a_batch_hands_over_the_mirrors_records_and_updates_replace_them() -> No
 
     # The next position report decodes a new record: the one the GUI thread holds stays put.
     apply_record(state, *encode_unit(dataclasses.replace(_unit(), lon=120.70, version=2)))
-    assert held is not None and held.lon == 120.60 and held.version == 1
+    assert held is not None
+    assert held.lon == 120.60
+    assert held.version == 1
     assert state.units["U-police-1"].lon == 120.70
 
 
@@ -59,8 +61,10 @@ def test_a_record_gone_from_the_mirror_is_listed_as_gone() -> None:
     apply_record(state, incident_key(inc), b"")
     batch = FeedWorker._batch(state, Changes(incidents={inc.id}, units={"U-police-1"}))
     assert batch.full is None
-    assert batch.incidents == {} and batch.gone_incidents == [inc.id]
-    assert batch.units == {"U-police-1": state.units["U-police-1"]} and batch.gone_units == []
+    assert batch.incidents == {}
+    assert batch.gone_incidents == [inc.id]
+    assert batch.units == {"U-police-1": state.units["U-police-1"]}
+    assert batch.gone_units == []
 
 
 def test_a_resync_batch_has_dictionaries_of_its_own() -> None:
@@ -70,7 +74,8 @@ def test_a_resync_batch_has_dictionaries_of_its_own() -> None:
     full = batch.full
     assert full is not None
     assert full == state  # every record, sequence, time and counter
-    assert full.units is not state.units and full.incidents is not state.incidents
+    assert full.units is not state.units
+    assert full.incidents is not state.incidents
 
     # The mirror goes on: the GUI thread's copy of the state does not change under it.
     apply_record(state, *encode_unit(_unit("U-police-2")))

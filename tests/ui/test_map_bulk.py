@@ -208,12 +208,15 @@ def test_units_as_columns_reach_the_page(map_view: MapView, map_js: Any, qtbot: 
     for k in range(10, 15):
         statuses[k] = "on_scene"
     changed = map_view.update_unit_columns(ids, lat, lon, statuses, ["U20", "U21", "U22"])
-    assert changed == 18 and map_view.pending_changes() == 18
+    assert changed == 18
+    assert map_view.pending_changes() == 18
     map_view.update_units([("U30", LAT0, LON0, "busy")])  # a row among the columns
     painted(map_view, qtbot, "columns-2")
     want = {uid: row[1:] for uid, row in map_view.unit_rows().items()}
-    assert len(want) == 2997 and want["U30"] == (LAT0, LON0, "busy")
-    assert want["U0"] == (lat[0], lon[0], "available") and want["U10"][2] == "on_scene"
+    assert len(want) == 2997
+    assert want["U30"] == (LAT0, LON0, "busy")
+    assert want["U0"] == (lat[0], lon[0], "available")
+    assert want["U10"][2] == "on_scene"
     assert page_units(map_view, map_js) == want
     # units coming back, and new ones, in a longer order
     more = grid_units(3100, shift=0.0005)
@@ -224,7 +227,7 @@ def test_units_as_columns_reach_the_page(map_view: MapView, map_js: Any, qtbot: 
     assert page_units(map_view, map_js) == {r[0]: (r[1], r[2], "busy") for r in more}
 
 
-@pytest.mark.parametrize("bad, message", [
+@pytest.mark.parametrize(("bad", "message"), [
     (lambda c: c["lat"].__setitem__(7, float("nan")), "unit 'U7'.*not a valid lat, lon"),
     (lambda c: c["lon"].__setitem__(8, 181.0), "unit 'U8'.*not a valid lat, lon"),
     (lambda c: c["statuses"].__setitem__(9, "asleep"), "unit 'U9': unknown status 'asleep'"),
@@ -249,7 +252,8 @@ def test_bad_unit_columns_change_nothing(map_view: MapView, bad: Any, message: s
     with pytest.raises(ValueError, match=message):
         map_view.update_unit_columns(moved["ids"], moved["lat"], moved["lon"],
                                      moved["statuses"], ["U1"])
-    assert map_view.pending_changes() == 0 and map_view.unit_rows() == before
+    assert map_view.pending_changes() == 0
+    assert map_view.unit_rows() == before
 
 
 def test_a_jump_is_drawn_within_the_flush(map_view: MapView, map_js: Any, monkeypatch: Any

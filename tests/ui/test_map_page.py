@@ -28,13 +28,14 @@ def test_page_with_intranet_tiles_and_theme() -> None:
     opts = PageOptions(theme="light", tile_url="http://tiles.city.local/{z}/{x}/{y}.png",
                        tile_attribution="市测绘院")
     html = build_page(opts)
-    assert "L.tileLayer" in html and "http://tiles.city.local/{z}/{x}/{y}.png" in html
+    assert "L.tileLayer" in html
+    assert "http://tiles.city.local/{z}/{x}/{y}.png" in html
     assert '"theme": "light"' in html
     assert opts.page_name() != PageOptions().page_name()
     assert PageOptions().page_name() == PageOptions().page_name()
 
 
-@pytest.mark.parametrize("kwargs, message", [
+@pytest.mark.parametrize(('kwargs', 'message'), [
     ({"theme": "neon"}, "unknown map theme"),
     ({"tile_url": "http://tiles.local/tile.png"}, "tile URL template"),
     ({"center": (120.6, 31.3)}, "not a \\(lat, lon\\) pair"),
@@ -52,11 +53,14 @@ def test_scheme_handler_serves_pages_and_package_files() -> None:
     url = handler.add_page("map-test.html", "<html>地图</html>")
     assert url == base_url() + "map-test.html" == "gridline://map/map-test.html"
     mime, body = handler.resource("map-test.html")  # type: ignore[misc]
-    assert mime.startswith(b"text/html") and body.decode() == "<html>地图</html>"
+    assert mime.startswith(b"text/html")
+    assert body.decode() == "<html>地图</html>"
     mime, body = handler.resource("leaflet/leaflet.js")  # type: ignore[misc]
-    assert mime.startswith(b"text/javascript") and b"Leaflet 1.9.3" in body
+    assert mime.startswith(b"text/javascript")
+    assert b"Leaflet 1.9.3" in body
     mime, body = handler.resource("leaflet/images/layers.png")  # type: ignore[misc]
-    assert mime == b"image/png" and body[:4] == b"\x89PNG"
+    assert mime == b"image/png"
+    assert body[:4] == b"\x89PNG"
     mime, body = handler.resource("assets/gridline.js")  # type: ignore[misc]
     assert b"GL.applyUnitColumns" in body
     for bad in ("../page.py", "assets/../scheme.py", "leaflet//leaflet.js", "nope.js",

@@ -22,7 +22,8 @@ def test_tracks_are_drawn_and_replaced(map_view: Any, map_js: Any) -> None:
     map_view.set_tracks({"U1": _path(6), "U2": _path(3, -0.0004)})
     info = map_js(map_view, "GL.trackInfo()")
     assert set(info) == {"U1", "U2"}
-    assert info["U1"]["points"] == 6 and info["U2"]["points"] == 3
+    assert info["U1"]["points"] == 6
+    assert info["U2"]["points"] == 3
     assert info["U1"]["colour"] != info["U2"]["colour"]
     # Polyline + start + end marker per track, on their own pane under the units.
     assert map_js(map_view, "GL.layers.tracks.getLayers().length") == 6
@@ -33,7 +34,8 @@ def test_tracks_are_drawn_and_replaced(map_view: Any, map_js: Any) -> None:
     map_view.set_tracks({})
     assert map_js(map_view, "GL.trackInfo()") == {}
     counts = map_js(map_view, "GL.counts()")
-    assert counts["units"] == 5 and counts["regions"] == 4
+    assert counts["units"] == 5
+    assert counts["regions"] == 4
     assert map_view.tracks == {}
 
 
@@ -47,7 +49,8 @@ def test_zoom_to_tracks(map_view: Any, map_js: Any) -> None:
     map_view.fit_tracks()
     assert map_js(map_view, "GL.map.getZoom()") > zoom_city
     c = map_js(map_view, "GL.map.getCenter()")
-    assert abs(c["lat"] - (LAT0 + 0.0805)) < 0.002 and abs(c["lng"] - (LON0 + 0.08075)) < 0.002
+    assert abs(c["lat"] - (LAT0 + 0.0805)) < 0.002
+    assert abs(c["lng"] - (LON0 + 0.08075)) < 0.002
 
 
 def test_tracks_survive_a_reload(map_view: Any, map_js: Any, qtbot: Any) -> None:
@@ -66,7 +69,7 @@ def test_tracks_set_before_the_page_is_ready(map_view_factory: Any, map_js: Any,
     assert map_js(view, "GL.trackInfo()")["U9"]["points"] == 5
 
 
-@pytest.mark.parametrize("bad, message", [
+@pytest.mark.parametrize(("bad", "message"), [
     ({"": [(31.3, 120.6)]}, "non-empty"),
     ({"U1": [(91.0, 120.6)]}, "not a valid lat, lon"),
     ({"U1": [(31.3, 120.6, 5.0)]}, r"\(lat, lon\)"),

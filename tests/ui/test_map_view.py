@@ -130,7 +130,8 @@ def test_flush_timer_sends_updates_without_explicit_flush(map_view: MapView, map
     # The page acknowledges each flush once drawn; the next timed flush waits for that.
     qtbot.waitUntil(lambda: map_view.last_flush_paint_ms is not None, timeout=5_000)
     paint_ms = map_view.last_flush_paint_ms
-    assert paint_ms is not None and paint_ms >= 0
+    assert paint_ms is not None
+    assert paint_ms >= 0
     map_view.update_units([("U0", LAT0, LON0, "busy")])
     qtbot.waitUntil(lambda: map_view.pending_changes() == 0, timeout=5_000)
     assert map_js(map_view, "GL._units.get('U0')._glStatus") == "busy"
@@ -244,7 +245,8 @@ def test_choropleth_colours_regions_and_clears(map_view: MapView, map_js: Any) -
                              " return [o.fillColor, o.fillOpacity]; })")
     assert fills[0] == ["#cc4c02", 0.6]
     assert fills[1][0] not in (base, fills[0][0])
-    assert fills[2][0] == base and fills[2][1] < 0.2
+    assert fills[2][0] == base
+    assert fills[2][1] < 0.2
     assert map_js(map_view, "document.querySelector('.gl-legend') !== null") is True
 
     map_view.set_choropleth({"G0000": 3}, "overdue")
@@ -339,9 +341,9 @@ def test_bad_input_is_rejected_in_python(map_view: MapView) -> None:
         map_view.update_units([("U1", 95.0, LON0, "busy")])
     with pytest.raises(ValueError, match="unknown priority"):
         map_view.update_incidents([("I1", LAT0, LON0, "meh", False, "")])
+    fc = squares(1)
+    del fc["features"][0]["properties"]["code"]
     with pytest.raises(ValueError, match=r"properties\.code"):
-        fc = squares(1)
-        del fc["features"][0]["properties"]["code"]
         map_view.set_regions("grid", fc)
     with pytest.raises(ValueError, match="unknown region level"):
         map_view.set_regions("planet", squares(1))
@@ -354,7 +356,7 @@ def test_bad_input_is_rejected_in_python(map_view: MapView) -> None:
     assert map_view.pending_changes() == 0
 
 
-@pytest.mark.parametrize("bad, message", [
+@pytest.mark.parametrize(("bad", "message"), [
     (("U7", math.nan, LON0, "busy"), "valid lat, lon"),
     (("U7", LAT0, math.inf, "busy"), "valid lat, lon"),
     (("U7", LAT0, LON0, "asleep"), "unknown status"),
@@ -431,10 +433,14 @@ def test_display_map_scope_and_focus_survive_a_reload(map_view_factory: Any, map
     assert map_js(view, "!!document.getElementById('gl-read-only')") is True
     scope = box(LON0, LAT0, LON0 + 2 * SIZE, LAT0 + 2 * SIZE)  # four grids
     view.show_scope(scope, colour="#ffb300")
-    assert view.has_scope and map_js(view, "GL.hasScope()") is True
+    assert view.has_scope
+    assert map_js(view, "GL.hasScope()") is True
     scope_zoom = map_js(view, "GL.map.getZoom()")
     x0, y0, x1, y1 = map(float, map_js(view, "GL.map.getBounds().toBBoxString()").split(","))
-    assert x0 <= LON0 and y0 <= LAT0 and x1 >= LON0 + 2 * SIZE and y1 >= LAT0 + 2 * SIZE
+    assert x0 <= LON0
+    assert y0 <= LAT0
+    assert x1 >= LON0 + 2 * SIZE
+    assert y1 >= LAT0 + 2 * SIZE
     for _ in range(2):  # the same view each time, from the scope's zoom
         view.focus_incident(LAT0 + 0.005, LON0 + 0.005)
         assert map_js(view, "GL.map.getZoom()") == pytest.approx(min(scope_zoom + 1.5, 18))
@@ -448,7 +454,8 @@ def test_display_map_scope_and_focus_survive_a_reload(map_view_factory: Any, map
     assert map_js(view, "GL.map.getZoom()") == pytest.approx(min(scope_zoom + 1.5, 18))
 
     view.clear_scope()
-    assert not view.has_scope and map_js(view, "GL.hasScope()") is False
+    assert not view.has_scope
+    assert map_js(view, "GL.hasScope()") is False
     view.set_read_only(False)
     assert map_js(view, "GL.map.dragging.enabled()") is True
     assert map_js(view, "!!document.getElementById('gl-read-only')") is False

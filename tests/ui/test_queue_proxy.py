@@ -137,7 +137,8 @@ def test_filters_over_a_replayed_state(replay: Replay) -> None:
     proxy.set_region(district)
     want = _expected(replay, lambda i: i.is_open and i.grid.startswith(district),
                      Column.COUNTDOWN, Qt.SortOrder.AscendingOrder)
-    assert _shown(proxy) == want and want
+    assert _shown(proxy) == want
+    assert want
     proxy.set_region("")
     proxy.set_overdue_only(True)
     overdue = _expected(replay, lambda i: i.is_open and is_overdue(i, replay.instant),
@@ -172,7 +173,8 @@ def test_few_changes_signal_rows_many_one_layout(replay: Replay) -> None:
 
     far = next(p for p in range(0, len(replay.r), 50) if moves(p) > FINE_GRAINED_ROWS)
     replay.jump(far)
-    assert signals["layoutChanged"] == 1 and signals["modelReset"] == 0
+    assert signals["layoutChanged"] == 1
+    assert signals["modelReset"] == 0
     assert signals["rowsInserted"] == signals["rowsRemoved"] == signals["rowsMoved"] == 0
 
 
@@ -285,7 +287,9 @@ def test_overdue_from_is_when_is_overdue_turns_true(recorded: Recorded) -> None:
                 assert not (inc.is_open and is_overdue(inc, state.ts + 10 * 86400))
                 continue
             seen += 1
-            assert inc.is_open and is_overdue(inc, t) and not is_overdue(inc, t - 0.001)
+            assert inc.is_open
+            assert is_overdue(inc, t)
+            assert not is_overdue(inc, t - 0.001)
     assert seen
 
 
@@ -322,14 +326,17 @@ def test_table_prunes_rows_and_announces_batches(replay: Replay) -> None:
     incidents, units = changed_between(replay.state, early)
     replay.console.replace_state(early, (incidents, units))
     replay.state = early
-    assert len(batches) == 1 and batches[0] == sorted(batches[0])
+    assert len(batches) == 1
+    assert batches[0] == sorted(batches[0])
     assert {table.id_at(r) for r in batches[0]} == incidents & (before | set(early.incidents))
     assert table.prune() == len(before - set(early.incidents))
     assert set(table.ids()) == set(early.incidents)
-    assert all(a <= b for a, b in removed) and len(removed) < len(before - set(early.incidents))
+    assert all(a <= b for a, b in removed)
+    assert len(removed) < len(before - set(early.incidents))
     for iid in list(early.incidents)[:20]:
         row = table.row_of(iid)
-        assert row is not None and table.id_at(row) == iid
+        assert row is not None
+        assert table.id_at(row) == iid
         for col in Column:
             idx = table.index(row, col)
             assert table.data_at(row, col) == idx.data()
@@ -350,7 +357,8 @@ def test_tick_rows_limit_the_countdown_refresh(replay: Replay) -> None:
     table.tick()
     rows = {r for top, bottom, roles in changed for r in range(top, bottom + 1)
             if roles == COUNTDOWN_ROLES}
-    assert rows and rows <= set(on_screen)
+    assert rows
+    assert rows <= set(on_screen)
     changed.clear()
     table.tick()
     assert changed == []  # nothing moved

@@ -43,8 +43,11 @@ def _db_path(rec: Recorded) -> Path:
 def test_arguments() -> None:
     a = parse_args(["--replay", "--from", "2026-11-17T08:00", "--to", "2026-11-17T20:00",
                     "--db", "x.sqlite"])
-    assert a.replay and a.from_ == "2026-11-17T08:00" and a.to == "2026-11-17T20:00"
-    assert a.db == "x.sqlite" and a.incident is None
+    assert a.replay
+    assert a.from_ == "2026-11-17T08:00"
+    assert a.to == "2026-11-17T20:00"
+    assert a.db == "x.sqlite"
+    assert a.incident is None
     assert parse_args(["--replay", "--incident", "E000001"]).incident == "E000001"
     with pytest.raises(SystemExit):
         parse_args(["--from", "2026-11-17"])  # only with --replay
@@ -56,7 +59,9 @@ def test_arguments() -> None:
 def test_window_spec(catalogue: Any) -> None:
     spec = ReplayWindowSpec("2026-11-17T08:00", "2026-11-17T20:00")
     since, until = spec.bounds(catalogue)
-    assert since is not None and until is not None and until - since == 12 * 3600
+    assert since is not None
+    assert until is not None
+    assert until - since == 12 * 3600
     assert ReplayWindowSpec().bounds(catalogue) == (None, None)
     with pytest.raises(ReplayError, match="before"):
         ReplayWindowSpec("2026-11-18", "2026-11-17").bounds(catalogue)
@@ -80,10 +85,13 @@ def test_load_from_store(recorded: Recorded, catalogue: Any, demo_city: Any) -> 
     calls: list[tuple[int, int]] = []
     r, city = load_from_store(recorded.store.url, spec, catalogue,
                               lambda d, n: calls.append((d, n)))
-    assert city.name == demo_city.name and len(city.regions) == len(demo_city.regions)
-    assert r.prepared and calls[-1][0] == calls[-1][1] == len(r)
+    assert city.name == demo_city.name
+    assert len(city.regions) == len(demo_city.regions)
+    assert r.prepared
+    assert calls[-1][0] == calls[-1][1] == len(r)
     mine = [e for e in events if e.incident_id == spec.incident]
-    assert r.seq_at(1) == mine[0].seq and r.seq_at(len(r)) == mine[-1].seq
+    assert r.seq_at(1) == mine[0].seq
+    assert r.seq_at(len(r)) == mine[-1].seq
     before = recorded.store.last_seq()
     r.state_at(len(r))
     assert recorded.store.last_seq() == before  # nothing written
@@ -108,7 +116,8 @@ def test_history_from_a_real_server(recorded: Recorded, catalogue: Any, demo_cit
             tz_spec = ReplayWindowSpec()
             # a window given as instants: same states as straight from the store
             r = load_from_server(c.query, tz_spec, catalogue, until)
-            assert r.start_ts == max(until - 86400.0, events[0].ts) and r.end_ts == until
+            assert r.start_ts == max(until - 86400.0, events[0].ts)
+            assert r.end_ts == until
             assert r.seq_at(len(r)) == events[-1].seq
             direct = Replayer.from_store(EventStore(url, migrate=False), since_ts=since,
                                          until_ts=until)
@@ -123,7 +132,8 @@ def test_history_from_a_real_server(recorded: Recorded, catalogue: Any, demo_cit
             ri = load_from_server(c.query, ReplayWindowSpec(incident=iid), catalogue,
                                   login.server_time)
             mine = [e for e in events if e.incident_id == iid]
-            assert ri.start_ts == mine[0].ts and ri.incident_positions(iid)[0] >= 1
+            assert ri.start_ts == mine[0].ts
+            assert ri.incident_positions(iid)[0] >= 1
             assert ri.state_at(0) == recorded.live[max(s for s in recorded.live
                                                        if s < ri.seq_at(1))]
             with pytest.raises(ReplayError, match="no incident"):

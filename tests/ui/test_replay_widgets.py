@@ -58,14 +58,16 @@ def test_positions_steps_and_seeks(scrubber: Any, qtbot: Any) -> None:
     s.step(1)
     assert moves == [(1, T0 + 10), (2, T0 + 20), (3, T0 + 20)]  # events of one instant
     s.step(-5)
-    assert s.position == 0 and s.instant == T0
+    assert s.position == 0
+    assert s.instant == T0
     s.seek_time(T0 + 100)
     assert (s.position, s.instant) == (4, T0 + 100)
     s.seek_time(T0 + 99999)
     assert (s.position, s.instant) == (7, T0 + 3600)
     assert s.time_label.text() == "2026-11-17 11:13:00"
     assert "7 / 7" in s.count_label.text()
-    assert not s.next_button.isEnabled() and s.prev_button.isEnabled()
+    assert not s.next_button.isEnabled()
+    assert s.prev_button.isEnabled()
 
 
 def test_playback_speeds(scrubber: Any) -> None:
@@ -78,22 +80,29 @@ def test_playback_speeds(scrubber: Any) -> None:
     assert s.speed == 1
     for _ in range(20):
         s.change_speed(1)
-    assert s.speed == 256 and s.speed_box.currentText() == "256×"
-    with pytest.raises(ValueError):
+    assert s.speed == 256
+    assert s.speed_box.currentText() == "256×"
+    with pytest.raises(ValueError, match="speed must be one of"):
         s.set_speed(3)
     s.set_speed(8)
     s.play()
-    assert s.playing and states == [True]
+    assert s.playing
+    assert states == [True]
     s.advance(2.0)  # 2 s at 8× = 16 s of history
-    assert s.instant == T0 + 16 and s.position == 1
+    assert s.instant == T0 + 16
+    assert s.position == 1
     s.advance(10.0)
-    assert s.instant == T0 + 96 and s.position == 4
+    assert s.instant == T0 + 96
+    assert s.position == 4
     s.set_speed(256)
     s.advance(100.0)  # past the end: stops there
-    assert s.instant == T0 + 3600 and s.position == 7 and not s.playing
+    assert s.instant == T0 + 3600
+    assert s.position == 7
+    assert not s.playing
     assert states == [True, False]
     s.play()  # from the end: starts over
-    assert s.position == 0 and s.playing
+    assert s.position == 0
+    assert s.playing
     s.toggle_play()
     assert not s.playing
 
@@ -102,7 +111,8 @@ def test_incident_jumps(scrubber: Any) -> None:
     s = scrubber
     s.set_incident_positions([5, 2, 6])
     assert s.incident_positions == [2, 5, 6]
-    assert s.next_incident_button.isEnabled() and not s.prev_incident_button.isEnabled()
+    assert s.next_incident_button.isEnabled()
+    assert not s.prev_incident_button.isEnabled()
     s.jump_incident(1)
     assert s.position == 2
     s.jump_incident(1)
@@ -128,7 +138,8 @@ def test_bookmarks(scrubber: Any) -> None:
     assert added == [0, 0]
     assert [(b.position, b.note) for b in s.bookmarks] == [(4, ""), (5, "二号积水点")]
     s.set_bookmark_note(0, "交班")
-    assert s.bookmarks[0].note == "交班" and s.bookmarks[0].ts == T0 + 100
+    assert s.bookmarks[0].note == "交班"
+    assert s.bookmarks[0].ts == T0 + 100
     s.remove_bookmark(1)
     assert len(s.bookmarks) == 1
 
@@ -142,9 +153,11 @@ def test_track_mouse_and_paint(scrubber: Any, qtbot: Any) -> None:
     x = track.x_of(T0 + 900)
     assert track.ts_of(x) == pytest.approx(T0 + 900, abs=1.0)
     qtbot.mouseClick(track, Qt.MouseButton.LeftButton, pos=QPoint(int(x) + 1, 20))
-    assert s.position == 6 and abs(s.instant - (T0 + 900)) < 10
+    assert s.position == 6
+    assert abs(s.instant - (T0 + 900)) < 10
     image = s.grab().toImage()
-    assert not image.isNull() and image.width() == s.width()
+    assert not image.isNull()
+    assert image.width() == s.width()
     ARTIFACTS.mkdir(exist_ok=True)
     s.grab().save(str(ARTIFACTS / "replay_scrubber.png"))
 
@@ -203,10 +216,12 @@ def test_chart_lanes_markers_and_limits(chart: Any) -> None:
                        (LANE_DEPARTMENT, "emergency"), (LANE_UNIT, "U-police-1")]
     ticks = c.plot.getAxis("left")._tickLevels[0]
     names = [name for _y, name in ticks]
-    assert names[1] == c.console.department_name("police") and names[-1]
+    assert names[1] == c.console.department_name("police")
+    assert names[-1]
     pts = c.marker_positions()
     assert len(pts) == len(tl.items)
-    assert pts[0][1] == 0 and pts[4][1] == -3  # the unit's lane is the last one
+    assert pts[0][1] == 0
+    assert pts[4][1] == -3
     bars = [i for i in c.plot.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
     assert bars, "status bars are drawn"
     lines = [i for i in c.plot.getPlotItem().items if isinstance(i, pg.InfiniteLine)]
@@ -223,7 +238,9 @@ def test_chart_hover_click_and_cursor(chart: Any, qtbot: Any) -> None:
     c = chart
     c.show_timeline(_timeline())
     tip = c.tip_for(5)
-    assert "2026-11-17 10:38:00" in tip and "需要社区协调" in tip and "#13" in tip
+    assert "2026-11-17 10:38:00" in tip
+    assert "需要社区协调" in tip
+    assert "#13" in tip
     assert "by disp" in tip or "disp" in tip
     assert c.describe(c.items[7]).endswith("overdue") or "超时" in c.describe(c.items[7])
     with qtbot.waitSignal(c.sig_marker_clicked) as got:
@@ -238,7 +255,8 @@ def test_chart_hover_click_and_cursor(chart: Any, qtbot: Any) -> None:
     c._fit_labels()
     assert any(label.isVisible() for label, _a, _b in c._span_labels)
     c.show_timeline(None)
-    assert c.items == [] and len(c.marker_positions()) == 0
+    assert c.items == []
+    assert len(c.marker_positions()) == 0
 
 
 def test_time_labels_fit_the_track() -> None:
@@ -248,7 +266,8 @@ def test_time_labels_fit_the_track() -> None:
     ticks = time_ticks(0.0, T0, width, label_w, TZ)
     assert 0 < len(ticks) <= width / label_w + 1
     steps = {round(b - a) for (a, _), (b, _) in itertools.pairwise(ticks)}
-    assert len(steps) == 1 and steps.pop() % TICK_STEPS[-1] == 0
+    assert len(steps) == 1
+    assert steps.pop() % TICK_STEPS[-1] == 0
     assert all(len(label) == 10 and label.count("-") == 2 for _t, label in ticks)  # dated
     day = time_ticks(T0, T0 + 86400, width, label_w, TZ)
     assert 0 < len(day) <= width / label_w + 1

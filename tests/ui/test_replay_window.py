@@ -93,7 +93,8 @@ def _assert_shading_shows(w: Any) -> None:
     cut = LEVEL_PREFIX[w.map_sync.level]
     want = Counter(i.grid[:cut] for i in w.state.incidents.values() if i.is_open)
     values, mode = w.map.choropleth
-    assert mode == "open" and values == {code: float(n) for code, n in want.items()}
+    assert mode == "open"
+    assert values == {code: float(n) for code, n in want.items()}
 
 
 def test_seeks_steps_and_playback_show_the_recorded_state(window: Any,
@@ -135,8 +136,11 @@ def test_replay_never_sends_commands(window: Any, recorded: Recorded, qtbot: Any
     with qtbot.waitSignal(w.console.sig_command_finished) as got:
         ctx = w.console.request(cmd.AddNote(iid, "回放中不应发送"))
     context, ok, message = got.args
-    assert context == ctx and ok is False and "read-only" in message
-    assert w.refused == 1 and not w.console.pending
+    assert context == ctx
+    assert ok is False
+    assert "read-only" in message
+    assert w.refused == 1
+    assert not w.console.pending
     assert recorded.store.last_seq() == before
 
 
@@ -150,8 +154,10 @@ def test_selection_draws_timeline_ticks_and_tracks(window: Any, recorded: Record
     positions = r.incident_positions(iid)
     w.scrubber.set_position(positions[-1], emit=True)
     w.console.select_incident(iid, "queue")
-    assert w.timeline is not None and w.timeline.incident_id == iid
-    assert w.chart.timeline is w.timeline and len(w.chart.items) == len(w.timeline.items)
+    assert w.timeline is not None
+    assert w.timeline.incident_id == iid
+    assert w.chart.timeline is w.timeline
+    assert len(w.chart.items) == len(w.timeline.items)
     assert w.scrubber.incident_positions == positions
     # Jumps go through the incident's events.
     w.scrubber.set_position(0, emit=True)
@@ -174,7 +180,8 @@ def test_selection_draws_timeline_ticks_and_tracks(window: Any, recorded: Record
     w.tracks_action.setChecked(False)
     assert w.map.tracks == {}
     w.console.select_incident("", "test")
-    assert w.chart.timeline is None and w.scrubber.incident_positions == []
+    assert w.chart.timeline is None
+    assert w.scrubber.incident_positions == []
 
 
 def test_bookmarks_with_notes(window: Any, qtbot: Any) -> None:
@@ -182,7 +189,8 @@ def test_bookmarks_with_notes(window: Any, qtbot: Any) -> None:
     w.activateWindow()
     w.scrubber.set_position(40, emit=True)
     w.scrubber.actions_by_key()["bookmark"].trigger()  # Ctrl+B
-    assert len(w.scrubber.bookmarks) == 1 and w.bookmarks.rowCount() == 1
+    assert len(w.scrubber.bookmarks) == 1
+    assert w.bookmarks.rowCount() == 1
     w.bookmarks.item(0, 1).setText("交接：E000012 超时原因待查")
     assert w.scrubber.bookmarks[0].note == "交接：E000012 超时原因待查"
     assert w.scrubber.bookmarks[0].position == 40
@@ -200,7 +208,8 @@ def test_reports_from_the_window(window: Any, tmp_path: Path) -> None:
     assert int(got["window"][7]["value"]) == len(w.replayer)
     assert [b["note"] for b in got["bookmarks"]] == ["开始巡查"]
     pdf = w.export_report(tmp_path / "shift.pdf").read_bytes()
-    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
     with pytest.raises(ValueError, match="pdf or csv"):
         w.export_report(tmp_path / "shift.txt")
 
@@ -284,7 +293,8 @@ def test_a_jump_forward_plays_on_when_cheaper(qtbot: Any, recorded: Recorded, ca
         target = w.position + 3 * r.spacing  # more than a playback step
         assert target - w.position < r.rebuild_cost(target)
         w.scrubber.set_position(target, emit=True)
-        assert w.position == target and w.state is state  # played on, not rebuilt
+        assert w.position == target
+        assert w.state is state
         _assert_panels_show(w, recorded)
         w.scrubber.set_position(len(r) // 4, emit=True)  # back: rebuilt
         assert w.state is not state

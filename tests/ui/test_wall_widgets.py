@@ -137,7 +137,9 @@ def test_hourly_series_by_major_class(busy_engine: Any, qtbot: Any) -> None:
     series = hourly_by_major(state, cat, MIDNIGHT)
     # populate() reports one incident every 2 minutes from 10:15 to 12:13
     per_hour = [sum(row[h] for row in series.values()) for h in range(HOURS)]
-    assert per_hour[10] == 23 and per_hour[11] == 30 and per_hour[12] == 7
+    assert per_hour[10] == 23
+    assert per_hour[11] == 30
+    assert per_hour[12] == 7
     assert sum(per_hour) == 60
     by_major: dict[str, int] = {}
     for inc in state.incidents.values():
@@ -163,11 +165,13 @@ def test_hourly_series_by_major_class(busy_engine: Any, qtbot: Any) -> None:
     assert sum(shown[OTHER]) == sum(by_major[m] for m in ranked[3:])
     assert [sum(r[h] for r in shown.values()) for h in range(HOURS)] == per_hour
     legend = chart.legend.text()
-    assert names[ranked[0]] in legend and "Other" in legend
+    assert names[ranked[0]] in legend
+    assert "Other" in legend
     with pytest.raises(ValueError, match="24"):
         chart.set_series({"01": [1, 2]}, None)
     chart.set_series({}, None)
-    assert chart.shown == [] and "No incidents" in chart.legend.text()
+    assert chart.shown == []
+    assert "No incidents" in chart.legend.text()
 
 
 def test_open_series_backfills_then_samples(busy_engine: Any, clock: Any,
@@ -210,7 +214,7 @@ def test_open_series_backfills_then_samples(busy_engine: Any, clock: Any,
     chart.set_points(series.points(""), MIDNIGHT + 86400)
     assert chart.current() == open_now - 1
     assert chart.points == series.points("")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="step_s must be > 0"):
         OpenSeries(0)
 
 
@@ -230,7 +234,7 @@ def test_overdue_seconds_and_ordering(engine: Any, clock: Any, known: Any,
     assert items[0][0].id == known["urgent"]
     assert most_overdue(state, now, limit=1) == items[:1]
     assert most_overdue(state, now, scope="999999") == []
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="limit must be >= 0"):
         most_overdue(state, now, limit=-1)
 
 
@@ -240,7 +244,8 @@ def test_most_overdue_list_of_a_busy_city(console: Any, busy_engine: Any, clock:
     now = clock()
     items = most_overdue(busy_engine.state, now, limit=12)
     lates = [late for _, late in items]
-    assert len(items) == 12 and lates == sorted(lates, reverse=True)
+    assert len(items) == 12
+    assert lates == sorted(lates, reverse=True)
     assert all(is_overdue(i, now) for i, _ in items)
     everything = most_overdue(busy_engine.state, now, limit=1000)
     assert items == everything[:12]
@@ -256,7 +261,8 @@ def test_most_overdue_list_of_a_busy_city(console: Any, busy_engine: Any, clock:
     assert view.rows[0][2].text == console.grid_name(first.grid)
     assert view.rows[0][3].text == labels.duration(late)
     supervised = [r for r, (inc, _) in zip(view.rows, items, strict=True) if inc.supervised]
-    assert supervised and all(r[4].text == "yes" for r in supervised)
+    assert supervised
+    assert all(r[4].text == "yes" for r in supervised)
     assert all(r[4].text == "" for r, (inc, _) in zip(view.rows, items, strict=True)
                if not inc.supervised)
     assert 5 <= view.visible_rows() <= 12
@@ -328,7 +334,8 @@ def test_every_wall_string_is_translated() -> None:
             if tr.get("type") in ("vanished", "obsolete"):
                 continue  # kept for history, not used
             src = msg.findtext("source") or ""
-            assert (tr.text or "").strip() and tr.get("type") != "unfinished", (name, src)
+            assert (tr.text or "").strip(), (name, src)
+            assert tr.get("type") != "unfinished", (name, src)
             for ph in ("%1", "%2", "%3"):
                 assert (ph in src) == (ph in (tr.text or "")), (name, src, tr.text)
     assert seen == WALL_CONTEXTS

@@ -104,7 +104,8 @@ def test_figures_of_the_whole_city_and_of_each_district(make_wall: Any, wall_con
                                                         busy_engine: Any, clock: Any) -> None:
     wall = make_wall()
     assert wall.scopes == ["", "320508", "320571"]
-    assert wall.scope_label.text() == "Whole city" and wall.pager.text() == ""
+    assert wall.scope_label.text() == "Whole city"
+    assert wall.pager.text() == ""
     wall.set_rotation(3600)
     assert wall.pager.text() == "1 / 3"
     state, now = busy_engine.state, clock()
@@ -126,7 +127,7 @@ def test_figures_of_the_whole_city_and_of_each_district(make_wall: Any, wall_con
     assert wall.scope_label.text() == busy_engine.city.regions["320571"].name
     assert sum(int(scope_kpi(state, start, now + 1, s).reported) for s in wall.scopes[1:]) \
         == 60
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="scope index 3 out of range"):
         wall.show_scope(3)
 
 
@@ -138,7 +139,8 @@ def test_figures_refresh_on_a_timer_not_on_every_update(make_wall: Any, wall_con
     reported = wall.tiles.text("reported")
     new = report_at(busy_engine, 2, minor_with(busy_engine.catalogue, Priority.LOW))
     wall_console.apply_changes(*busy_engine.state.take_changes())
-    assert wall.refreshes == before and wall.tiles.text("reported") == reported
+    assert wall.refreshes == before
+    assert wall.tiles.text("reported") == reported
     qtbot.waitUntil(lambda: wall.tiles.text("reported") == str(int(reported) + 1),
                     timeout=3000)
     qtbot.waitUntil(lambda: wall.refreshes > before)
@@ -156,7 +158,7 @@ def test_rotation_cycles_the_districts_and_back(make_wall: Any, qtbot: Any) -> N
     stay = wall.scope
     qtbot.wait(200)
     assert wall.scope == stay
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="rotate_s must be >= 0"):
         make_wall(rotate_s=-1)
 
 
@@ -173,7 +175,10 @@ def test_the_map_zooms_to_the_district_on_show(make_wall: Any, qtbot: Any) -> No
     bounds = js(qtbot, wall.map, "GL.map.getBounds().toBBoxString()")
     x0, y0, x1, y1 = map(float, bounds.split(","))
     dx0, dy0, dx1, dy1 = wall.console.city.regions["320571"].geometry.bounds
-    assert x0 <= dx0 and y0 <= dy0 and x1 >= dx1 and y1 >= dy1  # all of it in view
+    assert x0 <= dx0
+    assert y0 <= dy0
+    assert x1 >= dx1
+    assert y1 >= dy1
     centre = js(qtbot, wall.map, "[GL.map.getCenter().lat, GL.map.getCenter().lng]")
     assert centre == pytest.approx([(dy0 + dy1) / 2, (dx0 + dx1) / 2], abs=2e-4)
     wall.show_scope(0)
@@ -187,12 +192,15 @@ def test_stale_banner_follows_the_feed(make_wall: Any, qtbot: Any) -> None:
     assert not wall.stale_banner.isVisible()
     assert "Connecting" in wall.connection.text()
     wall.show_info(info(MirrorStatus.LIVE, 0.3))
-    assert not wall.stale and not wall.stale_banner.isVisible()
+    assert not wall.stale
+    assert not wall.stale_banner.isVisible()
     assert "Live" in wall.connection.text()
     wall.show_info(info(MirrorStatus.DISCONNECTED, 12.0))
-    assert wall.stale and wall.stale_banner.isVisible()
+    assert wall.stale
+    assert wall.stale_banner.isVisible()
     text = wall.stale_banner.text()
-    assert "Data feed interrupted" in text and "12 s ago" in text
+    assert "Data feed interrupted" in text
+    assert "12 s ago" in text
     from datetime import datetime
 
     assert datetime.fromtimestamp(clock.t - 12).strftime("%H:%M:%S") in text
@@ -201,12 +209,15 @@ def test_stale_banner_follows_the_feed(make_wall: Any, qtbot: Any) -> None:
     wall.show_info(info(MirrorStatus.DISCONNECTED, 42.0))
     assert "42 s ago" in wall.stale_banner.text()
     wall.show_info(info(MirrorStatus.SYNCING, 0.1))  # resyncing: still stale
-    assert wall.stale_banner.isVisible() and "Resyncing" in wall.connection.text()
+    assert wall.stale_banner.isVisible()
+    assert "Resyncing" in wall.connection.text()
     clock.t += 300
     wall._tick()
-    assert "ago" in wall.stale_banner.text() and "5m" in wall.stale_banner.text()
+    assert "ago" in wall.stale_banner.text()
+    assert "5m" in wall.stale_banner.text()
     wall.show_info(info(MirrorStatus.LIVE, 0.2))
-    assert not wall.stale and not wall.stale_banner.isVisible()
+    assert not wall.stale
+    assert not wall.stale_banner.isVisible()
     # live but silent for too long counts as stale too
     wall.show_info(info(MirrorStatus.LIVE, 9.0))
     assert wall.stale_banner.isVisible()
@@ -225,16 +236,19 @@ def test_no_stale_banner_before_the_first_snapshot(qtbot: Any, busy_engine: Any,
     wall = WallWindow(console, rotate_s=0)
     try:
         wall.show_info(info(MirrorStatus.CONNECTING, None))
-        assert not wall.stale and "Connecting" in wall.connection.text()
+        assert not wall.stale
+        assert "Connecting" in wall.connection.text()
         wall.refresh()
         assert wall.refreshes == 0  # nothing to show yet
         console.reset(busy_engine.state)  # the first snapshot
         wall.refresh()
-        assert wall.refreshes == 1 and wall.tiles.text("reported") == "60"
+        assert wall.refreshes == 1
+        assert wall.tiles.text("reported") == "60"
         wall.show_info(info(MirrorStatus.LIVE, 0.1))
         assert "Live" in wall.connection.text()
         wall.show_info(info(MirrorStatus.SYNCING, 4.0))  # lost it after having data
-        assert wall.stale and wall.stale_banner.isVisibleTo(wall)
+        assert wall.stale
+        assert wall.stale_banner.isVisibleTo(wall)
     finally:
         _delete_now(wall)
 
@@ -244,14 +258,17 @@ def test_a_new_urgent_incident_is_highlighted(make_wall: Any, wall_console: Any,
     wall = make_wall(ready=True, highlight_s=0.6)
     # urgent incidents already there when the wall starts are not news
     assert any(i.priority == "urgent" for i in busy_engine.state.incidents.values())
-    assert wall.highlighted == "" and not wall.urgent_banner.isVisible()
+    assert wall.highlighted == ""
+    assert not wall.urgent_banner.isVisible()
     normal = report_at(busy_engine, 3, minor_with(busy_engine.catalogue, Priority.NORMAL))
     wall_console.apply_changes(*busy_engine.state.take_changes())
-    assert wall.highlighted == "" and normal in wall._known
+    assert wall.highlighted == ""
+    assert normal in wall._known
     urgent = report_at(busy_engine, 4, minor_with(busy_engine.catalogue, Priority.URGENT))
     wall_console.apply_changes(*busy_engine.state.take_changes())
     assert wall.highlighted == urgent
-    assert wall.urgent_banner.isVisible() and urgent in wall.urgent_banner.text()
+    assert wall.urgent_banner.isVisible()
+    assert urgent in wall.urgent_banner.text()
     inc = busy_engine.state.incidents[urgent]
     assert wall_console.grid_name(inc.grid) in wall.urgent_banner.text()
     qtbot.waitUntil(lambda: js(qtbot, wall.map, "GL.counts().selected")

@@ -42,7 +42,8 @@ def test_every_widget_string_is_translated() -> None:
         seen.add(name)
         for msg in ctx.findall("message"):
             tr = msg.find("translation")
-            assert tr is not None and (tr.text or "").strip(), (name, msg.findtext("source"))
+            assert tr is not None, (name, msg.findtext("source"))
+            assert (tr.text or "").strip(), (name, msg.findtext("source"))
             assert tr.get("type") not in ("unfinished", "vanished", "obsolete"), \
                 (name, msg.findtext("source"))
             # placeholders survive translation

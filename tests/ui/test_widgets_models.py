@@ -96,7 +96,8 @@ def test_incident_model_rows_and_roles(console: Any, strict: Any) -> None:
     assert model.row_of(first) == 0
     inc = state.incidents[first]
     idx = model.index(0, Column.ID)
-    assert idx.data() == first and idx.data(ID_ROLE) == first
+    assert idx.data() == first
+    assert idx.data(ID_ROLE) == first
     assert model.index(0, Column.STATUS).data() == "Reported"
     assert model.index(0, Column.GRID).data().endswith(inc.grid)
     assert model.index(0, Column.REPORTED).data(SORT_ROLE) == inc.reported_at
@@ -142,7 +143,8 @@ def test_incident_updates_are_row_by_row(console: Any, busy_engine: Any, strict:
     console.apply_changes(*busy_engine.state.take_changes())
     row = model.row_of(target)
     assert rec.changed == [(row, row, 0, len(Column) - 1, None, [])]
-    assert rec.resets == 0 and not rec.inserted
+    assert rec.resets == 0
+    assert not rec.inserted
     # several changes: contiguous rows come in runs, nothing else is touched
     rec.clear()
     ids = sorted(busy_engine.state.incidents)
@@ -161,7 +163,8 @@ def test_new_incidents_are_inserted(console: Any, busy_engine: Any, strict: Any)
     changed = busy_engine.state.take_changes()[0]
     console.apply_changes(changed, set())
     assert rec.inserted == [(QModelIndex(), n, n + 1)]
-    assert rec.resets == 0 and rec.changed == []
+    assert rec.resets == 0
+    assert rec.changed == []
     assert [model.id_at(n), model.id_at(n + 1)] == new
     assert model.row_of(new[1]) == n + 1
 
@@ -174,7 +177,8 @@ def test_tick_touches_changed_countdown_cells_only(console: Any, busy_engine: An
     assert rec.changed == []  # the clock did not move: nothing to redraw
     clock.advance(1)
     model.tick()
-    assert rec.changed and rec.resets == 0
+    assert rec.changed
+    assert rec.resets == 0
     rows: set[int] = set()
     for top, bottom, left, right, _parent, roles in rec.changed:
         assert left == right == Column.COUNTDOWN
@@ -217,9 +221,11 @@ def test_reset_only_on_resync(console: Any, busy_engine: Any, strict: Any) -> No
     strict(model)
     rec = Recorder(model)
     console.reset(DispatchState())
-    assert rec.resets == 1 and model.rowCount() == 0
+    assert rec.resets == 1
+    assert model.rowCount() == 0
     console.reset(busy_engine.state)
-    assert rec.resets == 2 and model.rowCount() == 60
+    assert rec.resets == 2
+    assert model.rowCount() == 60
 
 
 def test_flash_blinks_the_row_background_then_stops(console: Any, clock: Any, qtbot: Any) -> None:
@@ -253,7 +259,8 @@ def test_proxy_filters_and_counts(console: Any, busy_engine: Any, clock: Any, st
 
     assert shown() == open_ids  # open only by default
     counts = proxy.counts()
-    assert counts.total == 60 and counts.shown == len(open_ids) == counts.open
+    assert counts.total == 60
+    assert counts.shown == len(open_ids) == counts.open
     assert counts.status["closed"] == 0  # closed rows fail "open only"
     assert sum(counts.status.values()) == len(open_ids)
 
@@ -273,7 +280,8 @@ def test_proxy_filters_and_counts(console: Any, busy_engine: Any, clock: Any, st
 
     urgent = {i for i, inc in state.incidents.items() if inc.priority == "urgent"}
     proxy.set_priorities({"urgent"})
-    assert shown() == urgent and urgent
+    assert shown() == urgent
+    assert urgent
     proxy.set_priorities(())
 
     inc0 = state.incidents["E000001"]
@@ -297,14 +305,16 @@ def test_proxy_filters_and_counts(console: Any, busy_engine: Any, clock: Any, st
     assert shown() == {i for i, inc in state.incidents.items() if inc.grid.startswith(district)}
     assert proxy.counts().region[district] == len(shown())
     proxy.set_region(inc0.grid[:9])
-    assert "E000001" in shown() and all(state.incidents[i].grid.startswith(inc0.grid[:9])
+    assert "E000001" in shown()
+    assert all(state.incidents[i].grid.startswith(inc0.grid[:9])
                                         for i in shown())
     proxy.set_region("")
 
     now = clock()
     overdue = {i for i, inc in state.incidents.items() if inc.is_open and is_overdue(inc, now)}
     proxy.set_overdue_only(True)
-    assert shown() == overdue and overdue
+    assert shown() == overdue
+    assert overdue
     assert proxy.counts().overdue == len(overdue)
     proxy.clear_filters()
     assert shown() == open_ids
@@ -390,7 +400,8 @@ def test_unit_tree_model(console: Any, strict: Any) -> None:
                 unit = model.index(r, 0, typ)
                 uid = unit.data(model.IdRole)
                 assert units[uid].department == model.group_of(dept).code
-                assert model.rowCount(unit) == 0 and unit.parent() == typ
+                assert model.rowCount(unit) == 0
+                assert unit.parent() == typ
                 total += 1
     assert total == len(units)
     some = next(u for u in units.values() if u.incident_id)
@@ -411,7 +422,8 @@ def test_unit_updates_touch_the_row_and_its_groups(console: Any, busy_engine: An
     before = typ_index.siblingAtColumn(UnitColumn.STATUS).data()
     busy_engine.execute(cmd.SetUnitStatus(uid, "en_route"), FIELD)
     console.apply_changes(*busy_engine.state.take_changes())
-    assert rec.resets == 0 and not rec.inserted
+    assert rec.resets == 0
+    assert not rec.inserted
     # (row, internal id of the parent index): the unit, its type group, its department
     rows = {(c[0], c[4]) for c in rec.changed}
     assert rows == {(model.unit_index(uid).row(), typ_index.internalId()),
@@ -423,7 +435,8 @@ def test_unit_updates_touch_the_row_and_its_groups(console: Any, busy_engine: An
     u = busy_engine.state.units[uid]
     busy_engine.execute(cmd.ReportPositions(((uid, u.lon + 0.001, u.lat),)), FIELD)
     console.apply_changes(*busy_engine.state.take_changes())
-    assert rec.changed == [] and rec.resets == 0
+    assert rec.changed == []
+    assert rec.resets == 0
 
 
 def test_unit_insert(console: Any, busy_engine: Any, strict: Any) -> None:
@@ -437,8 +450,10 @@ def test_unit_insert(console: Any, busy_engine: Any, strict: Any) -> None:
                                          grid, 120.6, 31.3), BOOTSTRAP_ACTOR)
     console.apply_changes(*busy_engine.state.take_changes())
     idx = model.unit_index("U-police-new")
-    assert idx.isValid() and idx.data() == "新巡逻车"
-    assert len(rec.inserted) == 1 and rec.resets == 0
+    assert idx.isValid()
+    assert idx.data() == "新巡逻车"
+    assert len(rec.inserted) == 1
+    assert rec.resets == 0
     # a unit of a department and type the board has not seen yet creates both groups
     rec.clear()
     state = console.state
@@ -468,7 +483,8 @@ def test_units_gone_from_the_mirror_leave_the_board(console: Any, busy_engine: A
     for uid in police:
         if uid not in gone:
             idx = model.unit_index(uid)
-            assert idx.isValid() and idx.data(model.IdRole) == uid
+            assert idx.isValid()
+            assert idx.data(model.IdRole) == uid
     inserted: list[tuple[int, int]] = []
     model.rowsInserted.connect(lambda _p, a, b: inserted.append((a, b)))
     state.units.update(gone)
@@ -604,7 +620,8 @@ def test_unit_proxy(console: Any, qtlog: Any) -> None:
                                if u.status in (UnitStatus.AVAILABLE, UnitStatus.RETURNING)}
     proxy.set_availability("engaged")
     engaged = visible_units()
-    assert engaged and all(units[u].incident_id for u in engaged)
+    assert engaged
+    assert all(units[u].incident_id for u in engaged)
     assert proxy.rowCount() == len({units[u].department for u in engaged})
     proxy.set_availability("all")
     proxy.set_departments({"fire"})
@@ -642,7 +659,9 @@ def test_unit_board_scales_to_a_city(console: Any, qapp: Any) -> None:
     t0 = time.perf_counter()
     console.apply_changes(set(), changed | moved)
     applied = time.perf_counter() - t0
-    assert rec.resets == 0 and rec.layout == 0 and not rec.inserted
+    assert rec.resets == 0
+    assert rec.layout == 0
+    assert not rec.inserted
     # one span per type group (many rows of each changed) and one signal per group row
     units_changed = [c for c in rec.changed if c[4] is not None and c[4] != 0]
     covered = set()
@@ -658,7 +677,8 @@ def test_unit_board_scales_to_a_city(console: Any, qapp: Any) -> None:
     assert all((c[2], c[3]) == (UnitColumn.STATUS, UnitColumn.STATUS) for c in type_rows)
     print(f"26,000 units: built in {built:.2f} s, {len(changed)} status changes and "
           f"{len(moved)} moves applied in {applied:.3f} s")
-    assert built < 3.0 and applied < 1.0, (built, applied)
+    assert built < 3.0, (built, applied)
+    assert applied < 1.0, (built, applied)
     assert proxy.rowCount(proxy.index(0, 0)) > 0
 
 

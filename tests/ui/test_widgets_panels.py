@@ -52,7 +52,8 @@ def test_action_table() -> None:
     keys = [s.key for s in ACTIONS]
     assert len(keys) == len(set(keys))
     shortcuts = [QKeySequence(s.shortcut).toString() for s in ACTIONS]
-    assert all(shortcuts) and len(shortcuts) == len(set(shortcuts))
+    assert all(shortcuts)
+    assert len(shortcuts) == len(set(shortcuts))
     from dispatch.domain.available_actions import ACTION_KEYS
 
     incident_keys = {s.key for s in ACTIONS if s.incident}
@@ -70,7 +71,8 @@ def test_actions_follow_the_selection(console: Any, busy_engine: Any) -> None:
     console.select_incident(reported, "test")
     enabled = {s.key for s in ACTIONS if s.incident and actions.action(s.key).isEnabled()}
     assert enabled == set(console.available_actions(reported)) - {"close_fixed"}
-    assert "register" in enabled and "verify" not in enabled
+    assert "register" in enabled
+    assert "verify" not in enabled
     # the incident changes under the selection: enablement follows
     busy_engine.execute(cmd.RegisterIncident(reported), DISPATCHER)
     console.apply_changes(*busy_engine.state.take_changes())
@@ -109,7 +111,8 @@ def test_queue_shows_open_incidents_with_counts(console: Any, busy_engine: Any, 
     assert q.proxy.rowCount() == n_reported
     assert q.priority.itemText(0).startswith("All priorities (")
     q.clear.click()
-    assert q.proxy.rowCount() == open_n and not q.status_buttons["reported"].isChecked()
+    assert q.proxy.rowCount() == open_n
+    assert not q.status_buttons["reported"].isChecked()
     q.search.setText("E000007")
     assert q.proxy.rowCount() == 1
     q.search.clear()
@@ -133,7 +136,8 @@ def test_queue_selection_is_shared(console: Any, busy_engine: Any, qtbot: Any) -
     assert seen == [(target, "map")]  # the queue followed without echoing
     other = q.proxy.id_at(0) if q.proxy.id_at(0) != target else q.proxy.id_at(1)
     q.view.setCurrentIndex(q.proxy.proxy_index_of(other))
-    assert console.selected_incident == other and seen[-1] == (other, "queue")
+    assert console.selected_incident == other
+    assert seen[-1] == (other, "queue")
 
 
 def test_new_urgent_incident_draws_attention_without_taking_focus(console: Any, busy_engine: Any,
@@ -148,17 +152,21 @@ def test_new_urgent_incident_draws_attention_without_taking_focus(console: Any, 
     iid = report_at(busy_engine, 11, urgent_class)
     console.apply_changes(*busy_engine.state.take_changes())
     assert q.table.is_flashing(iid)
-    assert q.banner.isVisible() and iid in q.banner.text()
-    assert q.search.hasFocus() and console.selected_incident != iid
+    assert q.banner.isVisible()
+    assert iid in q.banner.text()
+    assert q.search.hasFocus()
+    assert console.selected_incident != iid
     assert not beeps
     q.banner.click()
-    assert console.selected_incident == iid and q.selected_id() == iid
+    assert console.selected_incident == iid
+    assert q.selected_id() == iid
     normal_class = next(c for c, m in busy_engine.catalogue.minors.items()
                         if m.priority == "low")
     q.banner.hide()
     low = report_at(busy_engine, 12, normal_class)
     console.apply_changes(*busy_engine.state.take_changes())
-    assert not q.table.is_flashing(low) and not q.banner.isVisible()
+    assert not q.table.is_flashing(low)
+    assert not q.banner.isVisible()
 
 
 # --------------------------------------------------------------------------- unit board
@@ -176,7 +184,8 @@ def test_unit_board_filters_and_sets_status(console: Any, shell: Any, busy_engin
     assert b.select_unit(uid)
     menu = b.status_menu(uid)
     texts = [a.text() for a in menu.actions()]
-    assert "Set En route" in texts and "Set Available" not in texts
+    assert "Set En route" in texts
+    assert "Set Available" not in texts
     context = b.set_status(uid, UnitStatus.EN_ROUTE)
     assert shell.requests[-1][0] == cmd.SetUnitStatus(uid, "en_route")
     assert shell.requests[-1][2] == context
@@ -227,15 +236,18 @@ def test_register_through_the_form(console: Any, shell: Any, busy_engine: Any, q
     iid = busy_engine.populated["reported"][1]
     console.select_incident(iid, "test")
     qtbot.mouseClick(d.buttons["register"], Qt.MouseButton.LeftButton)
-    assert isinstance(d.form, RegisterForm) and d.form_box.isVisible()
+    assert isinstance(d.form, RegisterForm)
+    assert d.form_box.isVisible()
     d.form.priority.setCurrentIndex(d.form.priority.findData("urgent"))
     qtbot.mouseClick(d.submit, Qt.MouseButton.LeftButton)
     command, version, _ = shell.requests[-1]
     assert command == cmd.RegisterIncident(iid, "", "urgent")
     assert version is not None
     inc = busy_engine.state.incidents[iid]
-    assert inc.status == S.REGISTERED and inc.priority == "urgent"
-    assert d.form is None and "done" in d.action_status.text()
+    assert inc.status == S.REGISTERED
+    assert inc.priority == "urgent"
+    assert d.form is None
+    assert "done" in d.action_status.text()
     assert "register" not in d.visible_actions()
 
 
@@ -247,7 +259,8 @@ def test_joint_dispatch_from_recommendations(console: Any, shell: Any, busy_engi
     inc = busy_engine.state.incidents[iid]
     d.perform("assign")
     form = d.form
-    assert isinstance(form, AssignForm) and form.units.topLevelItemCount() > 0
+    assert isinstance(form, AssignForm)
+    assert form.units.topLevelItemCount() > 0
     form.all_departments.setChecked(True)
     lead = form.lead.currentData()
     rows = [form.units.topLevelItem(i) for i in range(form.units.topLevelItemCount())]
@@ -280,14 +293,16 @@ def test_pending_then_server_error_next_to_the_form(console: Any, shell: Any, bu
     d.form.set_added({"police"})
     shell.hold = True
     context = d.submit_form()
-    assert d.form_result.text() == "Sending…" and not d.submit.isEnabled()
+    assert d.form_result.text() == "Sending…"
+    assert not d.submit.isEnabled()
     assert shell.requests[-1][0] == cmd.Escalate(iid, "community", "需要社区协调", ("police",))
     # someone else escalates first: our request is now stale and the server says so
     busy_engine.execute(cmd.AddNote(iid, "meanwhile"), DISPATCHER)
     console.apply_changes(*busy_engine.state.take_changes())
     shell.finish(context)
     assert "changed since you looked at it" in d.form_result.text()
-    assert d.form is not None and d.submit.isEnabled()
+    assert d.form is not None
+    assert d.submit.isEnabled()
     shell.hold = False
     d.submit_form()
     assert d.form is None
@@ -328,7 +343,8 @@ def test_close_as_duplicate_picks_the_original(console: Any, shell: Any, busy_en
     console.select_incident(second, "test")
     d.perform("duplicate")
     form = d.form
-    assert isinstance(form, CloseForm) and form.reason() == "duplicate"
+    assert isinstance(form, CloseForm)
+    assert form.reason() == "duplicate"
     assert form.candidates.count() >= 1
     assert form.original.text() == first
     assert not form.buttons["fixed"].isEnabled()  # not verified: only some reasons
@@ -362,7 +378,8 @@ def test_escape_closes_the_form(console: Any, busy_engine: Any, qtbot: Any) -> N
     d.perform("cancel")
     assert d.form_box.isVisible()
     qtbot.keyClick(d.form.text, Qt.Key.Key_Escape)
-    assert d.form is None and not d.form_box.isVisible()
+    assert d.form is None
+    assert not d.form_box.isVisible()
 
 
 def test_actions_drive_the_detail_panel(console: Any, busy_engine: Any, qtbot: Any) -> None:
@@ -371,7 +388,8 @@ def test_actions_drive_the_detail_panel(console: Any, busy_engine: Any, qtbot: A
     actions.attach(d)
     console.select_incident(busy_engine.populated["verified"][0], "test")
     qtbot.keyClick(d, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    assert isinstance(d.form, CloseForm) and d.form_key == "close"
+    assert isinstance(d.form, CloseForm)
+    assert d.form_key == "close"
     assert d.form.reason() == "fixed"
 
 
@@ -410,7 +428,8 @@ def test_intake_reports_an_incident(console: Any, shell: Any, busy_engine: Any, 
         dlg.command()
     lon, lat, grid = grid_point(busy_engine, 40)
     dlg.set_point(lon, lat)
-    assert dlg.grid == grid and dlg.grid_label.text().endswith(grid)
+    assert dlg.grid == grid
+    assert dlg.grid_label.text().endswith(grid)
     dlg.reporter.setText("李女士")
     dlg.external_ref.setText("12345-0001")
     dlg.priority.setCurrentIndex(dlg.priority.findData("high"))
@@ -428,7 +447,8 @@ def test_intake_reports_an_incident(console: Any, shell: Any, busy_engine: Any, 
     dlg2 = shown(IntakeDialog(console), qtbot, 980, 560)
     dlg2.set_class(code)
     dlg2.set_point(lon, lat)
-    assert inc.id in dlg2._check_duplicates() and inc.id in dlg2.duplicates.text()
+    assert inc.id in dlg2._check_duplicates()
+    assert inc.id in dlg2.duplicates.text()
 
 
 def test_intake_shows_the_server_error(console: Any, shell: Any, qtbot: Any) -> None:
@@ -442,7 +462,8 @@ def test_intake_shows_the_server_error(console: Any, shell: Any, qtbot: Any) -> 
     dlg.set_point(lon, lat)
     dlg.submit()
     assert "may not report incidents" in dlg.status.text()
-    assert dlg.isVisible() and dlg.send.isEnabled()
+    assert dlg.isVisible()
+    assert dlg.send.isEnabled()
 
 
 # ----------------------------------------------------------------------- command line
@@ -458,7 +479,8 @@ def test_command_line_parses_and_requests(console: Any, shell: Any, busy_engine:
     assert shell.requests[-1][0] == cmd.RegisterIncident(iid)
     assert busy_engine.state.incidents[iid].status == S.REGISTERED
     assert cl.status.text() == f"rg {n} — done"
-    assert cl.edit.text() == "" and console.selected_incident == iid
+    assert cl.edit.text() == ""
+    assert console.selected_incident == iid
     # "." is the selected incident
     cl.edit.setText("sv . 领导关注")
     cl.run()
@@ -470,7 +492,8 @@ def test_command_line_errors_inline(console: Any, shell: Any, busy_engine: Any, 
     cl.edit.setText("as 12 U-nobody")
     assert cl.run() == ""
     assert "no unit 'U-nobody'" in cl.status.text()
-    assert not shell.requests and cl.edit.text() == "as 12 U-nobody"
+    assert not shell.requests
+    assert cl.edit.text() == "as 12 U-nobody"
     closed = busy_engine.populated["closed"][1]
     cl.edit.setText(f"cx {closed} wrong")
     cl.run()
@@ -486,7 +509,8 @@ def test_command_line_completion_and_history(console: Any, busy_engine: Any, qtb
     cl.edit.clear()
     iid = busy_engine.populated["registered"][0]
     lines = cl.completions(f"as {iid} ")
-    assert lines and all(ln.startswith(f"as {iid} U-") for ln in lines)
+    assert lines
+    assert all(ln.startswith(f"as {iid} U-") for ln in lines)
     cl.edit.setText(f"cl {iid} fi")
     qtbot.keyClick(cl.edit, Qt.Key.Key_Tab)
     assert cl.edit.text() == f"cl {iid} fixed "
@@ -541,6 +565,7 @@ def test_every_panel_renders(console: Any, busy_engine: Any, qtbot: Any, tmp_pat
         shown(widget, qtbot, w, h)
         QApplication.processEvents()
         image = widget.grab().toImage()
-        assert not image.isNull() and image.width() == w
+        assert not image.isNull()
+        assert image.width() == w
         assert image.save(str(tmp_path / f"{name}.png"))
     assert QModelIndex().isValid() is False

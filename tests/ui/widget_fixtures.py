@@ -148,9 +148,8 @@ def busy_engine(engine: DispatchEngine, clock: Any) -> DispatchEngine:
 def console(busy_engine: DispatchEngine, clock: Any, qapp: Any) -> Iterator[Any]:
     from widgets.console_model import ConsoleModel
 
-    model = ConsoleModel(busy_engine.state, busy_engine.catalogue, busy_engine.city, LEAD,
+    return ConsoleModel(busy_engine.state, busy_engine.catalogue, busy_engine.city, LEAD,
                          now=clock)
-    yield model
 
 
 @pytest.fixture

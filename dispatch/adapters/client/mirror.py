@@ -200,7 +200,7 @@ class StateMirror:
         assert self._snap is not None
         try:
             token = self._token() if callable(self._token) else self._token
-        except Exception as exc:  # login failed (server down, wrong password)
+        except Exception as exc:  # login failed (server down, wrong password)  # noqa: BLE001
             self.message = f"cannot log in: {exc}"
             self._phase = "wait_hugz"
             self._phase_t = time.monotonic()
@@ -221,7 +221,8 @@ class StateMirror:
         if self._phase == "idle":
             self.start()
         sub, snap = self._sub, self._snap
-        assert sub is not None and snap is not None
+        assert sub is not None
+        assert snap is not None
         if self._poller is None or self._poller[0] is not sub or self._poller[1] is not snap:
             poller = zmq.Poller()  # made again only when the sockets were (a resync)
             poller.register(sub, zmq.POLLIN)

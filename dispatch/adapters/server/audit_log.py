@@ -168,10 +168,10 @@ class AuditWriter:
                     self._insert([r])
                 except _AWAY:
                     raise
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - a boundary: report, never die
                     log.error("audit row refused by the database, stored sanitized: %s", exc)
                     self._insert([r.sanitized(str(exc))])
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a boundary: report, never die
                 self.failures += 1
                 log.error("audit rows not stored yet (%d kept, retrying): %s",
                           len(batch) - i, exc)
