@@ -1,8 +1,17 @@
 """event_append: events/s appended through the EventStore (JSON encoding, batches of 1,000 in
-one transaction, SQLite WAL) against raw SQLAlchemy Core ``executemany`` of the same rows."""
+one transaction, SQLite WAL) against raw SQLAlchemy Core ``executemany`` of the same rows.
+
+Peer, in the same run: the same events through the ``eventsourcing`` library's SQLite
+application recorder (bench/peers_eventsourcing.py), at its defaults and with our
+``synchronous=NORMAL``. ``event_append_pg`` does all three on PostgreSQL (ours and raw through
+SQLAlchemy and psycopg, the peer through its PostgreSQL recorder) in a scratch database on the
+server of ``GRIDLINE_BENCH_PG_URL`` (default: the test server); if that server cannot be
+reached the row says so.
+"""
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 import time
@@ -10,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from bench import peers_eventsourcing as peer
 from bench.common import report
 from dispatch.adapters.store import EventStore
 from dispatch.adapters.store.event_store import event_rows
@@ -17,7 +27,9 @@ from dispatch.adapters.store.schema import events as events_table
 from dispatch.domain import events as ev
 
 N = 200_000
+N_PG = 50_000  # PostgreSQL is slower per row; fewer events keep the row short
 BATCH = 1_000
+PG_URL = os.environ.get("GRIDLINE_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def make_events(n: int) -> list[ev.Event]:
@@ -74,8 +86,49 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         t_raw = raw(f"sqlite:///{Path(d) / 'raw.sqlite'}", batch)
         t_ours = ours(f"sqlite:///{Path(d) / 'ours.sqlite'}", batch)
+        t_peer = peer.sqlite_append(str(Path(d) / "peer.sqlite"), batch, BATCH)
+        t_peer_normal = peer.sqlite_append(str(Path(d) / "peer-normal.sqlite"), batch, BATCH,
+                                           synchronous="NORMAL")
     report("event_append", N / t_ours, "events/s", N / t_raw,
-           target=">= 50,000 events/s and >= 0.5 of raw", events=N, batch=BATCH)
+           target=">= 50,000 events/s and >= 0.5 of raw; ahead of the eventsourcing peer",
+           events=N, batch=BATCH,
+           peer="eventsourcing SQLiteApplicationRecorder",
+           peer_rate=round(N / t_peer), ratio_to_peer=round(t_peer / t_ours, 3),
+           peer_rate_sync_normal=round(N / t_peer_normal),
+           ratio_to_peer_sync_normal=round(t_peer_normal / t_ours, 3))
+    main_pg(batch[:N_PG])
+
+
+def main_pg(batch: list[ev.Event]) -> None:
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    target = "ahead of the eventsourcing peer (PostgreSQL recorder)"
+    u = urlsplit(PG_URL)
+    try:
+        db_cm = peer.scratch_pg_database(PG_URL)
+        name = db_cm.__enter__()
+    except psycopg.OperationalError as exc:
+        report("event_append_pg", float("nan"), "events/s", None, target=target,
+               error=f"PostgreSQL unreachable: {str(exc).splitlines()[0]}")
+        return
+    try:
+        url = f"postgresql+psycopg://{u.username}@{u.hostname}:{u.port or 5432}/{name}"
+        t_raw = raw(url, batch)
+        store = EventStore(url)  # same database, the table emptied for ours
+        with store.engine.begin() as conn:
+            conn.execute(events_table.delete())
+        store.close()
+        t_ours = ours(url, batch)
+        t_peer = peer.postgres_append(u.hostname or "127.0.0.1", u.port or 5432,
+                                      u.username or "postgres", name, batch, BATCH)
+    finally:
+        db_cm.__exit__(None, None, None)
+    n = len(batch)
+    report("event_append_pg", n / t_ours, "events/s", n / t_raw, target=target,
+           events=n, batch=BATCH, peer="eventsourcing PostgresApplicationRecorder",
+           peer_rate=round(n / t_peer), ratio_to_peer=round(t_peer / t_ours, 3))
 
 
 if __name__ == "__main__":
