@@ -113,14 +113,15 @@ def scratch_pg_database(admin_url: str) -> Iterator[str]:
 
 
 def postgres_append(host: str, port: int, user: str, dbname: str,
-                    batch: Sequence[ev.Event], size: int) -> float:
-    """Seconds to store ``batch`` through ``PostgresApplicationRecorder`` (its defaults)."""
+                    batch: Sequence[ev.Event], size: int, table: str = "stored_events") -> float:
+    """Seconds to store ``batch`` through ``PostgresApplicationRecorder`` (its defaults) in a
+    new table ``table``."""
     from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 
     ids = versions(batch)
     ds = PostgresDatastore(dbname, host, port, user, "", originator_id_type="text")
     try:
-        rec = PostgresApplicationRecorder(ds)
+        rec = PostgresApplicationRecorder(ds, events_table_name=table)
         rec.create_table()
         dt = _append(rec, batch, ids, size)
         assert rec.max_notification_id() == len(batch)
