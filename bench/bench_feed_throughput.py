@@ -15,6 +15,12 @@ subscriber's rate is its limit. The baseline decodes with the standard library's
 uses), against which no Python server path comes near 0.4. ``server_cpu_us``,
 ``mirror_cpu_us`` and ``feeder_cpu_us``: each process's CPU time (all its threads, ZeroMQ's
 I/O thread included) per update received, steadier between runs than the rate itself.
+
+Peer, in the same run: the same city updates (the 26,000 units' bodies under their feed keys)
+through NATS JetStream key-value, a publisher putting them and a KV watcher applying them to a
+mirror (bench/peers_nats.py; the NATS server of ``GRIDLINE_BENCH_NATS_URL``, by default
+127.0.0.1:4222). ``nats_rate`` is what that watcher applies per second, ``ratio_to_nats``
+ours / peer; if NATS cannot be reached, ``nats_error`` says so and the row still has ours.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ import orjson
 import psutil
 import zmq
 
+from bench import peers_nats
 from bench.common import report
 
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -141,7 +148,7 @@ def raw_publisher(port: int, seconds: float, body_file: str) -> None:
 # ----------------------------------------------------------------------------- measuring
 
 
-def measure_ours(db: Path) -> tuple[float, dict[str, Any]]:
+def measure_ours(db: Path) -> tuple[float, dict[str, Any], list[Any]]:
     from dispatch.adapters.client import CommandClient, StateMirror
     from dispatch.adapters.security.operators import DEMO_PASSWORDS
     from dispatch.adapters.server.process import ServerProcess
@@ -184,7 +191,7 @@ def measure_ours(db: Path) -> tuple[float, dict[str, Any]]:
     # than the rate, which also depends on how the two cores are shared at the moment.
     per_update = {f"{name}_cpu_us": round(s * 1e6 / max(1, n1 - n0), 2) for name, s in cpu.items()}
     return rate, {"resyncs": info.resyncs, "gaps": info.gaps, "rows_fed": fed.get("rows"),
-                  "units": len(m.state.units), **per_update}
+                  "units": len(m.state.units), **per_update}, list(m.state.units.values())
 
 
 def _cpu_s(proc: psutil.Process) -> float:
@@ -250,7 +257,7 @@ def _free_port() -> int:
 
 def main() -> None:
     db = city_db()
-    rate, extra = measure_ours(db)
+    rate, extra, units = measure_ours(db)
     from dispatch.adapters.protocol.records import dumps, unit_to_dict
     from dispatch.domain.state import UnitState
 
@@ -259,10 +266,15 @@ def main() -> None:
               .decode() for i in range(2000)]
     raw = measure_raw(bodies, json.loads)
     raw_orjson = measure_raw(bodies, orjson.loads)
-    report("feed_throughput", rate, "updates/s", raw, target="≥ 80,000/s (pure Python)",
+    nats = peers_nats.measure(units, WARMUP_S, MEASURE_S)
+    if "nats_rate" in nats:
+        nats["ratio_to_nats"] = round(rate / nats["nats_rate"], 3)
+        nats["nats_rate"] = round(nats["nats_rate"])
+    report("feed_throughput", rate, "updates/s", raw,
+           target="≥ 80,000/s (pure Python); ahead of the NATS KV peer",
            raw_orjson=round(raw_orjson), ratio_orjson=round(rate / raw_orjson, 3),
            json_loads_us=round(json_loads_us(bodies[0].encode()), 2),
-           **extra)
+           **extra, peer="NATS JetStream KV (nats-py)", **nats)
 
 
 if __name__ == "__main__":
