@@ -47,6 +47,10 @@ class MapSync(QObject):
     sig_point_clicked = Signal(float, float)
     """An empty spot of the map was clicked (lon, lat): e.g. to take a hotline report there."""
 
+    def _on_state_replaced(self, *_args: object) -> None:
+        """A bound slot (not a lambda): Qt drops the connection when this object goes."""
+        self.update_choropleth()
+
     def __init__(self, console: ConsoleModel, view: MapView, *, level: str = "grid",
                  choropleth: str | None = "open", show_parts: bool = False) -> None:
         super().__init__(view)
@@ -76,7 +80,7 @@ class MapSync(QObject):
         console.sig_units_changed.connect(self._on_units)
         console.sig_reset.connect(self.refresh_all)
         # a seek: shade from the incidents just drawn, at once
-        console.sig_state_replaced.connect(lambda _i, _u: self.update_choropleth())
+        console.sig_state_replaced.connect(self._on_state_replaced)
         console.sig_incident_selected.connect(self._on_selected)
         view.sig_incident_clicked.connect(lambda iid: console.select_incident(iid, "map"))
         view.sig_region_clicked.connect(self.sig_region_clicked)

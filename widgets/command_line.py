@@ -46,6 +46,10 @@ class CommandLine(QWidget):
     sig_sent = Signal(object, str)
     """(command, context) — a parsed command was requested."""
 
+    def _on_incident_selected(self, *_args: object) -> None:
+        """A bound slot (not a lambda): Qt drops the connection when this object goes."""
+        self._update_placeholder()
+
     def __init__(self, console: ConsoleModel, actions: ConsoleActions | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +84,7 @@ class CommandLine(QWidget):
         self.edit.installEventFilter(self)
         self.setFocusProxy(self.edit)  # focusing the widget focuses the line
         console.sig_command_finished.connect(self._on_finished)
-        console.sig_incident_selected.connect(lambda *_: self._update_placeholder())
+        console.sig_incident_selected.connect(self._on_incident_selected)
         if actions is not None:
             actions.sig_triggered.connect(self._on_action)
         self._update_placeholder()

@@ -76,6 +76,14 @@ class IncidentDetail(QWidget):
     sig_action_sent = Signal(str, str, str)
     """(action key, incident id, context) — a command left for the server."""
 
+    def _on_incident_selected(self, iid: str, _origin: object = None) -> None:
+        """A bound slot (not a lambda): Qt drops the connection when this object goes."""
+        self.show_incident(iid)
+
+    def _on_reset(self) -> None:
+        """A bound slot (not a lambda): Qt drops the connection when this object goes."""
+        self.show_incident(self.console.selected_incident)
+
     def __init__(self, console: ConsoleModel, actions: ConsoleActions | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,9 +102,9 @@ class IncidentDetail(QWidget):
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.timeout.connect(lambda: self.action_status.setText(""))
-        console.sig_incident_selected.connect(lambda iid, _origin: self.show_incident(iid))
+        console.sig_incident_selected.connect(self._on_incident_selected)
         console.sig_incidents_changed.connect(self._on_changed)
-        console.sig_reset.connect(lambda: self.show_incident(console.selected_incident))
+        console.sig_reset.connect(self._on_reset)
         console.sig_command_finished.connect(self._on_finished)
         if actions is not None:
             actions.sig_triggered.connect(self._on_triggered)

@@ -64,6 +64,10 @@ class _Tile(QFrame):
 class KpiStrip(QWidget):
     """Today's figures for the operator's region."""
 
+    def _on_state_replaced(self, *_args: object) -> None:
+        """A bound slot (not a lambda): Qt drops the connection when this object goes."""
+        self.refresh()
+
     def __init__(self, console: ConsoleModel, parent: QWidget | None = None, *,
                  delay_ms: int = 1500, period_ms: int = 30_000) -> None:
         super().__init__(parent)
@@ -91,7 +95,7 @@ class KpiStrip(QWidget):
         self._period.start()
         console.sig_incidents_changed.connect(self._soon)
         console.sig_reset.connect(self.refresh)
-        console.sig_state_replaced.connect(lambda _i, _u: self.refresh())
+        console.sig_state_replaced.connect(self._on_state_replaced)
         self.refresh()
 
     def _soon(self, _ids: object = None) -> None:

@@ -99,6 +99,10 @@ class QueuePanel(QWidget):
     sig_activated = Signal(str)
     """An incident was activated (double click or Enter): the shell may raise the details."""
 
+    def _on_incidents_changed(self, *_args: object) -> None:
+        """A bound slot (not a lambda): Qt drops the connection when this object goes."""
+        self._schedule_counts()
+
     def __init__(self, console: ConsoleModel, actions: ConsoleActions | None = None,
                  table: IncidentTableModel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,7 +128,7 @@ class QueuePanel(QWidget):
         self._banner_timer = QTimer(self)
         self._banner_timer.setSingleShot(True)
         self._banner_timer.timeout.connect(self.banner.hide)
-        console.sig_incidents_changed.connect(lambda _ids: self._schedule_counts())
+        console.sig_incidents_changed.connect(self._on_incidents_changed)
         console.sig_reset.connect(self._schedule_counts)
         console.sig_state_replaced.connect(self._on_state_replaced)
         console.sig_incident_selected.connect(self._on_selected)

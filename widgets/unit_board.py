@@ -73,6 +73,14 @@ class UnitBoard(QWidget):
     sig_unit_selected = Signal(str)
     """The operator selected a unit (its id) on the board."""
 
+    def _on_units_changed(self, *_args: object) -> None:
+        """A bound slot (not a lambda): Qt drops the connection when this object goes."""
+        self._summary_soon()
+
+    def _on_state_replaced(self, *_args: object) -> None:
+        """A bound slot (not a lambda): Qt drops the connection when this object goes."""
+        self.refresh_summary()
+
     def __init__(self, console: ConsoleModel, actions: ConsoleActions | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,9 +97,9 @@ class UnitBoard(QWidget):
         self._summary_timer.setSingleShot(True)
         self._summary_timer.setInterval(300)
         self._summary_timer.timeout.connect(self.refresh_summary)
-        console.sig_units_changed.connect(lambda _ids: self._summary_soon())
+        console.sig_units_changed.connect(self._on_units_changed)
         console.sig_reset.connect(self._on_reset)
-        console.sig_state_replaced.connect(lambda _i, _u: self.refresh_summary())
+        console.sig_state_replaced.connect(self._on_state_replaced)
         self.proxy.sig_filter_changed.connect(self._expand)
         self.last_context = ""
         if actions is not None:

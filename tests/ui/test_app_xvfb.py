@@ -91,7 +91,7 @@ def test_stopping_the_console_stops_its_server_and_simulator(tmp_path: Path) -> 
         for p in psutil.process_iter(["cmdline"]):
             cmd = p.info["cmdline"] or []
             python = bool(cmd) and os.path.basename(cmd[0]).startswith("python")
-            if python and "main.py" in " ".join(cmd) and data in cmd:
+            if python and data in cmd:  # the console, its server and its simulator
                 found.append(p)
         return found
 
@@ -99,13 +99,15 @@ def test_stopping_the_console_stops_its_server_and_simulator(tmp_path: Path) -> 
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             kinds = {("sim" if "sim" in p.info["cmdline"] else
-                      "server" if "server" in p.info["cmdline"] else "console") for p in ours()}
+                      "server" if "dispatch.entrypoints.server" in p.info["cmdline"]
+                      else "console") for p in ours()}
             if kinds == {"console", "server", "sim"}:
                 break
             time.sleep(0.5)
         else:
             pytest.fail(f"console, server and simulator did not all start: {kinds}")
-        console = next(p for p in ours() if "server" not in p.info["cmdline"]
+        console = next(p for p in ours()
+                       if "dispatch.entrypoints.server" not in p.info["cmdline"]
                        and "sim" not in p.info["cmdline"])
         console.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 30
