@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from dispatch.adapters.client.commands import CommandClient
 from dispatch.adapters.client.mirror import Changes, StateMirror
+from dispatch.adapters.feed_timing import FEED_BATCH_MS
 from dispatch.domain.errors import DispatchError
 from dispatch.domain.state import DispatchState, Incident, UnitState
 
@@ -52,7 +53,7 @@ class FeedWorker(QObject):
     sig_info = Signal(object)
     """The mirror's :class:`~dispatch.adapters.client.mirror.MirrorInfo`, twice a second."""
 
-    def __init__(self, make_mirror: Callable[[], StateMirror], *, batch_ms: int = 250) -> None:
+    def __init__(self, make_mirror: Callable[[], StateMirror], *, batch_ms: int = FEED_BATCH_MS) -> None:
         super().__init__()
         self._make_mirror = make_mirror
         self._batch_s = batch_ms / 1000

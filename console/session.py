@@ -20,12 +20,10 @@ from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal
 from console.network import CommandWorker, FeedBatch, FeedWorker, start_in_thread
 from dispatch.adapters.client.commands import ClientCurve, CommandClient, Login, SessionSource
 from dispatch.adapters.client.mirror import MirrorInfo, StateMirror
+from dispatch.adapters.feed_timing import GUI_SLICE_BUDGET_S, GUI_SLICE_MAX, GUI_SLICE_MIN
 from widgets.console_model import ConsoleModel
 
-SLICE_BUDGET_S = 0.004
-"""GUI-thread time one slice of unit notifications aims at."""
-SLICE_MIN, SLICE_MAX = 100, 5000
-"""Bounds of a slice (unit ids), whatever the measured cost per unit."""
+SLICE_BUDGET_S, SLICE_MIN, SLICE_MAX = GUI_SLICE_BUDGET_S, GUI_SLICE_MIN, GUI_SLICE_MAX
 
 
 class ServerClock:

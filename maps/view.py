@@ -31,6 +31,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 from shapely.geometry.base import BaseGeometry
 
+from dispatch.adapters.feed_timing import MAP_FLUSH_MS
 from maps import unit_columns
 from maps.bridge import BRIDGE_NAME, MapBridge
 from maps.page import PageOptions, build_page
@@ -45,7 +46,7 @@ REGION_LEVELS = frozenset({"district", "street", "community", "grid"})
 CHOROPLETH_MODES = frozenset({"open", "overdue"})
 SELECT_KINDS = frozenset({"incident", "unit", "region"})
 LAYER_NAMES = frozenset({"regions", "labels", "parts", "units", "incidents", "tiles"})
-DEFAULT_FLUSH_MS = 250
+DEFAULT_FLUSH_MS = MAP_FLUSH_MS
 MAX_FOCUS_ZOOM = 18  # focus_incident() zooms in no closer
 # A timed flush waits for the page to draw the previous one, but never longer than this
 # (a hidden page may not draw at all).

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import zmq
 import zmq.backend
 
+from dispatch.adapters.feed_timing import STATUS_MIN_GAP_S
 from dispatch.adapters.protocol.chp import HUGZ, FeedStatus, hugz_frames, status_key
 from dispatch.adapters.protocol.records import (
     REGION_CODE_LENGTHS,
@@ -46,7 +47,6 @@ _SEQ = struct.Struct(">Q")
 _MORE = int(zmq.SNDMORE)
 _raw_send = zmq.backend.Socket.send
 MAX_HUGZ_SUBTREES = 256  # subtrees with a status record after each HUGZ (most recent)
-STATUS_MIN_GAP_S = 0.05  # status records at most this often (HUGZ may come more often)
 
 # (key bytes, feed sequence of its last update, body)
 Entry = tuple[bytes, int, bytes]

@@ -18,13 +18,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dispatch.adapters.feed_timing import SLICE_RECORDS
 from dispatch.adapters.server.feed import FeedPublisher
 from dispatch.domain.state import DispatchState
 
 log = logging.getLogger("gridline.server")
 
 REPLY_CACHE = 20_000
-SLICE_RECORDS = 64  # records published at a time (then sent back to back: see FeedPublisher)
 SLOW_BATCH_S = float(os.environ.get("GRIDLINE_SLOW_BATCH_MS", "100")) / 1000.0
 _LEFT = operator.attrgetter("left")  # an outbox's unpublished records
 

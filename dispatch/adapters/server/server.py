@@ -28,6 +28,7 @@ from typing import Any
 import zmq
 
 from dispatch.adapters.bootstrap import open_engine
+from dispatch.adapters.feed_timing import PUBLISH_SLICE_S
 from dispatch.adapters.rules_file import load_rules
 from dispatch.adapters.server.access import AccessControl
 from dispatch.adapters.server.audit_log import AuditWriter
@@ -54,7 +55,6 @@ __all__ = ["DispatchServer", "Endpoints", "ServerStats", "open_server"]
 
 log = logging.getLogger("gridline.server")
 
-PUBLISH_SLICE_S = 0.004  # publishing between two looks at the command socket
 
 
 class DispatchServer:
