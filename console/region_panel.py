@@ -61,7 +61,7 @@ class RegionPanel(QWidget):
         worker = region.worker_name or "—"
         grids = len(c.city.grids_in(region.code)) if region.level < 4 else 1
         now = c.now()
-        tz_day = now - ((now + c.tz.utcoffset(None).total_seconds()) % DAY)  # type: ignore[union-attr]
+        tz_day = now - ((now + c.tz.utcoffset(None).total_seconds()) % DAY)
         mine = [i for i in c.state.incidents.values() if i.grid.startswith(region.code)]
         group = {1: GroupBy.DISTRICT, 2: GroupBy.STREET, 3: GroupBy.COMMUNITY,
                  4: GroupBy.GRID}.get(int(region.level), GroupBy.CITY)

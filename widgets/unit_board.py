@@ -9,6 +9,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
     QModelIndex,
+    QPersistentModelIndex,
     QPoint,
     Qt,
     QTimer,
@@ -59,7 +60,8 @@ class UnitTree(QTreeView):
     changes most units of a city's type groups, all collapsed, cost tens of milliseconds
     for nothing on screen. Rows under a collapsed group are read afresh when it opens."""
 
-    def dataChanged(self, top_left: QModelIndex, bottom_right: QModelIndex,
+    def dataChanged(self, top_left: QModelIndex | QPersistentModelIndex,
+                    bottom_right: QModelIndex | QPersistentModelIndex,
                     roles: Sequence[int] = ()) -> None:
         parent = top_left.parent()
         if parent.isValid() and not self.isExpanded(parent):

@@ -228,5 +228,5 @@ Command = (ReportIncident | RegisterIncident | CancelIncident | AssignUnits | Re
            | SetUnitStatus | ReportPositions)
 
 COMMAND_TYPES: dict[str, type[Any]] = {
-    cls.NAME: cls for cls in Command.__args__  # type: ignore[attr-defined]
+    cls.NAME: cls for cls in Command.__args__
 }

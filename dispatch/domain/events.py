@@ -254,7 +254,7 @@ Payload = (IncidentReported | IncidentRegistered | IncidentCancelled | IncidentD
            | UnitStatusChanged | UnitsMoved)
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
-    cls.KIND: cls for cls in Payload.__args__  # type: ignore[attr-defined]
+    cls.KIND: cls for cls in Payload.__args__
 }
 _FIELDS: dict[type[Any], tuple[str, ...]] = {
     cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in PAYLOAD_TYPES.values()
@@ -307,7 +307,7 @@ def payload_from_dict(kind: str, data: dict[str, Any]) -> Payload:
         if name in data:
             data[name] = _tuplify(data[name])
     try:
-        return cls(**data)  # type: ignore[no-any-return]
+        return cls(**data)
     except TypeError as exc:
         raise ValueError(f"bad {kind} payload: {exc}") from None
 

@@ -82,4 +82,4 @@ class Locator:
     def locate_many(self, lons: Sequence[float] | np.ndarray,
                     lats: Sequence[float] | np.ndarray) -> list[str | None]:
         """:meth:`locate` for many points at once."""
-        return self._lookup[self.locate_indices(lons, lats)].tolist()  # type: ignore[no-any-return]
+        return self._lookup[self.locate_indices(lons, lats)].tolist()

@@ -65,7 +65,7 @@ class _CowDict(dict[str, Any]):
         dict.__delitem__(self, key)
         self._own.discard(key)
 
-    def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
+    def pop(self, key: str, *default: Any) -> Any:
         self._own.discard(key)
         return dict.pop(self, key, *default)
 
