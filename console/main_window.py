@@ -28,7 +28,7 @@ from dispatch.adapters.client.commands import Login
 from dispatch.adapters.client.mirror import MirrorInfo
 from dispatch.domain.roles import AUDIT_READERS
 from maps.view import MapView
-from widgets.actions import ConsoleActions
+from widgets.actions import WINDOW_SHORTCUTS, ConsoleActions
 from widgets.command_line import CommandLine
 from widgets.console_model import ConsoleModel
 from widgets.detail_panel import IncidentDetail
@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
         self.parts_action.toggled.connect(self.map_sync.set_parts_visible)
         bar.addAction(self.parts_action)
         fit = QAction(translate("MainWindow", "Whole city"), self)
-        fit.setShortcut(QKeySequence("Ctrl+0"))
+        fit.setShortcut(QKeySequence(WINDOW_SHORTCUTS["fit_city"]))
         fit.triggered.connect(self.map.fit_city)
         bar.addAction(fit)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         if self.audit_source is not None and self.login.role in AUDIT_READERS:
             t = self.menuBar().addMenu(translate("MainWindow", "&Tools"))
             self.audit_action = t.addAction(translate("MainWindow", "&Audit trail…"))
-            self.audit_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
+            self.audit_action.setShortcut(QKeySequence(WINDOW_SHORTCUTS["audit_trail"]))
             self.audit_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.audit_action.triggered.connect(self.open_audit)
         h = self.menuBar().addMenu(translate("MainWindow", "&Help"))

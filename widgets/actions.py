@@ -78,6 +78,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 SPECS: dict[str, ActionSpec] = {s.key: s for s in ACTIONS}
 
+WINDOW_SHORTCUTS: dict[str, str] = {
+    "fit_city": "Ctrl+0",  # the map shows the whole city
+    "audit_trail": "Ctrl+Shift+U",  # the audit window (shift leads and administrators)
+}
+"""Keys of the main window's own actions. With :data:`ACTIONS` they are the console's one
+table of keys: :func:`shortcut_table` joins them and a test keeps every key unique (a key
+given twice in one window fires neither)."""
+
+
+def shortcut_table() -> dict[str, str]:
+    """Every key of the main window: action key → shortcut."""
+    return {**{s.key: s.shortcut for s in ACTIONS}, **WINDOW_SHORTCUTS}
+
 
 def action_text(key: str) -> str:
     """The translated text of an action (without the ellipsis)."""

@@ -253,7 +253,7 @@ def test_the_console_offers_the_audit_to_a_lead_only(consoles: Any, qtbot: Any) 
     assert "&Tools" not in titles
     lead = consoles("lead")
     assert lead.audit_action is not None
-    assert lead.audit_action.shortcut().toString() == "Ctrl+Shift+A"
+    assert lead.audit_action.shortcut().toString() == "Ctrl+Shift+U"
     assert "&Tools" in [a.text() for a in lead.menuBar().actions()]
     lead.audit_action.trigger()
     w = lead.audit_window

@@ -569,3 +569,17 @@ def test_every_panel_renders(console: Any, busy_engine: Any, qtbot: Any, tmp_pat
         assert image.width() == w
         assert image.save(str(tmp_path / f"{name}.png"))
     assert QModelIndex().isValid() is False
+
+
+def test_every_key_of_the_main_window_is_given_once() -> None:
+    """One table of keys: a shortcut given to two actions of one window fires neither."""
+    from collections import Counter
+
+    from PySide6.QtGui import QKeySequence
+
+    from widgets.actions import shortcut_table
+
+    table = shortcut_table()
+    normal = Counter(QKeySequence(k).toString() for k in table.values())
+    assert [k for k, n in normal.items() if n > 1] == []
+    assert table["audit_trail"] != table["approve_extension"]
