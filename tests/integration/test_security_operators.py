@@ -6,6 +6,7 @@ import io
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -314,7 +315,8 @@ def test_0003_adds_the_audit_incident_column_and_keeps_old_lines(store_url: str)
 
 # ------------------------------------------------------------------------------------- CLI
 
-def test_cli_add_list_passwd_disable(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_add_list_passwd_disable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
 
     def run(*argv: str, stdin: str = "") -> int:
