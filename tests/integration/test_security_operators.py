@@ -98,8 +98,9 @@ def test_same_error_for_unknown_user_wrong_password_and_disabled(
     messages.append(info.value.message)
     assert set(messages) == {LOGIN_FAILED}
     assert info.value.code == "forbidden"
-    assert directory.get("lead1") is not None
-    assert directory.get("lead1").disabled
+    lead1 = directory.get("lead1")
+    assert lead1 is not None
+    assert lead1.disabled
     directory.enable("lead1")
     assert directory.authenticate("lead1", "right-password").user == "lead1"
 
