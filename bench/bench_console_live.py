@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -28,12 +29,15 @@ import psutil
 from bench.city_server import CityServer
 from bench.common import report
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+
 RATE = 10_000  # unit updates per second
 TICK_MS = 10
 LOAD_S = float(os.environ.get("GRIDLINE_BENCH_LOAD_S", "120"))
 
 
-def lateness(app, seconds: float) -> list[float]:  # type: ignore[no-untyped-def]
+def lateness(app: QCoreApplication, seconds: float) -> list[float]:
     from PySide6.QtCore import QElapsedTimer, QTimer
 
     late: list[float] = []

@@ -260,7 +260,7 @@ def measure_ours(srv: CityServer) -> tuple[list[float], dict[str, Any]]:
 
 def raw_router(router_port: int, pub_port: int) -> None:
     """Child: decode each request, publish a JSON body for it, answer the DEALER."""
-    ctx = zmq.Context.instance()
+    ctx: zmq.Context[zmq.Socket[bytes]] = zmq.Context.instance()
     router: zmq.Socket[bytes] = ctx.socket(zmq.ROUTER)
     router.bind(f"tcp://127.0.0.1:{router_port}")
     pub: zmq.Socket[bytes] = ctx.socket(zmq.PUB)
@@ -289,7 +289,7 @@ def measure_raw() -> list[float]:
     p = subprocess.Popen([sys.executable, "-m", "bench.bench_end_to_end", "rawrouter",
                           str(router_port), str(pub_port)],
                          cwd=ROOT, text=True, stdout=subprocess.PIPE)
-    ctx = zmq.Context.instance()
+    ctx: zmq.Context[zmq.Socket[bytes]] = zmq.Context.instance()
     dealer: zmq.Socket[bytes] = ctx.socket(zmq.DEALER)
     sub: zmq.Socket[bytes] = ctx.socket(zmq.SUB)
     try:

@@ -24,6 +24,8 @@ import os
 import random
 import statistics
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -31,17 +33,24 @@ import maps
 
 maps.prepare_environment()
 
-from PySide6.QtCore import QEventLoop  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.common import report  # noqa: E402
 from bench.history import history_db  # noqa: E402
 
+if TYPE_CHECKING:
+    from console.replay_window import ReplayWindow
+    from dispatch.adapters.store import EventStore
+    from dispatch.domain.catalogue.model import Catalogue
+    from dispatch.domain.city.model import City
+    from dispatch.services.replay import Replayer
+
 EVENTS = int(os.environ.get("GRIDLINE_BENCH_EVENTS", "1000000"))
 DAY = 86400.0
 
 
-def wait_for(app: QApplication, done, timeout_s: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+def wait_for(app: QCoreApplication, done: Callable[[], object], timeout_s: float = 60.0) -> None:
     t0 = time.monotonic()
     while not done():
         if time.monotonic() - t0 > timeout_s:
@@ -49,7 +58,7 @@ def wait_for(app: QApplication, done, timeout_s: float = 60.0) -> None:  # type:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
 
 
-def painted(app: QApplication, window, token: str) -> None:  # type: ignore[no-untyped-def]
+def painted(app: QCoreApplication, window: ReplayWindow, token: str) -> None:
     """Send the map's pending changes and wait until the page has drawn them."""
     got: list[str] = []
     window.map.sig_painted.connect(lambda t, _ms: got.append(t))
@@ -58,7 +67,8 @@ def painted(app: QApplication, window, token: str) -> None:  # type: ignore[no-u
     wait_for(app, lambda: token in got)
 
 
-def open_window(app, replayer, catalogue, city):  # type: ignore[no-untyped-def]
+def open_window(app: QCoreApplication, replayer: Replayer, catalogue: Catalogue, city: City
+                ) -> ReplayWindow:
     from console.replay_window import ReplayWindow
 
     w = ReplayWindow(replayer, catalogue, city, source="bench", language="zh")
@@ -69,8 +79,8 @@ def open_window(app, replayer, catalogue, city):  # type: ignore[no-untyped-def]
     return w
 
 
-def close(app: QApplication, w) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import QCoreApplication, QEvent
+def close(app: QCoreApplication, w: ReplayWindow) -> None:
+    from PySide6.QtCore import QEvent
 
     w.close()
     w.deleteLater()
@@ -78,7 +88,7 @@ def close(app: QApplication, w) -> None:  # type: ignore[no-untyped-def]
     app.processEvents()
 
 
-def seeks(app, w, store, samples: int, seed: int  # type: ignore[no-untyped-def]
+def seeks(app: QCoreApplication, w: ReplayWindow, store: EventStore, samples: int, seed: int
           ) -> tuple[list[float], list[float], list[float]]:
     """(whole seeks, the replayer's state alone, the baseline state_at) in seconds."""
     from dispatch.services.rebuild import state_at

@@ -135,8 +135,9 @@ def build(url: str, *, size: str, events: int, seed: int, snapshot_every: int,
     store.close()
 
 
-def step(engine: DispatchEngine, rng: random.Random, run, later, pick_units,  # type: ignore[no-untyped-def]
-         action: str, iid: str) -> None:
+def step(engine: DispatchEngine, rng: random.Random, run: Callable[..., list[object]],
+         later: Callable[[float, str, str], None],
+         pick_units: Callable[[str, int], tuple[str, ...]], action: str, iid: str) -> None:
     inc = engine.state.incidents[iid]
     if action == "assign":
         if rng.random() < 0.03:

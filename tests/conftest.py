@@ -6,8 +6,14 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from dispatch.domain.catalogue.model import Catalogue
+    from dispatch.domain.city.model import City
+    from dispatch.services.engine import DispatchEngine
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PG_URL = os.environ.get("GRIDLINE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -29,14 +35,14 @@ class FakeClock:
 
 
 @pytest.fixture(scope="session")
-def catalogue():  # type: ignore[no-untyped-def]
+def catalogue() -> Catalogue:
     from dispatch.adapters.catalogue_loader import default_catalogue
 
     return default_catalogue()
 
 
 @pytest.fixture(scope="session")
-def demo_city(catalogue):  # type: ignore[no-untyped-def]
+def demo_city(catalogue: Catalogue) -> City:
     from dispatch.services.city_generator import generate_city
 
     return generate_city("demo", seed=1, catalogue=catalogue)
@@ -48,7 +54,7 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def engine(catalogue, demo_city, clock):  # type: ignore[no-untyped-def]
+def engine(catalogue: Catalogue, demo_city: City, clock: FakeClock) -> DispatchEngine:
     """An in-memory engine with the demo city's units registered."""
     from dispatch.adapters.bootstrap import open_engine
 
@@ -94,7 +100,7 @@ def pg_url(pg_base_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):  # type: ignore[no-untyped-def]
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Each store test runs on a SQLite file and on the real PostgreSQL."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'events.sqlite'}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from dispatch.domain.timelimits import DueIndex
 
@@ -45,7 +46,8 @@ def test_clock_dues_agree_with_running_clock_and_is_overdue() -> None:
     for status in IncidentStatus:
         for gone in ((), ("ack_due",), ("dispatched_at",), ("handle_due",), ("verify_due",),
                      ("responded_at",)):
-            inc = dataclasses.replace(full, status=status, **dict.fromkeys(gone))
+            cleared: dict[str, Any] = dict.fromkeys(gone)
+            inc = dataclasses.replace(full, status=status, **cleared)
             clock = running_clock(inc)
             due, overdue_at = clock_dues(inc)
             assert due == (clock.due if clock is not None else math.inf), (status, gone)

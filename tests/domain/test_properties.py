@@ -4,6 +4,7 @@ command changes nothing, and replaying the events reproduces the live state exac
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,11 +12,15 @@ from hypothesis import strategies as st
 from dispatch.adapters.bootstrap import open_engine
 from dispatch.domain import commands as cmd
 from dispatch.domain import invariants
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.city.model import City
 from dispatch.domain.errors import DispatchError
 from dispatch.domain.events import Event, event_from_dict, event_to_dict
 from dispatch.domain.projection import apply_all
 from dispatch.domain.roles import SYSTEM_ACTOR as system
+from dispatch.domain.state import Incident
 from dispatch.domain.status import CloseReason, UnitStatus
+from dispatch.services.engine import DispatchEngine
 from tests.conftest import FakeClock
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD, grid_point
 
@@ -30,7 +35,7 @@ step = st.tuples(st.sampled_from(ACTIONS), st.integers(0, 4), st.integers(0, 500
                  st.integers(0, 3), st.integers(1, 3600))
 
 
-def build(engine, action, i, j, k, dt):  # type: ignore[no-untyped-def]
+def build(engine: DispatchEngine, action: str, i: int, j: int, k: int, dt: int) -> cmd.Command:
     incs = sorted(engine.state.incidents)
     units = sorted(engine.state.units)
     iid = incs[-1 - i % len(incs)] if incs else "E000001"
@@ -52,7 +57,7 @@ def build(engine, action, i, j, k, dt):  # type: ignore[no-untyped-def]
         lon, lat, _ = grid_point(engine, j)
         classes = sorted(engine.catalogue.minors)
         return cmd.ReportIncident("grid_worker", classes[j % len(classes)], lon, lat, "巡查上报")
-    return {
+    makers: dict[str, Callable[[], cmd.Command]] = {
         "register": lambda: cmd.RegisterIncident(iid),
         "cancel": lambda: cmd.CancelIncident(iid, "误报"),
         "assign": lambda: cmd.AssignUnits(iid, tuple(units[(j + n) % len(units)]
@@ -81,10 +86,11 @@ def build(engine, action, i, j, k, dt):  # type: ignore[no-untyped-def]
         "archive": lambda: cmd.ArchiveFinished(engine.clock() - k * 600),
         "clock": lambda: cmd.RaiseClock(iid, ["dispatch", "acknowledge", "handle", "verify"][k],
                                         "overdue"),
-    }[action]()
+    }
+    return makers[action]()
 
 
-def advance(engine, inc, j, k):  # type: ignore[no-untyped-def]
+def advance(engine: DispatchEngine, inc: Incident, j: int, k: int) -> cmd.Command:
     """The natural next step for the incident, so sequences reach deep into the workflow."""
     iid, status = inc.id, inc.status
     if status == "reported":
@@ -112,7 +118,8 @@ def advance(engine, inc, j, k):  # type: ignore[no-untyped-def]
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=1, max_size=60))
-def test_random_commands_keep_invariants_and_replay_exactly(catalogue, demo_city, steps) -> None:  # type: ignore[no-untyped-def]
+def test_random_commands_keep_invariants_and_replay_exactly(
+        catalogue: Catalogue, demo_city: City, steps: list[tuple[str, int, int, int, int]]) -> None:
     clock = FakeClock()
     engine = open_engine(None, catalogue=catalogue, city=demo_city, clock=clock)
     log: list[Event] = []

@@ -124,7 +124,7 @@ def test_out_of_scope_incident_is_not_found(engine: Any) -> None:
     unknown = unchanged(engine, lambda: engine.execute(cmd.RegisterIncident("E999999"), disp))
     for command in (cmd.RegisterIncident(iid), cmd.AddNote(iid, "x"),
                     cmd.CancelIncident(iid, "x"), cmd.Escalate(iid, "community", "x")):
-        e = unchanged(engine, lambda c=command: engine.execute(c, disp))  # type: ignore[misc]
+        e = unchanged(engine, lambda c=command: engine.execute(c, disp))
         assert isinstance(e, NotFound)
         assert e.message == unknown.message.replace("E999999", iid)
         assert grid not in e.message
@@ -194,7 +194,7 @@ def test_duplicate_of_another_regions_incident_is_not_found(engine: Any) -> None
     other = report(engine, index=index_in(engine, theirs))
     for command in (cmd.LinkDuplicate(own, other), cmd.CloseIncident(own, "duplicate", "",
                                                                      other)):
-        e = unchanged(engine, lambda c=command: engine.execute(c, disp))  # type: ignore[misc]
+        e = unchanged(engine, lambda c=command: engine.execute(c, disp))
         assert isinstance(e, NotFound)
         assert e.message == f"no incident {other!r}"
     engine.execute(cmd.LinkDuplicate(own, other), LEAD)
@@ -223,10 +223,11 @@ def _dispatched(engine: Any) -> str:
 
 def test_field_gateway_only_on_incidents_sent_to_the_field(engine: Any) -> None:
     iid = report(engine, actor=FIELD)  # intake
+    command: cmd.Command
     for command in (cmd.Acknowledge(iid), cmd.StartHandling(iid), cmd.Respond(iid, "x"),
                     cmd.Verify(iid, True), cmd.ReturnIncident(iid, "x"),
                     cmd.RequestExtension(iid, 60, "x")):
-        e = unchanged(engine, lambda c=command: engine.execute(c, FIELD))  # type: ignore[misc]
+        e = unchanged(engine, lambda c=command: engine.execute(c, FIELD))
         assert isinstance(e, Forbidden)
         assert "not sent to the field" in e.message
     engine.execute(cmd.AddNote(iid, "市民补充照片"), FIELD)  # notes on open incidents
@@ -250,7 +251,7 @@ def test_field_gateway_only_on_incidents_sent_to_the_field(engine: Any) -> None:
                     cmd.Escalate(iid, "community", "x"), cmd.Supervise(iid),
                     cmd.AssignUnits(iid), cmd.CancelIncident(iid, "x"),
                     cmd.DecideExtension(iid, True)):
-        e = unchanged(engine, lambda c=command: engine.execute(c, FIELD))  # type: ignore[misc]
+        e = unchanged(engine, lambda c=command: engine.execute(c, FIELD))
         assert isinstance(e, Forbidden)
 
 
@@ -268,7 +269,7 @@ def test_field_gateway_stage_table() -> None:
 def test_other_roles_are_not_limited_by_the_field_stages(engine: Any) -> None:
     iid = report(engine)
     for actor in (DISPATCHER, LEAD):
-        e = unchanged(engine, lambda a=actor: engine.execute(cmd.Acknowledge(iid), a))  # type: ignore[misc]
+        e = unchanged(engine, lambda a=actor: engine.execute(cmd.Acknowledge(iid), a))
         assert isinstance(e, InvalidCommand)
 
 

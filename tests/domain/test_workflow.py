@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from dispatch.domain import commands as cmd
 from dispatch.domain import invariants
-from dispatch.domain.catalogue.model import Priority
+from dispatch.domain.catalogue.model import Catalogue, Priority
 from dispatch.domain.errors import (
     Conflict,
     DispatchError,
@@ -19,16 +21,17 @@ from dispatch.domain.errors import (
 )
 from dispatch.domain.status import EscalationLevel, IncidentStatus, UnitStatus
 from dispatch.domain.timelimits import ClockState, clock_state, is_overdue, running_clock
+from tests.conftest import FakeClock
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD, WALL, free_units, grid_point, report
 
 S = IncidentStatus
 
 
-def lead_of(engine, iid):  # type: ignore[no-untyped-def]
+def lead_of(engine: Any, iid: str) -> str:
     return engine.catalogue.lead_department_of(engine.state.incidents[iid].class_code)
 
 
-def unchanged(engine, fn):  # type: ignore[no-untyped-def]
+def unchanged(engine: Any, fn: Callable[[], object]) -> DispatchError:
     """Run fn expecting a DispatchError; assert the state did not change at all."""
     before = pickle.dumps(engine.state)
     with pytest.raises(DispatchError) as info:
@@ -38,7 +41,7 @@ def unchanged(engine, fn):  # type: ignore[no-untyped-def]
     return info.value
 
 
-def test_full_seven_steps(engine, clock) -> None:  # type: ignore[no-untyped-def]
+def test_full_seven_steps(engine: Any, clock: FakeClock) -> None:
     iid = report(engine)
     inc = engine.state.incidents[iid]
     assert inc.status == S.REPORTED
@@ -92,7 +95,7 @@ def test_full_seven_steps(engine, clock) -> None:  # type: ignore[no-untyped-def
     assert "already evaluated" in err.message
 
 
-def test_failed_verification_reworks(engine, clock) -> None:  # type: ignore[no-untyped-def]
+def test_failed_verification_reworks(engine: Any, clock: FakeClock) -> None:
     iid = report(engine)
     engine.execute(cmd.AssignUnits(iid, free_units(engine, lead_of(engine, iid))), DISPATCHER)
     engine.execute(cmd.Acknowledge(iid), FIELD)
@@ -109,7 +112,7 @@ def test_failed_verification_reworks(engine, clock) -> None:  # type: ignore[no-
     assert inc.dispatched_at == clock.t
 
 
-def test_assign_from_reported_registers_and_dispatches(engine) -> None:  # type: ignore[no-untyped-def]
+def test_assign_from_reported_registers_and_dispatches(engine: Any) -> None:
     iid = report(engine)
     out = engine.execute(cmd.AssignUnits(iid, free_units(engine, lead_of(engine, iid))),
                          DISPATCHER)
@@ -117,7 +120,7 @@ def test_assign_from_reported_registers_and_dispatches(engine) -> None:  # type:
     assert [e.seq for e in out.events] == [out.seq - 1, out.seq]
 
 
-def test_joint_dispatch_several_departments(engine, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_joint_dispatch_several_departments(engine: Any, catalogue: Catalogue) -> None:
     iid = report(engine)
     lead = lead_of(engine, iid)
     others = [d for d in ("police", "fire", "emergency", "traffic_police")
@@ -138,7 +141,7 @@ def test_joint_dispatch_several_departments(engine, catalogue) -> None:  # type:
     assert invariants.check(engine.state) == []
 
 
-def test_same_unit_twice_conflicts(engine) -> None:  # type: ignore[no-untyped-def]
+def test_same_unit_twice_conflicts(engine: Any) -> None:
     a, b = report(engine, index=1), report(engine, index=2)
     unit = free_units(engine, lead_of(engine, a))[0]
     engine.execute(cmd.AssignUnits(a, (unit,)), DISPATCHER)
@@ -148,7 +151,7 @@ def test_same_unit_twice_conflicts(engine) -> None:  # type: ignore[no-untyped-d
     assert a in err.message
 
 
-def test_return_extension_park_supervise_escalate(engine, clock) -> None:  # type: ignore[no-untyped-def]
+def test_return_extension_park_supervise_escalate(engine: Any, clock: FakeClock) -> None:
     iid = report(engine)
     unit = free_units(engine, lead_of(engine, iid))
     engine.execute(cmd.AssignUnits(iid, unit), DISPATCHER)
@@ -192,7 +195,7 @@ def test_return_extension_park_supervise_escalate(engine, clock) -> None:  # typ
     assert invariants.check(engine.state) == []
 
 
-def test_cancel_duplicate_and_closure_reasons(engine) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_duplicate_and_closure_reasons(engine: Any) -> None:
     a, b, c, d = (report(engine, index=i) for i in range(4))
     engine.execute(cmd.CancelIncident(a, "误报"), DISPATCHER)
     assert engine.state.incidents[a].status == S.CANCELLED
@@ -214,7 +217,7 @@ def test_cancel_duplicate_and_closure_reasons(engine) -> None:  # type: ignore[n
     assert "unknown closure reason" in err.message
 
 
-def test_errors_are_typed_and_change_nothing(engine) -> None:  # type: ignore[no-untyped-def]
+def test_errors_are_typed_and_change_nothing(engine: Any) -> None:
     iid = report(engine)
     e = unchanged(engine, lambda: engine.execute(cmd.Acknowledge("E999999"), FIELD))
     assert isinstance(e, NotFound)
@@ -247,7 +250,7 @@ def test_errors_are_typed_and_change_nothing(engine) -> None:  # type: ignore[no
     assert isinstance(e, Stale)
 
 
-def test_region_scope_enforced(engine) -> None:  # type: ignore[no-untyped-def]
+def test_region_scope_enforced(engine: Any) -> None:
     from dispatch.domain.roles import Actor, Role
 
     iid = report(engine)
@@ -263,7 +266,7 @@ def test_region_scope_enforced(engine) -> None:  # type: ignore[no-untyped-def]
     engine.execute(cmd.RegisterIncident(iid), insider)
 
 
-def test_unit_status_transitions(engine) -> None:  # type: ignore[no-untyped-def]
+def test_unit_status_transitions(engine: Any) -> None:
     uid = next(iter(sorted(engine.state.units)))
     e = unchanged(engine, lambda: engine.execute(cmd.SetUnitStatus(uid, "dispatched"), FIELD))
     assert "assign it to an incident" in e.message
@@ -277,7 +280,8 @@ def test_unit_status_transitions(engine) -> None:  # type: ignore[no-untyped-def
     unchanged(engine, lambda: engine.execute(cmd.ReportPositions(((uid, 999, 31.3),)), FIELD))
 
 
-def test_time_limits_near_due_and_overdue(engine, clock, catalogue) -> None:  # type: ignore[no-untyped-def]
+def test_time_limits_near_due_and_overdue(engine: Any, clock: FakeClock,
+                                         catalogue: Catalogue) -> None:
     urgent = next(m.code for m in catalogue.minors.values() if m.priority == Priority.URGENT)
     iid = report(engine, class_code=urgent)
     inc = engine.state.incidents[iid]
@@ -292,7 +296,7 @@ def test_time_limits_near_due_and_overdue(engine, clock, catalogue) -> None:  # 
     assert is_overdue(inc, c.due + 1)
 
 
-def test_idempotent_command_id(engine) -> None:  # type: ignore[no-untyped-def]
+def test_idempotent_command_id(engine: Any) -> None:
     iid = report(engine)
     first = engine.execute(cmd.AddNote(iid, "once"), DISPATCHER, command_id="c-1")
     again = engine.execute(cmd.AddNote(iid, "once"), DISPATCHER, command_id="c-1")
@@ -301,7 +305,7 @@ def test_idempotent_command_id(engine) -> None:  # type: ignore[no-untyped-def]
     assert len(engine.state.incidents[iid].notes) == 1
 
 
-def test_archive_moves_finished_incidents_out_of_the_live_state(engine, clock) -> None:  # type: ignore[no-untyped-def]
+def test_archive_moves_finished_incidents_out_of_the_live_state(engine: Any, clock: FakeClock) -> None:
     from dispatch.domain.roles import SYSTEM_ACTOR
 
     done, live = report(engine, index=1), report(engine, index=2)

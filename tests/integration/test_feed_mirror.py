@@ -42,11 +42,11 @@ class SnapshotEnd:
 
 
 def raw_snapshot(rs: RunningServer, subtree: str, token: str) -> tuple[list[Any], SnapshotEnd]:
-    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock: zmq.Socket[bytes] = zmq.Context.instance().socket(zmq.DEALER)
     sock.setsockopt(zmq.LINGER, 0)
     sock.connect(rs.endpoints.snapshot)
     sock.send_multipart([ICANHAZ, subtree.encode(), token.encode()])
-    records = []
+    records: list[Any] = []
     meta: dict[str, Any] = {}
     top = 0
     try:
@@ -70,7 +70,7 @@ def test_chp_frames_on_the_wire(server_running: RunningServer) -> None:
     rs = server_running
     lead = rs.client("lead")
     raw_snapshot(rs, "", lead.session)  # the whole city is watched: its status follows HUGZ
-    sub = zmq.Context.instance().socket(zmq.SUB)
+    sub: zmq.Socket[bytes] = zmq.Context.instance().socket(zmq.SUB)
     sub.setsockopt(zmq.LINGER, 0)
     sub.connect(rs.endpoints.update)
     sub.setsockopt(zmq.SUBSCRIBE, b"")
@@ -275,7 +275,7 @@ def test_secure_feed_refuses_out_of_scope_subscriptions(server_factory: Any) -> 
     m = rs.mirror("disp")
     assert m.live
     assert m.subtree == disp.login_info.subtree
-    sneaky = zmq.Context.instance().socket(zmq.SUB)
+    sneaky: zmq.Socket[bytes] = zmq.Context.instance().socket(zmq.SUB)
     sneaky.setsockopt(zmq.LINGER, 0)
     curve.apply(sneaky)
     sneaky.connect(rs.endpoints.update)

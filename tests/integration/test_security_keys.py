@@ -145,7 +145,7 @@ def test_allow_listed_dealer_router_sees_user_id(tmp_path: Path, server: Server,
     # the ZAP user id is the client's key, which the allow-list names: the server knows
     # which workstation sent it
     assert frame.get("User-Id") == pub.decode()
-    assert server.auth.name_of(frame.get("User-Id")) == "ws-02"
+    assert server.auth.name_of(str(frame.get("User-Id"))) == "ws-02"
     rest = router.recv_multipart()
     assert rest == [b"cmd-1", b'{"op":"assign"}']
     router.send_multipart([frame.bytes, b"cmd-1", b"ok"])
@@ -182,7 +182,7 @@ def test_local_trust_console_and_simulator_both_talk(tmp_path: Path) -> None:
             dealer.send(name.encode())
             assert router.poll(REPLY_TIMEOUT_MS, zmq.POLLIN)
             frame = router.recv(copy=False)
-            assert srv.auth.name_of(frame.get("User-Id")) == name
+            assert srv.auth.name_of(str(frame.get("User-Id"))) == name
             assert router.recv_multipart() == [name.encode()]
     finally:
         c.stop()

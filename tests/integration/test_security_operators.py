@@ -6,6 +6,7 @@ import io
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -97,8 +98,9 @@ def test_same_error_for_unknown_user_wrong_password_and_disabled(
     messages.append(info.value.message)
     assert set(messages) == {LOGIN_FAILED}
     assert info.value.code == "forbidden"
-    assert directory.get("lead1") is not None
-    assert directory.get("lead1").disabled
+    lead1 = directory.get("lead1")
+    assert lead1 is not None
+    assert lead1.disabled
     directory.enable("lead1")
     assert directory.authenticate("lead1", "right-password").user == "lead1"
 
@@ -314,7 +316,8 @@ def test_0003_adds_the_audit_incident_column_and_keeps_old_lines(store_url: str)
 
 # ------------------------------------------------------------------------------------- CLI
 
-def test_cli_add_list_passwd_disable(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_add_list_passwd_disable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
 
     def run(*argv: str, stdin: str = "") -> int:

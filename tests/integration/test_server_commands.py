@@ -43,7 +43,7 @@ def report(rs: RunningServer, client: CommandClient, prefix: str = "", index: in
 
 def raw_request(rs: RunningServer, payload: bytes | list[bytes], timeout_ms: int = 2000
                 ) -> Any:
-    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock: zmq.Socket[bytes] = zmq.Context.instance().socket(zmq.DEALER)
     sock.setsockopt(zmq.LINGER, 0)
     sock.connect(rs.endpoints.command)
     try:
@@ -365,7 +365,8 @@ def session_of(srv: Any, user: str) -> str:
 
 
 def dealers(srv: Any, n: int) -> list[zmq.Socket[bytes]]:
-    out = [zmq.Context.instance().socket(zmq.DEALER) for _ in range(n)]
+    out: list[zmq.Socket[bytes]] = [zmq.Context.instance().socket(zmq.DEALER)
+                                    for _ in range(n)]
     for s in out:
         s.setsockopt(zmq.LINGER, 0)
         s.connect(srv.endpoints.command)
@@ -422,7 +423,7 @@ def test_overlapping_position_reports_publish_each_unit_once_and_answer_both(
 
     with bound_server(tmp_path, catalogue, demo_city) as srv:
         token = session_of(srv, "field")
-        sub = zmq.Context.instance().socket(zmq.SUB)
+        sub: zmq.Socket[bytes] = zmq.Context.instance().socket(zmq.SUB)
         sub.setsockopt(zmq.LINGER, 0)
         sub.setsockopt(zmq.SUBSCRIBE, b"")
         sub.connect(srv.endpoints.update)

@@ -63,7 +63,7 @@ def snapshot_garbage(tokens: list[str]) -> Any:
 
 class Attack:
     def __init__(self, rs: RunningServer) -> None:
-        ctx = zmq.Context.instance()
+        ctx: zmq.Context[zmq.Socket[bytes]] = zmq.Context.instance()
         self.cmd = ctx.socket(zmq.DEALER)
         self.snap = ctx.socket(zmq.DEALER)
         self.sub = ctx.socket(zmq.SUB)
@@ -116,7 +116,7 @@ def test_fuzzed_server_keeps_serving(server_factory: Any) -> None:
 
     fuzz()
     # oversized: refused by the socket (MAXMSGSIZE) and never reaches the loop
-    big = zmq.Context.instance().socket(zmq.DEALER)
+    big: zmq.Socket[bytes] = zmq.Context.instance().socket(zmq.DEALER)
     big.setsockopt(zmq.LINGER, 0)
     big.connect(rs.endpoints.command)
     big.send_multipart([b"", b"{" + b" " * (MAX_MESSAGE_BYTES + 10) + b"}"])
@@ -207,7 +207,7 @@ def test_fuzzed_bad_input_is_refused_and_changes_nothing(server_factory: Any) ->
     ctx = {"lon": p.x, "lat": p.y, "uid": next(iter(rs.state.units)), "incident_id": iid,
            "class_code": rs.state.incidents[iid].class_code,
            "bounds": rs.server.engine.city.bounds}
-    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock: zmq.Socket[bytes] = zmq.Context.instance().socket(zmq.DEALER)
     sock.setsockopt(zmq.LINGER, 0)
     sock.connect(rs.endpoints.command)
     seq = rs.state.seq

@@ -3,6 +3,7 @@ batches, snapshots, state at any instant, restart rebuilding exactly the same st
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,16 +11,19 @@ import pytest
 from dispatch.adapters.bootstrap import open_engine
 from dispatch.adapters.store import EventStore, StoreError
 from dispatch.domain import commands as cmd
+from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.city.model import City
 from dispatch.domain.errors import DispatchError
 from dispatch.domain.events import Event, IncidentNoted
+from dispatch.services.engine import DispatchEngine
 from dispatch.services.rebuild import state_at
 from tests.conftest import FakeClock
 from tests.domain.helpers import DISPATCHER, FIELD, free_units, report
 
 
-def drive(engine, clock, n: int = 30) -> dict[int, object]:  # type: ignore[no-untyped-def]
+def drive(engine: DispatchEngine, clock: FakeClock, n: int = 30) -> dict[int, object]:
     """Run a realistic little shift; return {seq: state copy} after each command."""
-    seen = {}
+    seen: dict[int, object] = {}
     for i in range(n):
         clock.advance(37)
         try:
@@ -36,7 +40,7 @@ def drive(engine, clock, n: int = 30) -> dict[int, object]:  # type: ignore[no-u
     return seen
 
 
-def test_append_read_filters(store_url, catalogue, demo_city) -> None:  # type: ignore[no-untyped-def]
+def test_append_read_filters(store_url: str, catalogue: Catalogue, demo_city: City) -> None:
     store = EventStore(store_url)
     clock = FakeClock()
     engine = open_engine(store, catalogue=catalogue, city=demo_city, clock=clock)
@@ -54,7 +58,7 @@ def test_append_read_filters(store_url, catalogue, demo_city) -> None:  # type: 
     store.close()
 
 
-def test_batch_is_atomic(store_url) -> None:  # type: ignore[no-untyped-def]
+def test_batch_is_atomic(store_url: str) -> None:
     store = EventStore(store_url)
     ok = [Event(1, 1.0, "op", "ws", IncidentNoted("E000001", "a"))]
     store.append(ok)
@@ -66,7 +70,8 @@ def test_batch_is_atomic(store_url) -> None:  # type: ignore[no-untyped-def]
     store.close()
 
 
-def test_restart_rebuilds_exact_state_and_continues_sequence(store_url, catalogue, demo_city  # type: ignore[no-untyped-def]
+def test_restart_rebuilds_exact_state_and_continues_sequence(store_url: str, catalogue: Catalogue,
+                                                             demo_city: City
                                                              ) -> None:
     clock = FakeClock()
     store = EventStore(store_url)
@@ -89,7 +94,7 @@ def test_restart_rebuilds_exact_state_and_continues_sequence(store_url, catalogu
     store2.close()
 
 
-def test_state_at_any_instant(store_url, catalogue, demo_city) -> None:  # type: ignore[no-untyped-def]
+def test_state_at_any_instant(store_url: str, catalogue: Catalogue, demo_city: City) -> None:
     clock = FakeClock()
     store = EventStore(store_url)
     engine = open_engine(store, catalogue=catalogue, city=demo_city, clock=clock,
@@ -103,7 +108,7 @@ def test_state_at_any_instant(store_url, catalogue, demo_city) -> None:  # type:
     store.close()
 
 
-def test_snapshot_roundtrip(store_url, engine) -> None:  # type: ignore[no-untyped-def]
+def test_snapshot_roundtrip(store_url: str, engine: Any) -> None:
     store = EventStore(store_url)
     report(engine)
     store.save_snapshot(engine.state)
@@ -112,7 +117,7 @@ def test_snapshot_roundtrip(store_url, engine) -> None:  # type: ignore[no-untyp
     store.close()
 
 
-def test_unreachable_database_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="cannot open the event store"):
         EventStore("postgresql+psycopg://nobody@127.0.0.1:1/none",
                    connect_args={"connect_timeout": 2})
@@ -120,8 +125,8 @@ def test_unreachable_database_is_a_clear_error(tmp_path) -> None:  # type: ignor
         EventStore(f"sqlite:///{tmp_path}/missing-dir/x/events.sqlite")
 
 
-def test_background_snapshots_match_the_state_they_were_taken_of(store_url, catalogue,  # type: ignore[no-untyped-def]
-                                                                 demo_city) -> None:
+def test_background_snapshots_match_the_state_they_were_taken_of(
+        store_url: str, catalogue: Catalogue, demo_city: City) -> None:
     clock = FakeClock()
     store = EventStore(store_url)
     engine = open_engine(store, catalogue=catalogue, city=demo_city, clock=clock,
@@ -140,8 +145,8 @@ def test_background_snapshots_match_the_state_they_were_taken_of(store_url, cata
     store.close()
 
 
-def _store_with_a_bad_second_snapshot(store_url, catalogue,  # type: ignore[no-untyped-def]
-                                      demo_city) -> tuple[EventStore, int, int]:
+def _store_with_a_bad_second_snapshot(store_url: str, catalogue: Catalogue,
+                                      demo_city: City) -> tuple[EventStore, int, int]:
     """A store with two snapshots, the later one garbage in a known format, and events after
     both: (store, first snapshot's seq, second snapshot's seq)."""
     from sqlalchemy import update
@@ -165,7 +170,8 @@ def _store_with_a_bad_second_snapshot(store_url, catalogue,  # type: ignore[no-u
 
 
 def test_a_seek_planned_from_an_unreadable_snapshot_starts_from_the_one_read(
-        store_url, catalogue, demo_city, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        store_url: str, catalogue: Catalogue, demo_city: City,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """A sparse window's seek planned from a store snapshot that turns out unreadable starts
     from the earlier snapshot the store fell back to: decoded once, not again for a grid
     checkpoint."""
@@ -185,15 +191,20 @@ def test_a_seek_planned_from_an_unreadable_snapshot_starts_from_the_one_read(
     assert r.sparse
     assert r._plan(n)[0] == "snapshot"
     decoded: list[int] = []
-    monkeypatch.setattr(event_store, "decode_state",
-                        lambda *a: (lambda st: decoded.append(st.seq) or st)(decode_state(*a)))
+
+    def counting_decode(*a: Any) -> Any:
+        st = decode_state(*a)
+        decoded.append(st.seq)
+        return st
+
+    monkeypatch.setattr(event_store, "decode_state", counting_decode)
     assert r.state_at(n) == expected
     assert decoded == [first]
     store.close()
 
 
-def test_an_unreadable_snapshot_is_passed_over(store_url, catalogue,  # type: ignore[no-untyped-def]
-                                               demo_city) -> None:
+def test_an_unreadable_snapshot_is_passed_over(store_url: str, catalogue: Catalogue,
+                                               demo_city: City) -> None:
     """A snapshot written with other record fields (or of a format this version does not
     read) is passed over for an earlier one, by the store and by a replay's planner alike."""
     from sqlalchemy import insert

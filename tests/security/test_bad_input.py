@@ -44,6 +44,7 @@ from dispatch.domain.jsonlimits import JsonLimits, nesting_depth
 from dispatch.domain.roles import Actor, Role
 from dispatch.domain.validation import POSITION_MARGIN_M, check_id, check_text
 from dispatch.services.rebuild import load_state
+from dispatch.services.replay.sources import StoreEvents
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD, grid_point, minor_with
 from tests.domain.helpers import report as report_in
 from tests.integration.conftest import RunningServer
@@ -186,7 +187,7 @@ def test_live_server_refuses_bad_input_and_changes_nothing(server_factory: Any) 
     uid = next(iter(rs.state.units))
     t = next(iter(rs.server.engine.city.units.values()))
     far = _outside(rs.server.engine, 6.0)
-    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock: zmq.Socket[bytes] = zmq.Context.instance().socket(zmq.DEALER)
     sock.setsockopt(zmq.LINGER, 0)
     sock.connect(rs.endpoints.command)
     seq = rs.state.seq
@@ -195,7 +196,7 @@ def test_live_server_refuses_bad_input_and_changes_nothing(server_factory: Any) 
         return _ask(sock, {"id": rid, "type": rtype, "session": session, "args": args})
 
     try:
-        cases = [
+        cases: list[tuple[str, str, dict[str, Any], str]] = [
             (lead.session, "report", {"source": "hotline", "class_code": code, "lon": lon,
                                       "lat": lat, "description": "井盖\u202e缺失"},
              "description contains a bidirectional"),
@@ -358,7 +359,11 @@ def test_replay_opens_a_sqlite_file_read_only(tmp_path: Path, catalogue: Any,
     assert city.code == demo_city.code
     assert len(replayer) > 0
     replayer.state_at(len(replayer))
-    replayer.source.store.close()
+    source = replayer.source
+    assert isinstance(source, StoreEvents)
+    store = source.store
+    assert isinstance(store, EventStore)
+    store.close()
     assert _fingerprint(db) == before
     assert _journal_mode(db) == "delete"
 

@@ -34,7 +34,7 @@ class PlainChpClient:
     """Clone client per RFC 12: SUB to the publisher, DEALER to the snapshot port."""
 
     def __init__(self, snapshot_ep: str, update_ep: str, subtree: str) -> None:
-        ctx = zmq.Context.instance()
+        ctx: zmq.Context[zmq.Socket[bytes]] = zmq.Context.instance()
         self.subtree = subtree.encode()
         self.sub = ctx.socket(zmq.SUB)
         self.sub.setsockopt(zmq.LINGER, 0)

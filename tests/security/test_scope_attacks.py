@@ -155,6 +155,7 @@ def test_incidents_of_another_district_look_unknown(server_factory: Start,
     secrets = (inc.grid, theirs, mine)
     frozen = Frozen(rs, (other, own))
     fake = "E999999"
+    make: Callable[[str], cmd.Command]
     for make in (lambda i: cmd.RegisterIncident(i), lambda i: cmd.AddNote(i, "看看"),
                  lambda i: cmd.CancelIncident(i, "x"),
                  lambda i: cmd.Escalate(i, "community", "x"),
@@ -220,6 +221,7 @@ def test_field_gateway_does_intake_and_the_field_side_only(server_factory: Start
     field, lead = rs.client("field"), rs.client("lead")
     iid = report(rs, field, "")  # intake
     frozen = Frozen(rs, (iid,))
+    attack: cmd.Command
     for attack in (cmd.Acknowledge(iid), cmd.StartHandling(iid), cmd.Respond(iid, "x"),
                    cmd.Verify(iid, True), cmd.ReturnIncident(iid, "x"),
                    cmd.RequestExtension(iid, 60, "x")):

@@ -66,11 +66,15 @@ class RawSub:
         self.sock.connect(rs.endpoints.update)
         self.keys: list[bytes] = []
 
-    def pump(self, timeout_ms: int = 50) -> None:
+    def pump(self, timeout_ms: int = 50) -> int:
+        """Record what has arrived; returns how many messages that was."""
+        n = 0
         while self.sock.poll(timeout_ms, zmq.POLLIN):
             frames = self.sock.recv_multipart()
             self.keys.append(frames[0])
+            n += 1
             timeout_ms = 0
+        return n
 
     def data_keys(self) -> list[bytes]:
         return [k for k in self.keys if b"/inc/" in k or b"/unit/" in k]

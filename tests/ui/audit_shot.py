@@ -26,19 +26,19 @@ def make_traffic(data_dir: Path) -> tuple[str, object]:
     settings = Settings(data_dir=data_dir, db_url=f"sqlite:///{data_dir / 'audit.sqlite'}",
                         insecure=True, command_port=0, snapshot_port=0, update_port=0)
     srv = open_server(settings, catalogue=catalogue, city=city)
-    srv.bind()
+    endpoints = srv.bind()
     threading.Thread(target=srv.serve_forever, name="server", daemon=True).start()
-    ep = srv.endpoints.command
+    ep = endpoints.command
     lead = CommandClient(ep)
     lead.login("lead", DEMO_PASSWORDS["lead"], "指挥中心-01")
     disp = CommandClient(ep)
-    disp.login("disp", DEMO_PASSWORDS["disp"], "姑苏区-坐席03")
+    disp_login = disp.login("disp", DEMO_PASSWORDS["disp"], "姑苏区-坐席03")
     for ws in ("姑苏区-坐席07", "ws-unknown"):
         c = CommandClient(ep, retries=1)
         with contextlib.suppress(Forbidden):
             c.login("disp", "wrong-password", ws)
         c.close()
-    grids = sorted(r.code for r in city.grids() if r.code.startswith(disp.login_info.scope))
+    grids = sorted(r.code for r in city.grids() if r.code.startswith(disp_login.scope))
     klass = next(iter(catalogue.minors))
     texts = ("市民反映路灯不亮", "井盖缺失，存在安全隐患", "小区门口垃圾满溢")
     for i, text in enumerate(texts):

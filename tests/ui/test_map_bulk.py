@@ -113,7 +113,12 @@ def test_rows_already_on_the_map_are_not_sent_again(map_view: MapView) -> None:
 def test_the_same_choropleth_is_not_sent_again(map_view: MapView, monkeypatch: Any) -> None:
     sent: list[str] = []
     run = map_view._run
-    monkeypatch.setattr(map_view, "_run", lambda js, cb=None: (sent.append(js), run(js, cb)))
+
+    def recording_run(js: str, cb: Any = None) -> None:
+        sent.append(js)
+        run(js, cb)
+
+    monkeypatch.setattr(map_view, "_run", recording_run)
     map_view.set_choropleth({"G0001": 3}, "open")
     map_view.set_choropleth({"G0001": 3.0}, "open")
     assert sum("setChoropleth" in js for js in sent) == 1
@@ -161,7 +166,7 @@ def test_map_sync_shading_and_halos_follow_records_and_time(console: Any, busy_e
 
     def shading() -> dict[str, float]:
         view.flush()
-        return map_js(view, "GL._choropleth.values")  # type: ignore[no-any-return]
+        return map_js(view, "GL._choropleth.values")
 
     assert shading() == expected("open")
     sync.set_choropleth_mode("overdue")
@@ -241,8 +246,9 @@ def test_units_as_columns_reach_the_page(map_view: MapView, map_js: Any, qtbot: 
         "not a number", "surrogate"])
 def test_bad_unit_columns_change_nothing(map_view: MapView, bad: Any, message: str) -> None:
     rows = grid_units(2500)
-    cols = {"ids": tuple(r[0] for r in rows), "lat": [r[1] for r in rows],
-            "lon": [r[2] for r in rows], "statuses": ["available"] * len(rows)}
+    cols: dict[str, Any] = {"ids": tuple(r[0] for r in rows), "lat": [r[1] for r in rows],
+                            "lon": [r[2] for r in rows],
+                            "statuses": ["available"] * len(rows)}
     map_view.update_unit_columns(cols["ids"], cols["lat"], cols["lon"], cols["statuses"])
     map_view.flush()
     before = map_view.unit_rows()

@@ -346,8 +346,10 @@ def test_table_prunes_rows_and_announces_batches(replay: Replay) -> None:
 def test_tick_rows_limit_the_countdown_refresh(replay: Replay) -> None:
     table = replay.table
     replay.jump(len(replay.r) // 2)
-    open_rows = sorted(table.row_of(i) for i, inc in replay.state.incidents.items()
-                       if inc.is_open and inc.status.value != "parked")
+    found = [table.row_of(i) for i, inc in replay.state.incidents.items()
+             if inc.is_open and inc.status.value != "parked"]
+    open_rows = sorted(r for r in found if r is not None)
+    assert len(open_rows) == len(found)
     on_screen = open_rows[:5]
     table.set_tick_rows(lambda: on_screen)
     changed: list[tuple[int, int, list[int]]] = []

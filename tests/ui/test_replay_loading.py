@@ -105,11 +105,11 @@ def test_history_from_a_real_server(recorded: Recorded, catalogue: Any, demo_cit
     url = f"sqlite:///{db}"
     settings = server_settings(tmp_path, url)
     srv = open_server(settings, catalogue=catalogue, city=demo_city)
-    srv.bind()
+    endpoints = srv.bind()
     th = threading.Thread(target=srv.serve_forever, name="replay-test-server", daemon=True)
     th.start()
     try:
-        with CommandClient(srv.endpoints.command, timeout_s=10.0) as c:
+        with CommandClient(endpoints.command, timeout_s=10.0) as c:
             login = c.login("lead", DEMO_PASSWORDS["lead"], "ws-replay")
             events = list(recorded.store.read())
             since, until = events[300].ts, events[-1].ts
@@ -129,6 +129,7 @@ def test_history_from_a_real_server(recorded: Recorded, catalogue: Any, demo_cit
             assert login.server_time > until  # the server runs on the real clock
             # the life of one incident
             iid = next(e.incident_id for e in events if e.kind == "incident.dispatched")
+            assert iid is not None
             ri = load_from_server(c.query, ReplayWindowSpec(incident=iid), catalogue,
                                   login.server_time)
             mine = [e for e in events if e.incident_id == iid]
@@ -160,6 +161,7 @@ def test_startup_opens_the_replay_window(recorded: Recorded, qtbot: Any, qapp: A
     assert missing.begin() == 2
     events = list(recorded.store.read())
     iid = next(e.incident_id for e in events if e.kind == "incident.escalated")
+    assert iid is not None
     s = Startup(qapp, parse_args(["--replay", "--db", str(_db_path(recorded)), "--incident",
                                   iid, "--data-dir", str(tmp_path)]), "en")
     try:

@@ -89,6 +89,7 @@ def test_chinese_labels_and_panels(chinese: Any, console: Any, busy_engine: Any,
     qtbot.addWidget(q)
     assert table.headerData(Column.COUNTDOWN, Qt.Orientation.Horizontal) == "剩余时间"
     row = table.row_of("E000001")
+    assert row is not None
     inc = busy_engine.state.incidents["E000001"]
     assert table.index(row, Column.CLASS).data() == \
         busy_engine.catalogue.minor_of(inc.class_code).name_zh

@@ -116,7 +116,9 @@ def test_countdown_colours_follow_the_clock(console: Any, busy_engine: Any, cloc
     # a fresh report has its whole dispatch limit ahead
     iid = report_at(busy_engine, 3, busy_engine.state.incidents["E000001"].class_code)
     console.apply_changes(*busy_engine.state.take_changes())
-    idx = model.index(model.row_of(iid), Column.COUNTDOWN)
+    row = model.row_of(iid)
+    assert row is not None
+    idx = model.index(row, Column.COUNTDOWN)
     inc = busy_engine.state.incidents[iid]
     span = inc.dispatch_due - inc.reported_at
     assert idx.data(CLOCK_ROLE) == "ok"
@@ -129,9 +131,13 @@ def test_countdown_colours_follow_the_clock(console: Any, busy_engine: Any, cloc
     assert idx.data().startswith("-")
     assert idx.data(Qt.ItemDataRole.ForegroundRole).name() == "#b91c1c"
     closed = busy_engine.populated["closed"][0]
-    assert model.index(model.row_of(closed), Column.COUNTDOWN).data() == ""
+    closed_row = model.row_of(closed)
+    assert closed_row is not None
+    assert model.index(closed_row, Column.COUNTDOWN).data() == ""
     parked = busy_engine.populated["parked"][0]
-    assert model.index(model.row_of(parked), Column.COUNTDOWN).data() == "Parked"
+    parked_row = model.row_of(parked)
+    assert parked_row is not None
+    assert model.index(parked_row, Column.COUNTDOWN).data() == "Parked"
 
 
 def test_incident_updates_are_row_by_row(console: Any, busy_engine: Any, strict: Any) -> None:
@@ -236,6 +242,7 @@ def test_flash_blinks_the_row_background_then_stops(console: Any, clock: Any, qt
     assert model.is_flashing(iid)
     qtbot.waitUntil(lambda: len(rec.changed) >= 2, timeout=3000)
     row = model.row_of(iid)
+    assert row is not None
     assert all(c[:2] == (row, row) and c[5] == [Qt.ItemDataRole.BackgroundRole]
                for c in rec.changed)
     clock.advance(6)
@@ -399,7 +406,9 @@ def test_unit_tree_model(console: Any, strict: Any) -> None:
             for r in range(model.rowCount(typ)):
                 unit = model.index(r, 0, typ)
                 uid = unit.data(model.IdRole)
-                assert units[uid].department == model.group_of(dept).code
+                group = model.group_of(dept)
+                assert group is not None
+                assert units[uid].department == group.code
                 assert model.rowCount(unit) == 0
                 assert unit.parent() == typ
                 total += 1
