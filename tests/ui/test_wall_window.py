@@ -25,7 +25,7 @@ from tests.conftest import ARTIFACTS
 from tests.domain.helpers import WALL, minor_with
 from tests.ui.conftest import MAP_READY_TIMEOUT_MS, _delete_now
 from tests.ui.widget_fixtures import *  # noqa: F403
-from tests.ui.widget_fixtures import report_at
+from tests.ui.widget_fixtures import MirroredConsole, report_at
 from widgets.wall_lists import department_load, most_overdue
 from widgets.wall_tiles import day_start, scope_kpi
 
@@ -44,10 +44,7 @@ class WallClock:
 
 @pytest.fixture
 def wall_console(busy_engine: Any, clock: Any, qapp: Any) -> Any:
-    from widgets.console_model import ConsoleModel
-
-    return ConsoleModel(busy_engine.state, busy_engine.catalogue, busy_engine.city, WALL,
-                        now=clock)
+    return MirroredConsole(busy_engine, WALL, now=clock)
 
 
 @pytest.fixture
