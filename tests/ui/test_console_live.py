@@ -367,7 +367,8 @@ def test_once_live_the_long_lived_heap_is_frozen_and_the_collector_tuned(
     full_before = gc.get_stats()[2]["collections"]
     gc.collect()
     assert gc.get_stats()[2]["collections"] == full_before + 1
-    assert gc.get_freeze_count() == frozen  # a collection leaves the frozen heap alone
+    # a collection leaves the frozen heap frozen (only frozen objects that died leave it)
+    assert frozen * 0.9 < gc.get_freeze_count() <= frozen
 
 
 def test_reconnects_after_the_server_restarts(workstation: Workstation, server_factory: Any  # noqa: F811
