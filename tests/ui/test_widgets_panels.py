@@ -557,7 +557,7 @@ def test_every_panel_renders(console: Any, busy_engine: Any, qtbot: Any, clock: 
     figures, names and rows of the state."""
     actions = ConsoleActions(console)
     table = IncidentTableModel(console)
-    panels = {
+    panels: dict[str, tuple[Any, tuple[int, int]]] = {
         "queue": (QueuePanel(console, actions, table), (1400, 600)),
         "units": (UnitBoard(console, actions), (700, 700)),
         "detail": (IncidentDetail(console, actions), (560, 900)),
