@@ -126,21 +126,22 @@ def test_the_same_choropleth_is_not_sent_again(map_view: MapView, monkeypatch: A
     assert sum("setChoropleth" in js for js in sent) == 2
 
 
-def test_map_sync_sends_big_batches_at_once(console: Any, map_view_factory: Any) -> None:
+def test_map_sync_sends_big_batches_at_once(console: Any, busy_engine: Any,
+                                            map_view_factory: Any) -> None:
     from console.map_sync import MapSync
 
     view = map_view_factory()
     sync = MapSync(console, view)
     view.flush()
     sync.send_at_once = 5
-    units = sorted(console.state.units)
+    state = busy_engine.state  # the server's: the mirror follows it record by record
+    units = sorted(state.units)
     for uid in units[:3]:
-        u = console.state.units[uid]
-        u.lat += 0.001
+        state.units[uid].lat += 0.001
     console.apply_changes(set(), set(units[:3]))
     assert view.pending_changes() == 3  # small: left for the flush timer
     for uid in units[3:20]:
-        console.state.units[uid].lat += 0.001
+        state.units[uid].lat += 0.001
     console.apply_changes(set(), set(units[3:20]))
     assert view.pending_changes() == 0  # big: sent with the batch
 

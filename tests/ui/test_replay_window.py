@@ -17,7 +17,6 @@ from typing import Any
 import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QApplication
 
 from console.map_sync import LEVEL_PREFIX
 from dispatch.domain import commands as cmd
@@ -28,6 +27,7 @@ from dispatch.services.report import read_csv
 from tests.conftest import ARTIFACTS
 from tests.domain.replay_scenario import Recorded, recorded_fixture
 from tests.ui.conftest import MAP_READY_TIMEOUT_MS
+from tests.ui.pictures import assert_shows_something
 
 pytestmark = pytest.mark.ui
 
@@ -236,16 +236,39 @@ def test_keyboard(window: Any, qtbot: Any) -> None:
     assert len(w.scrubber.bookmarks) == 1
 
 
-def test_screenshot(window: Any, qtbot: Any) -> None:
-    """Render the window offscreen for a person to look at (tests/artifacts)."""
+def test_screenshot(window: Any, recorded: Recorded, qtbot: Any, map_js: Any) -> None:
+    """Render the window offscreen for a person to look at (tests/artifacts): the picture is
+    not blank, and what it shows is the instant on the scrubber with its selected incident."""
     w = window
     w.showcase()
+    selected = w.console.selected_incident
+    assert selected
+    inc = w.state.incidents[selected]
+    assert inc.is_open
+    assert inc.units
     w.map.flush()
-    qtbot.wait(1500)
+    qtbot.waitUntil(lambda: map_js(w.map, "GL.counts()")["selected"] == f"incident:{selected}",
+                    timeout=MAP_READY_TIMEOUT_MS)
+    counts = map_js(w.map, "GL.counts()")
+    assert counts["units"] == len(w.state.units)
+    assert counts["incidents"] == sum(1 for i in w.state.incidents.values() if i.is_open)
+    _assert_panels_show(w, recorded)
+    assert w.detail.id_label.text() == selected
+    assert w.queue.selected_id() == selected
+    assert w.chart.timeline is not None
+    assert w.chart.timeline.incident_id == selected
+    assert len(w.chart.items) >= 3  # reported, dispatched, … on the incident's lanes
+    assert w.console.city.name in w.windowTitle()
+    image = w.grab().toImage()
+    assert (image.width(), image.height()) == (w.width(), w.height()) == (1600, 1000)
+    assert_shows_something(image, colours=1000, dominant=0.6, spread=20)
+    assert_shows_something(w.queue.view.viewport().grab().toImage(), colours=300,
+                           dominant=0.8, spread=10)
+    chart = w.chart.grab().toImage()
+    assert_shows_something(chart, colours=50, dominant=0.95, spread=5)
     ARTIFACTS.mkdir(exist_ok=True)
-    assert w.grab().save(str(ARTIFACTS / "replay.png"))
-    assert w.chart.grab().save(str(ARTIFACTS / "replay_timeline.png"))
-    assert QApplication.instance() is not None
+    assert image.save(str(ARTIFACTS / "replay.png"))
+    assert chart.save(str(ARTIFACTS / "replay_timeline.png"))
 
 
 @pytest.mark.parametrize("map_columns", [False, True], ids=["map rows", "map columns"])

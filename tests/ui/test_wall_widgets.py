@@ -22,7 +22,7 @@ from dispatch.domain.timelimits import is_overdue
 from tests.conftest import T0
 from tests.domain.helpers import DISPATCHER, FIELD, WALL, free_units, minor_with
 from tests.ui.widget_fixtures import *  # noqa: F403
-from tests.ui.widget_fixtures import report_at
+from tests.ui.widget_fixtures import MirroredConsole, report_at
 from widgets import i18n, labels
 from widgets.wall_charts import HOURS, OTHER, HourlyChart, OpenChart, OpenSeries, hourly_by_major
 from widgets.wall_lists import (
@@ -40,9 +40,7 @@ MIDNIGHT = T0 - (10 * 3600 + 13 * 60)  # T0 is 10:13 Beijing time
 
 
 def wall_console(engine: Any, clock: Any) -> Any:
-    from widgets.console_model import ConsoleModel
-
-    return ConsoleModel(engine.state, engine.catalogue, engine.city, WALL, now=clock)
+    return MirroredConsole(engine, WALL, now=clock)
 
 
 def minor_of_dept(engine: Any, dept: str, priority: Priority | None = None) -> str:

@@ -24,8 +24,9 @@ from dispatch.domain.catalogue.model import Priority
 from tests.conftest import ARTIFACTS
 from tests.domain.helpers import WALL, minor_with
 from tests.ui.conftest import MAP_READY_TIMEOUT_MS, _delete_now
+from tests.ui.pictures import assert_shows_something
 from tests.ui.widget_fixtures import *  # noqa: F403
-from tests.ui.widget_fixtures import report_at
+from tests.ui.widget_fixtures import MirroredConsole, report_at
 from widgets.wall_lists import department_load, most_overdue
 from widgets.wall_tiles import day_start, scope_kpi
 
@@ -44,10 +45,7 @@ class WallClock:
 
 @pytest.fixture
 def wall_console(busy_engine: Any, clock: Any, qapp: Any) -> Any:
-    from widgets.console_model import ConsoleModel
-
-    return ConsoleModel(busy_engine.state, busy_engine.catalogue, busy_engine.city, WALL,
-                        now=clock)
+    return MirroredConsole(busy_engine, WALL, now=clock)
 
 
 @pytest.fixture
@@ -313,15 +311,37 @@ def test_chinese_wall(chinese: Any, wall_console: Any, make_wall: Any,
 
 
 def test_offscreen_render(chinese: Any, wall_console: Any, make_wall: Any, qtbot: Any,
-                          clock: Any) -> None:
-    """A 1920×1080 render of a district, in Chinese, to look at (tests/artifacts)."""
+                          busy_engine: Any, clock: Any, map_js: Any) -> None:
+    """A 1920×1080 render of a district, in Chinese, to look at (tests/artifacts): not blank,
+    and the district's name, figures and lists are those of the state on show."""
     wall_console.language = "zh"
     clock.advance(3600)
     wall = make_wall(ready=True)
     wall.show_scope(1)
     wall.show_info(info(MirrorStatus.LIVE, 0.2))
-    qtbot.wait(1500)
-    ARTIFACTS.mkdir(exist_ok=True)
+    scope = wall.scopes[1]
+    state, now = busy_engine.state, clock()
+    open_here = sum(1 for i in state.incidents.values() if i.is_open and i.grid.startswith(scope))
+    wall.map.flush()
+    qtbot.waitUntil(lambda: map_js(wall.map, "GL.counts()")["incidents"] > 0,
+                    timeout=MAP_READY_TIMEOUT_MS)
+    name = busy_engine.city.regions[scope].name
+    assert wall.scope_label.text() == name
+    assert name in wall.map_panel.title.full_text()
+    assert wall.title.text() == f"{busy_engine.city.name} · 城市运行一屏统览"
+    k = scope_kpi(state, day_start(now, wall_console.tz), now + 1, scope)
+    assert int(k.reported) > 0
+    assert wall.tiles.text("reported") == str(k.reported)
+    assert wall.tiles.text("overdue") == str(k.overdue)
+    assert wall.open_chart.current() == k.open == open_here
+    assert [i.id for i, _ in wall.overdue.items] == \
+        [i.id for i, _ in most_overdue(state, now, scope, limit=12)]
+    assert wall.departments.loads == department_load(state, scope, busy_engine.catalogue)
+    assert not wall.stale_banner.isVisible()
     image = wall.grab().toImage()
     assert (image.width(), image.height()) == (1920, 1080)
+    assert_shows_something(image, colours=500, dominant=0.8, spread=10)
+    for panel in (wall.tiles, wall.hourly_panel, wall.overdue_panel, wall.departments_panel):
+        assert_shows_something(panel.grab().toImage(), colours=30, dominant=0.95, spread=5)
+    ARTIFACTS.mkdir(exist_ok=True)
     assert image.save(str(ARTIFACTS / "wall_offscreen.png"))

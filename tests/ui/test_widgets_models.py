@@ -465,7 +465,7 @@ def test_unit_insert(console: Any, busy_engine: Any, strict: Any) -> None:
     assert rec.resets == 0
     # a unit of a department and type the board has not seen yet creates both groups
     rec.clear()
-    state = console.state
+    state = busy_engine.state  # the server's: the mirror gets a record decoded from it
     state.units["U-x-1"] = UnitState("U-x-1", "navy", "boat", "Boat 1", grid, 120.6, 31.3)
     console.apply_changes(set(), {"U-x-1"})
     assert len(rec.inserted) == 3  # department, type, unit
@@ -478,7 +478,7 @@ def test_units_gone_from_the_mirror_leave_the_board(console: Any, busy_engine: A
     counts and the totals follow; they come back as new rows, one insert per type group."""
     model = UnitTreeModel(console)
     strict(model)
-    state = console.state
+    state = busy_engine.state  # the server's: the mirror follows it record by record
     police = sorted(u.id for u in state.units.values() if u.department == "police")
     gone = {uid: state.units.pop(uid) for uid in police[::3]}
     removed: list[tuple[int, int]] = []
@@ -524,7 +524,8 @@ def _board_picture(model: UnitTreeModel) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("recount_above", [0, 10**9], ids=["recount", "row-by-row"])
-def test_a_big_batch_leaves_the_board_as_a_fresh_one(console: Any, monkeypatch: Any,
+def test_a_big_batch_leaves_the_board_as_a_fresh_one(console: Any, busy_engine: Any,
+                                                      monkeypatch: Any,
                                                       recount_above: int) -> None:
     """Status, incident and since changes, units gone and units back, all in one batch (a
     replay jump): the board shows what a board built on that state shows, whether the batch
@@ -536,7 +537,7 @@ def test_a_big_batch_leaves_the_board_as_a_fresh_one(console: Any, monkeypatch: 
 
     monkeypatch.setattr(unit_model, "RECOUNT_ABOVE", recount_above)
     model = UnitTreeModel(console)
-    state = console.state
+    state = busy_engine.state  # the server's: the mirror follows it record by record
     rng = random.Random(5)
     ids = sorted(state.units)
     gone = {uid: state.units.pop(uid) for uid in rng.sample(ids, len(ids) // 10)}
@@ -706,7 +707,7 @@ def test_unit_board_skips_changes_under_collapsed_groups(console: Any, busy_engi
     board.show()
     view = board.view
     view.collapseAll()
-    state = console.state
+    state = busy_engine.state  # the server's: the mirror follows it record by record
     police = [u for u in state.units.values() if u.department == "police"]
     calls: list[str] = []
 

@@ -2,6 +2,12 @@
 a console model over it, and a stand-in for the shell that runs requested commands on the
 engine and reports back like the server would.
 
+The console never shares a record object with the engine, as live: its state is a mirror
+whose records are decoded from the wire bodies (:mod:`dispatch.adapters.protocol.records`), and
+every :meth:`ConsoleModel.apply_changes` first decodes a new record object for each changed id,
+as the live mirror does, so a view that keeps a record object instead of its id shows stale
+data here as it would live.
+
 Import with ``from tests.ui.widget_fixtures import *`` in a test module.
 """
 
@@ -11,20 +17,81 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
 import pytest
 
+from dispatch.adapters.protocol.records import (
+    INCIDENT,
+    UNIT,
+    apply_body,
+    encode_incident,
+    encode_unit,
+)
 from dispatch.domain import commands as cmd
 from dispatch.domain.catalogue.model import Priority
 from dispatch.domain.errors import DispatchError
+from dispatch.domain.roles import Actor
+from dispatch.domain.state import DispatchState
 from dispatch.domain.status import UnitStatus
 from dispatch.services.engine import DispatchEngine
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD, grid_point
+from widgets.console_model import ConsoleModel
 
-__all__ = ["FakeShell", "busy_engine", "console", "populate", "shell"]
+__all__ = ["FakeShell", "MirroredConsole", "busy_engine", "console", "mirror_of", "populate",
+           "shell"]
+
+
+def copy_records(source: DispatchState, mirror: DispatchState, incident_ids: set[str],
+                 unit_ids: set[str]) -> None:
+    """Bring the records of ``source`` with these ids into ``mirror`` the way the live mirror
+    does: each one decoded from its wire body into a new object (an absent one is deleted)."""
+    for iid in incident_ids:
+        inc = source.incidents.get(iid)
+        apply_body(mirror, INCIDENT, iid, b"" if inc is None else encode_incident(inc)[1])
+    for uid in unit_ids:
+        u = source.units.get(uid)
+        apply_body(mirror, UNIT, uid, b"" if u is None else encode_unit(u)[1])
+    mirror.seq, mirror.ts = source.seq, source.ts
+    mirror.incident_counter, mirror.archived = source.incident_counter, source.archived
+    mirror.take_changes()
+
+
+def mirror_of(state: DispatchState) -> DispatchState:
+    """A mirror of ``state`` as a snapshot would build it: equal records, none shared."""
+    out = DispatchState()
+    copy_records(state, out, set(state.incidents), set(state.units))
+    return out
+
+
+class MirroredConsole(ConsoleModel):
+    """A console model over a mirror of a source state (the engine's), kept like the shell
+    keeps it live.
+
+    The source plays the server: tests and :class:`FakeShell` change it (commands on the
+    engine, or records set by hand) and then call :meth:`apply_changes`, which first replaces
+    the changed records of the mirror with newly decoded ones, as the shell's mirror update
+    does before it calls the real method. :meth:`reset` with a state is a resync from a server
+    whose state that is: the mirror is rebuilt from it and follows it from then on. Nothing the
+    views see is an object the source goes on changing in place.
+    """
+
+    def __init__(self, engine: DispatchEngine, actor: Actor, **kw: Any) -> None:
+        self.source = engine.state
+        """The state the mirror follows (the server's)."""
+        super().__init__(mirror_of(engine.state), engine.catalogue, engine.city, actor, **kw)
+
+    def apply_changes(self, incident_ids: Iterable[str], unit_ids: Iterable[str]) -> None:
+        incidents, units = set(incident_ids), set(unit_ids)
+        copy_records(self.source, self.state, incidents, units)
+        super().apply_changes(incidents, units)
+
+    def reset(self, state: DispatchState | None = None) -> None:
+        if state is not None:
+            self.source = state
+        super().reset(mirror_of(self.source))
 
 
 def _classes(engine: DispatchEngine) -> list[str]:
@@ -145,11 +212,8 @@ def busy_engine(engine: DispatchEngine, clock: Any) -> DispatchEngine:
 
 
 @pytest.fixture
-def console(busy_engine: DispatchEngine, clock: Any, qapp: Any) -> Iterator[Any]:
-    from widgets.console_model import ConsoleModel
-
-    return ConsoleModel(busy_engine.state, busy_engine.catalogue, busy_engine.city, LEAD,
-                         now=clock)
+def console(busy_engine: DispatchEngine, clock: Any, qapp: Any) -> MirroredConsole:
+    return MirroredConsole(busy_engine, LEAD, now=clock)
 
 
 @pytest.fixture
