@@ -45,6 +45,7 @@ from dispatch.services.console_state import OpenDues
 from dispatch.services.replay import IncidentTimeline, Replayer, ReplayError, changed_between
 from maps.view import MapView
 from widgets import labels, theme
+from widgets.actions import REPLAY_SHORTCUTS
 from widgets.bookmark_table import BookmarkTable
 from widgets.console_model import ConsoleModel
 from widgets.detail_panel import IncidentDetail
@@ -230,11 +231,11 @@ class ReplayWindow(QMainWindow):
         self.tracks_action.toggled.connect(self.set_tracks_visible)
         bar.addAction(self.tracks_action)
         self.fit_tracks_action = QAction(self.tr("Zoom to tracks"), self)
-        self.fit_tracks_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.fit_tracks_action.setShortcut(QKeySequence(REPLAY_SHORTCUTS["fit_tracks"]))
         self.fit_tracks_action.triggered.connect(self.map.fit_tracks)
         bar.addAction(self.fit_tracks_action)
         fit = QAction(self.tr("Whole city"), self)
-        fit.setShortcut(QKeySequence("Ctrl+0"))
+        fit.setShortcut(QKeySequence(REPLAY_SHORTCUTS["fit_city"]))
         fit.triggered.connect(self.map.fit_city)
         bar.addAction(fit)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
@@ -247,10 +248,10 @@ class ReplayWindow(QMainWindow):
     def _build_menus(self) -> None:
         m = self.menuBar().addMenu(self.tr("&File"))
         self.export_pdf_action = m.addAction(self.tr("Export shift report (PDF)…"))
-        self.export_pdf_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.export_pdf_action.setShortcut(QKeySequence(REPLAY_SHORTCUTS["export_pdf"]))
         self.export_pdf_action.triggered.connect(lambda: self.ask_export("pdf"))
         self.export_csv_action = m.addAction(self.tr("Export shift report (CSV)…"))
-        self.export_csv_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_csv_action.setShortcut(QKeySequence(REPLAY_SHORTCUTS["export_csv"]))
         self.export_csv_action.triggered.connect(lambda: self.ask_export("csv"))
         m.addSeparator()
         close = m.addAction(self.tr("&Close"))

@@ -87,6 +87,15 @@ table of keys: :func:`shortcut_table` joins them and a test keeps every key uniq
 given twice in one window fires neither)."""
 
 
+REPLAY_SHORTCUTS: dict[str, str] = {
+    "fit_tracks": "Ctrl+T",  # the map fits the units' tracks of the window
+    "fit_city": "Ctrl+0",
+    "export_pdf": "Ctrl+P",  # the shift report
+    "export_csv": "Ctrl+E",
+}
+"""Keys of the replay window (a window of its own: no incident actions there)."""
+
+
 def shortcut_table() -> dict[str, str]:
     """Every key of the main window: action key → shortcut."""
     return {**{s.key: s.shortcut for s in ACTIONS}, **WINDOW_SHORTCUTS}

@@ -645,9 +645,11 @@ def test_every_key_of_the_main_window_is_given_once() -> None:
 
     from PySide6.QtGui import QKeySequence
 
-    from widgets.actions import shortcut_table
+    from widgets.actions import REPLAY_SHORTCUTS, shortcut_table
 
     table = shortcut_table()
     normal = Counter(QKeySequence(k).toString() for k in table.values())
     assert [k for k, n in normal.items() if n > 1] == []
     assert table["audit_trail"] != table["approve_extension"]
+    replay = Counter(QKeySequence(k).toString() for k in REPLAY_SHORTCUTS.values())
+    assert [k for k, n in replay.items() if n > 1] == []
