@@ -8,20 +8,18 @@ the engine applies the payloads through the projection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
+from dispatch.domain import checks as ck
 from dispatch.domain import commands as cmd
 from dispatch.domain import events as ev
-from dispatch.domain.catalogue.calendar import due_at
-from dispatch.domain.catalogue.model import Catalogue, Priority, TimeLimit
-from dispatch.domain.city.model import City
+from dispatch.domain.catalogue.model import Priority, TimeLimit
+from dispatch.domain.checks import Context, Payloads
 from dispatch.domain.errors import Conflict, InvalidCommand, NotFound
-from dispatch.domain.roles import Actor, Permission
-from dispatch.domain.state import DispatchState, Incident, UnitState
+from dispatch.domain.roles import Permission
+from dispatch.domain.state import Incident
 from dispatch.domain.status import (
-    ASSIGNABLE_UNIT_STATUSES,
     UNIT_TRANSITIONS,
     WORKING_STATUSES,
     CloseReason,
@@ -31,127 +29,12 @@ from dispatch.domain.status import (
     UnitStatus,
 )
 from dispatch.domain.validation import (
-    POSITION_MARGIN_M,
-    Bounds,
     check_id,
     check_position,
-    check_text,
 )
 
 S = IncidentStatus
-MAX_TEXT = 2000
-MAX_UNITS_PER_COMMAND = 50
 MAX_EXTENSION_MINUTES = 30 * 24 * 60
-
-
-@dataclass(slots=True)
-class Context:
-    state: DispatchState
-    catalogue: Catalogue
-    city: City
-    locate: Callable[[float, float], str | None]
-    now: float
-    actor: Actor
-
-    def due(self, start: float, limit: TimeLimit) -> float:
-        return due_at(start, limit, self.catalogue.calendar)
-
-
-Payloads = list[Any]
-
-# ------------------------------------------------------------------------------------ checks
-
-
-def _incident(ctx: Context, incident_id: str, what: str) -> Incident:
-    """The incident; one outside the operator's scope is answered as an unknown one."""
-    inc = ctx.state.incidents.get(incident_id)
-    if inc is None:
-        raise NotFound(f"no incident {incident_id!r}")
-    ctx.actor.require_incident_visible(incident_id, inc.grid)
-    return inc
-
-
-def _unit(ctx: Context, unit_id: str, *, mutual_aid: bool = False) -> UnitState:
-    """The unit; one based outside the operator's scope is answered as an unknown one,
-    unless ``mutual_aid`` (assigning it, by an operator who may send units across regions)."""
-    u = ctx.state.units.get(unit_id)
-    if u is None:
-        raise NotFound(f"no unit {unit_id!r}")
-    if not (mutual_aid and ctx.actor.may(Permission.MUTUAL_AID)):
-        ctx.actor.require_unit_visible(unit_id, u.home_grid)
-    return u
-
-
-def _in(inc: Incident, allowed: Sequence[IncidentStatus] | frozenset[IncidentStatus],
-        what: str) -> None:
-    if inc.status not in allowed:
-        names = ", ".join(sorted(s.value for s in allowed))
-        raise InvalidCommand(f"cannot {what} incident {inc.id}: it is {inc.status.value} "
-                             f"(only when {names})")
-
-
-def _text(value: str, field: str, *, required: bool = True, multiline: bool = True) -> str:
-    """Stripped text of at most MAX_TEXT characters, without control or bidi characters
-    (:mod:`dispatch.domain.validation`; ``multiline`` allows TAB and LF)."""
-    value = check_text(value, field, multiline=multiline).strip()
-    if required and not value:
-        raise InvalidCommand(f"{field} is required")
-    if len(value) > MAX_TEXT:
-        raise InvalidCommand(f"{field} is too long ({len(value)} characters, at most {MAX_TEXT})")
-    return value
-
-
-def _class(ctx: Context, code: str) -> str:
-    try:
-        ctx.catalogue.minor_of(code)
-    except KeyError:
-        raise NotFound(f"no event class {code!r} in the catalogue") from None
-    return code
-
-
-def _priority(value: str) -> str:
-    try:
-        return Priority(value).value
-    except ValueError:
-        raise InvalidCommand(f"unknown priority {value!r}; expected one of "
-                             f"{', '.join(p.value for p in Priority)}") from None
-
-
-def _department(ctx: Context, code: str) -> str:
-    if code not in ctx.catalogue.departments:
-        raise NotFound(f"no department {code!r}")
-    return code
-
-
-def _assignable(ctx: Context, inc: Incident, unit_ids: Sequence[str]) -> tuple[str, ...]:
-    if len(unit_ids) > MAX_UNITS_PER_COMMAND:
-        raise InvalidCommand(f"at most {MAX_UNITS_PER_COMMAND} units per command")
-    if len(set(unit_ids)) != len(unit_ids):
-        raise InvalidCommand("a unit is named twice")
-    for uid in unit_ids:
-        u = _unit(ctx, uid, mutual_aid=True)
-        if uid in inc.units:
-            raise Conflict(f"unit {uid} is already on incident {inc.id}")
-        if u.status not in ASSIGNABLE_UNIT_STATUSES:
-            other = ctx.state.incidents.get(u.incident_id)
-            shown = other is not None and ctx.actor.in_scope(other.grid)
-            busy = f" on incident {u.incident_id}" if shown else ""
-            raise Conflict(f"unit {uid} ({u.name}) is {u.status.value}{busy}, not available")
-    return tuple(unit_ids)
-
-
-def _departments(ctx: Context, codes: Sequence[str]) -> tuple[str, ...]:
-    out: list[str] = []
-    for c in codes:
-        _department(ctx, c)
-        if c not in out:
-            out.append(c)
-    return tuple(out)
-
-
-def _area(ctx: Context) -> Bounds:
-    """Where positions may lie: the city's bounding box grown by POSITION_MARGIN_M."""
-    return Bounds(*ctx.city.bounds).grown(POSITION_MARGIN_M)
 
 
 # ---------------------------------------------------------------------------------- handlers
@@ -163,21 +46,21 @@ def report(ctx: Context, c: cmd.ReportIncident) -> Payloads:
         source = Source(c.source).value
     except ValueError:
         raise InvalidCommand(f"unknown source {c.source!r}") from None
-    class_code = _class(ctx, c.class_code)
-    lon, lat = check_position(c.lon, c.lat, _area(ctx), "position", ctx.city.name)
+    class_code = ck.event_class(ctx, c.class_code)
+    lon, lat = check_position(c.lon, c.lat, ck.area(ctx), "position", ctx.city.name)
     grid = ctx.locate(lon, lat)
     if grid is None:
         raise InvalidCommand(f"position {c.lat:.6f}N {c.lon:.6f}E is outside every grid of "
                              f"{ctx.city.name}")
     ctx.actor.require_scope(grid, "report")
-    priority = _priority(c.priority) if c.priority else ctx.catalogue.priority_of(class_code)
+    priority = ck.priority(c.priority) if c.priority else ctx.catalogue.priority_of(class_code)
     limit = ctx.catalogue.limits.dispatch[Priority(priority)]
     number = ctx.state.incident_counter + 1
     return [ev.IncidentReported(
         incident_id=f"E{number:06d}", source=source, class_code=class_code, priority=priority,
         lon=lon, lat=lat, grid=grid,
-        description=_text(c.description, "description"),
-        reporter=_text(c.reporter, "reporter", required=False, multiline=False),
+        description=ck.text(c.description, "description"),
+        reporter=ck.text(c.reporter, "reporter", required=False, multiline=False),
         dispatch_due=ctx.due(ctx.now, limit),
         external_ref=check_id(c.external_ref, "external reference", required=False),
         part_id=check_id(c.part_id, "part id", required=False))]
@@ -185,9 +68,9 @@ def report(ctx: Context, c: cmd.ReportIncident) -> Payloads:
 
 def _register_payload(ctx: Context, inc: Incident, class_code: str, priority: str
                       ) -> ev.IncidentRegistered:
-    class_code = _class(ctx, class_code) if class_code else inc.class_code
+    class_code = ck.event_class(ctx, class_code) if class_code else inc.class_code
     if priority:
-        priority = _priority(priority)
+        priority = ck.priority(priority)
     elif class_code != inc.class_code:
         priority = ctx.catalogue.priority_of(class_code)
     else:
@@ -200,28 +83,28 @@ def _register_payload(ctx: Context, inc: Incident, class_code: str, priority: st
 
 def register(ctx: Context, c: cmd.RegisterIncident) -> Payloads:
     ctx.actor.require(Permission.DISPATCH, "register incidents")
-    inc = _incident(ctx, c.incident_id, "register")
-    _in(inc, (S.REPORTED,), "register")
+    inc = ck.incident(ctx, c.incident_id, "register")
+    ck.require_status(inc, (S.REPORTED,), "register")
     return [_register_payload(ctx, inc, c.class_code, c.priority)]
 
 
 def cancel(ctx: Context, c: cmd.CancelIncident) -> Payloads:
     ctx.actor.require(Permission.DISPATCH, "cancel incidents")
-    inc = _incident(ctx, c.incident_id, "cancel")
-    _in(inc, (S.REPORTED, S.REGISTERED), "cancel")
-    return [ev.IncidentCancelled(inc.id, _text(c.reason, "reason"))]
+    inc = ck.incident(ctx, c.incident_id, "cancel")
+    ck.require_status(inc, (S.REPORTED, S.REGISTERED), "cancel")
+    return [ev.IncidentCancelled(inc.id, ck.text(c.reason, "reason"))]
 
 
 def assign(ctx: Context, c: cmd.AssignUnits) -> Payloads:
     ctx.actor.require(Permission.DISPATCH, "dispatch")
-    inc = _incident(ctx, c.incident_id, "dispatch")
-    units = _assignable(ctx, inc, c.units)
-    assist = _departments(ctx, c.assist_departments)
+    inc = ck.incident(ctx, c.incident_id, "dispatch")
+    units = ck.assignable(ctx, inc, c.units)
+    assist = ck.departments(ctx, c.assist_departments)
     if inc.status in (S.REPORTED, S.REGISTERED):
         out: Payloads = []
         if inc.status == S.REPORTED:
             out.append(_register_payload(ctx, inc, "", ""))
-        lead = _department(ctx, c.lead_department) if c.lead_department else \
+        lead = ck.department(ctx, c.lead_department) if c.lead_department else \
             ctx.catalogue.lead_department_of(inc.class_code)
         minor = ctx.catalogue.minor_of(inc.class_code)
         if not c.assist_departments:
@@ -233,7 +116,7 @@ def assign(ctx: Context, c: cmd.AssignUnits) -> Payloads:
             ack_due=ctx.due(ctx.now, ctx.catalogue.limits.acknowledge[priority]),
             handle_due=ctx.due(ctx.now, minor.handling_limit)))
         return out
-    _in(inc, WORKING_STATUSES, "send units to")
+    ck.require_status(inc, WORKING_STATUSES, "send units to")
     if c.lead_department and c.lead_department != inc.lead_department:
         raise InvalidCommand(f"incident {inc.id} is led by {inc.lead_department}; return it to "
                              "change the lead department")
@@ -244,7 +127,7 @@ def assign(ctx: Context, c: cmd.AssignUnits) -> Payloads:
 
 def release(ctx: Context, c: cmd.ReleaseUnit) -> Payloads:
     ctx.actor.require(Permission.DISPATCH, "release units")
-    inc = _incident(ctx, c.incident_id, "release a unit from")
+    inc = ck.incident(ctx, c.incident_id, "release a unit from")
     if c.unit_id not in inc.units:
         raise InvalidCommand(f"unit {c.unit_id} is not on incident {inc.id}")
     return [ev.IncidentUnitReleased(inc.id, c.unit_id)]
@@ -252,9 +135,9 @@ def release(ctx: Context, c: cmd.ReleaseUnit) -> Payloads:
 
 def acknowledge(ctx: Context, c: cmd.Acknowledge) -> Payloads:
     ctx.actor.require(Permission.FIELD, "acknowledge")
-    inc = _incident(ctx, c.incident_id, "acknowledge")
+    inc = ck.incident(ctx, c.incident_id, "acknowledge")
     ctx.actor.require_field_stage("acknowledge", inc.id, inc.status)
-    _in(inc, (S.DISPATCHED,), "acknowledge")
+    ck.require_status(inc, (S.DISPATCHED,), "acknowledge")
     dept = c.department or inc.lead_department
     if dept not in inc.departments:
         raise InvalidCommand(f"department {dept} is not on incident {inc.id}")
@@ -263,9 +146,9 @@ def acknowledge(ctx: Context, c: cmd.Acknowledge) -> Payloads:
 
 def start_handling(ctx: Context, c: cmd.StartHandling) -> Payloads:
     ctx.actor.require(Permission.FIELD, "record handling")
-    inc = _incident(ctx, c.incident_id, "handle")
+    inc = ck.incident(ctx, c.incident_id, "handle")
     ctx.actor.require_field_stage("handle", inc.id, inc.status)
-    _in(inc, (S.ACKNOWLEDGED,), "start handling")
+    ck.require_status(inc, (S.ACKNOWLEDGED,), "start handling")
     return [ev.IncidentHandlingStarted(inc.id)]
 
 
@@ -278,10 +161,10 @@ def _verify_limit(ctx: Context, inc: Incident) -> TimeLimit:
 
 def respond(ctx: Context, c: cmd.Respond) -> Payloads:
     ctx.actor.require(Permission.FIELD, "respond")
-    inc = _incident(ctx, c.incident_id, "respond to")
+    inc = ck.incident(ctx, c.incident_id, "respond to")
     ctx.actor.require_field_stage("respond", inc.id, inc.status)
-    _in(inc, (S.ACKNOWLEDGED, S.HANDLING), "respond to")
-    return [ev.IncidentResponded(inc.id, _text(c.result, "result"),
+    ck.require_status(inc, (S.ACKNOWLEDGED, S.HANDLING), "respond to")
+    return [ev.IncidentResponded(inc.id, ck.text(c.result, "result"),
                                  ctx.due(ctx.now, _verify_limit(ctx, inc)))]
 
 
@@ -295,12 +178,12 @@ def _rework_payload(ctx: Context, inc: Incident, reason: str) -> ev.IncidentRewo
 
 def verify(ctx: Context, c: cmd.Verify) -> Payloads:
     ctx.actor.require(Permission.FIELD, "verify")
-    inc = _incident(ctx, c.incident_id, "verify")
+    inc = ck.incident(ctx, c.incident_id, "verify")
     ctx.actor.require_field_stage("verify", inc.id, inc.status)
-    _in(inc, (S.RESPONDED,), "verify")
+    ck.require_status(inc, (S.RESPONDED,), "verify")
     if not isinstance(c.passed, bool):
         raise InvalidCommand("passed must be true or false")
-    note = _text(c.note, "note", required=not c.passed)
+    note = ck.text(c.note, "note", required=not c.passed)
     out: Payloads = [ev.IncidentVerified(inc.id, c.passed, note)]
     if not c.passed:
         out.append(_rework_payload(ctx, inc, note))
@@ -309,26 +192,26 @@ def verify(ctx: Context, c: cmd.Verify) -> Payloads:
 
 def rework(ctx: Context, c: cmd.Rework) -> Payloads:
     ctx.actor.require(Permission.DISPATCH, "order rework")
-    inc = _incident(ctx, c.incident_id, "rework")
-    _in(inc, (S.RESPONDED, S.VERIFIED), "order rework on")
-    return [_rework_payload(ctx, inc, _text(c.reason, "reason"))]
+    inc = ck.incident(ctx, c.incident_id, "rework")
+    ck.require_status(inc, (S.RESPONDED, S.VERIFIED), "order rework on")
+    return [_rework_payload(ctx, inc, ck.text(c.reason, "reason"))]
 
 
 def close(ctx: Context, c: cmd.CloseIncident) -> Payloads:
     ctx.actor.require(Permission.DISPATCH, "close incidents")
-    inc = _incident(ctx, c.incident_id, "close")
+    inc = ck.incident(ctx, c.incident_id, "close")
     try:
         reason = CloseReason(c.reason)
     except ValueError:
         raise InvalidCommand(f"unknown closure reason {c.reason!r}; expected one of "
                              f"{', '.join(r.value for r in CloseReason)}") from None
-    note = _text(c.note, "note", required=False)
+    note = ck.text(c.note, "note", required=False)
     if reason == CloseReason.FIXED:
-        _in(inc, (S.VERIFIED,), "close as fixed")
+        ck.require_status(inc, (S.VERIFIED,), "close as fixed")
         return [ev.IncidentClosed(inc.id, reason.value, note)]
     if reason == CloseReason.DUPLICATE:
         return duplicate(ctx, cmd.LinkDuplicate(inc.id, c.duplicate_of, note))
-    _in(inc, frozenset(s for s in S if s.is_open) - {S.REPORTED},
+    ck.require_status(inc, frozenset(s for s in S if s.is_open) - {S.REPORTED},
         f"close ({reason.value})")
     if not note:
         raise InvalidCommand(f"closing as {reason.value} needs a note saying why")
@@ -337,13 +220,13 @@ def close(ctx: Context, c: cmd.CloseIncident) -> Payloads:
 
 def duplicate(ctx: Context, c: cmd.LinkDuplicate) -> Payloads:
     ctx.actor.require(Permission.DISPATCH, "link duplicates")
-    inc = _incident(ctx, c.incident_id, "link")
-    _in(inc, frozenset(s for s in S if s.is_open), "mark as duplicate")
+    inc = ck.incident(ctx, c.incident_id, "link")
+    ck.require_status(inc, frozenset(s for s in S if s.is_open), "mark as duplicate")
     if not c.duplicate_of:
         raise InvalidCommand("name the incident this one duplicates")
     if c.duplicate_of == inc.id:
         raise InvalidCommand("an incident cannot duplicate itself")
-    orig = _incident(ctx, c.duplicate_of, "link to")
+    orig = ck.incident(ctx, c.duplicate_of, "link to")
     if orig.duplicate_of:
         first = ctx.state.incidents.get(orig.duplicate_of)
         if first is None or not ctx.actor.in_scope(first.grid):
@@ -353,64 +236,64 @@ def duplicate(ctx: Context, c: cmd.LinkDuplicate) -> Payloads:
     if orig.status == S.CANCELLED:
         raise InvalidCommand(f"{orig.id} was cancelled; it cannot be the original")
     return [ev.IncidentClosed(inc.id, CloseReason.DUPLICATE.value,
-                              _text(c.note, "note", required=False), duplicate_of=orig.id)]
+                              ck.text(c.note, "note", required=False), duplicate_of=orig.id)]
 
 
 def evaluate(ctx: Context, c: cmd.Evaluate) -> Payloads:
     ctx.actor.require(Permission.DISPATCH, "evaluate")
-    inc = _incident(ctx, c.incident_id, "evaluate")
-    _in(inc, (S.CLOSED,), "evaluate")
+    inc = ck.incident(ctx, c.incident_id, "evaluate")
+    ck.require_status(inc, (S.CLOSED,), "evaluate")
     if inc.evaluation is not None:
         raise Conflict(f"incident {inc.id} was already evaluated ({inc.evaluation}/5)")
     if isinstance(c.score, bool) or not isinstance(c.score, int) or not 1 <= c.score <= 5:
         raise InvalidCommand("the evaluation score is a whole number from 1 to 5")
-    return [ev.IncidentEvaluated(inc.id, c.score, _text(c.comment, "comment", required=False))]
+    return [ev.IncidentEvaluated(inc.id, c.score, ck.text(c.comment, "comment", required=False))]
 
 
 def return_incident(ctx: Context, c: cmd.ReturnIncident) -> Payloads:
     ctx.actor.require(Permission.FIELD, "return incidents")
-    inc = _incident(ctx, c.incident_id, "return")
+    inc = ck.incident(ctx, c.incident_id, "return")
     ctx.actor.require_field_stage("return", inc.id, inc.status)
-    _in(inc, (S.DISPATCHED, S.ACKNOWLEDGED), "return")
-    return [ev.IncidentReturned(inc.id, _text(c.reason, "reason"))]
+    ck.require_status(inc, (S.DISPATCHED, S.ACKNOWLEDGED), "return")
+    return [ev.IncidentReturned(inc.id, ck.text(c.reason, "reason"))]
 
 
 def request_extension(ctx: Context, c: cmd.RequestExtension) -> Payloads:
     ctx.actor.require(Permission.FIELD, "request extensions")
-    inc = _incident(ctx, c.incident_id, "request an extension for")
+    inc = ck.incident(ctx, c.incident_id, "request an extension for")
     ctx.actor.require_field_stage("request_extension", inc.id, inc.status)
-    _in(inc, WORKING_STATUSES, "request an extension for")
+    ck.require_status(inc, WORKING_STATUSES, "request an extension for")
     if inc.extension_minutes:
         raise Conflict(f"incident {inc.id} already has an extension request pending")
     if isinstance(c.minutes, bool) or not isinstance(c.minutes, int) or \
             not 0 < c.minutes <= MAX_EXTENSION_MINUTES:
         raise InvalidCommand(f"extension must be 1 to {MAX_EXTENSION_MINUTES} minutes")
-    return [ev.ExtensionRequested(inc.id, c.minutes, _text(c.reason, "reason"))]
+    return [ev.ExtensionRequested(inc.id, c.minutes, ck.text(c.reason, "reason"))]
 
 
 def decide_extension(ctx: Context, c: cmd.DecideExtension) -> Payloads:
     ctx.actor.require(Permission.APPROVE, "decide extension requests")
-    inc = _incident(ctx, c.incident_id, "decide the extension of")
+    inc = ck.incident(ctx, c.incident_id, "decide the extension of")
     if not inc.extension_minutes:
         raise InvalidCommand(f"incident {inc.id} has no extension request")
-    _in(inc, WORKING_STATUSES | {S.PARKED}, "decide the extension of")
+    ck.require_status(inc, WORKING_STATUSES | {S.PARKED}, "decide the extension of")
     due = (inc.handle_due or ctx.now) + inc.extension_minutes * 60 if c.approved else \
         (inc.handle_due or 0.0)
     return [ev.ExtensionDecided(inc.id, bool(c.approved), due,
-                                _text(c.note, "note", required=False))]
+                                ck.text(c.note, "note", required=False))]
 
 
 def park(ctx: Context, c: cmd.Park) -> Payloads:
     ctx.actor.require(Permission.APPROVE, "park incidents")
-    inc = _incident(ctx, c.incident_id, "park")
-    _in(inc, WORKING_STATUSES | {S.RESPONDED}, "park")
-    return [ev.IncidentParked(inc.id, _text(c.reason, "reason"))]
+    inc = ck.incident(ctx, c.incident_id, "park")
+    ck.require_status(inc, WORKING_STATUSES | {S.RESPONDED}, "park")
+    return [ev.IncidentParked(inc.id, ck.text(c.reason, "reason"))]
 
 
 def unpark(ctx: Context, c: cmd.Unpark) -> Payloads:
     ctx.actor.require(Permission.APPROVE, "resume parked incidents")
-    inc = _incident(ctx, c.incident_id, "resume")
-    _in(inc, (S.PARKED,), "resume")
+    inc = ck.incident(ctx, c.incident_id, "resume")
+    ck.require_status(inc, (S.PARKED,), "resume")
     paused = ctx.now - (inc.parked_at or ctx.now)
     return [ev.IncidentUnparked(inc.id, (inc.handle_due or 0.0) + paused,
                                 (inc.verify_due or 0.0) + paused)]
@@ -418,18 +301,18 @@ def unpark(ctx: Context, c: cmd.Unpark) -> Payloads:
 
 def supervise(ctx: Context, c: cmd.Supervise) -> Payloads:
     ctx.actor.require(Permission.DISPATCH, "supervise")
-    inc = _incident(ctx, c.incident_id, "supervise")
-    _in(inc, frozenset(s for s in S if s.is_open), "supervise")
+    inc = ck.incident(ctx, c.incident_id, "supervise")
+    ck.require_status(inc, frozenset(s for s in S if s.is_open), "supervise")
     if bool(c.on) == inc.supervised:
         raise Conflict(f"incident {inc.id} is {'already' if inc.supervised else 'not'} "
                        "under supervision")
-    return [ev.IncidentSupervised(inc.id, bool(c.on), _text(c.note, "note", required=False))]
+    return [ev.IncidentSupervised(inc.id, bool(c.on), ck.text(c.note, "note", required=False))]
 
 
 def escalate(ctx: Context, c: cmd.Escalate) -> Payloads:
     ctx.actor.require(Permission.DISPATCH, "escalate")
-    inc = _incident(ctx, c.incident_id, "escalate")
-    _in(inc, frozenset(s for s in S if s.is_open) - {S.PARKED}, "escalate")
+    inc = ck.incident(ctx, c.incident_id, "escalate")
+    ck.require_status(inc, frozenset(s for s in S if s.is_open) - {S.PARKED}, "escalate")
     try:
         level = EscalationLevel[str(c.level).upper()]
     except KeyError:
@@ -441,15 +324,15 @@ def escalate(ctx: Context, c: cmd.Escalate) -> Payloads:
     if level != nxt:
         raise InvalidCommand(f"incident {inc.id} is at {inc.level.name.lower()} level; it can "
                              f"only go one level up, to {nxt.name.lower()}")
-    return [ev.IncidentEscalated(inc.id, level.value, _text(c.reason, "reason"),
-                                 _departments(ctx, c.add_departments))]
+    return [ev.IncidentEscalated(inc.id, level.value, ck.text(c.reason, "reason"),
+                                 ck.departments(ctx, c.add_departments))]
 
 
 def note(ctx: Context, c: cmd.AddNote) -> Payloads:
     ctx.actor.require(Permission.NOTE, "add notes")
-    inc = _incident(ctx, c.incident_id, "add a note to")
+    inc = ck.incident(ctx, c.incident_id, "add a note to")
     ctx.actor.require_field_stage("note", inc.id, inc.status)
-    return [ev.IncidentNoted(inc.id, _text(c.text, "note"))]
+    return [ev.IncidentNoted(inc.id, ck.text(c.text, "note"))]
 
 
 CLOCK_STAGES = ("dispatch", "acknowledge", "handle", "verify")
@@ -458,7 +341,7 @@ CLOCK_STATES = ("near_due", "overdue")
 
 def clock(ctx: Context, c: cmd.RaiseClock) -> Payloads:
     ctx.actor.require(Permission.CLOCK, "raise time-limit events")
-    inc = _incident(ctx, c.incident_id, "time")
+    inc = ck.incident(ctx, c.incident_id, "time")
     if c.stage not in CLOCK_STAGES or c.state not in CLOCK_STATES:
         raise InvalidCommand(f"bad clock event {c.stage}/{c.state}")
     if (c.stage, c.state) in inc.clock:
@@ -481,11 +364,11 @@ def archive(ctx: Context, c: cmd.ArchiveFinished) -> Payloads:
 def register_unit(ctx: Context, c: cmd.RegisterUnit) -> Payloads:
     ctx.actor.require(Permission.ADMIN, "register units")
     unit_id = check_id(c.unit_id, "unit id")
-    name = _text(c.name, "name", multiline=False)
-    lon, lat = check_position(c.lon, c.lat, _area(ctx), "position", ctx.city.name)
+    name = ck.text(c.name, "name", multiline=False)
+    lon, lat = check_position(c.lon, c.lat, ck.area(ctx), "position", ctx.city.name)
     if c.unit_id in ctx.state.units:
         raise Conflict(f"unit {c.unit_id} already exists")
-    _department(ctx, c.department)
+    ck.department(ctx, c.department)
     ut = ctx.catalogue.unit_types.get(c.unit_type)
     if ut is None:
         raise NotFound(f"no unit type {c.unit_type!r}")
@@ -499,7 +382,7 @@ def register_unit(ctx: Context, c: cmd.RegisterUnit) -> Payloads:
 
 def unit_status(ctx: Context, c: cmd.SetUnitStatus) -> Payloads:
     ctx.actor.require(Permission.UNITS, "change unit status")
-    u = _unit(ctx, c.unit_id)
+    u = ck.unit(ctx, c.unit_id)
     try:
         status = UnitStatus(c.status)
     except ValueError:
@@ -523,7 +406,7 @@ def positions(ctx: Context, c: cmd.ReportPositions) -> Payloads:
         raise InvalidCommand(f"at most {MAX_POSITION_ROWS} positions per command")
     rows: list[tuple[str, float, float]] = []
     units = ctx.state.units
-    area = _area(ctx)
+    area = ck.area(ctx)
     x0, y0, x1, y1 = area.min_lon, area.min_lat, area.max_lon, area.max_lat
     for row in c.rows:
         try:

@@ -30,7 +30,6 @@ import builtins
 import functools
 import hashlib
 import hmac
-import json
 import re
 import secrets
 import time
@@ -43,6 +42,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from dispatch.adapters.security.audit_rows import row
 from dispatch.adapters.store.security_schema import audit as audit_table
 from dispatch.adapters.store.security_schema import operators as operators_table
 from dispatch.domain.errors import Forbidden
@@ -216,13 +216,9 @@ def audit(engine: Engine, operator: str, workstation: str, action: str,
     ``detail`` is free text or a mapping stored as JSON; ``incident_id`` is the incident the
     line concerns, if any (the audit can be read by incident).
     """
-    text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False,
-                                                             sort_keys=True, default=str)
+    line = row(operator, workstation, action, detail, incident_id=incident_id, ts=ts)
     with engine.begin() as conn:
-        conn.execute(insert(audit_table).values(
-            ts=time.time() if ts is None else ts, operator=str(operator)[:64],
-            workstation=str(workstation)[:64], action=str(action)[:32], detail=text,
-            incident_id=None if incident_id is None else str(incident_id)[:64]))
+        conn.execute(insert(audit_table).values(line.values()))
 
 
 def read_audit(engine: Engine, *, operator: str | None = None, action: str | None = None,

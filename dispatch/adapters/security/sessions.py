@@ -81,19 +81,13 @@ class SessionTable:
             session = self._sessions.get(token) if isinstance(token, str) else None
             return None if session is None or now >= session.expires_at else session
 
-    def scopes_of_key(self, key: str | None) -> list[str]:
-        """The scopes of the live sessions opened from ``key`` (what its feed may carry)."""
+    def actors_of_key(self, key: str | None) -> list[Actor]:
+        """The actors of the live sessions opened from ``key`` (what its feed may carry, whose
+        snapshots it may still receive)."""
         now = self._clock()
         with self._lock:
-            return [s.actor.scope for s in self._sessions.values()
+            return [s.actor for s in self._sessions.values()
                     if s.key == key and now < s.expires_at]
-
-    def operators_of_key(self, key: str | None) -> set[str]:
-        """The operators with a live session opened from ``key``."""
-        now = self._clock()
-        with self._lock:
-            return {s.actor.operator for s in self._sessions.values()
-                    if s.key == key and now < s.expires_at}
 
     def close_key(self, key: str) -> list[Session]:
         """End every session opened from ``key`` (a revoked workstation); returns them."""

@@ -115,7 +115,7 @@ class AccessControl:
             return False
         if actor is None or entry.feed_only or actor.operator == "anonymous":
             return True
-        return actor.operator in self.sessions.operators_of_key(user_id)
+        return any(a.operator == actor.operator for a in self.sessions.actors_of_key(user_id))
 
     # ---------------------------------------------------------------------------- feed
 
@@ -127,7 +127,7 @@ class AccessControl:
             return []
         if entry.feed_only:
             return [entry.scope]
-        return self.sessions.scopes_of_key(user_id)
+        return [a.scope for a in self.sessions.actors_of_key(user_id)]
 
     @staticmethod
     def _covers(scopes: list[str], topic: bytes) -> bool:
@@ -148,25 +148,12 @@ class AccessControl:
         held.add(topic)
         return FeedVerdict(True)
 
-    def unsubscribe(self, topic: bytes, user_id: str | None) -> None:
-        held = self._accepted.get(user_id)
-        if held is not None:
-            held.discard(topic)
-
     def feed_needs_reset(self) -> bool:
         """True when some key holds a subscription that its grants no longer cover."""
         if self.authenticator is None:
             return False
-        for user_id, topics in self._accepted.items():
-            data = [t for t in topics if t != b"HUGZ"]
-            if not data:
-                continue
-            grants = self._grants(user_id)
-            if self.authenticator.entry(user_id) is None and topics:
-                return True
-            if any(not self._covers(grants, t) for t in data):
-                return True
-        return False
+        return any(not self._covers(self._grants(user_id), t)  # a revoked key has no grants
+                   for user_id, topics in self._accepted.items() for t in topics if t != b"HUGZ")
 
     def feed_reset(self) -> None:
         """Every subscription was dropped (the update socket was replaced)."""

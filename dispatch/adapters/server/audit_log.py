@@ -2,27 +2,26 @@
 
 Every refusal, login, logout, query and key or account change the server sees becomes a row of
 the ``audit`` table. Rows are queued here and written a batch per transaction (hundreds per
-commit when a flood comes in). The queue is bounded: :meth:`AuditWriter.reserve` says whether
+commit when a flood comes in). The queue is bounded: :meth:`AuditWriter.room` says whether
 a row can still be taken, and the server refuses a request (``unavailable``) instead of running
 it when its audit row could not be written, so no audit row is ever dropped silently.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
+from dispatch.adapters.security.audit_rows import AuditRow, row
 from dispatch.adapters.store.security_schema import audit as audit_table
+
+__all__ = ["AuditRow", "AuditWriter", "row"]
 
 log = logging.getLogger(__name__)
 
@@ -30,52 +29,6 @@ MAX_PENDING = 20_000
 _AWAY = (OperationalError, InterfaceError, DisconnectionError)  # the database, not the row
 BATCH = 500
 RETRY_S = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRow:
-    operator: str
-    workstation: str
-    action: str
-    detail: str
-    ts: float
-    incident_id: str | None = None
-
-    def values(self) -> dict[str, Any]:
-        v: dict[str, Any] = {"ts": self.ts, "operator": _clean(self.operator, 64),
-                             "workstation": _clean(self.workstation, 64),
-                             "action": _clean(self.action, 32),
-                             "detail": _clean(self.detail, MAX_DETAIL)}
-        if "incident_id" in audit_table.c:
-            iid = self.incident_id
-            v["incident_id"] = _clean(iid, 64) if iid and len(iid) <= 64 else None
-        return v
-
-    def sanitized(self, why: str) -> AuditRow:
-        """The row as plain text, for a database that refused it as it was."""
-        detail = json.dumps({"unstorable": why[:200], "row": repr(self)[:MAX_DETAIL // 2]},
-                            ensure_ascii=True)
-        return AuditRow(self.operator.encode("ascii", "replace").decode(),
-                        self.workstation.encode("ascii", "replace").decode(),
-                        self.action.encode("ascii", "replace").decode(), detail, self.ts)
-
-
-MAX_DETAIL = 8000
-
-
-def _clean(text: str, limit: int) -> str:
-    """Within the column's length and without NUL, which PostgreSQL text cannot hold."""
-    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become '?'
-    return text.replace("\x00", "\ufffd")[:limit]
-
-
-def row(operator: str, workstation: str, action: str,
-        detail: str | Mapping[str, Any] = "", *, incident_id: str | None = None,
-        ts: float | None = None) -> AuditRow:
-    text = detail if isinstance(detail, str) else json.dumps(
-        detail, ensure_ascii=False, sort_keys=True, default=str)
-    return AuditRow(str(operator), str(workstation), str(action), text,
-                    time.time() if ts is None else ts, incident_id)
 
 
 class AuditWriter:

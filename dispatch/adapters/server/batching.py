@@ -58,7 +58,6 @@ class CommandBatcher:
 
     def __init__(self, server: DispatchServer) -> None:
         self.server = server
-        self.audit_full_reply = b""  # the last "audit full" refusal (never cached)
 
     def drain(self) -> None:
         """Take up to :data:`MAX_BATCH` requests waiting on the command socket."""
@@ -150,14 +149,13 @@ class CommandBatcher:
                                  expected_version=req.expected_version, commit=False)
         except DispatchError as err:  # the same refusal answers a retry (from the cache)
             stats.commands_refused += 1
-            p.reply = self.refusal(req, err, actor, user_id)
-            p.cache = p.reply is not self.audit_full_reply
+            p.reply, p.cache = self.refusal(req, err, actor, user_id)
             return
         except Exception as exc:  # a bug must not take the server down
             stats.internal_errors += 1
             log.exception("command %s (%s) failed", req.id, req.type)
             bug = InvalidCommand(f"the server could not run this command ({type(exc).__name__})")
-            p.reply, p.cache = self.refusal(req, bug, actor, user_id), False
+            p.reply, p.cache = self.refusal(req, bug, actor, user_id)[0], False
             return
         if out.duplicate:
             stats.duplicates += 1
@@ -167,9 +165,10 @@ class CommandBatcher:
         p.reply = ok_reply(req.id, out.seq, self._result(out, req.id))
 
     def refusal(self, req: Request, err: DispatchError, actor: Actor | None,
-                user_id: str | None) -> bytes:
-        """The reply to a refused request, its audit row queued; ``unavailable`` instead when
-        the audit trail cannot take the row (a refusal is never left unaudited)."""
+                user_id: str | None) -> tuple[bytes, bool]:
+        """The reply to a refused request with its audit row queued, and True; or
+        ``unavailable`` and False when the audit trail cannot take the row (a refusal is never
+        left unaudited, and that answer is not one to repeat to a retry)."""
         srv = self.server
         operator = actor.operator if actor is not None else "?"
         workstation = actor.workstation if actor is not None else srv.access.name_of(user_id)
@@ -180,13 +179,12 @@ class CommandBatcher:
                         incident_id=iid if isinstance(iid, str) else None)
         if not srv.audit.write(row):
             srv.stats.audit_full += 1
-            self.audit_full_reply = error_reply(req.id, "unavailable", AUDIT_FULL)
-            return self.audit_full_reply
-        return error_reply(req.id, err, relogin=bool(getattr(err, "relogin", False)))
+            return error_reply(req.id, "unavailable", AUDIT_FULL), False
+        return error_reply(req.id, err, relogin=bool(getattr(err, "relogin", False))), True
 
     def refused(self, envelope: list[bytes], req: Request, err: DispatchError,
                 actor: Actor | None, user_id: str | None) -> None:
-        self.server.sockets.send(envelope, self.refusal(req, err, actor, user_id))
+        self.server.sockets.send(envelope, self.refusal(req, err, actor, user_id)[0])
 
     def _result(self, out: Outcome, command_id: str) -> dict[str, Any]:
         srv = self.server
