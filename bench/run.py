@@ -3,10 +3,12 @@
 
     python -m bench.run              # all
     python -m bench.run event_append  # only modules whose name contains a word given
+    python -m bench.run --dry feed    # run and print, but leave results.json and the doc alone
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 import subprocess
@@ -68,9 +70,21 @@ def table(rows: list[dict]) -> str:
 
 
 def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description="Run Gridline's benchmarks.")
+    ap.add_argument("select", nargs="*", help="run only modules whose name contains a word given")
+    ap.add_argument("--dry", action="store_true",
+                    help="print the rows; do not write bench/results.json or docs/PERFORMANCE.md")
+    opts = ap.parse_args(argv)
+    argv = opts.select
+    names = modules(argv)
+    if not names:
+        ap.error(f"no benchmark matches {' '.join(argv)!r}; there are: "
+                 + ", ".join(modules([])))
     rows: list[dict] = []
-    for name in modules(argv):
+    for name in names:
         rows.extend(run_one(name))
+    if opts.dry:
+        return 0 if all(r.get("unit") != "error" for r in rows) else 1
     old: dict[str, dict] = {}
     results = BENCH / "results.json"
     if argv and results.exists():
