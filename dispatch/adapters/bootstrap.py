@@ -13,7 +13,7 @@ from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.locator import Locator
 from dispatch.domain.city.model import City
 from dispatch.domain.roles import Actor, Role
-from dispatch.services.city_generator import generate_city
+from dispatch.services.city_generator.generate import generate_city
 from dispatch.services.engine import DispatchEngine
 
 BOOTSTRAP_ACTOR = Actor(operator="bootstrap", role=Role.ADMIN, workstation="server")

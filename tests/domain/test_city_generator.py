@@ -31,7 +31,8 @@ from dispatch.domain.catalogue.model import (
 from dispatch.domain.city.codes import level_of, parent_code, scope_prefix
 from dispatch.domain.city.locator import Locator
 from dispatch.domain.city.model import City, Level
-from dispatch.services.city_generator import DISTRICTS, generate_city
+from dispatch.services.city_generator.generate import generate_city
+from dispatch.services.city_generator.specs import DISTRICTS
 
 ROOT = Path(__file__).resolve().parents[2]
 M_PER_DEG_LON = 111_320 * math.cos(math.radians(31.3))
@@ -83,7 +84,7 @@ def test_another_seed_gives_another_city(demo_city: City, catalogue: Catalogue) 
 
 
 def test_generation_does_not_depend_on_hash_seed(demo_city: City) -> None:
-    script = ("import hashlib; from dispatch.services.city_generator import generate_city; from dispatch.adapters.geojson_io import dumps_geojson; "
+    script = ("import hashlib; from dispatch.services.city_generator.generate import generate_city; from dispatch.adapters.geojson_io import dumps_geojson; "
               "from dispatch.adapters.catalogue_loader import default_catalogue; c = generate_city('demo', seed=1, catalogue=default_catalogue()); "
               "print(hashlib.sha256(dumps_geojson(c).encode()).hexdigest())")
     for hash_seed in ("0", "4242"):
