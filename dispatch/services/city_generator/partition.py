@@ -28,7 +28,6 @@ class Space:
     ay: np.ndarray
 
 
-
 @dataclass(frozen=True, slots=True)
 class Spaces:
     """The warped cell centres each level's parts are grown in."""
