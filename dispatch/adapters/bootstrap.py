@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dispatch.adapters.catalogue_loader import default_catalogue
-from dispatch.adapters.geojson_io import export_geojson, import_geojson
+from dispatch.adapters.geojson_io.export import export_geojson
+from dispatch.adapters.geojson_io.load import import_geojson
 from dispatch.adapters.store.event_store import EventStore
 from dispatch.domain import commands as cmd
 from dispatch.domain.catalogue.model import Catalogue

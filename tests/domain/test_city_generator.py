@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import shapely
 
-from dispatch.adapters.geojson_io import dumps_geojson
+from dispatch.adapters.geojson_io.export import dumps_geojson
 from dispatch.domain.catalogue.model import (
     AttributeSpec,
     Catalogue,
@@ -84,7 +84,7 @@ def test_another_seed_gives_another_city(demo_city: City, catalogue: Catalogue) 
 
 
 def test_generation_does_not_depend_on_hash_seed(demo_city: City) -> None:
-    script = ("import hashlib; from dispatch.services.city_generator.generate import generate_city; from dispatch.adapters.geojson_io import dumps_geojson; "
+    script = ("import hashlib; from dispatch.services.city_generator.generate import generate_city; from dispatch.adapters.geojson_io.export import dumps_geojson; "
               "from dispatch.adapters.catalogue_loader import default_catalogue; c = generate_city('demo', seed=1, catalogue=default_catalogue()); "
               "print(hashlib.sha256(dumps_geojson(c).encode()).hexdigest())")
     for hash_seed in ("0", "4242"):
