@@ -146,7 +146,7 @@ def load_main(command: str, data_dir: str, rate: str, incidents_per_s: str) -> N
     import signal
 
     from dispatch.adapters.catalogue_loader import default_catalogue
-    from dispatch.services.city_generator import generate_city
+    from dispatch.services.city_generator.generate import generate_city
 
     catalogue = default_catalogue()
     city = generate_city("city", seed=1, catalogue=catalogue)

@@ -159,7 +159,7 @@ class IncidentLoad(threading.Thread):
 
 def grid_points(db: Path, limit: int = 2000) -> list[tuple[float, float]]:
     """Representative points of the first ``limit`` grids of the server's city."""
-    from dispatch.adapters.geojson_io import import_geojson
+    from dispatch.adapters.geojson_io.load import import_geojson
     from dispatch.adapters.store import EventStore
 
     store = EventStore(f"sqlite:///{db}", migrate=False)

@@ -19,7 +19,7 @@ import shapely
 from bench.common import report
 from dispatch.adapters.catalogue_loader import default_catalogue
 from dispatch.domain.city.locator import Locator
-from dispatch.services.city_generator import generate_city
+from dispatch.services.city_generator.generate import generate_city
 
 POINTS = 100_000
 REPEATS = 5

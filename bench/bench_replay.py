@@ -120,7 +120,7 @@ def main() -> None:
     args = ap.parse_args()
     app = QApplication.instance() or QApplication(["bench-replay"])
     from dispatch.adapters.catalogue_loader import default_catalogue
-    from dispatch.adapters.geojson_io import import_geojson
+    from dispatch.adapters.geojson_io.load import import_geojson
     from dispatch.adapters.store import EventStore
     from dispatch.services.replay import Replayer
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def load_city_from_db(url: str) -> City:
-    from dispatch.adapters.geojson_io import import_geojson
+    from dispatch.adapters.geojson_io.load import import_geojson
     from dispatch.adapters.store import EventStore
 
     store = EventStore(url, migrate=False)
@@ -39,7 +39,7 @@ def load_city_from_db(url: str) -> City:
 
 
 def load_city_from_server(client: CommandClient) -> City:
-    from dispatch.adapters.geojson_io import import_geojson
+    from dispatch.adapters.geojson_io.load import import_geojson
 
     return import_geojson(client.city_geojson())
 
@@ -84,7 +84,7 @@ def load_from_store(url: str, spec: ReplayWindowSpec, catalogue: Catalogue,
                     ) -> tuple[Replayer, City]:
     """Open a database straight (read-only: no migration, nothing written; a SQLite file is
     opened with ``mode=ro`` and keeps its journal mode)."""
-    from dispatch.adapters.geojson_io import import_geojson
+    from dispatch.adapters.geojson_io.load import import_geojson
     from dispatch.adapters.store import EventStore
 
     store = EventStore(url, migrate=False, read_only=True)

@@ -406,7 +406,9 @@ class ReplayWindow(QMainWindow):
     def export_report(self, path: Path | str, fmt: str | None = None) -> Path:
         """Write the shift report of the window (``pdf`` or ``csv``, by default from the
         file's suffix) with the bookmarks; returns the path."""
-        from dispatch.services.report import names_for, write_csv, write_pdf
+        from dispatch.services.report.csv_file import write_csv
+        from dispatch.services.report.names import names_for
+        from dispatch.services.report.pdf import write_pdf
 
         out = Path(path)
         kind = (fmt or out.suffix.lstrip(".")).lower()

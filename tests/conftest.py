@@ -43,7 +43,7 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture(scope="session")
 def demo_city(catalogue: Catalogue) -> City:
-    from dispatch.services.city_generator import generate_city
+    from dispatch.services.city_generator.generate import generate_city
 
     return generate_city("demo", seed=1, catalogue=catalogue)
 

@@ -395,7 +395,7 @@ class CloseForm(ActionForm):
         if not reason:
             raise FormError(translate("ActionForm", "Pick a closure reason"))
         if reason == CloseReason.DUPLICATE.value:
-            from dispatch.domain.cmdline import CommandLineError, normalize_incident_id
+            from dispatch.domain.cmdline.line import CommandLineError, normalize_incident_id
 
             text = _required(self.original, translate("ActionForm", "Original incident"))
             try:

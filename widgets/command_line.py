@@ -1,9 +1,10 @@
 """The command line: type ``as 12 U-police-3`` and press Enter.
 
-Parsing is :func:`dispatch.domain.cmdline.parse`; completion of verbs, incident ids, unit ids and
-arguments is :func:`dispatch.domain.cmdline.complete`. Tab takes the highlighted (or first) candidate,
-Up/Down walk the history, ``?`` lists the verbs. Errors, from the parser or the server, show
-next to the line; a line the server refused comes back so it can be fixed.
+Parsing is :func:`dispatch.domain.cmdline.parser.parse`; completion of verbs, incident ids, unit
+ids and arguments is :func:`dispatch.domain.cmdline.completion.complete`. Tab takes the
+highlighted (or first) candidate, Up/Down walk the history, ``?`` lists the verbs. Errors,
+from the parser or the server, show next to the line; a line the server refused comes back so
+it can be fixed.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch.domain.cmdline import CommandLineError, complete, parse, verb_help
+from dispatch.domain.cmdline.completion import complete
+from dispatch.domain.cmdline.line import CommandLineError
+from dispatch.domain.cmdline.parser import parse, verb_help
 from widgets import theme
 from widgets.actions import ConsoleActions
 from widgets.console_model import ConsoleModel

@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dispatch.adapters.catalogue_loader import default_catalogue
-from dispatch.adapters.geojson_io import export_geojson, import_geojson
+from dispatch.adapters.geojson_io.export import export_geojson
+from dispatch.adapters.geojson_io.load import import_geojson
 from dispatch.adapters.store.event_store import EventStore
 from dispatch.domain import commands as cmd
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.locator import Locator
 from dispatch.domain.city.model import City
 from dispatch.domain.roles import Actor, Role
-from dispatch.services.city_generator import generate_city
+from dispatch.services.city_generator.generate import generate_city
 from dispatch.services.engine import DispatchEngine
 
 BOOTSTRAP_ACTOR = Actor(operator="bootstrap", role=Role.ADMIN, workstation="server")

@@ -22,9 +22,10 @@ from pathlib import Path
 from dispatch.adapters.client.commands import ClientCurve
 from dispatch.adapters.settings import Settings
 from dispatch.entrypoints.settings_cli import add_settings_options, given_settings
+from dispatch.sim.config import SimConfig, SimError
 from dispatch.sim.field import Behaviour
-from dispatch.sim.scenarios import ScenarioError, list_scenarios, load_scenario
-from dispatch.sim.simulator import SimConfig, SimError, Simulator
+from dispatch.sim.scenarios.loading import ScenarioError, list_scenarios, load_scenario
+from dispatch.sim.simulator import Simulator
 
 log = logging.getLogger("gridline.sim")
 

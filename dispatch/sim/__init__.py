@@ -10,8 +10,15 @@ allows. Scripted scenarios (``resources/scenarios/*.json``) run on top of the ba
 Its command line is :mod:`dispatch.entrypoints.sim`; see ``docs/SIMULATOR.md``.
 """
 
-from dispatch.sim.scenarios import Scenario, ScenarioError, Step, list_scenarios, load_scenario
-from dispatch.sim.simulator import SimConfig, SimStats, Simulator
+from dispatch.sim.config import SimConfig, SimStats
+from dispatch.sim.scenarios.loading import (
+    Scenario,
+    ScenarioError,
+    Step,
+    list_scenarios,
+    load_scenario,
+)
+from dispatch.sim.simulator import Simulator
 
 __all__ = ["Scenario", "ScenarioError", "SimConfig", "SimStats", "Simulator", "Step",
            "list_scenarios", "load_scenario"]

@@ -4,7 +4,7 @@ One thread does everything, in server time (the server's ``--time-speed``, read 
 
 1. drain the live mirror (the field gateway's view of the whole city) and re-plan the
    incidents and units that changed (:mod:`dispatch.sim.field`);
-2. run the scenario steps that are due (:mod:`dispatch.sim.scenarios`);
+2. run the scenario steps that are due (:mod:`dispatch.sim.scenarios.runner`);
 3. carry out due plans: the field's and, for its share, the shift lead's;
 4. send new reports, a Poisson stream at ``--incidents-per-hour`` (per hour of server time,
    shaped by the time of day unless ``--flat``);
@@ -24,30 +24,25 @@ import random
 import threading
 import time
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 import zmq
 
 from dispatch.adapters.catalogue_loader import default_catalogue
-from dispatch.adapters.client.commands import ClientCurve, SessionSource
+from dispatch.adapters.client.commands import SessionSource
 from dispatch.adapters.client.mirror import StateMirror
 from dispatch.domain import commands as cmd
 from dispatch.domain.catalogue.model import Catalogue
-from dispatch.domain.city.model import City
 from dispatch.domain.errors import DispatchError, Forbidden, Unavailable
 from dispatch.domain.state import DispatchState, Incident
 from dispatch.domain.status import ASSIGNABLE_UNIT_STATUSES
 from dispatch.sim.channel import Channel, Result, Who
-from dispatch.sim.field import Behaviour, FieldAgent
+from dispatch.sim.config import SimConfig, SimError, SimStats
+from dispatch.sim.field import FieldAgent
 from dispatch.sim.fleet import Fleet
 from dispatch.sim.reports import Draft, ReportFactory
-from dispatch.sim.scenarios import (
-    Scenario,
-    ScenarioRunner,
-    load_scenario,
-)
+from dispatch.sim.scenarios.loading import Scenario, load_scenario
+from dispatch.sim.scenarios.runner import ScenarioRunner
 from dispatch.sim.world import World, load_city
 
 log = logging.getLogger("gridline.sim")
@@ -57,104 +52,10 @@ CHINA = dt.timezone(dt.timedelta(hours=8))
 DIURNAL = (0.35, 0.25, 0.2, 0.2, 0.25, 0.4, 0.7, 1.1, 1.4, 1.5, 1.5, 1.4, 1.3, 1.4, 1.5, 1.5,
            1.4, 1.3, 1.2, 1.2, 1.1, 0.9, 0.7, 0.5)
 _DIURNAL_MEAN = sum(DIURNAL) / len(DIURNAL)
-MAX_BATCH_ROWS = 10_000  # the server's limit per positions command
 # AVL waits while the mirror is this many events behind our last accepted command: our own
 # position echoes must not pile up unread (and the field must act on a fresh picture).
 MIRROR_BEHIND_EVENTS = 20
 MAX_TRACKED_INCIDENTS = 200_000  # incidents remembered in the stats (source, grid aimed at)
-
-
-class SimError(RuntimeError):
-    """The simulator cannot start (bad credentials, no live state, bad scenario)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SimConfig:
-    command_endpoint: str
-    snapshot_endpoint: str
-    update_endpoint: str
-    curve: ClientCurve | None = None
-    user: str = "field"
-    password: str = "field-demo"
-    lead_user: str | None = "lead"  # None: no back office (humans dispatch)
-    lead_password: str = "lead-demo"
-    workstation: str = "simulator"
-    city: City | None = None  # given: used as is; else from db_url, else generated
-    db_url: str = ""
-    city_size: str = "demo"
-    city_seed: int = 1
-    incidents_per_hour: float = 120.0  # per hour of server time
-    pings_per_second: float = 200.0  # position rows per wall second
-    batch_rows: int = 2000
-    speed: float | None = None  # expected server time speed (checked against the login)
-    seed: int = 1
-    duration_s: float | None = None  # wall seconds; None = until stopped
-    scenario: str | None = None  # bundled name or path
-    scenario_only: bool = False
-    background: bool = True  # background reports (the workflow and AVL always run)
-    diurnal: bool = True
-    behaviour: Behaviour = field(default_factory=Behaviour)
-    hugz_interval_s: float = 1.0
-    timeout_s: float = 1.5
-    retries: int = 2
-    ping_interval_s: float = 0.25
-    stats_every_s: float = 10.0
-    connect_timeout_s: float = 60.0
-
-    def __post_init__(self) -> None:
-        if self.incidents_per_hour < 0 or self.pings_per_second < 0:
-            raise ValueError("rates must not be negative")
-        if not 1 <= self.batch_rows <= MAX_BATCH_ROWS:
-            raise ValueError(f"batch rows must be 1 to {MAX_BATCH_ROWS}")
-        if self.duration_s is not None and self.duration_s <= 0:
-            raise ValueError("duration must be positive")
-        if not 0 <= self.behaviour.auto_dispatch <= 1:
-            raise ValueError("auto-dispatch share must be 0..1")
-
-
-@dataclass(slots=True)
-class SimStats:
-    reports: Counter[str] = field(default_factory=Counter)  # accepted, by source
-    reports_refused: int = 0
-    incidents: dict[str, str] = field(default_factory=dict)  # incident id → source
-    intended_grid: dict[str, str] = field(default_factory=dict)  # incident id → grid aimed at
-    position_rows: int = 0
-    position_commands: int = 0
-    wall_s: float = 0.0
-    loop_s: float = 0.0  # wall seconds of the running loop (without connecting and loading)
-    server_s: float = 0.0
-    server_speed: float = 1.0
-    scenario: dict[str, Any] = field(default_factory=dict)
-    commands_ok: int = 0
-    commands_refused: int = 0
-    refused_by_code: dict[str, int] = field(default_factory=dict)
-    refused_by_type: dict[str, int] = field(default_factory=dict)
-    actions: dict[str, int] = field(default_factory=dict)
-    outages: int = 0
-    errors: int = 0  # unexpected exceptions caught in the loop (logged with a traceback)
-    max_lateness_s: float = 0.0
-    mirror: dict[str, Any] = field(default_factory=dict)
-
-    def summary(self) -> dict[str, Any]:
-        wall = max(self.loop_s or self.wall_s, 1e-9)
-        hours = self.server_s / 3600.0
-        return {
-            "wall_s": round(self.wall_s, 2), "loop_s": round(self.loop_s, 2),
-            "server_s": round(self.server_s, 1),
-            "speed": self.server_speed,
-            "reports": dict(self.reports), "reports_total": sum(self.reports.values()),
-            "reports_refused": self.reports_refused,
-            "reports_per_s": round(sum(self.reports.values()) / wall, 1),
-            "incidents_per_server_hour": round(sum(self.reports.values()) / hours, 1)
-            if hours > 0 else 0.0,
-            "position_rows": self.position_rows,
-            "position_rows_per_s": round(self.position_rows / wall, 1),
-            "commands_ok": self.commands_ok, "commands_refused": self.commands_refused,
-            "refused_by_code": self.refused_by_code, "refused_by_type": self.refused_by_type,
-            "actions": self.actions, "outages": self.outages, "errors": self.errors,
-            "max_lateness_s": round(self.max_lateness_s, 1), "mirror": self.mirror,
-            "scenario": self.scenario,
-        }
 
 
 class Simulator:

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from dispatch.adapters.geojson_io import import_geojson
+from dispatch.adapters.geojson_io.load import import_geojson
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.locator import Locator
 from dispatch.domain.city.model import City, Level, Part, Region
-from dispatch.services.city_generator import generate_city
+from dispatch.services.city_generator.generate import generate_city
 from dispatch.sim.texts import Place
 
 log = logging.getLogger("gridline.sim")

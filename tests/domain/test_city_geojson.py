@@ -10,14 +10,9 @@ from typing import Any
 import pytest
 import shapely
 
-from dispatch.adapters.geojson_io import (
-    CityImportError,
-    dumps_geojson,
-    export_geojson,
-    import_geojson,
-    load_geojson,
-    save_geojson,
-)
+from dispatch.adapters.geojson_io.export import dumps_geojson, export_geojson, save_geojson
+from dispatch.adapters.geojson_io.load import import_geojson, load_geojson
+from dispatch.adapters.geojson_io.problems import CityImportError
 from dispatch.domain.city.model import City, Level
 
 

@@ -7,16 +7,10 @@ from typing import Any
 import pytest
 
 from dispatch.domain import commands as cmd
-from dispatch.domain.cmdline import (
-    VERB_BY_WORD,
-    VERBS,
-    CommandLineError,
-    complete,
-    normalize_incident_id,
-    parse,
-    parse_minutes,
-    verb_help,
-)
+from dispatch.domain.cmdline.completion import complete
+from dispatch.domain.cmdline.line import CommandLineError, normalize_incident_id, parse_minutes
+from dispatch.domain.cmdline.parser import parse, verb_help
+from dispatch.domain.cmdline.verbs import VERB_BY_WORD, VERBS
 from dispatch.domain.status import IncidentStatus, UnitStatus
 from tests.domain.helpers import DISPATCHER, FIELD, free_units, report
 

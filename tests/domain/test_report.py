@@ -16,7 +16,9 @@ from dispatch.domain.kpi import GroupBy, compute_kpis
 from dispatch.domain.state import DispatchState
 from dispatch.domain.timelimits import handled_on_time, is_overdue
 from dispatch.services.replay import Bookmark, Replayer, ShiftReport
-from dispatch.services.report import KPI_KEYS, names_for, read_csv, write_csv, write_pdf
+from dispatch.services.report.csv_file import read_csv, write_csv
+from dispatch.services.report.names import KPI_KEYS, names_for
+from dispatch.services.report.pdf import write_pdf
 from tests.domain.replay_scenario import Recorded, recorded_fixture
 
 recorded = recorded_fixture("report", steps=1200, seed=23)

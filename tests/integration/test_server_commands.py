@@ -327,7 +327,7 @@ def test_logins_and_queries_are_audited(server_running: RunningServer) -> None:
 
 
 def test_city_query_gives_the_city(server_running: RunningServer) -> None:
-    from dispatch.adapters.geojson_io import import_geojson
+    from dispatch.adapters.geojson_io.load import import_geojson
 
     rs = server_running
     wall = rs.client("wall")

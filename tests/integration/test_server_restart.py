@@ -19,7 +19,7 @@ from tests.integration.conftest import HUGZ_S, ServerProcess
 
 
 def grid_points(url: str, n: int) -> list[tuple[float, float]]:
-    from dispatch.adapters.geojson_io import import_geojson
+    from dispatch.adapters.geojson_io.load import import_geojson
 
     store = EventStore(url)
     try:

@@ -13,7 +13,7 @@ import pytest
 from dispatch.domain.city.model import Level
 from dispatch.domain.status import EscalationLevel, IncidentStatus, UnitStatus
 from dispatch.sim import ScenarioError, Simulator, list_scenarios, load_scenario
-from dispatch.sim.scenarios import parse_scenario
+from dispatch.sim.scenarios.loading import parse_scenario
 from tests.integration.conftest import RunningServer
 from tests.integration.test_sim_run import sim_config, wait_quiet
 

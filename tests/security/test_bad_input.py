@@ -23,13 +23,9 @@ from sqlalchemy import text, update
 from sqlalchemy.exc import InternalError, OperationalError
 
 from dispatch.adapters.catalogue_loader import CatalogueError, default_catalogue_dir, load_catalogue
-from dispatch.adapters.geojson_io import (
-    GEOJSON_LIMITS,
-    CityImportError,
-    dumps_geojson,
-    import_geojson,
-    load_geojson,
-)
+from dispatch.adapters.geojson_io.export import dumps_geojson
+from dispatch.adapters.geojson_io.load import GEOJSON_LIMITS, import_geojson, load_geojson
+from dispatch.adapters.geojson_io.problems import CityImportError
 from dispatch.adapters.protocol.messages import (
     BadRequest,
     build_command,

@@ -19,7 +19,7 @@ def make_traffic(data_dir: Path) -> tuple[str, object]:
     from dispatch.adapters.settings import Settings
     from dispatch.domain import commands as cmd
     from dispatch.domain.errors import Forbidden
-    from dispatch.services.city_generator import generate_city
+    from dispatch.services.city_generator.generate import generate_city
 
     catalogue = default_catalogue()
     city = generate_city("demo", seed=1, catalogue=catalogue)

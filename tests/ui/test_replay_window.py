@@ -23,7 +23,7 @@ from dispatch.domain import commands as cmd
 from dispatch.domain.kpi import GroupBy, compute_kpis
 from dispatch.domain.timelimits import is_overdue
 from dispatch.services.replay import Replayer
-from dispatch.services.report import read_csv
+from dispatch.services.report.csv_file import read_csv
 from tests.conftest import ARTIFACTS
 from tests.domain.replay_scenario import Recorded, recorded_fixture
 from tests.ui.conftest import MAP_READY_TIMEOUT_MS

@@ -194,7 +194,7 @@ class CommandClient:
 
     def city_geojson(self, *, assets: bool = False) -> dict[str, Any]:
         """The server's city as GeoJSON (regions; with ``assets`` also parts and units), for
-        :func:`dispatch.adapters.geojson_io.import_geojson`."""
+        :func:`dispatch.adapters.geojson_io.load.import_geojson`."""
         return dict(self.query("city", assets=assets)["geojson"])
 
     # ------------------------------------------------------------------------ session

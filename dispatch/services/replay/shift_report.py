@@ -1,7 +1,7 @@
 """The figures of a shift report: KPIs of a replay window (city, districts, departments),
 its overdue and escalated incidents with their timelines, and the shift lead's bookmarks.
 :func:`shift_report` computes them in two passes over the window (the files are written by
-:mod:`dispatch.services.report`)."""
+:mod:`dispatch.services.report`: names, csv_file, pdf)."""
 
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ class CityQuery:
         city = engine.city
 
         def job() -> tuple[bytes, Callable[[], None]]:
-            from dispatch.adapters.geojson_io import export_geojson
+            from dispatch.adapters.geojson_io.export import export_geojson
 
             text = dumps(export_geojson(city, assets=assets))
             result = {"code": city.code, "name": city.name, "encoding": "zlib+base64",

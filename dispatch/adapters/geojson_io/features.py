@@ -1,31 +1,7 @@
-"""Read and write a city as GeoJSON (RFC 7946, lon/lat).
+"""Checking a city file's features one by one: properties, geometries, coordinates.
 
-File layout
------------
-One ``FeatureCollection``; every feature has a ``kind`` property:
-
-``"region"`` (the default when ``kind`` is absent)
-    A Polygon or MultiPolygon with properties ``code``, ``name``, ``level`` (``city``,
-    ``district``, ``street``, ``community`` or ``grid``) and ``parent`` (the parent's code;
-    null for the city), and optionally ``area_kind`` (``urban`` or ``rural``, default
-    ``urban``), ``worker_id`` and ``worker_name`` (the grid worker). The file must hold
-    exactly one city; every other region's parent must be in the file, one level up, and its
-    code must start with the parent's code (a district with the city's first four digits).
-``"unit"``
-    A Point (the unit's base) with ``id``, ``department``, ``unit_type``, ``name`` and
-    ``home_grid`` (a grid in the file).
-``"part"``
-    A Point with ``id``, ``part_type``, ``grid`` (a grid in the file), ``owner_department``,
-    ``state`` (``intact``, ``damaged``, ``missing`` or ``occupied``, default ``intact``) and
-    ``attributes`` (an object, default ``{}``).
-
-Units and parts are optional: a file of regions only is a valid city. A ``crs`` member is
-allowed only if it names CRS84 / EPSG:4326; coordinates must lie within lon −180..180 and
-lat −90..90.
-
-Import is all or nothing: :func:`import_geojson` returns a new :class:`City` or raises
-:class:`CityImportError` listing every problem found, each naming the feature (its index in
-``features`` and its code or id).
+A :class:`FeatureReader` collects the regions, units and parts that pass and a problem for
+everything else, so a file's problems are all reported at once.
 """
 
 from __future__ import annotations
@@ -34,25 +10,17 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from dispatch.domain.city.codes import level_of, scope_prefix
-from dispatch.domain.city.model import City, Level, Part, Region, Unit
-from dispatch.domain.jsonlimits import (
-    JsonLimitError,
-    JsonLimits,
-    check_depth,
-    check_items,
-    check_size,
-    read_limited,
-)
+from dispatch.adapters.geojson_io.problems import ImportProblem
+from dispatch.domain.city.codes import level_of
+from dispatch.domain.city.model import Level, Part, Region, Unit
 
 KINDS = ("region", "unit", "part")
 AREA_KINDS = ("urban", "rural")
@@ -63,140 +31,20 @@ _LON_LAT_CRS = {
     "urn:ogc:def:crs:epsg:6.6:4326", "http://www.opengis.net/def/crs/epsg/0/4326",
     "http://www.opengis.net/def/crs/ogc/1.3/crs84",
 }
-_MAX_LISTED = 20
-
-
-@dataclass(frozen=True, slots=True)
-class ImportProblem:
-    """One thing wrong with a city file; ``index`` is None for the file as a whole."""
-
-    message: str
-    index: int | None = None
-    code: str | None = None  # the feature's code (regions) or id (units, parts), if readable
-
-    def __str__(self) -> str:
-        if self.index is None:
-            return self.message
-        where = f"feature {self.index}" + (f" ({self.code})" if self.code else "")
-        return f"{where}: {self.message}"
-
-
-class CityImportError(ValueError):
-    """The file is not a valid city; ``problems`` lists everything wrong with it."""
-
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        self.problems: tuple[ImportProblem, ...] = tuple(problems)
-        lines = [str(p) for p in self.problems[:_MAX_LISTED]]
-        if len(self.problems) > _MAX_LISTED:
-            lines.append(f"... and {len(self.problems) - _MAX_LISTED} more")
-        n = len(self.problems)
-        super().__init__(f"invalid city file ({n} problem{'s' if n != 1 else ''}):\n  "
-                         + "\n  ".join(lines))
-
-
-# --------------------------------------------------------------------------------------------
-# export
-
-
-def export_geojson(city: City, *, assets: bool = True) -> dict[str, Any]:
-    """The city as a GeoJSON FeatureCollection (regions by level and code, then units and
-    parts unless ``assets`` is False)."""
-    features: list[dict[str, Any]] = []
-    for r in sorted(city.regions.values(), key=lambda r: (r.level, r.code)):
-        props: dict[str, Any] = {"kind": "region", "code": r.code, "name": r.name,
-                                 "level": r.level.name.lower(), "parent": r.parent,
-                                 "area_kind": r.area_kind}
-        if r.worker_id is not None or r.worker_name is not None:
-            props["worker_id"] = r.worker_id
-            props["worker_name"] = r.worker_name
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": mapping(r.geometry)})
-    if assets:
-        for u in city.units.values():
-            features.append({"type": "Feature", "geometry": _point(u.lon, u.lat), "properties": {
-                "kind": "unit", "id": u.id, "department": u.department,
-                "unit_type": u.unit_type, "name": u.name, "home_grid": u.home_grid}})
-        for p in city.parts.values():
-            features.append({"type": "Feature", "geometry": _point(p.lon, p.lat), "properties": {
-                "kind": "part", "id": p.id, "part_type": p.part_type, "grid": p.grid,
-                "owner_department": p.owner_department, "state": p.state,
-                "attributes": dict(p.attributes)}})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def dumps_geojson(city: City, *, assets: bool = True, indent: int | None = None) -> str:
-    """The GeoJSON text of :func:`export_geojson` (UTF-8 names kept as is)."""
-    seps = (",", ":") if indent is None else (",", ": ")
-    return json.dumps(export_geojson(city, assets=assets), ensure_ascii=False, indent=indent,
-                      separators=seps)
-
-
-def save_geojson(city: City, path: str | Path, *, assets: bool = True,
-                 indent: int | None = None) -> None:
-    """Write the city to ``path`` as UTF-8 GeoJSON."""
-    Path(path).write_text(dumps_geojson(city, assets=assets, indent=indent) + "\n",
-                          encoding="utf-8")
-
-
-def _point(lon: float, lat: float) -> dict[str, Any]:
-    return {"type": "Point", "coordinates": [lon, lat]}
-
-
-# --------------------------------------------------------------------------------------------
-# import
-
-
-GEOJSON_LIMITS = JsonLimits(max_bytes=256 << 20, max_depth=32, max_items=1_000_000)
-"""Default limits on a city file: 256 MiB (a Suzhou-scale city is 24 MB), 32 levels of
-nesting (a MultiPolygon feature needs 7), a million features (75,000 at Suzhou scale)."""
-
-
-def load_geojson(path: str | Path, *, limits: JsonLimits = GEOJSON_LIMITS) -> City:
-    """Read a city file (see the module docstring); CityImportError if it is not valid or
-    exceeds ``limits`` (the size is checked before reading, the depth before parsing)."""
-    try:
-        raw = read_limited(path, limits)
-    except JsonLimitError as e:
-        raise CityImportError([ImportProblem(str(e))]) from None
-    return import_geojson(raw, limits=limits)
-
-
-def import_geojson(data: Mapping[str, Any] | str | bytes, *,
-                   limits: JsonLimits = GEOJSON_LIMITS) -> City:
-    """Build a City from a GeoJSON FeatureCollection (parsed, or its JSON text).
-
-    Raises CityImportError listing every problem; nothing is imported unless the whole file
-    is valid. JSON text is checked against ``limits`` (size and nesting depth) before it is
-    parsed; the feature count is checked in every case.
-    """
-    if isinstance(data, str | bytes | bytearray):
-        try:
-            check_size(len(data), limits.max_bytes, "the city GeoJSON")
-            check_depth(data, limits.max_depth, "the city GeoJSON")
-            data = json.loads(data)
-        except JsonLimitError as e:
-            raise CityImportError([ImportProblem(str(e))]) from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise CityImportError([ImportProblem(f"not valid JSON: {e}")]) from None
-    features = data.get("features") if isinstance(data, Mapping) else None
-    if isinstance(features, list):
-        try:
-            check_items(len(features), limits.max_items, "the city GeoJSON")
-        except JsonLimitError as e:
-            raise CityImportError([ImportProblem(str(e))]) from None
-    return _Importer().run(data)
 
 
 @dataclass(slots=True)
-class _RegionRow:
+class RegionRow:
     index: int
     region: Region
 
 
-class _Importer:
+class FeatureReader:
+    """The features that passed their own checks, and the problems found so far."""
+
     def __init__(self) -> None:
         self.problems: list[ImportProblem] = []
-        self.regions: list[_RegionRow] = []
+        self.regions: list[RegionRow] = []
         self.raw_geoms: list[tuple[int, str, Any]] = []
         self.units: list[tuple[int, Unit]] = []
         self.parts: list[tuple[int, Part]] = []
@@ -207,24 +55,6 @@ class _Importer:
 
     def problem(self, message: str, index: int | None = None, code: str | None = None) -> None:
         self.problems.append(ImportProblem(message, index, code))
-
-    def run(self, data: object) -> City:
-        if not isinstance(data, Mapping) or data.get("type") != "FeatureCollection":
-            got = data.get("type") if isinstance(data, Mapping) else type(data).__name__
-            raise CityImportError([ImportProblem(
-                f"not a GeoJSON FeatureCollection (type is {got!r})")])
-        features = data.get("features")
-        if not isinstance(features, list):
-            raise CityImportError([ImportProblem("the FeatureCollection has no 'features' list")])
-        self.check_crs(data.get("crs"))
-        for i, f in enumerate(features):
-            self.feature(i, f)
-        self.check_geometries()
-        city = self.assemble()
-        if self.problems:
-            raise CityImportError(self.problems)
-        assert city is not None
-        return city
 
     def check_crs(self, crs: object) -> None:
         if crs is None:
@@ -333,7 +163,7 @@ class _Importer:
                 self.rejected.add(ref)
             return
         assert geom is not None
-        self.regions.append(_RegionRow(i, Region(code, name, level, parent, geom,
+        self.regions.append(RegionRow(i, Region(code, name, level, parent, geom,
                                                  area_kind=area_kind, worker_id=worker_id,
                                                  worker_name=worker_name)))
 
@@ -437,66 +267,3 @@ class _Importer:
         self.parts.append((i, Part(vals["id"] or "", vals["part_type"] or "", vals["grid"] or "",
                                    pos[0], pos[1], vals["owner_department"] or "", state,
                                    dict(attributes))))
-
-    # -- cross-feature checks -----------------------------------------------------------------
-
-    def assemble(self) -> City | None:
-        regions: dict[str, Region] = {}
-        first: dict[str, int] = {}
-        for row in self.regions:
-            r = row.region
-            if r.code in regions:
-                self.problem(f"duplicate code {r.code}; first used by feature {first[r.code]}",
-                             row.index, r.code)
-                continue
-            regions[r.code] = r
-            first[r.code] = row.index
-        cities = [r for r in regions.values() if r.level == Level.CITY]
-        if self.city_features == 0:
-            self.problem("no city: exactly one feature must have level 'city'")
-        for r in cities[1:]:
-            self.problem(f"a second city; the file already has city {cities[0].code}",
-                         first[r.code], r.code)
-        for code, r in regions.items():
-            if r.parent is None or r.level == Level.CITY:
-                continue
-            parent = regions.get(r.parent)
-            if parent is None and r.parent in self.rejected:
-                continue
-            if parent is None:
-                self.problem(f"parent {r.parent} is not in the file", first[code], code)
-                continue
-            want = Level(r.level - 1)
-            if parent.level != want:
-                self.problem(f"parent {r.parent} is a {parent.level.name.lower()}; a "
-                             f"{r.level.name.lower()}'s parent must be a {want.name.lower()}",
-                             first[code], code)
-            elif not code.startswith(scope_prefix(r.parent)):
-                self.problem(f"code {code} does not start with {scope_prefix(r.parent)}, the "
-                             f"prefix of its city {r.parent}" if parent.level == Level.CITY
-                             else f"code {code} does not start with its parent's code "
-                             f"{r.parent}", first[code], code)
-        units: dict[str, Unit] = {}
-        for i, u in self.units:
-            if u.id in units:
-                self.problem(f"duplicate unit id {u.id}", i, u.id)
-            elif u.home_grid in self.rejected:
-                continue
-            elif u.home_grid not in regions or regions[u.home_grid].level != Level.GRID:
-                self.problem(f"home grid {u.home_grid} is not a grid in the file", i, u.id)
-            else:
-                units[u.id] = u
-        parts: dict[str, Part] = {}
-        for i, p in self.parts:
-            if p.id in parts:
-                self.problem(f"duplicate part id {p.id}", i, p.id)
-            elif p.grid in self.rejected:
-                continue
-            elif p.grid not in regions or regions[p.grid].level != Level.GRID:
-                self.problem(f"grid {p.grid} is not a grid in the file", i, p.id)
-            else:
-                parts[p.id] = p
-        if self.problems or not cities:
-            return None
-        city = cities[0]
-        return City(city.code, city.name, regions, units=units, parts=parts)
