@@ -28,7 +28,8 @@ from dispatch.domain.state import Incident
 from dispatch.domain.status import IncidentStatus
 from dispatch.domain.timelimits import Clock, ClockState, is_overdue, running_clock
 from widgets import labels, theme
-from widgets.action_forms import IMMEDIATE, ActionForm, FormError, make_form
+from widgets.action_forms import IMMEDIATE, make_form
+from widgets.action_forms.base import ActionForm, FormError
 from widgets.actions import ACTIONS, ConsoleActions, action_text
 from widgets.console_model import ConsoleModel
 from widgets.flow_layout import FlowLayout
