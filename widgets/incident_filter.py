@@ -44,7 +44,8 @@ from dispatch.domain.status import OPEN_STATUSES, IncidentStatus
 from dispatch.domain.timelimits import DueIndex, overdue_from
 from widgets import labels
 from widgets.console_model import ConsoleModel
-from widgets.incident_model import CLOCK_ROLE, Column, IncidentTableModel
+from widgets.incident_cells import CLOCK_ROLE, Column
+from widgets.incident_model import IncidentTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -225,7 +226,7 @@ class IncidentFilterProxy(QAbstractProxyModel):
         model = self.incident_model()
         if col < 0:
             return (model.row_of(iid),)
-        return (model.sort_value_of(inc, col), iid)
+        return (model.cells.sort_value(inc, col), iid)
 
     def _rebuild(self) -> None:
         """Filter and sort every row afresh (no signals)."""

@@ -37,8 +37,9 @@ from dispatch.domain.status import OPEN_STATUSES, IncidentStatus
 from widgets import labels, theme
 from widgets.actions import ConsoleActions
 from widgets.console_model import ConsoleModel
+from widgets.incident_cells import Column
 from widgets.incident_filter import FilterCounts, IncidentFilterProxy
-from widgets.incident_model import Column, IncidentTableModel
+from widgets.incident_model import IncidentTableModel
 
 COLUMN_WIDTHS = {
     Column.ID: 78, Column.STATUS: 92, Column.PRIORITY: 66, Column.COUNTDOWN: 82,

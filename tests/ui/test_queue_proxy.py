@@ -28,8 +28,9 @@ from dispatch.services.replay import Replayer, changed_between
 from tests.domain.replay_scenario import Recorded, recorded_fixture
 from widgets import labels
 from widgets.console_model import ConsoleModel
+from widgets.incident_cells import Column
 from widgets.incident_filter import FINE_GRAINED_ROWS, FilterCounts, IncidentFilterProxy
-from widgets.incident_model import COUNTDOWN_ROLES, Column, IncidentTableModel
+from widgets.incident_model import COUNTDOWN_ROLES, IncidentTableModel
 
 pytestmark = pytest.mark.ui
 
@@ -81,7 +82,7 @@ def _expected(replay: Replay, accept: Any, column: int, order: Qt.SortOrder) -> 
     table = replay.table
     incs = [i for i in replay.state.incidents.values() if accept(i)]
     col = Column.DUE if column == Column.COUNTDOWN else column
-    incs.sort(key=lambda i: (table.sort_value_of(i, col), i.id),
+    incs.sort(key=lambda i: (table.cells.sort_value(i, col), i.id),
               reverse=order == Qt.SortOrder.DescendingOrder)
     return [i.id for i in incs]
 
@@ -301,7 +302,7 @@ def test_clock_dues_are_the_due_sort_value_and_overdue_from(recorded: Recorded,
     for state in list(recorded.live.values())[::10]:
         for inc in state.incidents.values():
             statuses.add(inc.status)
-            assert clock_dues(inc) == (replay.table.sort_value_of(inc, Column.DUE),
+            assert clock_dues(inc) == (replay.table.cells.sort_value(inc, Column.DUE),
                                        overdue_from(inc))
     assert len(statuses) >= 5
     inc = next(iter(replay.r.state_at(len(replay.r)).incidents.values()))
@@ -310,7 +311,7 @@ def test_clock_dues_are_the_due_sort_value_and_overdue_from(recorded: Recorded,
                      ("responded_at",)):
             cleared: dict[str, Any] = dict.fromkeys(gone)
             probe = dataclasses.replace(inc, status=status, **cleared)
-            assert clock_dues(probe) == (replay.table.sort_value_of(probe, Column.DUE),
+            assert clock_dues(probe) == (replay.table.cells.sort_value(probe, Column.DUE),
                                          overdue_from(probe)), (status, gone)
 
 
