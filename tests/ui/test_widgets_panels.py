@@ -33,7 +33,7 @@ from widgets.intake_dialog import IntakeDialog
 from widgets.kpi_strip import KpiStrip
 from widgets.queue_panel import QueuePanel
 from widgets.unit_board import UnitBoard
-from widgets.unit_model import UnitColumn
+from widgets.unit_cells import UnitColumn
 
 pytestmark = pytest.mark.ui
 S = IncidentStatus
