@@ -36,7 +36,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.common import report  # noqa: E402
-from maps.view import UNIT_STATUSES, MapView  # noqa: E402
+from maps.rows import UNIT_STATUSES  # noqa: E402
+from maps.view import MapView  # noqa: E402
 
 LAT0, LON0 = 31.25, 120.55
 GRID_DEG = 0.001  # ~100 m squares

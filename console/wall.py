@@ -11,49 +11,35 @@ the command-centre wall.
   data is stale; the live session resyncs on its own and the banner goes.
 - Figures are recomputed every few seconds, not on every update, so the wall stays smooth at
   city scale. Nothing takes input: no controls, no cursor (Ctrl+Q quits).
+
+The widgets and their layout are :mod:`console.wall_screen`'s, which urgent incidents are news
+is :mod:`console.wall_news`'s; here they are kept up to date.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QGuiApplication,
-    QKeySequence,
-    QResizeEvent,
-    QShortcut,
-    QShowEvent,
-)
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import QWidget
 
 from console.map_sync import LEVEL_PREFIX, MapSync
+from console.wall_news import UrgentNews
+from console.wall_screen import WallScreen
 from dispatch.adapters.client.commands import ClientCurve, Login
 from dispatch.adapters.client.mirror import MirrorInfo, MirrorStatus
 from dispatch.adapters.server.process import Endpoints
-from dispatch.domain.catalogue.model import Priority
 from dispatch.domain.city.model import City, Level
-from maps.page import PageOptions
-from maps.view import MapView
 from widgets import labels
 from widgets.console_model import ConsoleModel
-from widgets.wall_charts import HourlyChart, OpenChart, OpenSeries, hourly_by_major
-from widgets.wall_lists import DepartmentLoadList, OverdueList, department_load, most_overdue
-from widgets.wall_tiles import WALL, WallTiles, day_start, scope_kpi, wall_font
+from widgets.wall_charts import OpenSeries, hourly_by_major
+from widgets.wall_lists import department_load, most_overdue
+from widgets.wall_tiles import WALL, day_start, scope_kpi
 
 if TYPE_CHECKING:
     from console.session import LiveSession
@@ -65,80 +51,12 @@ DEFAULT_ROTATE_S = 30.0
 DEFAULT_REFRESH_MS = 3000
 DEFAULT_HIGHLIGHT_S = 10.0
 STALE_AFTER_S = 5.0
-# An urgent incident counts as new when it appears within this much engine time of its report.
-NEW_URGENT_WINDOW_S = 15 * 60.0
 OPEN_RAMP = ("#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02")  # the map's "open" ramp
 
 
-class _ElidedLabel(QLabel):
-    """A one-line label that elides its text to fit instead of pushing its neighbours."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def setText(self, text: str) -> None:
-        self._full = text
-        self._elide()
-
-    def full_text(self) -> str:
-        return self._full
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                              max(0, self.width()))
-        super().setText(shown)
-
-
-class _Panel(QFrame):
-    """A titled box of the wall."""
-
-    def __init__(self, content: QWidget, parent: QWidget | None = None, *,
-                 title_px: int = 26) -> None:
-        super().__init__(parent)
-        self.setObjectName("wallPanel")
-        self.setStyleSheet(f"QFrame#wallPanel {{ background: {WALL.panel}; "
-                           f"border: 2px solid {WALL.border}; border-radius: 8px; }}")
-        self.title = _ElidedLabel()
-        self.title.setFont(wall_font(title_px, bold=True))
-        self.title.setStyleSheet(f"color: {WALL.text}; border: 0;")
-        self.side = QLabel()
-        self.side.setFont(wall_font(title_px, bold=True))
-        self.side.setStyleSheet(f"color: {WALL.accent}; border: 0;")
-        self.side.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        head = QHBoxLayout()
-        head.setContentsMargins(0, 0, 0, 0)
-        head.addWidget(self.title, 1)
-        head.addWidget(self.side)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(14, 8, 14, 10)
-        lay.setSpacing(6)
-        lay.addLayout(head)
-        lay.addWidget(content, 1)
-        self.content = content
-        # share space by the layouts' stretch factors alone, not by the contents' size hints
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-
-
-def _banner(background: str, colour: str, px: int) -> QLabel:
-    label = QLabel()
-    label.setFont(wall_font(px, bold=True))
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    label.setStyleSheet(f"background: {background}; color: {colour}; padding: 10px 24px; "
-                        "border-radius: 6px;")
-    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    label.hide()
-    return label
-
-
-class WallWindow(QWidget):
-    """The wall screen over a :class:`ConsoleModel` fed by a live session."""
+class WallWindow(WallScreen):
+    """The wall screen over a :class:`ConsoleModel` fed by a live session: the picture of
+    :class:`~console.wall_screen.WallScreen`, kept up to date."""
 
     sig_scope_changed = Signal(str)
     """The region on show changed: "" for the whole city, else a district code."""
@@ -148,23 +66,14 @@ class WallWindow(QWidget):
                  refresh_ms: int = DEFAULT_REFRESH_MS,
                  highlight_s: float = DEFAULT_HIGHLIGHT_S, sample_step_s: float = 300.0,
                  wall_time: Callable[[], float] = time.time) -> None:
-        super().__init__(parent)
         if rotate_s < 0:
             raise ValueError(f"rotate_s must be >= 0 (0: no rotation), got {rotate_s}")
         if refresh_ms <= 0 or highlight_s <= 0:
             raise ValueError("refresh_ms and highlight_s must be > 0")
-        self.console = console
+        super().__init__(console, parent)
         self.login = login
         self.wall_time = wall_time
         self.highlight_s = highlight_s
-        self.setWindowTitle(translate("Wall", "Gridline wall — %1").replace(
-            "%1", console.city.name))
-        self.setObjectName("wall")
-        self.setStyleSheet(f"QWidget#wall {{ background: {WALL.background}; }} "
-                           f"QLabel {{ color: {WALL.text}; }}")
-        self.setAutoFillBackground(True)
-        self.setCursor(Qt.CursorShape.BlankCursor)
-        self.resize(1920, 1080)
 
         c = console
         districts = sorted(r.code for r in c.city.at_level(Level.DISTRICT))
@@ -173,16 +82,12 @@ class WallWindow(QWidget):
         self.series = OpenSeries(sample_step_s)
         self.refreshes = 0
         self.last_refresh_ms = 0.0
-        self._known: set[str] = set()
-        self._primed = False  # the first snapshot arrived
-        self._pending: deque[str] = deque(maxlen=3)
+        self.news = UrgentNews()
         self.highlighted = ""
         self._stale_since: float | None = None
         self.last_info: MirrorInfo | None = None
-        self._cursor_overridden = False
         self._staged: Iterator[None] | None = None
 
-        self._build()
         self.map_sync = MapSync(c, self.map, level="grid", choropleth="open")
         self.map.set_layer_visible("units", False)
         self.map.set_read_only()
@@ -217,131 +122,11 @@ class WallWindow(QWidget):
         self._show_scope()
         self._tick()
 
-    # ---------------------------------------------------------------------------- build
-
-    def _build(self) -> None:
-        c = self.console
-        # header: what this is, which district is shown, connection, clock
-        self.title = QLabel(translate("Wall", "%1 · City operations overview").replace(
-            "%1", c.city.name))
-        self.title.setFont(wall_font(36, bold=True))
-        self.scope_label = QLabel()
-        self.scope_label.setFont(wall_font(40, bold=True))
-        self.scope_label.setStyleSheet(f"color: {WALL.accent};")
-        self.scope_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pager = QLabel()
-        self.pager.setFont(wall_font(24))
-        self.pager.setStyleSheet(f"color: {WALL.muted};")
-        self.connection = QLabel()
-        self.connection.setFont(wall_font(26, bold=True))
-        self.clock = QLabel()
-        self.clock.setFont(wall_font(36, bold=True))
-        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        header = QHBoxLayout()
-        header.setContentsMargins(6, 0, 6, 0)
-        header.setSpacing(24)
-        scope_box = QHBoxLayout()
-        scope_box.setSpacing(14)
-        scope_box.addStretch(1)
-        scope_box.addWidget(self.scope_label)
-        scope_box.addWidget(self.pager, 0, Qt.AlignmentFlag.AlignBottom)
-        scope_box.addStretch(1)
-        header.addWidget(self.title, 5)
-        header.addLayout(scope_box, 4)
-        header.addWidget(self.connection)
-        header.addWidget(self.clock)
-
-        self.stale_banner = _banner(WALL.stale_banner, "#000000", 38)
-        self.tiles = WallTiles(value_px=60)
-        self.tiles.setFixedHeight(178)
-
-        # the map, with the urgent banner and a legend over it
-        self.map = MapView(options=PageOptions(theme="dark", max_labels=0))
-        self.map.setCursor(Qt.CursorShape.BlankCursor)
-        self.urgent_banner = _banner(WALL.urgent_banner, "#ffffff", 30)
-        self.legend = QLabel()
-        self.legend.setFont(wall_font(20, bold=True))
-        self.legend.setStyleSheet("background: rgba(4, 6, 10, 215); padding: 6px 12px; "
-                                  "border-radius: 6px;")
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        stack = QWidget()
-        grid = QGridLayout(stack)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.map, 0, 0)
-        grid.addWidget(self.urgent_banner, 0, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.legend, 0, 0,
-                       Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
-        self.urgent_banner.raise_()
-        self.legend.raise_()
-        self.map_panel = _Panel(stack)
-
-        names = {code: labels.class_name(c.catalogue, code, c.language)
-                 for code in c.catalogue.majors}
-        self.hourly = HourlyChart(c.catalogue, names)
-        self.hourly_panel = _Panel(self.hourly)
-        self.open_chart = OpenChart()
-        self.open_panel = _Panel(self.open_chart)
-        self.overdue = OverdueList(c)
-        self.overdue_panel = _Panel(self.overdue)
-        self.departments = DepartmentLoadList(c)
-        self.departments_panel = _Panel(self.departments)
-
-        middle = QVBoxLayout()
-        middle.setSpacing(12)
-        middle.addWidget(self.hourly_panel, 1)
-        middle.addWidget(self.open_panel, 1)
-        right = QVBoxLayout()
-        right.setSpacing(12)
-        right.addWidget(self.overdue_panel, 1)
-        right.addWidget(self.departments_panel, 1)
-        body = QHBoxLayout()
-        body.setSpacing(12)
-        body.addWidget(self.map_panel, 38)
-        body.addLayout(middle, 27)
-        body.addLayout(right, 35)
-
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 10, 16, 14)
-        lay.setSpacing(12)
-        lay.addLayout(header)
-        lay.addWidget(self.stale_banner)
-        lay.addWidget(self.tiles)
-        lay.addLayout(body, 1)
-
     # ------------------------------------------------------------------------- screens
-
-    def place_on_screen(self, index: int) -> None:
-        """Cover monitor ``index`` of :func:`QGuiApplication.screens` (full screen when it is
-        shown); an index that does not exist falls back to the primary monitor."""
-        screens = QGuiApplication.screens()
-        if not screens:
-            return
-        if not 0 <= index < len(screens):
-            log.warning("no screen %d (there are %d); using the primary screen", index,
-                        len(screens))
-            screen = QGuiApplication.primaryScreen() or screens[0]
-        else:
-            screen = screens[index]
-        self.setScreen(screen)
-        if QGuiApplication.platformName() in ("offscreen", "minimal"):
-            self.resize(1920, 1080)  # a rendering target, not a monitor
-            return
-        self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-        self.setGeometry(screen.geometry())
-        self.setWindowState(Qt.WindowState.WindowFullScreen)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._cursor_overridden:
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
-            self._cursor_overridden = True
         QTimer.singleShot(300, self, self._apply_map_view)  # once the page has its final size
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._cursor_overridden:
-            QGuiApplication.restoreOverrideCursor()
-            self._cursor_overridden = False
-        super().closeEvent(event)
 
     # ------------------------------------------------------------------------- scopes
 
@@ -440,7 +225,7 @@ class WallWindow(QWidget):
 
     def _refresh_stages(self) -> Iterator[None]:
         c = self.console
-        if not self._primed:
+        if not self.news.primed:
             return
         spent = 0.0
         t0 = time.perf_counter()
@@ -489,53 +274,38 @@ class WallWindow(QWidget):
     # ---------------------------------------------------------------------- live data
 
     def _on_reset(self) -> None:
-        state = self.console.state
-        if not self._primed:
-            self._primed = True
-            self._known = set(state.incidents)
-        else:  # a resync: urgent incidents that appeared meanwhile are new to the wall
-            self._on_incidents(set(state.incidents) - self._known)
-            self._known &= set(state.incidents)
+        c = self.console
+        # the first snapshot: nothing there is news; a resync: urgent incidents that
+        # appeared meanwhile are
+        self.news.reset(c.state.incidents, c.now())
+        self._highlight_news()
         if not self._soon.isActive():
             self._soon.start()
 
     def _on_incidents(self, ids: Iterable[str]) -> None:
-        if not self._primed:
-            return
         c = self.console
-        now = c.now()
-        incidents = c.state.incidents
-        for iid in ids:
-            inc = incidents.get(iid)
-            if inc is None:
-                self._known.discard(iid)
-                continue
-            if iid in self._known:
-                continue
-            self._known.add(iid)
-            if (inc.priority == Priority.URGENT.value and inc.is_open
-                    and now - inc.reported_at <= NEW_URGENT_WINDOW_S):
-                self._pending.append(iid)
-        if self._pending and not self.highlighted and not self._rest_timer.isActive():
-            self._next_highlight()
+        self.news.changed(ids, c.state.incidents, c.now())
+        self._highlight_news()
 
     # --------------------------------------------------------------------- highlights
 
+    def _highlight_news(self) -> None:
+        if self.news.pending and not self.highlighted and not self._rest_timer.isActive():
+            self._next_highlight()
+
     def _next_highlight(self) -> None:
         c = self.console
-        while self._pending:
-            iid = self._pending.popleft()
-            inc = c.incident(iid)
-            if inc is not None and inc.is_open:
-                break
-        else:
+        inc = self.news.next(c.incident)
+        if inc is None:
             return
+        iid = inc.id
         self.highlighted = iid
         text = translate("Wall", "⚠ New urgent incident  %1 · %2 · %3").replace(
             "%1", inc.id).replace("%2", c.class_name(inc.class_code)).replace(
             "%3", c.grid_name(inc.grid))
-        if self._pending:
-            text += "  " + translate("Wall", "(%1 more)").replace("%1", str(len(self._pending)))
+        if self.news.pending:
+            text += "  " + translate("Wall", "(%1 more)").replace("%1",
+                                                                 str(len(self.news.pending)))
         self.urgent_banner.setText(text)
         self.urgent_banner.show()
         self.urgent_banner.raise_()
@@ -548,7 +318,7 @@ class WallWindow(QWidget):
         self.urgent_banner.hide()
         self.map.select(None)
         self._apply_map_view()
-        if self._pending:
+        if self.news.pending:
             self._rest_timer.start(int(self.highlight_s * 1000))
 
     # ---------------------------------------------------------------- connection state
@@ -559,7 +329,7 @@ class WallWindow(QWidget):
         age = info.last_message_age_s
         live = info.status == MirrorStatus.LIVE and (age is None or age <= STALE_AFTER_S)
         # before the first snapshot there is no picture to be stale: just "connecting"
-        waiting = info.status == MirrorStatus.CONNECTING and not self._primed
+        waiting = info.status == MirrorStatus.CONNECTING and not self.news.primed
         if live or waiting:
             self._stale_since = None
             self.stale_banner.hide()

@@ -99,7 +99,7 @@ class UnitColumns:
         return np.asarray(out, dtype=np.intp)
 
     def upsert(self, rows: Sequence[UnitRow]) -> None:
-        """Rows already checked (:func:`maps.view.validate_unit_row`); the latest row of an id
+        """Rows already checked (:func:`maps.rows.validate_unit_row`); the latest row of an id
         wins."""
         if not rows:
             return

@@ -3,22 +3,17 @@ may take now, each with its small form and the server's answer shown next to it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -26,48 +21,16 @@ from PySide6.QtWidgets import (
 from dispatch.domain.commands import Command
 from dispatch.domain.state import Incident
 from dispatch.domain.status import IncidentStatus
-from dispatch.domain.timelimits import Clock, ClockState, is_overdue, running_clock
+from dispatch.domain.timelimits import ClockState, is_overdue, running_clock
 from widgets import labels, theme
-from widgets.action_forms import IMMEDIATE, ActionForm, FormError, make_form
+from widgets.action_forms import IMMEDIATE, make_form
+from widgets.action_forms.base import ActionForm, FormError
 from widgets.actions import ACTIONS, ConsoleActions, action_text
 from widgets.console_model import ConsoleModel
+from widgets.detail_sections import ClockTable, FieldGrid, NoteList, section
 from widgets.flow_layout import FlowLayout
 
 translate = QCoreApplication.translate
-
-
-_FIELDS = {
-    "class": QT_TRANSLATE_NOOP("IncidentDetail", "Class"),
-    "grid": QT_TRANSLATE_NOOP("IncidentDetail", "Grid"),
-    "source": QT_TRANSLATE_NOOP("IncidentDetail", "Source"),
-    "reporter": QT_TRANSLATE_NOOP("IncidentDetail", "Reporter"),
-    "description": QT_TRANSLATE_NOOP("IncidentDetail", "Description"),
-    "lead": QT_TRANSLATE_NOOP("IncidentDetail", "Lead department"),
-    "assist": QT_TRANSLATE_NOOP("IncidentDetail", "Assisting"),
-    "units": QT_TRANSLATE_NOOP("IncidentDetail", "Units"),
-    "extension": QT_TRANSLATE_NOOP("IncidentDetail", "Extension"),
-    "closure": QT_TRANSLATE_NOOP("IncidentDetail", "Closure"),
-    "links": QT_TRANSLATE_NOOP("IncidentDetail", "Duplicates"),
-    "evaluation": QT_TRANSLATE_NOOP("IncidentDetail", "Evaluation"),
-    "history": QT_TRANSLATE_NOOP("IncidentDetail", "History"),
-}
-_CLOCK_HEADERS = (QT_TRANSLATE_NOOP("IncidentDetail", "Stage"),
-                  QT_TRANSLATE_NOOP("IncidentDetail", "Started"),
-                  QT_TRANSLATE_NOOP("IncidentDetail", "Due"),
-                  QT_TRANSLATE_NOOP("IncidentDetail", "State"))
-_NOTE_HEADERS = (QT_TRANSLATE_NOOP("IncidentDetail", "Time"),
-                 QT_TRANSLATE_NOOP("IncidentDetail", "Operator"),
-                 QT_TRANSLATE_NOOP("IncidentDetail", "Note"))
-_CLOCK_STATES = {
-    ClockState.OK: QT_TRANSLATE_NOOP("IncidentDetail", "running"),
-    ClockState.NEAR_DUE: QT_TRANSLATE_NOOP("IncidentDetail", "near due"),
-    ClockState.OVERDUE: QT_TRANSLATE_NOOP("IncidentDetail", "overdue"),
-}
-
-
-def _t(text: object) -> str:
-    """Translate a string marked with QT_TRANSLATE_NOOP in this module's context."""
-    return translate("IncidentDetail", str(text))
 
 
 class IncidentDetail(QWidget):
@@ -150,35 +113,10 @@ class IncidentDetail(QWidget):
         clock_box.addWidget(self.clock_stage, 0, Qt.AlignmentFlag.AlignRight)
         head.addLayout(clock_box)
 
-        # fields
-        self.fields: dict[str, QLabel] = {}
-        self.field_names: dict[str, QLabel] = {}
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(3)
-        grid.setColumnStretch(1, 1)
-        for row, (key, text) in enumerate(_FIELDS.items()):
-            name = QLabel(_t(text))
-            name.setStyleSheet(f"color: {theme.MUTED};")
-            name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            grid.addWidget(name, row, 0)
-            grid.addWidget(value, row, 1)
-            self.fields[key] = value
-            self.field_names[key] = name
-
-        # clocks
-        self.clocks = QTreeWidget()
-        self.clocks.setRootIsDecorated(False)
-        self.clocks.setHeaderLabels([_t(h) for h in _CLOCK_HEADERS])
-        self.clocks.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
-        self.clocks.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.clocks.setUniformRowHeights(True)
-        self.clocks.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.clocks.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # fields, clocks
+        self.field_grid = FieldGrid()
+        self.fields = self.field_grid.fields
+        self.clocks = ClockTable()
 
         # actions
         self.buttons: dict[str, QToolButton] = {}
@@ -223,15 +161,7 @@ class IncidentDetail(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         # notes
-        self.notes = QTreeWidget()
-        self.notes.setRootIsDecorated(False)
-        self.notes.setHeaderLabels([_t(h) for h in _NOTE_HEADERS])
-        self.notes.setWordWrap(True)
-        self.notes.setAlternatingRowColors(True)
-        self.notes.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.notes.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.notes.header().setStretchLastSection(True)
-        self.notes.setMinimumHeight(120)
+        self.notes = NoteList()
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText(
             translate("IncidentDetail", "Add a note and press Enter…"))
@@ -242,14 +172,14 @@ class IncidentDetail(QWidget):
         lay.setContentsMargins(8, 6, 8, 6)
         lay.setSpacing(6)
         lay.addLayout(head)
-        lay.addLayout(grid)
-        lay.addWidget(self._section(translate("IncidentDetail", "Time limits")))
+        lay.addLayout(self.field_grid)
+        lay.addWidget(section(translate("IncidentDetail", "Time limits")))
         lay.addWidget(self.clocks)
-        lay.addWidget(self._section(translate("IncidentDetail", "Actions")))
+        lay.addWidget(section(translate("IncidentDetail", "Actions")))
         lay.addWidget(bar)
         lay.addWidget(self.action_status)
         lay.addWidget(self.form_box)
-        lay.addWidget(self._section(translate("IncidentDetail", "Notes")))
+        lay.addWidget(section(translate("IncidentDetail", "Notes")))
         lay.addWidget(self.notes, 1)
         lay.addWidget(self.note_edit)
         self.body = body
@@ -263,13 +193,6 @@ class IncidentDetail(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.placeholder)
         outer.addWidget(scroll, 1)
-
-    @staticmethod
-    def _section(text: str) -> QLabel:
-        label = QLabel(text.upper())
-        label.setStyleSheet(f"color: {theme.MUTED}; font-weight: 600; "
-                            "border-bottom: 1px solid palette(mid); padding-top: 4px;")
-        return label
 
     # ------------------------------------------------------------------------ showing
 
@@ -306,121 +229,11 @@ class IncidentDetail(QWidget):
             translate("IncidentDetail", "Level: %1").replace("%1", labels.level(inc.level)))
         self.level_chip.setStyleSheet(theme.chip_style("#475569"))
         self.supervised_chip.setVisible(inc.supervised)
-        f = self.fields
-        f["class"].setText(f"{labels.class_path(c.catalogue, inc.class_code, c.language)} "
-                           f"({inc.class_code})")
-        f["grid"].setText(labels.grid_label(c.city, inc.grid)
-                          + f"  ·  {inc.lat:.5f}N {inc.lon:.5f}E")
-        src = labels.source(inc.source)
-        if inc.external_ref:
-            src += f" · {inc.external_ref}"
-        if inc.part_id:
-            src += " · " + translate("IncidentDetail", "part %1").replace("%1", inc.part_id)
-        f["source"].setText(src)
-        f["reporter"].setText(inc.reporter or "—")
-        f["description"].setText(inc.description)
-        if inc.lead_department:
-            f["lead"].setText(c.department_name(inc.lead_department))
-        else:
-            default = c.department_name(c.catalogue.lead_department_of(inc.class_code))
-            f["lead"].setText(translate("IncidentDetail", "%1 (class default, not dispatched yet)")
-                              .replace("%1", default))
-        f["assist"].setText(", ".join(c.department_name(d) for d in inc.assist_departments)
-                            or "—")
-        units = []
-        for uid in inc.units:
-            u = c.unit(uid)
-            status = labels.unit_status(u.status) if u is not None else "?"
-            units.append(f"{c.unit_name(uid)} ({uid}, {status})")
-        f["units"].setText("\n".join(units) or "—")
-        ext = []
-        if inc.extension_minutes:
-            ext.append(translate("IncidentDetail", "requested: %1, waiting for a decision").replace(
-                "%1", labels.duration(inc.extension_minutes * 60.0)))
-        if inc.extensions_granted:
-            ext.append(translate("IncidentDetail", "%1 granted")
-                       .replace("%1", str(inc.extensions_granted)))
-        self._set_optional("extension", "; ".join(ext))
-        closure = ""
-        if inc.close_reason:
-            closure = labels.close_reason(inc.close_reason)
-            if inc.duplicate_of:
-                closure += " " + translate("IncidentDetail", "of %1") \
-                    .replace("%1", inc.duplicate_of)
-            closure += f" · {labels.full_time(inc.closed_at, c.tz)}"
-        self._set_optional("closure", closure)
-        self._set_optional("links", ", ".join(inc.duplicates))
-        self._set_optional("evaluation", "" if inc.evaluation is None else
-                           "★" * inc.evaluation + "☆" * (5 - inc.evaluation))
-        history = []
-        if inc.rework_count:
-            history.append(translate("IncidentDetail", "reworked %1×")
-                           .replace("%1", str(inc.rework_count)))
-        if inc.returns:
-            history.append(translate("IncidentDetail", "returned %1×")
-                           .replace("%1", str(inc.returns)))
-        if inc.escalations:
-            history.append(translate("IncidentDetail", "escalated %1×")
-                           .replace("%1", str(inc.escalations)))
-        self._set_optional("history", " · ".join(history))
-        self._fill_clocks(inc)
-        self._fill_notes(inc)
+        self.field_grid.show_incident(inc, c)
+        self.clocks.show_clocks(inc, c)
+        self.notes.show_notes(inc, c)
         self._update_buttons()
         self._update_clock()
-
-    def _set_optional(self, key: str, text: str) -> None:
-        self.fields[key].setText(text)
-        self.fields[key].setVisible(bool(text))
-        self.field_names[key].setVisible(bool(text))
-
-    def _fill_clocks(self, inc: Incident) -> None:
-        c = self.console
-        now = c.now()
-        rows = [
-            ("dispatch", inc.reported_at, inc.dispatch_due, inc.dispatched_at),
-            ("acknowledge", inc.dispatched_at, inc.ack_due, inc.acknowledged_at),
-            ("handle", inc.dispatched_at, inc.handle_due, inc.responded_at),
-            ("verify", inc.responded_at, inc.verify_due, inc.verified_at),
-        ]
-        running = running_clock(inc) if inc.is_open else None
-        self.clocks.clear()
-        for stage, started, due, done in rows:
-            if due is None and started is None:
-                continue
-            if done is not None and due is not None:
-                state = translate("IncidentDetail", "done on time") if done <= due else \
-                    translate("IncidentDetail", "done late")
-                colour = theme.SUCCESS if done <= due else theme.ERROR
-            elif inc.status == IncidentStatus.PARKED and due is not None:
-                state, colour = translate("IncidentDetail", "paused"), theme.MUTED
-            elif inc.is_open and started is not None and due is not None and (
-                    stage == "handle" or (running is not None and running.stage == stage)):
-                # The handling limit counts from dispatch, whichever clock runs in front of it.
-                cs = Clock(stage, started, due).state(now, c.catalogue.limits.near_due_fraction)
-                state = _t(_CLOCK_STATES[cs])
-                colour = theme.CLOCK_COLOURS[cs]
-            else:
-                state, colour = "", theme.MUTED
-            item = QTreeWidgetItem([labels.stage(stage), labels.clock_time(started, c.tz, now),
-                                    labels.clock_time(due, c.tz, now), state])
-            item.setForeground(3, theme.colour(colour))
-            item.setToolTip(2, labels.full_time(due, c.tz))
-            self.clocks.addTopLevelItem(item)
-        n = self.clocks.topLevelItemCount()
-        row_h = self.clocks.sizeHintForRow(0) if n else 20
-        self.clocks.setFixedHeight(self.clocks.header().sizeHint().height() + n * row_h + 4)
-
-    def _fill_notes(self, inc: Incident) -> None:
-        c = self.console
-        self.notes.clear()
-        for note in inc.notes:
-            item = QTreeWidgetItem([labels.clock_time(note.ts, c.tz, c.now()), note.operator,
-                                    note.text])
-            item.setToolTip(0, labels.full_time(note.ts, c.tz))
-            item.setToolTip(2, note.text)
-            self.notes.addTopLevelItem(item)
-        if inc.notes:
-            self.notes.scrollToBottom()
 
     def _update_buttons(self) -> None:
         available = self.console.available_actions(self.incident_id)

@@ -31,7 +31,7 @@ from dispatch.domain.commands import ReportIncident
 from dispatch.domain.recommend import find_duplicates
 from dispatch.domain.status import Source
 from widgets import labels, theme
-from widgets.action_forms import FormError
+from widgets.action_forms.base import FormError
 from widgets.class_picker import ClassPicker
 from widgets.console_model import ConsoleModel
 

@@ -37,8 +37,10 @@ from dispatch.domain.status import OPEN_STATUSES, IncidentStatus
 from widgets import labels, theme
 from widgets.actions import ConsoleActions
 from widgets.console_model import ConsoleModel
-from widgets.incident_filter import FilterCounts, IncidentFilterProxy
-from widgets.incident_model import Column, IncidentTableModel
+from widgets.filter_counts import FilterCounts
+from widgets.incident_cells import Column
+from widgets.incident_filter import IncidentFilterProxy
+from widgets.incident_model import IncidentTableModel
 
 COLUMN_WIDTHS = {
     Column.ID: 78, Column.STATUS: 92, Column.PRIORITY: 66, Column.COUNTDOWN: 82,
@@ -317,7 +319,7 @@ class QueuePanel(QWidget):
         for value, b in self.status_buttons.items():
             n = counts.status.get(value, 0)
             b.setText(f"{labels.incident_status(value)} {n}")
-            hidden_closed = self.proxy.open_only and IncidentStatus(value) not in OPEN_STATUSES
+            hidden_closed = self.proxy.facets.open_only and IncidentStatus(value) not in OPEN_STATUSES
             b.setVisible(not hidden_closed)
         self.priority.set_counts(dict(counts.priority), counts.base["priority"])
         self.major.set_counts(dict(counts.major), counts.base["major"])

@@ -35,7 +35,9 @@ from dispatch.domain.status import UNIT_TRANSITIONS, UnitStatus
 from widgets import labels, theme
 from widgets.actions import ConsoleActions
 from widgets.console_model import ConsoleModel
-from widgets.unit_model import AVAILABILITY_MODES, UnitColumn, UnitFilterProxy, UnitTreeModel
+from widgets.unit_cells import UnitColumn
+from widgets.unit_filter import AVAILABILITY_MODES, UnitFilterProxy
+from widgets.unit_model import UnitTreeModel
 
 _EXPAND_ALL_BELOW = 3000  # units; above this only the departments open at start
 # Units; above this the board keeps the model's order (department, type, name): a sorting

@@ -112,13 +112,13 @@ def test_rows_already_on_the_map_are_not_sent_again(map_view: MapView) -> None:
 
 def test_the_same_choropleth_is_not_sent_again(map_view: MapView, monkeypatch: Any) -> None:
     sent: list[str] = []
-    run = map_view._run
+    run = map_view.live.run
 
     def recording_run(js: str, cb: Any = None) -> None:
         sent.append(js)
         run(js, cb)
 
-    monkeypatch.setattr(map_view, "_run", recording_run)
+    monkeypatch.setattr(map_view.live, "run", recording_run)
     map_view.set_choropleth({"G0001": 3}, "open")
     map_view.set_choropleth({"G0001": 3.0}, "open")
     assert sum("setChoropleth" in js for js in sent) == 1
@@ -276,7 +276,7 @@ def test_a_jump_is_drawn_within_the_flush(map_view: MapView, map_js: Any, monkey
                            " return [now, later]; })()")
     assert got == [False, True]
     sent: list[str] = []
-    monkeypatch.setattr(map_view, "_run", lambda js, callback=None: sent.append(js))
+    monkeypatch.setattr(map_view.live, "run", lambda js, callback=None: sent.append(js))
     for draw_now in (True, False):
         map_view.update_units(grid_units(600, shift=0.003 if draw_now else 0.006))
         map_view.flush(draw_now=draw_now)
@@ -304,20 +304,20 @@ def test_a_flush_that_fails_sends_and_forgets_nothing(map_view: MapView, map_js:
                                                       qtbot: Any, monkeypatch: Any) -> None:
     """If writing a flush out fails, nothing of it counts as sent: the next flush carries it
     (the page's unit order never runs ahead of what it was sent)."""
-    import maps.view as view_module
+    import maps.markers as markers_module
 
     map_view.update_units(grid_units(5))
     map_view.update_incidents([("I1", LAT0, LON0, "high", False, "I1")])
-    real = view_module._js_rows
+    real = markers_module.js_rows
 
     def fail(_value: Any) -> str:
         raise TypeError("simulated")
 
-    monkeypatch.setattr(view_module, "_js_rows", fail)
+    monkeypatch.setattr(markers_module, "js_rows", fail)
     with pytest.raises(TypeError):
         map_view.flush()
     assert map_view.pending_changes() == 6
-    monkeypatch.setattr(view_module, "_js_rows", real)
+    monkeypatch.setattr(markers_module, "js_rows", real)
     painted(map_view, qtbot, "after-failure")
     assert page_units(map_view, map_js) == {
         uid: row[1:] for uid, row in map_view.unit_rows().items()}

@@ -28,8 +28,10 @@ from dispatch.services.replay import Replayer, changed_between
 from tests.domain.replay_scenario import Recorded, recorded_fixture
 from widgets import labels
 from widgets.console_model import ConsoleModel
-from widgets.incident_filter import FINE_GRAINED_ROWS, FilterCounts, IncidentFilterProxy
-from widgets.incident_model import COUNTDOWN_ROLES, Column, IncidentTableModel
+from widgets.filter_counts import FilterCounts
+from widgets.incident_cells import Column
+from widgets.incident_filter import FINE_GRAINED_ROWS, IncidentFilterProxy
+from widgets.incident_model import COUNTDOWN_ROLES, IncidentTableModel
 
 pytestmark = pytest.mark.ui
 
@@ -81,7 +83,7 @@ def _expected(replay: Replay, accept: Any, column: int, order: Qt.SortOrder) -> 
     table = replay.table
     incs = [i for i in replay.state.incidents.values() if accept(i)]
     col = Column.DUE if column == Column.COUNTDOWN else column
-    incs.sort(key=lambda i: (table.sort_value_of(i, col), i.id),
+    incs.sort(key=lambda i: (table.cells.sort_value(i, col), i.id),
               reverse=order == Qt.SortOrder.DescendingOrder)
     return [i.id for i in incs]
 
@@ -204,19 +206,20 @@ def _counts_from_scratch(proxy: IncidentFilterProxy, state: DispatchState,
     them up to date)."""
     out = FilterCounts()
     cat = proxy.console.catalogue
+    facets = proxy.facets
     for inc in state.incidents.values():
         out.total += 1
         major = labels.major_of(cat, inc.class_code)
-        depts = proxy.departments_of(inc)
+        depts = facets.departments_of(inc)
         fail = {
-            "status": bool(proxy.statuses) and inc.status.value not in proxy.statuses,
-            "priority": bool(proxy.priorities) and inc.priority not in proxy.priorities,
-            "major": bool(proxy.majors) and major not in proxy.majors,
-            "department": bool(proxy.departments)
-            and not proxy.departments.intersection(depts),
-            "region": bool(proxy.region) and not inc.grid.startswith(proxy.region),
-            "overdue": proxy.overdue_only and not (inc.is_open and is_overdue(inc, now)),
-            "open": proxy.open_only and not inc.is_open,
+            "status": bool(facets.statuses) and inc.status.value not in facets.statuses,
+            "priority": bool(facets.priorities) and inc.priority not in facets.priorities,
+            "major": bool(facets.majors) and major not in facets.majors,
+            "department": bool(facets.departments)
+            and not facets.departments.intersection(depts),
+            "region": bool(facets.region) and not inc.grid.startswith(facets.region),
+            "overdue": facets.overdue_only and not (inc.is_open and is_overdue(inc, now)),
+            "open": facets.open_only and not inc.is_open,
         }
 
         def passes(but: str, fail: dict[str, bool] = fail) -> bool:
@@ -301,7 +304,7 @@ def test_clock_dues_are_the_due_sort_value_and_overdue_from(recorded: Recorded,
     for state in list(recorded.live.values())[::10]:
         for inc in state.incidents.values():
             statuses.add(inc.status)
-            assert clock_dues(inc) == (replay.table.sort_value_of(inc, Column.DUE),
+            assert clock_dues(inc) == (replay.table.cells.sort_value(inc, Column.DUE),
                                        overdue_from(inc))
     assert len(statuses) >= 5
     inc = next(iter(replay.r.state_at(len(replay.r)).incidents.values()))
@@ -310,7 +313,7 @@ def test_clock_dues_are_the_due_sort_value_and_overdue_from(recorded: Recorded,
                      ("responded_at",)):
             cleared: dict[str, Any] = dict.fromkeys(gone)
             probe = dataclasses.replace(inc, status=status, **cleared)
-            assert clock_dues(probe) == (replay.table.sort_value_of(probe, Column.DUE),
+            assert clock_dues(probe) == (replay.table.cells.sort_value(probe, Column.DUE),
                                          overdue_from(probe)), (status, gone)
 
 
@@ -378,9 +381,9 @@ def test_incident_records_are_compared_by_version(replay: Replay) -> None:
     proxy = replay.proxy
     replay.jump(len(replay.r) // 2)
     inc: Incident = next(i for i in replay.state.incidents.values() if i.is_open)
-    f = proxy.facts(inc)
-    assert proxy.facts(inc) is f
+    f = proxy.facets.facts(inc)
+    assert proxy.facets.facts(inc) is f
     later = replay.r.state_at(len(replay.r))
     other = later.incidents.get(inc.id)
     if other is not None and other.version != inc.version:
-        assert proxy.facts(other) is not f
+        assert proxy.facets.facts(other) is not f

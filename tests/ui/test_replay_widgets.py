@@ -31,7 +31,8 @@ from dispatch.services.replay import (
 from tests.conftest import ARTIFACTS, T0
 from widgets.console_model import ConsoleModel
 from widgets.incident_timeline import IncidentTimelineChart
-from widgets.timeline_scrubber import SPEEDS, TICK_STEPS, TimelineScrubber, time_ticks
+from widgets.timeline_scrubber import SPEEDS, TimelineScrubber
+from widgets.timeline_track import TICK_STEPS, time_ticks
 
 pytestmark = pytest.mark.ui
 TZ = timezone(timedelta(hours=8))

@@ -142,7 +142,7 @@ def test_figures_refresh_on_a_timer_not_on_every_update(make_wall: Any, wall_con
     qtbot.waitUntil(lambda: wall.tiles.text("reported") == str(int(reported) + 1),
                     timeout=3000)
     qtbot.waitUntil(lambda: wall.refreshes > before)
-    assert new in wall._known
+    assert new in wall.news.known
     assert wall.last_refresh_ms > 0
 
 
@@ -261,7 +261,7 @@ def test_a_new_urgent_incident_is_highlighted(make_wall: Any, wall_console: Any,
     normal = report_at(busy_engine, 3, minor_with(busy_engine.catalogue, Priority.NORMAL))
     wall_console.apply_changes(*busy_engine.state.take_changes())
     assert wall.highlighted == ""
-    assert normal in wall._known
+    assert normal in wall.news.known
     urgent = report_at(busy_engine, 4, minor_with(busy_engine.catalogue, Priority.URGENT))
     wall_console.apply_changes(*busy_engine.state.take_changes())
     assert wall.highlighted == urgent

@@ -20,7 +20,8 @@ from PySide6.QtCore import Qt
 from tests.ui.widget_fixtures import *  # noqa: F403
 from widgets import i18n, labels
 from widgets.actions import ConsoleActions
-from widgets.incident_model import Column, IncidentTableModel
+from widgets.incident_cells import Column
+from widgets.incident_model import IncidentTableModel
 from widgets.queue_panel import QueuePanel
 
 pytestmark = pytest.mark.ui

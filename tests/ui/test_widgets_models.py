@@ -22,15 +22,12 @@ from dispatch.domain.timelimits import is_overdue
 from tests.domain.helpers import DISPATCHER, FIELD
 from tests.ui.widget_fixtures import *  # noqa: F403
 from tests.ui.widget_fixtures import report_at
+from widgets.incident_cells import CLOCK_ROLE, ID_ROLE, SORT_ROLE, Column
 from widgets.incident_filter import IncidentFilterProxy
-from widgets.incident_model import CLOCK_ROLE, ID_ROLE, SORT_ROLE, Column, IncidentTableModel
-from widgets.unit_model import (
-    KIND_ROLE,
-    WARNING_ROLE,
-    UnitColumn,
-    UnitFilterProxy,
-    UnitTreeModel,
-)
+from widgets.incident_model import IncidentTableModel
+from widgets.unit_cells import KIND_ROLE, WARNING_ROLE, UnitColumn
+from widgets.unit_filter import UnitFilterProxy
+from widgets.unit_model import UnitTreeModel
 
 pytestmark = pytest.mark.ui
 

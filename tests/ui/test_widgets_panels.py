@@ -21,7 +21,10 @@ from tests.domain.helpers import DISPATCHER, FIELD, grid_point
 from tests.ui.pictures import assert_shows_something
 from tests.ui.widget_fixtures import *  # noqa: F403
 from tests.ui.widget_fixtures import report_at
-from widgets.action_forms import AssignForm, CloseForm, EscalateForm, RegisterForm
+from widgets.action_forms.assign import AssignForm
+from widgets.action_forms.close import CloseForm
+from widgets.action_forms.escalate import EscalateForm
+from widgets.action_forms.register import RegisterForm
 from widgets.actions import ACTIONS, SPECS, ConsoleActions
 from widgets.command_line import CommandLine
 from widgets.detail_panel import IncidentDetail
@@ -30,7 +33,7 @@ from widgets.intake_dialog import IntakeDialog
 from widgets.kpi_strip import KpiStrip
 from widgets.queue_panel import QueuePanel
 from widgets.unit_board import UnitBoard
-from widgets.unit_model import UnitColumn
+from widgets.unit_cells import UnitColumn
 
 pytestmark = pytest.mark.ui
 S = IncidentStatus
@@ -414,7 +417,7 @@ def test_kpi_strip_matches_compute_kpis(console: Any, busy_engine: Any, clock: A
 
 def test_intake_reports_an_incident(console: Any, shell: Any, busy_engine: Any, qtbot: Any) -> None:
     dlg = shown(IntakeDialog(console), qtbot, 980, 560)
-    from widgets.action_forms import FormError
+    from widgets.action_forms.base import FormError
 
     with pytest.raises(FormError, match="Pick the event class"):
         dlg.command()

@@ -1,0 +1,129 @@
+"""The map's unit and incident markers: every row the map shows, and what the page has not been
+told yet.
+
+Changes coalesce per id: the latest row wins, a removal cancels a pending upsert, and a row
+equal to what the map holds is skipped before anything else. :meth:`MarkerFeed.take_changes`
+writes what changed as one script for the page and only then counts it as told; the page keeps
+the units in the order they were sent, so nothing may count as told that a failed call did not
+carry. Nothing here knows Qt or the dispatch domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from maps.js import js_rows
+from maps.rows import (
+    IncidentRow,
+    UnitRow,
+    changed_rows,
+    clean_incident_row,
+    clean_unit_row,
+    row_id,
+    validate_incident_row,
+    validate_unit_row,
+)
+from maps.unit_columns import UnitColumns, valid_text
+
+
+def _delta(dirty: Mapping[str, Sequence[Any] | None]) -> dict[str, list[Any]]:
+    upsert = [row for row in dirty.values() if row is not None]
+    remove = [key for key, row in dirty.items() if row is None]
+    return {"upsert": upsert, "remove": remove}
+
+
+class MarkerFeed:
+    """Units (held as columns, see :mod:`maps.unit_columns`) and incidents (rows by id), with
+    the changes the page has not been told (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._units = UnitColumns()  # also what the page has not been told yet
+        self._incidents: dict[str, IncidentRow] = {}
+        # Incident changes not told yet: id → latest row, or None for a removal.
+        self._dirty_incidents: dict[str, IncidentRow | None] = {}
+
+    # ---------------------------------------------------------------------- reading
+
+    def pending(self) -> int:
+        """Unit and incident changes the page has not been told yet."""
+        return self._units.pending() + len(self._dirty_incidents)
+
+    def unit_rows(self) -> dict[str, UnitRow]:
+        """The units on the map: id → ``(id, lat, lon, status)``."""
+        return self._units.rows()
+
+    def incident_rows(self) -> dict[str, IncidentRow]:
+        """The incidents on the map: id → ``(id, lat, lon, priority, overdue, label)``."""
+        return dict(self._incidents)
+
+    # --------------------------------------------------------------------- changing
+
+    def update_units(self, upsert_rows: Iterable[Sequence[Any]],
+                     removed_ids: Iterable[str] = ()) -> None:
+        """Rows ``(id, lat, lon, status)`` and ids to remove; all checked before any is kept."""
+        rows = changed_rows(self._units, upsert_rows, clean_unit_row, validate_unit_row)
+        removed = [row_id("unit", r) for r in removed_ids]
+        self._units.upsert(rows)
+        self._units.remove(removed)
+
+    def update_unit_columns(self, ids: Sequence[str], lat: Any, lon: Any,
+                            statuses: Sequence[str], removed_ids: Iterable[str] = ()) -> int:
+        """Many units at once (see :meth:`maps.unit_columns.UnitColumns.update_columns`);
+        returns how many changed or went."""
+        removed = [row_id("unit", r) for r in removed_ids]
+        changed = self._units.update_columns(ids, lat, lon, statuses)
+        self._units.remove(removed)
+        return changed + len(removed)
+
+    def update_incidents(self, upsert_rows: Iterable[Sequence[Any]],
+                         removed_ids: Iterable[str] = ()) -> None:
+        """Rows ``(id, lat, lon, priority, overdue, label)`` and ids to remove; all checked
+        before any is kept."""
+        rows = changed_rows(self._incidents, upsert_rows, clean_incident_row,
+                            validate_incident_row)
+        if not valid_text("".join([r[5] for r in rows])):  # one pass for a jump's 12,000
+            bad = next(r for r in rows if not valid_text(r[5]))
+            raise ValueError(f"incident {bad[0]!r}: label {bad[5]!r} is not valid text")
+        removed = [row_id("incident", r) for r in removed_ids]
+        held, dirty = self._incidents, self._dirty_incidents
+        for row in rows:
+            held[row[0]] = row
+            dirty[row[0]] = row
+        for rid in removed:
+            if held.pop(rid, None) is not None or rid in dirty:
+                dirty[rid] = None
+
+    # ---------------------------------------------------------------------- telling
+
+    def take_changes(self) -> str | None:
+        """The ``GL`` calls that tell the page what changed since it was last told, counted
+        as told once written (None: nothing changed)."""
+        units = self._units.changes()
+        if units is None and not self._dirty_incidents:
+            return None
+        parts: list[str] = []
+        if units is not None:
+            parts.append(f"GL.applyUnitColumns({js_rows(units)});")
+        if self._dirty_incidents:
+            parts.append(f"GL.applyIncidents({js_rows(_delta(self._dirty_incidents))});")
+        # All of it written out: only now is it counted as sent (the page's unit order follows
+        # what it was sent, so nothing may count as sent that a failed call did not carry).
+        if units is not None:
+            self._units.sent(units)
+        self._dirty_incidents = {}
+        return "".join(parts)
+
+    def take_everything(self) -> list[str]:
+        """The ``GL`` calls that show every marker on a page that has none, counted as told."""
+        self._dirty_incidents = {}
+        calls: list[str] = []
+        everything = self._units.everything() if self._units.ids else None
+        if everything is not None:
+            calls.append(f"GL.applyUnitColumns({js_rows(everything)})")
+        if self._incidents:
+            calls.append(
+                f"GL.applyIncidents({js_rows({'upsert': list(self._incidents.values())})})")
+        if everything is not None:
+            self._units.sent(everything)
+        return calls
