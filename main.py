@@ -3,6 +3,7 @@
     python main.py [console options]   the dispatcher console (embedded demo by default)
     python main.py server [options]    the dispatch server
     python main.py sim [options]       the field simulator
+    python main.py geocode QUERY...    places for a query, as JSON lines
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ def sim_main(argv: list[str] | None = None) -> int:
     return run(sys.argv[1:] if argv is None else argv)
 
 
+def geocode_main(argv: list[str] | None = None) -> int:
+    from dispatch.entrypoints.geocode import main as run
+
+    return run(sys.argv[1:] if argv is None else argv)
+
+
 def console_main(argv: list[str] | None = None) -> int:
     from console.app import main as run
 
@@ -34,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         return server_main(args[1:])
     if args and args[0] in ("sim", "simulator"):
         return sim_main(args[1:])
+    if args and args[0] == "geocode":
+        return geocode_main(args[1:])
     return console_main(args)
 
 
