@@ -6,7 +6,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -642,7 +641,8 @@ def test_unit_proxy(console: Any, qtlog: Any) -> None:
 
 
 def test_unit_board_scales_to_a_city(console: Any, qapp: Any) -> None:
-    """26,000 units: building is quick, a batch of status changes is row by row."""
+    """26,000 units: a batch of status changes reaches the views as one span per type group,
+    not row by row (how long it takes is bench console_live's business, not a test's)."""
     state = DispatchState()
     types = [("police", "patrol_car"), ("city_mgmt", "enforcement_team"),
              ("street_office", "grid_worker"), ("fire", "fire_engine")]
@@ -651,21 +651,17 @@ def test_unit_board_scales_to_a_city(console: Any, qapp: Any) -> None:
         state.units[f"U-{i}"] = UnitState(f"U-{i}", dept, typ, f"unit {i}", "320508001001001",
                                           120.6, 31.3)
     console.reset(state)
-    t0 = time.perf_counter()
     model = UnitTreeModel(console)
     proxy = UnitFilterProxy()
     proxy.setSourceModel(model)
     proxy.set_availability("available")
-    built = time.perf_counter() - t0
     rec = Recorder(model)
     changed = {f"U-{i}" for i in range(0, 26_000, 7)}
     for uid in changed:
         state.units[uid].status = UnitStatus.OFF_DUTY
         state.units[uid].status_since = 1.0
     moved = {f"U-{i}" for i in range(1, 26_000, 7)}
-    t0 = time.perf_counter()
     console.apply_changes(set(), changed | moved)
-    applied = time.perf_counter() - t0
     assert rec.resets == 0
     assert rec.layout == 0
     assert not rec.inserted
@@ -682,10 +678,6 @@ def test_unit_board_scales_to_a_city(console: Any, qapp: Any) -> None:
     assert len(rec.changed) == len(types) * 3  # + each type group and each department
     type_rows = [c for c in rec.changed if c[4] == 0]
     assert all((c[2], c[3]) == (UnitColumn.STATUS, UnitColumn.STATUS) for c in type_rows)
-    print(f"26,000 units: built in {built:.2f} s, {len(changed)} status changes and "
-          f"{len(moved)} moves applied in {applied:.3f} s")
-    assert built < 3.0, (built, applied)
-    assert applied < 1.0, (built, applied)
     assert proxy.rowCount(proxy.index(0, 0)) > 0
 
 
