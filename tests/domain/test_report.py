@@ -18,6 +18,7 @@ from dispatch.domain.timelimits import handled_on_time, is_overdue
 from dispatch.services.replay import Bookmark, Replayer, ShiftReport
 from dispatch.services.report import KPI_KEYS, names_for, read_csv, write_csv, write_pdf
 from tests.domain.replay_scenario import Recorded, recorded_fixture
+from tests.typed_events import events_of
 
 recorded = recorded_fixture("report", steps=1200, seed=23)
 
@@ -39,14 +40,14 @@ def _expected(recorded: Recorded, r: Replayer, events: list[ev.Event]
     inside = [e for e in events if start <= e.ts <= end]
     end_state = recorded.live[inside[-1].seq]
     union = dict(end_state.incidents)
-    for e in inside:
-        if e.kind == "incidents.archived":
-            before = recorded.live[e.seq - 1]
-            for iid in e.payload.incident_ids:
-                union.setdefault(iid, before.incidents[iid])
-    escalated = {e.incident_id for e in inside if e.kind == "incident.escalated"}
-    overdue = {e.incident_id for e in inside
-               if e.kind == "incident.clock" and e.payload.state == "overdue"}
+    archived = events_of(ev.IncidentsArchived, inside)
+    for e in archived:
+        before = recorded.live[e.seq - 1]
+        for iid in e.payload.incident_ids:
+            union.setdefault(iid, before.incidents[iid])
+    escalated = {e.payload.incident_id for e in events_of(ev.IncidentEscalated, inside)}
+    overdue = {e.payload.incident_id for e in events_of(ev.IncidentClock, inside)
+               if e.payload.state == "overdue"}
     for inc in union.values():
         if inc.is_open and is_overdue(inc, end):
             overdue.add(inc.id)

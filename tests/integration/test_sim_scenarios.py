@@ -10,12 +10,14 @@ from typing import Any
 
 import pytest
 
+from dispatch.domain import events as ev
 from dispatch.domain.city.model import Level
 from dispatch.domain.status import EscalationLevel, IncidentStatus, UnitStatus
 from dispatch.sim import ScenarioError, Simulator, list_scenarios, load_scenario
 from dispatch.sim.scenarios import parse_scenario
 from tests.integration.conftest import RunningServer
 from tests.integration.test_sim_run import sim_config, wait_quiet
+from tests.typed_events import first_of, payloads_of
 
 
 def test_gas_leak_scenario_runs_to_closure(server_factory: Callable[..., RunningServer],
@@ -52,12 +54,11 @@ def test_gas_leak_scenario_runs_to_closure(server_factory: Callable[..., Running
                  "incident.acknowledged", "incident.escalated", "incident.handling_started",
                  "incident.responded", "incident.verified", "incident.closed"):
         assert kinds[kind] == 1, (kind, kinds)
-    dispatched = next(e.payload for e in events if e.kind == "incident.dispatched")
+    dispatched = first_of(ev.IncidentDispatched, events).payload
     sent = set(dispatched.units)
     depts = {state.units[u].department for u in sent}
     assert {"police", "fire", "emergency", "traffic_police", "housing"} <= depts
-    went = {(e.payload.unit_id, e.payload.status) for e in events
-            if e.kind == "unit.status_changed"}
+    went = {(p.unit_id, p.status) for p in payloads_of(ev.UnitStatusChanged, events)}
     for u in sent:
         assert (u, "en_route") in went
         assert (u, "on_scene") in went

@@ -12,7 +12,7 @@ import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QTreeWidget, QTreeWidgetItem
 
 from dispatch.domain import commands as cmd
 from dispatch.domain.kpi import GroupBy, compute_kpis
@@ -44,6 +44,16 @@ def shown(widget: Any, qtbot: Any, w: int = 900, h: int = 900) -> Any:
     widget.activateWindow()
     qtbot.waitUntil(widget.isActiveWindow)
     return widget
+
+
+def top_level_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    """The tree's top-level rows (every index below the count has one)."""
+    items = []
+    for i in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(i)
+        assert item is not None
+        items.append(item)
+    return items
 
 
 # ------------------------------------------------------------------------------- actions
@@ -264,7 +274,7 @@ def test_joint_dispatch_from_recommendations(console: Any, shell: Any, busy_engi
     assert form.units.topLevelItemCount() > 0
     form.all_departments.setChecked(True)
     lead = form.lead.currentData()
-    rows = [form.units.topLevelItem(i) for i in range(form.units.topLevelItemCount())]
+    rows = top_level_items(form.units)
     mine = next(r for r in rows if r.data(1, Qt.ItemDataRole.UserRole) == lead)
     other = next(r for r in rows if r.data(1, Qt.ItemDataRole.UserRole) != lead)
     mine.setCheckState(0, Qt.CheckState.Checked)
