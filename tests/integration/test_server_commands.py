@@ -213,6 +213,22 @@ def test_retried_command_is_applied_once(server_running: RunningServer) -> None:
     assert rs.server.stats.duplicates >= 1
 
 
+def test_reused_id_with_other_content_is_refused_after_the_reply_cache(
+        server_running: RunningServer) -> None:
+    """The engine keeps the server's digest of each command id: once the reply is no longer
+    cached, a reused id with other content is still refused, and nothing is applied."""
+    rs = server_running
+    c = rs.client()
+    lon, lat, _ = point_in(rs)
+    cid = uuid.uuid4().hex
+    c.execute(cmd.ReportIncident("hotline", a_class(rs), lon, lat, "第一件事"), command_id=cid)
+    rs.server.replies.clear()
+    with pytest.raises(Conflict, match="already used"):
+        c.execute(cmd.ReportIncident("hotline", a_class(rs), lon, lat, "另一件事"),
+                  command_id=cid)
+    assert not [i for i in rs.state.incidents.values() if i.description == "另一件事"]
+
+
 def test_two_dispatchers_assign_the_same_unit(server_running: RunningServer) -> None:
     rs = server_running
     lead = rs.client("lead")

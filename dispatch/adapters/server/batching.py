@@ -43,6 +43,9 @@ Query = tuple[list[bytes], Request, zmq.Frame]
 
 
 def digest(req: Request) -> bytes:
+    """The fingerprint of a request's content (type, arguments, expected version): a command
+    id used again with other content is refused. The one place it is computed: the reply
+    cache, the outboxes and the engine's own memory of command ids compare this value."""
     body = dumps({"t": req.type, "a": req.args, "v": req.expected_version})
     return hashlib.blake2b(body, digest_size=16).digest()
 
@@ -146,7 +149,8 @@ class CommandBatcher:
         try:
             command = build_command(req.type, req.args, test_levers=test_levers)
             out = engine.execute(command, actor, command_id=req.id,
-                                 expected_version=req.expected_version, commit=False)
+                                 expected_version=req.expected_version, commit=False,
+                                 digest=dig)
         except DispatchError as err:  # the same refusal answers a retry (from the cache)
             stats.commands_refused += 1
             p.reply, p.cache = self.refusal(req, err, actor, user_id)
