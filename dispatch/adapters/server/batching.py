@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import zmq
@@ -63,17 +63,27 @@ class CommandBatcher:
         self.server = server
 
     def drain(self) -> None:
-        """Take up to :data:`MAX_BATCH` requests waiting on the command socket."""
-        srv = self.server
-        batch: list[Pending] = []
-        queries: list[Query] = []
-        in_batch: dict[ReplyKey, Pending] = {}
-        cmd, stats = srv.sockets.cmd, srv.stats
+        """Take up to :data:`MAX_BATCH` requests waiting on the command socket, as one batch."""
+        self.run(self._waiting())
+
+    def _waiting(self) -> Iterator[list[zmq.Frame]]:
+        cmd = self.server.sockets.cmd
         for _ in range(MAX_BATCH):
             try:
                 frames = cmd.recv_multipart(zmq.NOBLOCK, copy=False)
             except zmq.Again:
-                break
+                return
+            yield frames
+
+    def run(self, received: Iterable[list[zmq.Frame]]) -> None:
+        """Run requests as one batch (each read as it is needed): the commands are stored in
+        one transaction and their replies queued; the queries are answered after it."""
+        srv = self.server
+        batch: list[Pending] = []
+        queries: list[Query] = []
+        in_batch: dict[ReplyKey, Pending] = {}
+        stats = srv.stats
+        for frames in received:
             stats.requests += 1
             self._one(frames, batch, queries, in_batch)
         if batch:

@@ -63,7 +63,8 @@ class DispatchServer:
 
     Its parts: ``sockets`` (:class:`ServerSockets`), ``batcher`` (commands),
     ``replies`` and ``outbox`` (replies after publishing), ``queries`` (the registry),
-    ``timekeeper`` (clock, archive), ``trust`` (feed and session edges, login throttling).
+    ``timekeeper`` (clock, archive), ``trust`` (feed and session edges, login throttling),
+    ``post`` (how other threads hand work to the loop).
     """
 
     def __init__(self, engine: DispatchEngine, *, settings: Settings, clock: ScaledClock,
