@@ -12,7 +12,7 @@ import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QLineEdit, QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from dispatch.domain import commands as cmd
 from dispatch.domain.kpi import GroupBy, compute_kpis
@@ -20,7 +20,7 @@ from dispatch.domain.status import IncidentStatus, UnitStatus
 from tests.domain.helpers import DISPATCHER, FIELD, grid_point
 from tests.ui.pictures import assert_shows_something
 from tests.ui.widget_fixtures import *  # noqa: F403
-from tests.ui.widget_fixtures import report_at
+from tests.ui.widget_fixtures import report_at, top_level_items
 from widgets.action_forms import AssignForm, CloseForm, EscalateForm, RegisterForm
 from widgets.actions import ACTIONS, SPECS, ConsoleActions
 from widgets.command_line import CommandLine
@@ -44,16 +44,6 @@ def shown(widget: Any, qtbot: Any, w: int = 900, h: int = 900) -> Any:
     widget.activateWindow()
     qtbot.waitUntil(widget.isActiveWindow)
     return widget
-
-
-def top_level_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
-    """The tree's top-level rows (every index below the count has one)."""
-    items = []
-    for i in range(tree.topLevelItemCount()):
-        item = tree.topLevelItem(i)
-        assert item is not None
-        items.append(item)
-    return items
 
 
 # ------------------------------------------------------------------------------- actions

@@ -22,6 +22,7 @@ from typing import Any
 
 import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
 import pytest
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from dispatch.adapters.protocol.records import (
     INCIDENT,
@@ -222,3 +223,13 @@ def console(busy_engine: DispatchEngine, clock: Any, qapp: Any) -> MirroredConso
 @pytest.fixture
 def shell(busy_engine: DispatchEngine, console: Any) -> FakeShell:
     return FakeShell(busy_engine, console)
+
+
+def top_level_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    """The tree's top-level rows (every index below the count has one)."""
+    items = []
+    for i in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(i)
+        assert item is not None
+        items.append(item)
+    return items
