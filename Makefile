@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml tools/setup.sh
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mypy dispatch console widgets maps tools
+	$(VENV)/bin/mypy dispatch console widgets maps tools tests bench
 
 bench: $(STAMP)
 	$(PY) -m bench.run $(ARGS)

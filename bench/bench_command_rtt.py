@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -101,13 +102,13 @@ def echo(port: int) -> None:
 # ----------------------------------------------------------------------------- measure
 
 
-def paced(fn: object, n: int) -> list[float]:
+def paced(fn: Callable[[int], object], n: int) -> list[float]:
     out: list[float] = []
     period = 1.0 / RATE
     next_t = time.monotonic()
     for i in range(n):
         t0 = time.perf_counter()
-        fn(i)  # type: ignore[operator]
+        fn(i)
         out.append((time.perf_counter() - t0) * 1000.0)
         next_t += period
         time.sleep(max(0.0, next_t - time.monotonic()))

@@ -71,11 +71,13 @@ def p99(xs: list[float]) -> float:
 class Load(threading.Thread):
     """Position reports at ``rate`` rows/s (batches of 1,000), and a new incident a second."""
 
-    def __init__(self, srv: CityServer, units: list[tuple[str, float, float]], rate: int,
-                 incidents_per_s: float = 0.0, grids: list[tuple[float, float]] | None = None,
+    def __init__(self, command: str, data_dir: Path, units: list[tuple[str, float, float]],
+                 rate: int, incidents_per_s: float = 0.0,
+                 grids: list[tuple[float, float]] | None = None,
                  classes: list[str] | None = None) -> None:
         super().__init__(daemon=True)
-        self.srv, self.units, self.rate = srv, units, rate
+        self.command, self.data_dir = command, data_dir
+        self.units, self.rate = units, rate
         self.incidents_per_s, self.grids, self.classes = incidents_per_s, grids or [], classes
         self.stop_flag = threading.Event()
         self.sent = 0
@@ -88,8 +90,8 @@ class Load(threading.Thread):
         from dispatch.domain.errors import DispatchError
 
         rng = random.Random(1)
-        client = CommandClient(self.srv.command,
-                               curve=ClientCurve.local(self.srv.data_dir, "simulator"))
+        client = CommandClient(self.command,
+                               curve=ClientCurve.local(self.data_dir, "simulator"))
         client.login("field", "field-demo", "bench-load")
         batch = 1000
         period = batch / self.rate
@@ -154,13 +156,8 @@ def load_main(command: str, data_dir: str, rate: str, incidents_per_s: str) -> N
     grids = [(r.geometry.representative_point().x, r.geometry.representative_point().y)
              for r in list(city.grids())[:2000]]
 
-    class Srv:
-        pass
-
-    srv = Srv()
-    srv.command = command  # type: ignore[attr-defined]
-    srv.data_dir = Path(data_dir)  # type: ignore[attr-defined]
-    load = Load(srv, units, int(rate), incidents_per_s=float(incidents_per_s), grids=grids,  # type: ignore[arg-type]
+    load = Load(command, Path(data_dir), units, int(rate),
+                incidents_per_s=float(incidents_per_s), grids=grids,
                 classes=sorted(catalogue.minors))
     signal.signal(signal.SIGTERM, lambda *_: load.stop_flag.set())
     load.start()

@@ -25,7 +25,7 @@ class CityServer(ServerProcess):
     def db(self) -> Path:
         return self.data_dir / "gridline.sqlite"
 
-    def start(self, timeout: float = 600.0) -> float:  # type: ignore[override]
+    def start(self, timeout: float = 600.0) -> float:  # type: ignore[override]  # seconds until ready, not the process
         """Start (restoring the cached database); returns seconds until ready."""
         cached = CACHE / f"console-{self.size}.sqlite"
         self.data_dir.mkdir(parents=True, exist_ok=True)

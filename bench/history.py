@@ -18,6 +18,7 @@ from pathlib import Path
 from dispatch.adapters.bootstrap import open_engine
 from dispatch.adapters.store import EventStore
 from dispatch.domain import commands as cmd
+from dispatch.domain import events as ev
 from dispatch.domain.errors import DispatchError
 from dispatch.domain.roles import Actor, Role
 from dispatch.domain.status import IncidentStatus, UnitStatus
@@ -79,9 +80,9 @@ def build(url: str, *, size: str, events: int, seed: int, snapshot_every: int,
         n += 1
         heapq.heappush(agenda, (clock.t + dt, n, action, iid))
 
-    def run(c: object, actor: Actor = DISP) -> list[object]:
+    def run(c: cmd.Command, actor: Actor = DISP) -> list[ev.Event]:
         try:
-            return list(engine.execute(c, actor, commit=False).events)  # type: ignore[arg-type]
+            return list(engine.execute(c, actor, commit=False).events)
         except DispatchError:
             return []
 
@@ -121,8 +122,8 @@ def build(url: str, *, size: str, events: int, seed: int, snapshot_every: int,
             out = run(cmd.ReportIncident(rng.choice(["grid_worker", "hotline", "sensor",
                                                      "citizen_app", "video"]),
                                          rng.choice(minors), p.x, p.y, "模拟上报"), FIELD)
-            if out:
-                later(rng.uniform(60, 1200), "assign", out[0].payload.incident_id)  # type: ignore[attr-defined]
+            if out and isinstance(out[0].payload, ev.IncidentReported):
+                later(rng.uniform(60, 1200), "assign", out[0].payload.incident_id)
             next_report += rng.expovariate(1 / mean_gap)
         else:
             _, _, action, iid = heapq.heappop(agenda)
@@ -135,7 +136,7 @@ def build(url: str, *, size: str, events: int, seed: int, snapshot_every: int,
     store.close()
 
 
-def step(engine: DispatchEngine, rng: random.Random, run: Callable[..., list[object]],
+def step(engine: DispatchEngine, rng: random.Random, run: Callable[..., list[ev.Event]],
          later: Callable[[float, str, str], None],
          pick_units: Callable[[str, int], tuple[str, ...]], action: str, iid: str) -> None:
     inc = engine.state.incidents[iid]

@@ -82,7 +82,7 @@ def sqlite_append(path: str, batch: Sequence[ev.Event], size: int, *,
             conn.cursor().execute(f"PRAGMA synchronous={synchronous}")
             return conn
 
-        ds.pool._create_connection = create_with_pragma  # type: ignore[method-assign]
+        ds.pool._create_connection = create_with_pragma  # type: ignore[method-assign]  # the pool has no hook for a PRAGMA
     try:
         rec = SQLiteApplicationRecorder(ds)
         rec.create_table()

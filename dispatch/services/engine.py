@@ -37,15 +37,6 @@ class Outcome:
     duplicate: bool = False
 
 
-def command_digest(command: Command) -> str:
-    """What identifies a command's content (its type and fields) within this process, for
-    reused command ids: the frozen dataclass's hash (fast even for 10,000 position rows)."""
-    try:
-        return f"{type(command).__name__}:{hash(command):x}"
-    except TypeError:  # an unhashable field: fall back to the text
-        return f"{type(command).__name__}:{command!r}"
-
-
 class DispatchEngine:
     """Applies commands to the state; persists through an optional event log
     (:class:`dispatch.services.ports.EventLog`, e.g. the SQLAlchemy event store)."""
@@ -66,26 +57,31 @@ class DispatchEngine:
         self._snapshot_thread: threading.Thread | None = None
         self._command_cache = command_cache
         self._pending: list[Event] = []
-        # command id -> (last sequence, operator, digest of the command or "" if unknown)
-        self._commands: OrderedDict[str, tuple[int, str, str]] = OrderedDict()
+        # command id -> (last sequence, operator, the caller's digest of the command or b"")
+        self._commands: OrderedDict[str, tuple[int, str, bytes]] = OrderedDict()
         if state is None:
             state = load_state(store) if store is not None else DispatchState()
         self.state = state
         self._last_snapshot = state.seq
         if store is not None:
             for cid, seq, operator in store.command_ids(command_cache):
-                self._commands[cid] = (seq, operator, "")
+                self._commands[cid] = (seq, operator, b"")
 
     # ------------------------------------------------------------------------------ run
 
     def execute(self, command: Command, actor: Actor, *, command_id: str = "",
                 expected_version: int | None = None, now: float | None = None,
-                commit: bool = True) -> Outcome:
+                commit: bool = True, digest: bytes = b"") -> Outcome:
         """Validate and apply one command. Raises a DispatchError and changes nothing if the
-        command is refused. With ``commit=False`` the events wait for :meth:`commit`."""
+        command is refused. With ``commit=False`` the events wait for :meth:`commit`.
+
+        A ``command_id`` seen before answers as a duplicate of the first, or is refused when
+        another operator used it, or when both the first and this call came with a ``digest``
+        (the caller's fingerprint of the request's content, e.g. the server's) and they
+        differ; the engine compares digests, it never computes one."""
         if command_id and command_id in self._commands:
-            seq, owner, digest = self._commands[command_id]
-            if owner != actor.operator or (digest and digest != command_digest(command)):
+            seq, owner, first = self._commands[command_id]
+            if owner != actor.operator or (first and digest and first != digest):
                 raise Conflict(f"command id {command_id!r} was already used for another "
                                "command; send a new id")
             return Outcome((), seq, duplicate=True)
@@ -106,8 +102,7 @@ class DispatchEngine:
             out.append(e)
         self._pending.extend(out)
         if command_id:
-            self._remember(command_id, (self.state.seq, actor.operator,
-                                        command_digest(command)))
+            self._remember(command_id, (self.state.seq, actor.operator, digest))
         if commit:
             self.commit()
         return Outcome(tuple(out), self.state.seq)
@@ -134,7 +129,7 @@ class DispatchEngine:
             if u.version != expected:
                 raise Stale(f"unit {uid} changed since you looked at it; try again")
 
-    def _remember(self, command_id: str, entry: tuple[int, str, str]) -> None:
+    def _remember(self, command_id: str, entry: tuple[int, str, bytes]) -> None:
         self._commands[command_id] = entry
         while len(self._commands) > self._command_cache:
             self._commands.popitem(last=False)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dispatch.domain import commands as cmd
+from dispatch.domain import events as ev
 from dispatch.domain.catalogue.model import Catalogue, Priority
 from dispatch.domain.roles import Actor, Role
 from dispatch.domain.status import UnitStatus
@@ -29,13 +32,15 @@ def grid_point(engine: DispatchEngine, index: int = 0) -> tuple[float, float, st
 
 
 def report(engine: DispatchEngine, *, index: int = 0, class_code: str | None = None,
-           actor: Actor = DISPATCHER, **kw: object) -> str:
+           actor: Actor = DISPATCHER, **kw: Any) -> str:
     lon, lat, _ = grid_point(engine, index)
     code = class_code or minor_with(engine.catalogue, Priority.NORMAL)
-    out = engine.execute(cmd.ReportIncident(source=kw.pop("source", "hotline"),  # type: ignore[arg-type]
+    out = engine.execute(cmd.ReportIncident(source=kw.pop("source", "hotline"),
                                             class_code=code, lon=lon, lat=lat,
-                                            description="路灯不亮", **kw), actor)  # type: ignore[arg-type]
-    return out.events[0].payload.incident_id  # type: ignore[union-attr]
+                                            description="路灯不亮", **kw), actor)
+    reported = out.events[0].payload
+    assert isinstance(reported, ev.IncidentReported)
+    return reported.incident_id
 
 
 def free_units(engine: DispatchEngine, department: str, n: int = 1) -> tuple[str, ...]:

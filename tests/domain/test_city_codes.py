@@ -54,7 +54,7 @@ def test_malformed_codes_are_rejected_with_a_clear_message(code: str, message: s
 
 def test_non_string_code_is_rejected() -> None:
     with pytest.raises(ValueError, match="must be a string of digits, got int"):
-        level_of(320508)  # type: ignore[arg-type]
+        level_of(320508)  # type: ignore[arg-type]  # a wrong type on purpose
     assert not is_valid_code(320508)
 
 

@@ -40,6 +40,12 @@ M_PER_DEG_LAT = 110_574
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
+def _number(value: object) -> float:
+    """A numeric part attribute (an int or a float)."""
+    assert isinstance(value, int | float), value
+    return value
+
+
 def sha(city: City) -> str:
     return hashlib.sha256(dumps_geojson(city).encode("utf-8")).hexdigest()
 
@@ -257,8 +263,8 @@ def test_parts_follow_the_catalogue(demo_city: City, catalogue: Catalogue) -> No
                 assert isinstance(v, str)
                 assert v
     cameras = [p for p in parts if p.part_type == "camera"]
-    assert all(20 <= p.attributes["range_m"] <= 200 for p in cameras)  # type: ignore[operator]
-    assert all(0 <= p.attributes["heading_deg"] < 360 for p in cameras)  # type: ignore[operator]
+    assert all(20 <= _number(p.attributes["range_m"]) <= 200 for p in cameras)
+    assert all(0 <= _number(p.attributes["heading_deg"]) < 360 for p in cameras)
     assert Counter(p.state for p in parts)["intact"] > 0.8 * len(parts)
 
 

@@ -26,6 +26,7 @@ from dispatch.services.replay import (
     MemoryEvents,
     Replayer,
     ReplayError,
+    StoreEvents,
     changed_between,
     derive,
     iter_history,
@@ -33,12 +34,29 @@ from dispatch.services.replay import (
     store_window,
 )
 from tests.domain.replay_scenario import Recorded, record_scenario, recorded_fixture
+from tests.typed_events import events_of, first_of
 
 recorded = recorded_fixture("replay")
 
 
 def _all_events(rec: Recorded) -> list[ev.Event]:
     return list(rec.store.read())
+
+
+def _note_snapshot_decodes(r: Replayer) -> list[int]:
+    """Wrap the replayer's store source so that every store snapshot it decodes is noted in
+    the list returned (the wrapper replaces the bound method on that one source object)."""
+    decoded: list[int] = []
+    source: Any = r.source
+    snapshot_before = source.snapshot_before
+
+    def noted(i: int) -> tuple[int, DispatchState] | None:
+        decoded.append(i)
+        got: tuple[int, DispatchState] | None = snapshot_before(i)
+        return got
+
+    source.snapshot_before = noted
+    return decoded
 
 
 def test_scenario_covers_every_event_kind(recorded: Recorded) -> None:
@@ -112,10 +130,7 @@ def test_sparse_window_uses_store_snapshots_and_equals_live(recorded: Recorded) 
     assert r.sparse
     assert r.spacing == 40
     assert r.prepared
-    decoded: list[int] = []
-    source: Any = r.source
-    snapshot_before = source.snapshot_before
-    source.snapshot_before = lambda i: decoded.append(i) or snapshot_before(i)
+    decoded = _note_snapshot_decodes(r)
     rng = random.Random(3)
     for seq in rng.sample(sorted(recorded.live), 120):
         assert r.state_at(r.position_of_seq(seq)) == recorded.live[seq]
@@ -129,7 +144,8 @@ def test_snapshots_are_chosen_by_cost(recorded: Recorded) -> None:
     store = recorded.store
     plain = Replayer.from_store(store, since_ts=0, min_spacing=8, max_spacing=40,
                                 snapshot_cost=10**9)
-    snaps = plain.source.snapshot_positions()  # type: ignore[attr-defined]
+    assert isinstance(plain.source, StoreEvents)
+    snaps = plain.source.snapshot_positions()
     assert len(snaps) >= 2
     assert snaps == sorted(snaps)
     assert {plain.seq_at(p) for p in snaps} <= set(store.snapshot_seqs())
@@ -139,10 +155,7 @@ def test_snapshots_are_chosen_by_cost(recorded: Recorded) -> None:
     for cost, used in ((10, True), (10 * len(plain), False)):
         r = Replayer.from_store(store, since_ts=0, max_checkpoints=3, min_spacing=8,
                                 max_spacing=40, snapshot_cost=cost)
-        decoded: list[int] = []
-        source: Any = r.source
-        snapshot_before = source.snapshot_before
-        source.snapshot_before = lambda i, d=decoded, f=snapshot_before: d.append(i) or f(i)
+        decoded = _note_snapshot_decodes(r)
         assert r.rebuild_cost(target) == (cost + target - snap if used else target)
         assert r.state_at(target) == plain.state_at(target)
         assert bool(decoded) is used
@@ -153,10 +166,7 @@ def test_snapshots_are_chosen_by_cost(recorded: Recorded) -> None:
     off = next(p for p in snaps[1:] if p % 40 and (p + 2) // 40 == p // 40)
     r = Replayer.from_store(store, since_ts=0, max_checkpoints=3, min_spacing=8,
                             max_spacing=40, snapshot_cost=10)
-    decoded = []
-    source = r.source
-    snapshot_before = source.snapshot_before
-    source.snapshot_before = lambda i, d=decoded, f=snapshot_before: d.append(i) or f(i)
+    decoded = _note_snapshot_decodes(r)
     assert r.rebuild_cost(off + 2) == 12
     assert r.state_at(off + 2) == plain.state_at(off + 2)
     assert decoded == [off + 2]
@@ -244,7 +254,7 @@ def test_store_windows(recorded: Recorded) -> None:
     assert Replayer.from_history(events, since_ts=events[0].ts - 3600,
                                  clamp_start=True).start_ts == events[0].ts
     # The life of one incident.
-    iid = next(e.incident_id for e in events if e.kind == "incident.escalated")
+    iid = first_of(ev.IncidentEscalated, events).payload.incident_id
     mine = [e for e in events if e.incident_id == iid]
     assert store_window(store, incident_id=iid)[:2] == (mine[0].seq, mine[-1].seq)
     r = Replayer.from_store(store, incident_id=iid)
@@ -286,9 +296,9 @@ def test_positions_and_times(recorded: Recorded) -> None:
 def test_incident_timeline_has_every_lane_and_marker(recorded: Recorded) -> None:
     r = Replayer.from_store(recorded.store, since_ts=0)
     events = _all_events(recorded)
-    escalated = {e.incident_id for e in events if e.kind == "incident.escalated"}
-    dispatched = {e.incident_id for e in events if e.kind == "incident.dispatched"}
-    closed = {e.incident_id for e in events if e.kind == "incident.closed"}
+    escalated = {e.payload.incident_id for e in events_of(ev.IncidentEscalated, events)}
+    dispatched = {e.payload.incident_id for e in events_of(ev.IncidentDispatched, events)}
+    closed = {e.payload.incident_id for e in events_of(ev.IncidentClosed, events)}
     iid = sorted(escalated & dispatched & closed)[0]
     tl = r.incident_timeline(iid)
     mine = [e for e in events if e.incident_id == iid]
@@ -297,11 +307,11 @@ def test_incident_timeline_has_every_lane_and_marker(recorded: Recorded) -> None
     assert statuses[-1] == "closed"
     assert tl.start_ts == mine[0].ts
     assert any(i.kind == "escalated" for i in tl.items)
-    lead = next(e.payload.lead_department for e in mine if e.kind == "incident.dispatched")
+    lead = first_of(ev.IncidentDispatched, mine).payload.lead_department
     assert tl.departments[0] == lead
     assert any(i.lane == LANE_DEPARTMENT and i.kind == "lead" and i.key == lead
                for i in tl.items)
-    units = {u for e in mine if e.kind == "incident.dispatched" for u in e.payload.units}
+    units = {u for e in events_of(ev.IncidentDispatched, mine) for u in e.payload.units}
     assert units <= set(tl.units)
     assert all(any(i.lane == LANE_UNIT and i.key == u and i.kind == "assigned"
                    for i in tl.items) for u in units)
@@ -309,7 +319,7 @@ def test_incident_timeline_has_every_lane_and_marker(recorded: Recorded) -> None
     stages = {d.stage for d in tl.deadlines}
     assert {"dispatch", "acknowledge", "handle"} <= stages
     dispatch = next(d for d in tl.deadlines if d.stage == "dispatch")
-    first_dispatch = next(e for e in mine if e.kind == "incident.dispatched")
+    first_dispatch = first_of(ev.IncidentDispatched, mine)
     assert dispatch.met_at == first_dispatch.ts
     # Items are in time order; each status span ends where the next starts.
     assert [i.ts for i in tl.items] == sorted(i.ts for i in tl.items)
@@ -341,12 +351,11 @@ def test_timeline_of_incident_open_at_window_start(recorded: Recorded) -> None:
 def test_unit_tracks_follow_position_reports(recorded: Recorded) -> None:
     r = Replayer.from_store(recorded.store, since_ts=0)
     events = _all_events(recorded)
-    moved = [e for e in events if e.kind == "units.moved"]
+    moved = events_of(ev.UnitsMoved, events)
     uid = moved[3].payload.rows[0][0]
-    expected = [(e.ts, lat, lon) for e in events if e.kind == "units.moved"
-                for u, lon, lat in e.payload.rows if u == uid]
-    registered = next(e for e in events if e.kind == "unit.registered"
-                      and e.payload.unit_id == uid)
+    expected = [(e.ts, lat, lon) for e in moved for u, lon, lat in e.payload.rows if u == uid]
+    registered = next(e for e in events_of(ev.UnitRegistered, events)
+                      if e.payload.unit_id == uid)
     tracks = r.unit_tracks([uid])
     assert list(tracks) == [uid]
     assert tracks[uid] == [(registered.ts, registered.payload.lat, registered.payload.lon),
@@ -392,10 +401,10 @@ def test_replay_on_each_database(store_url: str, catalogue: Any, demo_city: Any)
         for seq in sorted(rec.live)[::7]:
             assert r.state_at(r.position_of_seq(seq)) == rec.live[seq]
         events = list(rec.store.read())
-        uid = next(e.payload.rows[0][0] for e in events if e.kind == "units.moved")
+        uid = first_of(ev.UnitsMoved, events).payload.rows[0][0]
         mem = Replayer.from_events(DispatchState(), events)
         assert r.unit_tracks([uid]) == mem.unit_tracks([uid])
-        iid = next(e.incident_id for e in events if e.kind == "incident.dispatched")
+        iid = first_of(ev.IncidentDispatched, events).payload.incident_id
         assert r.incident_positions(iid) == mem.incident_positions(iid)
     finally:
         rec.store.close()

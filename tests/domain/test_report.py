@@ -20,6 +20,7 @@ from dispatch.services.report.csv_file import read_csv, write_csv
 from dispatch.services.report.names import KPI_KEYS, names_for
 from dispatch.services.report.pdf import write_pdf
 from tests.domain.replay_scenario import Recorded, recorded_fixture
+from tests.typed_events import events_of
 
 recorded = recorded_fixture("report", steps=1200, seed=23)
 
@@ -41,14 +42,14 @@ def _expected(recorded: Recorded, r: Replayer, events: list[ev.Event]
     inside = [e for e in events if start <= e.ts <= end]
     end_state = recorded.live[inside[-1].seq]
     union = dict(end_state.incidents)
-    for e in inside:
-        if e.kind == "incidents.archived":
-            before = recorded.live[e.seq - 1]
-            for iid in e.payload.incident_ids:
-                union.setdefault(iid, before.incidents[iid])
-    escalated = {e.incident_id for e in inside if e.kind == "incident.escalated"}
-    overdue = {e.incident_id for e in inside
-               if e.kind == "incident.clock" and e.payload.state == "overdue"}
+    archived = events_of(ev.IncidentsArchived, inside)
+    for e in archived:
+        before = recorded.live[e.seq - 1]
+        for iid in e.payload.incident_ids:
+            union.setdefault(iid, before.incidents[iid])
+    escalated = {e.payload.incident_id for e in events_of(ev.IncidentEscalated, inside)}
+    overdue = {e.payload.incident_id for e in events_of(ev.IncidentClock, inside)
+               if e.payload.state == "overdue"}
     for inc in union.values():
         if inc.is_open and is_overdue(inc, end):
             overdue.add(inc.id)

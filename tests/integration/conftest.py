@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -24,7 +24,9 @@ from dispatch.adapters.security.operators import DEMO_PASSWORDS
 from dispatch.adapters.server.process import ServerProcess
 from dispatch.adapters.server.server import DispatchServer, open_server
 from dispatch.adapters.settings import Settings
+from dispatch.domain.state import DispatchState
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
 HUGZ_S = 0.25  # fast heartbeats so silence is noticed quickly in tests
 
@@ -44,6 +46,32 @@ class RunningServer:
     @property
     def state(self) -> Any:
         return self.server.engine.state
+
+    def on_loop(self, fn: Callable[[], T], timeout: float = 10.0) -> T:
+        """``fn()``, run on the server's loop thread (posted the way the server's own threads
+        post work to it): returns once it has run there, or raises what it raised."""
+        ran = threading.Event()
+        out: list[T] = []
+        failed: list[BaseException] = []
+
+        def call() -> None:
+            try:
+                out.append(fn())
+            except BaseException as exc:  # raised again on the test's thread  # noqa: BLE001
+                failed.append(exc)
+            finally:
+                ran.set()
+
+        self.server.post(call)
+        assert ran.wait(timeout), "the server's loop did not run the call"
+        if failed:
+            raise failed[0]
+        return out[0]
+
+    def state_copy(self) -> DispatchState:
+        """A copy of the server's state made on its loop: consistent (no command or clock
+        event half applied) and holding every command answered before the call."""
+        return self.on_loop(self.server.engine.state.copy)
 
     def curve(self, name: str = "console") -> ClientCurve | None:
         return None if self.settings.insecure else ClientCurve.local(self.settings.data_dir,

@@ -366,7 +366,7 @@ def test_allow_client_copies_only_the_public_key(tmp_path: Path) -> None:
 @pytest.mark.parametrize("bad", [b"", b"short", b"~" * 40, b"#" * 40, "é" * 40, b"x" * 41])
 def test_allow_client_rejects_bad_keys(tmp_path: Path, bad: bytes | str) -> None:
     with pytest.raises(ValueError, match="Z85"):
-        allow_client(tmp_path, bad, "ws-01")  # type: ignore[arg-type]
+        allow_client(tmp_path, bad, "ws-01")  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 @pytest.mark.parametrize("name", ["server", "SERVER", "", "../evil", "a b", ".hidden", "x" * 65])

@@ -60,7 +60,7 @@ def test_close_and_unknown_tokens(clock: FakeClock) -> None:
     assert table.close(token) is False
     for bad in (token, "", "not-a-token", None):
         with pytest.raises(Forbidden, match="log in again"):
-            table.actor(bad)  # type: ignore[arg-type]
+            table.actor(bad)  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 def test_close_operator_ends_all_their_sessions(clock: FakeClock) -> None:

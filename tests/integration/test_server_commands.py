@@ -213,6 +213,22 @@ def test_retried_command_is_applied_once(server_running: RunningServer) -> None:
     assert rs.server.stats.duplicates >= 1
 
 
+def test_reused_id_with_other_content_is_refused_after_the_reply_cache(
+        server_running: RunningServer) -> None:
+    """The engine keeps the server's digest of each command id: once the reply is no longer
+    cached, a reused id with other content is still refused, and nothing is applied."""
+    rs = server_running
+    c = rs.client()
+    lon, lat, _ = point_in(rs)
+    cid = uuid.uuid4().hex
+    c.execute(cmd.ReportIncident("hotline", a_class(rs), lon, lat, "第一件事"), command_id=cid)
+    rs.server.replies.clear()
+    with pytest.raises(Conflict, match="already used"):
+        c.execute(cmd.ReportIncident("hotline", a_class(rs), lon, lat, "另一件事"),
+                  command_id=cid)
+    assert not [i for i in rs.state.incidents.values() if i.description == "另一件事"]
+
+
 def test_two_dispatchers_assign_the_same_unit(server_running: RunningServer) -> None:
     rs = server_running
     lead = rs.client("lead")
@@ -373,6 +389,16 @@ def dealers(srv: Any, n: int) -> list[zmq.Socket[bytes]]:
     return out
 
 
+def received(srv: Any, n: int) -> list[list[zmq.Frame]]:
+    """The next ``n`` requests on the server's command socket, each waited for: handed to
+    ``srv.batcher.run`` together they are one batch by construction."""
+    out: list[list[zmq.Frame]] = []
+    for _ in range(n):
+        assert srv.cmd.poll(5000), "the commands did not arrive"
+        out.append(srv.cmd.recv_multipart(copy=False))
+    return out
+
+
 def test_a_report_does_not_wait_for_a_bulk_position_report_of_its_batch(
         tmp_path: Any, catalogue: Any, demo_city: Any) -> None:
     """Commands received together are stored in one transaction, but each reply waits only
@@ -395,9 +421,7 @@ def test_a_report_does_not_wait_for_a_bulk_position_report_of_its_batch(
             id="report-1", type="report", session=lead_token, expected_version=None,
             args={"source": "hotline", "class_code": next(iter(catalogue.minors)),
                   "lon": p.x, "lat": p.y, "description": "井盖缺失"}).to_json()])
-        assert srv.cmd.poll(5000), "the commands did not arrive"
-        time.sleep(0.3)  # both queued: the loop's next look takes them as one batch
-        srv.handle_commands()
+        srv.batcher.run(received(srv, 2))
         assert (srv.stats.requests, srv.stats.batches) == (2, 1)
         srv.publish_some(0.0)  # one chunk of records: the smallest waiting reply's first
         assert single.poll(2000), "the report was not answered after its own record"
@@ -429,8 +453,8 @@ def test_overlapping_position_reports_publish_each_unit_once_and_answer_both(
         sub.connect(srv.endpoints.update)
         deadline = time.monotonic() + 5
         while not srv.stats.feed_accepted and time.monotonic() < deadline:
-            srv.handle_subscriptions()
-            time.sleep(0.01)
+            if srv.pub.poll(100):  # the subscription message has arrived
+                srv.handle_subscriptions()
         units = sorted(srv.engine.state.units.values(), key=lambda u: u.id)
         assert len(units) > 3 * 64
         big_rows = [[u.id, u.lon, u.lat + 1e-5] for u in units]
@@ -440,9 +464,7 @@ def test_overlapping_position_reports_publish_each_unit_once_and_answer_both(
             sock.send_multipart([b"", Request(id=rid, type="positions", session=token,
                                               expected_version=None,
                                               args={"rows": rows}).to_json()])
-        assert srv.cmd.poll(5000)
-        time.sleep(0.3)
-        srv.handle_commands()
+        srv.batcher.run(received(srv, 2))
         assert srv.stats.batches == 1
         answered: list[str] = []  # in the order the server sends the replies
         send = srv.outbox.send

@@ -99,7 +99,10 @@ def test_kill9_under_load_loses_nothing(server_process: Any, store_url: str) -> 
         mirror.run_once(10)
     sp.kill()  # kill -9 in the middle of the load
     killed_at = sum(len(t.acked) for t in loaders)
-    time.sleep(0.3)
+    deadline = time.monotonic() + 20  # until a loader has met the dead server
+    while sum(t.retries for t in loaders) == 0 and time.monotonic() < deadline:
+        for t in loaders:
+            t.join(0.05)
     sp.start()
     assert sp.ready_seq > 0
     for t in loaders:

@@ -44,7 +44,8 @@ def test_sim_reconnects_after_server_restart(server_process: Callable[[str], Ser
     try:
         assert _wait(lambda: sum(sim.stats.reports.values()) >= 5, 20), "no reports"
         sp.kill()
-        time.sleep(1.0)
+        assert _wait(lambda: sim.channel is not None and sim.channel.down, 20), \
+            "the simulator did not notice the server was gone"
         before = sum(sim.stats.reports.values())
         sp.start()
         assert _wait(lambda: sum(sim.stats.reports.values()) >= before + 5, 20), \

@@ -10,12 +10,14 @@ from typing import Any
 
 import pytest
 
+from dispatch.domain import events as ev
 from dispatch.domain.city.model import Level
 from dispatch.domain.status import EscalationLevel, IncidentStatus, UnitStatus
 from dispatch.sim import ScenarioError, Simulator, list_scenarios, load_scenario
 from dispatch.sim.scenarios.loading import parse_scenario
 from tests.integration.conftest import RunningServer
-from tests.integration.test_sim_run import sim_config, wait_quiet
+from tests.integration.test_sim_run import sim_config
+from tests.typed_events import first_of, payloads_of
 
 
 def test_gas_leak_scenario_runs_to_closure(server_factory: Callable[..., RunningServer],
@@ -23,11 +25,10 @@ def test_gas_leak_scenario_runs_to_closure(server_factory: Callable[..., Running
     rs = server_factory(time_speed=600)
     stats = Simulator(sim_config(rs, scenario="gas_leak", scenario_only=True,
                                  duration_s=30.0)).run()
-    wait_quiet(rs)
+    state = rs.state_copy()  # every command of the run was answered: all in this state
     summary = stats.scenario
     assert summary["refused"] == 0, summary
     assert stats.errors == 0, summary
-    state = rs.state
     assert len(state.incidents) == 1
     inc = state.incidents[summary["incidents"]["leak"]]
     assert inc.source == "grid_worker"
@@ -52,12 +53,11 @@ def test_gas_leak_scenario_runs_to_closure(server_factory: Callable[..., Running
                  "incident.acknowledged", "incident.escalated", "incident.handling_started",
                  "incident.responded", "incident.verified", "incident.closed"):
         assert kinds[kind] == 1, (kind, kinds)
-    dispatched = next(e.payload for e in events if e.kind == "incident.dispatched")
+    dispatched = first_of(ev.IncidentDispatched, events).payload
     sent = set(dispatched.units)
     depts = {state.units[u].department for u in sent}
     assert {"police", "fire", "emergency", "traffic_police", "housing"} <= depts
-    went = {(e.payload.unit_id, e.payload.status) for e in events
-            if e.kind == "unit.status_changed"}
+    went = {(p.unit_id, p.status) for p in payloads_of(ev.UnitStatusChanged, events)}
     for u in sent:
         assert (u, "en_route") in went
         assert (u, "on_scene") in went
@@ -69,14 +69,14 @@ def test_rainstorm_floods_one_district_within_the_hour(
     rs = server_factory(time_speed=1000)
     stats = Simulator(sim_config(rs, scenario="rainstorm", scenario_only=True,
                                  duration_s=30.0)).run()
-    wait_quiet(rs)
+    state = rs.state_copy()
     assert stats.scenario["surge_refused"] == 0
     assert stats.errors == 0
     district = sorted(r.code for r in demo_city.at_level(Level.DISTRICT))[0]
-    floods = [i for i in rs.state.incidents.values()
+    floods = [i for i in state.incidents.values()
               if catalogue.minor_of(i.class_code).name_zh == "积水内涝"]
     assert len(floods) >= 200
-    assert all(i.grid.startswith(district) for i in rs.state.incidents.values())
+    assert all(i.grid.startswith(district) for i in state.incidents.values())
     t0 = min(i.reported_at for i in floods)
     assert max(i.reported_at for i in floods) - t0 <= 3600.0
     sources = Counter(i.source for i in floods)

@@ -8,9 +8,13 @@ import contextlib
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dispatch.adapters.server.server import DispatchServer
 
 
-def make_traffic(data_dir: Path) -> tuple[str, object]:
+def make_traffic(data_dir: Path) -> tuple[str, DispatchServer]:
     """A server on SQLite in ``data_dir`` with logins, a failed one, reports and queries."""
     from dispatch.adapters.catalogue_loader import default_catalogue
     from dispatch.adapters.client import CommandClient
@@ -96,7 +100,7 @@ def main(argv: list[str]) -> int:
     QTimer.singleShot(300, w.refresh)
     app.exec()
     source.close()
-    srv.stop()  # type: ignore[attr-defined]
+    srv.stop()
     return result.get("code", 1)
 
 

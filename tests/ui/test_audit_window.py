@@ -228,7 +228,7 @@ def consoles(qtbot: Any, server_factory: Any, tmp_path: Any) -> Iterator[Any]:  
         opened.append((window, session))
         return window
 
-    open_.server = srv  # type: ignore[attr-defined]
+    open_.server = srv  # type: ignore[attr-defined]  # the tests reach the server through the fixture
     yield open_
     for window, session in opened:
         session.stop()

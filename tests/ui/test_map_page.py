@@ -44,7 +44,13 @@ def test_page_with_intranet_tiles_and_theme() -> None:
 ])
 def test_page_options_are_validated(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        PageOptions(**kwargs)  # type: ignore[arg-type]
+        PageOptions(**kwargs)  # type: ignore[arg-type]  # wrong values on purpose
+
+
+def _resource(handler: MapSchemeHandler, path: str) -> tuple[bytes, bytes]:
+    got = handler.resource(path)
+    assert got is not None, path
+    return got
 
 
 def test_scheme_handler_serves_pages_and_package_files() -> None:
@@ -52,16 +58,16 @@ def test_scheme_handler_serves_pages_and_package_files() -> None:
     handler = MapSchemeHandler()
     url = handler.add_page("map-test.html", "<html>地图</html>")
     assert url == base_url() + "map-test.html" == "gridline://map/map-test.html"
-    mime, body = handler.resource("map-test.html")  # type: ignore[misc]
+    mime, body = _resource(handler, "map-test.html")
     assert mime.startswith(b"text/html")
     assert body.decode() == "<html>地图</html>"
-    mime, body = handler.resource("leaflet/leaflet.js")  # type: ignore[misc]
+    mime, body = _resource(handler, "leaflet/leaflet.js")
     assert mime.startswith(b"text/javascript")
     assert b"Leaflet 1.9.3" in body
-    mime, body = handler.resource("leaflet/images/layers.png")  # type: ignore[misc]
+    mime, body = _resource(handler, "leaflet/images/layers.png")
     assert mime == b"image/png"
     assert body[:4] == b"\x89PNG"
-    mime, body = handler.resource("assets/gridline.js")  # type: ignore[misc]
+    mime, body = _resource(handler, "assets/gridline.js")
     assert b"GL.applyUnitColumns" in body
     for bad in ("../page.py", "assets/../scheme.py", "leaflet//leaflet.js", "nope.js",
                 "assets/missing.js", "", "/etc/passwd"):

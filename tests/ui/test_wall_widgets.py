@@ -226,9 +226,15 @@ def test_overdue_seconds_and_ordering(engine: Any, clock: Any, known: Any,
     assert overdue_seconds(urgent, now) == pytest.approx(50 * 60)
     assert overdue_seconds(state.incidents[known["closed"]], now) is None
     items = most_overdue(state, now)
+
+    def lateness(iid: str) -> float:
+        late = overdue_seconds(state.incidents[iid], now)
+        assert late is not None, iid
+        return late
+
     assert [i.id for i, _ in items] == sorted(
         (i.id for i in state.incidents.values() if is_overdue(i, now)),
-        key=lambda iid: -overdue_seconds(state.incidents[iid], now))  # type: ignore[operator]
+        key=lambda iid: -lateness(iid))
     assert items[0][0].id == known["urgent"]
     assert most_overdue(state, now, limit=1) == items[:1]
     assert most_overdue(state, now, scope="999999") == []

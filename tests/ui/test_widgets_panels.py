@@ -20,7 +20,7 @@ from dispatch.domain.status import IncidentStatus, UnitStatus
 from tests.domain.helpers import DISPATCHER, FIELD, grid_point
 from tests.ui.pictures import assert_shows_something
 from tests.ui.widget_fixtures import *  # noqa: F403
-from tests.ui.widget_fixtures import report_at
+from tests.ui.widget_fixtures import report_at, top_level_items
 from widgets.action_forms.assign import AssignForm
 from widgets.action_forms.close import CloseForm
 from widgets.action_forms.escalate import EscalateForm
@@ -267,7 +267,7 @@ def test_joint_dispatch_from_recommendations(console: Any, shell: Any, busy_engi
     assert form.units.topLevelItemCount() > 0
     form.all_departments.setChecked(True)
     lead = form.lead.currentData()
-    rows = [form.units.topLevelItem(i) for i in range(form.units.topLevelItemCount())]
+    rows = top_level_items(form.units)
     mine = next(r for r in rows if r.data(1, Qt.ItemDataRole.UserRole) == lead)
     other = next(r for r in rows if r.data(1, Qt.ItemDataRole.UserRole) != lead)
     mine.setCheckState(0, Qt.CheckState.Checked)

@@ -22,6 +22,7 @@ from typing import Any
 
 import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
 import pytest
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from dispatch.adapters.protocol.records import (
     INCIDENT,
@@ -31,6 +32,7 @@ from dispatch.adapters.protocol.records import (
     encode_unit,
 )
 from dispatch.domain import commands as cmd
+from dispatch.domain import events as ev
 from dispatch.domain.catalogue.model import Priority
 from dispatch.domain.errors import DispatchError
 from dispatch.domain.roles import Actor
@@ -114,7 +116,9 @@ def report_at(engine: DispatchEngine, index: int, class_code: str, **kw: Any) ->
         source=kw.pop("source", "hotline"), class_code=class_code, lon=lon, lat=lat,
         description=kw.pop("description", "路面井盖缺失，请尽快处理"),
         reporter=kw.pop("reporter", "王先生 138****1234"), **kw), DISPATCHER)
-    return out.events[0].payload.incident_id  # type: ignore[union-attr]
+    reported = out.events[0].payload
+    assert isinstance(reported, ev.IncidentReported)
+    return reported.incident_id
 
 
 def populate(engine: DispatchEngine, clock: Any, n: int = 60) -> dict[str, list[str]]:
@@ -207,7 +211,7 @@ class FakeShell:
 @pytest.fixture
 def busy_engine(engine: DispatchEngine, clock: Any) -> DispatchEngine:
     """The demo city's engine with 60 incidents in every status."""
-    engine.populated = populate(engine, clock)  # type: ignore[attr-defined]
+    engine.populated = populate(engine, clock)  # type: ignore[attr-defined]  # the tests read the ids through the fixture
     return engine
 
 
@@ -219,3 +223,13 @@ def console(busy_engine: DispatchEngine, clock: Any, qapp: Any) -> MirroredConso
 @pytest.fixture
 def shell(busy_engine: DispatchEngine, console: Any) -> FakeShell:
     return FakeShell(busy_engine, console)
+
+
+def top_level_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    """The tree's top-level rows (every index below the count has one)."""
+    items = []
+    for i in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(i)
+        assert item is not None
+        items.append(item)
+    return items

@@ -1,20 +1,17 @@
 """Slow requests off the server thread: logins (scrypt costs tens of milliseconds), history
-pages (database reads) and audit writes. Results come back through a queue; a message on an
-inproc socket wakes the server's poller so it sends the replies from its own thread (ZeroMQ
-sockets are not shared between threads)."""
+pages (database reads) and audit writes. Results go back to the server's loop through its
+:class:`~dispatch.adapters.server.loop_post.LoopPost`, which sends the replies from its own
+thread (ZeroMQ sockets are not shared between threads)."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-
-import zmq
 
 from dispatch.adapters.protocol.messages import error_reply
+from dispatch.adapters.server.loop_post import Done, LoopPost
 from dispatch.domain.errors import DispatchError
 
 log = logging.getLogger(__name__)
@@ -23,21 +20,11 @@ log = logging.getLogger(__name__)
 Job = Callable[[], "tuple[bytes | None, Callable[[], None] | None]"]
 
 
-@dataclass(frozen=True, slots=True)
-class Done:
-    envelope: list[bytes] | None  # ROUTER envelope to reply to; None for fire-and-forget
-    reply: bytes | None
-    after: Callable[[], None] | None
-
-
 class Backoffice:
-    def __init__(self, ctx: zmq.Context, wake_endpoint: str, *, max_pending: int = 1000
-                 ) -> None:
-        self._ctx = ctx
-        self._wake = wake_endpoint
+    def __init__(self, post: LoopPost, *, max_pending: int = 1000) -> None:
+        self._post = post
         self._jobs: queue.Queue[tuple[list[bytes] | None, str | None, Job] | None] = \
             queue.Queue(max_pending)
-        self.done: queue.Queue[Done] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="gridline-backoffice",
                                         daemon=True)
         self.failures = 0
@@ -59,9 +46,6 @@ class Backoffice:
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        push = self._ctx.socket(zmq.PUSH)
-        push.setsockopt(zmq.LINGER, 0)
-        push.connect(self._wake)
         try:
             while True:
                 item = self._jobs.get()
@@ -78,8 +62,6 @@ class Backoffice:
                     reply = error_reply(rid, "unavailable",
                                         f"the server could not answer: {type(exc).__name__}")
                     after = None
-                self.done.put(Done(envelope, reply, after))
-                with contextlib.suppress(zmq.ZMQError):
-                    push.send(b"", zmq.NOBLOCK)
+                self._post.put(Done(envelope, reply, after))
         finally:
-            push.close()
+            self._post.release()

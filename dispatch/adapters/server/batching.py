@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import zmq
@@ -43,6 +43,9 @@ Query = tuple[list[bytes], Request, zmq.Frame]
 
 
 def digest(req: Request) -> bytes:
+    """The fingerprint of a request's content (type, arguments, expected version): a command
+    id used again with other content is refused. The one place it is computed: the reply
+    cache, the outboxes and the engine's own memory of command ids compare this value."""
     body = dumps({"t": req.type, "a": req.args, "v": req.expected_version})
     return hashlib.blake2b(body, digest_size=16).digest()
 
@@ -60,17 +63,27 @@ class CommandBatcher:
         self.server = server
 
     def drain(self) -> None:
-        """Take up to :data:`MAX_BATCH` requests waiting on the command socket."""
-        srv = self.server
-        batch: list[Pending] = []
-        queries: list[Query] = []
-        in_batch: dict[ReplyKey, Pending] = {}
-        cmd, stats = srv.sockets.cmd, srv.stats
+        """Take up to :data:`MAX_BATCH` requests waiting on the command socket, as one batch."""
+        self.run(self._waiting())
+
+    def _waiting(self) -> Iterator[list[zmq.Frame]]:
+        cmd = self.server.sockets.cmd
         for _ in range(MAX_BATCH):
             try:
                 frames = cmd.recv_multipart(zmq.NOBLOCK, copy=False)
             except zmq.Again:
-                break
+                return
+            yield frames
+
+    def run(self, received: Iterable[list[zmq.Frame]]) -> None:
+        """Run requests as one batch (each read as it is needed): the commands are stored in
+        one transaction and their replies queued; the queries are answered after it."""
+        srv = self.server
+        batch: list[Pending] = []
+        queries: list[Query] = []
+        in_batch: dict[ReplyKey, Pending] = {}
+        stats = srv.stats
+        for frames in received:
             stats.requests += 1
             self._one(frames, batch, queries, in_batch)
         if batch:
@@ -146,7 +159,8 @@ class CommandBatcher:
         try:
             command = build_command(req.type, req.args, test_levers=test_levers)
             out = engine.execute(command, actor, command_id=req.id,
-                                 expected_version=req.expected_version, commit=False)
+                                 expected_version=req.expected_version, commit=False,
+                                 digest=dig)
         except DispatchError as err:  # the same refusal answers a retry (from the cache)
             stats.commands_refused += 1
             p.reply, p.cache = self.refusal(req, err, actor, user_id)

@@ -32,9 +32,10 @@ from dispatch.adapters.feed_timing import PUBLISH_SLICE_S
 from dispatch.adapters.rules_file import load_rules
 from dispatch.adapters.server.access import AccessControl
 from dispatch.adapters.server.audit_log import AuditWriter
-from dispatch.adapters.server.backoffice import Backoffice, Done
+from dispatch.adapters.server.backoffice import Backoffice
 from dispatch.adapters.server.batching import CommandBatcher
 from dispatch.adapters.server.feed import FeedPublisher, handle_subscriptions
+from dispatch.adapters.server.loop_post import LoopPost
 from dispatch.adapters.server.outbox import OutboxQueue, ReplyCache
 from dispatch.adapters.server.process import Endpoints
 from dispatch.adapters.server.queries import QueryRouter
@@ -43,7 +44,7 @@ from dispatch.adapters.server.sockets import ServerSockets
 from dispatch.adapters.server.stats import ServerStats
 from dispatch.adapters.server.timekeeping import Timekeeper
 from dispatch.adapters.server.trust import TrustEdge, throttle_for
-from dispatch.adapters.server.watch import LoopPost, SecurityWatcher
+from dispatch.adapters.server.watch import SecurityWatcher
 from dispatch.adapters.settings import Settings
 from dispatch.adapters.store.event_store import EventStore
 from dispatch.domain.city.model import Level
@@ -62,7 +63,8 @@ class DispatchServer:
 
     Its parts: ``sockets`` (:class:`ServerSockets`), ``batcher`` (commands),
     ``replies`` and ``outbox`` (replies after publishing), ``queries`` (the registry),
-    ``timekeeper`` (clock, archive), ``trust`` (feed and session edges, login throttling).
+    ``timekeeper`` (clock, archive), ``trust`` (feed and session edges, login throttling),
+    ``post`` (how other threads hand work to the loop).
     """
 
     def __init__(self, engine: DispatchEngine, *, settings: Settings, clock: ScaledClock,
@@ -84,7 +86,6 @@ class DispatchServer:
         self.access = AccessControl(sessions, None, anonymous_read=settings.anonymous_read
                                     if settings.insecure else None)
         self.watcher_thread: SecurityWatcher | None = None
-        self._post: LoopPost | None = None
         self.authenticator: Any = None
         self.run_id = int(time.time() * 1_000_000)
         self._closed = False
@@ -95,7 +96,9 @@ class DispatchServer:
                                          self.trust.authorize_snapshot,
                                          state_info=self.state_info,
                                          on_refused=self.trust.snapshot_refused)
-        self.backoffice = Backoffice(self.ctx, self.sockets.wake_endpoint)
+        # the one way other threads hand work to the loop (backoffice replies, watcher)
+        self.post = LoopPost(self.ctx, self.sockets.wake_endpoint)
+        self.backoffice = Backoffice(self.post)
         self.replies = ReplyCache()
         self.outbox = OutboxQueue(self.feed, self.replies, self.sockets.send,
                                   self.sockets.command_waiting)
@@ -138,11 +141,9 @@ class DispatchServer:
         self.timekeeper.load()
         self.backoffice.start()
         self.audit.start()
-        self._post = LoopPost(self.ctx, self.sockets.wake_endpoint, self.backoffice.done,
-                              lambda fn: Done(None, None, fn))
         self.watcher_thread = SecurityWatcher(
             clients_dir=self.server_keys.clients_dir if self.server_keys is not None else None,
-            engine=self.store.engine if self.store is not None else None, post=self._post,
+            engine=self.store.engine if self.store is not None else None, post=self.post,
             on_keys=self.trust.keys_changed, on_operators=self.trust.operators_changed)
         self.watcher_thread.start()
         return endpoints
@@ -215,8 +216,7 @@ class DispatchServer:
         self.handle_wakeups()
         self.trust.audit_feed_refusals()
         self.audit.stop()
-        if self._post is not None:
-            self._post.close()
+        self.post.close()
         self.sockets.close()
         if self.authenticator is not None:
             self.authenticator.stop()
@@ -256,9 +256,9 @@ class DispatchServer:
         self.feed.hugz(self.engine.clock(), self.engine.state.seq)
 
     def handle_wakeups(self) -> None:
-        """Run what the backoffice and the watcher threads finished; send their replies."""
+        """Run what the backoffice and the watcher threads posted; send their replies."""
         self.sockets.drain_wake()
-        done_queue = self.backoffice.done
+        done_queue = self.post.done
         while not done_queue.empty():
             done = done_queue.get_nowait()
             if done.after is not None:

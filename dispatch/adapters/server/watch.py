@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import zmq
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -114,35 +112,3 @@ class SecurityWatcher:
                 log.exception("security watcher")
 
 
-class LoopPost:
-    """Runs callables on the server's loop: queues them where the loop collects background
-    results and wakes its poller through an inproc socket (one per calling thread)."""
-
-    def __init__(self, ctx: zmq.Context, wake_endpoint: str, done: queue.Queue[Any],
-                 make_done: Callable[[Callable[[], None]], Any]) -> None:
-        self._ctx = ctx
-        self._wake = wake_endpoint
-        self._done = done
-        self._make_done = make_done
-        self._local = threading.local()
-        self._sockets: list[zmq.Socket] = []
-        self._lock = threading.Lock()
-
-    def __call__(self, fn: Callable[[], None]) -> None:
-        self._done.put(self._make_done(fn))
-        sock = getattr(self._local, "sock", None)
-        if sock is None:
-            sock = self._ctx.socket(zmq.PUSH)
-            sock.setsockopt(zmq.LINGER, 0)
-            sock.connect(self._wake)
-            self._local.sock = sock
-            with self._lock:
-                self._sockets.append(sock)
-        with contextlib.suppress(zmq.ZMQError):
-            sock.send(b"", zmq.NOBLOCK)
-
-    def close(self) -> None:
-        with self._lock:
-            for s in self._sockets:
-                s.close(linger=0)
-            self._sockets.clear()
