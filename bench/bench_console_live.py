@@ -148,10 +148,11 @@ def load_main(command: str, data_dir: str, rate: str, incidents_per_s: str) -> N
     import signal
 
     from dispatch.adapters.catalogue_loader import default_catalogue
+    from dispatch.adapters.district_outlines import suzhou_outlines
     from dispatch.services.city_generator.generate import generate_city
 
     catalogue = default_catalogue()
-    city = generate_city("city", seed=1, catalogue=catalogue)
+    city = generate_city("city", seed=1, catalogue=catalogue, outlines=suzhou_outlines())
     units = [(u.id, u.lon, u.lat) for u in city.units.values()]
     grids = [(r.geometry.representative_point().x, r.geometry.representative_point().y)
              for r in list(city.grids())[:2000]]

@@ -29,6 +29,7 @@ from rapidfuzz import process
 
 from bench.common import report
 from dispatch.adapters.catalogue_loader import default_catalogue
+from dispatch.adapters.district_outlines import suzhou_outlines
 from dispatch.domain.gazetteer import Entry, Geocoder, Kind, Result, keys_of, normalize
 from dispatch.services.city_generator.generate import generate_city
 from dispatch.services.gazetteer_generator import generate_gazetteer
@@ -118,7 +119,7 @@ def expected_rank(results: list[Result], expected: Entry, category: str) -> int 
 
 def main() -> None:
     catalogue = default_catalogue()
-    city = generate_city("city", seed=1, catalogue=catalogue)
+    city = generate_city("city", seed=1, catalogue=catalogue, outlines=suzhou_outlines())
     t0 = time.perf_counter()
     gazetteer = generate_gazetteer(city, seed=1)
     generate_s = time.perf_counter() - t0

@@ -18,6 +18,7 @@ import shapely
 
 from bench.common import report
 from dispatch.adapters.catalogue_loader import default_catalogue
+from dispatch.adapters.district_outlines import suzhou_outlines
 from dispatch.domain.city.locator import Locator
 from dispatch.services.city_generator.generate import generate_city
 
@@ -27,7 +28,8 @@ REPEATS = 5
 
 def main() -> None:
     t0 = time.perf_counter()
-    city = generate_city("city", seed=1, catalogue=default_catalogue())
+    city = generate_city("city", seed=1, catalogue=default_catalogue(),
+                         outlines=suzhou_outlines())
     generate_s = time.perf_counter() - t0
 
     locator = Locator(city)

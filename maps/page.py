@@ -38,8 +38,10 @@ _EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.IGNORECA
 class PageOptions:
     """What the static page is built from (one page per distinct options)."""
 
-    center: tuple[float, float] = (31.30, 120.62)  # lat, lon
-    zoom: int = 11
+    # The view before any region is drawn: all of Suzhou prefecture (about 140 × 130 km) on
+    # a 1920 × 1080 screen. The console then fits the city's own bounds (GL.fitCity).
+    center: tuple[float, float] = (31.40, 120.64)  # lat, lon
+    zoom: int = 9
     min_zoom: int = 3
     max_zoom: int = 19
     theme: str = "dark"

@@ -43,9 +43,10 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture(scope="session")
 def demo_city(catalogue: Catalogue) -> City:
+    from dispatch.adapters.district_outlines import suzhou_outlines
     from dispatch.services.city_generator.generate import generate_city
 
-    return generate_city("demo", seed=1, catalogue=catalogue)
+    return generate_city("demo", seed=1, catalogue=catalogue, outlines=suzhou_outlines())
 
 
 @pytest.fixture

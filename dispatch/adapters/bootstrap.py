@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dispatch.adapters.catalogue_loader import default_catalogue
+from dispatch.adapters.district_outlines import suzhou_outlines
 from dispatch.adapters.geojson_io.export import export_geojson
 from dispatch.adapters.geojson_io.load import import_geojson
 from dispatch.adapters.store.event_store import EventStore
@@ -47,7 +48,8 @@ def open_engine(store: EventStore | None, *, catalogue: Catalogue | None = None,
         city = import_geojson(stored)
     else:
         if city is None:
-            city = generate_city(size, seed=seed, catalogue=catalogue)
+            city = generate_city(size, seed=seed, catalogue=catalogue,
+                                 outlines=suzhou_outlines())
         if store is not None:
             store.save_city(city.code, city.name, export_geojson(city))
     locator = Locator(city)

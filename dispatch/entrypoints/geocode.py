@@ -25,6 +25,7 @@ from pathlib import Path
 import orjson
 
 from dispatch.adapters.catalogue_loader import default_catalogue
+from dispatch.adapters.district_outlines import suzhou_outlines
 from dispatch.adapters.gazetteer_io import GazetteerImportError, read_gazetteer, write_gazetteer
 from dispatch.domain.city.model import City
 from dispatch.domain.gazetteer import Gazetteer, Geocoder
@@ -51,7 +52,7 @@ def parser() -> argparse.ArgumentParser:
 
 def load(size: str, seed: int, gazetteer_file: Path | None = None) -> tuple[City, Gazetteer]:
     """The city and the gazetteer the geocoder searches: the one place they come from."""
-    city = generate_city(size, seed, catalogue=default_catalogue())
+    city = generate_city(size, seed, catalogue=default_catalogue(), outlines=suzhou_outlines())
     if gazetteer_file is not None:
         return city, read_gazetteer(gazetteer_file, city)
     return city, generate_gazetteer(city, seed)

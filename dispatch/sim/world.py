@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from dispatch.adapters.district_outlines import suzhou_outlines
 from dispatch.adapters.geojson_io.load import import_geojson
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.locator import Locator
@@ -58,7 +59,8 @@ def load_city(*, db_url: str = "", size: str = "demo", seed: int = 1,
         from dispatch.adapters.catalogue_loader import default_catalogue
 
         catalogue = default_catalogue()
-    return generate_city(size, seed=seed, catalogue=catalogue), f"generated {size}/{seed}"
+    city = generate_city(size, seed=seed, catalogue=catalogue, outlines=suzhou_outlines())
+    return city, f"generated {size}/{seed}"
 
 
 def metres_to_deg(lat: float) -> tuple[float, float]:

@@ -43,7 +43,8 @@ class Recorded:
 
 
 def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 1500,
-                    seed: int = 11, snapshot_every: int = 300) -> Recorded:
+                    seed: int = 12, snapshot_every: int = 300) -> Recorded:
+    # The default seed reaches every event kind on the demo city (the replay tests need it).
     clock = FakeClock()
     store = EventStore(url)
     engine = open_engine(store, catalogue=catalogue, city=city, clock=clock,

@@ -22,7 +22,7 @@ from dispatch.domain.city.model import Level
 @pytest.mark.parametrize(("code", "level"), [
     ("320500", Level.CITY),
     ("320508", Level.DISTRICT),
-    ("320571", Level.DISTRICT),
+    ("320505", Level.DISTRICT),
     ("320508001", Level.STREET),
     ("320508001002", Level.COMMUNITY),
     ("320508001002003", Level.GRID),

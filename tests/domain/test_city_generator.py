@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import shapely
 
+from dispatch.adapters.district_outlines import suzhou_outlines
 from dispatch.adapters.geojson_io.export import dumps_geojson
 from dispatch.domain.catalogue.model import (
     AttributeSpec,
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 M_PER_DEG_LON = 111_320 * math.cos(math.radians(31.3))
 M_PER_DEG_LAT = 110_574
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+OUTLINES = suzhou_outlines()
 
 
 def _number(value: object) -> float:
@@ -73,7 +75,7 @@ def small_catalogue() -> Catalogue:
 
 
 def test_same_seed_gives_the_same_bytes(demo_city: City, catalogue: Catalogue) -> None:
-    again = generate_city("demo", seed=1, catalogue=catalogue)
+    again = generate_city("demo", seed=1, catalogue=catalogue, outlines=OUTLINES)
     assert dumps_geojson(again) == dumps_geojson(demo_city)
     assert again.regions == demo_city.regions
     assert again.units == demo_city.units
@@ -81,7 +83,7 @@ def test_same_seed_gives_the_same_bytes(demo_city: City, catalogue: Catalogue) -
 
 
 def test_another_seed_gives_another_city(demo_city: City, catalogue: Catalogue) -> None:
-    other = generate_city("demo", seed=2, catalogue=catalogue)
+    other = generate_city("demo", seed=2, catalogue=catalogue, outlines=OUTLINES)
     assert sha(other) != sha(demo_city)
     grids = [r.code for r in demo_city.grids()]
     assert any(other.regions.get(c) is None
@@ -91,7 +93,8 @@ def test_another_seed_gives_another_city(demo_city: City, catalogue: Catalogue) 
 
 def test_generation_does_not_depend_on_hash_seed(demo_city: City) -> None:
     script = ("import hashlib; from dispatch.services.city_generator.generate import generate_city; from dispatch.adapters.geojson_io.export import dumps_geojson; "
-              "from dispatch.adapters.catalogue_loader import default_catalogue; c = generate_city('demo', seed=1, catalogue=default_catalogue()); "
+              "from dispatch.adapters.catalogue_loader import default_catalogue; from dispatch.adapters.district_outlines import suzhou_outlines; "
+              "c = generate_city('demo', seed=1, catalogue=default_catalogue(), outlines=suzhou_outlines()); "
               "print(hashlib.sha256(dumps_geojson(c).encode()).hexdigest())")
     for hash_seed in ("0", "4242"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
@@ -101,32 +104,34 @@ def test_generation_does_not_depend_on_hash_seed(demo_city: City) -> None:
 
 
 # The generator's output, pinned: a refactoring must not change one byte of it. The hashes
-# depend on numpy's random streams and on GEOS; when upgrading those changes them, check the
-# other tests here still pass and pin the new values deliberately.
+# depend on numpy's random streams, on GEOS and on the district outlines file; when changing
+# those changes them, check the other tests here still pass and pin the new values
+# deliberately.
 PINNED = {
-    ("demo", 1): "922f50a84360739e1d3f84e9c2fbc9991cf7b85d7a419ad34887243f20dc6164",
-    ("demo", 7): "f5904ddfb68b0c22cc2b1da7bce498a7fb02c9db106d7d16abf625511de42c11",
+    ("demo", 1): "ccdf36ea8b46555e7357ce3ec258b7ed9a0b1fa60d8018fe7e5f2eb0d1600fe9",
+    ("demo", 7): "856602586d310f49134d44f71a87ce3be8a048d99f99703f62c788e295a9f1f8",
 }
 PINNED_SMALL_CATALOGUE = (
-    "demo", 3, "d73c88a10daa936319436799d5c1eda0490354309793bb0eca1109678d4d43f7")
+    "demo", 3, "47b1919a1af1844af0f7b365a491496212403ed3f8fb14ed61caf2f1ec5029b3")
 PINNED_CITY = (
-    "city", 1, "0e0617471d38d701845872808c0aa9e25e06ebf7e77b31cc796832902581bafe")
+    "city", 1, "75c6eafdaabb1f9b1120f4d24b1ba1888b615489ff7729d8336df82e1c38869d")
 
 
 @pytest.mark.parametrize(("size", "seed"), sorted(PINNED))
 def test_output_is_pinned(size: str, seed: int, catalogue: Catalogue) -> None:
-    assert sha(generate_city(size, seed, catalogue=catalogue)) == PINNED[(size, seed)]
+    assert sha(generate_city(size, seed, catalogue=catalogue, outlines=OUTLINES)) == PINNED[
+        (size, seed)]
 
 
 def test_output_with_a_small_catalogue_is_pinned() -> None:
     size, seed, digest = PINNED_SMALL_CATALOGUE
-    assert sha(generate_city(size, seed, catalogue=small_catalogue())) == digest
+    assert sha(generate_city(size, seed, catalogue=small_catalogue(), outlines=OUTLINES)) == digest
 
 
 @pytest.mark.slow
 def test_suzhou_scale_output_is_pinned(catalogue: Catalogue) -> None:
     size, seed, digest = PINNED_CITY
-    assert sha(generate_city(size, seed, catalogue=catalogue)) == digest
+    assert sha(generate_city(size, seed, catalogue=catalogue, outlines=OUTLINES)) == digest
 
 
 # -- size and content of the demo city -----------------------------------------------------------
@@ -141,24 +146,42 @@ def test_demo_size(demo_city: City) -> None:
     assert 200 <= levels[Level.GRID] <= 400
     assert 200 <= len(demo_city.units) <= 600
     assert 2 * levels[Level.GRID] <= len(demo_city.parts) <= 6 * levels[Level.GRID]
-    assert {r.code for r in demo_city.at_level(Level.DISTRICT)} == {"320508", "320571"}
+    assert {r.code for r in demo_city.at_level(Level.DISTRICT)} == {"320508", "320505"}
     assert (demo_city.code, demo_city.name) == ("320500", "苏州市")
 
 
-def test_demo_is_around_suzhou_and_grids_are_100_to_300_m(demo_city: City) -> None:
-    lon, lat = demo_city.regions["320500"].geometry.centroid.coords[0]
-    assert abs(lon - 120.6) < 0.1
+def test_demo_lies_on_the_real_districts_and_grids_follow_their_density(
+        demo_city: City) -> None:
+    # where 姑苏区 and 虎丘区 really are: around 观前街, within Suzhou's real outline
+    whole = demo_city.regions["320500"].geometry
+    assert whole.covers(shapely.Point(120.6195, 31.3114))
+    lon, lat = whole.centroid.coords[0]
+    assert abs(lon - 120.6) < 0.15
     assert abs(lat - 31.3) < 0.1
-    sizes = np.array([math.sqrt(r.geometry.area * M_PER_DEG_LON * M_PER_DEG_LAT)
-                      for r in demo_city.grids()])
-    assert 100 <= float(np.median(sizes)) <= 300
-    assert sizes.min() > 40
-    assert sizes.max() < 400
+    # each district's grids are of about one size: sqrt(district area / its grids)
+    medians = {}
+    for code in ("320508", "320505"):
+        sizes = np.array([math.sqrt(r.geometry.area * M_PER_DEG_LON * M_PER_DEG_LAT)
+                          for r in demo_city.grids() if r.code.startswith(code)])
+        medians[code] = float(np.median(sizes))
+        assert sizes.min() > 0.4 * medians[code], code
+        assert sizes.max() < 1.6 * medians[code], code
+    # the old town is the denser one: 姑苏 (80 km²) has 45 % of the cells of both
+    assert 600 <= medians["320508"] <= 1_100
+    assert medians["320505"] > 1.5 * medians["320508"]
+
+
+def test_districts_follow_their_real_outlines(demo_city: City) -> None:
+    for code in ("320508", "320505"):
+        geom, real = demo_city.regions[code].geometry, OUTLINES[code]
+        assert shapely.hausdorff_distance(geom, real) < 1e-6  # about 10 cm
+        assert shapely.symmetric_difference(geom, real).area < 1e-6 * real.area
+        assert len(shapely.get_parts(geom)) == len(shapely.get_parts(real))
 
 
 def test_names_and_workers(demo_city: City) -> None:
     districts = {r.code: r.name for r in demo_city.at_level(Level.DISTRICT)}
-    assert districts == {"320508": "姑苏区", "320571": "苏州工业园区"}
+    assert districts == {"320508": "姑苏区", "320505": "虎丘区"}
     for r in demo_city.at_level(Level.STREET):
         assert r.name.endswith(("街道", "镇")), r.name
         assert CJK.match(r.name), r.name
@@ -196,7 +219,13 @@ def test_codes_and_levels_are_consistent(demo_city: City) -> None:
 def test_children_tile_their_parent_exactly(demo_city: City) -> None:
     geoms = np.array([r.geometry for r in demo_city.regions.values()])
     assert shapely.is_valid(geoms).all()
-    assert all(g.geom_type == "Polygon" for g in geoms)
+    # one piece each, but a district whose real outline has several (虎丘区 has two)
+    for code, r in demo_city.regions.items():
+        if r.level == Level.DISTRICT and len(shapely.get_parts(OUTLINES[code])) > 1:
+            assert r.geometry.geom_type == "MultiPolygon"
+            assert len(r.geometry.geoms) == len(shapely.get_parts(OUTLINES[code]))
+        else:
+            assert r.geometry.geom_type == "Polygon", code
     for code, parent in demo_city.regions.items():
         kids = [demo_city.regions[c].geometry for c in demo_city.children(code)]
         if not kids:
@@ -269,7 +298,7 @@ def test_parts_follow_the_catalogue(demo_city: City, catalogue: Catalogue) -> No
 
 
 def test_a_small_catalogue_without_grid_workers(catalogue: Catalogue) -> None:
-    city = generate_city("demo", seed=3, catalogue=small_catalogue())
+    city = generate_city("demo", seed=3, catalogue=small_catalogue(), outlines=OUTLINES)
     types = Counter(u.unit_type for u in city.units.values())
     assert sum(types.values()) == 300
     assert types["patrol_car"] == 225
@@ -278,19 +307,20 @@ def test_a_small_catalogue_without_grid_workers(catalogue: Catalogue) -> None:
     grids = list(city.grids())
     assert all(re.fullmatch(r"W-\d{5}", r.worker_id or "") and r.worker_name for r in grids)
     # the geometry does not depend on the catalogue
-    same_seed = generate_city("demo", seed=3, catalogue=catalogue)
+    same_seed = generate_city("demo", seed=3, catalogue=catalogue, outlines=OUTLINES)
     assert all(r.geometry.equals(same_seed.regions[r.code].geometry) for r in grids)
 
 
 def test_unknown_size_is_rejected(catalogue: Catalogue) -> None:
     with pytest.raises(ValueError, match="unknown city size 'huge'; expected one of demo, city"):
-        generate_city("huge", 1, catalogue=catalogue)
+        generate_city("huge", 1, catalogue=catalogue, outlines=OUTLINES)
 
 
 def test_the_bundled_catalogue_gives_the_demo_city(demo_city: City) -> None:
     from dispatch.adapters.catalogue_loader import default_catalogue
 
-    assert sha(generate_city("demo", seed=1, catalogue=default_catalogue())) == sha(demo_city)
+    assert sha(generate_city("demo", seed=1, catalogue=default_catalogue(),
+                             outlines=suzhou_outlines())) == sha(demo_city)
 
 
 # -- the Suzhou-scale city ----------------------------------------------------------------------
@@ -299,12 +329,12 @@ def test_the_bundled_catalogue_gives_the_demo_city(demo_city: City) -> None:
 @pytest.mark.slow
 def test_city_size_is_suzhou_scale(catalogue: Catalogue) -> None:
     t0 = time.perf_counter()
-    city = generate_city("city", seed=1, catalogue=catalogue)
+    city = generate_city("city", seed=1, catalogue=catalogue, outlines=OUTLINES)
     seconds = time.perf_counter() - t0
     assert seconds < 15, f"generating the city took {seconds:.1f} s"
 
     levels = Counter(r.level for r in city.regions.values())
-    assert levels[Level.DISTRICT] == 10
+    assert levels[Level.DISTRICT] == len(DISTRICTS) == 9
     assert 80 <= levels[Level.STREET] <= 120
     assert 1_700 <= levels[Level.COMMUNITY] <= 2_300
     assert 7_000 <= levels[Level.GRID] <= 9_000

@@ -107,7 +107,9 @@ def test_city_locate_convenience(squares: City) -> None:
 
 def test_demo_city_random_points_match_brute_force(demo_city: City) -> None:
     loc = Locator(demo_city)
-    minx, miny, maxx, maxy = demo_city.regions[demo_city.code].geometry.bounds
+    # around 姑苏区, the compact one of the demo's two real districts (虎丘区 is long and thin,
+    # so most of the city's bounding box lies outside it)
+    minx, miny, maxx, maxy = demo_city.regions["320508"].geometry.bounds
     rng = np.random.default_rng(7)
     lons = rng.uniform(minx - 0.002, maxx + 0.002, 3_000)
     lats = rng.uniform(miny - 0.002, maxy + 0.002, 3_000)

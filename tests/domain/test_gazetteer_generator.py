@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import shapely
 
+from dispatch.adapters.district_outlines import suzhou_outlines
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.model import City, Level
 from dispatch.domain.gazetteer import Gazetteer, Geocoder, Kind, house_point
@@ -122,7 +123,7 @@ def test_the_demo_gazetteer_is_searchable(demo_city: City, demo_gazetteer: Gazet
 
 @pytest.mark.slow
 def test_city_size_has_300k_entries_each_in_its_grid(catalogue: Catalogue) -> None:
-    city = generate_city("city", seed=1, catalogue=catalogue)
+    city = generate_city("city", seed=1, catalogue=catalogue, outlines=suzhou_outlines())
     gazetteer = generate_gazetteer(city, seed=1)
     counts = gazetteer.counts()
     assert len(gazetteer) >= 300_000

@@ -301,7 +301,7 @@ def test_silence_means_disconnected(fake: FakeServer) -> None:
 
 
 def test_refused_snapshot(fake: FakeServer) -> None:
-    m = StateMirror(fake.snap_ep, fake.pub_ep, subtree="/320571/", token="t",
+    m = StateMirror(fake.snap_ep, fake.pub_ep, subtree="/320505/", token="t",
                     hugz_interval_s=HUGZ_S)
     m.start()
     assert fake.subscriptions(m)

@@ -52,7 +52,7 @@ def envelope_garbage() -> Any:
 
 
 def snapshot_garbage(tokens: list[str]) -> Any:
-    subtrees = st.sampled_from(["", "/320508/", "/320571/001/", "/x/", "/320508", "//", "/3/"])
+    subtrees = st.sampled_from(["", "/320508/", "/320505/001/", "/x/", "/320508", "//", "/3/"])
     return st.one_of(
         st.lists(st.binary(max_size=30), min_size=1, max_size=4),
         st.builds(lambda s, t: [ICANHAZ, s.encode(), t.encode()], subtrees,

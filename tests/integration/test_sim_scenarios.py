@@ -34,7 +34,7 @@ def test_gas_leak_scenario_runs_to_closure(server_factory: Callable[..., Running
     assert inc.source == "grid_worker"
     assert catalogue.minor_of(inc.class_code).name_zh == "燃气泄漏"
     assert "燃气" in inc.description
-    assert inc.grid.startswith("320571")
+    assert inc.grid.startswith("320505")
     assert inc.lead_department == "housing"
     assert {"police", "emergency", "fire", "traffic_police"} <= set(inc.assist_departments)
     assert len(inc.assist_departments) >= 3

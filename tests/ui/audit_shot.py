@@ -18,6 +18,7 @@ def make_traffic(data_dir: Path) -> tuple[str, DispatchServer]:
     """A server on SQLite in ``data_dir`` with logins, a failed one, reports and queries."""
     from dispatch.adapters.catalogue_loader import default_catalogue
     from dispatch.adapters.client import CommandClient
+    from dispatch.adapters.district_outlines import suzhou_outlines
     from dispatch.adapters.security.operators import DEMO_PASSWORDS
     from dispatch.adapters.server.server import open_server
     from dispatch.adapters.settings import Settings
@@ -26,7 +27,7 @@ def make_traffic(data_dir: Path) -> tuple[str, DispatchServer]:
     from dispatch.services.city_generator.generate import generate_city
 
     catalogue = default_catalogue()
-    city = generate_city("demo", seed=1, catalogue=catalogue)
+    city = generate_city("demo", seed=1, catalogue=catalogue, outlines=suzhou_outlines())
     settings = Settings(data_dir=data_dir, db_url=f"sqlite:///{data_dir / 'audit.sqlite'}",
                         insecure=True, command_port=0, snapshot_port=0, update_port=0)
     srv = open_server(settings, catalogue=catalogue, city=city)

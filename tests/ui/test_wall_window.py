@@ -101,7 +101,7 @@ def info(status: MirrorStatus, age: float | None) -> MirrorInfo:
 def test_figures_of_the_whole_city_and_of_each_district(make_wall: Any, wall_console: Any,
                                                         busy_engine: Any, clock: Any) -> None:
     wall = make_wall()
-    assert wall.scopes == ["", "320508", "320571"]
+    assert wall.scopes == ["", "320505", "320508"]
     assert wall.scope_label.text() == "Whole city"
     assert wall.pager.text() == ""
     wall.set_rotation(3600)
@@ -122,7 +122,7 @@ def test_figures_of_the_whole_city_and_of_each_district(make_wall: Any, wall_con
         assert wall.scope_label.text() == name
         assert name in wall.map_panel.title.full_text()
         assert name in wall.hourly_panel.title.full_text()
-    assert wall.scope_label.text() == busy_engine.city.regions["320571"].name
+    assert wall.scope_label.text() == busy_engine.city.regions["320508"].name
     assert sum(int(scope_kpi(state, start, now + 1, s).reported) for s in wall.scopes[1:]) \
         == 60
     with pytest.raises(ValueError, match="scope index 3 out of range"):
@@ -151,7 +151,7 @@ def test_rotation_cycles_the_districts_and_back(make_wall: Any, qtbot: Any) -> N
     seen: list[str] = []
     wall.sig_scope_changed.connect(seen.append)
     qtbot.waitUntil(lambda: len(seen) >= 4, timeout=5000)
-    assert seen[:4] == ["320508", "320571", "", "320508"]
+    assert seen[:4] == ["320505", "320508", "", "320505"]
     wall.set_rotation(0)
     stay = wall.scope
     qtbot.wait(200)
@@ -172,7 +172,7 @@ def test_the_map_zooms_to_the_district_on_show(make_wall: Any, qtbot: Any) -> No
     assert js(qtbot, wall.map, "GL.map.getZoom()") >= city_zoom
     bounds = js(qtbot, wall.map, "GL.map.getBounds().toBBoxString()")
     x0, y0, x1, y1 = map(float, bounds.split(","))
-    dx0, dy0, dx1, dy1 = wall.console.city.regions["320571"].geometry.bounds
+    dx0, dy0, dx1, dy1 = wall.console.city.regions["320508"].geometry.bounds
     assert x0 <= dx0
     assert y0 <= dy0
     assert x1 >= dx1

@@ -1,6 +1,7 @@
 """Every region's polygon: a grid is the union of its cells, every other region the union of
 its children, so children tile their parent exactly (no gaps, no overlaps, shared borders
-identical). Rings are oriented counter-clockwise (holes clockwise), as RFC 7946 asks."""
+identical: the mesh's cells share their border vertices). Rings are oriented
+counter-clockwise (holes clockwise), as RFC 7946 asks."""
 
 from __future__ import annotations
 
@@ -10,19 +11,14 @@ from shapely.geometry.base import BaseGeometry
 
 from dispatch.domain.city.model import Level
 from dispatch.services.city_generator.district_shape import Node
-from dispatch.services.city_generator.lattice import Lattice
+from dispatch.services.city_generator.mesh import Mesh
 from dispatch.services.city_generator.specs import CITY_CODE
 
 
-def region_geometries(lattice: Lattice, nodes: list[Node]) -> dict[str, BaseGeometry]:
+def region_geometries(mesh: Mesh, nodes: list[Node]) -> dict[str, BaseGeometry]:
     """Region code → polygon for every node and for the city (the union of the districts)."""
     grids = [nd for nd in nodes if nd.level == Level.GRID]
-    quads = lattice.quads(np.asarray([c for nd in grids for c in nd.cells]))
-    members: list[list[BaseGeometry]] = []
-    start = 0
-    for nd in grids:
-        members.append(list(quads[start:start + len(nd.cells)]))
-        start += len(nd.cells)
+    members = [list(mesh.polygons[np.asarray(nd.cells, dtype=np.int64)]) for nd in grids]
     out: dict[str, BaseGeometry] = {}
     _union(grids, members, out)
     for level in (Level.COMMUNITY, Level.STREET, Level.DISTRICT):

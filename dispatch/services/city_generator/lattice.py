@@ -1,9 +1,10 @@
-"""The lattice the city is drawn on: small jittered cells that share their corners.
+"""One district's lattice: small jittered cells that share their corners.
 
-A square lattice of cells (about 70 m in the centre) is jittered (every vertex moves by up to
-20 % of a cell) and stretched radially so cells grow to about 150 m at the edge. Cell
-``a * width + b`` has corner (a, b); corners are rounded to 1e-7 degree (about 1 cm), so
-neighbouring cells share exactly the same border and any union of cells tiles with the rest.
+A square lattice of cells of about ``cell_m`` metres covers the district's bounding box with a
+margin of one cell; every vertex moves by up to 20 % of a cell, so borders are not ruler
+straight. Cell ``a * height + b`` has corner (a, b) (``a`` counts west to east, ``b`` south
+to north); corners are rounded to 1e-7 degree (about 1 cm), so neighbouring cells share
+exactly the same border and any union of cells tiles with the rest.
 """
 
 from __future__ import annotations
@@ -12,107 +13,72 @@ import math
 
 import numpy as np
 import shapely
-from shapely.geometry.base import BaseGeometry
-
-from dispatch.services.city_generator.specs import CENTRE_LAT, CENTRE_LON, SizeSpec
 
 M_PER_DEG_LAT = 110_574.0
-M_PER_DEG_LON = 111_320.0 * math.cos(math.radians(CENTRE_LAT))
 DIGITS = 7  # coordinates rounded to 1e-7 degree
 _JITTER = 0.2  # fraction of a cell each lattice vertex may move
-_STRETCH = 0.5  # radial stretch: cell size factor is 1 + 2 * _STRETCH * r / _STRETCH_REF_M
-_STRETCH_REF_M = 7_000.0
+
+
+def m_per_deg_lon(lat: float) -> float:
+    return 111_320.0 * math.cos(math.radians(lat))
 
 
 class Lattice:
-    """Jittered, radially stretched lattice; cell ``a * width + b`` has corner (a, b)."""
+    """Jittered square lattice over ``bounds`` (lon/lat) with cells of about ``cell_m`` m."""
 
-    def __init__(self, spec: SizeSpec, rng: np.random.Generator) -> None:
-        self.radius = math.sqrt(spec.cells / math.pi)  # in cells
-        n = math.ceil(self.radius * 1.4) + 2
-        self.n = n
-        self.width = w = 2 * n
-        idx = np.arange(w + 1, dtype=np.float64) - n
-        jit = rng.uniform(-_JITTER, _JITTER, size=(w + 1, w + 1, 2))
-        vx = (idx[:, None] + jit[..., 0]) * spec.cell_m
-        vy = (idx[None, :] + jit[..., 1]) * spec.cell_m
-        stretch = 1.0 + _STRETCH * np.hypot(vx, vy) / _STRETCH_REF_M
-        self.lon = np.round(CENTRE_LON + vx * stretch / M_PER_DEG_LON, DIGITS)
-        self.lat = np.round(CENTRE_LAT + vy * stretch / M_PER_DEG_LAT, DIGITS)
-        a, b = np.divmod(np.arange(w * w), w)
-        self.cx = a - n + 0.5  # cell centres in lattice units
-        self.cy = b - n + 0.5
-        self._centres: tuple[np.ndarray, np.ndarray] | None = None
+    def __init__(self, bounds: tuple[float, float, float, float], cell_m: float,
+                 rng: np.random.Generator) -> None:
+        minx, miny, maxx, maxy = bounds
+        self.dx = cell_m / m_per_deg_lon((miny + maxy) / 2)
+        self.dy = cell_m / M_PER_DEG_LAT
+        self.x0, self.y0 = minx - self.dx, miny - self.dy
+        self.width = math.ceil((maxx - self.x0) / self.dx) + 1
+        self.height = math.ceil((maxy - self.y0) / self.dy) + 1
+        jit = rng.uniform(-_JITTER, _JITTER, size=(self.width + 1, self.height + 1, 2))
+        ia = np.arange(self.width + 1, dtype=np.float64)[:, None]
+        ib = np.arange(self.height + 1, dtype=np.float64)[None, :]
+        self.lon = np.round(self.x0 + (ia + jit[..., 0]) * self.dx, DIGITS)
+        self.lat = np.round(self.y0 + (ib + jit[..., 1]) * self.dy, DIGITS)
 
-    def footprint(self, spec: SizeSpec, rng: np.random.Generator) -> list[int]:
-        """Cell ids inside the city outline (largest 4-connected blob), ascending."""
-        theta = np.arctan2(self.cy, self.cx)
-        r = np.hypot(self.cx, self.cy)
-        phases = rng.uniform(0, 2 * math.pi, size=3)
-        wobble = (1 + 0.10 * np.sin(2 * theta + phases[0]) + 0.07 * np.sin(3 * theta + phases[1])
-                  + 0.04 * np.sin(5 * theta + phases[2]))
-        if spec.lake:  # Lake Tai, south-west
-            d = np.angle(np.exp(1j * (theta - math.radians(225))))
-            wobble = wobble * (1 - 0.28 * np.exp(-(d / 0.45) ** 2))
-        # scale the outline so the blob has about spec.cells cells
-        ratio = r / wobble
-        scale = float(np.sort(ratio)[min(spec.cells, ratio.size) - 1])
-        inside = np.flatnonzero(ratio <= scale)
-        comp = largest_component([int(c) for c in inside], self.width)
-        return sorted(comp)
+    @property
+    def size(self) -> int:
+        return self.width * self.height
 
     def corners(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(lon, lat) arrays of shape (n, 4): corners counter-clockwise from bottom-left."""
-        a, b = np.divmod(cells, self.width)
+        a, b = np.divmod(np.asarray(cells, dtype=np.int64), self.height)
         ai = np.stack([a, a + 1, a + 1, a], axis=1)
         bi = np.stack([b, b, b + 1, b + 1], axis=1)
         return self.lon[ai, bi], self.lat[ai, bi]
 
-
-    def quads(self, cells: np.ndarray) -> np.ndarray:
-        """The cells' polygons (closed rings counter-clockwise from the bottom-left corner)."""
+    def rings(self, cells: np.ndarray) -> np.ndarray:
+        """The cells' closed rings, shape (n, 5, 2), counter-clockwise from bottom-left."""
         lon, la = self.corners(cells)
         ring = np.stack([lon, la], axis=2)
-        ring = np.concatenate([ring, ring[:, :1, :]], axis=1)
-        return shapely.polygons(ring)
+        return np.concatenate([ring, ring[:, :1, :]], axis=1)
 
-    def outline(self, cells: list[int]) -> BaseGeometry:
-        """The polygon the cells cover together (a Polygon when they are connected)."""
-        return shapely.coverage_union_all(self.quads(np.asarray(cells)))
+    def quads(self, cells: np.ndarray) -> np.ndarray:
+        """The cells' polygons."""
+        return shapely.polygons(self.rings(cells))
 
-    def cells_within(self, polygon: BaseGeometry) -> list[int]:
-        """The cells whose centre (the mean of their corners) lies inside ``polygon``,
-        ascending; for a polygon that is a union of cells, exactly those cells."""
-        if self._centres is None:
-            lon, la = self.corners(np.arange(self.width * self.width))
-            self._centres = (lon.mean(axis=1), la.mean(axis=1))
-        x, y = self._centres
-        minx, miny, maxx, maxy = polygon.bounds
-        near = np.flatnonzero((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
-        inside = shapely.contains_xy(polygon, x[near], y[near])
-        return [int(c) for c in near[inside]]
+    def units(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Points in lattice units (one cell = 1, origin at the corner of cell 0)."""
+        return (np.asarray(lon) - self.x0) / self.dx, (np.asarray(lat) - self.y0) / self.dy
 
-
-def neighbours(c: int, width: int) -> tuple[int, int, int, int]:
-    return (c - width, c - 1, c + 1, c + width)
-
-
-def largest_component(cells: list[int], width: int) -> list[int]:
-    member = set(cells)
-    seen: set[int] = set()
-    best: list[int] = []
-    for start in cells:
-        if start in seen:
-            continue
-        comp = [start]
-        seen.add(start)
-        i = 0
-        while i < len(comp):
-            for nb in neighbours(comp[i], width):
-                if nb in member and nb not in seen:
-                    seen.add(nb)
-                    comp.append(nb)
-            i += 1
-        if len(comp) > len(best):
-            best = comp
-    return best
+    def locate(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """The cell covering each point, −1 off the lattice (on a shared border: the first
+        candidate in a fixed order). A corner moves by less than a cell, so only the 3 × 3
+        cells around the unjittered one can hold the point."""
+        u, v = self.units(lon, lat)
+        a0, b0 = np.floor(u).astype(np.int64), np.floor(v).astype(np.int64)
+        out = np.full(len(a0), -1, dtype=np.int64)
+        for da in (-1, 0, 1):
+            for db in (-1, 0, 1):
+                a, b = a0 + da, b0 + db
+                ok = (out < 0) & (a >= 0) & (a < self.width) & (b >= 0) & (b < self.height)
+                idx = np.flatnonzero(ok)
+                cells = a[idx] * self.height + b[idx]
+                hit = shapely.intersects_xy(self.quads(cells), np.asarray(lon)[idx],
+                                            np.asarray(lat)[idx])
+                out[idx[hit]] = cells[hit]
+        return out

@@ -1,8 +1,10 @@
-"""Splitting cells into connected parts by growing them from seed points.
+"""Splitting cells into connected parts of about equal area by growing them from seeds.
 
 Distances are measured between *warped* cell centres (centres moved by a smooth random
-displacement field) so borders wander instead of following straight Voronoi edges: large
-wobbles between districts, smaller ones between streets and communities, none between grids.
+displacement field, in lattice units) so borders wander instead of following straight
+Voronoi edges: some wobble between streets, less between communities, none between grids.
+Parts grow over the mesh's neighbours (cells sharing a border), so every part is connected;
+cells that are not connected at all (a district in two pieces) are split piece by piece.
 """
 
 from __future__ import annotations
@@ -14,43 +16,46 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dispatch.services.city_generator.lattice import Lattice, neighbours
+from dispatch.services.city_generator.mesh import Mesh
 
 
 @dataclass(slots=True)
 class Space:
-    """Warped cell centres indexed by cell id (as lists for loops, arrays for numpy)."""
+    """Warped cell centres indexed by cell id (as lists for loops, arrays for numpy), the
+    cells' areas (in lattice cells) and their neighbours."""
 
-    width: int
     x: list[float]
     y: list[float]
     ax: np.ndarray
     ay: np.ndarray
+    weight: list[float]
+    neighbours: list[list[int]]
+
+    def area(self, cells: Sequence[int]) -> float:
+        return math.fsum(self.weight[c] for c in cells)
 
 
 @dataclass(frozen=True, slots=True)
 class Spaces:
     """The warped cell centres each level's parts are grown in."""
 
-    district: Space
     street: Space
     community: Space
     grid: Space
 
 
-def warped_spaces(lattice: Lattice, rng: np.random.Generator) -> Spaces:
-    """Warped cell centres for each level: large wobbles for districts, none for grids."""
-    r = lattice.radius
-    coarse = [_smooth_field(lattice.cx, lattice.cy, rng, (0.6 * r, 1.5 * r)) for _ in "xy"]
-    fine = [_smooth_field(lattice.cx, lattice.cy, rng, (12.0, 30.0)) for _ in "xy"]
+def warped_spaces(mesh: Mesh, rng: np.random.Generator) -> Spaces:
+    """Warped cell centres for each level: wobbly streets, straighter communities, none for
+    grids."""
+    fine = [_smooth_field(mesh.ux, mesh.uy, rng, (12.0, 30.0)) for _ in "xy"]
+    weight = mesh.weight.tolist()
 
-    def space(big: float, small: float) -> Space:
-        x = lattice.cx + big * coarse[0] + small * fine[0]
-        y = lattice.cy + big * coarse[1] + small * fine[1]
-        return Space(lattice.width, x.tolist(), y.tolist(), x, y)
+    def space(small: float) -> Space:
+        x = mesh.ux + small * fine[0]
+        y = mesh.uy + small * fine[1]
+        return Space(x.tolist(), y.tolist(), x, y, weight, mesh.neighbours)
 
-    return Spaces(district=space(0.07 * r, min(1.0, 0.02 * r)), street=space(0.0, 1.2),
-                  community=space(0.0, 0.5), grid=space(0.0, 0.0))
+    return Spaces(street=space(1.2), community=space(0.5), grid=space(0.0))
 
 
 def _smooth_field(cx: np.ndarray, cy: np.ndarray, rng: np.random.Generator,
@@ -66,40 +71,40 @@ def _smooth_field(cx: np.ndarray, cy: np.ndarray, rng: np.random.Generator,
     return out / math.sqrt(waves / 2)
 
 
-def compete(cells: Sequence[int], seeds: Sequence[int], weights: Sequence[float],
-             space: Space) -> list[list[int]]:
-    """Grow connected parts from ``seeds`` all at once; a cell goes to the part that reaches
-    it first in weighted distance (a multiplicatively weighted Voronoi diagram, but connected).
-    """
-    owner = dict.fromkeys(cells, -1)
-    xs, ys, width = space.x, space.y, space.width
-    heap = [(0.0, r, s) for r, s in enumerate(seeds)]
-    heapq.heapify(heap)
-    while heap:
-        _, r, c = heapq.heappop(heap)
-        if owner[c] != -1:
+def components(cells: Sequence[int], space: Space) -> list[list[int]]:
+    """The connected pieces of ``cells``, each in ascending order, by their first cell."""
+    member = set(cells)
+    seen: set[int] = set()
+    out: list[list[int]] = []
+    for start in cells:
+        if start in seen:
             continue
-        owner[c] = r
-        sx, sy, w = xs[seeds[r]], ys[seeds[r]], weights[r]
-        for nb in neighbours(c, width):
-            if owner.get(nb) == -1:
-                heapq.heappush(heap, (math.hypot(xs[nb] - sx, ys[nb] - sy) / w, r, nb))
-    return _collect(cells, owner, len(seeds))
+        comp = [start]
+        seen.add(start)
+        i = 0
+        while i < len(comp):
+            for nb in space.neighbours[comp[i]]:
+                if nb in member and nb not in seen:
+                    seen.add(nb)
+                    comp.append(nb)
+            i += 1
+        out.append(sorted(comp))
+    return out
 
 
 def _balanced(cells: Sequence[int], seeds: Sequence[int], points: Sequence[tuple[float, float]],
               space: Space) -> list[list[int]]:
-    """Grow connected parts of about equal size: the smallest part grows next, by the
+    """Grow connected parts of about equal area: the smallest part grows next, by the
     unclaimed neighbouring cell nearest its seed point."""
     owner = dict.fromkeys(cells, -1)
-    xs, ys, width = space.x, space.y, space.width
+    xs, ys, weight, nbs = space.x, space.y, space.weight, space.neighbours
     k = len(seeds)
-    sizes = [1] * k
+    sizes = [weight[s] for s in seeds]
     fronts: list[list[tuple[float, int]]] = [[] for _ in range(k)]
 
     def push(r: int, c: int) -> None:
         px, py = points[r]
-        for nb in neighbours(c, width):
+        for nb in nbs[c]:
             if owner.get(nb) == -1:
                 heapq.heappush(fronts[r], (math.hypot(xs[nb] - px, ys[nb] - py), nb))
 
@@ -107,7 +112,8 @@ def _balanced(cells: Sequence[int], seeds: Sequence[int], points: Sequence[tuple
         owner[s] = r
     for r, s in enumerate(seeds):
         push(r, s)
-    sched = [(1, r) for r in range(k)]
+    sched = [(sizes[r], r) for r in range(k)]
+    heapq.heapify(sched)
     while sched:
         _, r = heapq.heappop(sched)
         front = fronts[r]
@@ -117,17 +123,13 @@ def _balanced(cells: Sequence[int], seeds: Sequence[int], points: Sequence[tuple
             continue
         _, c = heapq.heappop(front)
         owner[c] = r
-        sizes[r] += 1
+        sizes[r] += weight[c]
         push(r, c)
         heapq.heappush(sched, (sizes[r], r))
-    return _collect(cells, owner, k)
-
-
-def _collect(cells: Sequence[int], owner: dict[int, int], k: int) -> list[list[int]]:
     parts: list[list[int]] = [[] for _ in range(k)]
     for c in cells:
         r = owner[c]
-        if r < 0:  # pragma: no cover - parents are connected, so every cell is reached
+        if r < 0:  # pragma: no cover - the cells are connected, so every cell is reached
             raise RuntimeError(f"cell {c} was not reached while splitting a region")
         parts[r].append(c)
     return parts
@@ -165,21 +167,32 @@ def _seeds(cells: Sequence[int], k: int, space: Space,
     return seeds, [(float(x), float(y)) for x, y in centres]
 
 
-def split(cells: list[int], k: int, space: Space,
-           rng: np.random.Generator) -> list[list[int]]:
-    """Split into ``k`` connected parts, in reading order (north to south, west to east)."""
-    k = max(1, min(k, len(cells)))
-    if k == 1:
-        return [cells]
-    seeds, points = _seeds(cells, k, space, rng)
-    parts = _balanced(cells, seeds, points, space)
-    return _reading_order(parts, space.width, math.sqrt(len(cells) / k))
+def split(cells: list[int], per_part: float, space: Space, rng: np.random.Generator, *,
+          connected: bool = True) -> list[list[int]]:
+    """Split into connected parts of about ``per_part`` cells of area each, in reading
+    order (north to south, west to east). Cells that may not be ``connected`` are split
+    piece by piece, at least one part per piece."""
+    pieces = components(cells, space) if not connected else [cells]
+    areas = [space.area(p) for p in pieces]
+    total = math.fsum(areas)
+    k_all = max(1, round(total / per_part))
+    parts: list[list[int]] = []
+    for piece, area in zip(pieces, areas, strict=True):
+        k = max(1, min(round(k_all * area / total) if total > 0 else 1, len(piece)))
+        if k == 1:
+            parts.append(piece)
+            continue
+        seeds, points = _seeds(piece, k, space, rng)
+        parts += [p for p in _balanced(piece, seeds, points, space) if p]
+    return _reading_order(parts, space, math.sqrt(per_part))
 
 
-def _reading_order(parts: list[list[int]], width: int, band: float) -> list[list[int]]:
+def _reading_order(parts: list[list[int]], space: Space, band: float) -> list[list[int]]:
+    xs, ys = space.x, space.y
+
     def key(p: list[int]) -> tuple[int, float, int]:
-        a = sum(c // width for c in p) / len(p)
-        b = sum(c % width for c in p) / len(p)
-        return (-math.floor(b / band), a, p[0])
+        n = len(p)
+        return (-math.floor(math.fsum(ys[c] for c in p) / n / band),
+                math.fsum(xs[c] for c in p) / n, p[0])
 
-    return sorted((p for p in parts if p), key=key)
+    return sorted(parts, key=key)

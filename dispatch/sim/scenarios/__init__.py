@@ -9,7 +9,7 @@ Format (``resources/scenarios/<name>.json``)::
       "steps": [
         {"at": 0, "command": "report", "save": "leak",
          "args": {"source": "grid_worker", "class_code": "$class:燃气泄漏",
-                  "position": "$grid:320571", "description": "…"}},
+                  "position": "$grid:320505", "description": "…"}},
         {"at": 120, "command": "assign",
          "args": {"incident_id": "$incident", "lead_department": "housing",
                   "assist_departments": ["police", "emergency", "fire", "traffic_police"],
