@@ -51,9 +51,13 @@ def wgs_to_gcj_arrays(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def _walk(value: Any, visit: Callable[[list[Any]], list[Any]]) -> Any:
-    """GeoJSON coordinates with each position (a ``[lon, lat, …]`` list) replaced by
-    ``visit(position)``."""
-    if value and isinstance(value[0], (int, float)):
+    """GeoJSON coordinates with each run of positions (a ring or a line, ``[[lon, lat, …],
+    …]``; a lone position for a point) replaced by ``visit(run)``."""
+    if not value:
+        return value
+    if isinstance(value[0], (int, float)):
+        return visit([value])[0]
+    if value[0] and isinstance(value[0][0], (int, float)):
         return visit(value)
     return [_walk(v, visit) for v in value]
 
@@ -111,24 +115,32 @@ class Display:
         ``[lat, lon]`` too) as the page draws it."""
         if not self.shifted:
             return fc
-        positions: list[list[Any]] = []
+        runs: list[list[Any]] = []
 
-        def collect(p: list[Any]) -> list[Any]:
-            positions.append(p)
-            return p
+        def collect(run: list[Any]) -> list[Any]:
+            runs.append(run)
+            return run
 
         features = fc.get("features") or []
         for f in features:
             _walk((f.get("geometry") or {}).get("coordinates") or [], collect)
-        if not positions:
+        if not runs:
             return fc
-        lon, lat = wgs_to_gcj_arrays(np.fromiter((p[0] for p in positions), float),
-                                     np.fromiter((p[1] for p in positions), float))
-        moved = iter(zip(lon.tolist(), lat.tolist(), strict=True))
+        flat = [p for run in runs for p in run]
+        lon, lat = wgs_to_gcj_arrays(np.fromiter((p[0] for p in flat), float, len(flat)),
+                                     np.fromiter((p[1] for p in flat), float, len(flat)))
+        moved = np.column_stack([lon, lat]).tolist()
+        if any(len(p) > 2 for p in flat):  # keep a third value (height) where there is one
+            moved = [[*m, *p[2:]] for m, p in zip(moved, flat, strict=True)]
+        starts = iter(np.cumsum([0] + [len(run) for run in runs]).tolist())
+        next(starts)
+        at = 0
 
-        def replace(p: list[Any]) -> list[Any]:
-            x, y = next(moved)
-            return [x, y, *p[2:]]
+        def replace(run: list[Any]) -> list[Any]:
+            nonlocal at
+            end = next(starts)
+            shifted, at = moved[at:end], end
+            return shifted
 
         out = []
         for f in features:
