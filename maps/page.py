@@ -2,7 +2,8 @@
 
 The page is static: an empty Leaflet map with the canvas renderer, ``qwebchannel.js``,
 ``assets/gridline.js`` (the ``GL`` object) and ``assets/basemap.js`` (``GLBase``: the base
-layers, the layer switcher and the drawn offline basemap), with a tile layer for each
+layers and the layer switcher; the drawn offline basemap in ``assets/basemap_draw.js``), with
+a tile layer for each
 configured tile source (:mod:`maps.tiles`). Everything live (regions, units, incidents, parts,
 the basemap's roads and names) is pushed later by :class:`maps.view.MapView` with
 runJavaScript. All URLs in the page are relative to ``gridline://map/``, so without tile
@@ -36,7 +37,8 @@ LEAFLET_CSS = [("leaflet_css", "leaflet/leaflet.css")]
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 GLUE_JS = [("qwebchannel", QWEBCHANNEL_JS), ("gridline_map", "assets/gridline.js")]
 GLUE_CSS = [("gridline_map_css", "assets/gridline.css")]
-BASEMAP_JS = [("gridline_basemap", "assets/basemap.js")]
+BASEMAP_JS = [("gridline_basemap_draw", "assets/basemap_draw.js"),
+              ("gridline_basemap", "assets/basemap.js")]
 BASEMAP_CSS = [("gridline_basemap_css", "assets/basemap.css")]
 # A missing tile (a 404 of our scheme, or a gap in a server's coverage) is drawn transparent.
 TRANSPARENT_PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lE"

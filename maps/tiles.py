@@ -102,6 +102,9 @@ class TileSource(BaseModel):
     def _url(cls, v: str) -> str:
         if not v:
             return v
+        if any(c in v for c in " \t\r\n<>\"'\\`"):
+            raise ValueError("must not contain spaces, quotes, backslashes or angle brackets "
+                             "(percent-encode them)")
         scheme = urlsplit(v).scheme.lower()
         if scheme not in URL_SCHEMES:
             raise ValueError(f"must be an http(s):// or gridline:// URL, got {v!r}")

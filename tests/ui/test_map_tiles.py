@@ -116,6 +116,7 @@ def test_shorthands() -> None:
 @pytest.mark.parametrize(("fields", "message"), [
     ({"name": "t", "kind": "xyz", "url": "https://x.local/tile.png"}, r"url: .*\{z\}"),
     ({"name": "t", "kind": "xyz", "url": "file:///etc/{z}/{x}/{y}"}, r"'t': url: .*http"),
+    ({"name": "t", "kind": "xyz", "url": "https://x/{z}/{x}/{y}</script>"}, "url: must not"),
     ({"name": "T t", "kind": "xyz", "url": "https://x/{z}/{x}/{y}"}, "name: must be"),
     ({"name": "basemap", "kind": "xyz", "url": "https://x/{z}/{x}/{y}"}, "built-in"),
     ({"name": "t", "kind": "wmts", "url": "https://x/wmts"}, "layer, tilematrixset"),
@@ -240,6 +241,7 @@ def test_scheme_serves_offline_tiles_and_nothing_else(tmp_path: Path) -> None:
 
 def test_page_has_a_tile_layer_per_source_and_the_basemap_glue() -> None:
     plain = build_page()
+    assert 'src="assets/basemap_draw.js"' in plain
     assert 'src="assets/basemap.js"' in plain
     assert 'href="assets/basemap.css"' in plain
     assert "GLBase.init(" in plain
