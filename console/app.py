@@ -44,6 +44,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--lang", choices=("zh_CN", "zh", "en"), help="default: the system locale")
     p.add_argument("--theme", choices=("light", "dark"))
     p.add_argument("--level", choices=("district", "street", "community", "grid"))
+    p.add_argument("--tiles", action="append", metavar="SOURCE",
+                   help="a basemap tile source, instead of the map/tiles setting (repeatable): "
+                        "an XYZ URL template with {z}/{x}/{y} (gcj02:URL for Amap/Tencent "
+                        "tiles), folder:PATH, mbtiles:PATH, tianditu:KEY, or a .json/.toml "
+                        "file of sources (docs/MAP.md); default: the offline map drawn from "
+                        "the city's roads and names")
     p.add_argument("--wall", action="store_true", help="full-screen read-only wall display")
     p.add_argument("--screen", type=int, default=0, help="monitor for --wall")
     p.add_argument("--wall-rotate", type=float, default=30.0, metavar="SECONDS",
@@ -82,6 +88,13 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from maps.tiles import TileSourceError, load_sources
+
+    try:
+        args.tile_sources = load_sources(args.tiles or [])
+    except TileSourceError as exc:
+        print(f"gridline: --tiles: {exc}", file=sys.stderr)
+        return 2
     if not has_display():
         if args.screenshot is None:
             print("gridline: no display (DISPLAY is not set): run it in a desktop session, "

@@ -4,7 +4,7 @@ top, connection state below. Layout, level, map options and theme persist in QSe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.map_settings import configured_sources, map_options, remember_choices
 from console.map_sync import MapSync
 from console.region_panel import RegionPanel
 from console.status_bar import ConsoleStatusBar
@@ -27,6 +28,7 @@ from console.themes import apply_theme
 from dispatch.adapters.client.commands import Login
 from dispatch.adapters.client.mirror import MirrorInfo
 from dispatch.domain.roles import AUDIT_READERS
+from maps.tiles import TileSource
 from maps.view import MapView
 from widgets.actions import WINDOW_SHORTCUTS, ConsoleActions
 from widgets.command_line import CommandLine
@@ -49,6 +51,7 @@ class MainWindow(QMainWindow):
     def __init__(self, console: ConsoleModel, login: Login, *, settings: QSettings,
                  level: str = "grid", theme: str = "light",
                  audit_source: Callable[[dict[str, Any]], Any] | None = None,
+                 tile_sources: Sequence[TileSource] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.console = console
@@ -60,7 +63,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(translate("MainWindow", "Gridline — {0}").replace("{0}", console.city.name))
         self.resize(1920, 1080)
 
-        self.map = MapView(self)
+        # The map in the window's theme, on the configured tiles (``--tiles`` or the
+        # settings') or the offline basemap; the layer chosen last is remembered.
+        self.map = MapView(self, options=map_options(
+            settings, theme=theme, sources=configured_sources(settings, tile_sources)))
+        remember_choices(self.map, settings)
         self.setCentralWidget(self.map)
         level = str(settings.value("map/level", level))
         self.map_sync = MapSync(console, self.map, level=level if level in LEVELS else "grid",

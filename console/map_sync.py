@@ -1,6 +1,7 @@
 """Keeps the map in step with the console: regions of the chosen level with a choropleth of
 open or overdue incidents, units by status, open incidents by priority with an overdue halo,
-parts; selection both ways. Only what changed goes to the page."""
+parts, the offline basemap's names; selection both ways. Only what changed goes to the
+page."""
 
 from __future__ import annotations
 
@@ -16,10 +17,13 @@ from shapely.geometry import mapping
 from dispatch.domain.city.model import City, Level
 from dispatch.domain.status import OPEN_STATUSES
 from dispatch.domain.timelimits import DueIndex, overdue_from
+from maps.basemap import GazetteerEntry, Place, basemap_features
 from maps.view import MapView
 from widgets.console_model import ConsoleModel
 
 LEVEL_PREFIX = {"district": 6, "street": 9, "community": 12, "grid": 15}
+# The regions whose names the offline basemap shows until the city has a gazetteer.
+BASEMAP_LEVELS = ("district", "street", "community")
 _UNIT_ROW = operator.attrgetter("id", "lat", "lon", "status")
 _LAT, _LON, _STATUS = (operator.attrgetter(a) for a in ("lat", "lon", "status"))
 # A batch of at least this many units (a replay jump moves every unit of the city) goes to the
@@ -36,6 +40,18 @@ def region_features(city: City, level: str) -> dict[str, Any]:
         feats.append({"type": "Feature", "geometry": mapping(r.geometry),
                       "properties": {"code": r.code, "name": r.name, "center": [c.y, c.x]}})
     return {"type": "FeatureCollection", "features": feats}
+
+
+def region_places(city: City) -> list[Place]:
+    """The district, street and community names at a point inside each, for the offline
+    basemap (a city without a gazetteer of roads and places still shows its names)."""
+    places = []
+    for level in BASEMAP_LEVELS:
+        for r in sorted(city.at_level(Level.parse(level)), key=lambda r: r.code):
+            if r.name:
+                c = r.geometry.representative_point()
+                places.append(Place(r.name, level, c.x, c.y))
+    return places
 
 
 class MapSync(QObject):
@@ -89,6 +105,7 @@ class MapSync(QObject):
         self._choropleth_timer.setInterval(2000)
         self._choropleth_timer.timeout.connect(self._tick)
         self._choropleth_timer.start()
+        self.show_places(region_places(console.city))
         self.set_level(level)
         self.set_parts_visible(show_parts)
         self.refresh_all()
@@ -103,6 +120,11 @@ class MapSync(QObject):
             fc = self._features[level] = region_features(self.console.city, level)
         self.view.set_regions(level, fc)
         self.update_choropleth()
+
+    def show_places(self, entries: Iterable[GazetteerEntry]) -> None:
+        """The offline basemap's roads and names: a gazetteer's entries (until a city has
+        one, the regions' names, see :func:`region_places`)."""
+        self.view.set_basemap(basemap_features(entries))
 
     def set_choropleth_mode(self, mode: str | None) -> None:
         self.choropleth = mode

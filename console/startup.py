@@ -52,7 +52,8 @@ translate = QCoreApplication.translate
 
 def build_console(endpoints: Endpoints, login: Login, city: City, user: str, password: str,
                   curve: ClientCurve | None, *, settings: QSettings, language: str = "en",
-                  level: str = "grid", theme: str = "light") -> tuple[Any, Any]:
+                  level: str = "grid", theme: str = "light",
+                  tile_sources: Any = None) -> tuple[Any, Any]:
     """The main window and its started live session for a logged-in operator."""
     from console.main_window import MainWindow
     from console.session import LiveSession, ServerClock
@@ -71,7 +72,7 @@ def build_console(endpoints: Endpoints, login: Login, city: City, user: str, pas
 
         audit_source = AuditSource(endpoints.command, user, password, login.workstation, curve)
     window = MainWindow(console, login, settings=settings, level=level, theme=theme,
-                        audit_source=audit_source)
+                        audit_source=audit_source, tile_sources=tile_sources)
     session.sig_info.connect(window.show_info)
     session.sig_first_batch.connect(settle_after_first_snapshot)
     session.start()
@@ -328,7 +329,8 @@ class Startup(QObject):
         else:
             self.window, self.session = build_console(
                 endpoints, login, city, user, password, curve, settings=self.qsettings,
-                language=self.language, level=self.args.level or "grid", theme=self.theme)
+                language=self.language, level=self.args.level or "grid", theme=self.theme,
+                tile_sources=getattr(self.args, "tile_sources", None))
         self._mark("window built")
         if self.progress is not None:
             self.progress.close()

@@ -83,7 +83,8 @@ class WallScreen(QWidget):
         self.tiles.setFixedHeight(178)
 
         # the map, with the urgent banner and a legend over it
-        self.map = MapView(options=PageOptions(theme="dark", max_labels=0))
+        # No basemap: the city's grids on black are the wall's map.
+        self.map = MapView(options=PageOptions(theme="dark", max_labels=0, base="none"))
         self.map.setCursor(Qt.CursorShape.BlankCursor)
         self.urgent_banner = banner(WALL.urgent_banner, "#ffffff", 30)
         self.legend = QLabel()

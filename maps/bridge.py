@@ -31,6 +31,12 @@ class MapBridge(QObject):
     """A click hit no unit or incident (lat, lon); also sent after ``sig_region_clicked``."""
     sig_painted = Signal(str, float)
     """Frames queued before ``GL.afterPaint(token)`` are drawn (token, milliseconds)."""
+    sig_base_changed = Signal(str)
+    """The page shows another base layer (its name), by the switcher or when told to."""
+    sig_base_opacity = Signal(float)
+    """The base layer's opacity was set with the page's slider (0..1)."""
+    sig_overlay_toggled = Signal(str, bool)
+    """An overlay (an annotation source or a data layer) was shown or hidden on the page."""
 
     @Slot()
     def ready(self) -> None:
@@ -61,3 +67,20 @@ class MapBridge(QObject):
     @Slot(str, float)
     def painted(self, token: str, elapsed_ms: float) -> None:
         self.sig_painted.emit(token, elapsed_ms)
+
+    @Slot(str)
+    def base_changed(self, name: str) -> None:
+        if name:
+            self.sig_base_changed.emit(name)
+
+    @Slot(float)
+    def base_opacity(self, value: float) -> None:
+        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+            log.warning("map base opacity out of range: %r", value)
+            return
+        self.sig_base_opacity.emit(value)
+
+    @Slot(str, bool)
+    def overlay_toggled(self, name: str, on: bool) -> None:
+        if name:
+            self.sig_overlay_toggled.emit(name, bool(on))

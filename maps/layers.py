@@ -1,12 +1,16 @@
 """What the map page shows besides the unit and incident markers: the region polygons and
-their shading, the parts, unit tracks, which layers are visible, the selection, and the view
-(the whole city, a scope outlined with the rest dimmed, a focused point, read-only or not).
+their shading, the parts, unit tracks, which layers are visible, the selection, the view
+(the whole city, a scope outlined with the rest dimmed, a focused point, read-only or not),
+and the base layers (the drawn basemap's roads and names, which base, its opacity, overlays).
 
 :class:`MapLayers` keeps all of it. Each setter checks its input (ValueError before anything is
 kept), keeps it and returns the ``GL`` call of ``assets/gridline.js`` that shows it, or None
 when the page shows it already; :meth:`MapLayers.replay_calls` gives the calls that show it all
 again on a freshly loaded page. Nothing here talks to the page or knows Qt: the map view sends
 the calls through its live link (:class:`maps.live.LiveLink`).
+
+Everything is kept in WGS84; the calls carry it as the page draws it, through
+:class:`maps.display.Display` (shifted when the base layer draws in GCJ-02).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
+from maps.basemap import validate_basemap
+from maps.display import Display
 from maps.js import js, js_parsed
 from maps.rows import PartRow, coords, row_id, validate_feature_collection, validate_part_row
 
@@ -30,7 +36,8 @@ MAX_FOCUS_ZOOM = 18  # focus() zooms in no closer
 class MapLayers:
     """The page's layers and view apart from the markers (see the module docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, display: Display | None = None) -> None:
+        self.display = display or Display()
         self._regions: tuple[str, Mapping[str, Any]] | None = None
         self._choropleth: tuple[dict[str, float], str | None] | None = None
         self._parts: list[PartRow] | None = None
@@ -43,6 +50,12 @@ class MapLayers:
         self._scope: tuple[list[list[list[float]]], list[list[float]], str | None] | None = None
         self._scope_set = False  # show_scope or clear_scope was called
         self._focus: tuple[float, float, float] | None = None  # lat, lon, zoom in
+        # The base layers: the drawn basemap's data, the base chosen (None: the page's own
+        # first), its opacity, and the overlay sources switched on or off.
+        self._basemap: Mapping[str, Any] | None = None
+        self._base: str | None = None
+        self._base_opacity: float | None = None
+        self._overlays: dict[str, bool] = {}
 
     # ---------------------------------------------------------------------- reading
 
@@ -76,7 +89,12 @@ class MapLayers:
         self._regions = (level, feature_collection)
         if self._selection is not None and self._selection[0] == "region":
             self._selection = None
-        return f"GL.setRegions({js(level)},{js_parsed(feature_collection)})"
+        return self._regions_call()
+
+    def _regions_call(self) -> str:
+        assert self._regions is not None
+        level, fc = self._regions
+        return f"GL.setRegions({js(level)},{js_parsed(self.display.feature_collection(fc))})"
 
     def set_choropleth(self, values: Mapping[str, float], mode: str | None) -> str | None:
         """Regions filled by a count per region code; ``mode`` ``open``/``overdue``, None
@@ -99,7 +117,10 @@ class MapLayers:
     def set_parts(self, rows: Iterable[Sequence[Any]]) -> str:
         """The parts layer: rows ``(id, type, lat, lon, extra)``."""
         self._parts = [validate_part_row(r) for r in rows]
-        return f"GL.setParts({js_parsed(self._parts)})"
+        return self._parts_call()
+
+    def _parts_call(self) -> str:
+        return f"GL.setParts({js_parsed(self.display.rows(self._parts or [], 2))})"
 
     def set_tracks(self, tracks: Mapping[str, Sequence[Sequence[Any]]]) -> str:
         """Unit paths: unit id → ``[(lat, lon), …]``, replacing those shown before."""
@@ -113,7 +134,11 @@ class MapLayers:
                 line.append(list(coords("track", uid, pt[0], pt[1])))
             clean[uid] = line
         self._tracks = clean
-        return f"GL.setTracks({js_parsed(clean)})"
+        return self._tracks_call()
+
+    def _tracks_call(self) -> str:
+        shown = {uid: self.display.latlngs(line) for uid, line in self._tracks.items()}
+        return f"GL.setTracks({js_parsed(shown)})"
 
     # ------------------------------------------------------------ visibility, selection
 
@@ -128,6 +153,10 @@ class MapLayers:
         sid = row_id(kind, item_id)
         self._selection = (kind, sid)
         return f"GL.select({js(kind)},{js(sid)},{js(bool(pan))})"
+
+    def visible(self, name: str) -> bool:
+        """Whether a layer is shown (all are until hidden)."""
+        return self._layers.get(name, True)
 
     def set_layer_visible(self, name: str, visible: bool) -> str:
         """Show or hide ``regions|labels|parts|units|incidents|tiles``."""
@@ -184,42 +213,88 @@ class MapLayers:
         if self._scope is None:
             return "GL.showScope(null,null,null)"
         rings, bounds, colour = self._scope
-        return f"GL.showScope({js_parsed(rings)},{js(bounds)},{js(colour)})"
+        shown = [self.display.latlngs(r) for r in rings]
+        return (f"GL.showScope({js_parsed(shown)},{js(self.display.latlngs(bounds))},"
+                f"{js(colour)})")
 
     def _focus_call(self) -> str:
         assert self._focus is not None
-        lat, lon, zoom_in = self._focus
-        return f"GL.focus({lat:.6f},{lon:.6f},{js(zoom_in)},{MAX_FOCUS_ZOOM})"
+        lat, lon = self.display.point(self._focus[0], self._focus[1])
+        return f"GL.focus({lat:.6f},{lon:.6f},{js(self._focus[2])},{MAX_FOCUS_ZOOM})"
+
+    # ------------------------------------------------------------------- base layers
+
+    @property
+    def base(self) -> str | None:
+        """The base layer chosen (None: the page's own first)."""
+        return self._base
+
+    @property
+    def base_opacity(self) -> float | None:
+        return self._base_opacity
+
+    def set_basemap(self, feature_collection: Mapping[str, Any]) -> str:
+        """The drawn basemap's roads and places (:func:`maps.basemap.basemap_features`).
+        Drawn in WGS84 as the base layer it is, never shifted."""
+        validate_basemap(feature_collection)
+        self._basemap = feature_collection
+        return f"GLBase.setData({js_parsed(feature_collection)})"
+
+    def set_base(self, name: str) -> str:
+        """Show the base layer ``name`` (the caller knows it is one of the page's)."""
+        self._base = name
+        return f"GLBase.setBase({js(name)})"
+
+    def set_base_opacity(self, value: float) -> str:
+        v = float(value)
+        if not (math.isfinite(v) and 0.0 <= v <= 1.0):
+            raise ValueError(f"base opacity must be within 0..1, got {value!r}")
+        self._base_opacity = v
+        return f"GLBase.setOpacity({js(v)},false)"
+
+    def set_overlay(self, name: str, on: bool) -> str:
+        """Show or hide an overlay source (an annotation layer)."""
+        self._overlays[name] = bool(on)
+        return f"GLBase.setOverlay({js(name)},{js(bool(on))})"
 
     # ------------------------------------------------------------------------- replay
 
-    def replay_calls(self) -> tuple[list[str], list[str]]:
+    def replay_calls(self, view: bool = True) -> tuple[list[str], list[str]]:
         """The calls that show everything kept on a freshly loaded page: those to make before
-        the markers are added (shading, regions, parts) and those after (tracks, visibility,
-        the view, the selection, read-only, scope and focus)."""
+        the markers are added (base layers, shading, regions, parts) and those after (tracks,
+        visibility, the view, the selection, read-only, scope and focus). ``view=False``: the
+        page keeps its data's view (the display's system changed), so no fitting to the city
+        and no focus; a scope is drawn again (and fitted)."""
         before: list[str] = []
+        if view and self._basemap is not None:
+            before.append(f"GLBase.setData({js_parsed(self._basemap)})")
+        if self._base is not None:
+            before.append(f"GLBase.setBase({js(self._base)})")
+        if self._base_opacity is not None:
+            before.append(f"GLBase.setOpacity({js(self._base_opacity)},false)")
+        for name, on in self._overlays.items():
+            before.append(f"GLBase.setOverlay({js(name)},{js(on)})")
         if self._choropleth is not None:
             values, mode = self._choropleth
             before.append(f"GL.setChoropleth({js(values)},{js(mode)})")
         if self._regions is not None:
-            level, fc = self._regions
-            before.append(f"GL.setRegions({js(level)},{js_parsed(fc)})")
+            before.append(self._regions_call())
         if self._parts is not None:
-            before.append(f"GL.setParts({js_parsed(self._parts)})")
+            before.append(self._parts_call())
         after: list[str] = []
         if self._tracks:
-            after.append(f"GL.setTracks({js_parsed(self._tracks)})")
+            after.append(self._tracks_call())
         for name, visible in self._layers.items():
             after.append(f"GL.setLayerVisible({js(name)},{js(visible)})")
-        if self._fit_requested:
+        if view and self._fit_requested:
             after.append("GL.fitCity()")
         if self._selection is not None:
             kind, sid = self._selection
             after.append(f"GL.select({js(kind)},{js(sid)},false)")
         if self._read_only:
             after.append("GL.setReadOnly(true)")
-        if self._scope_set:
+        if self._scope_set and (view or self._scope is not None):
             after.append(self._scope_call())
-        if self._focus is not None:
+        if view and self._focus is not None:
             after.append(self._focus_call())
         return before, after

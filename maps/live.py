@@ -146,11 +146,20 @@ class LiveLink(QObject):
 
     # --------------------------------------------------------------- the page's life
 
-    def _replay_state(self) -> None:
-        """Push the whole current state to a freshly loaded page."""
-        before, after = self.layers.replay_calls()
+    def _replay_state(self, view: bool = True) -> None:
+        """Push the whole current state to a freshly loaded page (``view=False``: to a page
+        that keeps its view, see :meth:`resend`)."""
+        before, after = self.layers.replay_calls(view)
         for call in (*before, *self.markers.take_everything(), *after):
             self.run(guarded(call))
+
+    def resend(self) -> None:
+        """Send every layer and marker again (the page's coordinate system changed): the
+        data, not the view. Nothing is sent before the page is ready (it gets it all then)."""
+        if not self._ready:
+            return
+        self._flush_timer.stop()
+        self._replay_state(view=False)
 
     def _on_page_ready(self) -> None:
         self._ready = True

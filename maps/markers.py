@@ -5,7 +5,8 @@ Changes coalesce per id: the latest row wins, a removal cancels a pending upsert
 equal to what the map holds is skipped before anything else. :meth:`MarkerFeed.take_changes`
 writes what changed as one script for the page and only then counts it as told; the page keeps
 the units in the order they were sent, so nothing may count as told that a failed call did not
-carry. Nothing here knows Qt or the dispatch domain.
+carry. The rows are kept in WGS84 and written as the page draws them (:class:`maps.display.
+Display`). Nothing here knows Qt or the dispatch domain.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from maps.display import Display
 from maps.js import js_rows
 from maps.rows import (
     IncidentRow,
@@ -37,7 +39,8 @@ class MarkerFeed:
     """Units (held as columns, see :mod:`maps.unit_columns`) and incidents (rows by id), with
     the changes the page has not been told (see the module docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, display: Display | None = None) -> None:
+        self.display = display or Display()
         self._units = UnitColumns()  # also what the page has not been told yet
         self._incidents: dict[str, IncidentRow] = {}
         # Incident changes not told yet: id → latest row, or None for a removal.
@@ -96,6 +99,12 @@ class MarkerFeed:
 
     # ---------------------------------------------------------------------- telling
 
+    def _units_shown(self, told: dict[str, Any]) -> dict[str, Any]:
+        if not self.display.shifted:
+            return told
+        lat, lon = self.display.columns(told["lat"], told["lon"])
+        return {**told, "lat": lat, "lon": lon}
+
     def take_changes(self) -> str | None:
         """The ``GL`` calls that tell the page what changed since it was last told, counted
         as told once written (None: nothing changed)."""
@@ -104,9 +113,11 @@ class MarkerFeed:
             return None
         parts: list[str] = []
         if units is not None:
-            parts.append(f"GL.applyUnitColumns({js_rows(units)});")
+            parts.append(f"GL.applyUnitColumns({js_rows(self._units_shown(units))});")
         if self._dirty_incidents:
-            parts.append(f"GL.applyIncidents({js_rows(_delta(self._dirty_incidents))});")
+            delta = _delta(self._dirty_incidents)
+            delta["upsert"] = self.display.rows(delta["upsert"], 1)
+            parts.append(f"GL.applyIncidents({js_rows(delta)});")
         # All of it written out: only now is it counted as sent (the page's unit order follows
         # what it was sent, so nothing may count as sent that a failed call did not carry).
         if units is not None:
@@ -120,10 +131,10 @@ class MarkerFeed:
         calls: list[str] = []
         everything = self._units.everything() if self._units.ids else None
         if everything is not None:
-            calls.append(f"GL.applyUnitColumns({js_rows(everything)})")
+            calls.append(f"GL.applyUnitColumns({js_rows(self._units_shown(everything))})")
         if self._incidents:
-            calls.append(
-                f"GL.applyIncidents({js_rows({'upsert': list(self._incidents.values())})})")
+            rows = self.display.rows(list(self._incidents.values()), 1)
+            calls.append(f"GL.applyIncidents({js_rows({'upsert': rows})})")
         if everything is not None:
             self._units.sent(everything)
         return calls

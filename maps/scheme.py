@@ -1,10 +1,14 @@
-"""The ``gridline://`` URL scheme: serves the map page, our Leaflet glue and Leaflet itself.
+"""The ``gridline://`` URL scheme: serves the map page, our Leaflet glue, Leaflet itself and
+offline tiles.
 
 Everything the map needs comes from this process: the page built by :mod:`maps.page`, the
-files in ``maps/assets`` and Leaflet from the XStatic-Leaflet package. Nothing is fetched
-from the network (``qwebchannel.js`` is Qt's ``qrc:`` resource, which pages of this local
-scheme may load). URLs look like ``gridline://map/<page>.html``, ``gridline://map/leaflet/
-leaflet.js`` and ``gridline://map/assets/gridline.js``.
+files in ``maps/assets``, Leaflet from the XStatic-Leaflet package and the tiles of offline
+tile sources (a folder or an MBTiles file, :mod:`maps.tile_store`). Nothing is fetched from
+the network unless a tile source says so (``qwebchannel.js`` is Qt's ``qrc:`` resource, which
+pages of this local scheme may load). URLs look like ``gridline://map/<page>.html``,
+``gridline://map/leaflet/leaflet.js``, ``gridline://map/assets/gridline.js`` and
+``gridline://map/tiles/<source>/<z>/<x>/<y>`` (a missing tile: not found, which the page
+draws transparent).
 
 The scheme must be registered with :func:`register_scheme` *before* the QApplication exists
 (a QtWebEngine rule); the handler is installed on a profile later, by the map view.
@@ -13,6 +17,7 @@ The scheme must be registered with :func:`register_scheme` *before* the QApplica
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path, PurePosixPath
 
 import xstatic.pkg.leaflet
@@ -23,6 +28,9 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlScheme,
     QWebEngineUrlSchemeHandler,
 )
+
+from maps.tile_store import TileReader, open_tiles, parse_tile_request
+from maps.tiles import OFFLINE_KINDS, TileSource
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +87,8 @@ class MapSchemeHandler(QWebEngineUrlSchemeHandler):
         super().__init__(parent)
         self._pages: dict[str, bytes] = {}
         self._files: dict[str, tuple[bytes, bytes]] = {}
+        # Offline tile sources by name: (the source, its reader, opened on first use).
+        self._tiles: dict[str, tuple[TileSource, TileReader | None]] = {}
 
     def add_page(self, name: str, html: str) -> str:
         """Serve ``html`` as ``gridline://map/<name>``; returns that URL."""
@@ -87,8 +97,45 @@ class MapSchemeHandler(QWebEngineUrlSchemeHandler):
         self._pages[name] = html.encode("utf-8")
         return base_url() + name
 
+    def add_tile_source(self, source: TileSource) -> str:
+        """Serve an offline source's tiles under ``gridline://map/tiles/<name>/``; returns
+        that URL's template. The same name again with another source replaces it."""
+        if source.kind not in OFFLINE_KINDS or source.path is None:
+            raise ValueError(f"tile source {source.name!r} is not an offline folder or MBTiles "
+                             "file")
+        known = self._tiles.get(source.name)
+        if known is None or known[0] != source:
+            if known is not None and known[1] is not None:
+                known[1].close()
+            self._tiles[source.name] = (source, None)
+        return base_url() + source.tile_url()
+
+    def tile(self, path: str) -> tuple[bytes, bytes] | None:
+        """``(mime type, body)`` of the tile at ``<source>/<z>/<x>/<y>``, None if there is
+        none (or the path names no tile of a known source)."""
+        request = parse_tile_request(path)
+        if request is None or request[0] not in self._tiles:
+            return None
+        name, z, x, y = request
+        source, reader = self._tiles[name]
+        if reader is None:
+            try:
+                assert source.path is not None
+                reader = open_tiles(source.kind.value, source.path, source.format)
+            except (OSError, ValueError) as exc:
+                log.error("tile source %r cannot be read: %s", name, exc)
+                return None
+            self._tiles[name] = (source, reader)
+        try:
+            return reader.tile(z, x, y)
+        except (OSError, ValueError, sqlite3.Error) as exc:  # a broken file: no tile
+            log.warning("tile %s of %r cannot be read: %s", (z, x, y), name, exc)
+            return None
+
     def resource(self, path: str) -> tuple[bytes, bytes] | None:
         """``(mime type, body)`` for a path under ``gridline://map/``, or None if unknown."""
+        if path.startswith("tiles/"):
+            return self.tile(path[len("tiles/"):])
         if path in self._pages:
             return MIME_TYPES[".html"], self._pages[path]
         cached = self._files.get(path)
@@ -120,9 +167,13 @@ class MapSchemeHandler(QWebEngineUrlSchemeHandler):
         if job.requestMethod() != b"GET" or url.host() != HOST:
             job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
             return
-        found = self.resource(url.path().lstrip("/"))
+        path = url.path().lstrip("/")
+        found = self.resource(path)
         if found is None:
-            log.warning("map resource not found: %s", url.toString())
+            if path.startswith("tiles/"):
+                log.debug("no map tile: %s", path)  # beyond a source's coverage: common
+            else:
+                log.warning("map resource not found: %s", url.toString())
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
         mime, body = found

@@ -13,18 +13,22 @@ one place callers talk to; behind it:
 - :class:`maps.live.LiveLink` sends all of it to the page: calls made before the page is ready
   only update the state, which is pushed in one go once it is (and again after a renderer
   crash); marker changes go a few times a second, timed by what the page has drawn;
-- :class:`maps.bridge.MapBridge` carries the page's clicks back over QWebChannel.
+- :class:`maps.bridge.MapBridge` carries the page's clicks back over QWebChannel;
+- :class:`maps.display.Display` is the system the page draws in (its base layer's: WGS84, or
+  GCJ-02 for Amap/Tencent tiles); everything goes in and comes back through it, and a switch
+  to a base in another system sends everything again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -32,18 +36,33 @@ from PySide6.QtWidgets import QWidget
 from shapely.geometry.base import BaseGeometry
 
 from dispatch.adapters.feed_timing import MAP_FLUSH_MS
+from dispatch.domain.crs import Crs
 from maps.bridge import BRIDGE_NAME, MapBridge
+from maps.display import Display
 from maps.js import js as to_js
-from maps.layers import MapLayers
+from maps.layers import LAYER_NAMES, MapLayers
 from maps.live import JsCallback, LiveLink
 from maps.markers import MarkerFeed
 from maps.page import PageOptions, build_page
 from maps.rows import IncidentRow, UnitRow
 from maps.scheme import SCHEME, scheme_handler
+from maps.tiles import OFFLINE_KINDS, TileSource, base_names, crs_of
 
 log = logging.getLogger(__name__)
 
 DEFAULT_FLUSH_MS = MAP_FLUSH_MS
+translate = QCoreApplication.translate
+
+
+def page_texts() -> tuple[tuple[str, str], ...]:
+    """The page's own words (the layer switcher's), in the application's language."""
+    return (("basemap", translate("MapView", "Offline map")),
+            ("none", translate("MapView", "No basemap")),
+            ("regions", translate("MapView", "Regions")),
+            ("labels", translate("MapView", "Region names")),
+            ("units", translate("MapView", "Units")),
+            ("incidents", translate("MapView", "Incidents")),
+            ("opacity", translate("MapView", "Basemap opacity")))
 
 
 @lru_cache(maxsize=8)
@@ -85,6 +104,14 @@ class MapView(QWebEngineView):
     """A click hit no unit or incident (lat, lon); also follows ``sig_region_clicked``."""
     sig_painted = Signal(str, float)
     """The page drew everything queued before :meth:`after_paint` (token, milliseconds)."""
+    sig_base_changed = Signal(str)
+    """The page shows another base layer (its name): switched by hand or by
+    :meth:`set_base_layer`."""
+    sig_base_opacity_changed = Signal(float)
+    """The base layer's opacity was set with the page's slider."""
+    sig_overlay_toggled = Signal(str, bool)
+    """An overlay was shown or hidden with the page's switcher (an annotation source's name,
+    or ``regions|labels|units|incidents``)."""
 
     def __init__(self, parent: QWidget | None = None, *, options: PageOptions | None = None,
                  profile: QWebEngineProfile | None = None,
@@ -93,8 +120,14 @@ class MapView(QWebEngineView):
         if flush_interval_ms <= 0:
             raise ValueError(f"flush_interval_ms must be > 0, got {flush_interval_ms}")
         self._options = options or PageOptions()
+        if not self._options.texts:
+            self._options = dataclasses.replace(self._options, texts=page_texts())
+        self._sources = self._options.sources()
         profile = profile or QWebEngineProfile.defaultProfile()
         handler = scheme_handler(profile)
+        for src in self._sources:
+            if src.kind in OFFLINE_KINDS:
+                handler.add_tile_source(src)
         self._url = QUrl(handler.add_page(self._options.page_name(), _page_html(self._options)))
 
         self._page = _MapPage(profile, self)
@@ -106,10 +139,15 @@ class MapView(QWebEngineView):
         self._bridge.sig_incident_clicked.connect(self.sig_incident_clicked)
         self._bridge.sig_unit_clicked.connect(self.sig_unit_clicked)
         self._bridge.sig_region_clicked.connect(self.sig_region_clicked)
-        self._bridge.sig_map_clicked.connect(self.sig_map_clicked)
+        self._bridge.sig_map_clicked.connect(self._on_map_clicked)
+        self._bridge.sig_base_changed.connect(self._on_base_changed)
+        self._bridge.sig_base_opacity.connect(self._on_base_opacity)
+        self._bridge.sig_overlay_toggled.connect(self._on_overlay_toggled)
 
-        self._layers = MapLayers()
-        self._markers = MarkerFeed()
+        self._display = Display(self._options.initial_crs())
+        self._layers = MapLayers(self._display)
+        self._markers = MarkerFeed(self._display)
+        self._shown_base = self._options.initial_base()
         self._live = LiveLink(self._page, self._bridge, self._url, self._markers, self._layers,
                               flush_interval_ms, self)
         self._live.sig_ready.connect(self.sig_ready)
@@ -199,6 +237,84 @@ class MapView(QWebEngineView):
     def set_layer_visible(self, name: str, visible: bool) -> None:
         """Show or hide ``regions|labels|parts|units|incidents|tiles``."""
         self._live.call(self._layers.set_layer_visible(name, visible))
+
+    # ------------------------------------------------------------------ base layers
+
+    @property
+    def tile_sources(self) -> tuple[TileSource, ...]:
+        return self._sources
+
+    def base_layers(self) -> list[str]:
+        """The base layers the page offers: ``basemap``, each base source, ``none``."""
+        return base_names(self._sources)
+
+    @property
+    def base_layer(self) -> str:
+        """The base layer shown (as last reported by the page, or asked for)."""
+        return self._shown_base
+
+    @property
+    def display_crs(self) -> Crs:
+        """The system everything is drawn in: the base layer's."""
+        return self._display.crs
+
+    def set_basemap(self, feature_collection: Mapping[str, Any]) -> None:
+        """The offline basemap's roads and places (:func:`maps.basemap.basemap_features`)."""
+        self._live.call(self._layers.set_basemap(feature_collection))
+
+    def set_base_layer(self, name: str) -> None:
+        """Show the base layer ``name`` (see :meth:`base_layers`); everything is sent again
+        when it draws in another system."""
+        if name not in self.base_layers():
+            raise ValueError(f"unknown base layer {name!r}; expected one of "
+                             f"{self.base_layers()}")
+        self._live.call(self._layers.set_base(name))
+        self._use_base(name)
+
+    def set_base_opacity(self, value: float) -> None:
+        self._live.call(self._layers.set_base_opacity(value))
+
+    def set_overlay(self, name: str, on: bool) -> None:
+        """Show or hide an overlay source (an annotation layer)."""
+        if not any(s.overlay and s.name == name for s in self._sources):
+            raise ValueError(f"unknown overlay {name!r}")
+        self._live.call(self._layers.set_overlay(name, on))
+
+    def _use_base(self, name: str) -> None:
+        if name == self._shown_base:
+            return
+        self._shown_base = name
+        crs = crs_of(self._sources, name)
+        if crs is not self._display.crs:
+            self._display.crs = crs
+            self._live.resend()
+        self.sig_base_changed.emit(name)
+
+    def _on_base_changed(self, name: str) -> None:
+        if name not in self.base_layers():
+            log.warning("the map page shows an unknown base layer %r", name)
+            return
+        self._layers.set_base(name)  # kept for a reload (the page shows it already)
+        self._use_base(name)
+
+    def _on_base_opacity(self, value: float) -> None:
+        self._layers.set_base_opacity(value)
+        self.sig_base_opacity_changed.emit(value)
+
+    def _on_overlay_toggled(self, name: str, on: bool) -> None:
+        if name in LAYER_NAMES:
+            if self._layers.visible(name) == on:
+                return
+            self._layers.set_layer_visible(name, on)
+        elif any(s.overlay and s.name == name for s in self._sources):
+            self._layers.set_overlay(name, on)
+        else:
+            return
+        self.sig_overlay_toggled.emit(name, on)
+
+    def _on_map_clicked(self, lat: float, lon: float) -> None:
+        wlat, wlon = self._display.back(lat, lon)
+        self.sig_map_clicked.emit(wlat, wlon)
 
     # ------------------------------------------------------------------ the view
 

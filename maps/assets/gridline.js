@@ -750,6 +750,7 @@
       if (style) { style.remove(); }
     }
     GL._readOnly = !!on;
+    document.body.classList.toggle('gl-read-only', GL._readOnly);  // (basemap.css)
     return true;
   };
 
@@ -954,6 +955,7 @@
       var ctx = canvas.getContext('2d');
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       this.drawn = 0;
+      this.boxes = [];  // screen boxes of the names drawn (basemap.js keeps clear of them)
       var view = map.getBounds(), inView = [];
       GL._regions.forEach(function (r) {
         if (r.name && view.contains(r.center)) { inView.push(r); }
@@ -967,7 +969,7 @@
       ctx.lineWidth = 3;
       ctx.strokeStyle = t.halo;
       ctx.fillStyle = t.label;
-      var taken = [];  // boxes of labels drawn so far: skip any label that would overlap
+      var taken = this.boxes;  // boxes of labels drawn so far: skip any that would overlap
       for (var i = 0; i < inView.length; i++) {
         var r = inView[i];
         var west = map.latLngToContainerPoint([r.center[0], r.bbox[1]]);

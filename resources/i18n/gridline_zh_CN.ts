@@ -1893,6 +1893,44 @@
     </message>
 </context>
 <context>
+    <name>MapView</name>
+    <message>
+        <location filename="../../maps/view.py" line="59"/>
+        <source>Offline map</source>
+        <translation>离线底图</translation>
+    </message>
+    <message>
+        <location filename="../../maps/view.py" line="60"/>
+        <source>No basemap</source>
+        <translation>无底图</translation>
+    </message>
+    <message>
+        <location filename="../../maps/view.py" line="61"/>
+        <source>Regions</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../maps/view.py" line="62"/>
+        <source>Region names</source>
+        <translation>区域名称</translation>
+    </message>
+    <message>
+        <location filename="../../maps/view.py" line="63"/>
+        <source>Units</source>
+        <translation>处置力量</translation>
+    </message>
+    <message>
+        <location filename="../../maps/view.py" line="64"/>
+        <source>Incidents</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../maps/view.py" line="65"/>
+        <source>Basemap opacity</source>
+        <translation>底图不透明度</translation>
+    </message>
+</context>
+<context>
     <name>QueuePanel</name>
     <message>
         <location filename="../../widgets/queue_panel.py" line="130"/>

@@ -308,6 +308,25 @@ def test_map_layers_match_the_state_and_selection_follows(workstation: Workstati
     assert ws.window.detail.incident_id == ids[1]
 
 
+def test_the_live_map_is_a_light_offline_basemap_of_the_city_names(
+        workstation: Workstation) -> None:
+    """No tiles configured: the page draws its own basemap, in the console's light theme,
+    from the city's district, street and community names (until a gazetteer gives roads)."""
+    ws = workstation
+    city = ws.console.city
+    from dispatch.domain.city.levels import Level
+
+    named = sum(1 for r in city.regions.values()
+                if r.name and r.level in (Level.DISTRICT, Level.STREET, Level.COMMUNITY))
+    ws.qtbot.waitUntil(lambda: ws.js("GLBase.stats().places") == named, timeout=WAIT_MS)
+    got = ws.js("GLBase.stats()")
+    assert (got["base"], got["bases"]) == ("basemap", ["basemap", "none"])
+    assert ws.js("document.body.classList.contains('gl-theme-light')") is True
+    assert ws.window.map.base_layer == "basemap"
+    ws.js("GL.map.setZoom(13, {animate: false}) && 1")
+    assert any(kind in ("district", "street") for _name, kind in ws.js("GLBase.stats().labels"))
+
+
 def test_position_reports_reach_the_state_at_once_and_the_map_in_slices(
         workstation: Workstation, monkeypatch: Any) -> None:
     import console.session as live_session
