@@ -1,7 +1,8 @@
 """Build the map page once with folium: Leaflet from XStatic-Leaflet, our glue, no live data.
 
 The page is static: an empty Leaflet map with the canvas renderer, optional intranet tiles,
-``qwebchannel.js`` and ``assets/gridline.js`` (the ``GL`` object). Everything live (regions,
+``qwebchannel.js``, ``assets/gridline.js`` (the ``GL`` object) and ``assets/legend.js`` (its
+legend). Everything live (regions,
 units, incidents, parts) is pushed later by :class:`maps.view.MapView` with runJavaScript.
 All URLs in the page are relative to ``gridline://map/``, so it loads fully offline.
 """
@@ -27,8 +28,10 @@ LEAFLET_CSS = [("leaflet_css", "leaflet/leaflet.css")]
 # qwebchannel.js comes from Qt's own resources; pages of our scheme may load qrc: URLs because
 # the scheme is registered as local with local access allowed.
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
-GLUE_JS = [("qwebchannel", QWEBCHANNEL_JS), ("gridline_map", "assets/gridline.js")]
-GLUE_CSS = [("gridline_map_css", "assets/gridline.css")]
+GLUE_JS = [("qwebchannel", QWEBCHANNEL_JS), ("gridline_map", "assets/gridline.js"),
+           ("gridline_legend", "assets/legend.js")]
+GLUE_CSS = [("gridline_map_css", "assets/gridline.css"),
+            ("gridline_legend_css", "assets/legend.css")]
 
 _TILE_PLACEHOLDERS = ("{z}", "{x}", "{y}")
 _EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.IGNORECASE)
