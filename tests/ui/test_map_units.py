@@ -336,3 +336,23 @@ def test_legend_and_tooltip_in_chinese(console: Any, map_view_factory: Any, map_
         assert [line[0] for line in tip[1:4]] == ["部门：", "类型：", "状态："]
     finally:
         i18n.remove_translators(qapp)
+
+
+def test_every_department_gets_a_stable_distinct_colour(catalogue: Any) -> None:
+    from dataclasses import replace
+
+    from console.map_units import SPARE_COLOURS, department_colours
+
+    colours = department_colours(catalogue)
+    assert set(colours) == set(catalogue.departments)
+    assert len(set(colours.values())) == len(colours)  # distinguishable: no two alike
+    assert colours["police"] == catalogue.departments["police"].colour
+    # departments the catalogue gives no colour: a spare one each, the same every time
+    depts = dict(catalogue.departments)
+    depts["parks"] = replace(depts["water"], code="parks", colour="")
+    depts["gas"] = replace(depts["water"], code="gas", colour="")
+    more = replace(catalogue, departments=depts)
+    first, again = department_colours(more), department_colours(more)
+    assert first == again
+    assert {first["parks"], first["gas"]} <= set(SPARE_COLOURS)
+    assert first["parks"] != first["gas"]
