@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from console.map_settings import configured_sources, map_options, remember_choices
 from console.map_sync import MapSync
+from console.map_units import UNIT_COLOURINGS
 from console.region_panel import RegionPanel
 from console.status_bar import ConsoleStatusBar
 from console.themes import apply_theme
@@ -70,8 +71,11 @@ class MainWindow(QMainWindow):
         remember_choices(self.map, settings)
         self.setCentralWidget(self.map)
         level = str(settings.value("map/level", level))
+        colouring = str(settings.value("map/unit_colours", "department"))
         self.map_sync = MapSync(console, self.map, level=level if level in LEVELS else "grid",
-                                choropleth=str(settings.value("map/choropleth", "open")) or None)
+                                choropleth=str(settings.value("map/choropleth", "open")) or None,
+                                unit_colouring=colouring if colouring in UNIT_COLOURINGS
+                                else "department")
         self.actions_ = ConsoleActions(console, self)
         self.queue = QueuePanel(console, self.actions_)
         self.units = UnitBoard(console, self.actions_)
@@ -83,6 +87,7 @@ class MainWindow(QMainWindow):
         self.map_sync.sig_point_clicked.connect(self.new_incident_at)
         self.queue.sig_activated.connect(self._raise_detail)
         self.units.sig_unit_selected.connect(lambda uid: self.map.select("unit", uid))
+        self.map_sync.follow_unit_filter(self.units.proxy)  # the board's filter, on the map too
 
         # Map on top, the queue under it, the incident and the units down the right side.
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -144,6 +149,17 @@ class MainWindow(QMainWindow):
         self.shade_box.currentIndexChanged.connect(
             lambda _i: self.map_sync.set_choropleth_mode(self.shade_box.currentData()))
         bar.addWidget(self.shade_box)
+        bar.addWidget(QLabel(translate("MainWindow", " Units ")))
+        self.unit_colour_box = QComboBox()
+        self.unit_colour_box.setToolTip(translate("MainWindow", "Colour the units on the map"))
+        for mode, text in (("department", translate("MainWindow", "by department")),
+                           ("status", translate("MainWindow", "by status"))):
+            self.unit_colour_box.addItem(text, mode)
+        self.unit_colour_box.setCurrentIndex(
+            UNIT_COLOURINGS.index(self.map_sync.unit_colouring))
+        self.unit_colour_box.currentIndexChanged.connect(
+            lambda _i: self.set_unit_colouring(self.unit_colour_box.currentData()))
+        bar.addWidget(self.unit_colour_box)
         self.parts_action = QAction(translate("MainWindow", "Parts"), self)
         self.parts_action.setCheckable(True)
         self.parts_action.setToolTip(translate("MainWindow", "Show city parts: cameras with their field of view, "
@@ -201,6 +217,11 @@ class MainWindow(QMainWindow):
     def set_level(self, level: str) -> None:
         self.map_sync.set_level(level)
         self.settings.setValue("map/level", level)
+
+    def set_unit_colouring(self, mode: str) -> None:
+        """Units on the map coloured by ``department`` or ``status`` (remembered)."""
+        self.map_sync.set_unit_colouring(mode)
+        self.settings.setValue("map/unit_colours", mode)
 
     def set_theme(self, name: str) -> None:
         app = QApplication.instance()

@@ -1,7 +1,7 @@
 """Keeps the map in step with the console: regions of the chosen level with a choropleth of
-open or overdue incidents, units by status, open incidents by priority with an overdue halo,
-parts, the offline basemap's names; selection both ways. Only what changed goes to the
-page."""
+open or overdue incidents, units by department or status (filtered like the unit board, see
+:mod:`console.map_units`), open incidents by priority with an overdue halo, parts, the offline
+basemap's names; selection both ways. Only what changed goes to the page."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from shapely.geometry import mapping
 
+from console.map_units import MapUnits, UnitFilter
 from dispatch.domain.city.model import City, Level
 from dispatch.domain.status import OPEN_STATUSES
 from dispatch.domain.timelimits import DueIndex, overdue_from
@@ -65,14 +66,18 @@ class MapSync(QObject):
 
     def _on_state_replaced(self, *_args: object) -> None:
         """A bound slot (not a lambda): Qt drops the connection when this object goes."""
+        self.view.set_clock(self.console.now())
         self.update_choropleth()
 
     def __init__(self, console: ConsoleModel, view: MapView, *, level: str = "grid",
-                 choropleth: str | None = "open", show_parts: bool = False) -> None:
+                 choropleth: str | None = "open", show_parts: bool = False,
+                 unit_colouring: str = "status") -> None:
         super().__init__(view)
         self.console, self.view = console, view
         self.level = level
         self.choropleth = choropleth
+        self.units = MapUnits(console, view)
+        self.units.set_colouring(unit_colouring)
         self._features: dict[str, dict[str, Any]] = {}
         self._parts_loaded = False
         # Fetches the city's parts when the console was given a city without them.
@@ -126,6 +131,18 @@ class MapSync(QObject):
         one, the regions' names, see :func:`region_places`)."""
         self.view.set_basemap(basemap_features(entries))
 
+    def set_unit_colouring(self, mode: str) -> None:
+        """Colour the units by ``department`` or by ``status``."""
+        self.units.set_colouring(mode)
+
+    @property
+    def unit_colouring(self) -> str:
+        return self.view.unit_colouring
+
+    def follow_unit_filter(self, unit_filter: UnitFilter) -> None:
+        """The map shows only the units the board's filter shows, as it changes."""
+        self.units.follow(unit_filter)
+
     def set_choropleth_mode(self, mode: str | None) -> None:
         self.choropleth = mode
         self.update_choropleth()
@@ -163,6 +180,7 @@ class MapSync(QObject):
         """Clocks run out without any record changing: redraw the overdue halos of the
         incidents whose time limit passed since the last tick, and the overdue shading."""
         now = self.console.now()
+        self.view.set_clock(now)
         last, self._ticked_at = self._ticked_at, now
         flipped = self._overdue_between(last, now) if last is not None else []
         if flipped:
@@ -196,6 +214,7 @@ class MapSync(QObject):
 
     def refresh_all(self) -> None:
         state = self.console.state
+        self.view.set_clock(self.console.now())
         self._on_units(set(state.units) | self._shown_units)
         self._on_incidents(set(state.incidents) | set(self._open))
         self.update_choropleth()
@@ -212,6 +231,7 @@ class MapSync(QObject):
         self._shown_units.update(ids)
         self._shown_units.difference_update(gone)
         self.view.update_units(rows, gone)
+        self.units.changed(found)
         self._maybe_send(len(rows) + len(gone))
 
     def _units_as_columns(self, ids: Collection[str]) -> None:
@@ -229,6 +249,7 @@ class MapSync(QObject):
             list(map(_STATUS, found)), gone)
         self._shown_units.update(order)
         self._shown_units.difference_update(gone)
+        self.units.changed([u for u in found if u is not None])
         self._maybe_send(changed)
 
     def _on_incidents(self, ids: Iterable[str]) -> None:

@@ -168,6 +168,7 @@ class ReplayWindow(QMainWindow):
         self.chart.sig_marker_clicked.connect(lambda p: self.scrubber.set_position(p, emit=True))
         self.queue.sig_activated.connect(lambda _iid: self.detail_dock.raise_())
         self.units.keep_proxy_lean()  # a seek changes thousands of units
+        self.map_sync.follow_unit_filter(self.units.proxy)
         self._dues.index(self.state)
         self._chart_moved = 0.0
         self._shown = False

@@ -1,7 +1,9 @@
 """What the map page shows besides the unit and incident markers: the region polygons and
 their shading, the parts, unit tracks, which layers are visible, the selection, the view
 (the whole city, a scope outlined with the rest dimmed, a focused point, read-only or not),
-and the base layers (the drawn basemap's roads and names, which base, its opacity, overlays).
+the base layers (the drawn basemap's roads and names, which base, its opacity, overlays), and
+what the page draws the markers with: how units are coloured (by status or department, the
+departments' colours), the texts of its legend and tooltips, and the console's clock.
 
 :class:`MapLayers` keeps all of it. Each setter checks its input (ValueError before anything is
 kept), keeps it and returns the ``GL`` call of ``assets/gridline.js`` that shows it, or None
@@ -16,6 +18,7 @@ Everything is kept in WGS84; the calls carry it as the page draws it, through
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -31,6 +34,25 @@ CHOROPLETH_MODES = frozenset({"open", "overdue"})
 SELECT_KINDS = frozenset({"incident", "unit", "region"})
 LAYER_NAMES = frozenset({"regions", "labels", "parts", "units", "incidents", "tiles"})
 MAX_FOCUS_ZOOM = 18  # focus() zooms in no closer
+UNIT_COLOURINGS = frozenset({"status", "department"})
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _texts(value: Any, where: str = "texts") -> dict[str, Any]:
+    """A dict of strings or of such dicts (what the page's legend and tooltips say)."""
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{where} must be a dict, got {type(value).__name__}")
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise ValueError(f"{where}: keys must be strings, got {key!r}")
+        if isinstance(item, Mapping):
+            out[key] = _texts(item, f"{where}.{key}")
+        elif isinstance(item, str):
+            out[key] = item
+        else:
+            raise ValueError(f"{where}.{key} must be a string or a dict, got {item!r}")
+    return out
 
 
 class MapLayers:
@@ -56,6 +78,11 @@ class MapLayers:
         self._base: str | None = None
         self._base_opacity: float | None = None
         self._overlays: dict[str, bool] = {}
+        self._colouring = "status"
+        self._colouring_set = False
+        self._department_colours: dict[str, str] | None = None
+        self._texts: dict[str, Any] | None = None
+        self._clock: float | None = None
 
     # ---------------------------------------------------------------------- reading
 
@@ -76,6 +103,52 @@ class MapLayers:
     @property
     def has_scope(self) -> bool:
         return self._scope is not None
+
+    @property
+    def unit_colouring(self) -> str:
+        """How units are coloured: ``status`` or ``department``."""
+        return self._colouring
+
+    # ------------------------------------------------------- how markers are drawn
+
+    def set_unit_colouring(self, mode: str) -> str:
+        """Units coloured by ``status`` or by ``department``."""
+        if mode not in UNIT_COLOURINGS:
+            raise ValueError(f"unknown unit colouring {mode!r}; expected one of "
+                             f"{sorted(UNIT_COLOURINGS)}")
+        self._colouring = mode
+        self._colouring_set = True
+        return f"GL.setUnitColouring({js(mode)})"
+
+    def set_department_colours(self, colours: Mapping[str, str]) -> str:
+        """Each department's colour (code → ``#rrggbb``)."""
+        clean = {}
+        for code, colour in colours.items():
+            if not isinstance(code, str) or not isinstance(colour, str) \
+                    or not _COLOUR.fullmatch(colour):
+                raise ValueError(f"department colour for {code!r} must be #rrggbb, "
+                                 f"got {colour!r}")
+            clean[code] = colour.lower()
+        self._department_colours = clean
+        return f"GL.setDepartmentColours({js(clean)})"
+
+    def set_texts(self, texts: Mapping[str, Any]) -> str:
+        """What the legend and tooltips say, in the console's language: names by code
+        (``departments``, ``unit_types``, ``statuses``, ``priorities``, ``part_types``,
+        ``part_states``, ``choropleth``) and phrases (see ``GL.setTexts``)."""
+        self._texts = _texts(texts)
+        return f"GL.setTexts({js(self._texts)})"
+
+    def set_clock(self, now: float) -> str | None:
+        """The console's time (seconds; a replay's instant): a unit's time in status is
+        counted to it. None when the page has it already."""
+        value = float(now)
+        if not math.isfinite(value):
+            raise ValueError(f"clock must be a finite number, got {now!r}")
+        if value == self._clock:
+            return None
+        self._clock = value
+        return f"GL.setClock({js(value)})"
 
     # ---------------------------------------------------------------- regions, parts
 
@@ -274,6 +347,14 @@ class MapLayers:
             before.append(f"GLBase.setOpacity({js(self._base_opacity)},false)")
         for name, on in self._overlays.items():
             before.append(f"GLBase.setOverlay({js(name)},{js(on)})")
+        if self._texts is not None:
+            before.append(f"GL.setTexts({js(self._texts)})")
+        if self._department_colours is not None:
+            before.append(f"GL.setDepartmentColours({js(self._department_colours)})")
+        if self._colouring_set:
+            before.append(f"GL.setUnitColouring({js(self._colouring)})")
+        if self._clock is not None:
+            before.append(f"GL.setClock({js(self._clock)})")
         if self._choropleth is not None:
             values, mode = self._choropleth
             before.append(f"GL.setChoropleth({js(values)},{js(mode)})")

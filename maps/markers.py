@@ -27,6 +27,7 @@ from maps.rows import (
     validate_unit_row,
 )
 from maps.unit_columns import UnitColumns, valid_text
+from maps.unit_details import DetailRow, UnitDetails
 
 
 def _delta(dirty: Mapping[str, Sequence[Any] | None]) -> dict[str, list[Any]]:
@@ -42,6 +43,7 @@ class MarkerFeed:
     def __init__(self, display: Display | None = None) -> None:
         self.display = display or Display()
         self._units = UnitColumns()  # also what the page has not been told yet
+        self._details = UnitDetails(self._units)
         self._incidents: dict[str, IncidentRow] = {}
         # Incident changes not told yet: id → latest row, or None for a removal.
         self._dirty_incidents: dict[str, IncidentRow | None] = {}
@@ -50,7 +52,16 @@ class MarkerFeed:
 
     def pending(self) -> int:
         """Unit and incident changes the page has not been told yet."""
-        return self._units.pending() + len(self._dirty_incidents)
+        return self._units.pending() + self._details.pending() + len(self._dirty_incidents)
+
+    def unit_details(self, unit_id: str) -> DetailRow | None:
+        """The unit's ``(id, name, department, unit_type, status_since, incident)``."""
+        return self._details.get(unit_id)
+
+    @property
+    def hidden_units(self) -> frozenset[str]:
+        """The units the console's filter hides."""
+        return self._details.hidden
 
     def unit_rows(self) -> dict[str, UnitRow]:
         """The units on the map: id → ``(id, lat, lon, status)``."""
@@ -78,6 +89,18 @@ class MarkerFeed:
         changed = self._units.update_columns(ids, lat, lon, statuses)
         self._units.remove(removed)
         return changed + len(removed)
+
+    def update_unit_details(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Rows ``(id, name, department, unit_type, status_since, incident)``."""
+        self._details.update(rows)
+
+    def hide_only_units(self, unit_ids: Iterable[str]) -> int:
+        """The filter hides these units and no other; returns how many changed."""
+        return self._details.hide_only(unit_ids)
+
+    def set_units_hidden(self, hide: Iterable[str], show: Iterable[str]) -> int:
+        """Hide some units, show others; returns how many changed."""
+        return self._details.set_hidden(hide, show)
 
     def update_incidents(self, upsert_rows: Iterable[Sequence[Any]],
                          removed_ids: Iterable[str] = ()) -> None:
@@ -108,12 +131,14 @@ class MarkerFeed:
     def take_changes(self) -> str | None:
         """The ``GL`` calls that tell the page what changed since it was last told, counted
         as told once written (None: nothing changed)."""
+        details = self._details.changes()  # first: it may index new units
         units = self._units.changes()
-        if units is None and not self._dirty_incidents:
+        if units is None and details is None and not self._dirty_incidents:
             return None
         parts: list[str] = []
-        if units is not None:
-            parts.append(f"GL.applyUnitColumns({js_rows(self._units_shown(units))});")
+        if units is not None or details is not None:
+            shown = self._units_shown(units) if units is not None else {}
+            parts.append(f"GL.applyUnitColumns({js_rows({**shown, **(details or {})})});")
         if self._dirty_incidents:
             delta = _delta(self._dirty_incidents)
             delta["upsert"] = self.display.rows(delta["upsert"], 1)
@@ -122,6 +147,8 @@ class MarkerFeed:
         # what it was sent, so nothing may count as sent that a failed call did not carry).
         if units is not None:
             self._units.sent(units)
+        if details is not None:
+            self._details.sent(details)
         self._dirty_incidents = {}
         return "".join(parts)
 
@@ -129,12 +156,16 @@ class MarkerFeed:
         """The ``GL`` calls that show every marker on a page that has none, counted as told."""
         self._dirty_incidents = {}
         calls: list[str] = []
+        details = self._details.everything()
         everything = self._units.everything() if self._units.ids else None
         if everything is not None:
-            calls.append(f"GL.applyUnitColumns({js_rows(self._units_shown(everything))})")
+            calls.append(
+                f"GL.applyUnitColumns({js_rows({**self._units_shown(everything), **(details or {})})})")
         if self._incidents:
             rows = self.display.rows(list(self._incidents.values()), 1)
             calls.append(f"GL.applyIncidents({js_rows({'upsert': rows})})")
         if everything is not None:
             self._units.sent(everything)
+            if details is not None:
+                self._details.sent(details)
         return calls

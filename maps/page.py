@@ -1,13 +1,13 @@
 """Build the map page once with folium: Leaflet from XStatic-Leaflet, our glue, no live data.
 
 The page is static: an empty Leaflet map with the canvas renderer, ``qwebchannel.js``,
-``assets/gridline.js`` (the ``GL`` object) and ``assets/basemap.js`` (``GLBase``: the base
-layers and the layer switcher; the drawn offline basemap in ``assets/basemap_draw.js``), with
-a tile layer for each
-configured tile source (:mod:`maps.tiles`). Everything live (regions, units, incidents, parts,
-the basemap's roads and names) is pushed later by :class:`maps.view.MapView` with
-runJavaScript. All URLs in the page are relative to ``gridline://map/``, so without tile
-sources on the network it loads fully offline.
+``assets/gridline.js`` (the ``GL`` object), ``assets/legend.js`` (its legend) and
+``assets/basemap.js`` (``GLBase``: the base layers and the layer switcher; the drawn offline
+basemap in ``assets/basemap_draw.js``), with a tile layer for each configured tile source
+(:mod:`maps.tiles`). Everything live (regions, units, incidents, parts, the basemap's roads and
+names) is pushed later by :class:`maps.view.MapView` with runJavaScript. All URLs in the page
+are relative to ``gridline://map/``, so without tile sources on the network it loads fully
+offline.
 """
 
 from __future__ import annotations
@@ -35,8 +35,10 @@ LEAFLET_CSS = [("leaflet_css", "leaflet/leaflet.css")]
 # qwebchannel.js comes from Qt's own resources; pages of our scheme may load qrc: URLs because
 # the scheme is registered as local with local access allowed.
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
-GLUE_JS = [("qwebchannel", QWEBCHANNEL_JS), ("gridline_map", "assets/gridline.js")]
-GLUE_CSS = [("gridline_map_css", "assets/gridline.css")]
+GLUE_JS = [("qwebchannel", QWEBCHANNEL_JS), ("gridline_map", "assets/gridline.js"),
+           ("gridline_legend", "assets/legend.js")]
+GLUE_CSS = [("gridline_map_css", "assets/gridline.css"),
+            ("gridline_legend_css", "assets/legend.css")]
 BASEMAP_JS = [("gridline_basemap_draw", "assets/basemap_draw.js"),
               ("gridline_basemap", "assets/basemap.js")]
 BASEMAP_CSS = [("gridline_basemap_css", "assets/basemap.css")]

@@ -9,7 +9,7 @@ names a unit by its index. Nothing here knows Qt or the dispatch domain.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -69,6 +69,15 @@ class UnitColumns:
         """Every unit shown, id → ``(id, lat, lon, status)``."""
         return {uid: row for uid in self.ids if (row := self.get(uid)) is not None}
 
+    def has(self, unit_id: str) -> bool:
+        """Whether the unit has an index (it came at some time, or its details did)."""
+        return unit_id in self._index
+
+    @property
+    def index_of(self) -> Callable[[str], int]:
+        """The index of a unit (the page's name for it): ``index_of(unit_id)``."""
+        return self._index.__getitem__
+
     def pending(self) -> int:
         """Units whose change the page has not been told yet."""
         return int(np.count_nonzero(self._dirty[:len(self.ids)]))
@@ -97,6 +106,11 @@ class UnitColumns:
             out.append(i)
         self._grow(len(self.ids))
         return np.asarray(out, dtype=np.intp)
+
+    def indexes(self, unit_ids: Iterable[str]) -> None:
+        """Give ids (already checked) an index, new ones at the end, sent with the next
+        changes."""
+        self._indexes(unit_ids)
 
     def upsert(self, rows: Sequence[UnitRow]) -> None:
         """Rows already checked (:func:`maps.rows.validate_unit_row`); the latest row of an id

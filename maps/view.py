@@ -47,6 +47,7 @@ from maps.page import PageOptions, build_page
 from maps.rows import IncidentRow, UnitRow
 from maps.scheme import SCHEME, scheme_handler
 from maps.tiles import OFFLINE_KINDS, TileSource, base_names, crs_of
+from maps.unit_details import DetailRow
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +183,20 @@ class MapView(QWebEngineView):
         """The units on the map: id → ``(id, lat, lon, status)``."""
         return self._markers.unit_rows()
 
+    def unit_details(self, unit_id: str) -> DetailRow | None:
+        """``(id, name, department, unit_type, status_since, incident)`` of a unit."""
+        return self._markers.unit_details(unit_id)
+
+    @property
+    def hidden_units(self) -> frozenset[str]:
+        """The units the console's filter hides (not drawn)."""
+        return self._markers.hidden_units
+
+    @property
+    def unit_colouring(self) -> str:
+        """How units are coloured: ``status`` or ``department``."""
+        return self._layers.unit_colouring
+
     def incident_rows(self) -> dict[str, IncidentRow]:
         """The incidents on the map: id → ``(id, lat, lon, priority, overdue, label)``."""
         return self._markers.incident_rows()
@@ -229,6 +244,25 @@ class MapView(QWebEngineView):
     def tracks(self) -> dict[str, list[list[float]]]:
         """The unit paths shown (see :meth:`set_tracks`)."""
         return self._layers.tracks
+
+    def set_unit_colouring(self, mode: str) -> None:
+        """Colour the units by ``status`` or by ``department``."""
+        self._live.call(self._layers.set_unit_colouring(mode))
+
+    def set_department_colours(self, colours: Mapping[str, str]) -> None:
+        """Each department's colour: code → ``#rrggbb`` (others are grey)."""
+        self._live.call(self._layers.set_department_colours(colours))
+
+    def set_texts(self, texts: Mapping[str, Any]) -> None:
+        """What the page's legend and tooltips say, in the console's language (see
+        :meth:`maps.layers.MapLayers.set_texts`)."""
+        self._live.call(self._layers.set_texts(texts))
+
+    def set_clock(self, now: float) -> None:
+        """The console's time (a unit's time in status is counted to it)."""
+        call = self._layers.set_clock(now)
+        if call is not None:
+            self._live.call(call)
 
     def select(self, kind: str | None, item_id: str | None = None, pan: bool = True) -> None:
         """Highlight an ``incident``, ``unit`` or ``region`` (and pan to it); None clears."""
@@ -369,6 +403,22 @@ class MapView(QWebEngineView):
         changed = self._markers.update_unit_columns(ids, lat, lon, statuses, removed_ids)
         self._live.schedule_flush()
         return changed
+
+    def update_unit_details(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Queue what the tooltip and colours need of units: rows ``(id, name, department,
+        unit_type, status_since, incident)``; unchanged rows are skipped."""
+        self._markers.update_unit_details(rows)
+        self._live.schedule_flush()
+
+    def filter_units(self, hidden_ids: Iterable[str]) -> None:
+        """Hide exactly these units (the console's unit filter); every other unit is drawn."""
+        if self._markers.hide_only_units(hidden_ids):
+            self._live.schedule_flush()
+
+    def set_units_hidden(self, hide: Iterable[str], show: Iterable[str] = ()) -> None:
+        """Hide some units and show others (units that changed under a filter)."""
+        if self._markers.set_units_hidden(hide, show):
+            self._live.schedule_flush()
 
     def update_incidents(self, upsert_rows: Iterable[Sequence[Any]],
                          removed_ids: Iterable[str] = ()) -> None:

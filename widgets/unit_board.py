@@ -1,5 +1,6 @@
 """The unit board: every unit by department and type, its status, time in status (with a warning
-when too long) and current incident; filter by availability, department and text."""
+when too long) and current incident; filter by availability, department, type and text (the
+map shows the units the filter shows)."""
 
 from __future__ import annotations
 
@@ -140,9 +141,16 @@ class UnitBoard(QWidget):
         self.department.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.department.setMinimumContentsLength(12)
-        self.department.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_departments({self.department.currentData()} - {""}))
+        self.department.currentIndexChanged.connect(self._on_department)
         row.addWidget(self.department)
+        self.unit_type = QComboBox()
+        self.unit_type.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.unit_type.setMinimumContentsLength(10)
+        self._fill_unit_types("")
+        self.unit_type.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_unit_types({self.unit_type.currentData()} - {""}))
+        row.addWidget(self.unit_type)
         self.summary = QLabel()
         self.summary.setStyleSheet(f"color: {theme.MUTED};")
 
@@ -176,6 +184,25 @@ class UnitBoard(QWidget):
         lay.addWidget(self.summary)
         lay.addWidget(self.view, 1)
         self.setFocusProxy(self.view)
+
+    def _fill_unit_types(self, department: str) -> None:
+        """The type box lists the types of the department chosen (all types with none)."""
+        c = self.console
+        self.unit_type.blockSignals(True)
+        self.unit_type.clear()
+        self.unit_type.addItem(translate("UnitBoard", "All types"), "")
+        codes = {u.unit_type for u in c.state.units.values()
+                 if not department or u.department == department}
+        codes |= {code for code, t in c.catalogue.unit_types.items()
+                  if not department or t.department == department}
+        for code in sorted(codes, key=c.unit_type_name):
+            self.unit_type.addItem(c.unit_type_name(code), code)
+        self.unit_type.blockSignals(False)
+
+    def _on_department(self, _index: int) -> None:
+        department = self.department.currentData() or ""
+        self._fill_unit_types(department)  # back to all types (of this department)
+        self.proxy.set_departments({department} - {""}, ())
 
     # ---------------------------------------------------------------------------- state
 

@@ -1,5 +1,6 @@
-"""The unit board's filter: by availability, department and a search text; a group row shows
-when a unit under it does (recursive filtering), and rows sort by the board's sort role."""
+"""The unit board's filter: by availability, department, unit type and a search text; a group
+row shows when a unit under it does (recursive filtering), and rows sort by the board's sort
+role. The map follows the same filter (:meth:`UnitFilterProxy.accepts_unit`)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class UnitFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.availability = "all"
         self.departments: frozenset[str] = frozenset()
+        self.unit_types: frozenset[str] = frozenset()
         self.search = ""
         self.setRecursiveFilteringEnabled(True)
         self.setSortRole(SORT_ROLE)
@@ -57,8 +59,17 @@ class UnitFilterProxy(QSortFilterProxyModel):
         self.availability = mode
         self._changed()
 
-    def set_departments(self, codes: Iterable[str]) -> None:
+    def set_departments(self, codes: Iterable[str], unit_types: Iterable[str] | None = None
+                        ) -> None:
+        """Only units of these departments (none: all); ``unit_types`` given: and of these
+        types, in the same change."""
         self.departments = frozenset(codes)
+        if unit_types is not None:
+            self.unit_types = frozenset(unit_types)
+        self._changed()
+
+    def set_unit_types(self, codes: Iterable[str]) -> None:
+        self.unit_types = frozenset(codes)
         self._changed()
 
     def set_search(self, text: str) -> None:
@@ -67,10 +78,13 @@ class UnitFilterProxy(QSortFilterProxyModel):
 
     @property
     def active(self) -> bool:
-        return self.availability != "all" or bool(self.departments) or bool(self.search)
+        return (self.availability != "all" or bool(self.departments) or bool(self.unit_types)
+                or bool(self.search))
 
     def accepts_unit(self, u: UnitState) -> bool:
         if self.departments and u.department not in self.departments:
+            return False
+        if self.unit_types and u.unit_type not in self.unit_types:
             return False
         mode = self.availability
         if mode == "available" and u.status not in ASSIGNABLE_UNIT_STATUSES:
@@ -95,6 +109,9 @@ class UnitFilterProxy(QSortFilterProxyModel):
             group = model.group_of(index)
             if group is not None and self.departments and group.kind == "department" \
                     and group.code not in self.departments:
+                return False
+            if group is not None and self.unit_types and group.kind == "type" \
+                    and group.code not in self.unit_types:
                 return False
             return not self.active
         u = model.console.state.units.get(uid)

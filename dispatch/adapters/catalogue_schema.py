@@ -55,6 +55,7 @@ ATTRIBUTE_KINDS = ("str", "int", "float", "enum")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _IDENT = re.compile(r"[a-z][a-z0-9_]*")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _HHMM = re.compile(r"([01]\d|2[0-3]):([0-5]\d)|24:00")
 
 
@@ -85,6 +86,12 @@ def _text(value: Any, info: ValidationInfo) -> str:
     if isinstance(value, str) and value.strip():
         return value
     raise _fail(f"{info.field_name} must be a non-empty string, got {value!r}", at_parent=True)
+
+
+def _colour(value: Any, info: ValidationInfo) -> str:
+    if isinstance(value, str) and _COLOUR.fullmatch(value):
+        return value.lower()
+    raise _fail(f"{info.field_name} must be a colour #rrggbb, got {value!r}", at_parent=True)
 
 
 def _unique(value: list[str], info: ValidationInfo) -> list[str]:
@@ -168,9 +175,10 @@ class _Department(RawModel):
     code: Ident
     name_zh: Text
     name_en: Text
+    colour: Annotated[str, PlainValidator(_colour)] = ""
 
     def build(self) -> Department:
-        return Department(self.code, self.name_zh, self.name_en)
+        return Department(self.code, self.name_zh, self.name_en, self.colour)
 
 
 class _UnitType(RawModel):

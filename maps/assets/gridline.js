@@ -5,6 +5,9 @@
  * Every data layer has its own pane and canvas renderer, so moving units redraws only the
  * units canvas. The canvases ignore the mouse (a canvas on top would swallow clicks meant
  * for the ones below); GL hit-tests clicks itself, topmost first: incidents, units, regions.
+ * Region names are drawn in a pane above every marker. At city zoom the units' canvas draws
+ * clusters (screen cells of units, one circle each) instead of 26,000 dots. The legend is
+ * in legend.js; every text the page shows comes from Python (GL.setTexts).
  */
 (function () {
   'use strict';
@@ -36,8 +39,9 @@
     light: { stroke: '#6b7f93', fill: '#dde6ee', label: '#1b2631', halo: '#ffffff',
              unitStroke: '#1b2631', select: '#0061ff' }
   };
+  // Region names above every marker (with a halo), never hidden under dots.
   var PANES = [
-    ['regions', 410], ['parts', 420], ['labels', 425], ['units', 430], ['incidents', 440],
+    ['regions', 410], ['parts', 420], ['units', 430], ['incidents', 440], ['labels', 445],
     ['select', 450]
   ];
   var LAYER_NAMES = ['regions', 'labels', 'parts', 'units', 'incidents', 'tiles'];
@@ -45,6 +49,11 @@
   var INCIDENT_RADIUS = 6;
   var HALO_RADIUS = 11;
   var CLICK_TOLERANCE = 4;
+  var OTHER_COLOUR = '#9e9e9e';  // a department without a colour, an unknown status
+  // Clusters: below maxZoom, when more than minUnits units are in view, the units' canvas
+  // buckets them into cells of `cell` screen pixels and draws one circle per cell of two or
+  // more (a unit alone in its cell is drawn as itself). See BatchedCanvas#_drawClusters.
+  var CLUSTER_DEFAULTS = { maxZoom: 15, minUnits: 1000, cell: 56 };
 
   // A canvas renderer that draws circle markers as copies of one small bitmap per style
   // (a sprite: the circle filled and stroked once) instead of a path each: with software
@@ -137,6 +146,7 @@
     // the console asks for it (GL.drawNow, a replay jump): the page's frames wait for the
     // console's event loop, still busy with its other panels then, while this script runs.
     redrawAll: function () {
+      if (!this._map) { return; }  // drawn whole when it is added
       this._glAll = true;
       if (!GL.drawNow || !this._map || !this._ctx) {  // (not on the map: drawn when added)
         this._redrawRequest = this._redrawRequest || L.Util.requestAnimFrame(this._redraw, this);
@@ -152,7 +162,7 @@
     _redraw: function () {
       var rects = this._glRects;
       this._glRects = null;
-      if (this._glAll) {
+      if (this._glAll || this.glClustered) {  // clusters change as a whole
         this._glAll = false;
         this._redrawBounds = null;
       }
@@ -190,6 +200,7 @@
         ctx.clip();
       }
       this._drawing = true;
+      var markers = [];
       for (order = this._drawFirst; order; order = order.next) {
         layer = order.layer;
         if (clip) {
@@ -198,16 +209,29 @@
           continue;
         }
         if (layer instanceof L.CircleMarker && !(layer instanceof L.Circle)) {
-          if (layer._empty()) { continue; }
-          var o = layer.options;
-          var key = (o.fill ? o.fillColor + '/' + o.fillOpacity : '-') + '|' +
-                    (o.stroke ? o.color + '/' + o.weight + '/' + o.opacity : '-');
-          var group = groups.get(key);
-          if (!group) { group = []; groups.set(key, group); }
-          group.push(layer);
+          if (layer._glHidden || layer._empty()) { continue; }
+          markers.push(layer);
         } else {
           layer._updatePath();
         }
+      }
+      var cluster = this.options.glCluster ? GL._cluster : null;
+      if (cluster && !clip && !bounds) {  // a whole redraw: cluster or not, afresh
+        var was = this.glClustered;
+        this.glClustered = cluster.maxZoom > this._map.getZoom() &&
+          markers.length > cluster.minUnits;
+        this.glClusters = [];
+        if (this.glClustered) { markers = this._drawClusters(markers, cluster.cell); }
+        else { markers.forEach(function (m) { m._glInCluster = false; }); }
+        if (was !== this.glClustered && GL._legend) { GL._legend.update(); }
+      }
+      for (i = 0; i < markers.length; i++) {
+        var o = markers[i].options;
+        var key = (o.fill ? o.fillColor + '/' + o.fillOpacity : '-') + '|' +
+                  (o.stroke ? o.color + '/' + o.weight + '/' + o.opacity : '-');
+        var group = groups.get(key);
+        if (!group) { group = []; groups.set(key, group); }
+        group.push(markers[i]);
       }
       // Groups are drawn bottom to top by the markers' glRank option (status, priority).
       var keys = Array.from(groups.keys()).sort(function (a, b) {
@@ -233,6 +257,85 @@
       });
       this._drawing = false;
       ctx.restore();
+    },
+
+    // Bucket the markers into cells of `cell` screen pixels (cells fixed to the map, not to
+    // the view: panning keeps them) and draw one circle per cell of two or more: sized by the
+    // count, filled with the colour most of its units have, ringed by the share of each
+    // colour, the count written on it. O(markers in view). Returns the markers alone in their
+    // cell (drawn as themselves); this.glClusters keeps what was drawn (hit tests, tests).
+    _drawClusters: function (markers, cell) {
+      var origin = this._map.getPixelOrigin(), ox = origin.x, oy = origin.y;
+      var buckets = new Map(), singles = [], i, b, p, m;
+      for (i = 0; i < markers.length; i++) {
+        m = markers[i];
+        p = m._point;
+        var key = Math.floor((p.x + ox) / cell) * 1048576 + Math.floor((p.y + oy) / cell);
+        b = buckets.get(key);
+        if (!b) {
+          b = { n: 0, sx: 0, sy: 0, x0: p.x, y0: p.y, x1: p.x, y1: p.y, first: m, colours: {} };
+          buckets.set(key, b);
+        }
+        b.n++;
+        b.sx += p.x;
+        b.sy += p.y;
+        if (p.x < b.x0) { b.x0 = p.x; }
+        if (p.x > b.x1) { b.x1 = p.x; }
+        if (p.y < b.y0) { b.y0 = p.y; }
+        if (p.y > b.y1) { b.y1 = p.y; }
+        var c = m.options.fillColor;
+        b.colours[c] = (b.colours[c] || 0) + 1;
+      }
+      var ctx = this._ctx, drawn = this.glClusters, theme = GL._theme;
+      ctx.font = 'bold 11px "Noto Sans CJK SC", "Noto Sans SC", sans-serif';  // the counts
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.lineJoin = 'round';
+      buckets.forEach(function (bucket) {
+        if (bucket.n === 1) {
+          bucket.first._glInCluster = false;
+          singles.push(bucket.first);
+          return;
+        }
+        var x = bucket.sx / bucket.n, y = bucket.sy / bucket.n;
+        var r = Math.min(cell / 2 - 2, 9 + 3 * Math.log2(bucket.n));
+        var shares = Object.keys(bucket.colours).map(function (k) {
+          return [k, bucket.colours[k]];
+        }).sort(function (a, b2) { return b2[1] - a[1] || (a[0] < b2[0] ? -1 : 1); });
+        ctx.globalAlpha = 0.88;
+        ctx.beginPath();
+        ctx.arc(x, y, r, 0, Math.PI * 2);
+        ctx.fillStyle = shares[0][0];
+        ctx.fill();
+        ctx.globalAlpha = 1;
+        var ring = Math.max(3, Math.round(r * 0.3));
+        ctx.lineWidth = ring;
+        var a0 = -Math.PI / 2;
+        for (var k = 0; k < shares.length; k++) {
+          var a1 = a0 + Math.PI * 2 * shares[k][1] / bucket.n;
+          ctx.beginPath();
+          ctx.arc(x, y, r - ring / 2, a0, a1);
+          ctx.strokeStyle = shares[k][0];
+          ctx.stroke();
+          a0 = a1;
+        }
+        ctx.lineWidth = 1;
+        ctx.beginPath();
+        ctx.arc(x, y, r, 0, Math.PI * 2);
+        ctx.strokeStyle = theme.unitStroke;
+        ctx.stroke();
+        var text = String(bucket.n);
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = '#000000';
+        ctx.strokeText(text, x, y);
+        ctx.fillStyle = '#ffffff';
+        ctx.fillText(text, x, y);
+        drawn.push({ x: x, y: y, r: r, n: bucket.n, colour: shares[0][0],
+                     x0: bucket.x0, y0: bucket.y0, x1: bucket.x1, y1: bucket.y1 });
+      });
+      for (i = 0; i < markers.length; i++) { markers[i]._glInCluster = true; }
+      for (i = 0; i < singles.length; i++) { singles[i]._glInCluster = false; }
+      return singles;
     }
   });
 
@@ -265,8 +368,19 @@
     _level: null,
     _regions: new Map(),     // code -> {poly, name, rings, bbox, center}
     _regionBounds: null,
-    _units: new Map(),       // id -> circleMarker (with _glStatus)
+    _units: new Map(),       // id -> circleMarker (with _glStatus, _glIx, _glHidden)
     _unitIds: [],            // unit index -> id (applyUnitColumns)
+    // By unit index: name, department and type code index, since (s), incident, hidden.
+    _u: { name: [], dept: [], type: [], since: [], inc: [], hid: [] },
+    _deptCodes: [],          // department codes, by the index _u.dept holds
+    _typeCodes: [],          // unit type codes, by the index _u.type holds
+    _colouring: 'status',    // units coloured by 'status' or 'department'
+    _deptColours: {},        // department code -> colour
+    _texts: {},              // what the legend and tooltips say (GL.setTexts)
+    _clock: null,            // the console's time (s), for a unit's time in status
+    _cluster: Object.assign({}, CLUSTER_DEFAULTS),
+    _partTypes: [],          // part types shown (legend)
+    _autoFit: false,         // the city stays fitted as the view resizes, until moved by hand
     _incidents: new Map(),   // id -> {m, halo, priority, overdue, label}
     _partCount: 0,
     _selection: null,        // {kind, id, layer}
@@ -292,7 +406,8 @@
       pane.style.zIndex = p[1];
       pane.classList.add('gl-pane');
       if (p[0] !== 'labels') {
-        GL.renderers[p[0]] = new BatchedCanvas({ pane: 'gl-' + p[0], padding: 0.2 });
+        GL.renderers[p[0]] = new BatchedCanvas({ pane: 'gl-' + p[0], padding: 0.2,
+                                                 glCluster: p[0] === 'units' });
       }
     });
     ['regions', 'parts', 'units', 'incidents', 'select'].forEach(function (name) {
@@ -307,7 +422,12 @@
     map.on('click', onMapClick);
     map.on('mousemove', onMouseMove);
     map.on('mouseout', hideHover);
-    GL._legend = new Legend({ position: 'bottomleft' });
+    map.on('resize', function () { if (GL._autoFit) { GL.fitCity(); } });
+    // Moved by hand: the view is the operator's, no longer refitted as it resizes.
+    ['mousedown', 'wheel', 'keydown', 'touchstart'].forEach(function (type) {
+      L.DomEvent.on(map.getContainer(), type, function () { GL._autoFit = false; });
+    });
+    GL._legend = GL.Legend ? new GL.Legend({ position: 'bottomleft' }) : null;
     connectBridge();
   };
 
@@ -397,8 +517,22 @@
     var group = GL.layers.regions;
     GL._regions.forEach(function (r) { group.addLayer(r.poly); });
     GL.layers.labels.redraw();
-    GL._legend.update();
+    updateLegend();
     return performance.now() - t0;
+  };
+
+  function updateLegend() {
+    if (GL._legend) { GL._legend.update(); }
+  }
+
+  // The shading's smallest and largest value above zero (the legend's scale).
+  GL.choroplethRange = function () {
+    var values = GL._choropleth.values, min = null;
+    for (var k in values) {
+      if (Object.prototype.hasOwnProperty.call(values, k) && values[k] > 0 &&
+          (min === null || values[k] < min)) { min = values[k]; }
+    }
+    return { min: min, max: min === null ? null : choroplethMax() };
   };
 
   function choroplethMax() {
@@ -424,30 +558,88 @@
         r.poly.setStyle(style);
       }
     });
-    GL._legend.update(max);
+    updateLegend();
     return performance.now() - t0;
   };
 
   // ---------------------------------------------------------------- units
 
-  function unitStyle(status) {
-    return { fillColor: UNIT_COLOURS[status] || '#9e9e9e', glRank: UNIT_RANKS[status] || 0 };
+  // A unit's colour: by its status, or by its department (GL.setUnitColouring). Markers of one
+  // colour share one sprite (a style key), so recolouring 26,000 units is a pass of setOptions.
+  function unitColour(status, ix) {
+    if (GL._colouring === 'department') {
+      var dept = GL._deptCodes[GL._u.dept[ix]];
+      return (dept !== undefined && GL._deptColours[dept]) || OTHER_COLOUR;
+    }
+    return UNIT_COLOURS[status] || OTHER_COLOUR;
+  }
+
+  function unitStyle(status, ix) {
+    return { fillColor: unitColour(status, ix),
+             glRank: GL._colouring === 'status' ? UNIT_RANKS[status] || 0 : 0 };
+  }
+
+  function restyleUnit(m, bulk) {
+    var style = unitStyle(m._glStatus, m._glIx);
+    if (m.options.fillColor !== style.fillColor || m.options.glRank !== style.glRank) {
+      styleMarker(m, style, bulk);
+    }
+  }
+
+  // Details by unit index (see maps/unit_details.py): name, department and type (meta), since
+  // when in its status, incident and whether the console's filter hides it (info).
+  function applyUnitDetails(d, ids, bulk) {
+    var u = GL._u, units = GL._units, i, ix, m;
+    if (d.depts) { GL._deptCodes = d.depts; }
+    if (d.types) { GL._typeCodes = d.types; }
+    var meta = d.meta;
+    if (meta) {
+      for (i = 0; i < meta.ix.length; i++) {
+        ix = meta.ix[i];
+        u.name[ix] = meta.name[i];
+        u.dept[ix] = meta.dept[i];
+        u.type[ix] = meta.type[i];
+        m = units.get(ids[ix]);
+        if (m) { restyleUnit(m, bulk); }
+      }
+    }
+    var info = d.info;
+    if (info) {
+      for (i = 0; i < info.ix.length; i++) {
+        ix = info.ix[i];
+        u.since[ix] = info.since[i];
+        u.inc[ix] = info.inc[i];
+        var hid = !!info.hid[i];
+        u.hid[ix] = hid;
+        m = units.get(ids[ix]);
+        if (m && m._glHidden !== hid) {
+          m._glHidden = hid;
+          if (!bulk && m._map) { m.redraw(); }
+        }
+      }
+    }
   }
 
   // Units come as columns (see maps/unit_columns.py): ids once, in the order they are added
-  // (GL._unitIds), then per changed unit its index, lat, lon and status code (-1: removed).
+  // (GL._unitIds), then per changed unit its index, lat, lon and status code (-1: removed),
+  // and the details of those whose details changed.
   GL.applyUnitColumns = function (d) {
     var t0 = performance.now();
     var units = GL._units, layer = GL.layers.units, renderer = GL.renderers.units;
+    var before = units.size;
     if (d.reset) {
       layer.clearLayers();
       units.clear();
       GL._unitIds = [];
+      GL._u = { name: [], dept: [], type: [], since: [], inc: [], hid: [] };
     }
     var ids = GL._unitIds, add = d.add || [];
     for (var a = 0; a < add.length; a++) { ids.push(add[a]); }
-    var codes = d.codes, ix = d.ix, lat = d.lat, lon = d.lon, st = d.st;
-    var stroke = GL._theme.unitStroke, bulk = ix.length > BULK_MARKERS;
+    var codes = d.codes, ix = d.ix || [], lat = d.lat, lon = d.lon, st = d.st;
+    var details = (d.meta ? d.meta.ix.length : 0) + (d.info ? d.info.ix.length : 0);
+    var stroke = GL._theme.unitStroke, bulk = ix.length + details > BULK_MARKERS;
+    var depts = GL._deptCodes.length;
+    applyUnitDetails(d, ids, bulk);
     for (var i = 0; i < ix.length; i++) {
       var id = ids[ix[i]], m = units.get(id);
       if (st[i] < 0) {
@@ -462,29 +654,135 @@
         moveMarker(m, [lat[i], lon[i]], bulk);
         if (m._glStatus !== status) {
           m._glStatus = status;
-          styleMarker(m, unitStyle(status), bulk);
+          restyleUnit(m, bulk);
         }
       } else {
         m = L.circleMarker([lat[i], lon[i]], Object.assign({
           renderer: renderer, radius: UNIT_RADIUS, weight: 1, color: stroke, opacity: 0.9,
           fillOpacity: 0.95, interactive: false
-        }, unitStyle(status)));
+        }, unitStyle(status, ix[i])));
         m._glId = id;
+        m._glIx = ix[i];
         m._glStatus = status;
+        m._glHidden = !!GL._u.hid[ix[i]];
         units.set(id, m);
         layer.addLayer(m);
       }
     }
     if (bulk) { renderer.redrawAll(); }
     followSelection('unit');
+    if ((before === 0) !== (units.size === 0) || depts !== GL._deptCodes.length) {
+      updateLegend();
+    }
     return performance.now() - t0;
+  };
+
+  // Colour the units by 'status' or by 'department'.
+  GL.setUnitColouring = function (mode) {
+    if (mode !== 'status' && mode !== 'department') {
+      throw new Error('setUnitColouring: unknown mode ' + mode);
+    }
+    GL._colouring = mode;
+    GL._units.forEach(function (m) { restyleUnit(m, true); });
+    GL.renderers.units.redrawAll();
+    updateLegend();
+    return true;
+  };
+
+  GL.setDepartmentColours = function (colours) {
+    GL._deptColours = colours || {};
+    if (GL._colouring === 'department') { return GL.setUnitColouring('department'); }
+    updateLegend();
+    return true;
+  };
+
+  // The colours the page holds: {status: {...}, department: {...}} (legend, tests).
+  GL.palette = function () {
+    return { status: Object.assign({}, UNIT_COLOURS), department: Object.assign({}, GL._deptColours),
+             priority: Object.assign({}, PRIORITY_COLOURS), part: Object.assign({}, PART_COLOURS),
+             other: OTHER_COLOUR, ramps: RAMPS, colouring: GL._colouring };
+  };
+
+  // Cluster settings: {maxZoom, minUnits, cell}; clusters off with {maxZoom: 0}.
+  GL.setClustering = function (options) {
+    GL._cluster = Object.assign({}, CLUSTER_DEFAULTS, options || {});
+    GL.renderers.units.redrawAll();
+    return true;
+  };
+
+  // The clusters the units' canvas drew last: [{n, lat, lng, colour}], null when it drew units.
+  GL.clusterInfo = function () {
+    var r = GL.renderers.units;
+    if (!r.glClustered) { return null; }
+    return r.glClusters.map(function (c) {
+      var ll = GL.map.layerPointToLatLng([c.x, c.y]);
+      return { n: c.n, lat: ll.lat, lng: ll.lng, colour: c.colour };
+    });
+  };
+
+  // Units on the units' canvas (the view and its margin) and not hidden by the filter: what
+  // the clusters and the dots drawn add up to; hidden: units the filter hides.
+  GL.unitsShown = function () {
+    var bounds = GL.renderers.units._bounds, n = 0, hidden = 0;
+    GL._units.forEach(function (m) {
+      if (m._glHidden) { hidden++; return; }
+      if (m._pxBounds && bounds && bounds.intersects(m._pxBounds)) { n++; }
+    });
+    return { inView: n, hidden: hidden, total: GL._units.size };
+  };
+
+  GL.setTexts = function (texts) {
+    GL._texts = texts || {};
+    GL._textsVersion = (GL._textsVersion || 0) + 1;
+    updateLegend();
+    return true;
+  };
+
+  GL.setClock = function (now) {
+    GL._clock = now;
+    return true;
+  };
+
+  function text(group, key) {
+    var table = GL._texts[group];
+    return table && table[key] !== undefined ? table[key] : key;
+  }
+  GL.text = text;
+
+  function duration(seconds) {
+    var s = Math.max(0, Math.floor(seconds)), f = GL._texts.durations || {};
+    function fill(pattern, a, b) {
+      return pattern.replace('%1', String(a)).replace('%2', b < 10 ? '0' + b : String(b));
+    }
+    if (s < 60) { return fill(f.s || '%1s', s, 0); }
+    if (s < 3600) { return fill(f.m || '%1m', Math.floor(s / 60), 0); }
+    if (s < 86400) { return fill(f.hm || '%1h %2m', Math.floor(s / 3600), Math.floor(s % 3600 / 60)); }
+    return fill(f.dh || '%1d %2h', Math.floor(s / 86400), Math.floor(s % 86400 / 3600));
+  }
+
+  // A unit's tooltip: lines of [label, value] (the first: name and id).
+  GL.unitTooltip = function (id) {
+    var m = GL._units.get(String(id));
+    if (!m) { return null; }
+    var u = GL._u, ix = m._glIx, tip = GL._texts.tooltip || {};
+    var name = u.name[ix], dept = GL._deptCodes[u.dept[ix]], type = GL._typeCodes[u.type[ix]];
+    var lines = [['', name ? name + ' · ' + m._glId : m._glId]];
+    if (dept !== undefined) { lines.push([tip.department || '', text('departments', dept)]); }
+    if (type !== undefined) { lines.push([tip.type || '', text('unit_types', type)]); }
+    lines.push([tip.status || '', text('statuses', m._glStatus)]);
+    if (u.since[ix] > 0) {
+      var now = GL._clock !== null ? GL._clock : Date.now() / 1000;
+      lines.push([tip.since || '', duration(now - u.since[ix])]);
+    }
+    if (u.inc[ix]) { lines.push([tip.incident || '', u.inc[ix]]); }
+    return lines;
   };
 
   // ---------------------------------------------------------------- incidents
 
   GL.applyIncidents = function (d) {
     var t0 = performance.now();
-    var up = d.upsert || [], rm = d.remove || [], incs = GL._incidents;
+    var up = d.upsert || [], rm = d.remove || [], incs = GL._incidents, before = incs.size;
     var layer = GL.layers.incidents, renderer = GL.renderers.incidents;
     var bulk = up.length > BULK_MARKERS;
     for (var i = 0; i < up.length; i++) {
@@ -534,6 +832,7 @@
     }
     if (bulk) { renderer.redrawAll(); }
     followSelection('incident');
+    if ((before === 0) !== (incs.size === 0)) { updateLegend(); }
     return performance.now() - t0;
   };
 
@@ -555,6 +854,7 @@
     var layer = GL.layers.parts, renderer = GL.renderers.parts;
     layer.clearLayers();
     GL._partCount = 0;
+    var types = {};
     for (var i = 0; i < rows.length; i++) {
       var r = rows[i], type = r[1], lat = r[2], lon = r[3], extra = r[4] || {};
       var colour = PART_COLOURS[type] || '#b0bec5';
@@ -576,7 +876,10 @@
       m._glId = r[0];
       layer.addLayer(m);
       GL._partCount++;
+      types[type] = true;
     }
+    GL._partTypes = Object.keys(types).sort();
+    updateLegend();
     return performance.now() - t0;
   };
 
@@ -634,6 +937,7 @@
       if (l.getBounds) { b.extend(l.getBounds()); } else { b.extend(l.getLatLng()); }
     });
     if (!b.isValid()) { return false; }
+    GL._autoFit = false;
     GL.map.stop();  // a pan still running (selecting pans) would end elsewhere
     GL.map.fitBounds(b.pad(0.3), { maxZoom: 17, animate: false });
     return true;
@@ -694,7 +998,10 @@
     }
     GL.layers.select.addLayer(layer);
     GL._selection = { kind: kind, id: String(id), layer: layer };
-    if (pan) { GL.map.panTo(target); }
+    if (pan) {
+      GL._autoFit = false;
+      GL.map.panTo(target);
+    }
     return true;
   };
 
@@ -708,6 +1015,7 @@
     if (visible && !GL.map.hasLayer(layer)) { layer.addTo(GL.map); }
     if (!visible && GL.map.hasLayer(layer)) { GL.map.removeLayer(layer); }
     if (!visible) { hideHover(); }
+    updateLegend();
     return true;
   };
 
@@ -720,6 +1028,7 @@
     if (b && b.isValid()) {
       GL.map.fitBounds(b, { padding: [12, 12], animate: false });
       GL._fitted = true;
+      GL._autoFit = true;  // and again as the view resizes, until moved by hand
     } else {
       GL.map.setView(GL.config.center, GL.config.zoom, { animate: false });
     }
@@ -769,7 +1078,12 @@
           interactive: false, pane: 'gl-select' })
       ]).addTo(m);
     }
-    if (bounds) { m.fitBounds(bounds, { padding: [24, 24], animate: false }); } else { GL.fitCity(); }
+    if (bounds) {
+      GL._autoFit = false;
+      m.fitBounds(bounds, { padding: [24, 24], animate: false });
+    } else {
+      GL.fitCity();
+    }
     GL._scopeZoom = m.getZoom();
     return true;
   };
@@ -779,6 +1093,7 @@
   // Centre on a point, zoomIn levels closer than the scope's view (or the view now).
   GL.focus = function (lat, lon, zoomIn, maxZoom) {
     var m = GL.map, z = GL._scopeZoom === undefined ? m.getZoom() : GL._scopeZoom;
+    GL._autoFit = false;
     m.setView([lat, lon], Math.min(z + zoomIn, maxZoom), { animate: false });
     return true;
   };
@@ -787,6 +1102,7 @@
     var sel = GL._selection;
     return {
       regions: GL._regions.size, units: GL._units.size, incidents: GL._incidents.size,
+      clusters: GL.renderers.units.glClustered ? GL.renderers.units.glClusters.length : 0,
       parts: GL._partCount, selected: sel ? sel.kind + ':' + sel.id : null, level: GL._level,
       labels: GL.layers.labels ? GL.layers.labels.drawn : 0
     };
@@ -809,7 +1125,9 @@
     var ne = map.layerPointToLatLng([p.x + tol, p.y - tol]);
     var best = null, bestD = Infinity;
     collection.forEach(function (value, id) {
-      var ll = getMarker(value).getLatLng();
+      var marker = getMarker(value);
+      if (marker._glHidden || marker._glInCluster) { return; }  // not drawn as itself
+      var ll = marker.getLatLng();
       if (ll.lat < sw.lat || ll.lat > ne.lat || ll.lng < sw.lng || ll.lng > ne.lng) { return; }
       var d = map.latLngToLayerPoint(ll).distanceTo(p);
       if (d <= tol && d < bestD) { best = id; bestD = d; }
@@ -854,21 +1172,47 @@
       if (inc !== null) { return { kind: 'incident', id: inc }; }
     }
     if (GL._visible.units) {
+      var cluster = clusterAt(p);
+      if (cluster) { return { kind: 'cluster', id: cluster.n, cluster: cluster }; }
       var unit = markerHit(GL._units, function (m) { return m; }, p, UNIT_RADIUS);
       if (unit !== null) { return { kind: 'unit', id: unit }; }
     }
     return null;
   }
+
+  function clusterAt(p) {
+    var r = GL.renderers.units;
+    if (!r.glClustered) { return null; }
+    for (var i = 0; i < r.glClusters.length; i++) {
+      var c = r.glClusters[i], dx = c.x - p.x, dy = c.y - p.y;
+      if (dx * dx + dy * dy <= c.r * c.r) { return c; }
+    }
+    return null;
+  }
+
+  // Open a cluster: its units' bounds fill the view, close enough to show them as dots.
+  function zoomIntoCluster(c) {
+    var map = GL.map;
+    var b = L.latLngBounds(map.layerPointToLatLng([c.x0, c.y0]), map.layerPointToLatLng([c.x1, c.y1]));
+    var zoom = Math.max(map.getZoom() + 1,
+                        Math.min(map.getBoundsZoom(b.pad(0.5)), GL._cluster.maxZoom));
+    GL._autoFit = false;
+    map.setView(b.getCenter(), Math.min(zoom, map.getMaxZoom()), { animate: false });
+  }
   GL.hitTest = function (lat, lon) {
     var p = GL.map.latLngToLayerPoint([lat, lon]);
     var hit = hitTest(p);
-    if (hit) { return hit; }
+    if (hit) { return hit.kind === 'cluster' ? { kind: 'cluster', id: hit.id } : hit; }
     var code = GL._visible.regions ? regionAt(lat, lon) : null;
     return code === null ? null : { kind: 'region', id: code };
   };
 
   function onMapClick(e) {
     var hit = hitTest(e.layerPoint);
+    if (hit && hit.kind === 'cluster') {
+      zoomIntoCluster(hit.cluster);
+      return;
+    }
     if (hit) {
       send(hit.kind + '_clicked', String(hit.id));
       return;
@@ -889,22 +1233,42 @@
       if (!GL.map) { return; }
       var hit = hitTest(e.layerPoint);
       if (!hit) { hideHover(); return; }
-      var text, ll;
+      var content, ll;
       if (hit.kind === 'incident') {
         var it = GL._incidents.get(hit.id);
-        text = it.label ? hit.id + ' · ' + it.label : hit.id;
+        content = document.createElement('span');
+        content.textContent = it.label ? hit.id + ' · ' + it.label : hit.id;  // never innerHTML
         ll = it.m.getLatLng();
+      } else if (hit.kind === 'cluster') {
+        content = document.createElement('span');
+        content.textContent = (GL._texts.tooltip || {}).cluster
+          ? GL._texts.tooltip.cluster.replace('%1', String(hit.cluster.n)) : String(hit.cluster.n);
+        ll = GL.map.layerPointToLatLng([hit.cluster.x, hit.cluster.y - hit.cluster.r + 8]);
       } else {
-        var m = GL._units.get(hit.id);
-        text = hit.id + ' · ' + m._glStatus;
-        ll = m.getLatLng();
+        content = unitTooltipElement(hit.id);
+        ll = GL._units.get(hit.id).getLatLng();
       }
-      var span = document.createElement('span');
-      span.textContent = text;  // never innerHTML: labels come from reports
-      GL._tooltip.setContent(span).setLatLng(ll);
+      GL._tooltip.setContent(content).setLatLng(ll);
       if (!GL.map.hasLayer(GL._tooltip)) { GL._tooltip.addTo(GL.map); }
       GL.map.getContainer().classList.add('gl-hover');
     }, 40);
+  }
+
+  function unitTooltipElement(id) {
+    var box = document.createElement('div');
+    GL.unitTooltip(id).forEach(function (line, i) {
+      var row = document.createElement('div');
+      row.className = i === 0 ? 'gl-tip-title' : 'gl-tip-row';
+      if (line[0]) {
+        var label = document.createElement('span');
+        label.className = 'gl-tip-label';
+        label.textContent = line[0] + ' ';
+        row.appendChild(label);
+      }
+      row.appendChild(document.createTextNode(line[1]));  // text only: names come from data
+      box.appendChild(row);
+    });
+    return box;
   }
 
   function hideHover() {
@@ -988,35 +1352,6 @@
         ctx.fillText(r.name, p.x, p.y);
         this.drawn++;
       }
-    }
-  });
-
-  // ---------------------------------------------------------------- legend
-
-  var Legend = L.Control.extend({
-    onAdd: function () {
-      this._div = L.DomUtil.create('div', 'gl-legend');
-      return this._div;
-    },
-    update: function (max) {
-      var mode = GL._choropleth.mode;
-      if (!mode) {
-        if (this._map) { this.remove(); }
-        return;
-      }
-      if (!this._map) { this.addTo(GL.map); }
-      var div = this._div;
-      div.textContent = '';
-      var title = document.createElement('div');
-      title.className = 'gl-legend-title';
-      title.textContent = mode + (max !== undefined ? ' · max ' + max : '');
-      div.appendChild(title);
-      RAMPS[mode].forEach(function (c) {
-        var sw = document.createElement('span');
-        sw.className = 'gl-legend-swatch';
-        sw.style.background = c;
-        div.appendChild(sw);
-      });
     }
   });
 

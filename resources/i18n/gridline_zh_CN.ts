@@ -1891,6 +1891,124 @@
         <source>&amp;Audit trail…</source>
         <translation>审计日志(&amp;A)…</translation>
     </message>
+    <message>
+        <location filename="../../console/main_window.py"/>
+        <source> Units </source>
+        <translation> 力量 </translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py"/>
+        <source>Colour the units on the map</source>
+        <translation>地图上力量的着色方式</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py"/>
+        <source>by department</source>
+        <translation>按部门</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py"/>
+        <source>by status</source>
+        <translation>按状态</translation>
+    </message>
+</context>
+<context>
+    <name>MapText</name>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>Units by department</source>
+        <translation>力量（按部门）</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>Units by status</source>
+        <translation>力量（按状态）</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>Clusters</source>
+        <translation>聚合</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>number of units there; click to zoom in</source>
+        <translation>该处力量数量，点击放大</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>Incidents by priority</source>
+        <translation>事件（按优先级）</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>Parts</source>
+        <translation>部件</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>damaged or missing</source>
+        <translation>损坏或丢失</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>min</source>
+        <translation>最小</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>max</source>
+        <translation>最大</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>Open incidents per region</source>
+        <translation>各区域未结事件数</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>Overdue incidents per region</source>
+        <translation>各区域超期事件数</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>Department:</source>
+        <translation>部门：</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>Type:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>In status:</source>
+        <translation>状态时长：</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>Incident:</source>
+        <translation>事件：</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_units.py"/>
+        <source>%1 units: click to zoom in</source>
+        <translation>%1 支力量：点击放大</translation>
+    </message>
 </context>
 <context>
     <name>MapView</name>
@@ -2471,6 +2589,11 @@
         <location filename="../../widgets/unit_board.py" line="106"/>
         <source>All departments</source>
         <translation>全部部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/unit_board.py"/>
+        <source>All types</source>
+        <translation>全部类型</translation>
     </message>
     <message>
         <location filename="../../widgets/unit_board.py" line="171"/>

@@ -116,6 +116,8 @@ CASES = [
      "0509", "missing field 'unit'"),
     ("minors.json", drop_field("minors", "0509", "priority"),
      "0509", "missing field 'priority'"),
+    ("departments.json", set_field("departments", "water", "colour", "blue"),
+     "water", "colour must be a colour #rrggbb, got 'blue'"),
     ("departments.json", drop_field("departments", "water", "name_zh"),
      "water", "missing field 'name_zh'"),
     ("minors.json", set_field("minors", "0509", "lead_departmnet", "city_mgmt"),

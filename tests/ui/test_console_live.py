@@ -327,6 +327,34 @@ def test_the_live_map_is_a_light_offline_basemap_of_the_city_names(
     assert any(kind in ("district", "street") for _name, kind in ws.js("GLBase.stats().labels"))
 
 
+def test_unit_colours_switch_and_the_board_filter_reach_the_map(workstation: Workstation
+                                                                ) -> None:
+    from console.map_units import department_colours
+
+    ws = workstation
+    w, c = ws.window, ws.console
+    uid = sorted(c.state.units)[0]
+    unit = c.state.units[uid]
+
+    def fill() -> str:
+        return ws.js(f"GL._units.has({uid!r}) && GL._units.get({uid!r}).options.fillColor")
+
+    assert w.unit_colour_box.currentData() == "department"  # the default
+    ws.qtbot.waitUntil(lambda: fill() == department_colours(c.catalogue)[unit.department],
+                       timeout=WAIT_MS)
+    w.unit_colour_box.setCurrentIndex(w.unit_colour_box.findData("status"))
+    assert w.settings.value("map/unit_colours") == "status"
+    status_colour = ws.js("GL.palette().status")[c.state.units[uid].status.value]
+    ws.qtbot.waitUntil(lambda: fill() == status_colour, timeout=WAIT_MS)
+
+    w.units.department.setCurrentIndex(w.units.department.findData(unit.department))
+    others = sum(1 for u in c.state.units.values() if u.department != unit.department)
+    ws.qtbot.waitUntil(lambda: ws.js("GL.unitsShown().hidden") == others, timeout=WAIT_MS)
+    assert ws.js(f"GL._units.get({uid!r})._glHidden") is False
+    w.units.department.setCurrentIndex(0)
+    ws.qtbot.waitUntil(lambda: ws.js("GL.unitsShown().hidden") == 0, timeout=WAIT_MS)
+
+
 def test_position_reports_reach_the_state_at_once_and_the_map_in_slices(
         workstation: Workstation, monkeypatch: Any) -> None:
     import console.session as live_session

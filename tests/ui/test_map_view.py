@@ -310,13 +310,14 @@ def test_region_labels_appear_only_when_zoomed_in(map_view: MapView, map_js: Any
 
 def test_page_paints_regions_and_markers(map_view: MapView, map_js: Any, qtbot: Any) -> None:
     map_view.set_regions("grid", squares(4))
-    map_view.update_units([("U1", LAT0 + 0.005, LON0 + 0.005, "available")])
+    # away from the grid's centre, where its name is drawn above every marker
+    map_view.update_units([("U1", LAT0 + 0.002, LON0 + 0.002, "available")])
     map_view.flush()
     center_on(map_view, map_js, LAT0 + 0.01, LON0 + 0.01, zoom=14)
     with qtbot.waitSignal(map_view.sig_painted, timeout=5_000) as painted:
         map_view.after_paint("t1")
     assert painted.args[0] == "t1"
-    unit_px = map_js(map_view, f"GL.map.latLngToContainerPoint([{LAT0 + 0.005}, {LON0 + 0.005}])")
+    unit_px = map_js(map_view, f"GL.map.latLngToContainerPoint([{LAT0 + 0.002}, {LON0 + 0.002}])")
     outside = map_js(map_view, f"GL.map.latLngToContainerPoint([{LAT0 - 0.004}, {LON0 - 0.004}])")
     inside = map_js(map_view, f"GL.map.latLngToContainerPoint([{LAT0 + 0.015}, {LON0 + 0.005}])")
 

@@ -184,6 +184,19 @@ def test_selection_draws_timeline_ticks_and_tracks(window: Any, recorded: Record
     assert w.scrubber.incident_positions == []
 
 
+def test_city_fitted_and_board_filter_on_the_map(window: Any, qtbot: Any, map_js: Any) -> None:
+    w = window
+    fitted = ("GL.map.getBounds().contains(GL._regionBounds)"
+              " && GL.map.getBoundsZoom(GL._regionBounds) - GL.map.getZoom() < 1")
+    qtbot.waitUntil(lambda: map_js(w.map, fitted), timeout=5_000)
+    w.units.department.setCurrentIndex(w.units.department.findData("police"))
+    others = {uid for uid, u in w.console.state.units.items() if u.department != "police"}
+    assert others
+    w.map.flush()
+    assert set(map_js(w.map, "(function () { var out = []; GL._units.forEach(function (m, id)"
+                             " { if (m._glHidden) out.push(id); }); return out; })()")) == others
+
+
 def test_bookmarks_with_notes(window: Any, qtbot: Any) -> None:
     w = window
     w.activateWindow()

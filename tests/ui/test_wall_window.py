@@ -184,6 +184,14 @@ def test_the_map_zooms_to_the_district_on_show(make_wall: Any, qtbot: Any) -> No
     assert js(qtbot, wall.map, "GL.map.getZoom()") == pytest.approx(city_zoom)
 
 
+def test_the_whole_city_is_in_view_once_the_regions_arrive(make_wall: Any, qtbot: Any) -> None:
+    wall = make_wall(ready=True)
+    qtbot.waitUntil(lambda: js(qtbot, wall.map, "GL.counts()")["regions"] > 200)
+    qtbot.waitUntil(lambda: js(qtbot, wall.map, "GL.map.getBounds().contains(GL._regionBounds)"
+                                                " && GL.map.getBoundsZoom(GL._regionBounds)"
+                                                " - GL.map.getZoom() < 1"), timeout=5_000)
+
+
 def test_stale_banner_follows_the_feed(make_wall: Any, qtbot: Any) -> None:
     clock = WallClock()
     wall = make_wall(wall_time=clock)

@@ -40,6 +40,7 @@ class Department:
     code: str  # e.g. "police", "city_mgmt"
     name_zh: str
     name_en: str
+    colour: str = ""  # "#rrggbb": its units on the map; "" gives it one of the spare colours
 
 
 @dataclass(frozen=True, slots=True)
