@@ -4,7 +4,8 @@
  *
  * Every data layer has its own pane and canvas renderer, so moving units redraws only the
  * units canvas. The canvases ignore the mouse (a canvas on top would swallow clicks meant
- * for the ones below); GL hit-tests clicks itself, topmost first: incidents, units, regions.
+ * for the ones below); GL hit-tests clicks itself, topmost first: incidents, units, parts
+ * (when shown), regions.
  */
 (function () {
   'use strict';
@@ -43,6 +44,7 @@
   var LAYER_NAMES = ['regions', 'labels', 'parts', 'units', 'incidents', 'tiles'];
   var UNIT_RADIUS = 4;
   var INCIDENT_RADIUS = 6;
+  var PART_RADIUS = 3;
   var HALO_RADIUS = 11;
   var CLICK_TOLERANCE = 4;
 
@@ -269,6 +271,7 @@
     _unitIds: [],            // unit index -> id (applyUnitColumns)
     _incidents: new Map(),   // id -> {m, halo, priority, overdue, label}
     _partCount: 0,
+    _parts: new Map(),       // id -> circleMarker (with _glType), for clicks
     _selection: null,        // {kind, id, layer}
     _choropleth: { mode: null, values: {} },
     _visible: {},
@@ -555,6 +558,7 @@
     var layer = GL.layers.parts, renderer = GL.renderers.parts;
     layer.clearLayers();
     GL._partCount = 0;
+    GL._parts = new Map();
     for (var i = 0; i < rows.length; i++) {
       var r = rows[i], type = r[1], lat = r[2], lon = r[3], extra = r[4] || {};
       var colour = PART_COLOURS[type] || '#b0bec5';
@@ -569,11 +573,13 @@
           : L.polygon(sector(lat, lon, +extra.range_m, heading, Math.max(1, angle)), style));
       }
       var m = L.circleMarker([lat, lon], {
-        renderer: renderer, radius: 3, weight: broken ? 2 : 0.5,
+        renderer: renderer, radius: PART_RADIUS, weight: broken ? 2 : 0.5,
         color: broken ? '#ff1744' : '#000000', fillColor: colour, fillOpacity: 0.9,
         interactive: false
       });
       m._glId = r[0];
+      m._glType = type;
+      GL._parts.set(String(r[0]), m);
       layer.addLayer(m);
       GL._partCount++;
     }
@@ -856,6 +862,10 @@
       var unit = markerHit(GL._units, function (m) { return m; }, p, UNIT_RADIUS);
       if (unit !== null) { return { kind: 'unit', id: unit }; }
     }
+    if (GL._visible.parts && GL._parts.size) {
+      var part = markerHit(GL._parts, function (m) { return m; }, p, PART_RADIUS);
+      if (part !== null) { return { kind: 'part', id: part }; }
+    }
     return null;
   }
   GL.hitTest = function (lat, lon) {
@@ -893,6 +903,10 @@
         var it = GL._incidents.get(hit.id);
         text = it.label ? hit.id + ' · ' + it.label : hit.id;
         ll = it.m.getLatLng();
+      } else if (hit.kind === 'part') {
+        var pm = GL._parts.get(hit.id);
+        text = hit.id + ' · ' + pm._glType;
+        ll = pm.getLatLng();
       } else {
         var m = GL._units.get(hit.id);
         text = hit.id + ' · ' + m._glStatus;
