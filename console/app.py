@@ -4,6 +4,7 @@ remote server, login, the city, the main window; ``--screenshot`` renders and ex
     python main.py                        embedded demo: local server + simulator, live city
     python main.py --connect HOST[:PORT]  a dispatch server elsewhere (login dialog)
     python main.py --screenshot out.png   render the live main window to a PNG and exit
+    python main.py --show-part P-bin-12   open on a city part's card (with --screenshot too)
     python main.py --replay [--from ISO --to ISO | --incident ID] [--db URL|PATH]
                                           replay history (shift lead), read-only
 """
@@ -50,6 +51,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         "tiles), folder:PATH, mbtiles:PATH, tianditu:KEY, or a .json/.toml "
                         "file of sources (docs/MAP.md); default: the offline map drawn from "
                         "the city's roads and names")
+    p.add_argument("--show-part", metavar="ID",
+                   help="once live, show the parts layer and the card of part ID")
     p.add_argument("--wall", action="store_true", help="full-screen read-only wall display")
     p.add_argument("--screen", type=int, default=0, help="monitor for --wall")
     p.add_argument("--wall-rotate", type=float, default=30.0, metavar="SECONDS",
@@ -75,6 +78,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = p.parse_args(argv)
     if not args.replay and (args.from_ or args.to or args.incident or args.db):
         p.error("--from, --to, --incident and --db go with --replay")
+    if args.show_part and (args.replay or args.wall):
+        p.error("--show-part goes with the dispatcher's console (not --replay or --wall)")
     return args
 
 

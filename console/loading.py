@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dispatch.domain.catalogue.model import Catalogue
-from dispatch.domain.city.model import City
+from dispatch.domain.city.model import City, Part
 from dispatch.services.replay import (
     Replayer,
     ReplayError,
@@ -21,7 +21,7 @@ from dispatch.services.replay import (
 )
 
 if TYPE_CHECKING:
-    from dispatch.adapters.client.commands import CommandClient
+    from dispatch.adapters.client.commands import ClientCurve, CommandClient
 
 
 def load_city_from_db(url: str) -> City:
@@ -42,6 +42,21 @@ def load_city_from_server(client: CommandClient) -> City:
     from dispatch.adapters.geojson_io.load import import_geojson
 
     return import_geojson(client.city_geojson())
+
+
+def load_parts_from_server(endpoint: str, user: str, password: str, workstation: str,
+                           curve: ClientCurve | None) -> dict[str, Part]:
+    """The city's parts from the server (the ``city`` query with its assets; an operator
+    with a scope is refused them), on a connection of its own."""
+    from dispatch.adapters.client.commands import CommandClient
+    from dispatch.adapters.geojson_io.load import import_geojson
+
+    with CommandClient(endpoint, curve=curve, timeout_s=30.0, retries=2) as c:
+        c.login(user, password, workstation)
+        try:
+            return import_geojson(c.city_geojson(assets=True)).parts
+        finally:
+            c.logout()
 
 
 @dataclass(frozen=True, slots=True)

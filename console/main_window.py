@@ -1,5 +1,5 @@
 """The dispatcher workstation's main window: the live map in the middle, dockable panels
-around it (incident queue, unit board, incident detail, region), KPIs and the command line on
+around it (incident queue, unit board, incident detail, region, city part), KPIs and the command line on
 top, connection state below. Layout, level, map options and theme persist in QSettings."""
 
 from __future__ import annotations
@@ -31,17 +31,19 @@ from dispatch.adapters.client.mirror import MirrorInfo
 from dispatch.domain.roles import AUDIT_READERS
 from maps.tiles import TileSource
 from maps.view import MapView
+from widgets import part_labels
 from widgets.actions import WINDOW_SHORTCUTS, ConsoleActions
 from widgets.command_line import CommandLine
 from widgets.console_model import ConsoleModel
 from widgets.detail_panel import IncidentDetail
 from widgets.intake_dialog import IntakeDialog
 from widgets.kpi_strip import KpiStrip
+from widgets.part_card import PartCard
 from widgets.queue_panel import QueuePanel
 from widgets.unit_board import UnitBoard
 
 LEVELS = ("district", "street", "community", "grid")
-LAYOUT_VERSION = 2  # bump when the default dock layout changes: older saved layouts are ignored
+LAYOUT_VERSION = 3  # bump when the default dock layout changes: older saved layouts are ignored
 
 
 
@@ -81,10 +83,14 @@ class MainWindow(QMainWindow):
         self.units = UnitBoard(console, self.actions_)
         self.detail = IncidentDetail(console, self.actions_)
         self.region = RegionPanel(console)
+        self.part_card = PartCard(console)
         self.kpis = KpiStrip(console)
         self.command_line = CommandLine(console, self.actions_)
         self.map_sync.sig_region_clicked.connect(self._on_region_clicked)
         self.map_sync.sig_point_clicked.connect(self.new_incident_at)
+        self.map_sync.sig_part_clicked.connect(self.show_part)
+        self.part_card.sig_report.connect(self.report_at_part)
+        self.part_card.sig_incident_activated.connect(self._raise_detail)
         self.queue.sig_activated.connect(self._raise_detail)
         self.units.sig_unit_selected.connect(lambda uid: self.map.select("unit", uid))
         self.map_sync.follow_unit_filter(self.units.proxy)  # the board's filter, on the map too
@@ -100,7 +106,11 @@ class MainWindow(QMainWindow):
                                       Qt.DockWidgetArea.RightDockWidgetArea)
         self.units_dock = self._dock("units", translate("MainWindow", "Units"), self.units,
                                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.part_dock = self._dock("part", translate("MainWindow", "Part"), self.part_card,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
+        self.part_card.sig_close.connect(self.part_dock.hide)
         self.tabifyDockWidget(self.detail_dock, self.region_dock)
+        self.tabifyDockWidget(self.region_dock, self.part_dock)
         self.detail_dock.raise_()
         self._restored = False
 
@@ -194,7 +204,8 @@ class MainWindow(QMainWindow):
         self.actions_.attach(self)
         self.actions_.sig_triggered.connect(self._on_action)
         v = self.menuBar().addMenu(translate("MainWindow", "&View"))
-        for dock in (self.queue_dock, self.detail_dock, self.region_dock, self.units_dock):
+        for dock in (self.queue_dock, self.detail_dock, self.region_dock, self.part_dock,
+                     self.units_dock):
             v.addAction(dock.toggleViewAction())
         v.addSeparator()
         themes = v.addMenu(translate("MainWindow", "Theme"))
@@ -230,12 +241,35 @@ class MainWindow(QMainWindow):
         self.theme = name
         self.settings.setValue("ui/theme", name)
 
-    def new_incident_at(self, lon: float | None, lat: float | None) -> None:
+    def new_incident_at(self, lon: float | None, lat: float | None) -> IntakeDialog:
         dialog = IntakeDialog(self.console, self.console.city.locate, self)
         if lon is not None and lat is not None:
             dialog.set_point(lon, lat)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+        return dialog
+
+    def show_part(self, part_id: str) -> bool:
+        """Open the card of a city part (a click on it on the map); False if unknown."""
+        if not self.part_card.show_part(part_id):
+            return False
+        self.part_dock.show()
+        self.part_dock.raise_()
+        return True
+
+    def report_at_part(self, part_id: str) -> IntakeDialog | None:
+        """The new-incident form at a part, referencing it, with the class its type suggests."""
+        part = self.console.city.parts.get(part_id)
+        if part is None:
+            return None
+        dialog = self.new_incident_at(part.lon, part.lat)
+        ptype = self.console.catalogue.part_types.get(part.part_type)
+        name = part_labels.part_type(self.console.catalogue, part.part_type,
+                                     self.console.language)
+        dialog.set_part(part_id, f"{name} {part_id}")
+        if ptype is not None and ptype.report_class:
+            dialog.set_class(ptype.report_class)
+        return dialog
 
     def open_audit(self) -> Any:
         """Show the audit trail window (one per console), reading the last day at once."""

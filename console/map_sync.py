@@ -64,6 +64,9 @@ class MapSync(QObject):
     sig_point_clicked = Signal(float, float)
     """An empty spot of the map was clicked (lon, lat): e.g. to take a hotline report there."""
 
+    sig_part_clicked = Signal(str)
+    """A city part was clicked (its id; the parts layer is shown): e.g. to open its card."""
+
     def _on_state_replaced(self, *_args: object) -> None:
         """A bound slot (not a lambda): Qt drops the connection when this object goes."""
         self.view.set_clock(self.console.now())
@@ -105,6 +108,7 @@ class MapSync(QObject):
         console.sig_incident_selected.connect(self._on_selected)
         view.sig_incident_clicked.connect(lambda iid: console.select_incident(iid, "map"))
         view.sig_region_clicked.connect(self.sig_region_clicked)
+        view.sig_part_clicked.connect(self.sig_part_clicked)
         view.sig_map_clicked.connect(lambda lat, lon: self.sig_point_clicked.emit(lon, lat))
         self._choropleth_timer = QTimer(self)
         self._choropleth_timer.setInterval(2000)

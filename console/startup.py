@@ -28,6 +28,7 @@ from console.loading import (
     load_city_from_server,
     load_from_server,
     load_from_store,
+    load_parts_from_server,
 )
 from console.login_dialog import LoginDialog
 from console.signals import quit_on_signals
@@ -73,6 +74,9 @@ def build_console(endpoints: Endpoints, login: Login, city: City, user: str, pas
         audit_source = AuditSource(endpoints.command, user, password, login.workstation, curve)
     window = MainWindow(console, login, settings=settings, level=level, theme=theme,
                         audit_source=audit_source, tile_sources=tile_sources)
+    if not city.parts:  # a city from the server comes without its parts: fetched when shown
+        window.map_sync.load_parts = lambda: load_parts_from_server(
+            endpoints.command, user, password, login.workstation, curve)
     session.sig_info.connect(window.show_info)
     session.sig_first_batch.connect(settle_after_first_snapshot)
     session.start()
@@ -335,6 +339,8 @@ class Startup(QObject):
         if self.progress is not None:
             self.progress.close()
             self.progress = None
+        if getattr(self.args, "show_part", None):
+            self.session.sig_first_batch.connect(self._show_part)
         if self.args.screenshot is not None:
             self.session.sig_first_batch.connect(self._screenshot_soon)
         if self.args.exit_when_live:
@@ -361,6 +367,17 @@ class Startup(QObject):
         self.window.map.sig_ready.disconnect(self._replay_screenshot)
         self.window.showcase()
         self._screenshot_soon()
+
+    def _show_part(self) -> None:
+        """--show-part: the parts layer on, the part's card open, the map close around it."""
+        part_id = self.args.show_part
+        w = self.window
+        w.parts_action.setChecked(True)
+        part = w.console.city.parts.get(part_id)
+        if part is None or not w.show_part(part_id):
+            log.warning("--show-part: no part %r in the city", part_id)
+            return
+        w.map.focus_incident(part.lat, part.lon, 4.0)
 
     def _mark(self, what: str) -> None:
         log.info("start-up %.2f s: %s", time.monotonic() - self._t0, what)

@@ -25,10 +25,13 @@ class MapBridge(QObject):
     """An incident marker was clicked (incident id)."""
     sig_unit_clicked = Signal(str)
     """A unit marker was clicked (unit id)."""
+    sig_part_clicked = Signal(str)
+    """A part marker was clicked (part id; only while the parts layer is shown)."""
     sig_region_clicked = Signal(str)
     """A click fell inside a region polygon of the current level (region code)."""
     sig_map_clicked = Signal(float, float)
-    """A click hit no unit or incident (lat, lon); also sent after ``sig_region_clicked``."""
+    """A click hit no unit, incident or part (lat, lon); also sent after
+    ``sig_region_clicked``."""
     sig_painted = Signal(str, float)
     """Frames queued before ``GL.afterPaint(token)`` are drawn (token, milliseconds)."""
     sig_base_changed = Signal(str)
@@ -51,6 +54,11 @@ class MapBridge(QObject):
     def unit_clicked(self, unit_id: str) -> None:
         if unit_id:
             self.sig_unit_clicked.emit(unit_id)
+
+    @Slot(str)
+    def part_clicked(self, part_id: str) -> None:
+        if part_id:
+            self.sig_part_clicked.emit(part_id)
 
     @Slot(str)
     def region_clicked(self, code: str) -> None:

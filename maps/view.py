@@ -99,6 +99,8 @@ class MapView(QWebEngineView):
     """An incident marker was clicked (incident id)."""
     sig_unit_clicked = Signal(str)
     """A unit marker was clicked (unit id)."""
+    sig_part_clicked = Signal(str)
+    """A part marker was clicked (part id; only while the parts layer is shown)."""
     sig_region_clicked = Signal(str)
     """A click fell inside a region of the current level (region code)."""
     sig_map_clicked = Signal(float, float)
@@ -139,6 +141,7 @@ class MapView(QWebEngineView):
         self._page.setWebChannel(self._channel)
         self._bridge.sig_incident_clicked.connect(self.sig_incident_clicked)
         self._bridge.sig_unit_clicked.connect(self.sig_unit_clicked)
+        self._bridge.sig_part_clicked.connect(self.sig_part_clicked)
         self._bridge.sig_region_clicked.connect(self.sig_region_clicked)
         self._bridge.sig_map_clicked.connect(self._on_map_clicked)
         self._bridge.sig_base_changed.connect(self._on_base_changed)

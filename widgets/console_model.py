@@ -197,6 +197,10 @@ class ConsoleModel(QObject):
         return self.core.duplicate_candidates(incident_id, radius_m=radius_m,
                                               window_s=window_s)
 
+    def part_history(self, part_id: str) -> list[Incident]:
+        """Incidents reported against the city part ``part_id`` in the mirror, newest first."""
+        return self.core.part_history(part_id)
+
     # -------------------------------------------------------------------------- names
 
     def class_name(self, code: str) -> str:

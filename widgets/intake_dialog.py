@@ -1,5 +1,6 @@
 """Hotline intake (一口受理): source, reporter, class, description, the point (from a map click),
-the grid it falls in, an optional priority override; sends a ReportIncident.
+the grid it falls in, an optional priority override, the city part it is about (from a part's
+card); sends a ReportIncident.
 
 The dialog is not modal so the operator can click the map while it is open: the shell connects
 the map's click to :meth:`IntakeDialog.set_point`.
@@ -58,6 +59,7 @@ class IntakeDialog(QDialog):
         self.context = ""
         self.last_command: ReportIncident | None = None
         self.grid = ""
+        self.part_id = ""  # the city part reported against ("" = none), see set_part
         self.setWindowTitle(translate("IntakeDialog", "New incident"))
         self.setModal(False)
         self._dup_timer = QTimer(self)
@@ -128,6 +130,12 @@ class IntakeDialog(QDialog):
         form.addRow(translate("IntakeDialog", "Point"), point)
         form.addRow("", self.point_hint)
         form.addRow(translate("IntakeDialog", "Grid"), self.grid_label)
+        self.part_label = QLabel()
+        self.part_label.setWordWrap(True)
+        form.addRow(translate("IntakeDialog", "Part"), self.part_label)
+        self.part_row = form.rowCount() - 1
+        form.setRowVisible(self.part_row, False)
+        self.form = form
         form.addRow(translate("IntakeDialog", "Priority"), self.priority)
         form.addRow("", self.duplicates)
 
@@ -179,6 +187,13 @@ class IntakeDialog(QDialog):
 
     def set_class(self, code: str) -> None:
         self.picker.set_code(code)
+
+    def set_part(self, part_id: str, text: str = "") -> None:
+        """Report against a city part (its id; ``text`` what the form shows of it); ""
+        for none."""
+        self.part_id = part_id
+        self.part_label.setText(text or part_id)
+        self.form.setRowVisible(self.part_row, bool(part_id))
 
     def _on_point_changed(self) -> None:
         grid = self.locate(self.lon.value(), self.lat.value())
@@ -232,7 +247,7 @@ class IntakeDialog(QDialog):
             source=str(self.source.currentData()), class_code=code, lon=self.lon.value(),
             lat=self.lat.value(), description=description, reporter=self.reporter.text().strip(),
             priority=str(self.priority.currentData() or ""),
-            external_ref=self.external_ref.text().strip())
+            external_ref=self.external_ref.text().strip(), part_id=self.part_id)
 
     def submit(self) -> str:
         """Send the report; returns the request context ("" if the form is incomplete)."""
@@ -266,7 +281,7 @@ class IntakeDialog(QDialog):
             self.sig_finished.emit(False, message)
 
     def clear(self) -> None:
-        """Empty the form for the next call (source and point stay)."""
+        """Empty the form for the next call (source, point and part stay)."""
         self.external_ref.clear()
         self.reporter.clear()
         self.description.clear()

@@ -262,17 +262,24 @@ def _attribute_names(value: list[_Attribute]) -> list[_Attribute]:
     return value
 
 
+def _report_class(value: Any) -> str:
+    if isinstance(value, str) and len(value) == 4 and value.isascii() and value.isdigit():
+        return value
+    raise _fail(f"report_class must be a minor class code (4 digits), got {value!r}")
+
+
 class _PartType(RawModel):
     code: Ident
     name_zh: Text
     name_en: Text
     owner_department: Ident
     attributes: Annotated[list[_Attribute], AfterValidator(_attribute_names)] = []
+    report_class: Annotated[str, PlainValidator(_report_class)] = ""  # a minor class
 
     def build(self) -> PartType:
         return PartType(self.code, self.name_zh, self.name_en, self.owner_department,
                         tuple(AttributeSpec(a.name, a.kind, tuple(a.choices), a.unit)
-                              for a in self.attributes))
+                              for a in self.attributes), self.report_class)
 
 
 class _ByPriority(RawModel):
@@ -334,7 +341,8 @@ REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     MINORS: (("major", MAJORS, "major class"), ("lead_department", DEPARTMENTS, "department"),
              ("assist_departments", DEPARTMENTS, "department")),
     PROBLEMS: (("minor", MINORS, "minor class"), ("lead_department", DEPARTMENTS, "department")),
-    PART_TYPES: (("owner_department", DEPARTMENTS, "owner department"),),
+    PART_TYPES: (("owner_department", DEPARTMENTS, "owner department"),
+                 ("report_class", MINORS, "minor class")),
 }
 PARENT = {MINORS: ("major", "major class"), PROBLEMS: ("minor", "minor class")}
 

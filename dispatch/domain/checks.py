@@ -16,7 +16,7 @@ from dispatch.domain.errors import Conflict, InvalidCommand, NotFound
 from dispatch.domain.roles import Actor, Permission
 from dispatch.domain.state import DispatchState, Incident, UnitState
 from dispatch.domain.status import ASSIGNABLE_UNIT_STATUSES, IncidentStatus
-from dispatch.domain.validation import POSITION_MARGIN_M, Bounds, check_text
+from dispatch.domain.validation import POSITION_MARGIN_M, Bounds, check_id, check_text
 
 MAX_TEXT = 2000
 MAX_UNITS_PER_COMMAND = 50
@@ -55,6 +55,14 @@ def unit(ctx: Context, unit_id: str, *, mutual_aid: bool = False) -> UnitState:
     if not (mutual_aid and ctx.actor.may(Permission.MUTUAL_AID)):
         ctx.actor.require_unit_visible(unit_id, u.home_grid)
     return u
+
+
+def part(ctx: Context, part_id: str) -> str:
+    """A report's part reference: "" (none) or the id of a part of the city."""
+    check_id(part_id, "part id", required=False)
+    if part_id and part_id not in ctx.city.parts:
+        raise InvalidCommand(f"part id {part_id!r} names no part of {ctx.city.name}")
+    return part_id
 
 
 def require_status(inc: Incident, allowed: Sequence[IncidentStatus] | frozenset[IncidentStatus],

@@ -63,7 +63,7 @@ def report(ctx: Context, c: cmd.ReportIncident) -> Payloads:
         reporter=ck.text(c.reporter, "reporter", required=False, multiline=False),
         dispatch_due=ctx.due(ctx.now, limit),
         external_ref=check_id(c.external_ref, "external reference", required=False),
-        part_id=check_id(c.part_id, "part id", required=False))]
+        part_id=ck.part(ctx, c.part_id))]
 
 
 def _register_payload(ctx: Context, inc: Incident, class_code: str, priority: str

@@ -1,6 +1,6 @@
 """What a console holds besides its widgets, without Qt: the mirror of the state, the selected
 incident, the requests in flight, and the questions the panels ask of the domain (available
-actions, closure reasons, recommended units, duplicate candidates).
+actions, closure reasons, recommended units, duplicate candidates, a part's incidents).
 
 The Qt adapter (``widgets.console_model.ConsoleModel``) wraps one :class:`ConsoleState` and
 forwards to it; it adds only the signals that tell the views what changed. Everything here
@@ -146,6 +146,15 @@ class ConsoleState:
         return find_duplicates(self._state, self.catalogue, class_code=inc.class_code,
                                lon=inc.lon, lat=inc.lat, ts=inc.reported_at,
                                radius_m=radius_m, window_s=window_s, exclude=inc.id)
+
+    def part_history(self, part_id: str) -> list[Incident]:
+        """The incidents reported against a city part that the mirror holds (the open ones and
+        the finished ones not archived yet), newest first."""
+        if not part_id:
+            return []
+        found = [i for i in self._state.incidents.values() if i.part_id == part_id]
+        found.sort(key=lambda i: (i.reported_at, i.id), reverse=True)
+        return found
 
 
 # The time limits of an incident (any may be None).

@@ -4,7 +4,8 @@
  *
  * Every data layer has its own pane and canvas renderer, so moving units redraws only the
  * units canvas. The canvases ignore the mouse (a canvas on top would swallow clicks meant
- * for the ones below); GL hit-tests clicks itself, topmost first: incidents, units, regions.
+ * for the ones below); GL hit-tests clicks itself, topmost first: incidents, units, parts
+ * (when shown), regions.
  * Region names are drawn in a pane above every marker. At city zoom the units' canvas draws
  * clusters (screen cells of units, one circle each) instead of 26,000 dots. The legend is
  * in legend.js; every text the page shows comes from Python (GL.setTexts).
@@ -47,6 +48,7 @@
   var LAYER_NAMES = ['regions', 'labels', 'parts', 'units', 'incidents', 'tiles'];
   var UNIT_RADIUS = 4;
   var INCIDENT_RADIUS = 6;
+  var PART_RADIUS = 3;
   var HALO_RADIUS = 11;
   var CLICK_TOLERANCE = 4;
   var OTHER_COLOUR = '#9e9e9e';  // a department without a colour, an unknown status
@@ -383,6 +385,7 @@
     _autoFit: false,         // the city stays fitted as the view resizes, until moved by hand
     _incidents: new Map(),   // id -> {m, halo, priority, overdue, label}
     _partCount: 0,
+    _parts: new Map(),       // id -> circleMarker (with _glType), for clicks
     _selection: null,        // {kind, id, layer}
     _choropleth: { mode: null, values: {} },
     _visible: {},
@@ -855,6 +858,7 @@
     layer.clearLayers();
     GL._partCount = 0;
     var types = {};
+    GL._parts = new Map();
     for (var i = 0; i < rows.length; i++) {
       var r = rows[i], type = r[1], lat = r[2], lon = r[3], extra = r[4] || {};
       var colour = PART_COLOURS[type] || '#b0bec5';
@@ -869,11 +873,13 @@
           : L.polygon(sector(lat, lon, +extra.range_m, heading, Math.max(1, angle)), style));
       }
       var m = L.circleMarker([lat, lon], {
-        renderer: renderer, radius: 3, weight: broken ? 2 : 0.5,
+        renderer: renderer, radius: PART_RADIUS, weight: broken ? 2 : 0.5,
         color: broken ? '#ff1744' : '#000000', fillColor: colour, fillOpacity: 0.9,
         interactive: false
       });
       m._glId = r[0];
+      m._glType = type;
+      GL._parts.set(String(r[0]), m);
       layer.addLayer(m);
       GL._partCount++;
       types[type] = true;
@@ -1177,6 +1183,10 @@
       var unit = markerHit(GL._units, function (m) { return m; }, p, UNIT_RADIUS);
       if (unit !== null) { return { kind: 'unit', id: unit }; }
     }
+    if (GL._visible.parts && GL._parts.size) {
+      var part = markerHit(GL._parts, function (m) { return m; }, p, PART_RADIUS);
+      if (part !== null) { return { kind: 'part', id: part }; }
+    }
     return null;
   }
 
@@ -1244,6 +1254,11 @@
         content.textContent = (GL._texts.tooltip || {}).cluster
           ? GL._texts.tooltip.cluster.replace('%1', String(hit.cluster.n)) : String(hit.cluster.n);
         ll = GL.map.layerPointToLatLng([hit.cluster.x, hit.cluster.y - hit.cluster.r + 8]);
+      } else if (hit.kind === 'part') {
+        var pm = GL._parts.get(hit.id);
+        content = document.createElement('span');
+        content.textContent = hit.id + ' · ' + pm._glType;  // never innerHTML
+        ll = pm.getLatLng();
       } else {
         content = unitTooltipElement(hit.id);
         ll = GL._units.get(hit.id).getLatLng();

@@ -1240,6 +1240,11 @@
 <context>
     <name>IntakeDialog</name>
     <message>
+        <location filename="../../widgets/intake_dialog.py"/>
+        <source>Part</source>
+        <translation>关联部件</translation>
+    </message>
+    <message>
         <location filename="../../widgets/intake_dialog.py" line="61"/>
         <source>New incident</source>
         <translation>新建事件</translation>
@@ -1731,6 +1736,11 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../console/main_window.py"/>
+        <source>Part</source>
+        <translation>部件</translation>
+    </message>
+    <message>
         <location filename="../../console/main_window.py" line="53"/>
         <source>Gridline — {0}</source>
         <translation>Gridline 指挥调度 — {0}</translation>
@@ -2046,6 +2056,489 @@
         <location filename="../../maps/view.py" line="65"/>
         <source>Basemap opacity</source>
         <translation>底图不透明度</translation>
+    </message>
+</context>
+<context>
+    <name>PartCard</name>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Above ground</source>
+        <translation>地上式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Alarm level</source>
+        <translation>报警水位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Alarm threshold</source>
+        <translation>报警阈值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Aluminium</source>
+        <translation>铝合金</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Area</source>
+        <translation>面积</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Attributes</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Capacity</source>
+        <translation>容量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Cast iron</source>
+        <translation>铸铁</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Circuit</source>
+        <translation>回路</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Click a part on the map (show the Parts layer)</source>
+        <translation>在地图上点击一个部件（需打开“部件”图层）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Composite</source>
+        <translation>复合材料</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Concrete</source>
+        <translation>混凝土</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Controller</source>
+        <translation>信号机</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Damaged</source>
+        <translation>破损</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Department in charge</source>
+        <translation>主管部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Diameter</source>
+        <translation>直径</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Dome</source>
+        <translation>球机</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Double-click to select the incident</source>
+        <translation>双击选中该事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Enamel</source>
+        <translation>搪瓷</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Field of view</source>
+        <translation>视场角</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Fill sensor</source>
+        <translation>满溢传感器</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Fixed</source>
+        <translation>固定枪机</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Gas</source>
+        <translation>燃气</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Girth</source>
+        <translation>胸径周长</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Grid</source>
+        <translation>所在网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Guide</source>
+        <translation>指路</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Hazardous waste</source>
+        <translation>有害垃圾</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Heading</source>
+        <translation>朝向</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Heating</source>
+        <translation>热力</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Height</source>
+        <translation>高度</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>High</source>
+        <translation>高压</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Incident history</source>
+        <translation>问题记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Incident history (%1)</source>
+        <translation>问题记录（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Intact</source>
+        <translation>完好</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Kitchen waste</source>
+        <translation>厨余垃圾</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>LED</source>
+        <translation>LED</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Lamp</source>
+        <translation>光源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Length</source>
+        <translation>长度</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Low</source>
+        <translation>低压</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Maintained by</source>
+        <translation>养护单位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Mandatory</source>
+        <translation>指示</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Material</source>
+        <translation>材质</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Medium</source>
+        <translation>中压</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Metal halide</source>
+        <translation>金卤灯</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Mount</source>
+        <translation>安装方式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>No</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Occupied</source>
+        <translation>被占用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Open the new-incident form at this part, with the part referenced</source>
+        <translation>在此部件处打开新事件表单，并关联该部件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Other waste</source>
+        <translation>其他垃圾</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Outlet</source>
+        <translation>出水口径</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Owner</source>
+        <translation>所属单位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Pan-tilt-zoom</source>
+        <translation>云台（PTZ）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Permit</source>
+        <translation>审批文号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Phases</source>
+        <translation>相位数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Plastic</source>
+        <translation>塑料</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Pole height</source>
+        <translation>灯杆高度</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Position</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Power</source>
+        <translation>功率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Power cables</source>
+        <translation>电力</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Pressure</source>
+        <translation>压力</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Pressure class</source>
+        <translation>压力级制</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Prohibition</source>
+        <translation>禁令</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Put the card away (Esc)</source>
+        <translation>关闭部件卡片（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Rainwater</source>
+        <translation>雨水</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Range</source>
+        <translation>监控距离</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Recyclable</source>
+        <translation>可回收物</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Report incident here</source>
+        <translation>上报问题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Routes</source>
+        <translation>线路数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Sewage</source>
+        <translation>污水</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Sign code</source>
+        <translation>标志编码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Sodium</source>
+        <translation>高压钠灯</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Species</source>
+        <translation>树种</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Stalls</source>
+        <translation>厕位数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Steel</source>
+        <translation>钢</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Stop name</source>
+        <translation>站名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Telecom</source>
+        <translation>通信</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Text</source>
+        <translation>牌面文字</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_card.py"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Underground</source>
+        <translation>地下式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Usage</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Wall-mounted</source>
+        <translation>墙壁式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Waste stream</source>
+        <translation>垃圾分类</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Water supply</source>
+        <translation>给水</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/part_labels.py"/>
+        <source>Yes</source>
+        <translation>有</translation>
     </message>
 </context>
 <context>

@@ -56,6 +56,9 @@ def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 
     minors = sorted(m.code for m in catalogue.minors.values()
                     if any(u.department == m.lead_department for u in engine.state.units.values()))
     unit_ids = sorted(engine.state.units)
+    part_of_grid: dict[str, str] = {}
+    for pid in sorted(city.parts):
+        part_of_grid.setdefault(city.parts[pid].grid, pid)
 
     def run(c: Any, actor: Actor = LEAD) -> bool:
         try:
@@ -146,9 +149,12 @@ def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 
         clock.advance(rng.uniform(5, 120))
         r = rng.random()
         if r < 0.10 or not engine.state.incidents:
-            g = engine.city.regions[rng.choice(grids)].geometry.representative_point()
-            run(cmd.ReportIncident(rng.choice(["hotline", "grid_worker", "sensor"]),
-                                   rng.choice(minors), g.x, g.y, "路灯不亮"),
+            grid = rng.choice(grids)
+            g = engine.city.regions[grid].geometry.representative_point()
+            source, minor = rng.choice(["hotline", "grid_worker", "sensor"]), rng.choice(minors)
+            # a sensor reports against the first part of its grid (no random draw for it)
+            part = part_of_grid.get(grid, "") if source == "sensor" else ""
+            run(cmd.ReportIncident(source, minor, g.x, g.y, "路灯不亮", part_id=part),
                 rng.choice((FIELD, DISPATCHER)))
         elif r < 0.17:
             rows = tuple((u, engine.state.units[u].lon + rng.uniform(-3e-4, 3e-4),

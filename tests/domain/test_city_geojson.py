@@ -154,6 +154,35 @@ def test_units_and_parts_import() -> None:
     assert (part.state, part.attributes) == ("intact", {"range_m": 80.0, "heading_deg": 90.0})
 
 
+def test_part_owner_unit_and_maintainer_round_trip(demo_city: City) -> None:
+    """所属单位 and 养护单位 go out and come back; a file without them (older exports) still
+    imports, with both empty; anything but a string is refused."""
+    part = next(iter(demo_city.parts.values()))
+    assert part.owner_unit
+    assert part.maintainer
+    data = export_geojson(demo_city)
+    props = next(f["properties"] for f in data["features"]
+                 if f["properties"]["kind"] == "part" and f["properties"]["id"] == part.id)
+    assert (props["owner_unit"], props["maintainer"]) == (part.owner_unit, part.maintainer)
+    back = import_geojson(json.loads(json.dumps(data, ensure_ascii=False)))
+    assert (back.parts[part.id].owner_unit, back.parts[part.id].maintainer) == (
+        part.owner_unit, part.maintainer)
+
+    old = tiny()
+    old["features"].append(
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [120.615, 31.305]},
+         "properties": {"kind": "part", "id": "P-bin-1", "part_type": "bin",
+                        "grid": "320508001001002", "owner_department": "city_mgmt"}})
+    bin_ = import_geojson(old).parts["P-bin-1"]
+    assert (bin_.owner_unit, bin_.maintainer) == ("", "")
+    exported = export_geojson(import_geojson(old))["features"][-1]["properties"]
+    assert (exported["owner_unit"], exported["maintainer"]) == ("", "")
+
+    old["features"][-1]["properties"].update(owner_unit=7, maintainer=None)
+    assert problems_of(old) == [
+        "feature 6 (P-bin-1): property 'owner_unit' must be a string or null, got 7"]
+
+
 # -- bad files: each is rejected as a whole with a specific message ----------------------------
 
 

@@ -65,6 +65,14 @@ def test_scenario_covers_every_event_kind(recorded: Recorded) -> None:
     assert len(recorded.live) > 1000
 
 
+def test_scenario_reports_against_parts(recorded: Recorded) -> None:
+    """Some reports name a city part, so the replays below carry part references too."""
+    parts = [e.payload.part_id for e in _all_events(recorded)
+             if isinstance(e.payload, ev.IncidentReported) and e.payload.part_id]
+    assert len(parts) >= 10
+    assert all(p in recorded.engine.city.parts for p in parts)
+
+
 def test_store_replay_equals_live_state_at_every_seq(recorded: Recorded) -> None:
     r = Replayer.from_store(recorded.store, since_ts=0, max_checkpoints=8, min_spacing=16)
     assert r.base == DispatchState()

@@ -29,8 +29,8 @@ pytestmark = pytest.mark.ui
 TS = Path(i18n.I18N_DIR) / "gridline_zh_CN.ts"
 WIDGET_CONTEXTS = {"ActionForm", "Actions", "AuditTableModel", "AuditWindow", "BookmarkTable",
                    "ClassPicker", "CommandLine", "IncidentDetail",
-                   "IncidentTableModel", "IntakeDialog", "KpiStrip", "Labels", "QueuePanel",
-                   "UnitBoard", "UnitTreeModel"}
+                   "IncidentTableModel", "IntakeDialog", "KpiStrip", "Labels", "PartCard",
+                   "QueuePanel", "UnitBoard", "UnitTreeModel"}
 
 
 def test_every_widget_string_is_translated() -> None:

@@ -15,9 +15,10 @@ One ``FeatureCollection``; every feature has a ``kind`` property:
     A Point (the unit's base) with ``id``, ``department``, ``unit_type``, ``name`` and
     ``home_grid`` (a grid in the file).
 ``"part"``
-    A Point with ``id``, ``part_type``, ``grid`` (a grid in the file), ``owner_department``,
-    ``state`` (``intact``, ``damaged``, ``missing`` or ``occupied``, default ``intact``) and
-    ``attributes`` (an object, default ``{}``).
+    A Point with ``id``, ``part_type``, ``grid`` (a grid in the file), ``owner_department``
+    (主管部门), ``state`` (``intact``, ``damaged``, ``missing`` or ``occupied``, default
+    ``intact``) and ``attributes`` (an object, default ``{}``); optionally ``owner_unit``
+    (所属单位) and ``maintainer`` (养护单位), strings, default empty.
 
 Units and parts are optional: a file of regions only is a valid city. A ``crs`` member is
 allowed only if it names CRS84 / EPSG:4326; coordinates must lie within lon −180..180 and

@@ -32,7 +32,8 @@ def export_geojson(city: City, *, assets: bool = True) -> dict[str, Any]:
         for p in city.parts.values():
             features.append({"type": "Feature", "geometry": _point(p.lon, p.lat), "properties": {
                 "kind": "part", "id": p.id, "part_type": p.part_type, "grid": p.grid,
-                "owner_department": p.owner_department, "state": p.state,
+                "owner_department": p.owner_department, "owner_unit": p.owner_unit,
+                "maintainer": p.maintainer, "state": p.state,
                 "attributes": dict(p.attributes)}})
     return {"type": "FeatureCollection", "features": features}
 

@@ -261,9 +261,11 @@ class FeatureReader:
             attributes = {}
         elif not isinstance(attributes, Mapping):
             self.problem(f"attributes must be an object, got {attributes!r}", i, ref)
+        owner_unit = self.optional_str(i, props, "owner_unit", ref)
+        maintainer = self.optional_str(i, props, "maintainer", ref)
         pos = self.point(i, geometry, ref)
         if len(self.problems) != ok or pos is None:
             return
         self.parts.append((i, Part(vals["id"] or "", vals["part_type"] or "", vals["grid"] or "",
                                    pos[0], pos[1], vals["owner_department"] or "", state,
-                                   dict(attributes))))
+                                   dict(attributes), owner_unit or "", maintainer or "")))

@@ -100,6 +100,8 @@ class PartType:
     name_en: str
     owner_department: str
     attributes: tuple[AttributeSpec, ...] = ()
+    # The minor class a problem with such a part is usually reported under ("" = none).
+    report_class: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,12 @@ class Unit:
 
 @dataclass(slots=True)
 class Part:
-    """A city component (部件) with an ID, owner and state."""
+    """A city component (部件) with an ID, owner and state.
+
+    ``owner_department`` is the department in charge (主管部门, a catalogue code);
+    ``owner_unit`` the organisation the part belongs to (所属单位) and ``maintainer`` the
+    contractor that maintains it (养护单位), both free text, "" when unknown.
+    """
 
     id: str
     part_type: str
@@ -60,6 +65,8 @@ class Part:
     owner_department: str
     state: str = "intact"  # intact, damaged, missing, occupied
     attributes: dict[str, object] = field(default_factory=dict)
+    owner_unit: str = ""
+    maintainer: str = ""
 
 
 @dataclass(slots=True)

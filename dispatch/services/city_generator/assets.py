@@ -22,7 +22,7 @@ from dispatch.services.city_generator.district_shape import Node
 from dispatch.services.city_generator.lattice import DIGITS
 from dispatch.services.city_generator.mesh import Mesh
 from dispatch.services.city_generator.names import Names
-from dispatch.services.city_generator.part_attributes import attribute_value
+from dispatch.services.city_generator.part_attributes import attribute_value, organisations
 from dispatch.services.city_generator.specs import DISTRICTS
 
 # Relative frequency of part types, matched on the part type code (first match wins).
@@ -166,6 +166,7 @@ def place_parts(mesh: Mesh, grid_nodes: list[Node], catalogue: Catalogue,
         per_type[ki] += 1
         pid = f"P-{t.code}-{per_type[ki]}"
         attrs = {a.name: attribute_value(a, t, rnd) for a in t.attributes}
-        parts[pid] = Part(pid, t.code, grid_nodes[g].code, lo, la, t.owner_department,
-                          _PART_STATES[si], attrs)
+        grid = grid_nodes[g].code
+        parts[pid] = Part(pid, t.code, grid, lo, la, t.owner_department, _PART_STATES[si],
+                          attrs, *organisations(t, catalogue, grid))
     return parts

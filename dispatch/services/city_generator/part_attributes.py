@@ -1,12 +1,14 @@
 """Plausible values for parts' attributes (camera models, tree species, ranges, years…),
-chosen by the attribute's kind and the words in its name."""
+chosen by the attribute's kind and the words in its name; and who a part belongs to and who
+maintains it, by its type, department and district."""
 
 from __future__ import annotations
 
 import random
 
-from dispatch.domain.catalogue.model import AttributeSpec, PartType
+from dispatch.domain.catalogue.model import AttributeSpec, Catalogue, PartType
 from dispatch.services.city_generator.names import STREET_A, STREET_B
+from dispatch.services.city_generator.specs import DISTRICTS
 
 _CAMERA_MODELS = ("海康威视 DS-2CD3T47", "海康威视 DS-2DE4425", "大华 DH-IPC-HFW4433",
                   "大华 DH-SD49425", "宇视 IPC-B314", "天地伟业 TC-C34")
@@ -79,3 +81,50 @@ def _numeric_rule(name: str) -> _Rule:
 def _numeric(rule: _Rule, rnd: random.Random) -> float:
     low, high, choices = rule
     return float(rnd.choice(choices)) if choices else rnd.uniform(low, high)
+
+
+# Who a part belongs to (所属单位) and who maintains it (养护单位): by part type, else by its
+# owner department; "{d}" is the district's name, "{s}" its short name. The maintainer is one
+# of the contractors listed, the same for every part of a type in one street.
+_OWNERS_BY_TYPE = {
+    "streetlight": "{d}路灯管理所", "bin": "{d}环境卫生管理处",
+    "public_toilet": "{d}环境卫生管理处", "tree": "{d}园林绿化管理所",
+    "bus_shelter": "苏州市公共交通有限公司{s}分公司", "billboard": "{d}城市管理局",
+}
+_OWNERS_BY_DEPARTMENT = {
+    "city_mgmt": "{d}市政设施管理处", "water": "{d}水务局排水管理所",
+    "police": "苏州市公安局{s}分局", "traffic_police": "苏州市公安局交通警察支队{s}大队",
+    "fire": "{d}消防救援大队", "transport": "{d}交通运输局",
+    "housing": "{d}燃气管理所",
+}
+_MAINTAINERS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "streetlight": ("苏州市政养护工程有限公司", "苏州{s}照明工程有限公司"),
+    "bin": ("苏州{s}环境卫生服务有限公司", "苏州市环卫清运有限公司"),
+    "public_toilet": ("苏州{s}环境卫生服务有限公司", "苏州市环卫清运有限公司"),
+    "tree": ("苏州{s}园林绿化工程有限公司", "苏州市园林养护工程有限公司"),
+    "hydrant": ("苏州市自来水有限公司", "苏州{s}消防设施维保有限公司"),
+    "billboard": ("苏州{s}广告设施维护有限公司",),
+}
+_MAINTAINERS_BY_DEPARTMENT: dict[str, tuple[str, ...]] = {
+    "city_mgmt": ("苏州市政养护工程有限公司", "苏州{s}市政工程有限公司"),
+    "water": ("苏州市排水有限公司", "苏州{s}水务工程有限公司"),
+    "police": ("苏州{s}安防技术服务有限公司", "苏州市智能安防工程有限公司"),
+    "traffic_police": ("苏州市交通设施维护有限公司", "苏州{s}交通工程有限公司"),
+    "transport": ("苏州公交站务服务有限公司",),
+    "housing": ("苏州港城燃气工程有限公司", "苏州{s}燃气设备维护有限公司"),
+}
+
+
+def organisations(part_type: PartType, catalogue: Catalogue, grid: str) -> tuple[str, str]:
+    """(所属单位, 养护单位) of a part of ``part_type`` in ``grid``; no random draws, so the rest
+    of the city does not depend on them."""
+    spec = DISTRICTS.get(grid[:6])
+    district, short = (spec.name, spec.short) if spec is not None else ("", "")
+    dept = catalogue.departments.get(part_type.owner_department)
+    owner = _OWNERS_BY_TYPE.get(part_type.code) or _OWNERS_BY_DEPARTMENT.get(
+        part_type.owner_department) or "{d}" + (dept.name_zh if dept else "")
+    choices = _MAINTAINERS_BY_TYPE.get(part_type.code) or _MAINTAINERS_BY_DEPARTMENT.get(
+        part_type.owner_department) or ("苏州{s}城市设施养护有限公司",)
+    street = int(grid[6:9]) if grid[6:9].isdigit() else 0
+    maintainer = choices[street % len(choices)]
+    return owner.format(d=district, s=short), maintainer.format(d=district, s=short)
