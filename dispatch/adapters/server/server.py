@@ -36,6 +36,7 @@ from dispatch.adapters.server.backoffice import Backoffice, Done
 from dispatch.adapters.server.batching import CommandBatcher
 from dispatch.adapters.server.feed import FeedPublisher, handle_subscriptions
 from dispatch.adapters.server.outbox import OutboxQueue, ReplyCache
+from dispatch.adapters.server.places import PlaceIndex
 from dispatch.adapters.server.process import Endpoints
 from dispatch.adapters.server.queries import QueryRouter
 from dispatch.adapters.server.snapshots import SnapshotService
@@ -62,7 +63,8 @@ class DispatchServer:
 
     Its parts: ``sockets`` (:class:`ServerSockets`), ``batcher`` (commands),
     ``replies`` and ``outbox`` (replies after publishing), ``queries`` (the registry),
-    ``timekeeper`` (clock, archive), ``trust`` (feed and session edges, login throttling).
+    ``timekeeper`` (clock, archive), ``trust`` (feed and session edges, login throttling),
+    ``places`` (the gazetteer and its search index, built on a thread of their own).
     """
 
     def __init__(self, engine: DispatchEngine, *, settings: Settings, clock: ScaledClock,
@@ -102,6 +104,7 @@ class DispatchServer:
         self.batcher = CommandBatcher(self)
         self.queries = QueryRouter(self)
         self.timekeeper = Timekeeper(self, rules)
+        self.places = PlaceIndex(engine.city, store, seed=settings.city_seed)
 
     # ------------------------------------------------------------------------- sockets
 
@@ -138,6 +141,7 @@ class DispatchServer:
         self.timekeeper.load()
         self.backoffice.start()
         self.audit.start()
+        self.places.start()  # the place index builds on its own thread; geocode waits for it
         self._post = LoopPost(self.ctx, self.sockets.wake_endpoint, self.backoffice.done,
                               lambda fn: Done(None, None, fn))
         self.watcher_thread = SecurityWatcher(
