@@ -71,7 +71,7 @@ def build_console(endpoints: Endpoints, login: Login, city: City, user: str, pas
 
         audit_source = AuditSource(endpoints.command, user, password, login.workstation, curve)
     window = MainWindow(console, login, settings=settings, level=level, theme=theme,
-                        audit_source=audit_source)
+                        audit_source=audit_source, search=session.search_places)
     session.sig_info.connect(window.show_info)
     session.sig_first_batch.connect(settle_after_first_snapshot)
     session.start()
@@ -333,6 +333,10 @@ class Startup(QObject):
         if self.progress is not None:
             self.progress.close()
             self.progress = None
+        search = getattr(self.args, "search", None)
+        if search and not self.args.wall:
+            self.session.sig_first_batch.connect(
+                lambda: self.window.places.search_and_show(search))
         if self.args.screenshot is not None:
             self.session.sig_first_batch.connect(self._screenshot_soon)
         if self.args.exit_when_live:
@@ -385,8 +389,13 @@ class Startup(QObject):
     def _screenshot_soon(self) -> None:
         QTimer.singleShot(int(self.args.screenshot_delay * 1000), self._take_screenshot)
 
-    def _take_screenshot(self) -> None:
+    def _take_screenshot(self, waited: int = 0) -> None:
         assert self.window is not None
+        places = getattr(self.window, "places", None)
+        if getattr(self.args, "search", None) and places is not None and places.shown is None \
+                and waited < 60:  # --search: the picture shows the place found
+            QTimer.singleShot(500, lambda: self._take_screenshot(waited + 1))
+            return
         path = Path(self.args.screenshot)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.window.map.flush()

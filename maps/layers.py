@@ -18,6 +18,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from maps.js import js, js_parsed
+from maps.place import PlaceMark
 from maps.rows import PartRow, coords, row_id, validate_feature_collection, validate_part_row
 
 REGION_LEVELS = frozenset({"district", "street", "community", "grid"})
@@ -43,6 +44,7 @@ class MapLayers:
         self._scope: tuple[list[list[list[float]]], list[list[float]], str | None] | None = None
         self._scope_set = False  # show_scope or clear_scope was called
         self._focus: tuple[float, float, float] | None = None  # lat, lon, zoom in
+        self.place = PlaceMark()  # the place a search found (maps/place.py)
 
     # ---------------------------------------------------------------------- reading
 
@@ -222,4 +224,6 @@ class MapLayers:
             after.append(self._scope_call())
         if self._focus is not None:
             after.append(self._focus_call())
+        if self.place.place is not None:
+            after.append(self.place.call())
         return before, after

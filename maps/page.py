@@ -27,7 +27,8 @@ LEAFLET_CSS = [("leaflet_css", "leaflet/leaflet.css")]
 # qwebchannel.js comes from Qt's own resources; pages of our scheme may load qrc: URLs because
 # the scheme is registered as local with local access allowed.
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
-GLUE_JS = [("qwebchannel", QWEBCHANNEL_JS), ("gridline_map", "assets/gridline.js")]
+GLUE_JS = [("qwebchannel", QWEBCHANNEL_JS), ("gridline_map", "assets/gridline.js"),
+           ("gridline_search", "assets/search.js")]
 GLUE_CSS = [("gridline_map_css", "assets/gridline.css")]
 
 _TILE_PLACEHOLDERS = ("{z}", "{x}", "{y}")
