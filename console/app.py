@@ -5,6 +5,7 @@ remote server, login, the city, the main window; ``--screenshot`` renders and ex
     python main.py --connect HOST[:PORT]  a dispatch server elsewhere (login dialog)
     python main.py --screenshot out.png   render the live main window to a PNG and exit
     python main.py --show-part P-bin-12   open on a city part's card (with --screenshot too)
+    python main.py --search 观前街18号     show a place on the map once live
     python main.py --replay [--from ISO --to ISO | --incident ID] [--db URL|PATH]
                                           replay history (shift lead), read-only
 """
@@ -68,6 +69,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     replay.add_argument("--db", metavar="URL|PATH",
                         help="read the history straight from this database (file or URL) "
                              "instead of the server's history query")
+    p.add_argument("--search", metavar="QUERY",
+                   help="once live, look a place up and show it on the map (with "
+                        "--screenshot: the picture waits for it)")
     p.add_argument("--screenshot", type=Path, metavar="PATH",
                    help="render the live main window to PATH (PNG) and exit")
     p.add_argument("--screenshot-delay", type=float, default=4.0,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.map_places import MapPlaces
 from console.map_settings import configured_sources, map_options, remember_choices
 from console.map_sync import MapSync
 from console.map_units import UNIT_COLOURINGS
@@ -33,6 +34,7 @@ from maps.tiles import TileSource
 from maps.view import MapView
 from widgets import part_labels
 from widgets.actions import WINDOW_SHORTCUTS, ConsoleActions
+from widgets.address_search import SearchPort
 from widgets.command_line import CommandLine
 from widgets.console_model import ConsoleModel
 from widgets.detail_panel import IncidentDetail
@@ -55,9 +57,11 @@ class MainWindow(QMainWindow):
                  level: str = "grid", theme: str = "light",
                  audit_source: Callable[[dict[str, Any]], Any] | None = None,
                  tile_sources: Sequence[TileSource] | None = None,
+                 search: SearchPort | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.console = console
+        self.search = search
         self.login = login
         self.audit_source = audit_source
         self.audit_window: Any = None
@@ -85,7 +89,10 @@ class MainWindow(QMainWindow):
         self.region = RegionPanel(console)
         self.part_card = PartCard(console)
         self.kpis = KpiStrip(console)
-        self.command_line = CommandLine(console, self.actions_)
+        self.command_line = CommandLine(console, self.actions_, search=search)
+        self.places = MapPlaces(self.map, search, self)
+        self.command_line.sig_go.connect(self.places.show)
+        self.places.sig_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.map_sync.sig_region_clicked.connect(self._on_region_clicked)
         self.map_sync.sig_point_clicked.connect(self.new_incident_at)
         self.map_sync.sig_part_clicked.connect(self.show_part)
@@ -180,6 +187,12 @@ class MainWindow(QMainWindow):
         fit.setShortcut(QKeySequence(WINDOW_SHORTCUTS["fit_city"]))
         fit.triggered.connect(self.map.fit_city)
         bar.addAction(fit)
+        bar.addWidget(self.places.box)
+        find = QAction(translate("MainWindow", "Find a place"), self)
+        find.setShortcut(QKeySequence(WINDOW_SHORTCUTS["map_search"]))
+        find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        find.triggered.connect(self.places.focus)
+        self.addAction(find)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
     def _build_menus(self) -> None:
@@ -242,7 +255,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("ui/theme", name)
 
     def new_incident_at(self, lon: float | None, lat: float | None) -> IntakeDialog:
-        dialog = IntakeDialog(self.console, self.console.city.locate, self)
+        dialog = IntakeDialog(self.console, self.console.city.locate, self, search=self.search)
+        dialog.sig_place_picked.connect(self.places.show)
         if lon is not None and lat is not None:
             dialog.set_point(lon, lat)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -18,9 +18,11 @@ import time
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal
 
 from console.network import CommandWorker, FeedBatch, FeedWorker, start_in_thread
+from console.place_search import PlaceSearch
 from dispatch.adapters.client.commands import ClientCurve, CommandClient, Login, SessionSource
 from dispatch.adapters.client.mirror import MirrorInfo, StateMirror
 from dispatch.adapters.feed_timing import GUI_SLICE_BUDGET_S, GUI_SLICE_MAX, GUI_SLICE_MIN
+from widgets.address_search import Done
 from widgets.console_model import ConsoleModel
 
 SLICE_BUDGET_S, SLICE_MIN, SLICE_MAX = GUI_SLICE_BUDGET_S, GUI_SLICE_MIN, GUI_SLICE_MAX
@@ -71,6 +73,14 @@ class LiveSession(QObject):
             c.login(user, password, login.workstation)
             return c
 
+        def make_search_client() -> CommandClient:
+            c = CommandClient(command_endpoint, curve=curve, timeout_s=2.0, retries=2)
+            c.login(user, password, login.workstation)
+            return c
+
+        self._make_search_client = make_search_client
+        self.places: PlaceSearch | None = None
+
         self.feed = FeedWorker(make_mirror)
         self.feed.sig_batch.connect(self._on_batch)
         self.feed.sig_info.connect(self._on_info)
@@ -91,9 +101,20 @@ class LiveSession(QObject):
     def start(self) -> None:
         self._threads = [start_in_thread(self.feed, "gridline-feed", self.feed.run),
                          start_in_thread(self.commands, "gridline-commands")]
+        self.places = PlaceSearch(self._make_search_client)
+
+    def search_places(self, query: str, limit: int, done: Done) -> None:
+        """The console's search port (:mod:`console.place_search`): the server's geocoder."""
+        if self.places is None:
+            done([], "not connected to the dispatch server")
+            return
+        self.places(query, limit, done)
 
     def stop(self) -> None:
         self._slice_timer.stop()
+        if self.places is not None:
+            self.places.stop()
+            self.places = None
         self.feed.stop()
         if self._threads:
             # Close the command client's socket in its own thread before that thread ends.

@@ -73,7 +73,8 @@ def build_console(endpoints: Endpoints, login: Login, city: City, user: str, pas
 
         audit_source = AuditSource(endpoints.command, user, password, login.workstation, curve)
     window = MainWindow(console, login, settings=settings, level=level, theme=theme,
-                        audit_source=audit_source, tile_sources=tile_sources)
+                        audit_source=audit_source, tile_sources=tile_sources,
+                        search=session.search_places)
     if not city.parts:  # a city from the server comes without its parts: fetched when shown
         window.map_sync.load_parts = lambda: load_parts_from_server(
             endpoints.command, user, password, login.workstation, curve)
@@ -341,6 +342,10 @@ class Startup(QObject):
             self.progress = None
         if getattr(self.args, "show_part", None):
             self.session.sig_first_batch.connect(self._show_part)
+        search = getattr(self.args, "search", None)
+        if search and not self.args.wall:
+            self.session.sig_first_batch.connect(
+                lambda: self.window.places.search_and_show(search))
         if self.args.screenshot is not None:
             self.session.sig_first_batch.connect(self._screenshot_soon)
         if self.args.exit_when_live:
@@ -404,8 +409,13 @@ class Startup(QObject):
     def _screenshot_soon(self) -> None:
         QTimer.singleShot(int(self.args.screenshot_delay * 1000), self._take_screenshot)
 
-    def _take_screenshot(self) -> None:
+    def _take_screenshot(self, waited: int = 0) -> None:
         assert self.window is not None
+        places = getattr(self.window, "places", None)
+        if getattr(self.args, "search", None) and places is not None and places.shown is None \
+                and waited < 60:  # --search: the picture shows the place found
+            QTimer.singleShot(500, lambda: self._take_screenshot(waited + 1))
+            return
         path = Path(self.args.screenshot)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.window.map.flush()

@@ -27,6 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from maps.basemap import validate_basemap
 from maps.display import Display
 from maps.js import js, js_parsed
+from maps.place import PlaceMark
 from maps.rows import PartRow, coords, row_id, validate_feature_collection, validate_part_row
 
 REGION_LEVELS = frozenset({"district", "street", "community", "grid"})
@@ -83,6 +84,7 @@ class MapLayers:
         self._department_colours: dict[str, str] | None = None
         self._texts: dict[str, Any] | None = None
         self._clock: float | None = None
+        self.place = PlaceMark()  # the place a search found (maps/place.py)
 
     # ---------------------------------------------------------------------- reading
 
@@ -378,4 +380,6 @@ class MapLayers:
             after.append(self._scope_call())
         if view and self._focus is not None:
             after.append(self._focus_call())
+        if self.place.place is not None:
+            after.append(self.place.call())
         return before, after

@@ -36,7 +36,7 @@ LEAFLET_CSS = [("leaflet_css", "leaflet/leaflet.css")]
 # the scheme is registered as local with local access allowed.
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 GLUE_JS = [("qwebchannel", QWEBCHANNEL_JS), ("gridline_map", "assets/gridline.js"),
-           ("gridline_legend", "assets/legend.js")]
+           ("gridline_legend", "assets/legend.js"), ("gridline_search", "assets/search.js")]
 GLUE_CSS = [("gridline_map_css", "assets/gridline.css"),
             ("gridline_legend_css", "assets/legend.css")]
 BASEMAP_JS = [("gridline_basemap_draw", "assets/basemap_draw.js"),

@@ -388,6 +388,23 @@ class MapView(QWebEngineView):
         it."""
         self._live.call(self._layers.focus(lat, lon, zoom_in))
 
+    def show_place(self, lon: float, lat: float, label: str,
+                   line: Sequence[Sequence[Any]] | None = None, zoom: int = 17) -> None:
+        """Hold a place found by a search on the map until the next one or
+        :meth:`clear_place`: a pulsing ring at ``lon``/``lat`` labelled ``label``, and a
+        road's centre ``line`` (``(lon, lat)`` points); the view moves there (a point at
+        ``zoom``, a line fitted)."""
+        self._live.call(self._layers.place.show(lon, lat, label, line, zoom))
+
+    def clear_place(self) -> None:
+        """No place held (Escape)."""
+        self._live.call(self._layers.place.clear())
+
+    @property
+    def place(self) -> Any:
+        """The place held (:class:`maps.place.Place`), or None."""
+        return self._layers.place.place
+
     # ------------------------------------------------------------------ markers
 
     def update_units(self, upsert_rows: Iterable[Sequence[Any]],

@@ -35,7 +35,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # console
     _spec("new_incident", QT_TRANSLATE_NOOP("Actions", "New incident…"), "Ctrl+N", False),
     _spec("focus_command_line", QT_TRANSLATE_NOOP("Actions", "Command line"), "F2", False),
-    _spec("focus_search", QT_TRANSLATE_NOOP("Actions", "Search the queue"), "Ctrl+F",
+    _spec("focus_search", QT_TRANSLATE_NOOP("Actions", "Search the queue"), "Shift+F3",
                False),
     _spec("focus_queue", QT_TRANSLATE_NOOP("Actions", "Go to the queue"), "F3", False),
     _spec("focus_units", QT_TRANSLATE_NOOP("Actions", "Go to the unit board"), "F4", False),
@@ -81,6 +81,7 @@ SPECS: dict[str, ActionSpec] = {s.key: s for s in ACTIONS}
 WINDOW_SHORTCUTS: dict[str, str] = {
     "fit_city": "Ctrl+0",  # the map shows the whole city
     "audit_trail": "Ctrl+Shift+U",  # the audit window (shift leads and administrators)
+    "map_search": "Ctrl+F",  # the map's place search box (Escape drops the place shown)
 }
 """Keys of the main window's own actions. With :data:`ACTIONS` they are the console's one
 table of keys: :func:`shortcut_table` joins them and a test keeps every key unique (a key

@@ -5,9 +5,16 @@ ids and arguments is :func:`dispatch.domain.cmdline.completion.complete`. Tab ta
 highlighted (or first) candidate, Up/Down walk the history, ``?`` lists the verbs. Errors,
 from the parser or the server, show next to the line; a line the server refused comes back so
 it can be fixed.
+
+``go`` moves the map (:mod:`dispatch.domain.cmdline.goto`): ``go 观前街 18号`` looks the place
+up through the search port (the geocoder; its places are offered as completions while typing)
+and emits :attr:`CommandLine.sig_go` with the top one, ``go 320508001002003`` goes to a region,
+``go E000123`` selects an incident (the map follows the selection).
 """
 
 from __future__ import annotations
+
+import contextlib
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -16,6 +23,7 @@ from PySide6.QtCore import (
     QPoint,
     QStringListModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFontDatabase, QKeyEvent
@@ -31,10 +39,12 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch.domain.cmdline.completion import complete
+from dispatch.domain.cmdline.goto import GO_SUMMARY, GO_USAGE, GoTo, is_go
 from dispatch.domain.cmdline.line import CommandLineError
 from dispatch.domain.cmdline.parser import parse, verb_help
 from widgets import theme
 from widgets.actions import ConsoleActions
+from widgets.address_search import DEBOUNCE_MS, Place, SearchPort
 from widgets.console_model import ConsoleModel
 
 HISTORY_SIZE = 200
@@ -49,14 +59,26 @@ class CommandLine(QWidget):
     sig_sent = Signal(object, str)
     """(command, context) — a parsed command was requested."""
 
+    sig_go = Signal(object)
+    """A :class:`~widgets.address_search.Place` ``go`` found: the map shows it."""
+
+    _sig_places = Signal(str, object, str)  # the line asked about, places, error
+
     def _on_incident_selected(self, *_args: object) -> None:
         """A bound slot (not a lambda): Qt drops the connection when this object goes."""
         self._update_placeholder()
 
     def __init__(self, console: ConsoleModel, actions: ConsoleActions | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, search: SearchPort | None = None) -> None:
         super().__init__(parent)
         self.console = console
+        self.search = search
+        self._go_line = ""  # the go line whose place is being looked up for Enter
+        self._place_timer = QTimer(self)
+        self._place_timer.setSingleShot(True)
+        self._place_timer.setInterval(DEBOUNCE_MS)
+        self._place_timer.timeout.connect(self._ask_places)
+        self._sig_places.connect(self._on_places, Qt.ConnectionType.QueuedConnection)
         self.history: list[str] = []
         self._history_pos = 0
         self._pending: dict[str, str] = {}  # context → the line sent
@@ -110,12 +132,17 @@ class CommandLine(QWidget):
         """Whole-line candidates for ``text`` (the line as typed by default)."""
         text = self.edit.text() if text is None else text
         words = complete(text, self.console.state, self.console.catalogue,
-                         selected=self.console.selected_incident)
+                         selected=self.console.selected_incident,
+                         regions=self.console.city.regions)
         head = text if (not text or text[-1].isspace()) else text[: len(text) -
                                                                   len(text.split()[-1])]
         return [head + w for w in words]
 
     def _on_edited(self, text: str) -> None:
+        word, _, rest = text.strip().partition(" ")
+        if is_go(word) and rest.strip() and self.search is not None \
+                and not rest.strip().isdigit():
+            self._place_timer.start()  # places come from the geocoder, after a pause
         lines = self.completions(text) if text.strip() else []
         lines = [ln for ln in lines if ln != text]
         self.candidates.setStringList(lines)
@@ -173,13 +200,17 @@ class CommandLine(QWidget):
             return ""
         try:
             command = parse(line, selected=self.console.selected_incident,
-                            units=self.console.state.units, catalogue=self.console.catalogue)
+                            units=self.console.state.units, catalogue=self.console.catalogue,
+                            regions=self.console.city.regions)
         except CommandLineError as exc:
             self._say(exc.message, theme.ERROR)
             if exc.usage:
                 self.status.setToolTip(f"{exc.message}\n{exc.usage}")
             return ""
         self._remember(line)
+        if isinstance(command, GoTo):
+            self.go(command, line)
+            return ""
         context = self.console.new_context("cmdline")
         self._pending[context] = line
         self.edit.clear()
@@ -190,6 +221,79 @@ class CommandLine(QWidget):
         if iid and iid in self.console.state.incidents:
             self.console.select_incident(iid, "cmdline")
         return context
+
+    # ----------------------------------------------------------------------------- go
+
+    def go(self, where: GoTo, line: str = "") -> None:
+        """Show an incident (select it), a region or a place (looked up) on the map."""
+        line = line or f"go {where.target}"
+        self._place_timer.stop()
+        if where.kind == "incident":
+            if where.target not in self.console.state.incidents:
+                self._say(translate("CommandLine", "%1 — no incident %2").replace("%1", line)
+                          .replace("%2", where.target), theme.ERROR)
+                return
+            self.edit.clear()
+            self.console.select_incident(where.target, "cmdline")
+            self._say(translate("CommandLine", "%1 — on the map").replace("%1", line),
+                      theme.SUCCESS)
+            return
+        if where.kind == "region":
+            region = self.console.city.regions[where.target]
+            p = region.geometry.representative_point()
+            self.edit.clear()
+            self.sig_go.emit(Place(id=region.code, name=region.name, kind=region.level.name.lower(),
+                                   lon=p.x, lat=p.y, grid=region.code))
+            self._say(translate("CommandLine", "%1 — %2 on the map").replace("%1", line)
+                      .replace("%2", region.name), theme.SUCCESS)
+            return
+        if self.search is None:
+            self._say(translate("CommandLine", "%1 — place search needs the server")
+                      .replace("%1", line), theme.ERROR)
+            return
+        self._go_line = line
+        self._say(translate("CommandLine", "%1 — looking it up…").replace("%1", line),
+                  theme.PENDING)
+        self._ask(line, where.target, 1)
+
+    def _ask_places(self) -> None:
+        """Completion: the places the geocoder finds for what follows ``go``."""
+        text = self.edit.text()
+        word, _, rest = text.strip().partition(" ")
+        if is_go(word) and rest.strip():
+            self._ask(text, rest.strip(), 8)
+
+    def _ask(self, line: str, query: str, limit: int) -> None:
+        assert self.search is not None
+        answer = self._sig_places
+
+        def done(places: object, error: str) -> None:
+            with contextlib.suppress(RuntimeError):  # the line is gone
+                answer.emit(line, places, error)
+
+        self.search(query, limit, done)
+
+    def _on_places(self, line: str, places: list[Place], error: str) -> None:
+        if line == self._go_line:  # the answer to Enter: go to the top place
+            self._go_line = ""
+            if places:
+                top = places[0]
+                self.sig_go.emit(top)
+                if self.edit.text().strip() == line:
+                    self.edit.clear()
+                where = " ".join(x for x in (top.district_name, top.where) if x)
+                self._say(f"{line} → {top.name}" + (f" ({where})" if where else ""),
+                          theme.SUCCESS)
+            else:
+                self._say(f"{line} — {error}" if error else translate(
+                    "CommandLine", "%1 — no such place").replace("%1", line), theme.ERROR)
+            return
+        if line != self.edit.text() or not places:
+            return  # typed on meanwhile (or nothing to offer): a stale answer
+        head = line.strip().partition(" ")[0]
+        self.candidates.setStringList([f"{head} {p.name}" for p in places])
+        if self.edit.hasFocus():
+            self.completer.complete()
 
     def _remember(self, line: str) -> None:
         if not self.history or self.history[-1] != line:
@@ -217,7 +321,8 @@ class CommandLine(QWidget):
     def help_html() -> str:
         rows = "".join(f"<tr><td><b>{verb}</b>&nbsp;</td><td><code>"
                        f"{usage.replace('<', '&lt;').replace('>', '&gt;')}</code>&nbsp;</td>"
-                       f"<td>{summary}</td></tr>" for verb, usage, summary in verb_help())
+                       f"<td>{summary}</td></tr>"
+                       for verb, usage, summary in [*verb_help(), ("go", GO_USAGE, GO_SUMMARY)])
         return f"<table>{rows}</table>"
 
     def show_help(self) -> None:

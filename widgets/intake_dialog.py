@@ -1,9 +1,12 @@
-"""Hotline intake (一口受理): source, reporter, class, description, the point (from a map click),
-the grid it falls in, an optional priority override, the city part it is about (from a part's
-card); sends a ReportIncident.
+"""Hotline intake (一口受理): source, reporter, the caller's address, class, description, the
+point (from the address or a map click), the grid, community and street it falls in, an
+optional priority override, the city part it is about (from a part's card); sends a
+ReportIncident.
 
 The dialog is not modal so the operator can click the map while it is open: the shell connects
-the map's click to :meth:`IntakeDialog.set_point`.
+the map's click to :meth:`IntakeDialog.set_point`. The address field is a type-ahead search
+(:class:`widgets.address_search.AddressSearch`) over the port the shell gives; picking a place
+sets the point and says so (:attr:`IntakeDialog.sig_place_picked`, for the map to show it).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from dispatch.domain.recommend import find_duplicates
 from dispatch.domain.status import Source
 from widgets import labels, theme
 from widgets.action_forms.base import FormError
+from widgets.address_search import AddressSearch, Place, SearchPort
 from widgets.class_picker import ClassPicker
 from widgets.console_model import ConsoleModel
 
@@ -51,10 +55,15 @@ class IntakeDialog(QDialog):
     sig_finished = Signal(bool, str)
     """(ok, message) — the server's answer to the report."""
 
+    sig_place_picked = Signal(object)
+    """A :class:`~widgets.address_search.Place` picked in the address field: the point."""
+
     def __init__(self, console: ConsoleModel, locate: Locate | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, search: SearchPort | None = None) -> None:
         super().__init__(parent)
         self.console = console
+        self.search_port = search
+        self.place: Place | None = None
         self.locate: Locate = locate or Locator(console.city).locate
         self.context = ""
         self.last_command: ReportIncident | None = None
@@ -80,6 +89,15 @@ class IntakeDialog(QDialog):
             translate("IntakeDialog", "hotline ticket number (optional)"))
         self.reporter = QLineEdit()
         self.reporter.setPlaceholderText(translate("IntakeDialog", "name and phone (optional)"))
+        self.address = AddressSearch(self.search_port)
+        self.address.setEnabled(self.search_port is not None)
+        self.address.setToolTip(translate(
+            "IntakeDialog", "Type the caller's address: Chinese, pinyin or initials; Enter "
+                            "takes the best place, Down lists them"))
+        self.address.sig_picked.connect(self.set_place)
+        self.address_status = QLabel()
+        self.address_status.setStyleSheet(f"color: {theme.MUTED};")
+        self.address.sig_message.connect(self.address_status.setText)
         self.description = QPlainTextEdit()
         self.description.setPlaceholderText(
             translate("IntakeDialog", "What is wrong, where exactly, since when…"))
@@ -112,6 +130,8 @@ class IntakeDialog(QDialog):
         self.point_hint.setStyleSheet(f"color: {theme.MUTED};")
         self.grid_label = QLabel()
         self.grid_label.setWordWrap(True)
+        self.where_label = QLabel()
+        self.where_label.setWordWrap(True)
         self.priority = QComboBox()
         self.priority.addItem(translate("IntakeDialog", "As the class says"), "")
         for p in Priority:
@@ -126,10 +146,13 @@ class IntakeDialog(QDialog):
         form.addRow(translate("IntakeDialog", "Source"), self.source)
         form.addRow(translate("IntakeDialog", "Ticket"), self.external_ref)
         form.addRow(translate("IntakeDialog", "Reporter"), self.reporter)
+        form.addRow(translate("IntakeDialog", "Address"), self.address)
+        form.addRow("", self.address_status)
         form.addRow(translate("IntakeDialog", "Description"), self.description)
         form.addRow(translate("IntakeDialog", "Point"), point)
         form.addRow("", self.point_hint)
         form.addRow(translate("IntakeDialog", "Grid"), self.grid_label)
+        form.addRow(translate("IntakeDialog", "Where"), self.where_label)
         self.part_label = QLabel()
         self.part_label.setWordWrap(True)
         form.addRow(translate("IntakeDialog", "Part"), self.part_label)
@@ -185,6 +208,14 @@ class IntakeDialog(QDialog):
             spin.blockSignals(False)
         self._on_point_changed()
 
+    def set_place(self, place: Place) -> None:
+        """A place picked in the address field: its point becomes the incident's."""
+        self.place = place
+        self.set_point(place.lon, place.lat)
+        self.address_status.setText(
+            translate("IntakeDialog", "Point set from %1").replace("%1", place.name))
+        self.sig_place_picked.emit(place)
+
     def set_class(self, code: str) -> None:
         self.picker.set_code(code)
 
@@ -198,6 +229,9 @@ class IntakeDialog(QDialog):
     def _on_point_changed(self) -> None:
         grid = self.locate(self.lon.value(), self.lat.value())
         self.grid = grid or ""
+        regions = self.console.city.regions
+        self.where_label.setText(" · ".join(regions[c].name for c in (grid[:9], grid[:12])
+                                            if c in regions) if grid else "")
         if grid:
             self.grid_label.setText(labels.grid_label(self.console.city, grid))
             self.grid_label.setStyleSheet("")

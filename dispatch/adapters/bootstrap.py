@@ -1,5 +1,6 @@
 """Open a dispatch engine on a store: on a new database, generate or import the city, store it
-and register its units; on an existing one, load the city and rebuild the state."""
+with its gazetteer and register its units; on an existing one, load the city and rebuild the
+state (the stored city and gazetteer stay as they are)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from dispatch.domain import commands as cmd
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.locator import Locator
 from dispatch.domain.city.model import City
+from dispatch.domain.gazetteer import Gazetteer
 from dispatch.domain.roles import Actor, Role
 from dispatch.services.city_generator.generate import generate_city
 from dispatch.services.engine import DispatchEngine
+from dispatch.services.gazetteer_generator import generate_gazetteer
 
 BOOTSTRAP_ACTOR = Actor(operator="bootstrap", role=Role.ADMIN, workstation="server")
 
@@ -36,12 +39,26 @@ def register_units(engine: DispatchEngine, city: City, *, now: float | None = No
     return n
 
 
+def store_gazetteer(store: EventStore, city: City, seed: int,
+                    gazetteer: Gazetteer | None = None, source: str = "") -> Gazetteer:
+    """Store ``gazetteer`` (else the one generated from ``city`` and ``seed``) as the city's,
+    in place of any before; returns it."""
+    if gazetteer is None:
+        gazetteer = generate_gazetteer(city, seed)
+        source = source or f"generated from city {city.code}, seed {seed}"
+    store.save_gazetteer(city.code, gazetteer, source or "given at bootstrap")
+    return gazetteer
+
+
 def open_engine(store: EventStore | None, *, catalogue: Catalogue | None = None,
                 city: City | None = None, size: str = "demo", seed: int = 1,
                 clock: Callable[[], float] | None = None,
                 snapshot_every: int = 20_000,
-                background_snapshots: bool = False) -> DispatchEngine:
-    """An engine with a city and its units, persisted in ``store`` when one is given."""
+                background_snapshots: bool = False,
+                gazetteer: Gazetteer | None = None) -> DispatchEngine:
+    """An engine with a city and its units, persisted in ``store`` when one is given. A new
+    store also gets the city's gazetteer: ``gazetteer``, else the one generated from the city
+    with ``seed`` (:func:`store_gazetteer`)."""
     catalogue = catalogue or default_catalogue()
     stored = store.load_city_geojson() if store is not None else None
     if stored is not None:
@@ -52,6 +69,7 @@ def open_engine(store: EventStore | None, *, catalogue: Catalogue | None = None,
                                  outlines=suzhou_outlines())
         if store is not None:
             store.save_city(city.code, city.name, export_geojson(city))
+            store_gazetteer(store, city, seed, gazetteer)
     locator = Locator(city)
     kwargs = {"clock": clock} if clock is not None else {}
     engine = DispatchEngine(catalogue, city, locate=locator.locate, store=store,

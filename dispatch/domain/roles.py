@@ -52,7 +52,7 @@ class Permission(StrEnum):
     ADMIN = "admin"        # register units
     CLOCK = "clock"        # time-limit events, archiving (never over the wire in production)
     MUTUAL_AID = "mutual_aid"  # assign units from outside one's own region
-    READ = "read"          # queries that read the state: history, city (the feed is separate)
+    READ = "read"          # queries that read: history, city, places (the feed is separate)
     AUDIT = "audit"        # read the audit trail
 
 
@@ -107,6 +107,8 @@ QUERY_PERMISSIONS: dict[str, Permission | None] = {
     "recommend": P.DISPATCH,
     "duplicates": P.INTAKE,
     "audit": P.AUDIT,
+    "geocode": P.READ,    # the whole city's places, whatever the scope
+    "basemap": P.READ,    # the whole city's roads and named places, whatever the scope
 }
 """The permission each query needs (``None``: any session, or none at all)."""
 
@@ -211,6 +213,8 @@ def _cell(role: Role, kind: str, name: str, permission: Permission | None) -> st
         notes.append("mutual aid")
     if name == "city" and role is Role.DISPATCHER:  # a dispatcher always has a scope
         notes.append("regions only")
+    if name in ("geocode", "basemap") and role is Role.DISPATCHER:
+        notes.append("whole city")
     return "yes" + (f" ({', '.join(notes)})" if notes else "")
 
 

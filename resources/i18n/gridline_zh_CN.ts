@@ -380,6 +380,65 @@
     </message>
 </context>
 <context>
+    <name>AddressSearch</name>
+    <message>
+        <source>district</source>
+        <translation>区</translation>
+    </message>
+    <message>
+        <source>street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <source>community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>road</source>
+        <translation>道路</translation>
+    </message>
+    <message>
+        <source>address</source>
+        <translation>门牌</translation>
+    </message>
+    <message>
+        <source>compound</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <source>building</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <source>place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>city part</source>
+        <translation>城市部件</translation>
+    </message>
+    <message>
+        <source>Address, place or road…</source>
+        <translation>地址、地点或道路…</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>搜索中…</translation>
+    </message>
+    <message>
+        <source>No answer from the server</source>
+        <translation>服务器无应答</translation>
+    </message>
+    <message>
+        <source>No place found for %1</source>
+        <translation>未找到“%1”</translation>
+    </message>
+</context>
+<context>
     <name>AuditTableModel</name>
     <message>
         <location filename="../../widgets/audit_model.py" line="45"/>
@@ -728,6 +787,30 @@
         <location filename="../../widgets/command_line.py" line="219"/>
         <source>The commands are listed under the line; hover here</source>
         <translation>命令列表显示在输入行下方；悬停此处可再次查看</translation>
+    </message>
+    <message>
+        <source>%1 — no incident %2</source>
+        <translation>%1 — 没有事件 %2</translation>
+    </message>
+    <message>
+        <source>%1 — on the map</source>
+        <translation>%1 — 已在地图上显示</translation>
+    </message>
+    <message>
+        <source>%1 — %2 on the map</source>
+        <translation>%1 — 已在地图上显示%2</translation>
+    </message>
+    <message>
+        <source>%1 — place search needs the server</source>
+        <translation>%1 — 地点搜索需要连接服务器</translation>
+    </message>
+    <message>
+        <source>%1 — looking it up…</source>
+        <translation>%1 — 查找中…</translation>
+    </message>
+    <message>
+        <source>%1 — no such place</source>
+        <translation>%1 — 未找到该地点</translation>
     </message>
 </context>
 <context>
@@ -1383,6 +1466,22 @@
         <location filename="../../widgets/intake_dialog.py" line="265"/>
         <source>refused</source>
         <translation>被拒绝</translation>
+    </message>
+    <message>
+        <source>Type the caller's address: Chinese, pinyin or initials; Enter takes the best place, Down lists them</source>
+        <translation>输入来电人地址：汉字、拼音或首字母均可；回车取最佳结果，向下键列出全部</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>所在</translation>
+    </message>
+    <message>
+        <source>Point set from %1</source>
+        <translation>已按“%1”定位</translation>
     </message>
 </context>
 <context>
@@ -2539,6 +2638,24 @@
         <location filename="../../widgets/part_labels.py"/>
         <source>Yes</source>
         <translation>有</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Find a place</source>
+        <translation>查找地点</translation>
+    </message>
+</context>
+<context>
+    <name>MapPlaces</name>
+    <message>
+        <source>Find a place (Ctrl+F)</source>
+        <translation>查找地点（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>Find an address, road or place on the map: Chinese, pinyin or initials; Escape drops the place shown</source>
+        <translation>在地图上查找地址、道路或地点：汉字、拼音或首字母均可；按 Esc 取消标注</translation>
     </message>
 </context>
 <context>

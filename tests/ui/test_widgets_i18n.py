@@ -27,7 +27,7 @@ from widgets.queue_panel import QueuePanel
 pytestmark = pytest.mark.ui
 
 TS = Path(i18n.I18N_DIR) / "gridline_zh_CN.ts"
-WIDGET_CONTEXTS = {"ActionForm", "Actions", "AuditTableModel", "AuditWindow", "BookmarkTable",
+WIDGET_CONTEXTS = {"ActionForm", "Actions", "AddressSearch", "AuditTableModel", "AuditWindow", "BookmarkTable",
                    "ClassPicker", "CommandLine", "IncidentDetail",
                    "IncidentTableModel", "IntakeDialog", "KpiStrip", "Labels", "PartCard",
                    "QueuePanel", "UnitBoard", "UnitTreeModel"}

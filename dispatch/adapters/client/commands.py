@@ -185,12 +185,28 @@ class CommandClient:
                             expected_version=expected_version, command_id=command_id)
 
     def query(self, rtype: str, **args: Any) -> dict[str, Any]:
-        """A query's result (history, recommend, duplicates, whoami, ping, city)."""
+        """A query's result (history, recommend, duplicates, whoami, ping, city, geocode,
+        basemap…); the compressed parts of ``city`` and ``basemap`` come decoded."""
         result = self.request(rtype, {k: v for k, v in args.items() if v is not None}).result
         if rtype == "city" and "geojson_z" in result:
             result["geojson"] = orjson.loads(zlib.decompress(base64.b64decode(
                 result.pop("geojson_z"))))
+        if rtype == "basemap" and "entries_z" in result:
+            result["entries"] = orjson.loads(zlib.decompress(base64.b64decode(
+                result.pop("entries_z"))))
         return result
+
+    def geocode(self, q: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Places for ``q``, best first: ``name``, ``kind``, ``lon``, ``lat``, ``grid``,
+        ``community``/``street``/``district`` and their ``*_name``s, ``score``… (the
+        ``geocode`` query; ``Unavailable`` while the server still builds its index)."""
+        return list(self.query("geocode", q=q, limit=limit)["places"])
+
+    def basemap(self) -> list[dict[str, Any]]:
+        """What an offline basemap draws: roads (``kind: "road"``, ``name``, ``class``,
+        ``line`` of ``[lon, lat]``) and named places (``kind``, ``name``, ``category``,
+        ``lon``, ``lat``) of the server's city (the ``basemap`` query)."""
+        return list(self.query("basemap")["entries"])
 
     def city_geojson(self, *, assets: bool = False) -> dict[str, Any]:
         """The server's city as GeoJSON (regions; with ``assets`` also parts and units), for

@@ -37,7 +37,7 @@ MAX_REPLY_BYTES = 16 << 20  # clients accept replies up to this size (history pa
 REQUEST_KEYS = frozenset({"id", "session", "type", "expected_version", "args"})
 
 QUERY_TYPES = frozenset({"login", "logout", "whoami", "ping", "history", "recommend",
-                         "duplicates", "city", "audit"})
+                         "duplicates", "city", "audit", "geocode", "basemap"})
 """Requests that read (or open a session) and never produce events."""
 
 NO_SESSION_TYPES = frozenset({"login", "ping"})

@@ -37,6 +37,7 @@ from dispatch.adapters.server.batching import CommandBatcher
 from dispatch.adapters.server.feed import FeedPublisher, handle_subscriptions
 from dispatch.adapters.server.loop_post import LoopPost
 from dispatch.adapters.server.outbox import OutboxQueue, ReplyCache
+from dispatch.adapters.server.places import PlaceIndex
 from dispatch.adapters.server.process import Endpoints
 from dispatch.adapters.server.queries import QueryRouter
 from dispatch.adapters.server.snapshots import SnapshotService
@@ -64,7 +65,8 @@ class DispatchServer:
     Its parts: ``sockets`` (:class:`ServerSockets`), ``batcher`` (commands),
     ``replies`` and ``outbox`` (replies after publishing), ``queries`` (the registry),
     ``timekeeper`` (clock, archive), ``trust`` (feed and session edges, login throttling),
-    ``post`` (how other threads hand work to the loop).
+    ``post`` (how other threads hand work to the loop), ``places`` (the gazetteer and its
+    search index, built on a thread of their own).
     """
 
     def __init__(self, engine: DispatchEngine, *, settings: Settings, clock: ScaledClock,
@@ -105,6 +107,7 @@ class DispatchServer:
         self.batcher = CommandBatcher(self)
         self.queries = QueryRouter(self)
         self.timekeeper = Timekeeper(self, rules)
+        self.places = PlaceIndex(engine.city, store, seed=settings.city_seed)
 
     # ------------------------------------------------------------------------- sockets
 
@@ -141,6 +144,7 @@ class DispatchServer:
         self.timekeeper.load()
         self.backoffice.start()
         self.audit.start()
+        self.places.start()  # the place index builds on its own thread; geocode waits for it
         self.watcher_thread = SecurityWatcher(
             clients_dir=self.server_keys.clients_dir if self.server_keys is not None else None,
             engine=self.store.engine if self.store is not None else None, post=self.post,

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import orjson
 import platformdirs
-from sqlalchemy import create_engine, delete, event, func, insert, select
+from sqlalchemy import create_engine, delete, event, func, insert, inspect, select
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -27,13 +27,16 @@ from dispatch.adapters.private_files import (
     restrict_sqlite_files,
 )
 from dispatch.adapters.store.event_codec import decode_payload, event_rows
+from dispatch.adapters.store.gazetteer_codec import FORMAT as GAZETTEER_FORMAT
+from dispatch.adapters.store.gazetteer_codec import decode_gazetteer, encode_gazetteer
 from dispatch.adapters.store.migrations import upgrade
 from dispatch.adapters.store.replay_reads import ReplayReads
-from dispatch.adapters.store.schema import cities, events, meta, snapshots
+from dispatch.adapters.store.schema import cities, events, gazetteers, meta, snapshots
 from dispatch.adapters.store.snapshot_codec import FORMAT as SNAPSHOT_FORMAT
 from dispatch.adapters.store.snapshot_codec import FORMATS as SNAPSHOT_FORMATS
 from dispatch.adapters.store.snapshot_codec import decode_state, encode_state
 from dispatch.domain.events import Event
+from dispatch.domain.gazetteer import Gazetteer
 from dispatch.domain.state import DispatchState
 from dispatch.services.ports import CorruptEvent, StoreError
 
@@ -249,6 +252,46 @@ class EventStore(ReplayReads):
         with self.engine.connect() as conn:
             row = conn.execute(select(cities.c.geojson)).first()
         return None if row is None else orjson.loads(row.geojson)
+
+    def has_tables(self) -> bool:
+        """The database has been set up (a read-only store does not migrate)."""
+        return inspect(self.engine).has_table("cities")
+
+    # ------------------------------------------------------------------------- gazetteer
+
+    def save_gazetteer(self, city_code: str, gazetteer: Gazetteer, source: str) -> int:
+        """Store the city's gazetteer in place of any before (one transaction); ``source``
+        says where it came from. Returns the compressed size in bytes."""
+        blob = encode_gazetteer(gazetteer)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(delete(gazetteers))
+                conn.execute(insert(gazetteers).values(
+                    city_code=city_code, format=GAZETTEER_FORMAT, entries=len(gazetteer),
+                    source=source[:256], created_at=time.time(), data=blob))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not store the gazetteer: "
+                             f"{str(exc).splitlines()[0]}") from exc
+        return len(blob)
+
+    def gazetteer_info(self) -> dict[str, Any] | None:
+        """The stored gazetteer's city code, entry count, source and time (not its entries);
+        None when there is none (or the database predates gazetteers)."""
+        if not inspect(self.engine).has_table("gazetteers"):
+            return None
+        q = select(gazetteers.c.city_code, gazetteers.c.format, gazetteers.c.entries,
+                   gazetteers.c.source, gazetteers.c.created_at)
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+        return None if row is None else dict(row._mapping)
+
+    def load_gazetteer(self) -> Gazetteer | None:
+        """The stored gazetteer, or None; ValueError when it cannot be read."""
+        if not inspect(self.engine).has_table("gazetteers"):
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(select(gazetteers.c.data, gazetteers.c.format)).first()
+        return None if row is None else decode_gazetteer(row.data, row.format)
 
     def set_meta(self, key: str, value: str) -> None:
         with self.engine.begin() as conn:

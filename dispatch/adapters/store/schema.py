@@ -55,3 +55,13 @@ meta = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+gazetteers = Table(
+    "gazetteers", metadata,
+    Column("city_code", String(16), primary_key=True),
+    Column("format", String(32), nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("source", String(256), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)

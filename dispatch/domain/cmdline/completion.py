@@ -7,6 +7,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from dispatch.domain.catalogue.model import Priority
+from dispatch.domain.cmdline.goto import GO_WORDS, complete_go, is_go
 from dispatch.domain.cmdline.line import CommandLineError, normalize_incident_id
 from dispatch.domain.cmdline.verbs import LEVEL_NAMES, VERB_BY_WORD, VERBS
 from dispatch.domain.status import CloseReason, UnitStatus
@@ -53,13 +54,17 @@ def _words(prefix: str, words: Collection[str]) -> list[str]:
 
 
 def complete(text: str, state: DispatchState, catalogue: Catalogue | None = None,
-             *, selected: str = "") -> list[str]:
+             *, selected: str = "", regions: Collection[str] | None = None) -> list[str]:
     """Candidates for the word being typed at the end of ``text`` (the word as it would be
-    replaced): verbs first, then incident ids, unit ids, reasons… by the verb's arguments."""
+    replaced): verbs first, then incident ids, unit ids, reasons… by the verb's arguments;
+    after ``go``, region codes (of ``regions``) and incident ids."""
     words = text.split()
     typing = "" if not text or text[-1].isspace() else (words.pop() if words else "")
     if not words:
-        return _words(typing, [v.name for v in VERBS] + [a for v in VERBS for a in v.aliases])
+        return _words(typing, [v.name for v in VERBS] + [a for v in VERBS for a in v.aliases]
+                      + list(GO_WORDS))
+    if is_go(words[0]):
+        return complete_go(typing, state.incidents, regions) if len(words) == 1 else []
     verb = VERB_BY_WORD.get(words[0].lower())
     if verb is None:
         return []

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from dispatch.domain import commands as cmd
+from dispatch.domain.cmdline.goto import GoTo, is_go, parse_go
 from dispatch.domain.cmdline.line import CommandLineError, Line
 from dispatch.domain.cmdline.verbs import VERB_BY_WORD, VERBS
 
@@ -23,20 +24,25 @@ def department_lookup(catalogue: Catalogue) -> dict[str, str]:
 
 
 def parse(text: str, *, selected: str = "", units: Collection[str] | None = None,
-          catalogue: Catalogue | None = None) -> cmd.Command:
-    """Parse one command line into a command; :class:`CommandLineError` if it does not parse.
+          catalogue: Catalogue | None = None,
+          regions: Collection[str] | None = None) -> cmd.Command | GoTo:
+    """Parse one command line into a command, or for ``go`` into a :class:`GoTo` (the map's
+    business, not the server's); :class:`CommandLineError` if it does not parse.
 
     ``selected`` is the incident ``.`` stands for; with ``units`` (known unit ids) and
-    ``catalogue`` (known departments) names are checked and matched case-insensitively.
+    ``catalogue`` (known departments) names are checked and matched case-insensitively;
+    ``regions`` are the region codes ``go`` knows.
     """
     line = text.strip()
     if not line:
         raise CommandLineError("type a command, e.g. 'as 12 U-police-3' (help: ?)")
     word, _, rest = line.partition(" ")
+    if is_go(word):
+        return parse_go(rest, selected=selected, regions=regions)
     verb = VERB_BY_WORD.get(word.lower())
     if verb is None:
         raise CommandLineError(f"unknown command {word!r}; try one of "
-                               f"{', '.join(v.name for v in VERBS)}")
+                               f"{', '.join(v.name for v in VERBS)}, go")
     depts = department_lookup(catalogue) if catalogue is not None else None
     return verb.build(Line(rest, verb.usage, selected, units, depts))
 

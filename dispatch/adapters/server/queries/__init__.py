@@ -17,6 +17,7 @@ from dispatch.adapters.server.queries.city import CityQuery
 from dispatch.adapters.server.queries.duplicates import duplicates
 from dispatch.adapters.server.queries.history import history
 from dispatch.adapters.server.queries.login import login
+from dispatch.adapters.server.queries.places import BasemapQuery, geocode
 from dispatch.adapters.server.queries.recommend import recommend
 from dispatch.adapters.server.queries.session import logout, ping, whoami
 from dispatch.adapters.server.sockets import user_id as frame_user_id
@@ -32,7 +33,8 @@ log = logging.getLogger("gridline.server")
 
 
 def registry() -> dict[str, QueryHandler]:
-    """A fresh table of the query handlers (the city query keeps a cache per server)."""
+    """A fresh table of the query handlers (the city and basemap queries keep a cache per
+    server)."""
     return {
         "ping": QueryHandler(ping, session=False),
         "login": QueryHandler(login, session=False),  # checks the audit room itself
@@ -43,6 +45,8 @@ def registry() -> dict[str, QueryHandler]:
         "history": QueryHandler(history),
         "city": QueryHandler(CityQuery()),
         "audit": QueryHandler(audit_trail),
+        "geocode": QueryHandler(geocode),
+        "basemap": QueryHandler(BasemapQuery()),
     }
 
 
