@@ -21,7 +21,7 @@ wrong value) goes through the checked per-field path, which fills in defaults an
 ``ValueError``/``TypeError`` for what it cannot read.
 
 Supported field types: ``str``, ``int``, ``float``, ``bool``, ``Any``, enums, ``X | None``,
-``tuple[X, ...]``, ``tuple[X, Y, ...]`` (fixed), and dataclasses (nested records), nested in
+``tuple[X, ...]``, fixed-length ``tuple[X, Y]`` and dataclasses (nested records), nested in
 any combination. Any other annotation is refused when the codec is made, so a new kind of
 field cannot be encoded by accident.
 """
@@ -33,7 +33,7 @@ import dataclasses
 import enum
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -289,6 +289,7 @@ class RecordCodec(Generic[R]):
             f"def to_row(r):\n    return ({', '.join(row_out)},)\n",
             f"def to_row_sharing(r, s):\n    return ({', '.join(row_shared)},)\n",
             f"def from_row(t):\n    return {c}({_positional(row_in, 't')})\n",
+            f"def from_rows(rows):\n    return [{c}({_positional(row_in, 't')}) for t in rows]\n",
             f"def from_json_dict(d):\n"
             f"    if len(d) == {len(named)}:\n"
             f"        try:\n"
@@ -312,6 +313,8 @@ class RecordCodec(Generic[R]):
         tuples of plain values) passed through a function: a snapshot shares repeated ones."""
         self.from_row: Callable[[tuple[Any, ...]], R] = ns["from_row"]
         """The record a :meth:`to_row` tuple holds."""
+        self.from_rows: Callable[[Iterable[tuple[Any, ...]]], list[R]] = ns["from_rows"]
+        """``[from_row(t) for t in rows]``, without a call per row (a snapshot's records)."""
         self.from_json_dict: Callable[[dict[str, Any]], R] = ns["from_json_dict"]
         """The record a JSON object holds: the compiled path for a complete object, the
         checked one (:meth:`from_dict`) for anything else."""

@@ -29,7 +29,7 @@ from dispatch.domain.state import INCIDENT_CODEC, UNIT_CODEC, DispatchState, Inc
 FORMAT = "tuples2+zlib"
 FORMATS = (FORMAT, "tuples1+zlib")  # what decode_state reads
 CHUNK = 2000  # records per pickle: ~1 ms of work between two chances for other threads
-_incident_from_row, _unit_from_row = INCIDENT_CODEC.from_row, UNIT_CODEC.from_row
+_incidents_from_rows, _units_from_rows = INCIDENT_CODEC.from_rows, UNIT_CODEC.from_rows
 
 
 def _chunks(records: Iterable[Any]) -> Iterator[list[Any]]:
@@ -125,8 +125,8 @@ def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
     if tuple(inc_fields) != INCIDENT_CODEC.names or tuple(unit_fields) != UNIT_CODEC.names:
         raise ValueError("snapshot was written with other record fields; rebuild from events")
     try:
-        inc_map: dict[str, Incident] = {t[0]: _incident_from_row(t) for t in incidents}
-        unit_map: dict[str, UnitState] = {t[0]: _unit_from_row(t) for t in units}
+        inc_map: dict[str, Incident] = {r.id: r for r in _incidents_from_rows(incidents)}
+        unit_map: dict[str, UnitState] = {r.id: r for r in _units_from_rows(units)}
     except (TypeError, IndexError) as exc:  # a record inside a record (a note) changed shape
         raise ValueError(f"snapshot rows do not fit the records ({exc}); rebuild from events"
                          ) from exc
