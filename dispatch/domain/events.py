@@ -7,11 +7,10 @@ payload: one small frozen dataclass per kind. Payloads carry every decision the 
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import orjson
+from dispatch.domain.codec import RecordCodec
 
 # --------------------------------------------------------------------------------- incidents
 
@@ -256,13 +255,10 @@ Payload = (IncidentReported | IncidentRegistered | IncidentCancelled | IncidentD
 PAYLOAD_TYPES: dict[str, type[Any]] = {
     cls.KIND: cls for cls in Payload.__args__
 }
-_FIELDS: dict[type[Any], tuple[str, ...]] = {
-    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in PAYLOAD_TYPES.values()
+PAYLOAD_CODECS: dict[type[Any], RecordCodec[Any]] = {
+    cls: RecordCodec(cls, strict=True) for cls in PAYLOAD_TYPES.values()
 }
-_TUPLE_FIELDS: dict[type[Any], tuple[str, ...]] = {
-    cls: tuple(f.name for f in dataclasses.fields(cls) if str(f.type).startswith("tuple"))
-    for cls in PAYLOAD_TYPES.values()
-}
+"""One codec per payload type, derived from its fields (JSON: tuples as arrays)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,19 +279,12 @@ class Event:
         return getattr(self.payload, "incident_id", None)
 
 
-def _tuplify(value: Any) -> Any:
-    """JSON lists back to tuples (payload fields nest at most two deep)."""
-    if type(value) is list:
-        return tuple([tuple(v) if type(v) is list else v for v in value])
-    return value
-
-
 def payload_to_dict(payload: Payload) -> dict[str, Any]:
-    return {name: getattr(payload, name) for name in _FIELDS[type(payload)]}
+    return PAYLOAD_CODECS[type(payload)].to_dict(payload)
 
 
 def payload_to_json(payload: Payload) -> str:
-    return orjson.dumps(payload_to_dict(payload)).decode()
+    return PAYLOAD_CODECS[type(payload)].to_json(payload).decode()
 
 
 def payload_from_dict(kind: str, data: dict[str, Any]) -> Payload:
@@ -303,11 +292,8 @@ def payload_from_dict(kind: str, data: dict[str, Any]) -> Payload:
     cls = PAYLOAD_TYPES.get(kind)
     if cls is None:
         raise ValueError(f"unknown event kind {kind!r}")
-    for name in _TUPLE_FIELDS[cls]:
-        if name in data:
-            data[name] = _tuplify(data[name])
     try:
-        return cls(**data)
+        return PAYLOAD_CODECS[cls].from_dict(data)
     except TypeError as exc:
         raise ValueError(f"bad {kind} payload: {exc}") from None
 

@@ -3,13 +3,18 @@
 Records are slotted dataclasses whose fields are all immutable values (tuples, not lists), so a
 shallow copy of each record is a full copy of the state: :meth:`DispatchState.copy` is cheap and
 snapshots cannot alias the live state.
+
+Each record type has one :class:`~dispatch.domain.codec.RecordCodec` (:data:`RECORD_CODECS`),
+derived from its fields: every encoding of a record (the feed's JSON bodies, snapshot rows,
+copies) goes through it, so a new field reaches all of them.
 """
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
+from dispatch.domain.codec import RecordCodec
 from dispatch.domain.status import EscalationLevel, IncidentStatus, UnitStatus
 
 
@@ -108,10 +113,17 @@ class DispatchState:
         self.changed_incidents, self.changed_units = set(), set()
         return out
 
+    def scalars(self) -> dict[str, Any]:
+        """The state's own values besides its records (:data:`STATE_SCALARS`) by name."""
+        return {name: getattr(self, name) for name in STATE_SCALARS}
+
+    def with_records(self, incidents: dict[str, Incident], units: dict[str, UnitState]
+                     ) -> DispatchState:
+        """A state holding these record dicts, at this state's sequence, time and counters."""
+        return DispatchState(incidents=incidents, units=units, **self.scalars())
+
     def __getstate__(self) -> dict[str, object]:
-        return {"incidents": self.incidents, "units": self.units, "seq": self.seq,
-                "ts": self.ts, "incident_counter": self.incident_counter,
-                "archived": self.archived}
+        return {"incidents": self.incidents, "units": self.units, **self.scalars()}
 
     def __setstate__(self, d: dict[str, object]) -> None:
         for k, v in d.items():
@@ -119,11 +131,20 @@ class DispatchState:
         self.changed_incidents, self.changed_units = set(), set()
 
     def copy(self) -> DispatchState:
-        return DispatchState(
-            incidents={k: copy.copy(v) for k, v in self.incidents.items()},
-            units={k: copy.copy(v) for k, v in self.units.items()},
-            seq=self.seq, ts=self.ts, incident_counter=self.incident_counter,
-            archived=self.archived)
+        clone_incident, clone_unit = INCIDENT_CODEC.clone, UNIT_CODEC.clone
+        return self.with_records({k: clone_incident(v) for k, v in self.incidents.items()},
+                                 {k: clone_unit(v) for k, v in self.units.items()})
 
     def open_incidents(self) -> list[Incident]:
         return [i for i in self.incidents.values() if i.status.is_open]
+
+
+STATE_SCALARS: tuple[str, ...] = tuple(
+    f.name for f in fields(DispatchState) if f.compare and f.name not in ("incidents", "units"))
+"""The fields of :class:`DispatchState` other than its records and its change sets."""
+
+NOTE_CODEC = RecordCodec(Note)
+INCIDENT_CODEC = RecordCodec(Incident)
+UNIT_CODEC = RecordCodec(UnitState)
+RECORD_CODECS: dict[type[Any], RecordCodec[Any]] = {
+    Note: NOTE_CODEC, Incident: INCIDENT_CODEC, UnitState: UNIT_CODEC}

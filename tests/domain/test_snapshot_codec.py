@@ -11,7 +11,14 @@ import pytest
 
 from dispatch.adapters.store import snapshot_codec
 from dispatch.adapters.store.snapshot_codec import FORMAT, decode_state, encode_state
-from dispatch.domain.state import DispatchState, Incident, Note, UnitState
+from dispatch.domain.state import (
+    INCIDENT_CODEC,
+    UNIT_CODEC,
+    DispatchState,
+    Incident,
+    Note,
+    UnitState,
+)
 from dispatch.domain.status import IncidentStatus, UnitStatus
 
 
@@ -44,13 +51,15 @@ def test_empty_state_round_trips() -> None:
 
 def test_former_single_pickle_format_is_read() -> None:
     state = _state(10, 4)
-    incidents = [(*snapshot_codec._inc_get(i)[:-1],
+    # rows as that format wrote them: the fields in order, the notes as (ts, operator, text)
+    incidents = [(*(getattr(i, n) for n in INCIDENT_CODEC.names[:-1]),
                   tuple((n.ts, n.operator, n.text) for n in i.notes))
                  for i in state.incidents.values()]
-    units = [tuple(snapshot_codec._unit_get(u)) for u in state.units.values()]
+    units = [tuple(getattr(u, n) for n in UNIT_CODEC.names) for u in state.units.values()]
+    assert INCIDENT_CODEC.names[-1] == "notes"
     blob = zlib.compress(pickle.dumps(
         (state.seq, state.ts, state.incident_counter, state.archived, incidents, units,
-         snapshot_codec._INC_FIELDS, snapshot_codec._UNIT_FIELDS), protocol=5), 1)
+         INCIDENT_CODEC.names, UNIT_CODEC.names), protocol=5), 1)
     assert decode_state(blob, "tuples1+zlib") == state
 
 

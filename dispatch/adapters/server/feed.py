@@ -34,9 +34,8 @@ from dispatch.adapters.feed_timing import STATUS_MIN_GAP_S
 from dispatch.adapters.protocol.chp import HUGZ, FeedStatus, hugz_frames, status_key
 from dispatch.adapters.protocol.records import (
     REGION_CODE_LENGTHS,
-    dumps,
+    incident_body,
     incident_key,
-    incident_to_dict,
     subtree_scope,
     unit_body,
     unit_key,
@@ -102,7 +101,7 @@ class FeedPublisher:
             self._entries[key] = (key.encode(), 0, unit_body(u))
         for inc in state.incidents.values():
             key = incident_key(inc)
-            self._entries[key] = (key.encode(), 0, dumps(incident_to_dict(inc)))
+            self._entries[key] = (key.encode(), 0, incident_body(inc))
             self._inc_keys[inc.id] = (key, inc.grid)
 
     def __len__(self) -> int:
@@ -176,7 +175,7 @@ class FeedPublisher:
             if inc is not None:
                 key = incident_key(inc)
                 out.append(message(key, key.encode(), self._grid_cells(inc.grid),
-                                   dumps(incident_to_dict(inc)), ev))
+                                   incident_body(inc), ev))
                 self._inc_keys[iid] = (key, inc.grid)
             elif iid in self._inc_keys:
                 key, grid = self._inc_keys.pop(iid)

@@ -2,8 +2,9 @@
 
 Pickling the record dataclasses themselves costs a reconstruct call and a slot-by-slot
 ``setattr`` per record (1.4 s for a city-scale month); flattening each record to the tuple of
-its fields, with repeated short strings shared so that pickle's memo stores them once, and
-rebuilding with the positional constructor is about four times faster both ways.
+its fields (its codec's row: :class:`~dispatch.domain.codec.RecordCodec`), with repeated short
+strings shared so that pickle's memo stores them once, and rebuilding with the positional
+constructor is about four times faster both ways.
 
 The server writes snapshots on a background thread while its loop keeps serving. One
 ``pickle.dumps`` of a city's 26,000 units holds the interpreter lock for ~20 ms in a single C
@@ -15,25 +16,20 @@ in the former single-pickle format (``tuples1+zlib``) are still read.
 
 from __future__ import annotations
 
-import dataclasses
 import io
-import operator
 import pickle
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from dispatch.domain.state import DispatchState, Incident, Note, UnitState
+from dispatch.domain.codec import RecordCodec
+from dispatch.domain.state import INCIDENT_CODEC, UNIT_CODEC, DispatchState, Incident, UnitState
 
 FORMAT = "tuples2+zlib"
 FORMATS = (FORMAT, "tuples1+zlib")  # what decode_state reads
 CHUNK = 2000  # records per pickle: ~1 ms of work between two chances for other threads
-_INC_FIELDS = tuple(f.name for f in dataclasses.fields(Incident))
-_UNIT_FIELDS = tuple(f.name for f in dataclasses.fields(UnitState))
-assert _INC_FIELDS[-1] == "notes", "notes must stay the last incident field"
-_inc_get = operator.attrgetter(*_INC_FIELDS)
-_unit_get = operator.attrgetter(*_UNIT_FIELDS)
+_incidents_from_rows, _units_from_rows = INCIDENT_CODEC.from_rows, UNIT_CODEC.from_rows
 
 
 def _chunks(records: Iterable[Any]) -> Iterator[list[Any]]:
@@ -52,23 +48,22 @@ def encode_state(state: DispatchState) -> bytes:
     incidents (tag ``"i"``) or units (``"u"``) as tuples of their fields."""
     shared: dict[str, str] = {}
 
-    def share(v: Any) -> Any:
-        return shared.setdefault(v, v) if type(v) is str and len(v) < 48 else v
+    def share(v: str) -> str:
+        return shared.setdefault(v, v) if len(v) < 48 else v
 
-    def incident_row(inc: Incident) -> tuple[Any, ...]:
-        t = _inc_get(inc)
-        notes = tuple((n.ts, share(n.operator), n.text) for n in t[-1])
-        return (*map(share, t[:-1]), notes)
-
-    def unit_row(u: UnitState) -> tuple[Any, ...]:
-        return tuple(map(share, _unit_get(u)))
+    def rows(codec: RecordCodec[Any]) -> Callable[[Any], tuple[Any, ...]]:
+        to_row = codec.to_row_sharing
+        return lambda record: to_row(record, share)
 
     z = zlib.compressobj(1)
+    # The header names every scalar of the state (tests/domain/test_codec.py fails if one is
+    # added to DispatchState and not here).
     out = [z.compress(pickle.dumps((state.seq, state.ts, state.incident_counter,
-                                    state.archived, _INC_FIELDS, _UNIT_FIELDS), protocol=5))]
-    for tag, rows in (("i", map(incident_row, list(state.incidents.values()))),
-                      ("u", map(unit_row, list(state.units.values())))):
-        for chunk in _chunks(rows):
+                                    state.archived, INCIDENT_CODEC.names, UNIT_CODEC.names),
+                                   protocol=5))]
+    for tag, records in (("i", map(rows(INCIDENT_CODEC), list(state.incidents.values()))),
+                         ("u", map(rows(UNIT_CODEC), list(state.units.values())))):
+        for chunk in _chunks(records):
             out.append(z.compress(pickle.dumps((tag, chunk), protocol=5)))
             time.sleep(0)  # let the server's loop have the interpreter between chunks
     out.append(z.flush())
@@ -127,13 +122,13 @@ def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
         # ImportError, AttributeError: it names a class (an enum of a record field) by a
         # module or name this version no longer has, e.g. written before a module moved.
         raise ValueError(f"snapshot cannot be read ({exc}); rebuild from events") from exc
-    if tuple(inc_fields) != _INC_FIELDS or tuple(unit_fields) != _UNIT_FIELDS:
+    if tuple(inc_fields) != INCIDENT_CODEC.names or tuple(unit_fields) != UNIT_CODEC.names:
         raise ValueError("snapshot was written with other record fields; rebuild from events")
-    inc_map: dict[str, Incident] = {}
-    for t in incidents:
-        notes = t[-1]
-        inc_map[t[0]] = Incident(*t[:-1], tuple(Note(*n) for n in notes)  # type: ignore[call-arg]
-                                 if notes else ())
-    unit_map = {t[0]: UnitState(*t) for t in units}
+    try:
+        inc_map: dict[str, Incident] = {r.id: r for r in _incidents_from_rows(incidents)}
+        unit_map: dict[str, UnitState] = {r.id: r for r in _units_from_rows(units)}
+    except (TypeError, IndexError) as exc:  # a record inside a record (a note) changed shape
+        raise ValueError(f"snapshot rows do not fit the records ({exc}); rebuild from events"
+                         ) from exc
     return DispatchState(incidents=inc_map, units=unit_map, seq=seq, ts=ts,
                          incident_counter=counter, archived=archived)

@@ -13,29 +13,18 @@ applies every event kind to a derived state and fails if a shared record changes
 from __future__ import annotations
 
 import dataclasses
-import operator
 from collections.abc import Callable
 from typing import Any
 
-from dispatch.domain.state import DispatchState, Incident, UnitState
+from dispatch.domain.state import RECORD_CODECS, UNIT_CODEC, DispatchState
 from dispatch.services.replay.errors import ReplayError
-
-_INC_GET = operator.attrgetter(*(f.name for f in dataclasses.fields(Incident)))
-_UNIT_GET = operator.attrgetter(*(f.name for f in dataclasses.fields(UnitState)))
 
 
 def _clone(record: Any) -> Any:
-    """A private copy of a record (the positional constructor: 3× faster than copy.copy)."""
-    t = type(record)
-    if t is Incident:
-        return Incident(*_INC_GET(record))
-    if t is UnitState:
-        return UnitState(*_UNIT_GET(record))
-    return dataclasses.replace(record)
-
-
-def _clone_unit(u: UnitState) -> UnitState:
-    return UnitState(*_UNIT_GET(u))
+    """A private copy of a record (its codec's positional constructor: 3× faster than
+    copy.copy)."""
+    codec = RECORD_CODECS.get(type(record))
+    return dataclasses.replace(record) if codec is None else codec.clone(record)
 
 
 class _CowDict(dict[str, Any]):
@@ -77,18 +66,13 @@ class _CowDict(dict[str, Any]):
 def derive(state: DispatchState) -> DispatchState:
     """A state equal to ``state`` that shares its records copy-on-write: applying events to it
     never changes ``state``."""
-    return DispatchState(incidents=_CowDict(state.incidents),
-                         units=_CowDict(state.units, _clone_unit),
-                         seq=state.seq, ts=state.ts, incident_counter=state.incident_counter,
-                         archived=state.archived)
+    return state.with_records(_CowDict(state.incidents), _CowDict(state.units, UNIT_CODEC.clone))
 
 
 def freeze(state: DispatchState) -> DispatchState:
     """A checkpoint of a state being replayed: plain dicts sharing its records. The source
     keeps working: it copies any record before changing it."""
-    cp = DispatchState(incidents=dict(state.incidents), units=dict(state.units),
-                       seq=state.seq, ts=state.ts, incident_counter=state.incident_counter,
-                       archived=state.archived)
+    cp = state.with_records(dict(state.incidents), dict(state.units))
     for d in (state.incidents, state.units):
         if isinstance(d, _CowDict):
             d.share_all()
