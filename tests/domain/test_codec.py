@@ -275,7 +275,7 @@ def test_a_field_type_without_a_plan_is_refused_when_the_codec_is_made(annotatio
 def test_a_partial_body_takes_the_defaults_and_a_bad_value_is_refused() -> None:
     data = {"id": "U-1", "department": "fire", "unit_type": "engine", "name": "消防1",
             "home_grid": "320508001001001", "lon": 120.5, "lat": 31.25}
-    assert UNIT_CODEC.from_json_dict(data) == UnitState(*data.values())
+    assert UNIT_CODEC.from_json_dict(data) == UnitState("U-1", "fire", "engine", "消防1", "320508001001001", 120.5, 31.25)
     with pytest.raises(ValueError, match="on_fire"):
         UNIT_CODEC.from_json_dict({**data, "status": "on_fire", "status_since": 0.0,
                                    "incident_id": "", "version": 0})
