@@ -54,6 +54,11 @@ COMPOUND_AREA_M2 = {False: 45_000.0, True: 110_000.0}
 BUILDINGS = {False: (8, 36), True: (4, 14)}
 MIN_ROAD_M = 150.0
 ARTERIAL_EVERY = 4
+# The spacings above are for grids about REF_GRID_SIDE_M across (a dense old town). Where a
+# district's grids are larger (a rural district, or a small city size laid on real outlines),
+# roads, house numbers and compounds spread out by the ratio of the grid sizes, so a grid holds
+# about as many entries wherever it is, and the gazetteer grows with the grids, not the area.
+REF_GRID_SIDE_M = 210.0
 
 
 @dataclass(slots=True)
@@ -104,6 +109,17 @@ class _Builder:
         self.place_names: set[str] = set()
         self.poi_names: set[str] = set()
         self.compounds = 0
+        self.scale = self._scales()
+
+    def _scales(self) -> dict[str, float]:
+        """By district: how much larger than REF_GRID_SIDE_M its grids are across (>= 1)."""
+        area: dict[str, float] = {}
+        count: dict[str, int] = {}
+        for code, r in self.city.regions.items():
+            if r.level == Level.GRID:
+                area[code[:6]] = area.get(code[:6], 0.0) + r.geometry.area * self.kx * self.ky
+                count[code[:6]] = count.get(code[:6], 0) + 1
+        return {d: max(1.0, math.sqrt(area[d] / count[d]) / REF_GRID_SIDE_M) for d in sorted(area)}
 
     def build(self) -> Gazetteer:
         city = self.city
@@ -143,7 +159,8 @@ class _Builder:
         rural = region.area_kind == "rural"
         real = list(names.REAL_ROADS.get(district, ()))
         streets = [city.regions[s].geometry for s in city.children(district)]
-        spacing = ROAD_SPACING_M[rural]
+        f = self.scale.get(district, 1.0)
+        spacing = ROAD_SPACING_M[rural] * f
         cx, cy = (float(v) for v in shapely.get_coordinates(region.geometry.centroid)[0])
         x0, y0, x1, y1 = region.geometry.bounds
         reach = math.hypot((x1 - x0) * self.kx, (y1 - y0) * self.ky) / 2 + spacing
@@ -156,17 +173,17 @@ class _Builder:
             for j, off in enumerate(offsets.tolist()):
                 line = self._wobbly(cx, cy, angle, off, reach, spacing)
                 if j % ARTERIAL_EVERY == 2:
-                    arterials += _pieces(line, region.geometry, 4 * MIN_ROAD_M,
+                    arterials += _pieces(line, region.geometry, 4 * MIN_ROAD_M * f,
                                          self.kx, self.ky)[:1]
                     continue
                 for geom in streets:
-                    local += _pieces(line, geom, MIN_ROAD_M, self.kx, self.ky)
+                    local += _pieces(line, geom, MIN_ROAD_M * f, self.kx, self.ky)
         # the longest roads get the real names (and the lowest ids)
         for pieces, arterial in ((arterials, True), (local, False)):
             order = sorted(range(len(pieces)),
                            key=lambda i: (-round(_length(pieces[i], self.kx, self.ky), 3), i))
             for i in order:
-                self._road(pieces[i], rural, arterial, real)
+                self._road(pieces[i], rural, arterial, real, f)
 
     def _wobbly(self, cx: float, cy: float, angle: float, offset: float, reach: float,
                 spacing: float) -> LineString:
@@ -178,7 +195,8 @@ class _Builder:
             pts.append((cx + (t * ux + w * vx) / self.kx, cy + (t * uy + w * vy) / self.ky))
         return LineString(pts)
 
-    def _road(self, line: list[Point], rural: bool, arterial: bool, real: list[str]) -> None:
+    def _road(self, line: list[Point], rural: bool, arterial: bool, real: list[str],
+              scale: float) -> None:
         cx, cy = self.centre
         if (math.hypot(line[-1][0] - cx, line[-1][1] - cy)
                 < math.hypot(line[0][0] - cx, line[0][1] - cy)):
@@ -187,7 +205,7 @@ class _Builder:
         length = _length(pts, self.kx, self.ky)
         name = names.road_name(self.rnd, self.road_names, arterial, real)
         rid = f"RD{len(self.roads) + 1:06d}"
-        n = max(2, int(length / (HOUSE_SPACING_M[rural] * self.rnd.uniform(0.8, 1.25))))
+        n = max(2, int(length / (HOUSE_SPACING_M[rural] * scale * self.rnd.uniform(0.8, 1.25))))
         ranges = (HouseRange(1, 2 * n - 1, "odd"), HouseRange(2, 2 * n, "even"))
         category = "arterial" if arterial else ("lane" if name.endswith(("巷", "弄")) else "road")
         self.roads.append(_Road(rid, name, pts, length, rural, arterial, ranges))
@@ -215,7 +233,8 @@ class _Builder:
         region = city.regions[community]
         rural = region.area_kind == "rural"
         area = region.geometry.area * self.kx * self.ky
-        count = max(1, round(area / COMPOUND_AREA_M2[rural] * rnd.uniform(0.7, 1.3)))
+        f = self.scale.get(community[:6], 1.0)
+        count = max(1, round(area / (COMPOUND_AREA_M2[rural] * f * f) * rnd.uniform(0.7, 1.3)))
         spots = self._inside(region.geometry, count)
         for (x, y) in spots:
             self.compounds += 1

@@ -53,7 +53,14 @@ def test_demo_counts(demo_city: City, demo_gazetteer: Gazetteer) -> None:
     assert counts["building"] >= 10 * counts["compound"] // 2
     assert counts["address"] >= 2_000
     assert counts["poi"] >= 5 * counts["community"]
-    assert 6_000 <= len(demo_gazetteer) <= 15_000
+    assert 6_000 <= len(demo_gazetteer) <= 20_000
+    # it grows with the grids, not the area: 虎丘's grids are about four times 姑苏's, yet a
+    # grid of either holds a like number of entries
+    per_grid = {d: sum(1 for e in demo_gazetteer.entries if e.grid.startswith(d))
+                / sum(1 for c, r in demo_city.regions.items()
+                      if r.level == Level.GRID and c.startswith(d))
+                for d in ("320508", "320505")}
+    assert max(per_grid.values()) < 3 * min(per_grid.values()), per_grid
     assert {p.id for p in demo_city.parts.values()} == {e.id for e in demo_gazetteer.of_kind(Kind.PART)}
 
 
