@@ -18,7 +18,7 @@ from console.map_units import MapUnits, UnitFilter
 from dispatch.domain.city.model import City, Level
 from dispatch.domain.status import OPEN_STATUSES
 from dispatch.domain.timelimits import DueIndex, overdue_from
-from maps.basemap import GazetteerEntry, Place, basemap_features
+from maps.basemap import GazetteerEntry, Place, basemap_features, places_from_wire
 from maps.view import MapView
 from widgets.console_model import ConsoleModel
 
@@ -65,6 +65,8 @@ class MapSync(QObject):
     """An empty spot of the map was clicked (lon, lat): e.g. to take a hotline report there."""
 
     sig_part_clicked = Signal(str)
+    # the server's basemap rows, from any thread (see basemap_arrived)
+    _sig_basemap_rows = Signal(object)
     """A city part was clicked (its id; the parts layer is shown): e.g. to open its card."""
 
     def _on_state_replaced(self, *_args: object) -> None:
@@ -115,6 +117,12 @@ class MapSync(QObject):
         self._choropleth_timer.timeout.connect(self._tick)
         self._choropleth_timer.start()
         self.show_places(region_places(console.city))
+        self._sig_basemap_rows.connect(self._on_basemap_rows)
+        self.basemap_rows = 0  # the server's basemap rows drawn (0: the regions' names only)
+        self._basemap_fetch: Callable[[Callable[[list[dict[str, Any]], str], None]], None] = (
+            lambda done: None)
+        self._basemap_tries = 0
+        self._basemap_every_ms = 3000
         self.set_level(level)
         self.set_parts_visible(show_parts)
         self.refresh_all()
@@ -134,6 +142,33 @@ class MapSync(QObject):
         """The offline basemap's roads and names: a gazetteer's entries (until a city has
         one, the regions' names, see :func:`region_places`)."""
         self.view.set_basemap(basemap_features(entries))
+
+    def load_basemap(self, fetch: Callable[[Callable[[list[dict[str, Any]], str], None]], None],
+                     *, tries: int = 40, every_ms: int = 3000) -> None:
+        """Draw the server's roads and named places (its ``basemap`` query) once they come:
+        ``fetch(done)`` asks off the GUI thread and calls ``done(rows, error)`` from there.
+        While the server is still reading its gazetteer the question is asked again every
+        ``every_ms``; until then, and for good on any other error, the regions' names stay."""
+        self._basemap_fetch = fetch
+        self._basemap_tries = tries
+        self._basemap_every_ms = every_ms
+        fetch(self.basemap_arrived)
+
+    def basemap_arrived(self, rows: list[dict[str, Any]], error: str) -> None:
+        """The answer to :meth:`load_basemap`'s question; may be called from any thread."""
+        self._sig_basemap_rows.emit((rows, error))
+
+    def _on_basemap_rows(self, answer: tuple[list[dict[str, Any]], str]) -> None:
+        rows, error = answer
+        if error:
+            self._basemap_tries -= 1
+            if "not ready" in error and self._basemap_tries > 0:
+                QTimer.singleShot(self._basemap_every_ms,
+                                  lambda: self._basemap_fetch(self.basemap_arrived))
+            return
+        # the roads and places, and the regions' names the gazetteer may lack
+        self.show_places([*places_from_wire(rows), *region_places(self.console.city)])
+        self.basemap_rows = len(rows)
 
     def set_unit_colouring(self, mode: str) -> None:
         """Colour the units by ``department`` or by ``status``."""

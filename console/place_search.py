@@ -11,6 +11,7 @@ The console holds no gazetteer and builds no index: the server does.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
 
@@ -18,6 +19,10 @@ from console.network import start_in_thread
 from dispatch.adapters.client.commands import CommandClient
 from dispatch.domain.errors import DispatchError
 from widgets.address_search import Done, Place
+
+BasemapDone = Callable[[list[dict[str, Any]], str], None]
+"""Called from the worker thread with the ``basemap`` query's entries and an error ("" if
+none)."""
 
 
 class _Worker(QObject):
@@ -40,6 +45,20 @@ class _Worker(QObject):
             error = f"{type(exc).__name__}: {exc}"
         done(places, error)
 
+    @Slot(object)
+    def basemap(self, done: BasemapDone) -> None:
+        entries: list[dict[str, Any]] = []
+        error = ""
+        try:
+            if self._client is None:
+                self._client = self._make_client()
+            entries = self._client.basemap()
+        except DispatchError as exc:
+            error = exc.message
+        except Exception as exc:  # a bug must not kill the worker thread  # noqa: BLE001
+            error = f"{type(exc).__name__}: {exc}"
+        done(entries, error)
+
     @Slot()
     def close(self) -> None:
         if self._client is not None:
@@ -51,11 +70,13 @@ class PlaceSearch(QObject):
     """The search port (callable) over a worker thread; :meth:`stop` before the end."""
 
     _sig_search = Signal(str, int, object)
+    _sig_basemap = Signal(object)
 
     def __init__(self, make_client: Callable[[], CommandClient]) -> None:
         super().__init__()
         self._worker = _Worker(make_client)
         self._sig_search.connect(self._worker.search)
+        self._sig_basemap.connect(self._worker.basemap)
         self._thread: QThread | None = start_in_thread(self._worker, "gridline-places")
 
     def __call__(self, query: str, limit: int, done: Done) -> None:
@@ -63,6 +84,13 @@ class PlaceSearch(QObject):
             done([], "the console is closing")
             return
         self._sig_search.emit(query, limit, done)
+
+    def basemap(self, done: BasemapDone) -> None:
+        """Ask the server once for what the offline basemap draws (roads, named places)."""
+        if self._thread is None:
+            done([], "the console is closing")
+            return
+        self._sig_basemap.emit(done)
 
     def stop(self) -> None:
         if self._thread is None:

@@ -18,7 +18,7 @@ import time
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal
 
 from console.network import CommandWorker, FeedBatch, FeedWorker, start_in_thread
-from console.place_search import PlaceSearch
+from console.place_search import BasemapDone, PlaceSearch
 from dispatch.adapters.client.commands import ClientCurve, CommandClient, Login, SessionSource
 from dispatch.adapters.client.mirror import MirrorInfo, StateMirror
 from dispatch.adapters.feed_timing import GUI_SLICE_BUDGET_S, GUI_SLICE_MAX, GUI_SLICE_MIN
@@ -109,6 +109,14 @@ class LiveSession(QObject):
             done([], "not connected to the dispatch server")
             return
         self.places(query, limit, done)
+
+    def fetch_basemap(self, done: BasemapDone) -> None:
+        """The server's roads and named places for the offline basemap, off the GUI thread;
+        ``done(entries, error)`` is called from the worker thread."""
+        if self.places is None:
+            done([], "not connected to the dispatch server")
+            return
+        self.places.basemap(done)
 
     def stop(self) -> None:
         self._slice_timer.stop()

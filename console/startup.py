@@ -81,6 +81,7 @@ def build_console(endpoints: Endpoints, login: Login, city: City, user: str, pas
     session.sig_info.connect(window.show_info)
     session.sig_first_batch.connect(settle_after_first_snapshot)
     session.start()
+    window.map_sync.load_basemap(session.fetch_basemap)
     return window, session
 
 

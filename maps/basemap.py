@@ -60,6 +60,30 @@ class Place:
     road_class: str | None = None
 
 
+# The gazetteer's own road categories (the server's ``basemap`` query) in the basemap's classes.
+_GAZETTEER_CLASSES = {"arterial": "main", "road": "secondary", "lane": "lane"}
+
+
+def places_from_wire(rows: Iterable[Mapping[str, Any]]) -> list[Place]:
+    """The ``basemap`` query's rows (roads: ``name``, ``class``, ``line``; places: ``kind``,
+    ``name``, ``lon``, ``lat``) as :class:`Place`; a malformed row is left out."""
+    out: list[Place] = []
+    for r in rows:
+        try:
+            kind, name = str(r["kind"]), str(r.get("name") or "")
+            if kind == "road":
+                line = r["line"]
+                cls = r.get("class")
+                out.append(Place(name, kind, float(line[0][0]), float(line[0][1]), line,
+                                 _GAZETTEER_CLASSES.get(str(cls), cls if isinstance(cls, str)
+                                                        else None)))
+            else:
+                out.append(Place(name, kind, float(r["lon"]), float(r["lat"])))
+        except (KeyError, IndexError, TypeError, ValueError):
+            continue
+    return out
+
+
 def road_class(name: str, given: str | None = None) -> str:
     """``main``, ``secondary`` or ``lane``: the entry's own class if it has one, else from
     the road's name."""
