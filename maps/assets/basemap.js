@@ -74,7 +74,9 @@
     GLBase.map = map;
     GLBase.config = config;
     GLBase.opacity = config.opacity === undefined ? 1 : config.opacity;
-    [['gl-basemap', 150], ['gl-basemap-labels', 412]].forEach(function (p) {
+    // The names above every marker (GL's own region names at 445 above them): a dot never
+    // hides a name; the labels' halo keeps the dots under them readable around it.
+    [['gl-basemap', 150], ['gl-basemap-labels', 444]].forEach(function (p) {
       var pane = map.createPane(p[0]);
       pane.style.zIndex = p[1];
       pane.classList.add('gl-pane');

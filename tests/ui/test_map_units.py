@@ -203,8 +203,10 @@ def test_region_names_above_markers_and_city_fitted_as_it_resizes(map_view: MapV
     from tests.ui.test_map_view import squares
 
     z = {p: map_js(map_view, f"+GL.map.getPane('gl-{p}').style.zIndex")
-         for p in ("labels", "units", "incidents", "parts")}
+         for p in ("labels", "units", "incidents", "parts", "basemap-labels")}
     assert z["labels"] > max(z["units"], z["incidents"], z["parts"])
+    # the basemap's road and place names too: a dot never hides a name
+    assert z["basemap-labels"] > max(z["units"], z["incidents"], z["parts"])
     map_view.set_regions("grid", squares(64))  # the first regions: the city fitted at once
     contains = "GL.map.getBounds().contains(GL._regionBounds)"
     assert map_js(map_view, contains) is True
