@@ -5,6 +5,7 @@ and still serve snapshots equal to its state."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from typing import Any
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dispatch.adapters.protocol.chp import ICANHAZ
-from dispatch.adapters.protocol.messages import MAX_MESSAGE_BYTES, QUERY_TYPES, _fields
+from dispatch.adapters.protocol.messages import MAX_MESSAGE_BYTES, QUERY_TYPES
 from dispatch.domain import commands as cmd
 from dispatch.domain.commands import COMMAND_TYPES
 from tests.integration.conftest import RunningServer, mirror_matches, settle
@@ -33,7 +34,7 @@ TYPES = sorted(COMMAND_TYPES) + sorted(QUERY_TYPES)
 def typed_request(draw: Any, tokens: list[str]) -> bytes:
     """A request with a real type and that type's argument names, random values."""
     rtype = draw(st.sampled_from(TYPES))
-    names = [n for n, _, _ in _fields(COMMAND_TYPES[rtype])] if rtype in COMMAND_TYPES else \
+    names = [f.name for f in dataclasses.fields(COMMAND_TYPES[rtype])] if rtype in COMMAND_TYPES else \
         ["incident_id", "after_seq", "limit", "user", "password", "lon", "lat", "class_code"]
     args = draw(st.dictionaries(st.sampled_from([*names, "bogus"]), JSON, max_size=len(names)))
     d: dict[str, Any] = {"id": draw(st.text(min_size=1, max_size=70)), "type": rtype,

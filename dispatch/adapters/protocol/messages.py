@@ -10,23 +10,34 @@ Reply: ``{"id", "ok": true, "seq": n, "result": {...}}`` or
 ``forbidden``, ``conflict``, ``not_found``, ``stale``, ``unavailable``.
 
 ``type`` is a command's wire name (:data:`dispatch.domain.commands.COMMAND_TYPES`) or a query
-(:data:`QUERY_TYPES`). Arguments are checked strictly against the command's dataclass: no
-unknown or missing names, no wrong JSON types (lists become tuples), no NaN or infinity.
+(:data:`QUERY_TYPES`). The envelope, a command's arguments (against the command's
+dataclass), a query's arguments and a reply are checked by pydantic in strict mode
+(:mod:`dispatch.adapters.protocol.strict`): no unknown or missing names, no wrong JSON types
+(lists become tuples), no NaN or infinity; the message names the argument, what it must be and
+what it was.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
-import types
-import typing
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Required
 
 import orjson
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    with_config,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
+from typing_extensions import TypedDict  # pydantic takes only this one before 3.12
 
+from dispatch.adapters.protocol.strict import command_adapter, invalid, spec_adapter, wire_message
 from dispatch.domain.commands import COMMAND_TYPES
 from dispatch.domain.errors import ERROR_CODES, DispatchError, Forbidden, InvalidCommand
 from dispatch.domain.roles import WIRE_TEST_LEVERS
@@ -34,7 +45,7 @@ from dispatch.domain.validation import MAX_ID_CHARS, id_problem, text_problem
 
 MAX_MESSAGE_BYTES = 1 << 20  # inbound limit on every server socket (ZMQ_MAXMSGSIZE too)
 MAX_REPLY_BYTES = 16 << 20  # clients accept replies up to this size (history pages)
-REQUEST_KEYS = frozenset({"id", "session", "type", "expected_version", "args"})
+MAX_SESSION_CHARS = 256
 
 QUERY_TYPES = frozenset({"login", "logout", "whoami", "ping", "history", "recommend",
                          "duplicates", "city", "audit", "geocode", "basemap"})
@@ -94,6 +105,62 @@ def _lever_refused(type_name: str) -> str:
             "started with --insecure --test-levers accepts it)")
 
 
+def _plain_id(rid: str) -> str:
+    problem = id_problem(rid)
+    if problem is not None:  # not echoed back: the reply's id would carry it
+        raise PydanticCustomError("wire", "{message}", {"message": f"'id' {problem}"})
+    return rid
+
+
+def _known_type(rtype: str, info: ValidationInfo) -> str:
+    if rtype not in COMMAND_TYPES and rtype not in QUERY_TYPES:
+        raise PydanticCustomError("wire", "{message}",
+                                  {"message": f"unknown request type {rtype[:40]!r}"})
+    if rtype in WIRE_TEST_LEVERS and not (info.context or {}).get("test_levers"):
+        raise PydanticCustomError("wire", "{message}", {"message": _lever_refused(rtype)})
+    return rtype
+
+
+@with_config(ConfigDict(strict=True, extra="forbid"))
+class _Envelope(TypedDict, total=False):
+    id: Required[Annotated[str, Field(min_length=1, max_length=MAX_ID_CHARS),
+                           AfterValidator(_plain_id)]]
+    type: Required[Annotated[str, AfterValidator(_known_type)]]
+    session: Annotated[str, Field(max_length=MAX_SESSION_CHARS)] | None
+    expected_version: Annotated[int, Field(ge=0)] | None
+    args: dict[str, Any] | None
+
+
+_ENVELOPE = TypeAdapter(_Envelope)
+_ENVELOPE_WORDS = {"session": "'session' must be a string",
+                   "expected_version": "'expected_version' must be a non-negative integer or null",
+                   "args": "'args' must be a JSON object"}
+
+
+def _bad_envelope(d: Any, err: ValidationError) -> BadRequest:
+    """The first of the envelope's problems in this order: not an object; the id (then
+    unechoed); unknown fields; the type; the session, the expected version, the args."""
+    wrong: dict[str, ErrorDetails] = {}
+    for e in err.errors(include_url=False):
+        wrong.setdefault(str(e["loc"][0]) if e["loc"] else "", e)
+    if "" in wrong:
+        return BadRequest("request must be a JSON object")
+    if "id" in wrong:
+        e = wrong["id"]
+        return BadRequest(e["msg"] if e["type"] == "wire" else
+                          f"'id' must be a string of 1 to {MAX_ID_CHARS} characters")
+    rid: str = d["id"]
+    extra = sorted(k for k, e in wrong.items() if e["type"] == "extra_forbidden")
+    if extra:
+        return BadRequest(f"unknown request field(s): {', '.join(extra)}", rid)
+    if "type" in wrong:
+        e = wrong["type"]
+        return BadRequest(e["msg"] if e["type"] == "wire" else
+                          f"unknown request type {str(d.get('type'))[:40]!r}", rid)
+    return BadRequest(next((words for name, words in _ENVELOPE_WORDS.items() if name in wrong),
+                           "malformed request"), rid)
+
+
 def parse_request(raw: bytes, *, test_levers: bool = False) -> Request:
     """Parse and check the envelope of a request; BadRequest says what is wrong. The test
     levers (:data:`~dispatch.domain.roles.WIRE_TEST_LEVERS`) are refused unless ``test_levers``."""
@@ -103,39 +170,16 @@ def parse_request(raw: bytes, *, test_levers: bool = False) -> Request:
         d = loads(raw)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BadRequest(f"request is not JSON: {str(exc)[:120]}") from None
-    if not isinstance(d, dict):
-        raise BadRequest("request must be a JSON object")
-    rid = d.get("id")
-    if not isinstance(rid, str) or not 0 < len(rid) <= MAX_ID_CHARS:
-        raise BadRequest(f"'id' must be a string of 1 to {MAX_ID_CHARS} characters")
-    problem = id_problem(rid)
-    if problem is not None:  # not echoed back: the reply's id would carry it
-        raise BadRequest(f"'id' {problem}")
-    extra = set(d) - REQUEST_KEYS
-    if extra:
-        raise BadRequest(f"unknown request field(s): {', '.join(sorted(map(str, extra)))}",
-                            rid)
-    rtype = d.get("type")
-    if not isinstance(rtype, str) or (rtype not in COMMAND_TYPES and rtype not in QUERY_TYPES):
-        raise BadRequest(f"unknown request type {str(rtype)[:40]!r}", rid)
-    if rtype in WIRE_TEST_LEVERS and not test_levers:
-        raise BadRequest(_lever_refused(rtype), rid)
-    session = d.get("session", "")
-    if session is None:
-        session = ""
-    if not isinstance(session, str) or len(session) > 256:
-        raise BadRequest("'session' must be a string", rid)
-    ev = d.get("expected_version")
-    if ev is not None and (isinstance(ev, bool) or not isinstance(ev, int) or ev < 0):
-        raise BadRequest("'expected_version' must be a non-negative integer or null", rid)
-    args = d.get("args", {})
-    if args is None:
-        args = {}
-    if not isinstance(args, dict):
-        raise BadRequest("'args' must be a JSON object", rid)
+    try:
+        env = _ENVELOPE.validate_python(d, context={"test_levers": test_levers} if
+                                        test_levers else None)
+    except ValidationError as err:
+        raise _bad_envelope(d, err) from None
+    rid, rtype, args = env["id"], env["type"], env.get("args") or {}
     if rtype == "login":
         _check_login_args(args, rid)
-    return Request(id=rid, type=rtype, session=session, expected_version=ev, args=args)
+    return Request(id=rid, type=rtype, session=env.get("session") or "",
+                   expected_version=env.get("expected_version"), args=args)
 
 
 def _check_login_args(args: dict[str, Any], rid: str) -> None:
@@ -155,150 +199,15 @@ def _check_login_args(args: dict[str, Any], rid: str) -> None:
 
 # ------------------------------------------------------------------------ strict arguments
 
-_FIELDS: dict[type[Any], tuple[tuple[str, Any, bool], ...]] = {}
-
-
-def _fields(cls: type[Any]) -> tuple[tuple[str, Any, bool], ...]:
-    """(name, resolved type, required) of each field of a command dataclass."""
-    out = _FIELDS.get(cls)
-    if out is None:
-        hints = typing.get_type_hints(cls)
-        out = tuple((f.name, hints[f.name],
-                     f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
-                    for f in dataclasses.fields(cls))
-        _FIELDS[cls] = out
-    return out
-
-
-Check = Callable[[Any, str], Any]
-_CHECKS: dict[Any, Check] = {}
-_PRIMITIVE_TYPES: dict[Any, tuple[type, ...]] = {str: (str,), bool: (bool,), int: (int,),
-                                                 float: (float, int)}
-
-
-def _check_str(value: Any, where: str) -> str:
-    if not isinstance(value, str):
-        raise InvalidCommand(f"{where} must be text")
-    return value
-
-
-def _check_bool(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidCommand(f"{where} must be true or false")
-    return value
-
-
-def _check_int(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidCommand(f"{where} must be a whole number")
-    if abs(value) > 2**53:
-        raise InvalidCommand(f"{where} is out of range")
-    return value
-
-
-def _check_float(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidCommand(f"{where} must be a number")
-    f = float(value)
-    if not math.isfinite(f):
-        raise InvalidCommand(f"{where} must be a finite number")
-    return f
-
-
-def _compile(tp: Any) -> Check:
-    simple = {str: _check_str, bool: _check_bool, int: _check_int, float: _check_float}
-    if tp in simple:
-        return simple[tp]
-    origin = typing.get_origin(tp)
-    targs = typing.get_args(tp)
-    if origin is tuple and len(targs) == 2 and targs[1] is Ellipsis:
-        inner = check_for(targs[0])
-
-        def check_items(value: Any, where: str) -> tuple[Any, ...]:
-            if not isinstance(value, list):
-                raise InvalidCommand(f"{where} must be a list")
-            try:
-                return tuple([inner(v, where) for v in value])
-            except InvalidCommand:
-                for i, v in enumerate(value):  # say which item
-                    inner(v, f"{where}[{i}]")
-                raise
-        return check_items
-    if origin is tuple:
-        parts = [check_for(t) for t in targs]
-        fast = [_PRIMITIVE_TYPES.get(t) for t in targs]
-        floats = [t is float for t in targs]
-        size = len(targs)
-
-        def check_fixed(value: Any, where: str) -> tuple[Any, ...]:
-            if type(value) is list and len(value) == size:
-                # fast path: exact JSON types, finite numbers (inf - inf and nan are nan)
-                out = []
-                for v, allowed, fl in zip(value, fast, floats, strict=True):
-                    if allowed is None or type(v) not in allowed:
-                        break
-                    if fl:
-                        v = float(v)
-                        if v - v != 0.0:
-                            break
-                    out.append(v)
-                else:
-                    return tuple(out)
-            if not isinstance(value, list):
-                raise InvalidCommand(f"{where} must be a list")
-            if len(value) != size:
-                raise InvalidCommand(f"{where} must have {size} items")
-            return tuple(p(v, f"{where}[{i}]") for i, (v, p) in enumerate(zip(value, parts,
-                                                                                strict=True)))
-        if targs == (str, float, float):  # a position row, thousands per command
-            def check_point(value: Any, where: str) -> tuple[Any, ...]:
-                if type(value) is list and len(value) == 3:
-                    name, x, y = value
-                    tx, ty = type(x), type(y)
-                    if type(name) is str and (tx is float or tx is int) and (
-                            ty is float or ty is int):
-                        x, y = float(x), float(y)
-                        if x - x == 0.0 and y - y == 0.0:  # finite
-                            return name, x, y
-                return check_fixed(value, where)  # the general path says what is wrong
-            return check_point
-        return check_fixed
-    if origin in (typing.Union, types.UnionType):
-        options = [check_for(t) for t in targs if t is not type(None)]
-        nullable = type(None) in targs
-
-        def check_union(value: Any, where: str) -> Any:
-            if value is None and nullable:
-                return None
-            for option in options:
-                try:
-                    return option(value, where)
-                except InvalidCommand:
-                    continue
-            raise InvalidCommand(f"{where} has the wrong type")
-        return check_union
-    raise TypeError(f"unsupported argument type {tp!r}")
-
-
-def check_for(tp: Any) -> Check:
-    """The compiled checker of type ``tp`` (cached)."""
-    check = _CHECKS.get(tp)
-    if check is None:
-        check = _CHECKS[tp] = _compile(tp)
-    return check
-
-
-def coerce(value: Any, tp: Any, where: str) -> Any:
-    """``value`` (decoded JSON) as type ``tp``; InvalidCommand naming ``where`` otherwise."""
-    return check_for(tp)(value, where)
-
-
 ID_ARGS = frozenset({"incident_id", "unit_id", "duplicate_of", "part_id", "external_ref",
                      "home_grid", "class_code", "department", "lead_department", "unit_type",
                      "units", "assist_departments", "add_departments"})
 """Command arguments that are ids (or lists of ids): plain names, checked at the wire (an
 empty string passes: the handler says whether the argument is required). The unit ids of a
 ``positions`` row are checked too."""
+
+
+_ID_FIELDS: dict[type[Any], tuple[str, ...]] = {}
 
 
 def _check_ids(type_name: str, name: str, value: Any) -> None:
@@ -330,28 +239,25 @@ def _check_ids(type_name: str, name: str, value: Any) -> None:
 
 
 def build_command(type_name: str, args: dict[str, Any], *, test_levers: bool = False) -> Any:
-    """The command dataclass for wire ``type_name`` from JSON ``args``, checked strictly; the
-    test levers (``clock``, ``archive``) are refused unless ``test_levers``."""
+    """The command dataclass for wire ``type_name`` from JSON ``args``, checked strictly
+    (:mod:`~dispatch.adapters.protocol.strict`), then its ids; the test levers (``clock``,
+    ``archive``) are refused unless ``test_levers``."""
     cls = COMMAND_TYPES.get(type_name)
     if cls is None:
         raise InvalidCommand(f"unknown command {type_name!r}")
     if type_name in WIRE_TEST_LEVERS and not test_levers:
         raise InvalidCommand(_lever_refused(type_name))
-    fields = _fields(cls)
-    names = {name for name, _, _ in fields}
-    extra = set(args) - names
-    if extra:
-        raise InvalidCommand(f"{type_name}: unknown argument(s) "
-                             f"{', '.join(sorted(map(str, extra)))}")
-    kwargs: dict[str, Any] = {}
-    for name, tp, required in fields:
-        if name not in args:
-            if required:
-                raise InvalidCommand(f"{type_name}: missing argument {name!r}")
-            continue
-        value = kwargs[name] = coerce(args[name], tp, f"{type_name}.{name}")
-        _check_ids(type_name, name, value)
-    return cls(**kwargs)
+    try:
+        command = command_adapter(cls).validate_python(args)
+    except ValidationError as err:
+        raise invalid(err, type_name) from None
+    id_fields = _ID_FIELDS.get(cls)
+    if id_fields is None:
+        id_fields = _ID_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls)
+                                            if f.name in ID_ARGS or f.name == "rows")
+    for name in id_fields:
+        _check_ids(type_name, name, getattr(command, name))
+    return command
 
 
 def command_args(command: Any) -> dict[str, Any]:
@@ -361,20 +267,15 @@ def command_args(command: Any) -> dict[str, Any]:
 
 def take_args(args: dict[str, Any], spec: dict[str, tuple[Any, Any]], what: str
               ) -> dict[str, Any]:
-    """Check query ``args`` against ``{name: (type, default)}``; a default of ``...`` means
-    required. Unknown names are refused like for commands."""
-    extra = set(args) - set(spec)
-    if extra:
-        raise InvalidCommand(f"{what}: unknown argument(s) {', '.join(sorted(map(str, extra)))}")
-    out: dict[str, Any] = {}
-    for name, (tp, default) in spec.items():
-        if name in args and args[name] is not None:
-            out[name] = coerce(args[name], tp, f"{what}.{name}")
-        elif default is ...:
-            raise InvalidCommand(f"{what}: missing argument {name!r}")
-        else:
-            out[name] = default
-    return out
+    """Check query ``args`` against ``{name: (type, default)}`` as strictly as a command's; a
+    default of ``...`` means required, and ``null`` means the default. Unknown names are
+    refused like for commands."""
+    given = {k: v for k, v in args.items() if v is not None or k not in spec}
+    try:
+        checked = spec_adapter(what, spec).validate_python(given)
+    except ValidationError as err:
+        raise invalid(err, what) from None
+    return {name: checked.get(name, default) for name, (_, default) in spec.items()}
 
 
 # ---------------------------------------------------------------------------------- replies
@@ -412,12 +313,28 @@ class Reply:
         return self
 
 
+@with_config(ConfigDict(strict=True, extra="ignore"))
+class _ReplyShape(TypedDict, total=False):
+    id: str | None
+    ok: Required[bool]
+    seq: int | None
+    result: dict[str, Any] | None
+    error: str | None
+    message: str | None
+    relogin: bool | None
+
+
+_REPLY = TypeAdapter(_ReplyShape)
+
+
 def parse_reply(raw: bytes) -> Reply:
-    d = loads(raw)
-    if not isinstance(d, dict) or not isinstance(d.get("ok"), bool):
-        raise ValueError("not a reply")
+    """A reply, checked as strictly as a request (fields a newer server adds are skipped); a
+    ValueError says what is wrong."""
+    try:
+        d = _REPLY.validate_python(loads(raw))
+    except ValidationError as err:
+        raise ValueError(f"not a reply: {wire_message(err, 'reply', noun='field')}") from None
     if d["ok"]:
-        return Reply(id=d.get("id"), ok=True, seq=int(d.get("seq") or 0),
-                     result=d.get("result") or {})
-    return Reply(id=d.get("id"), ok=False, error=str(d.get("error") or "invalid"),
-                 message=str(d.get("message") or ""), relogin=bool(d.get("relogin")))
+        return Reply(id=d.get("id"), ok=True, seq=d.get("seq") or 0, result=d.get("result") or {})
+    return Reply(id=d.get("id"), ok=False, error=d.get("error") or "invalid",
+                 message=d.get("message") or "", relogin=bool(d.get("relogin")))
