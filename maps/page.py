@@ -213,6 +213,9 @@ def build_page(options: PageOptions | None = None) -> str:
         zoom_start=opts.zoom,
         prefer_canvas=True,
         attribution_control=bool(opts.sources()),
+        # Quarter zoom steps: fitting the city fills the view instead of stopping at the
+        # last whole zoom level where it fits (up to half the view lost); +/- keep whole steps.
+        zoom_snap=0.25,
     )
     _GridlineGlue({
         "theme": opts.theme,

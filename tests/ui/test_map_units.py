@@ -358,3 +358,26 @@ def test_every_department_gets_a_stable_distinct_colour(catalogue: Any) -> None:
     assert first == again
     assert {first["parks"], first["gas"]} <= set(SPARE_COLOURS)
     assert first["parks"] != first["gas"]
+
+
+def test_the_fitted_city_fills_the_view(map_view: MapView, map_js: Any, qtbot: Any) -> None:
+    """Fitted, the city fills the view along its longer side (fractional zoom), instead of
+    stopping at the last whole zoom level where it fits (up to half the view lost), whatever
+    the size of the view."""
+    from tests.ui.test_map_view import squares
+
+    map_view.set_regions("grid", squares(64))
+    for w, h in ((600, 400), (700, 520), (820, 610), (1000, 470), (1150, 700)):
+        map_view.resize(w, h)
+        qtbot.waitUntil(lambda w=w: map_js(map_view, "GL.map.getSize().x") == w, timeout=5_000)
+        map_js(map_view, "GL.fitCity() || 1")
+        assert 0.8 <= city_fill(map_view, map_js) <= 1.0, (w, h)
+
+
+def city_fill(map_view: MapView, map_js: Any) -> float:
+    return float(map_js(map_view, """(function () {
+        var b = GL._regionBounds, m = GL.map, s = m.getSize();
+        var p = m.latLngToContainerPoint(b.getNorthWest()),
+            q = m.latLngToContainerPoint(b.getSouthEast());
+        return Math.max((q.x - p.x) / s.x, (q.y - p.y) / s.y);
+    })()"""))
