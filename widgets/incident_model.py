@@ -4,8 +4,9 @@ Changes arrive as id sets from :class:`~widgets.console_model.ConsoleModel`: new
 inserted (``beginInsertRows``), changed ones get ``dataChanged`` for their rows only; after the
 row-level signals of one batch, :attr:`IncidentTableModel.sig_rows_changed` lists every row of
 the batch so that a proxy re-filters and re-sorts them once (not once per run of rows). The
-model resets only when the mirror does; :meth:`IncidentTableModel.prune` removes the rows of
-incidents that left the mirror (a replay going back in time). A one-second tick emits
+model resets only when the mirror does; an incident a batch reports gone from the mirror
+(archived, or not yet reported at a replay's earlier instant) loses its row with that batch, and
+:meth:`IncidentTableModel.prune` removes any row left without an incident. A one-second tick emits
 ``dataChanged`` for the countdown column alone, and only for the rows whose countdown text or
 colour changed (to the second under an hour, to the minute beyond), so the time left on each
 running clock is live without touching anything else and without re-sorting thousands of rows
@@ -148,6 +149,14 @@ class IncidentTableModel(QAbstractTableModel):
         incidents = self.console.state.incidents
         if not isinstance(ids, (set, frozenset)):
             ids = set(ids)
+        # Incidents that left the mirror (archived; a replay stepping past an archiving) lose
+        # their rows now, not at the next prune: a console live for a week must not keep a
+        # row for every incident ever archived.
+        gone = ids.intersection(self._rows).difference(incidents)
+        if gone:
+            if self._rows_stale:
+                self._renumber()
+            self._remove_rows(sorted(map(self._rows.__getitem__, gone)))
         # Set operations in C: a replay seek reports 12,000 ids.
         new = sorted(ids.difference(self._rows).intersection(incidents))
         changed = sorted(map(self._rows.__getitem__, ids.intersection(self._rows)))
@@ -186,6 +195,11 @@ class IncidentTableModel(QAbstractTableModel):
         gone = [row for row, iid in enumerate(self._ids) if iid not in incidents]
         if not gone:
             return 0
+        self._remove_rows(gone)
+        return len(gone)
+
+    def _remove_rows(self, gone: list[int]) -> None:
+        """Remove rows ``gone`` (ascending): one ``beginRemoveRows`` per run, bottom up."""
         for top, bottom in reversed(row_runs(gone)):
             self.beginRemoveRows(QModelIndex(), top, bottom)
             for iid in self._ids[top:bottom + 1]:
@@ -196,7 +210,6 @@ class IncidentTableModel(QAbstractTableModel):
             self._rows_stale = True  # renumbered once at the end, or when asked for
             self.endRemoveRows()
         self._renumber()
-        return len(gone)
 
     def _renumber(self) -> None:
         self._rows = {iid: i for i, iid in enumerate(self._ids)}
