@@ -326,8 +326,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
-        # The page sizes itself once the window is laid out: fit the city after that.
-        QTimer.singleShot(300, self.map.fit_city)
+        # The page sizes itself once the window is laid out: fit the city after that, unless
+        # the view was placed meanwhile (a search, a focused incident).
+        QTimer.singleShot(300, self.map.refit_city)
 
     def _about(self) -> None:
         QMessageBox.about(self, translate("MainWindow", "About Gridline"),

@@ -355,6 +355,11 @@ class MapView(QWebEngineView):
 
     # ------------------------------------------------------------------ the view
 
+    def refit_city(self) -> None:
+        """:meth:`fit_city`, unless the view was placed since the last fit (a place found, an
+        incident focused, the operator's own move): for fits nobody asked for just now."""
+        self._live.call("GL.refitCity()")
+
     def fit_city(self) -> None:
         """Zoom to the whole city (the regions' bounds)."""
         self._live.call(self._layers.fit_city())

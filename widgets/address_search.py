@@ -287,8 +287,16 @@ class AddressSearch(QLineEdit):
         if not 0 <= row < len(self.model.places):
             return None
         place = self.model.places[row]
+        # Picked: a search still due (typed just before) or on its way must not open the
+        # list again over the place picked.
+        self._debounce.stop()
+        if self._in_flight is not None:
+            self._in_flight = None
+            self._lost.stop()
+            self._serial += 1
         self._hide_popup()
         self.setText(place.name)
+        self._answered = place.name
         self.sig_picked.emit(place)
         return place
 

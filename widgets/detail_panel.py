@@ -155,10 +155,13 @@ class IncidentDetail(QWidget):
         buttons.addWidget(self.form_result, 1)
         self.form_layout.addLayout(buttons)
         self.form_box.hide()
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.form_box, self.close_form,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("Ctrl+Return"), self.form_box, self.submit_form,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Only while the form has the focus (PySide6 ignores a context= keyword here: it is
+        # set after, or Escape would be a window-wide shortcut, taken from every other widget).
+        for key, slot in ((QKeySequence(Qt.Key.Key_Escape), self.close_form),
+                          (QKeySequence("Ctrl+Return"), self.submit_form)):
+            shortcut = QShortcut(key, self.form_box)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
 
         # notes
         self.notes = NoteList()

@@ -113,8 +113,9 @@ class PartCard(QWidget):
         self.close_button = QPushButton(translate("PartCard", "Close"))
         self.close_button.setToolTip(translate("PartCard", "Put the card away (Esc)"))
         self.close_button.clicked.connect(self.sig_close)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.sig_close.emit,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # not window-wide
+        escape.activated.connect(self.sig_close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.report)
         buttons.addStretch(1)

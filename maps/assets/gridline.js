@@ -1025,6 +1025,11 @@
     return true;
   };
 
+  // Fit the city unless the view was placed since (a found place, a focused incident, the
+  // operator's hand): the console's fit once its window is laid out must not undo a search.
+  GL.refitCity = function () {
+    if (GL._autoFit || !GL._fitted) { GL.fitCity(); }
+  };
   GL.fitCity = function () {
     var b = GL._regionBounds;
     if (!b && GL._units.size) {

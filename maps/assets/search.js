@@ -49,6 +49,7 @@
     layers.push(ring);
     GL._place = { lat: lat, lon: lon, label: String(label || ''), points: line ? line.length : 0,
       layer: L.layerGroup(layers).addTo(m) };
+    GL._autoFit = false;  // the view is the place's now: a resize must not refit the city
     if (line && line.length > 1) {
       m.fitBounds(L.latLngBounds(line), { padding: [48, 48], maxZoom: zoom, animate: false });
     } else {

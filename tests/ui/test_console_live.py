@@ -452,3 +452,27 @@ def test_reconnects_after_the_server_restarts(workstation: Workstation, server_f
     ws.ok(cmd.RegisterIncident(a))
     ws.wait_status(a, S.REGISTERED)
     assert not ws.window.status.stale.isVisible()
+
+
+def test_no_key_is_bound_twice_across_the_window(workstation: Workstation) -> None:
+    """Two window-wide bindings of one key are ambiguous to Qt, which then runs neither and
+    swallows the key everywhere (an Escape bound by two panels stopped Escape in the map's
+    search box). Panel-local keys are bound to their panel (WidgetWithChildrenShortcut)."""
+    from collections import Counter
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction, QShortcut
+
+    window = workstation.window
+    wide = (Qt.ShortcutContext.WindowShortcut, Qt.ShortcutContext.ApplicationShortcut)
+    keys: Counter[str] = Counter()
+    for sc in window.findChildren(QShortcut):
+        if sc.context() in wide and not sc.key().isEmpty():
+            keys[sc.key().toString()] += 1
+    for action in window.findChildren(QAction):
+        if action.shortcutContext() in wide:
+            for k in {k.toString() for k in action.shortcuts() if not k.isEmpty()}:
+                keys[k] += 1
+    assert keys, "no window-wide keys found at all"
+    assert not [k for k, n in keys.items() if n > 1], keys
+    assert "Esc" not in keys  # Escape belongs to the widget with the focus
