@@ -149,14 +149,6 @@ class IncidentTableModel(QAbstractTableModel):
         incidents = self.console.state.incidents
         if not isinstance(ids, (set, frozenset)):
             ids = set(ids)
-        # Incidents that left the mirror (archived; a replay stepping past an archiving) lose
-        # their rows now, not at the next prune: a console live for a week must not keep a
-        # row for every incident ever archived.
-        gone = ids.intersection(self._rows).difference(incidents)
-        if gone:
-            if self._rows_stale:
-                self._renumber()
-            self._remove_rows(sorted(map(self._rows.__getitem__, gone)))
         # Set operations in C: a replay seek reports 12,000 ids.
         new = sorted(ids.difference(self._rows).intersection(incidents))
         changed = sorted(map(self._rows.__getitem__, ids.intersection(self._rows)))
@@ -186,6 +178,16 @@ class IncidentTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(top, 0), self.index(bottom, last_col))
         if new or changed:
             self.sig_rows_changed.emit(changed + list(range(first, first + len(new))))
+        # Incidents that left the mirror (archived; a replay stepping past an archiving) lose
+        # their rows with this batch, not at the next prune: a console live for a week must
+        # not keep a row for every incident ever archived. Removed last, once the proxies
+        # have filtered them out above (a removal a proxy still shows costs it a renumbering
+        # per run of rows: a seek removes thousands of runs).
+        gone = ids.intersection(self._rows).difference(incidents)
+        if gone:
+            if self._rows_stale:
+                self._renumber()
+            self._remove_rows(sorted(map(self._rows.__getitem__, gone)))
 
     def prune(self) -> int:
         """Remove the rows of incidents no longer in the mirror (archived, or not yet reported
