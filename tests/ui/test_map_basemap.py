@@ -140,8 +140,8 @@ def test_switcher_lists_bases_and_layers_in_the_page_language(map_view_factory: 
     assert toggled.args == ["tianditu-cva", False]
 
     # A reload shows what was chosen, not what the page was built with.
-    view.reload()
-    qtbot.waitUntil(lambda: view.is_ready, timeout=30_000)
+    with qtbot.waitSignal(view.sig_ready, timeout=30_000):  # ready again
+        view.reload()
     qtbot.waitUntil(lambda: stats(view, map_js)["base"] == "basemap", timeout=5_000)
     got = stats(view, map_js)
     assert "units" not in got["overlays"]

@@ -40,8 +40,8 @@ def test_a_place_is_held_and_the_map_moves_there(map_view: MapView, map_js: Any,
     assert view.place.label == "观前街"
 
     # the page reloads (a renderer crash): the place is shown again
-    view.reload()
-    qtbot.waitUntil(lambda: view.is_ready, timeout=30_000)
+    with qtbot.waitSignal(view.sig_ready, timeout=30_000):  # ready again
+        view.reload()
     assert map_js(view, "GL.place()")["label"] == "观前街"
 
     view.clear_place()

@@ -80,8 +80,8 @@ def test_colouring_switch_changes_the_colours_the_page_holds(map_view: MapView, 
     map_view.update_unit_details([("U1", "巡逻车U1", "water", "patrol_car", 1000.0, "")])
     painted(map_view, qtbot, "water")
     assert fill_of(map_view, map_js, ["U1"]) == [map_js(map_view, "GL.palette().other")]
-    map_view.reload()
-    qtbot.waitUntil(lambda: map_view.is_ready, timeout=30_000)
+    with qtbot.waitSignal(map_view.sig_ready, timeout=30_000):  # ready again
+        map_view.reload()
     assert fill_of(map_view, map_js, ["U0", "U2"]) == [COLOURS["police"], COLOURS["city_mgmt"]]
 
     map_view.set_unit_colouring("status")

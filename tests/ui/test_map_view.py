@@ -68,8 +68,11 @@ def test_page_loads_offline_via_custom_scheme(map_view: MapView, map_js: Any, qt
 
     recorder = Recorder(map_view)
     map_view.page().setUrlRequestInterceptor(recorder)
-    map_view.reload()
-    qtbot.waitUntil(lambda: map_view.is_ready, timeout=30_000)
+    # ready again after the reload (is_ready is still True from before until the reload has
+    # started, so waiting for it alone could look at a page half torn down)
+    with qtbot.waitSignal(map_view.sig_ready, timeout=30_000):
+        map_view.reload()
+    assert map_view.is_ready
 
     assert map_view.page_url.scheme() == "gridline"
     assert map_js(map_view, "L.version") == "1.9.3"
@@ -151,8 +154,8 @@ def test_calls_before_ready_are_replayed(map_view_factory: Any, map_js: Any, qtb
     assert counts["selected"] == "incident:I7"
 
     # A reload loses the page's state; the view pushes it again.
-    view.reload()
-    qtbot.waitUntil(lambda: view.is_ready, timeout=30_000)
+    with qtbot.waitSignal(view.sig_ready, timeout=30_000):  # ready again
+        view.reload()
     counts = map_js(view, "GL.counts()")
     assert (counts["regions"], counts["units"], counts["selected"]) == (16, 30, "incident:I7")
 
@@ -448,8 +451,8 @@ def test_display_map_scope_and_focus_survive_a_reload(map_view_factory: Any, map
     centre = map_js(view, "[GL.map.getCenter().lat, GL.map.getCenter().lng]")
     assert centre == pytest.approx([LAT0 + 0.005, LON0 + 0.005], abs=1e-6)
 
-    view.reload()
-    qtbot.waitUntil(lambda: view.is_ready, timeout=30_000)
+    with qtbot.waitSignal(view.sig_ready, timeout=30_000):  # ready again
+        view.reload()
     assert map_js(view, "GL.hasScope()") is True
     assert map_js(view, "GL.map.dragging.enabled()") is False
     assert map_js(view, "GL.map.getZoom()") == pytest.approx(min(scope_zoom + 1.5, 18))
