@@ -269,6 +269,7 @@ class MainWindow(QMainWindow):
             return False
         self.part_dock.show()
         self.part_dock.raise_()
+        self.map.select("part", part_id, pan=False)  # marked where it is, the view kept
         return True
 
     def report_at_part(self, part_id: str) -> IntakeDialog | None:

@@ -32,7 +32,7 @@ from maps.rows import PartRow, coords, row_id, validate_feature_collection, vali
 
 REGION_LEVELS = frozenset({"district", "street", "community", "grid"})
 CHOROPLETH_MODES = frozenset({"open", "overdue"})
-SELECT_KINDS = frozenset({"incident", "unit", "region"})
+SELECT_KINDS = frozenset({"incident", "unit", "region", "part"})
 LAYER_NAMES = frozenset({"regions", "labels", "parts", "units", "incidents", "tiles"})
 MAX_FOCUS_ZOOM = 18  # focus() zooms in no closer
 UNIT_COLOURINGS = frozenset({"status", "department"})
@@ -218,7 +218,8 @@ class MapLayers:
     # ------------------------------------------------------------ visibility, selection
 
     def select(self, kind: str | None, item_id: str | None = None, pan: bool = True) -> str:
-        """Highlight an ``incident``, ``unit`` or ``region`` (and pan to it); None clears."""
+        """Highlight an ``incident``, ``unit``, ``region`` or ``part`` (and pan to it); None
+        clears."""
         if kind is None:
             self._selection = None
             return "GL.select(null,null,false)"

@@ -268,7 +268,8 @@ class MapView(QWebEngineView):
             self._live.call(call)
 
     def select(self, kind: str | None, item_id: str | None = None, pan: bool = True) -> None:
-        """Highlight an ``incident``, ``unit`` or ``region`` (and pan to it); None clears."""
+        """Highlight an ``incident``, ``unit``, ``region`` or ``part`` (and pan to it); None
+        clears."""
         self._live.call(self._layers.select(kind, item_id, pan))
 
     def set_layer_visible(self, name: str, visible: bool) -> None:

@@ -979,6 +979,10 @@
       var it = GL._incidents.get(id);
       return it ? it.m.getLatLng() : null;
     }
+    if (kind === 'part') {
+      var pm = GL._parts.get(String(id));
+      return pm ? pm.getLatLng() : null;
+    }
     return null;
   }
 
@@ -993,11 +997,12 @@
         renderer: renderer, fill: false, color: colour, weight: 3, interactive: false
       });
       target = L.latLng(r.center[0], r.center[1]);
-    } else if (kind === 'unit' || kind === 'incident') {
+    } else if (kind === 'unit' || kind === 'incident' || kind === 'part') {
       target = pointOf(kind, id);
       if (!target) { return false; }
       layer = L.circleMarker(target, {
-        renderer: renderer, radius: 15, fill: false, color: colour, weight: 3, interactive: false
+        renderer: renderer, radius: kind === 'part' ? 10 : 15, fill: false, color: colour,
+        weight: 3, interactive: false
       });
     } else {
       throw new Error('select: unknown kind ' + kind);

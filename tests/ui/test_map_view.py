@@ -356,7 +356,7 @@ def test_bad_input_is_rejected_in_python(map_view: MapView) -> None:
     with pytest.raises(ValueError, match="unknown map layer"):
         map_view.set_layer_visible("weather", True)
     with pytest.raises(ValueError, match="selection kind"):
-        map_view.select("part", "P1")
+        map_view.select("building", "B1")
     assert map_view.pending_changes() == 0
 
 

@@ -171,6 +171,11 @@ def test_click_a_part_then_report_from_its_card(workstation: Workstation) -> Non
     ws.qtbot.waitUntil(lambda: w.part_card.part_id == part.id, timeout=WAIT_MS)
     assert w.part_dock.isVisible()
     assert w.part_card.fields["owner"].text() == part.owner_unit
+    # and marked on the map where it is (the selection ring), the view left as it was
+    ws.qtbot.waitUntil(lambda: ws.js("GL._selection && [GL._selection.kind, GL._selection.id]")
+                       == ["part", part.id], timeout=WAIT_MS)
+    ring = ws.js("[GL._selection.layer.getLatLng().lat, GL._selection.layer.getLatLng().lng]")
+    assert ring == [pytest.approx(part.lat, abs=1e-6), pytest.approx(part.lon, abs=1e-6)]
     assert w.part_card.history_ids() == []
     # hidden parts are not hit
     w.parts_action.setChecked(False)
