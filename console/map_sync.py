@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from shapely.geometry import mapping
 
 from console.map_units import MapUnits, UnitFilter
+from console.place_search import BasemapDone
 from dispatch.domain.city.model import City, Level
 from dispatch.domain.status import OPEN_STATUSES
 from dispatch.domain.timelimits import DueIndex, overdue_from
@@ -116,11 +117,11 @@ class MapSync(QObject):
         self._choropleth_timer.setInterval(2000)
         self._choropleth_timer.timeout.connect(self._tick)
         self._choropleth_timer.start()
-        self.show_places(region_places(console.city))
+        self._region_places = region_places(console.city)  # once: names under any basemap
+        self.show_places(self._region_places)
         self._sig_basemap_rows.connect(self._on_basemap_rows)
         self.basemap_rows = 0  # the server's basemap rows drawn (0: the regions' names only)
-        self._basemap_fetch: Callable[[Callable[[list[dict[str, Any]], str], None]], None] = (
-            lambda done: None)
+        self._basemap_fetch: Callable[[BasemapDone], None] = lambda done: None
         self._basemap_tries = 0
         self._basemap_every_ms = 3000
         self.set_level(level)
@@ -143,32 +144,39 @@ class MapSync(QObject):
         one, the regions' names, see :func:`region_places`)."""
         self.view.set_basemap(basemap_features(entries))
 
-    def load_basemap(self, fetch: Callable[[Callable[[list[dict[str, Any]], str], None]], None],
-                     *, tries: int = 40, every_ms: int = 3000) -> None:
+    def load_basemap(self, fetch: Callable[[BasemapDone], None], *, tries: int = 40,
+                     every_ms: int = 3000) -> None:
         """Draw the server's roads and named places (its ``basemap`` query) once they come:
-        ``fetch(done)`` asks off the GUI thread and calls ``done(rows, error)`` from there.
-        While the server is still reading its gazetteer the question is asked again every
-        ``every_ms``; until then, and for good on any other error, the regions' names stay."""
+        ``fetch(done)`` asks off the GUI thread and calls ``done(rows, error, later)`` from
+        there. While the server answers ``unavailable`` (still reading its gazetteer) the
+        question is asked again every ``every_ms``; until then, and for good on any other
+        error, the regions' names stay."""
         self._basemap_fetch = fetch
         self._basemap_tries = tries
         self._basemap_every_ms = every_ms
         fetch(self.basemap_arrived)
 
-    def basemap_arrived(self, rows: list[dict[str, Any]], error: str) -> None:
-        """The answer to :meth:`load_basemap`'s question; may be called from any thread."""
-        self._sig_basemap_rows.emit((rows, error))
+    def basemap_arrived(self, rows: list[dict[str, Any]], error: str, later: bool) -> None:
+        """The answer to :meth:`load_basemap`'s question, on the thread that got it: the
+        FeatureCollection (tens of thousands of rows at city scale) is built there, the GUI
+        thread only hands it to the page."""
+        if error or not rows:
+            self._sig_basemap_rows.emit((None, 0, later))
+            return
+        # the roads and places, and the regions' names the gazetteer may lack
+        fc = basemap_features([*places_from_wire(rows), *self._region_places])
+        self._sig_basemap_rows.emit((fc, len(rows), False))
 
-    def _on_basemap_rows(self, answer: tuple[list[dict[str, Any]], str]) -> None:
-        rows, error = answer
-        if error:
+    def _on_basemap_rows(self, answer: tuple[dict[str, Any] | None, int, bool]) -> None:
+        fc, rows, later = answer
+        if fc is None:
             self._basemap_tries -= 1
-            if "not ready" in error and self._basemap_tries > 0:
+            if later and self._basemap_tries > 0:
                 QTimer.singleShot(self._basemap_every_ms,
                                   lambda: self._basemap_fetch(self.basemap_arrived))
             return
-        # the roads and places, and the regions' names the gazetteer may lack
-        self.show_places([*places_from_wire(rows), *region_places(self.console.city)])
-        self.basemap_rows = len(rows)
+        self.view.set_basemap(fc)
+        self.basemap_rows = rows
 
     def set_unit_colouring(self, mode: str) -> None:
         """Colour the units by ``department`` or by ``status``."""

@@ -17,12 +17,12 @@ from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
 
 from console.network import start_in_thread
 from dispatch.adapters.client.commands import CommandClient
-from dispatch.domain.errors import DispatchError
+from dispatch.domain.errors import DispatchError, Unavailable
 from widgets.address_search import Done, Place
 
-BasemapDone = Callable[[list[dict[str, Any]], str], None]
-"""Called from the worker thread with the ``basemap`` query's entries and an error ("" if
-none)."""
+BasemapDone = Callable[[list[dict[str, Any]], str, bool], None]
+"""Called from the worker thread with the ``basemap`` query's entries, an error ("" if none)
+and whether asking again later may help (the server answered ``unavailable``)."""
 
 
 class _Worker(QObject):
@@ -48,16 +48,16 @@ class _Worker(QObject):
     @Slot(object)
     def basemap(self, done: BasemapDone) -> None:
         entries: list[dict[str, Any]] = []
-        error = ""
+        error, later = "", False
         try:
             if self._client is None:
                 self._client = self._make_client()
             entries = self._client.basemap()
         except DispatchError as exc:
-            error = exc.message
+            error, later = exc.message, isinstance(exc, Unavailable)
         except Exception as exc:  # a bug must not kill the worker thread  # noqa: BLE001
             error = f"{type(exc).__name__}: {exc}"
-        done(entries, error)
+        done(entries, error, later)
 
     @Slot()
     def close(self) -> None:
@@ -88,7 +88,7 @@ class PlaceSearch(QObject):
     def basemap(self, done: BasemapDone) -> None:
         """Ask the server once for what the offline basemap draws (roads, named places)."""
         if self._thread is None:
-            done([], "the console is closing")
+            done([], "the console is closing", False)
             return
         self._sig_basemap.emit(done)
 

@@ -114,7 +114,7 @@ class LiveSession(QObject):
         """The server's roads and named places for the offline basemap, off the GUI thread;
         ``done(entries, error)`` is called from the worker thread."""
         if self.places is None:
-            done([], "not connected to the dispatch server")
+            done([], "not connected to the dispatch server", False)
             return
         self.places.basemap(done)
 

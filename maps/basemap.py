@@ -72,11 +72,9 @@ def places_from_wire(rows: Iterable[Mapping[str, Any]]) -> list[Place]:
         try:
             kind, name = str(r["kind"]), str(r.get("name") or "")
             if kind == "road":
-                line = r["line"]
-                cls = r.get("class")
+                line, given = r["line"], str(r.get("class"))
                 out.append(Place(name, kind, float(line[0][0]), float(line[0][1]), line,
-                                 _GAZETTEER_CLASSES.get(str(cls), cls if isinstance(cls, str)
-                                                        else None)))
+                                 _GAZETTEER_CLASSES.get(given, given)))
             else:
                 out.append(Place(name, kind, float(r["lon"]), float(r["lat"])))
         except (KeyError, IndexError, TypeError, ValueError):

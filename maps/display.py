@@ -18,12 +18,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from prcoords import GCJ_A as _A
+from prcoords import GCJ_EE as _EE
 
 from dispatch.domain.crs import Crs, from_display, to_display
 
-# prcoords' constants (Krasovsky 1940) and its "in China" box.
-_A = 6378245.0
-_EE = 0.00669342162296594323
+# prcoords' "in China" box (its sanity_in_china_p; the constants above are its own).
 _LAT_MIN, _LAT_MAX, _LON_MIN, _LON_MAX = 0.8293, 55.8271, 72.004, 137.8347
 
 

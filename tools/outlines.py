@@ -25,6 +25,8 @@ import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from dispatch.domain.crs import gcj_to_wgs
+
 OUT = Path(__file__).resolve().parent.parent / "resources" / "geo" / "suzhou_districts.geojson"
 
 # adcode → name, in the order the generators use them: the five urban districts, then the
@@ -44,20 +46,15 @@ def _amap(code: str) -> BaseGeometry:
     return shape(json.loads((base / f"{code}.geojson").read_text(encoding="utf-8")))
 
 
-def gcj_to_wgs(geom: BaseGeometry) -> BaseGeometry:
-    """Every vertex of ``geom`` from GCJ-02 to WGS84."""
-    from prcoords import Coords, gcj_wgs_bored
-
-    def convert(xy: np.ndarray) -> np.ndarray:
-        out = [gcj_wgs_bored(Coords(lat, lon)) for lon, lat in xy]
-        return np.array([(c.lon, c.lat) for c in out])
-
-    return shapely.transform(geom, convert)
+def geometry_to_wgs(geom: BaseGeometry) -> BaseGeometry:
+    """Every vertex of ``geom`` from GCJ-02 to WGS84 (:func:`dispatch.domain.crs.gcj_to_wgs`)."""
+    return shapely.transform(
+        geom, lambda xy: np.array([gcj_to_wgs(lon, lat) for lon, lat in xy.tolist()]))
 
 
 def build() -> dict[str, Any]:
     codes = list(DISTRICTS)
-    wgs = [gcj_to_wgs(_amap(code)) for code in codes]
+    wgs = [geometry_to_wgs(_amap(code)) for code in codes]
     simple = shapely.coverage_simplify(wgs, TOLERANCE_DEG)
     features = []
     for code, geom in zip(codes, simple, strict=True):
