@@ -69,3 +69,25 @@ def map_js(qtbot: Any) -> Callable[..., Any]:
         return json.loads(text) if isinstance(text, str) and text else None
 
     return run
+
+
+@pytest.fixture
+def strict(qtmodeltester: Any, qtlog: Any) -> Any:
+    """Attach the Python model tester (asserts) and Qt's C++ tester (its failures are
+    warnings, checked at the end) to a model for the rest of the test."""
+    from PySide6.QtTest import QAbstractItemModelTester
+
+    testers: list[Any] = []
+
+    def attach(model: Any, *, py: bool = True) -> None:
+        if py:  # thorough but slow on big trees: every signal re-walks the model in Python
+            qtmodeltester.check(model, force_py=True)
+        testers.append(QAbstractItemModelTester(
+            model, QAbstractItemModelTester.FailureReportingMode.Warning))
+
+    yield attach
+    failures = [r.message for r in qtlog.records if "FAIL" in r.message]
+    assert not failures, failures
+
+
+# ------------------------------------------------------------------------ incident table
