@@ -164,6 +164,22 @@ def test_initials(geocoder: Geocoder) -> None:
     assert "姑苏科技园" in names(geocoder.search("gskq"))  # an initial off: a fuzzy match
 
 
+def test_initials_with_characters_skipped(geocoder: Geocoder) -> None:
+    # 姑苏科技园 = gskjy: the first two kept, then some of the rest in order
+    for typed in ("gsjy", "gsky"):
+        top = geocoder.search(typed)[0]
+        assert (top.name, top.match) == ("姑苏科技园", "initials"), typed
+    # gsy: 姑苏苑's own initials come first, 姑苏科技园 by skipping 科技
+    results = geocoder.search("gsy")
+    assert [(r.name, r.match) for r in results[:2]] == [("姑苏苑", "pinyin"),
+                                                        ("姑苏科技园", "initials")]
+    # below a name whose initials start with the query
+    results = geocoder.search("gqj")
+    assert (results[0].name, results[0].match) == ("观前街", "pinyin")
+    # the first two initials are kept: skipping the second finds nothing by initials
+    assert all(r.match != "initials" or r.name != "姑苏科技园" for r in geocoder.search("gky"))
+
+
 @pytest.mark.parametrize(("typo", "meant"), [
     ("观钱街", "观前街"),  # homophone: same pinyin
     ("观前路", "观前街"),  # another road suffix

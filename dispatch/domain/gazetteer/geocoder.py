@@ -42,6 +42,8 @@ ROAD_CUTOFF = 65.0  # a fuzzy road match good enough to place a house number on
 CONTAINED = (70.0, 25.0)  # a name containing the query: 70 + 25 × the share it covers
 PINYIN_WEIGHT = 0.95  # a Chinese query matched through its pinyin in the fuzzy tier
 CORE_WEIGHT = 0.85  # two road names alike but for their 路/街/巷 (观前路 ~ 观前街)
+ABBREVIATION_LENGTHS = (3, 8)  # initials typed with characters skipped (gsy → 姑苏科技园)
+ABBREVIATION_WEIGHT = 0.9  # below the initials a name starts with, of the same length
 REGION_KINDS = (Kind.DISTRICT, Kind.STREET, Kind.COMMUNITY, Kind.GRID)
 
 Locate = Callable[[float, float], "str | None"]
@@ -60,7 +62,7 @@ class Result:
     lat: float
     grid: str
     score: float
-    match: str  # exact, prefix, pinyin, fuzzy
+    match: str  # exact, prefix, pinyin, initials, fuzzy
     community: str | None = None
     community_name: str | None = None
     street: str | None = None
@@ -158,6 +160,11 @@ class Geocoder:
             for key in view.prefix(text, cap):
                 self._add_key(hits, int(key), PINYIN,
                               prefix_score(len(text), len(strings[key])), "pinyin")
+        if qk is None and ABBREVIATION_LENGTHS[0] <= len(nq) <= ABBREVIATION_LENGTHS[1] \
+                and nq.isalpha():
+            for key in ix.by_initials.abbreviation(nq, cap):
+                self._add_key(hits, int(key), PINYIN, ABBREVIATION_WEIGHT
+                              * prefix_score(len(nq), len(ix.initials[key])), "initials")
 
     def _fuzzy(self, nq: str, qk: Keys | None, cutoff: float = FUZZY_CUTOFF,
                keep: int | None = None, kind: Kind | None = None) -> list[tuple[int, float]]:

@@ -59,6 +59,24 @@ class SortedView:
         pick = np.argpartition(comp, cap - 1)[:cap]
         return self.order[lo + pick]
 
+    def abbreviation(self, text: str, cap: int, anchor: int = 2, slack: int = 4) -> np.ndarray:
+        """Keys whose string starts with ``text[:anchor]`` and holds the rest of ``text`` as a
+        subsequence, at most ``slack`` characters longer than ``text``: initials typed with
+        characters skipped (``gsy`` for 姑苏科技园, ``gskjy``). The shortest ``cap`` of them,
+        bigger places first on equal length."""
+        lo, hi = self.span(text[:anchor])
+        rest = text[anchor:]
+        longest = len(text) + slack
+        found: list[int] = []
+        for i in range(lo, hi):
+            s = self.strings[i]
+            if len(s) <= longest and _is_subsequence(rest, s, anchor):
+                found.append(i)
+        picked = np.asarray(found, dtype=np.int64)
+        if len(picked) > cap:
+            picked = picked[np.argpartition(self.comp[picked], cap - 1)[:cap]]
+        return self.order[picked]
+
     def longest_prefix(self, text: str, cap: int, shortest: int = 1) -> np.ndarray:
         """:meth:`prefix` for the longest prefix of ``text`` (at least ``shortest`` long)
         that some key starts with; empty if none does."""
@@ -187,6 +205,16 @@ def _grams(syllables: Sequence[str]) -> Iterable[str]:
     for a, b in pairwise(syllables):
         out[f"{a}|{b}"] = None
     return out.keys()
+
+
+def _is_subsequence(needle: str, hay: str, start: int) -> bool:
+    """Whether ``needle``'s characters appear in order in ``hay[start:]``."""
+    pos = start
+    for ch in needle:
+        pos = hay.find(ch, pos) + 1
+        if not pos:
+            return False
+    return True
 
 
 def prefix_score(query_len: int, key_len: int) -> float:
