@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.intake_control import IntakeControl
 from console.map_places import MapPlaces
 from console.map_settings import configured_sources, map_options, remember_choices
 from console.map_sync import MapSync
@@ -94,7 +95,11 @@ class MainWindow(QMainWindow):
         self.command_line.sig_go.connect(self.places.show)
         self.places.sig_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.map_sync.sig_region_clicked.connect(self._on_region_clicked)
-        self.map_sync.sig_point_clicked.connect(self.new_incident_at)
+        self.intake = IntakeControl(console, self.map, self, search=search,
+                                    show_place=self.places.show)
+        self.intake.sig_message.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.intake.sig_show_incident.connect(self._raise_detail)
+        self.map_sync.sig_point_clicked.connect(self.intake.map_clicked)
         self.map_sync.sig_part_clicked.connect(self.show_part)
         self.part_card.sig_report.connect(self.report_at_part)
         self.part_card.sig_incident_activated.connect(self._raise_detail)
@@ -255,13 +260,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("ui/theme", name)
 
     def new_incident_at(self, lon: float | None, lat: float | None) -> IntakeDialog:
-        dialog = IntakeDialog(self.console, self.console.city.locate, self, search=self.search)
-        dialog.sig_place_picked.connect(self.places.show)
-        if lon is not None and lat is not None:
-            dialog.set_point(lon, lat)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
+        """A new-incident form (at the point, if given): see :class:`IntakeControl`."""
+        return self.intake.open_form(lon, lat)
 
     def show_part(self, part_id: str) -> bool:
         """Open the card of a city part (a click on it on the map); False if unknown."""
@@ -277,7 +277,8 @@ class MainWindow(QMainWindow):
         part = self.console.city.parts.get(part_id)
         if part is None:
             return None
-        dialog = self.new_incident_at(part.lon, part.lat)
+        dialog = self.new_incident_at(None, None)
+        dialog.set_point(part.lon, part.lat, "part")
         ptype = self.console.catalogue.part_types.get(part.part_type)
         name = part_labels.part_type(self.console.catalogue, part.part_type,
                                      self.console.language)

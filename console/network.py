@@ -100,8 +100,8 @@ class FeedWorker(QObject):
 class CommandWorker(QObject):
     """Sends commands one at a time with the Lazy Pirate client."""
 
-    sig_finished = Signal(str, bool, str)
-    """(context, ok, message) — one per :meth:`send`."""
+    sig_finished = Signal(str, bool, str, object)
+    """(context, ok, message, result dict or None) — one per :meth:`send`."""
 
     def __init__(self, make_client: Callable[[], CommandClient]) -> None:
         super().__init__()
@@ -116,13 +116,13 @@ class CommandWorker(QObject):
     @Slot(object, object, str)
     def send(self, command: Any, expected_version: int | None, context: str) -> None:
         try:
-            self._get().execute(command, expected_version=expected_version)
+            reply = self._get().execute(command, expected_version=expected_version)
         except DispatchError as exc:
-            self.sig_finished.emit(context, False, exc.message)
+            self.sig_finished.emit(context, False, exc.message, None)
         except Exception as exc:  # a bug must not kill the worker thread  # noqa: BLE001
-            self.sig_finished.emit(context, False, f"{type(exc).__name__}: {exc}")
+            self.sig_finished.emit(context, False, f"{type(exc).__name__}: {exc}", None)
         else:
-            self.sig_finished.emit(context, True, "")
+            self.sig_finished.emit(context, True, "", dict(reply.result))
 
     @Slot()
     def close(self) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from typing import Any
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal
 
@@ -187,5 +188,6 @@ class LiveSession(QObject):
             self.clock.set(info.server_time, info.time_speed or self.clock.speed)
         self.sig_info.emit(info)
 
-    def _on_finished(self, context: str, ok: bool, message: str) -> None:
-        self.console.command_finished(context, ok, message)
+    def _on_finished(self, context: str, ok: bool, message: str,
+                     result: dict[str, Any] | None = None) -> None:
+        self.console.command_finished(context, ok, message, result)

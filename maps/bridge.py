@@ -32,6 +32,10 @@ class MapBridge(QObject):
     sig_map_clicked = Signal(float, float)
     """A click hit no unit, incident or part (lat, lon); also sent after
     ``sig_region_clicked``."""
+    sig_map_context = Signal(float, float)
+    """A right click on the map (lat, lon), wherever it fell."""
+    sig_new_incident = Signal(float, float)
+    """A Ctrl+click on the map (lat, lon), wherever it fell: a new incident there."""
     sig_painted = Signal(str, float)
     """Frames queued before ``GL.afterPaint(token)`` are drawn (token, milliseconds)."""
     sig_base_changed = Signal(str)
@@ -71,6 +75,20 @@ class MapBridge(QObject):
             log.warning("map click with bad coordinates: %r, %r", lat, lon)
             return
         self.sig_map_clicked.emit(lat, lon)
+
+    @Slot(float, float)
+    def map_context(self, lat: float, lon: float) -> None:
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            log.warning("map context click with bad coordinates: %r, %r", lat, lon)
+            return
+        self.sig_map_context.emit(lat, lon)
+
+    @Slot(float, float)
+    def map_new_incident(self, lat: float, lon: float) -> None:
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            log.warning("map Ctrl+click with bad coordinates: %r, %r", lat, lon)
+            return
+        self.sig_new_incident.emit(lat, lon)
 
     @Slot(str, float)
     def painted(self, token: str, elapsed_ms: float) -> None:

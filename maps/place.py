@@ -27,6 +27,7 @@ class Place:
     label: str
     line: tuple[tuple[float, float], ...] = ()
     zoom: int = DEFAULT_ZOOM
+    pan: bool = True  # False: marked where it is, the view kept (a point clicked on the map)
 
 
 class PlaceMark:
@@ -36,9 +37,11 @@ class PlaceMark:
         self.place: Place | None = None
 
     def show(self, lon: float, lat: float, label: str,
-             line: Sequence[Sequence[Any]] | None = None, zoom: int = DEFAULT_ZOOM) -> str:
+             line: Sequence[Sequence[Any]] | None = None, zoom: int = DEFAULT_ZOOM,
+             pan: bool = True) -> str:
         """Hold the place at ``lon``/``lat`` named ``label`` (and a road's ``line`` of
-        ``(lon, lat)`` points, as the geocoder gives it); the call that shows it."""
+        ``(lon, lat)`` points, as the geocoder gives it); the call that shows it (moving the
+        view there unless ``pan`` is False)."""
         flat, flon = coords("place", label, lat, lon)
         pts = list(line or ())
         if len(pts) > MAX_LINE_POINTS:
@@ -51,7 +54,7 @@ class PlaceMark:
             clean.append(coords("place", label, p[1], p[0]))
         if not 0 <= int(zoom) <= 24:
             raise ValueError(f"place {label!r}: zoom {zoom!r} is not 0 to 24")
-        self.place = Place(flat, flon, str(label), tuple(clean), int(zoom))
+        self.place = Place(flat, flon, str(label), tuple(clean), int(zoom), bool(pan))
         return self.call()
 
     def clear(self) -> str:
@@ -64,4 +67,6 @@ class PlaceMark:
         if p is None:
             return "GL.clearPlace()"
         line = [list(pt) for pt in p.line] if len(p.line) > 1 else None
-        return f"GL.showPlace({p.lat:.7f},{p.lon:.7f},{js(p.label)},{js(line)},{p.zoom})"
+        keep = "" if p.pan else ",true"
+        return (f"GL.showPlace({p.lat:.7f},{p.lon:.7f},{js(p.label)},{js(line)},{p.zoom}"
+                f"{keep})")

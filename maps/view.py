@@ -105,6 +105,10 @@ class MapView(QWebEngineView):
     """A click fell inside a region of the current level (region code)."""
     sig_map_clicked = Signal(float, float)
     """A click hit no unit or incident (lat, lon); also follows ``sig_region_clicked``."""
+    sig_map_context = Signal(float, float)
+    """A right click on the map (lat, lon): offer what can be done at that point."""
+    sig_new_incident_requested = Signal(float, float)
+    """A Ctrl+click on the map (lat, lon): a new incident at that point."""
     sig_painted = Signal(str, float)
     """The page drew everything queued before :meth:`after_paint` (token, milliseconds)."""
     sig_base_changed = Signal(str)
@@ -144,6 +148,8 @@ class MapView(QWebEngineView):
         self._bridge.sig_part_clicked.connect(self.sig_part_clicked)
         self._bridge.sig_region_clicked.connect(self.sig_region_clicked)
         self._bridge.sig_map_clicked.connect(self._on_map_clicked)
+        self._bridge.sig_map_context.connect(self._on_map_context)
+        self._bridge.sig_new_incident.connect(self._on_new_incident)
         self._bridge.sig_base_changed.connect(self._on_base_changed)
         self._bridge.sig_base_opacity.connect(self._on_base_opacity)
         self._bridge.sig_overlay_toggled.connect(self._on_overlay_toggled)
@@ -350,6 +356,12 @@ class MapView(QWebEngineView):
             return
         self.sig_overlay_toggled.emit(name, on)
 
+    def _on_map_context(self, lat: float, lon: float) -> None:
+        self.sig_map_context.emit(*self._display.back(lat, lon))
+
+    def _on_new_incident(self, lat: float, lon: float) -> None:
+        self.sig_new_incident_requested.emit(*self._display.back(lat, lon))
+
     def _on_map_clicked(self, lat: float, lon: float) -> None:
         wlat, wlon = self._display.back(lat, lon)
         self.sig_map_clicked.emit(wlat, wlon)
@@ -395,12 +407,13 @@ class MapView(QWebEngineView):
         self._live.call(self._layers.focus(lat, lon, zoom_in))
 
     def show_place(self, lon: float, lat: float, label: str,
-                   line: Sequence[Sequence[Any]] | None = None, zoom: int = 17) -> None:
+                   line: Sequence[Sequence[Any]] | None = None, zoom: int = 17,
+                   pan: bool = True) -> None:
         """Hold a place found by a search on the map until the next one or
         :meth:`clear_place`: a pulsing ring at ``lon``/``lat`` labelled ``label``, and a
         road's centre ``line`` (``(lon, lat)`` points); the view moves there (a point at
-        ``zoom``, a line fitted)."""
-        self._live.call(self._layers.place.show(lon, lat, label, line, zoom))
+        ``zoom``, a line fitted) unless ``pan`` is False."""
+        self._live.call(self._layers.place.show(lon, lat, label, line, zoom, pan))
 
     def clear_place(self) -> None:
         """No place held (Escape)."""

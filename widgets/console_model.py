@@ -18,12 +18,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from datetime import timezone
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.model import City
 from dispatch.domain.commands import Command
+from dispatch.domain.location_history import PointIndex
 from dispatch.domain.recommend import Recommendation
 from dispatch.domain.roles import Actor
 from dispatch.domain.state import DispatchState, Incident, UnitState
@@ -61,6 +63,10 @@ class ConsoleModel(QObject):
     sig_command_finished = Signal(str, bool, str)
     """(context, ok, message) — the server's answer to a request (message: error in words)."""
 
+    sig_command_result = Signal(str, object)
+    """(context, result dict) — what an accepted request made (``incident_id`` of a new
+    report, ``version``…); sent just before its :attr:`sig_command_finished`."""
+
     def __init__(self, state: DispatchState, catalogue: Catalogue, city: City, actor: Actor, *,
                  now: Callable[[], float] = time.time, language: str = "en",
                  parent: QObject | None = None) -> None:
@@ -70,6 +76,7 @@ class ConsoleModel(QObject):
         self.language = language
         self.tz: timezone = labels.zone(catalogue)
         self._replacing = False
+        self._point_index: PointIndex | None = None
 
     # ------------------------------------------------------------------- forwarded
 
@@ -146,6 +153,16 @@ class ConsoleModel(QObject):
         self.core.resync(self.core.state if state is None else state)
         self.sig_reset.emit()
 
+    def point_index(self) -> PointIndex:
+        """The mirror's incidents by place (built on first use, then kept up to date), for
+        the intake form's place history."""
+        if self._point_index is None:
+            index = self._point_index = PointIndex()
+            index.rebuild(self.state)
+            self.sig_incidents_changed.connect(lambda ids: index.update(self.state, ids))
+            self.sig_reset.connect(lambda: index.rebuild(self.state))
+        return self._point_index
+
     def incident(self, incident_id: str) -> Incident | None:
         return self.core.incident(incident_id)
 
@@ -172,9 +189,13 @@ class ConsoleModel(QObject):
         """A context string unique in this console, for :meth:`request`."""
         return self.core.new_context(prefix)
 
-    def command_finished(self, context: str, ok: bool, message: str) -> None:
-        """The shell reports the server's answer to the request sent with ``context``."""
+    def command_finished(self, context: str, ok: bool, message: str,
+                         result: dict[str, Any] | None = None) -> None:
+        """The shell reports the server's answer to the request sent with ``context`` (and,
+        accepted, the reply's ``result``)."""
         self.core.finish(context)
+        if ok and result:
+            self.sig_command_result.emit(context, dict(result))
         self.sig_command_finished.emit(context, ok, message)
 
     # ------------------------------------------------------------------------ queries

@@ -23,6 +23,7 @@ class ReportIncident:
     priority: str = ""  # "" = the catalogue's
     external_ref: str = ""
     part_id: str = ""
+    phone: str = ""  # the caller's number: kept apart from the incident (dispatch.domain.contacts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,16 @@ class IncidentReported:
 
 
 @dataclass(frozen=True, slots=True)
+class CallerContactRecorded:
+    """The caller's phone number of a report. Kept apart from the incident record (which every
+    feed subscriber of its region receives): see :mod:`dispatch.domain.contacts`."""
+
+    KIND: ClassVar[str] = "incident.contact"
+    incident_id: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentRegistered:
     KIND: ClassVar[str] = "incident.registered"
     incident_id: str
@@ -250,7 +260,7 @@ Payload = (IncidentReported | IncidentRegistered | IncidentCancelled | IncidentD
            | IncidentClosed | IncidentEvaluated | IncidentReturned | ExtensionRequested
            | ExtensionDecided | IncidentParked | IncidentUnparked | IncidentSupervised
            | IncidentEscalated | IncidentNoted | IncidentClock | IncidentsArchived | UnitRegistered
-           | UnitStatusChanged | UnitsMoved)
+           | UnitStatusChanged | UnitsMoved | CallerContactRecorded)
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
     cls.KIND: cls for cls in Payload.__args__

@@ -16,6 +16,7 @@ from dispatch.domain import commands as cmd
 from dispatch.domain import events as ev
 from dispatch.domain.catalogue.model import Priority, TimeLimit
 from dispatch.domain.checks import Context, Payloads
+from dispatch.domain.contacts import check_phone
 from dispatch.domain.errors import Conflict, InvalidCommand, NotFound
 from dispatch.domain.roles import Permission
 from dispatch.domain.state import Incident
@@ -56,6 +57,8 @@ def report(ctx: Context, c: cmd.ReportIncident) -> Payloads:
     priority = ck.priority(c.priority) if c.priority else ctx.catalogue.priority_of(class_code)
     limit = ctx.catalogue.limits.dispatch[Priority(priority)]
     number = ctx.state.incident_counter + 1
+    phone = check_phone(c.phone)
+    contact = [ev.CallerContactRecorded(f"E{number:06d}", phone)] if phone else []
     return [ev.IncidentReported(
         incident_id=f"E{number:06d}", source=source, class_code=class_code, priority=priority,
         lon=lon, lat=lat, grid=grid,
@@ -63,7 +66,7 @@ def report(ctx: Context, c: cmd.ReportIncident) -> Payloads:
         reporter=ck.text(c.reporter, "reporter", required=False, multiline=False),
         dispatch_due=ctx.due(ctx.now, limit),
         external_ref=check_id(c.external_ref, "external reference", required=False),
-        part_id=ck.part(ctx, c.part_id))]
+        part_id=ck.part(ctx, c.part_id)), *contact]
 
 
 def _register_payload(ctx: Context, inc: Incident, class_code: str, priority: str

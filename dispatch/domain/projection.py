@@ -64,6 +64,11 @@ def _reported(s: DispatchState, e: ev.Event, p: ev.IncidentReported) -> None:
     s.changed_incidents.add(p.incident_id)
 
 
+def _contact(s: DispatchState, e: ev.Event, p: ev.CallerContactRecorded) -> None:
+    # not a change of the incident record: nothing goes out on the feed
+    s.contacts[p.incident_id] = p.phone
+
+
 def _registered(s: DispatchState, e: ev.Event, p: ev.IncidentRegistered) -> None:
     inc = s.incidents[p.incident_id]
     inc.class_code, inc.priority, inc.dispatch_due = p.class_code, p.priority, p.dispatch_due
@@ -268,6 +273,7 @@ def _clock(s: DispatchState, e: ev.Event, p: ev.IncidentClock) -> None:
 
 def _archived(s: DispatchState, e: ev.Event, p: ev.IncidentsArchived) -> None:
     for iid in p.incident_ids:
+        s.contacts.pop(iid, None)
         if s.incidents.pop(iid, None) is not None:
             s.archived += 1
             s.changed_incidents.add(iid)
@@ -331,6 +337,7 @@ APPLY: dict[type[Any], Callable[[DispatchState, ev.Event, Any], None]] = {
     ev.UnitRegistered: _unit_registered,
     ev.UnitStatusChanged: _unit_status,
     ev.UnitsMoved: _units_moved,
+    ev.CallerContactRecorded: _contact,
 }
 assert set(APPLY) == set(ev.PAYLOAD_TYPES.values()), "every event kind needs a projection"
 

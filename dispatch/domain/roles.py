@@ -54,13 +54,15 @@ class Permission(StrEnum):
     MUTUAL_AID = "mutual_aid"  # assign units from outside one's own region
     READ = "read"          # queries that read: history, city, places (the feed is separate)
     AUDIT = "audit"        # read the audit trail
+    CONTACTS = "contacts"  # see callers' phone numbers (dispatch.domain.contacts)
 
 
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.DISPATCHER: frozenset({P.INTAKE, P.DISPATCH, P.FIELD, P.UNITS, P.NOTE, P.READ}),
+    Role.DISPATCHER: frozenset({P.INTAKE, P.DISPATCH, P.FIELD, P.UNITS, P.NOTE, P.READ,
+                                P.CONTACTS}),
     Role.SHIFT_LEAD: frozenset({P.INTAKE, P.DISPATCH, P.APPROVE, P.FIELD, P.UNITS, P.NOTE,
-                                P.MUTUAL_AID, P.READ, P.AUDIT}),
+                                P.MUTUAL_AID, P.READ, P.AUDIT, P.CONTACTS}),
     Role.WALL: frozenset({P.READ}),
     Role.FIELD_GATEWAY: frozenset({P.INTAKE, P.FIELD, P.UNITS, P.NOTE, P.READ}),
     Role.ADMIN: frozenset(Permission),
@@ -107,6 +109,7 @@ QUERY_PERMISSIONS: dict[str, Permission | None] = {
     "recommend": P.DISPATCH,
     "duplicates": P.INTAKE,
     "audit": P.AUDIT,
+    "contacts": P.CONTACTS,  # callers' phone numbers, in the scope
     "geocode": P.READ,    # the whole city's places, whatever the scope
     "basemap": P.READ,    # the whole city's roads and named places, whatever the scope
 }

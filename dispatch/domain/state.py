@@ -103,6 +103,9 @@ class DispatchState:
     ts: float = 0.0  # time of the last applied event
     incident_counter: int = 0
     archived: int = 0  # finished incidents moved out of the live state
+    # Callers' phone numbers by incident id (dispatch.domain.contacts): never on the feed, so
+    # a console's mirror has none and is compared without them.
+    contacts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     # Ids changed since the owner last took them (see :meth:`take_changes`); not state proper.
     changed_incidents: set[str] = field(default_factory=set, compare=False, repr=False)
     changed_units: set[str] = field(default_factory=set, compare=False, repr=False)
@@ -119,13 +122,17 @@ class DispatchState:
 
     def with_records(self, incidents: dict[str, Incident], units: dict[str, UnitState]
                      ) -> DispatchState:
-        """A state holding these record dicts, at this state's sequence, time and counters."""
-        return DispatchState(incidents=incidents, units=units, **self.scalars())
+        """A state holding these record dicts, at this state's sequence, time and counters
+        (and a copy of its callers' contacts)."""
+        return DispatchState(incidents=incidents, units=units, contacts=dict(self.contacts),
+                             **self.scalars())
 
     def __getstate__(self) -> dict[str, object]:
-        return {"incidents": self.incidents, "units": self.units, **self.scalars()}
+        return {"incidents": self.incidents, "units": self.units, "contacts": self.contacts,
+                **self.scalars()}
 
     def __setstate__(self, d: dict[str, object]) -> None:
+        object.__setattr__(self, "contacts", {})
         for k, v in d.items():
             object.__setattr__(self, k, v)
         self.changed_incidents, self.changed_units = set(), set()

@@ -423,6 +423,7 @@
     LAYER_NAMES.forEach(function (n) { GL._visible[n] = true; });
     GL._tooltip = L.tooltip({ direction: 'top', offset: [0, -8], className: 'gl-tooltip' });
     map.on('click', onMapClick);
+    map.on('contextmenu', onMapContext);
     map.on('mousemove', onMouseMove);
     map.on('mouseout', hideHover);
     map.on('resize', function () { if (GL._autoFit) { GL.fitCity(); } });
@@ -1227,7 +1228,19 @@
     return code === null ? null : { kind: 'region', id: code };
   };
 
+  // Right click (or a long press): the application offers what can be done at that point
+  // ("new incident here"); the browser's own menu never shows.
+  function onMapContext(e) {
+    if (e.originalEvent) { L.DomEvent.preventDefault(e.originalEvent); }
+    send('map_context', e.latlng.lat, e.latlng.lng);
+  }
+
   function onMapClick(e) {
+    var oe = e.originalEvent;
+    if (oe && (oe.ctrlKey || oe.metaKey)) {  // Ctrl+click: a new incident at this point
+      send('map_new_incident', e.latlng.lat, e.latlng.lng);
+      return;
+    }
     var hit = hitTest(e.layerPoint);
     if (hit && hit.kind === 'cluster') {
       zoomIntoCluster(hit.cluster);

@@ -28,7 +28,7 @@
 
   // Show the place at [lat, lon] named label; line: [[lat, lon], …] of a road or null. The
   // view moves to it: a road's line fitted (zoomed in no closer than zoom), a point at zoom.
-  GL.showPlace = function (lat, lon, label, line, zoom) {
+  GL.showPlace = function (lat, lon, label, line, zoom, keepView) {
     var m = GL.map;
     setUp();
     GL.clearPlace();
@@ -49,6 +49,7 @@
     layers.push(ring);
     GL._place = { lat: lat, lon: lon, label: String(label || ''), points: line ? line.length : 0,
       layer: L.layerGroup(layers).addTo(m) };
+    if (keepView) { return true; }  // marked where it is (a map click): the view stays
     GL._autoFit = false;  // the view is the place's now: a resize must not refit the city
     if (line && line.length > 1) {
       m.fitBounds(L.latLngBounds(line), { padding: [48, 48], maxZoom: zoom, animate: false });

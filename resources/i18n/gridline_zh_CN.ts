@@ -1324,6 +1324,71 @@
     <name>IntakeDialog</name>
     <message>
         <location filename="../../widgets/intake_dialog.py"/>
+        <source>caller&apos;s name (optional)</source>
+        <translation>来电人姓名（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py"/>
+        <source>caller&apos;s phone (optional)</source>
+        <translation>来电号码（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py"/>
+        <source>Kept with the incident; shown only to dispatchers, shift leads and administrators</source>
+        <translation>随事件保存；仅调度员、值班长和管理员可见</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py"/>
+        <source>Click the map to set the point (Ctrl+click or right-click the map opens another form)</source>
+        <translation>点击地图设置位置（Ctrl+点击或右键地图可另开一张受理单）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py"/>
+        <source>Caller</source>
+        <translation>来电人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py"/>
+        <source>no point yet: click the map or pick the address</source>
+        <translation>尚未定位：请点击地图或选择地址</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py"/>
+        <source>Set the point first: click the map where it is, pick the caller&apos;s address, or type the coordinates</source>
+        <translation>请先定位：在地图上点击事发位置、选择来电人地址或输入坐标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py"/>
+        <source>Reported as %1; not linked as a duplicate: %2</source>
+        <translation>已登记为 %1；未能关联为重复件：%2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py"/>
+        <source>Linking to %1…</source>
+        <translation>正在关联到 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py"/>
+        <source>Discard this call?</source>
+        <translation>放弃此次受理？</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py"/>
+        <source>The form has text that was not sent. Discard it?</source>
+        <translation>受理单中有尚未提交的内容，确定放弃吗？</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py"/>
+        <source>Keep editing</source>
+        <translation>继续填写</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_dialog.py"/>
         <source>Part</source>
         <translation>关联部件</translation>
     </message>
@@ -3521,6 +3586,125 @@
         <location filename="../../widgets/wall_tiles.py" line="163"/>
         <source>open past their time limit</source>
         <translation>在办已超时限</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeControl</name>
+    <message>
+        <location filename="../../console/intake_control.py"/>
+        <source>Ctrl+click or right-click the map for a new incident here</source>
+        <translation>Ctrl+点击或右键地图可在该处新建事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/intake_control.py"/>
+        <source>New incident here</source>
+        <translation>在此新建事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/intake_control.py"/>
+        <source>Ctrl+Click</source>
+        <translation>Ctrl+点击</translation>
+    </message>
+    <message>
+        <location filename="../../console/intake_control.py"/>
+        <source>Set the open form&apos;s point here</source>
+        <translation>将受理单位置设在此处</translation>
+    </message>
+    <message>
+        <location filename="../../console/intake_control.py"/>
+        <source>New incident</source>
+        <translation>新建事件</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>Why</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>possible duplicate</source>
+        <translation>可能重复</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>repeat caller</source>
+        <translation>重复来电</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>same address</source>
+        <translation>同一地址</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>nearby</source>
+        <translation>附近</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceHistoryPanel</name>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>Open</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>Show the incident in the console</source>
+        <translation>在控制台中显示该事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>Same problem</source>
+        <translation>同一问题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>File the call as a duplicate of the selected incident</source>
+        <translation>将此次来电登记为所选事件的重复件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>%1 incidents within %2 m in the last %3 days</source>
+        <translation>近 %3 天内 %2 米范围内有 %1 起事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>No incident here lately</source>
+        <translation>此处近期无事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/intake_history.py"/>
+        <source>Duplicate of %1</source>
+        <translation>重复于 %1</translation>
     </message>
 </context>
 </TS>

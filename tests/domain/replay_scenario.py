@@ -154,7 +154,10 @@ def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 
             source, minor = rng.choice(["hotline", "grid_worker", "sensor"]), rng.choice(minors)
             # a sensor reports against the first part of its grid (no random draw for it)
             part = part_of_grid.get(grid, "") if source == "sensor" else ""
-            run(cmd.ReportIncident(source, minor, g.x, g.y, "路灯不亮", part_id=part),
+            # a hotline caller leaves a number (no random draw for it either)
+            phone = "13800138000" if source == "hotline" else ""
+            run(cmd.ReportIncident(source, minor, g.x, g.y, "路灯不亮", part_id=part,
+                                   phone=phone),
                 rng.choice((FIELD, DISPATCHER)))
         elif r < 0.17:
             rows = tuple((u, engine.state.units[u].lon + rng.uniform(-3e-4, 3e-4),

@@ -200,12 +200,18 @@ class FakeShell:
     def finish(self, context: str) -> None:
         command, expected, _ = next(r for r in self.requests if r[2] == context)
         try:
-            self.engine.execute(command, self.console.actor, expected_version=expected)
+            out = self.engine.execute(command, self.console.actor, expected_version=expected)
         except DispatchError as exc:
             self.console.command_finished(context, False, exc.message)
             return
         self.console.apply_changes(*self.engine.state.take_changes())
-        self.console.command_finished(context, True, "")
+        # like the server's reply: the incident (or unit) the first event is about
+        result: dict[str, Any] = {}
+        for e in getattr(out, "events", ()):
+            if e.incident_id is not None:
+                result["incident_id"] = e.incident_id
+                break
+        self.console.command_finished(context, True, "", result)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from typing import Any
 
 from dispatch.adapters.protocol.messages import take_args
 from dispatch.adapters.store.event_store import EventStore
+from dispatch.domain.contacts import event_visible
 from dispatch.domain.errors import InvalidCommand
 from dispatch.domain.events import Event, UnitsMoved, event_to_dict
 from dispatch.domain.roles import Actor
@@ -54,7 +55,10 @@ class HistoryQuery:
 
 def scoped_event(e: Event, actor: Actor, incident_grid: GridOf, unit_grid: GridOf
                  ) -> dict[str, Any] | None:
-    """The event as a dict if the actor may see it (rows of position reports are filtered)."""
+    """The event as a dict if the actor may see it (rows of position reports are filtered;
+    callers' numbers only for roles that may see them)."""
+    if not event_visible(e, actor):
+        return None
     if not actor.scope:
         return event_to_dict(e)
     iid = e.incident_id

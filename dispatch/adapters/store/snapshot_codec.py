@@ -45,7 +45,8 @@ def _chunks(records: Iterable[Any]) -> Iterator[list[Any]]:
 
 def encode_state(state: DispatchState) -> bytes:
     """The state as one compressed blob: a header pickle, then one pickle per chunk of
-    incidents (tag ``"i"``) or units (``"u"``) as tuples of their fields."""
+    incidents (tag ``"i"``) or units (``"u"``) as tuples of their fields, or of callers'
+    contacts (``"c"``: ``(incident id, phone)``; absent from snapshots written before)."""
     shared: dict[str, str] = {}
 
     def share(v: str) -> str:
@@ -62,7 +63,8 @@ def encode_state(state: DispatchState) -> bytes:
                                     state.archived, INCIDENT_CODEC.names, UNIT_CODEC.names),
                                    protocol=5))]
     for tag, records in (("i", map(rows(INCIDENT_CODEC), list(state.incidents.values()))),
-                         ("u", map(rows(UNIT_CODEC), list(state.units.values())))):
+                         ("u", map(rows(UNIT_CODEC), list(state.units.values()))),
+                         ("c", iter(list(state.contacts.items())))):
         for chunk in _chunks(records):
             out.append(z.compress(pickle.dumps((tag, chunk), protocol=5)))
             time.sleep(0)  # let the server's loop have the interpreter between chunks
@@ -105,6 +107,7 @@ def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
         raise ValueError(f"unknown snapshot format {fmt!r}")
     incidents: list[tuple[Any, ...]] = []
     units: list[tuple[Any, ...]] = []
+    contacts: list[tuple[str, str]] = []
     try:
         raw = zlib.decompress(blob)
         if fmt == FORMAT:
@@ -113,12 +116,12 @@ def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
             end = len(raw)
             while stream.tell() < end:
                 tag, chunk = _load(stream)
-                (incidents if tag == "i" else units).extend(chunk)
+                {"i": incidents, "u": units, "c": contacts}[tag].extend(chunk)
         else:
             seq, ts, counter, archived, incidents, units, inc_fields, unit_fields = \
                 _load(io.BytesIO(raw))
     except (zlib.error, pickle.UnpicklingError, EOFError, TypeError, ValueError,
-            ImportError, AttributeError) as exc:
+            ImportError, AttributeError, KeyError) as exc:
         # ImportError, AttributeError: it names a class (an enum of a record field) by a
         # module or name this version no longer has, e.g. written before a module moved.
         raise ValueError(f"snapshot cannot be read ({exc}); rebuild from events") from exc
@@ -131,4 +134,5 @@ def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
         raise ValueError(f"snapshot rows do not fit the records ({exc}); rebuild from events"
                          ) from exc
     return DispatchState(incidents=inc_map, units=unit_map, seq=seq, ts=ts,
-                         incident_counter=counter, archived=archived)
+                         incident_counter=counter, archived=archived,
+                         contacts={str(k): str(v) for k, v in contacts})

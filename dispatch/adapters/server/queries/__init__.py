@@ -14,6 +14,7 @@ from dispatch.adapters.server.batching import AUDIT_FULL
 from dispatch.adapters.server.queries.audit import audit_trail
 from dispatch.adapters.server.queries.base import Call, QueryHandler
 from dispatch.adapters.server.queries.city import CityQuery
+from dispatch.adapters.server.queries.contacts import contacts
 from dispatch.adapters.server.queries.duplicates import duplicates
 from dispatch.adapters.server.queries.history import history
 from dispatch.adapters.server.queries.login import login
@@ -45,6 +46,7 @@ def registry() -> dict[str, QueryHandler]:
         "history": QueryHandler(history),
         "city": QueryHandler(CityQuery()),
         "audit": QueryHandler(audit_trail),
+        "contacts": QueryHandler(contacts),
         "geocode": QueryHandler(geocode),
         "basemap": QueryHandler(BasemapQuery()),
     }
