@@ -54,13 +54,14 @@ class Permission(StrEnum):
     MUTUAL_AID = "mutual_aid"  # assign units from outside one's own region
     READ = "read"          # queries that read: history, city, places (the feed is separate)
     AUDIT = "audit"        # read the audit trail
+    PLAN = "plan"          # edit run cards (response plans)
 
 
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DISPATCHER: frozenset({P.INTAKE, P.DISPATCH, P.FIELD, P.UNITS, P.NOTE, P.READ}),
     Role.SHIFT_LEAD: frozenset({P.INTAKE, P.DISPATCH, P.APPROVE, P.FIELD, P.UNITS, P.NOTE,
-                                P.MUTUAL_AID, P.READ, P.AUDIT}),
+                                P.MUTUAL_AID, P.READ, P.AUDIT, P.PLAN}),
     Role.WALL: frozenset({P.READ}),
     Role.FIELD_GATEWAY: frozenset({P.INTAKE, P.FIELD, P.UNITS, P.NOTE, P.READ}),
     Role.ADMIN: frozenset(Permission),
@@ -94,6 +95,8 @@ COMMAND_PERMISSIONS: dict[str, Permission] = {
     "register_unit": P.ADMIN,
     "unit_status": P.UNITS,
     "positions": P.UNITS,
+    "set_run_card": P.PLAN,
+    "remove_run_card": P.PLAN,
 }
 """The permission each command (by wire name) needs; the handlers check exactly this."""
 
@@ -109,6 +112,7 @@ QUERY_PERMISSIONS: dict[str, Permission | None] = {
     "audit": P.AUDIT,
     "geocode": P.READ,    # the whole city's places, whatever the scope
     "basemap": P.READ,    # the whole city's roads and named places, whatever the scope
+    "run_cards": P.READ,  # every run card (response plan)
 }
 """The permission each query needs (``None``: any session, or none at all)."""
 

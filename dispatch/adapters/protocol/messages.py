@@ -48,7 +48,7 @@ MAX_REPLY_BYTES = 16 << 20  # clients accept replies up to this size (history pa
 MAX_SESSION_CHARS = 256
 
 QUERY_TYPES = frozenset({"login", "logout", "whoami", "ping", "history", "recommend",
-                         "duplicates", "city", "audit", "geocode", "basemap"})
+                         "duplicates", "city", "audit", "geocode", "basemap", "run_cards"})
 """Requests that read (or open a session) and never produce events."""
 
 NO_SESSION_TYPES = frozenset({"login", "ping"})
