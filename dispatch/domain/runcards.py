@@ -11,6 +11,7 @@ and says how many of each it could not find.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -88,15 +89,17 @@ class PlanLine:
 
 def plan_units(state: DispatchState, catalogue: Catalogue, inc: Incident, card: RunCard, *,
                now: float | None = None, within: str = "",
-               exclude: Iterable[str] = ()) -> list[PlanLine]:
+               exclude: Iterable[str] = (), max_distance_m: float = math.inf
+               ) -> list[PlanLine]:
     """For each line of ``card`` the nearest available units of its type (at most its count),
-    leaving out units in ``exclude`` and those already on the incident."""
+    however far (a plan names the nearest there is), leaving out units in ``exclude`` and
+    those already on the incident."""
     taken = set(exclude) | set(inc.units)
     out: list[PlanLine] = []
     for dept, utype, count in card.lines:
         found: list[Recommendation] = []
         for r in recommend_units(state, catalogue, inc, departments=(dept,), now=now,
-                                 limit=10_000, within=within):
+                                 limit=10_000, max_distance_m=max_distance_m, within=within):
             if len(found) >= count:
                 break
             if r.unit_type != utype or r.status != UnitStatus.AVAILABLE or r.unit_id in taken:
