@@ -10,10 +10,11 @@ departments join those already on the incident. The lead never appears among the
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.commands import AssignUnits
-from dispatch.domain.state import Incident, UnitState
+from dispatch.domain.state import DispatchState, Incident, UnitState
 
 
 def class_departments(catalogue: Catalogue, class_code: str) -> tuple[str, tuple[str, ...]]:
@@ -47,3 +48,25 @@ def units_outside(units: Mapping[str, UnitState], unit_ids: tuple[str, ...],
         if u is not None and u.department not in departments:
             out.append((uid, u.department))
     return out
+
+
+def spelled_out(catalogue: Catalogue, state: DispatchState, c: AssignUnits) -> AssignUnits:
+    """``c`` with every department it puts on named and ``exact_departments`` set: on a first
+    dispatch the class's default assisting departments plus those named, plus the departments
+    of the units named that are not among them (the command line's ``as``: ``+dept`` adds).
+    An incident not in ``state`` leaves ``c`` as it is (the server will say why)."""
+    inc = state.incidents.get(c.incident_id)
+    if inc is None or c.exact_departments:
+        return c
+    if inc.lead_department:
+        lead, on = inc.lead_department, inc.assist_departments
+    else:
+        lead, on = class_departments(catalogue, inc.class_code)
+        lead = c.lead_department or lead
+    assist = [d for d in (*on, *c.assist_departments) if d != lead]
+    for _uid, dept in units_outside(state.units, c.units, (lead, *assist)):
+        assist.append(dept)
+    named = tuple(dict.fromkeys(assist))
+    if inc.lead_department:
+        named = tuple(d for d in named if d not in inc.assist_departments)
+    return replace(c, assist_departments=named, exact_departments=True)

@@ -203,3 +203,20 @@ def test_cards_survive_a_snapshot_a_copy_and_a_replay(engine: DispatchEngine) ->
     assert "0304" not in back.run_cards
     assert engine.state.copy().run_cards == engine.state.run_cards
     assert decode_state(encode_state(DispatchState())).run_cards == {}
+
+
+def test_spelled_out_names_every_department_an_assign_puts_on(engine: DispatchEngine,
+                                                              catalogue: Catalogue) -> None:
+    from dispatch.domain.assign_departments import spelled_out
+
+    iid = report(engine, class_code=GAS_LEAK)
+    water = free_units(engine, "water")
+    c = spelled_out(catalogue, engine.state, cmd.AssignUnits(iid, water, "", ("fire",)))
+    assert c.exact_departments
+    assert c.assist_departments == ("fire", "police", "water")
+    engine.execute(c, DISPATCHER)
+    traffic = free_units(engine, "traffic_police")
+    again = spelled_out(catalogue, engine.state, cmd.AssignUnits(iid, traffic))
+    assert again.assist_departments == ("traffic_police",)
+    unknown = cmd.AssignUnits("E999999", water)
+    assert spelled_out(catalogue, engine.state, unknown) is unknown

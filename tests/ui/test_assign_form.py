@@ -161,3 +161,28 @@ def test_a_card_edited_meanwhile_is_read_when_the_form_opens(
     assert shell.run_card_reads == reads + 1
     assert "water" in form.ticked_departments()
     assert len(form.plan_rows()) == 1
+
+
+def test_as_on_the_command_line_says_and_sends_the_departments(
+        console: Any, shell: Any, busy_engine: Any, qtbot: Any) -> None:
+    from widgets.command_line import CommandLine
+
+    iid = gas_leak(busy_engine, console, priority="normal")
+    water = sorted(u.id for u in busy_engine.state.units.values()
+                   if u.department == "water" and u.status == UnitStatus.AVAILABLE)[0]
+    cl = CommandLine(console)
+    qtbot.addWidget(cl)
+    cl.edit.setText(f"as {iid} {water} +traffic_police")
+    cl.run()
+    sent = shell.requests[-1][0]
+    assert isinstance(sent, cmd.AssignUnits)
+    assert sent.exact_departments
+    # the class's lead and defaults, the one named with +, the unit's department
+    assert (sent.lead_department or "housing", *sent.assist_departments) == (
+        "housing", "fire", "police", "traffic_police", "water")
+    text = cl.status.text()
+    for code in ("housing", "fire", "police", "traffic_police", "water"):
+        assert console.department_name(code) in text
+    assert "done" in text
+    assert busy_engine.state.incidents[iid].departments == (
+        "housing", "fire", "police", "traffic_police", "water")
