@@ -311,9 +311,9 @@ class CommandLine(QWidget):
 
     def _on_finished(self, context: str, ok: bool, message: str) -> None:
         line = self._pending.pop(context, None)
-        shown = self._shown.pop(context, line)
         if line is None:
             return
+        shown = self._shown.pop(context, line)
         if ok:
             self._say(translate("CommandLine", "%1 — done").replace("%1", shown), theme.SUCCESS)
         else:
