@@ -234,5 +234,8 @@ def rights_table() -> str:
             rows.append(f"| `{name}` | {kind} | {perm} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
+PLANNERS = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if P.PLAN in perms)
+"""Roles that may edit run cards (``set_run_card``, ``remove_run_card``)."""
+
 AUDIT_READERS = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if P.AUDIT in perms)
 """Roles that may read the audit trail (the ``audit`` query)."""
