@@ -86,6 +86,8 @@ class RunCardTableModel(QAbstractTableModel):
         card, col = self.cards[index.row()], index.column()
         if role == CODE:
             return card.key
+        if role == Qt.ItemDataRole.ToolTipRole and col == 2:
+            return self.data(index, DISPLAY)  # the long plans are elided in the cell
         if role != DISPLAY:
             return None
         c = self.console

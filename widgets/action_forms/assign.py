@@ -94,7 +94,7 @@ class AssignForm(ActionForm):
         self.departments.setWrapping(True)
         self.departments.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.departments.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.departments.setMaximumHeight(64)
+        self.departments.setMaximumHeight(48)
         self.departments.itemChanged.connect(self._department_changed)
         self.add_department = QComboBox()
         self.add_department.activated.connect(self._add_chosen)
