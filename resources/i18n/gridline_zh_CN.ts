@@ -34,11 +34,9 @@
         <source>Add a department…</source>
         <translation>添加部门…</translation>
     </message>
-    <message numerus="yes">
-        <source>%1 unticked: so are its %n unit(s)</source>
-        <translation>
-            <numerusform>已取消 %1：其 %n 个单位也已取消勾选</numerusform>
-        </translation>
+    <message>
+        <source>%1 unticked: so are its units (%2)</source>
+        <translation>已取消 %1：其 %2 个单位也已取消勾选</translation>
     </message>
     <message>
         <source>none available</source>
@@ -56,11 +54,9 @@
         <source>%1 added: %2 is one of its units</source>
         <translation>已添加 %1：%2 属于该部门</translation>
     </message>
-    <message numerus="yes">
-        <source>%n unit(s)</source>
-        <translation>
-            <numerusform>%n 个单位</numerusform>
-        </translation>
+    <message>
+        <source>units: %1</source>
+        <translation>单位：%1 个</translation>
     </message>
     <message>
         <location filename="../../widgets/action_forms.py" line="76"/>

@@ -222,8 +222,8 @@ class AssignForm(ActionForm):
                 r.setCheckState(0, Qt.CheckState.Unchecked)
             self.units.blockSignals(False)
             if dropped:
-                self._say(translate("ActionForm", "%1 unticked: so are its %n unit(s)", "",
-                                    len(dropped)).replace("%1", item.text()))
+                self._say(translate("ActionForm", "%1 unticked: so are its units (%2)")
+                          .replace("%1", item.text()).replace("%2", str(len(dropped))))
         self.refresh()
 
     def _lead_changed(self, _index: int) -> None:
@@ -377,7 +377,7 @@ class AssignForm(ActionForm):
                  *(c.department_name(d) for d in assist)]
         n = len(self.checked_units())
         self.summary.setText(", ".join(names) + " · " +
-                             translate("ActionForm", "%n unit(s)", "", n))
+                             translate("ActionForm", "units: %1").replace("%1", str(n)))
 
     def build(self) -> Command:
         units = tuple(self.checked_units())
