@@ -30,7 +30,7 @@ from console.status_bar import ConsoleStatusBar
 from console.themes import apply_theme
 from dispatch.adapters.client.commands import Login
 from dispatch.adapters.client.mirror import MirrorInfo
-from dispatch.domain.roles import AUDIT_READERS
+from dispatch.domain.roles import AUDIT_READERS, PLANNERS
 from maps.tiles import TileSource
 from maps.view import MapView
 from widgets import part_labels
@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.login = login
         self.audit_source = audit_source
         self.audit_window: Any = None
+        self.run_card_editor: Any = None
         self.settings = settings
         self.theme = theme
         self.setWindowTitle(translate("MainWindow", "Gridline — {0}").replace("{0}", console.city.name))
@@ -231,8 +232,15 @@ class MainWindow(QMainWindow):
             act = themes.addAction(text)
             act.triggered.connect(lambda _c=False, n=name: self.set_theme(n))
         self.audit_action: QAction | None = None
-        if self.audit_source is not None and self.login.role in AUDIT_READERS:
-            t = self.menuBar().addMenu(translate("MainWindow", "&Tools"))
+        self.run_cards_action: QAction | None = None
+        reads_audit = self.audit_source is not None and self.login.role in AUDIT_READERS
+        plans = self.login.role in PLANNERS
+        t = self.menuBar().addMenu(translate("MainWindow", "&Tools")) \
+            if reads_audit or plans else None
+        if t is not None and plans:
+            self.run_cards_action = t.addAction(translate("MainWindow", "&Run cards…"))
+            self.run_cards_action.triggered.connect(self.open_run_cards)
+        if t is not None and reads_audit:
             self.audit_action = t.addAction(translate("MainWindow", "&Audit trail…"))
             self.audit_action.setShortcut(QKeySequence(WINDOW_SHORTCUTS["audit_trail"]))
             self.audit_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -286,6 +294,17 @@ class MainWindow(QMainWindow):
         if ptype is not None and ptype.report_class:
             dialog.set_class(ptype.report_class)
         return dialog
+
+    def open_run_cards(self) -> Any:
+        """Show the run-card editor (one per console)."""
+        from widgets.run_card_editor import RunCardEditor
+
+        if self.run_card_editor is None:
+            self.run_card_editor = RunCardEditor(self.console, self)
+        self.run_card_editor.show()
+        self.run_card_editor.raise_()
+        self.run_card_editor.activateWindow()
+        return self.run_card_editor
 
     def open_audit(self) -> Any:
         """Show the audit trail window (one per console), reading the last day at once."""

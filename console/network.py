@@ -124,6 +124,18 @@ class CommandWorker(QObject):
         else:
             self.sig_finished.emit(context, True, "", dict(reply.result))
 
+    sig_run_cards = Signal(object)
+    """The server's run cards (a list of :class:`~dispatch.domain.state.RunCard`)."""
+
+    @Slot()
+    def fetch_run_cards(self) -> None:
+        """Read the run cards (the ``run_cards`` query); a failure leaves the last ones."""
+        try:
+            cards = self._get().run_cards()
+        except Exception:  # noqa: BLE001 - a missing answer must not kill the worker thread
+            return
+        self.sig_run_cards.emit(cards)
+
     @Slot()
     def close(self) -> None:
         if self._client is not None:

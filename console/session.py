@@ -54,6 +54,9 @@ class LiveSession(QObject):
 
     sig_send = Signal(object, object, str)
 
+    sig_fetch_run_cards = Signal()
+    """Read the run cards on the command thread (queued to :class:`CommandWorker`)."""
+
     def __init__(self, console: ConsoleModel, *, command_endpoint: str, snapshot_endpoint: str,
                  update_endpoint: str, login: Login, user: str, password: str,
                  curve: ClientCurve | None, clock: ServerClock) -> None:
@@ -89,6 +92,9 @@ class LiveSession(QObject):
         self.commands.sig_finished.connect(self._on_finished)
         self.sig_send.connect(self.commands.send)
         console.sig_command_requested.connect(self.sig_send)
+        self.commands.sig_run_cards.connect(console.set_run_cards)
+        self.sig_fetch_run_cards.connect(self.commands.fetch_run_cards)
+        console.sig_run_cards_wanted.connect(self.sig_fetch_run_cards)
         self._threads: list[QThread] = []
         # Unit ids changed in the state but not yet told to the views (an ordered set).
         self._pending_units: dict[str, None] = {}
@@ -102,6 +108,7 @@ class LiveSession(QObject):
     def start(self) -> None:
         self._threads = [start_in_thread(self.feed, "gridline-feed", self.feed.run),
                          start_in_thread(self.commands, "gridline-commands")]
+        self.sig_fetch_run_cards.emit()  # the run cards are not on the feed: read them once
         self.places = PlaceSearch(self._make_search_client)
 
     def search_places(self, query: str, limit: int, done: Done) -> None:

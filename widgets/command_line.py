@@ -38,10 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch.domain.assign_departments import spelled_out
 from dispatch.domain.cmdline.completion import complete
 from dispatch.domain.cmdline.goto import GO_SUMMARY, GO_USAGE, GoTo, is_go
 from dispatch.domain.cmdline.line import CommandLineError
 from dispatch.domain.cmdline.parser import parse, verb_help
+from dispatch.domain.commands import AssignUnits
 from widgets import theme
 from widgets.actions import ConsoleActions
 from widgets.address_search import DEBOUNCE_MS, Place, SearchPort
@@ -82,6 +84,7 @@ class CommandLine(QWidget):
         self.history: list[str] = []
         self._history_pos = 0
         self._pending: dict[str, str] = {}  # context → the line sent
+        self._shown: dict[str, str] = {}  # context → the line as shown (departments spelled out)
         self.prompt = QLabel("›")
         self.prompt.setStyleSheet("font-weight: 700;")
         self.edit = QLineEdit()
@@ -211,10 +214,15 @@ class CommandLine(QWidget):
         if isinstance(command, GoTo):
             self.go(command, line)
             return ""
+        shown = line
+        if isinstance(command, AssignUnits):  # say which departments it puts on, and send that
+            command = spelled_out(self.console.catalogue, self.console.state, command)
+            shown = f"{line} → {self._departments(command)}"
         context = self.console.new_context("cmdline")
         self._pending[context] = line
+        self._shown[context] = shown
         self.edit.clear()
-        self._say(translate("CommandLine", "%1 — sending…").replace("%1", line), theme.PENDING)
+        self._say(translate("CommandLine", "%1 — sending…").replace("%1", shown), theme.PENDING)
         self.console.request(command, None, context)
         self.sig_sent.emit(command, context)
         iid = getattr(command, "incident_id", "")
@@ -305,12 +313,27 @@ class CommandLine(QWidget):
         line = self._pending.pop(context, None)
         if line is None:
             return
+        shown = self._shown.pop(context, line)
         if ok:
-            self._say(translate("CommandLine", "%1 — done").replace("%1", line), theme.SUCCESS)
+            self._say(translate("CommandLine", "%1 — done").replace("%1", shown), theme.SUCCESS)
         else:
-            self._say(f"{line} — {message}", theme.ERROR)
+            self._say(f"{shown} — {message}", theme.ERROR)
             if not self.edit.text():
                 self.edit.setText(line)
+
+    def _departments(self, c: AssignUnits) -> str:
+        """The departments an assign puts on (or adds to) its incident, lead first."""
+        name = self.console.department_name
+        inc = self.console.incident(c.incident_id)
+        if inc is not None and inc.lead_department:
+            added = ", ".join(name(d) for d in c.assist_departments)
+            return translate("CommandLine", "adds %1").replace("%1", added) if added else \
+                translate("CommandLine", "no department added")
+        lead = c.lead_department or (self.console.catalogue.lead_department_of(inc.class_code)
+                                     if inc is not None else "")
+        names = [translate("CommandLine", "%1 (lead)").replace("%1", name(lead)),
+                 *(name(d) for d in c.assist_departments)]
+        return ", ".join(names)
 
     def _say(self, text: str, colour: str) -> None:
         self.status.setText(text)

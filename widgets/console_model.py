@@ -24,11 +24,12 @@ from PySide6.QtCore import QObject, Signal
 
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.model import City
-from dispatch.domain.commands import Command
+from dispatch.domain.commands import Command, RemoveRunCard, SetRunCard
 from dispatch.domain.location_history import PointIndex
 from dispatch.domain.recommend import Recommendation
 from dispatch.domain.roles import Actor
-from dispatch.domain.state import DispatchState, Incident, UnitState
+from dispatch.domain.runcards import PlanLine
+from dispatch.domain.state import DispatchState, Incident, RunCard, UnitState
 from dispatch.services.console_state import ConsoleState
 from widgets import labels
 
@@ -66,6 +67,12 @@ class ConsoleModel(QObject):
     sig_command_result = Signal(str, object)
     """(context, result dict) — what an accepted request made (``incident_id`` of a new
     report, ``version``…); sent just before its :attr:`sig_command_finished`."""
+    sig_run_cards_wanted = Signal()
+    """The console wants the server's run cards read again; the shell answers with
+    :meth:`set_run_cards`."""
+
+    sig_run_cards_changed = Signal()
+    """:attr:`run_cards` holds what the server answered last."""
 
     def __init__(self, state: DispatchState, catalogue: Catalogue, city: City, actor: Actor, *,
                  now: Callable[[], float] = time.time, language: str = "en",
@@ -193,10 +200,37 @@ class ConsoleModel(QObject):
                          result: dict[str, Any] | None = None) -> None:
         """The shell reports the server's answer to the request sent with ``context`` (and,
         accepted, the reply's ``result``)."""
-        self.core.finish(context)
+        command = self.core.finish(context)
         if ok and result:
             self.sig_command_result.emit(context, dict(result))
         self.sig_command_finished.emit(context, ok, message)
+        if ok and isinstance(command, SetRunCard | RemoveRunCard):
+            self.request_run_cards()
+
+    # ---------------------------------------------------------------------- run cards
+
+    @property
+    def run_cards(self) -> dict[str, RunCard]:
+        """The server's run cards by key (:func:`~dispatch.domain.state.card_key`), as last
+        read: they are not on the feed."""
+        return self.core.run_cards
+
+    def request_run_cards(self) -> None:
+        """Ask the shell to read the run cards again (the answer comes to
+        :meth:`set_run_cards`)."""
+        self.sig_run_cards_wanted.emit()
+
+    def set_run_cards(self, cards: Iterable[RunCard]) -> None:
+        """The shell's answer: the server's run cards."""
+        self.core.run_cards = {c.key: c for c in cards}
+        self.sig_run_cards_changed.emit()
+
+    def run_card(self, incident_id: str) -> RunCard | None:
+        return self.core.run_card(incident_id)
+
+    def plan(self, incident_id: str) -> tuple[RunCard | None, list[PlanLine]]:
+        """The incident's run card and its lines filled with the nearest available units."""
+        return self.core.plan(incident_id)
 
     # ------------------------------------------------------------------------ queries
 

@@ -10,6 +10,7 @@ from dispatch.adapters.catalogue_loader import default_catalogue
 from dispatch.adapters.district_outlines import suzhou_outlines
 from dispatch.adapters.geojson_io.export import export_geojson
 from dispatch.adapters.geojson_io.load import import_geojson
+from dispatch.adapters.run_cards_file import read_run_cards
 from dispatch.adapters.store.event_store import EventStore
 from dispatch.domain import commands as cmd
 from dispatch.domain.catalogue.model import Catalogue
@@ -17,6 +18,7 @@ from dispatch.domain.city.locator import Locator
 from dispatch.domain.city.model import City
 from dispatch.domain.gazetteer import Gazetteer
 from dispatch.domain.roles import Actor, Role
+from dispatch.domain.state import card_key
 from dispatch.services.city_generator.generate import generate_city
 from dispatch.services.engine import DispatchEngine
 from dispatch.services.gazetteer_generator import generate_gazetteer
@@ -35,6 +37,18 @@ def register_units(engine: DispatchEngine, city: City, *, now: float | None = No
         n += 1
         if n % 5000 == 0:
             engine.commit()
+    engine.commit()
+    return n
+
+
+def seed_run_cards(engine: DispatchEngine, *, now: float | None = None) -> int:
+    """Set the shipped default run cards that the state has no card for; returns how many."""
+    n = 0
+    for c in read_run_cards():
+        if card_key(c.class_code, c.priority) in engine.state.run_cards:
+            continue
+        engine.execute(c, BOOTSTRAP_ACTOR, now=now, commit=False)
+        n += 1
     engine.commit()
     return n
 
@@ -77,4 +91,5 @@ def open_engine(store: EventStore | None, *, catalogue: Catalogue | None = None,
                             background_snapshots=background_snapshots, **kwargs)  # type: ignore[arg-type]
     if stored is None:
         register_units(engine, city)
+        seed_run_cards(engine)
     return engine

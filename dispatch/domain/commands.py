@@ -50,6 +50,10 @@ class AssignUnits:
     units: tuple[str, ...] = ()
     lead_department: str = ""  # "" = the class's default
     assist_departments: tuple[str, ...] = ()
+    # True: the assisting departments are exactly ``assist_departments`` (empty = none) and
+    # every unit must belong to a department on the incident. False (clients before the
+    # flag): an empty list on a first dispatch means the class's default assisting departments.
+    exact_departments: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,12 +225,29 @@ class ReportPositions:
     rows: tuple[tuple[str, float, float], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class SetRunCard:
+    """Set the run card (response plan) of an event class, optionally for one priority."""
+
+    NAME: ClassVar[str] = "set_run_card"
+    class_code: str  # minor class, 4 digits
+    lines: tuple[tuple[str, str, int], ...]  # (department, unit type, count)
+    priority: str = ""  # "" = any priority
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveRunCard:
+    NAME: ClassVar[str] = "remove_run_card"
+    class_code: str
+    priority: str = ""
+
+
 Command = (ReportIncident | RegisterIncident | CancelIncident | AssignUnits | ReleaseUnit
            | Acknowledge | StartHandling | Respond | Verify | Rework | CloseIncident
            | LinkDuplicate | Evaluate | ReturnIncident | RequestExtension | DecideExtension
            | Park | Unpark | Supervise | Escalate | AddNote | RaiseClock | ArchiveFinished
            | RegisterUnit
-           | SetUnitStatus | ReportPositions)
+           | SetUnitStatus | ReportPositions | SetRunCard | RemoveRunCard)
 
 COMMAND_TYPES: dict[str, type[Any]] = {
     cls.NAME: cls for cls in Command.__args__

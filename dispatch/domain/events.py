@@ -254,13 +254,32 @@ class UnitsMoved:
     rows: tuple[tuple[str, float, float], ...]
 
 
+# ------------------------------------------------------------------------------- run cards
+
+
+@dataclass(frozen=True, slots=True)
+class RunCardSet:
+    KIND: ClassVar[str] = "run_card.set"
+    class_code: str
+    priority: str
+    lines: tuple[tuple[str, str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RunCardRemoved:
+    KIND: ClassVar[str] = "run_card.removed"
+    class_code: str
+    priority: str
+
+
 Payload = (IncidentReported | IncidentRegistered | IncidentCancelled | IncidentDispatched
            | IncidentReinforced | IncidentUnitReleased | IncidentAcknowledged
            | IncidentHandlingStarted | IncidentResponded | IncidentVerified | IncidentReworked
            | IncidentClosed | IncidentEvaluated | IncidentReturned | ExtensionRequested
            | ExtensionDecided | IncidentParked | IncidentUnparked | IncidentSupervised
            | IncidentEscalated | IncidentNoted | IncidentClock | IncidentsArchived | UnitRegistered
-           | UnitStatusChanged | UnitsMoved | CallerContactRecorded)
+           | UnitStatusChanged | UnitsMoved | CallerContactRecorded | RunCardSet
+           | RunCardRemoved)
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
     cls.KIND: cls for cls in Payload.__args__

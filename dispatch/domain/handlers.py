@@ -14,6 +14,8 @@ from typing import Any
 from dispatch.domain import checks as ck
 from dispatch.domain import commands as cmd
 from dispatch.domain import events as ev
+from dispatch.domain import runcard_handlers as rc
+from dispatch.domain.assign_departments import resulting_departments, units_outside
 from dispatch.domain.catalogue.model import Priority, TimeLimit
 from dispatch.domain.checks import Context, Payloads
 from dispatch.domain.contacts import check_phone
@@ -102,30 +104,38 @@ def assign(ctx: Context, c: cmd.AssignUnits) -> Payloads:
     ctx.actor.require(Permission.DISPATCH, "dispatch")
     inc = ck.incident(ctx, c.incident_id, "dispatch")
     units = ck.assignable(ctx, inc, c.units)
-    assist = ck.departments(ctx, c.assist_departments)
-    if inc.status in (S.REPORTED, S.REGISTERED):
+    named = ck.departments(ctx, c.assist_departments)
+    if not isinstance(c.exact_departments, bool):
+        raise InvalidCommand("exact_departments must be true or false")
+    first = inc.status in (S.REPORTED, S.REGISTERED)
+    if not first:
+        ck.require_status(inc, WORKING_STATUSES, "send units to")
+        if c.lead_department and c.lead_department != inc.lead_department:
+            raise InvalidCommand(f"incident {inc.id} is led by {inc.lead_department}; return "
+                                 "it to change the lead department")
+    elif c.lead_department:
+        ck.department(ctx, c.lead_department)
+    lead, assist = resulting_departments(ctx.catalogue, inc, c)
+    if c.exact_departments:
+        outside = units_outside(ctx.state.units, units, (lead, *assist))
+        if outside:
+            uid, dept = outside[0]
+            raise InvalidCommand(f"unit {uid} belongs to {dept}, which would not be on "
+                                 f"incident {inc.id}; name {dept} among the departments")
+    if first:
         out: Payloads = []
         if inc.status == S.REPORTED:
             out.append(_register_payload(ctx, inc, "", ""))
-        lead = ck.department(ctx, c.lead_department) if c.lead_department else \
-            ctx.catalogue.lead_department_of(inc.class_code)
         minor = ctx.catalogue.minor_of(inc.class_code)
-        if not c.assist_departments:
-            assist = minor.assist_departments
-        assist = tuple(d for d in assist if d != lead)
         priority = Priority(inc.priority)
         out.append(ev.IncidentDispatched(
             incident_id=inc.id, lead_department=lead, assist_departments=assist, units=units,
             ack_due=ctx.due(ctx.now, ctx.catalogue.limits.acknowledge[priority]),
             handle_due=ctx.due(ctx.now, minor.handling_limit)))
         return out
-    ck.require_status(inc, WORKING_STATUSES, "send units to")
-    if c.lead_department and c.lead_department != inc.lead_department:
-        raise InvalidCommand(f"incident {inc.id} is led by {inc.lead_department}; return it to "
-                             "change the lead department")
-    if not units and not assist:
+    if not units and not named:
         raise InvalidCommand("name at least one unit or department to add")
-    return [ev.IncidentReinforced(inc.id, assist, units)]
+    return [ev.IncidentReinforced(inc.id, named, units)]
 
 
 def release(ctx: Context, c: cmd.ReleaseUnit) -> Payloads:
@@ -452,5 +462,7 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Payloads]] = {
     cmd.RegisterUnit: register_unit,
     cmd.SetUnitStatus: unit_status,
     cmd.ReportPositions: positions,
+    cmd.SetRunCard: rc.set_run_card,
+    cmd.RemoveRunCard: rc.remove_run_card,
 }
 assert set(HANDLERS) == set(cmd.COMMAND_TYPES.values()), "every command needs a handler"

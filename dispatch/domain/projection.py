@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from dispatch.domain import events as ev
+from dispatch.domain import runcard_handlers as rc
 from dispatch.domain.state import DispatchState, Incident, Note, UnitState
 from dispatch.domain.status import (
     ENGAGED_UNIT_STATUSES,
@@ -338,6 +339,8 @@ APPLY: dict[type[Any], Callable[[DispatchState, ev.Event, Any], None]] = {
     ev.UnitStatusChanged: _unit_status,
     ev.UnitsMoved: _units_moved,
     ev.CallerContactRecorded: _contact,
+    ev.RunCardSet: rc.apply_set,
+    ev.RunCardRemoved: rc.apply_removed,
 }
 assert set(APPLY) == set(ev.PAYLOAD_TYPES.values()), "every event kind needs a projection"
 

@@ -55,6 +55,7 @@ class Permission(StrEnum):
     READ = "read"          # queries that read: history, city, places (the feed is separate)
     AUDIT = "audit"        # read the audit trail
     CONTACTS = "contacts"  # see callers' phone numbers (dispatch.domain.contacts)
+    PLAN = "plan"          # edit run cards (response plans)
 
 
 P = Permission
@@ -62,7 +63,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DISPATCHER: frozenset({P.INTAKE, P.DISPATCH, P.FIELD, P.UNITS, P.NOTE, P.READ,
                                 P.CONTACTS}),
     Role.SHIFT_LEAD: frozenset({P.INTAKE, P.DISPATCH, P.APPROVE, P.FIELD, P.UNITS, P.NOTE,
-                                P.MUTUAL_AID, P.READ, P.AUDIT, P.CONTACTS}),
+                                P.MUTUAL_AID, P.READ, P.AUDIT, P.CONTACTS, P.PLAN}),
     Role.WALL: frozenset({P.READ}),
     Role.FIELD_GATEWAY: frozenset({P.INTAKE, P.FIELD, P.UNITS, P.NOTE, P.READ}),
     Role.ADMIN: frozenset(Permission),
@@ -96,6 +97,8 @@ COMMAND_PERMISSIONS: dict[str, Permission] = {
     "register_unit": P.ADMIN,
     "unit_status": P.UNITS,
     "positions": P.UNITS,
+    "set_run_card": P.PLAN,
+    "remove_run_card": P.PLAN,
 }
 """The permission each command (by wire name) needs; the handlers check exactly this."""
 
@@ -112,6 +115,7 @@ QUERY_PERMISSIONS: dict[str, Permission | None] = {
     "contacts": P.CONTACTS,  # callers' phone numbers, in the scope
     "geocode": P.READ,    # the whole city's places, whatever the scope
     "basemap": P.READ,    # the whole city's roads and named places, whatever the scope
+    "run_cards": P.READ,  # every run card (response plan)
 }
 """The permission each query needs (``None``: any session, or none at all)."""
 
@@ -232,6 +236,9 @@ def rights_table() -> str:
             perm = permission.value if permission is not None else "—"
             rows.append(f"| `{name}` | {kind} | {perm} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
+
+PLANNERS = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if P.PLAN in perms)
+"""Roles that may edit run cards (``set_run_card``, ``remove_run_card``)."""
 
 AUDIT_READERS = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if P.AUDIT in perms)
 """Roles that may read the audit trail (the ``audit`` query)."""

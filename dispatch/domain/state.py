@@ -95,6 +95,33 @@ class UnitState:
     version: int = 0
 
 
+CardLine = tuple[str, str, int]
+"""A run card's line: (department code, unit type code, how many)."""
+
+
+def card_key(class_code: str, priority: str = "") -> str:
+    """``"0304"`` for a class's run card, ``"0304/urgent"`` for its card at one priority."""
+    return f"{class_code}/{priority}" if priority else class_code
+
+
+@dataclass(frozen=True, slots=True)
+class RunCard:
+    """A response plan (see :mod:`dispatch.domain.runcards`)."""
+
+    class_code: str  # a minor class code, e.g. "0304"
+    priority: str = ""  # "" = any priority
+    lines: tuple[CardLine, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return card_key(self.class_code, self.priority)
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """The card's departments in its order, each once."""
+        return tuple(dict.fromkeys(d for d, _t, _n in self.lines))
+
+
 @dataclass(slots=True)
 class DispatchState:
     incidents: dict[str, Incident] = field(default_factory=dict)
@@ -106,6 +133,8 @@ class DispatchState:
     # Callers' phone numbers by incident id (dispatch.domain.contacts): never on the feed, so
     # a console's mirror has none and is compared without them.
     contacts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # Run cards by :func:`card_key`; frozen records, so a shallow copy of the dict is a copy.
+    run_cards: dict[str, RunCard] = field(default_factory=dict)
     # Ids changed since the owner last took them (see :meth:`take_changes`); not state proper.
     changed_incidents: set[str] = field(default_factory=set, compare=False, repr=False)
     changed_units: set[str] = field(default_factory=set, compare=False, repr=False)
@@ -123,16 +152,18 @@ class DispatchState:
     def with_records(self, incidents: dict[str, Incident], units: dict[str, UnitState]
                      ) -> DispatchState:
         """A state holding these record dicts, at this state's sequence, time and counters
-        (and a copy of its callers' contacts)."""
+        (and copies of its callers' contacts and run cards)."""
         return DispatchState(incidents=incidents, units=units, contacts=dict(self.contacts),
-                             **self.scalars())
+                             run_cards=dict(self.run_cards), **self.scalars())
 
     def __getstate__(self) -> dict[str, object]:
         return {"incidents": self.incidents, "units": self.units, "contacts": self.contacts,
+                "run_cards": self.run_cards,
                 **self.scalars()}
 
     def __setstate__(self, d: dict[str, object]) -> None:
         object.__setattr__(self, "contacts", {})
+        object.__setattr__(self, "run_cards", {})
         for k, v in d.items():
             object.__setattr__(self, k, v)
         self.changed_incidents, self.changed_units = set(), set()
@@ -147,8 +178,10 @@ class DispatchState:
 
 
 STATE_SCALARS: tuple[str, ...] = tuple(
-    f.name for f in fields(DispatchState) if f.compare and f.name not in ("incidents", "units"))
-"""The fields of :class:`DispatchState` other than its records and its change sets."""
+    f.name for f in fields(DispatchState)
+    if f.compare and f.name not in ("incidents", "units", "run_cards"))
+"""The fields of :class:`DispatchState` other than its records, its run cards and its change
+sets."""
 
 NOTE_CODEC = RecordCodec(Note)
 INCIDENT_CODEC = RecordCodec(Incident)

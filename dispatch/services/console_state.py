@@ -21,7 +21,8 @@ from dispatch.domain.city.model import City
 from dispatch.domain.commands import Command
 from dispatch.domain.recommend import Recommendation, find_duplicates, recommend_units
 from dispatch.domain.roles import Actor
-from dispatch.domain.state import DispatchState, Incident, UnitState
+from dispatch.domain.runcards import PlanLine, card_for, plan_units
+from dispatch.domain.state import DispatchState, Incident, RunCard, UnitState
 from dispatch.domain.status import OPEN_STATUSES
 from dispatch.domain.timelimits import DueIndex
 
@@ -47,6 +48,8 @@ class ConsoleState:
         """Requests sent and not answered yet, by context."""
         self._contexts = itertools.count(1)
         self._actions = lru_cache(maxsize=ACTIONS_CACHE)(self._actions_of)
+        self.run_cards: dict[str, RunCard] = {}
+        """The server's run cards by key, as last read (they are not on the feed)."""
 
     # ------------------------------------------------------------------------- mirror
 
@@ -135,6 +138,21 @@ class ConsoleState:
             return []
         return recommend_units(self._state, self.catalogue, inc, departments=departments,
                                now=self.now(), limit=limit)
+
+    def run_card(self, incident_id: str) -> RunCard | None:
+        """The run card for the incident's class and priority, if there is one."""
+        inc = self._state.incidents.get(incident_id)
+        if inc is None:
+            return None
+        return card_for(self.run_cards, self.catalogue, inc.class_code, inc.priority)
+
+    def plan(self, incident_id: str) -> tuple[RunCard | None, list[PlanLine]]:
+        """The incident's run card and, per line, the nearest available units it may send."""
+        inc = self._state.incidents.get(incident_id)
+        card = self.run_card(incident_id)
+        if inc is None or card is None:
+            return card, []
+        return card, plan_units(self._state, self.catalogue, inc, card, now=self.now())
 
     def duplicate_candidates(self, incident_id: str, *, radius_m: float = 300.0,
                              window_s: float = 6 * 3600.0) -> list[Incident]:

@@ -11,6 +11,54 @@
 <context>
     <name>ActionForm</name>
     <message>
+        <source>Run card</source>
+        <translation>预案</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>可派</translation>
+    </message>
+    <message>
+        <source>Departments</source>
+        <translation>出动部门</translation>
+    </message>
+    <message>
+        <source>Sends</source>
+        <translation>将派出</translation>
+    </message>
+    <message>
+        <source>%1 (lead)</source>
+        <translation>%1（主办）</translation>
+    </message>
+    <message>
+        <source>Add a department…</source>
+        <translation>添加部门…</translation>
+    </message>
+    <message>
+        <source>%1 unticked: so are its units (%2)</source>
+        <translation>已取消 %1：其 %2 个单位也已取消勾选</translation>
+    </message>
+    <message>
+        <source>none available</source>
+        <translation>无可用单位</translation>
+    </message>
+    <message>
+        <source>%1 available</source>
+        <translation>仅 %1 个可用</translation>
+    </message>
+    <message>
+        <source>Run card %1</source>
+        <translation>预案 %1</translation>
+    </message>
+    <message>
+        <source>%1 added: %2 is one of its units</source>
+        <translation>已添加 %1：%2 属于该部门</translation>
+    </message>
+    <message>
+        <source>units: %1</source>
+        <translation>单位：%1 个</translation>
+    </message>
+    <message>
         <location filename="../../widgets/action_forms.py" line="76"/>
         <source>The incident is no longer in the mirror</source>
         <translation>该事件已不在本地镜像中</translation>
@@ -763,6 +811,18 @@
 </context>
 <context>
     <name>CommandLine</name>
+    <message>
+        <source>adds %1</source>
+        <translation>增派 %1</translation>
+    </message>
+    <message>
+        <source>no department added</source>
+        <translation>未增加部门</translation>
+    </message>
+    <message>
+        <source>%1 (lead)</source>
+        <translation>%1（主办）</translation>
+    </message>
     <message>
         <location filename="../../widgets/command_line.py" line="97"/>
         <source>Command (F2) — e.g. as 12 U-police-3 · ? for help</source>
@@ -1899,6 +1959,10 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>&amp;Run cards…</source>
+        <translation>出动预案(&amp;R)…</translation>
+    </message>
     <message>
         <location filename="../../console/main_window.py"/>
         <source>Part</source>
@@ -3705,6 +3769,65 @@
         <location filename="../../widgets/intake_history.py"/>
         <source>Duplicate of %1</source>
         <translation>重复于 %1</translation>
+    </message>
+</context>
+<context>
+    <name>RunCards</name>
+    <message>
+        <source>Class</source>
+        <translation>事件类别</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Sends</source>
+        <translation>派出</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Unit type</source>
+        <translation>单位类型</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>任意</translation>
+    </message>
+    <message>
+        <source>Run cards</source>
+        <translation>出动预案</translation>
+    </message>
+    <message>
+        <source>Add line</source>
+        <translation>添加一行</translation>
+    </message>
+    <message>
+        <source>Remove line</source>
+        <translation>删除该行</translation>
+    </message>
+    <message>
+        <source>Save card</source>
+        <translation>保存预案</translation>
+    </message>
+    <message>
+        <source>Remove card</source>
+        <translation>删除预案</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>发送中…</translation>
+    </message>
+    <message>
+        <source>Saved on the server</source>
+        <translation>已保存到服务器</translation>
     </message>
 </context>
 </TS>

@@ -145,7 +145,10 @@ def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 
                                      DISPATCHER))],
         S.CANCELLED: [],
     }
-    for _ in range(steps):
+    for step in range(steps):
+        if step == steps // 2:  # a shift lead edits the run cards (no draw from rng)
+            run(cmd.SetRunCard("0517", (("water", "drainage_crew", 2),)), LEAD)
+            run(cmd.RemoveRunCard("0517"), LEAD)
         clock.advance(rng.uniform(5, 120))
         r = rng.random()
         if r < 0.10 or not engine.state.incidents:

@@ -50,7 +50,9 @@ def _sample(tp: Any) -> Any:
     targs = typing.get_args(tp)
     if targs[-1] is Ellipsis:
         return (_sample(targs[0]),)
-    return ("U-1", 120.5, 31.3)
+    if targs == (str, float, float):
+        return ("U-1", 120.5, 31.3)
+    return tuple(_sample(a) for a in targs)
 
 
 @pytest.mark.parametrize("type_name", sorted(COMMAND_TYPES))

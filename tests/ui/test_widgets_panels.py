@@ -272,15 +272,18 @@ def test_joint_dispatch_from_recommendations(console: Any, shell: Any, busy_engi
     other = next(r for r in rows if r.data(1, Qt.ItemDataRole.UserRole) != lead)
     mine.setCheckState(0, Qt.CheckState.Checked)
     other.setCheckState(0, Qt.CheckState.Checked)
-    assert form.assist_departments() == (other.data(1, Qt.ItemDataRole.UserRole),)
+    shown_departments = form.ticked_departments()
+    assert shown_departments[0] == lead
+    assert other.data(1, Qt.ItemDataRole.UserRole) in shown_departments
     qtbot.mouseClick(d.submit, Qt.MouseButton.LeftButton)
     command = shell.requests[-1][0]
     assert isinstance(command, cmd.AssignUnits)
     assert set(command.units) == {mine.data(0, Qt.ItemDataRole.UserRole),
                                   other.data(0, Qt.ItemDataRole.UserRole)}
     assert command.lead_department == lead
+    assert command.exact_departments
     assert inc.status == S.DISPATCHED
-    assert other.data(1, Qt.ItemDataRole.UserRole) in inc.assist_departments
+    assert inc.departments == shown_departments  # what was shown is what is on it
 
 
 def test_pending_then_server_error_next_to_the_form(console: Any, shell: Any, busy_engine: Any,

@@ -84,6 +84,7 @@ class MirroredConsole(ConsoleModel):
         self.source = engine.state
         """The state the mirror follows (the server's)."""
         super().__init__(mirror_of(engine.state), engine.catalogue, engine.city, actor, **kw)
+        self.set_run_cards(engine.state.run_cards.values())  # as the shell reads them at start
 
     def apply_changes(self, incident_ids: Iterable[str], unit_ids: Iterable[str]) -> None:
         incidents, units = set(incident_ids), set(unit_ids)
@@ -191,6 +192,13 @@ class FakeShell:
         self.requests: list[tuple[Any, Any, str]] = []
         self.hold = False  # True: keep requests pending (answer later with finish())
         console.sig_command_requested.connect(self.on_request)
+        console.sig_run_cards_wanted.connect(self.on_run_cards_wanted)
+        self.run_card_reads = 0
+
+    def on_run_cards_wanted(self) -> None:
+        """The run_cards query, answered from the engine."""
+        self.run_card_reads += 1
+        self.console.set_run_cards(self.engine.state.run_cards.values())
 
     def on_request(self, command: Any, expected: Any, context: str) -> None:
         self.requests.append((command, expected, context))

@@ -36,6 +36,7 @@ from dispatch.adapters.protocol.messages import (
 )
 from dispatch.domain.errors import InvalidCommand, Unavailable
 from dispatch.domain.roles import Role
+from dispatch.domain.state import RunCard
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +209,10 @@ class CommandClient:
         ``lon``, ``lat``) of the server's city (the ``basemap`` query)."""
         return list(self.query("basemap")["entries"])
 
+    def run_cards(self) -> list[RunCard]:
+        """Every run card (response plan) the server holds (the ``run_cards`` query)."""
+        return cards_from_answer(self.query("run_cards"))
+
     def city_geojson(self, *, assets: bool = False) -> dict[str, Any]:
         """The server's city as GeoJSON (regions; with ``assets`` also parts and units), for
         :func:`dispatch.adapters.geojson_io.load.import_geojson`."""
@@ -295,3 +300,10 @@ class SessionSource:
     def invalidate(self) -> None:
         with self._lock:
             self._token = ""
+
+
+def cards_from_answer(result: dict[str, Any]) -> list[RunCard]:
+    """The run cards of a ``run_cards`` answer."""
+    return [RunCard(str(c["class_code"]), str(c.get("priority") or ""),
+                    tuple((str(d), str(t), int(n)) for d, t, n in c["lines"]))
+            for c in result.get("cards", [])]

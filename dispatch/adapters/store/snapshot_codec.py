@@ -24,7 +24,14 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from dispatch.domain.codec import RecordCodec
-from dispatch.domain.state import INCIDENT_CODEC, UNIT_CODEC, DispatchState, Incident, UnitState
+from dispatch.domain.state import (
+    INCIDENT_CODEC,
+    UNIT_CODEC,
+    DispatchState,
+    Incident,
+    RunCard,
+    UnitState,
+)
 
 FORMAT = "tuples2+zlib"
 FORMATS = (FORMAT, "tuples1+zlib")  # what decode_state reads
@@ -45,8 +52,10 @@ def _chunks(records: Iterable[Any]) -> Iterator[list[Any]]:
 
 def encode_state(state: DispatchState) -> bytes:
     """The state as one compressed blob: a header pickle, then one pickle per chunk of
-    incidents (tag ``"i"``) or units (``"u"``) as tuples of their fields, or of callers'
-    contacts (``"c"``: ``(incident id, phone)``; absent from snapshots written before)."""
+    incidents (tag ``"i"``) or units (``"u"``) as tuples of their fields, callers'
+    contacts (``"c"``: ``(incident id, phone)``; absent from snapshots written before), then
+    the run cards (tag ``"r"``, absent when there are none: older snapshots read as having
+    none)."""
     shared: dict[str, str] = {}
 
     def share(v: str) -> str:
@@ -68,6 +77,9 @@ def encode_state(state: DispatchState) -> bytes:
         for chunk in _chunks(records):
             out.append(z.compress(pickle.dumps((tag, chunk), protocol=5)))
             time.sleep(0)  # let the server's loop have the interpreter between chunks
+    if state.run_cards:  # a few dozen: one chunk of (class, priority, lines)
+        cards = [(c.class_code, c.priority, c.lines) for c in state.run_cards.values()]
+        out.append(z.compress(pickle.dumps(("r", cards), protocol=5)))
     out.append(z.flush())
     return b"".join(out)
 
@@ -108,6 +120,7 @@ def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
     incidents: list[tuple[Any, ...]] = []
     units: list[tuple[Any, ...]] = []
     contacts: list[tuple[str, str]] = []
+    cards: list[tuple[Any, ...]] = []
     try:
         raw = zlib.decompress(blob)
         if fmt == FORMAT:
@@ -116,7 +129,7 @@ def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
             end = len(raw)
             while stream.tell() < end:
                 tag, chunk = _load(stream)
-                {"i": incidents, "u": units, "c": contacts}[tag].extend(chunk)
+                {"i": incidents, "u": units, "c": contacts, "r": cards}[tag].extend(chunk)
         else:
             seq, ts, counter, archived, incidents, units, inc_fields, unit_fields = \
                 _load(io.BytesIO(raw))
@@ -133,6 +146,11 @@ def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
     except (TypeError, IndexError) as exc:  # a record inside a record (a note) changed shape
         raise ValueError(f"snapshot rows do not fit the records ({exc}); rebuild from events"
                          ) from exc
+    try:
+        card_map = {c.key: c for c in (RunCard(cls, prio, tuple(map(tuple, lines)))
+                                        for cls, prio, lines in cards)}
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"snapshot run cards do not fit ({exc}); rebuild from events") from exc
     return DispatchState(incidents=inc_map, units=unit_map, seq=seq, ts=ts,
                          incident_counter=counter, archived=archived,
-                         contacts={str(k): str(v) for k, v in contacts})
+                         contacts={str(k): str(v) for k, v in contacts}, run_cards=card_map)

@@ -234,6 +234,9 @@ class Replayer:
                     progress(pos, n)
         if pos != stop:
             raise ReplayError(f"the history ended at position {pos} of {stop}; was it changed?")
+        if k not in self._checkpoints:  # started on it: a store snapshot exactly there
+            state.take_changes()
+            self._checkpoints[k] = state if private else freeze(state)
 
     def _snapshot_position(self, position: int) -> int | None:
         """The position of the store's latest snapshot at or before ``position`` (sparse

@@ -20,6 +20,7 @@ from dispatch.adapters.server.queries.history import history
 from dispatch.adapters.server.queries.login import login
 from dispatch.adapters.server.queries.places import BasemapQuery, geocode
 from dispatch.adapters.server.queries.recommend import recommend
+from dispatch.adapters.server.queries.run_cards import run_cards
 from dispatch.adapters.server.queries.session import logout, ping, whoami
 from dispatch.adapters.server.sockets import user_id as frame_user_id
 from dispatch.domain.errors import DispatchError, InvalidCommand, Unavailable
@@ -49,6 +50,7 @@ def registry() -> dict[str, QueryHandler]:
         "contacts": QueryHandler(contacts),
         "geocode": QueryHandler(geocode),
         "basemap": QueryHandler(BasemapQuery()),
+        "run_cards": QueryHandler(run_cards),
     }
 
 
