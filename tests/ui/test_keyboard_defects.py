@@ -10,12 +10,13 @@ from typing import Any
 
 import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from dispatch.domain import commands as cmd
 from tests.domain.helpers import DISPATCHER, grid_point
 from tests.ui.widget_fixtures import *  # noqa: F403
+from widgets.action_forms import IMMEDIATE
 from widgets.action_forms.close import CloseForm
 from widgets.actions import ConsoleActions
 from widgets.command_line import CommandLine
@@ -100,3 +101,84 @@ def test_close_form_has_no_silent_default_and_says_why(
     assert len(shell.requests) == sent  # Ctrl+Return closes nothing without a reason
     assert d.form is form
     assert "Pick a closure reason" in d.form_result.text()
+
+
+# ------------------------------------------------------------------- forms in the panel
+
+
+def fully_visible(d: IncidentDetail) -> bool:
+    """The open form's box lies inside the visible part of the panel's scroll area."""
+    viewport = d.scroll_area.viewport()
+    top = d.form_box.mapTo(viewport, QPoint(0, 0)).y()
+    return top >= 0 and top + d.form_box.height() <= viewport.height()
+
+
+@pytest.mark.parametrize("kind", ["registered", "dispatched", "verified", "closed"])
+def test_every_form_opens_fully_visible_with_the_focus_in_it(
+        console: Any, shell: Any, busy_engine: Any, qtbot: Any, kind: str) -> None:
+    d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot, 560, 420)
+    iid = busy_engine.populated[kind][0]
+    for n in range(12):  # a long timeline pushes the forms far down
+        busy_engine.execute(cmd.AddNote(iid, f"第{n}条备注"), DISPATCHER)
+    console.apply_changes(*busy_engine.state.take_changes())
+    console.select_incident(iid, "test")
+    keys = [k for k in d.visible_actions() if k not in IMMEDIATE]
+    assert keys
+    for key in keys:
+        d.scroll_area.verticalScrollBar().setValue(0)
+        d.perform(key)
+        assert d.form is not None
+        qtbot.waitUntil(lambda: fully_visible(d))
+        focus = QApplication.focusWidget()
+        assert focus is not None
+        assert d.form.isAncestorOf(focus), key  # type straight away
+        d.close_form()
+
+
+def long_incident(busy_engine: Any, console: Any, kind: str = "dispatched") -> str:
+    iid = busy_engine.populated[kind][0]
+    for n in range(12):
+        busy_engine.execute(cmd.AddNote(iid, f"第{n}条备注"), DISPATCHER)
+    console.apply_changes(*busy_engine.state.take_changes())
+    return iid
+
+
+def test_a_form_opened_while_the_panel_is_hidden_shows_when_it_does(
+        console: Any, shell: Any, busy_engine: Any, qtbot: Any) -> None:
+    """The docked panel is behind another tab when a shortcut opens a form: the form is laid
+    out only once the panel shows, and must then be in view, with the focus in it."""
+    actions = ConsoleActions(console)
+    d = shown(IncidentDetail(console, actions), qtbot, 560, 420)
+    iid = long_incident(busy_engine, console)
+    console.select_incident(iid, "test")
+    d.hide()
+    actions.trigger("close", iid)
+    assert d.form is not None
+    d.show()
+    qtbot.waitUntil(lambda: fully_visible(d))
+    qtbot.waitUntil(lambda: d.form is not None and d.form.isAncestorOf(
+        QApplication.focusWidget()))
+
+
+def test_a_form_that_grows_stays_in_view(console: Any, shell: Any, busy_engine: Any,
+                                         clock: Any, qtbot: Any) -> None:
+    d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot, 560, 420)
+    code = busy_engine.state.incidents["E000001"].class_code
+    lon, lat, _ = grid_point(busy_engine, 5)
+    for text in ("井盖缺失", "同一井盖", "又一个"):
+        busy_engine.execute(cmd.ReportIncident("hotline", code, lon, lat, text), DISPATCHER)
+        clock.advance(60)
+    iid = long_incident(busy_engine, console, "reported")
+    console.apply_changes(*busy_engine.state.take_changes())
+    last = max(busy_engine.state.incidents)
+    console.select_incident(last, "test")
+    form = d.open_form("close")
+    assert isinstance(form, CloseForm)
+    qtbot.waitUntil(lambda: fully_visible(d))
+    dup = form.buttons["duplicate"]
+    dup.setFocus()
+    qtbot.keyClick(dup, Qt.Key.Key_Space)  # the candidates and the original appear
+    assert form.reason() == "duplicate"
+    qtbot.waitUntil(lambda: form.candidates.isVisible())
+    qtbot.waitUntil(lambda: fully_visible(d))
+    assert iid
