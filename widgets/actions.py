@@ -39,6 +39,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                False),
     _spec("focus_queue", QT_TRANSLATE_NOOP("Actions", "Go to the queue"), "F3", False),
     _spec("focus_units", QT_TRANSLATE_NOOP("Actions", "Go to the unit board"), "F4", False),
+    _spec("view_urgent", QT_TRANSLATE_NOOP("Actions", "View the new urgent incident"), "Ctrl+U",
+          False),
     # intake and dispatch
     _spec("register", QT_TRANSLATE_NOOP("Actions", "Register"), "Ctrl+R", group=1),
     _spec("cancel", QT_TRANSLATE_NOOP("Actions", "Cancel incident…"), "Ctrl+Shift+X",

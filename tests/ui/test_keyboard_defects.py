@@ -19,8 +19,11 @@ from tests.ui.widget_fixtures import *  # noqa: F403
 from widgets.action_forms import IMMEDIATE
 from widgets.action_forms.close import CloseForm
 from widgets.actions import ConsoleActions
+from widgets.alert_sound import SOUND_FILE
 from widgets.command_line import CommandLine
 from widgets.detail_panel import IncidentDetail
+from widgets.incident_model import IncidentTableModel
+from widgets.queue_panel import QueuePanel
 
 pytestmark = pytest.mark.ui
 
@@ -182,3 +185,45 @@ def test_a_form_that_grows_stays_in_view(console: Any, shell: Any, busy_engine: 
     qtbot.waitUntil(lambda: form.candidates.isVisible())
     qtbot.waitUntil(lambda: fully_visible(d))
     assert iid
+
+
+# ------------------------------------------------------------------------------- queue
+
+
+def test_queue_search_selects_the_match_and_enter_goes_to_it(
+        console: Any, busy_engine: Any, qtbot: Any) -> None:
+    actions = ConsoleActions(console)
+    q = shown(QueuePanel(console, actions), qtbot, 1200, 500)
+    actions.attach(q)
+    iid = busy_engine.populated["registered"][1]
+    console.select_incident(busy_engine.populated["dispatched"][0], "test")
+    qtbot.keyClick(q, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert q.search.hasFocus()
+    qtbot.keyClicks(q.search, iid)
+    assert console.selected_incident == iid  # the match is selected, everywhere
+    assert q.selected_id() == iid
+    qtbot.keyClick(q.search, Qt.Key.Key_Return)
+    assert q.view.hasFocus()
+    assert q.view.currentIndex().data(IncidentTableModel.IdRole) == iid
+
+
+def test_the_urgent_banner_is_reached_by_key_and_the_sound_can_sound(
+        console: Any, busy_engine: Any, qtbot: Any) -> None:
+    actions = ConsoleActions(console)
+    q = shown(QueuePanel(console, actions), qtbot, 1200, 500)
+    actions.attach(q)
+    iid = busy_engine.populated["registered"][2]
+    played: list[bool] = []
+    q.sound.sig_played.connect(lambda: played.append(True))
+    q.draw_attention(iid)
+    assert q.banner.isVisible()
+    assert "Ctrl+U" in q.banner.text()
+    assert played == []  # off by default
+    qtbot.keyClick(q.view, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    assert console.selected_incident == iid
+    assert not q.banner.isVisible()
+    q.sound.set_enabled(True)
+    q.draw_attention(iid)
+    assert played == [True]
+    assert SOUND_FILE.is_file()
+    assert SOUND_FILE.stat().st_size > 1000
