@@ -84,6 +84,7 @@ WINDOW_SHORTCUTS: dict[str, str] = {
     "fit_city": "Ctrl+0",  # the map shows the whole city
     "audit_trail": "Ctrl+Shift+U",  # the audit window (shift leads and administrators)
     "map_search": "Ctrl+F",  # the map's place search box (Escape drops the place shown)
+    "quit": "Ctrl+Q",  # File ▸ Quit, which asks first
 }
 """Keys of the main window's own actions. With :data:`ACTIONS` they are the console's one
 table of keys: :func:`shortcut_table` joins them and a test keeps every key unique (a key

@@ -73,6 +73,15 @@ _CLOSE_REASON = {
     "cancelled": QT_TRANSLATE_NOOP("Labels", "Cancelled"),
 }
 
+_ROLE = {
+    "dispatcher": QT_TRANSLATE_NOOP("Labels", "Dispatcher"),
+    "shift_lead": QT_TRANSLATE_NOOP("Labels", "Shift lead"),
+    "wall": QT_TRANSLATE_NOOP("Labels", "Wall screen"),
+    "field_gateway": QT_TRANSLATE_NOOP("Labels", "Field gateway"),
+    "admin": QT_TRANSLATE_NOOP("Labels", "Administrator"),
+    "system": QT_TRANSLATE_NOOP("Labels", "System"),
+}
+
 _STAGE = {
     "dispatch": QT_TRANSLATE_NOOP("Labels", "Dispatch"),
     "acknowledge": QT_TRANSLATE_NOOP("Labels", "Acknowledge"),
@@ -117,6 +126,11 @@ def level(value: EscalationLevel | int) -> str:
 
 def close_reason(value: str) -> str:
     return _t(_CLOSE_REASON, value)  # type: ignore[arg-type]
+
+
+def role(value: str) -> str:
+    """An operator's role (a value of :class:`dispatch.domain.roles.Role`)."""
+    return _t(_ROLE, str(value))
 
 
 def stage(value: str) -> str:

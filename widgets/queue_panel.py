@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -69,7 +70,7 @@ class _CountCombo(QComboBox):
         self._names: list[str] = []
         self.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(13)
+        self.setMinimumContentsLength(6)  # narrow docks: the window must fit a 1080p screen
         self.view().setMinimumWidth(280)
         self._values: list[str] = [""]
         self._texts: list[str] = []  # the item texts as last set
@@ -151,7 +152,7 @@ class QueuePanel(QWidget):
         self.search.setPlaceholderText(
             translate("QueuePanel", "Search id, description, grid, class, reporter…"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(300)
+        self.search.setMinimumWidth(160)
         self.search.textChanged.connect(self._on_search)
         self.search.returnPressed.connect(self._on_search_entered)
         self.open_only = QCheckBox(translate("QueuePanel", "Open only"))
@@ -195,6 +196,8 @@ class QueuePanel(QWidget):
         self.clear.clicked.connect(self.clear_filters)
         self.shown = QLabel()
         self.shown.setStyleSheet(f"color: {theme.MUTED};")
+        self.shown.setMinimumWidth(40)  # may be cut short rather than widen the window
+        self.shown.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         row1 = QHBoxLayout()
         row1.setSpacing(6)
