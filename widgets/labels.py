@@ -130,7 +130,7 @@ def close_reason(value: str) -> str:
 
 def role(value: str) -> str:
     """An operator's role (a value of :class:`dispatch.domain.roles.Role`)."""
-    return _t(_ROLE, str(value))
+    return _t(_ROLE, str(value))  # type: ignore[arg-type]
 
 
 def stage(value: str) -> str:
