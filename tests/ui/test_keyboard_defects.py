@@ -227,3 +227,19 @@ def test_the_urgent_banner_is_reached_by_key_and_the_sound_can_sound(
     assert played == [True]
     assert SOUND_FILE.is_file()
     assert SOUND_FILE.stat().st_size > 1000
+
+
+# --------------------------------------------------------------------------------- map
+
+
+def test_an_incident_tooltip_names_the_id_once(map_view: Any, map_js: Any) -> None:
+    map_view.update_incidents([
+        ("E000054", 31.30, 120.60, "high", False, "E000054 Fly-posters"),  # as the console
+        ("E000055", 31.31, 120.61, "high", False, "E000055"),
+        ("E000056", 31.32, 120.62, "low", False, "井盖缺失"),
+        ("E000057", 31.33, 120.63, "low", False, ""),
+    ])
+    map_view.flush()
+    tips = map_js(map_view, "['E000054', 'E000055', 'E000056', 'E000057']"
+                            ".map(function (id) { return GL.incidentTooltip(id); })")
+    assert tips == ["E000054 · Fly-posters", "E000055", "E000056 · 井盖缺失", "E000057"]
