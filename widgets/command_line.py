@@ -333,9 +333,11 @@ class CommandLine(QWidget):
 
     @staticmethod
     def help_html() -> str:
+        """The verbs, their usage and what they do (in the console's language: the domain's
+        English summaries are the source texts of the context ``CommandLineHelp``)."""
         rows = "".join(f"<tr><td><b>{verb}</b>&nbsp;</td><td><code>"
                        f"{usage.replace('<', '&lt;').replace('>', '&gt;')}</code>&nbsp;</td>"
-                       f"<td>{summary}</td></tr>"
+                       f"<td>{translate('CommandLineHelp', summary)}</td></tr>"
                        for verb, usage, summary in [*verb_help(), ("go", GO_USAGE, GO_SUMMARY)])
         return f"<table>{rows}</table>"
 

@@ -74,12 +74,12 @@ _CLOSE_REASON = {
 }
 
 _ROLE = {
-    "dispatcher": QT_TRANSLATE_NOOP("Labels", "Dispatcher"),
-    "shift_lead": QT_TRANSLATE_NOOP("Labels", "Shift lead"),
-    "wall": QT_TRANSLATE_NOOP("Labels", "Wall screen"),
-    "field_gateway": QT_TRANSLATE_NOOP("Labels", "Field gateway"),
-    "admin": QT_TRANSLATE_NOOP("Labels", "Administrator"),
-    "system": QT_TRANSLATE_NOOP("Labels", "System"),
+    "dispatcher": QT_TRANSLATE_NOOP("Roles", "Dispatcher"),
+    "shift_lead": QT_TRANSLATE_NOOP("Roles", "Shift lead"),
+    "wall": QT_TRANSLATE_NOOP("Roles", "Wall screen"),
+    "field_gateway": QT_TRANSLATE_NOOP("Roles", "Field gateway"),
+    "admin": QT_TRANSLATE_NOOP("Roles", "Administrator"),
+    "system": QT_TRANSLATE_NOOP("Roles", "System"),
 }
 
 _STAGE = {
@@ -129,8 +129,10 @@ def close_reason(value: str) -> str:
 
 
 def role(value: str) -> str:
-    """An operator's role (a value of :class:`dispatch.domain.roles.Role`)."""
-    return _t(_ROLE, str(value))  # type: ignore[arg-type]
+    """An operator's role (a value of :class:`dispatch.domain.roles.Role`; context ``Roles``:
+    "Dispatcher" the role is not "Dispatcher" the source of a report)."""
+    text = _ROLE.get(str(value))
+    return QCoreApplication.translate("Roles", text) if text is not None else str(value)
 
 
 def stage(value: str) -> str:

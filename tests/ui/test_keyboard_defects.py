@@ -10,11 +10,12 @@ from typing import Any
 
 import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from dispatch.domain import commands as cmd
 from tests.domain.helpers import DISPATCHER, grid_point
+from tests.ui.test_widgets_i18n import chinese  # noqa: F401  (the fixture)
 from tests.ui.widget_fixtures import *  # noqa: F403
 from widgets.action_forms import IMMEDIATE
 from widgets.action_forms.close import CloseForm
@@ -243,3 +244,28 @@ def test_an_incident_tooltip_names_the_id_once(map_view: Any, map_js: Any) -> No
     tips = map_js(map_view, "['E000054', 'E000055', 'E000056', 'E000057']"
                             ".map(function (id) { return GL.incidentTooltip(id); })")
     assert tips == ["E000054 · Fly-posters", "E000055", "E000056 · 井盖缺失", "E000057"]
+
+
+# ------------------------------------------------------------------------------ zh_CN
+
+
+def test_f2_help_roles_and_new_texts_in_chinese(chinese: Any, console: Any,  # noqa: F811
+                                                busy_engine: Any,
+                                                qtbot: Any) -> None:
+    from dispatch.domain.cmdline.goto import GO_SUMMARY
+    from dispatch.domain.cmdline.parser import verb_help
+    from widgets import labels
+
+    for _verb, _usage, summary in [*verb_help(), ("go", "", GO_SUMMARY)]:
+        assert QCoreApplication.translate("CommandLineHelp", summary) != summary, summary
+    html = CommandLine.help_html()
+    assert "立案" in html
+    assert "在地图上显示地点、区域或事件" in html
+    assert labels.role("shift_lead") == "值班长"
+    assert labels.role("dispatcher") == "调度员"
+    console.language = "zh"
+    actions = ConsoleActions(console)
+    assert actions.action("view_urgent").text() == "查看新紧急事件"
+    q = shown(QueuePanel(console, actions), qtbot, 1200, 400)
+    q.draw_attention(busy_engine.populated["registered"][0])
+    assert "点击或按 Ctrl+U 查看" in q.banner.text()
