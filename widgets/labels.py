@@ -132,7 +132,7 @@ def role(value: str) -> str:
     """An operator's role (a value of :class:`dispatch.domain.roles.Role`; context ``Roles``:
     "Dispatcher" the role is not "Dispatcher" the source of a report)."""
     text = _ROLE.get(str(value))
-    return QCoreApplication.translate("Roles", text) if text is not None else str(value)
+    return QCoreApplication.translate("Roles", str(text)) if text is not None else str(value)
 
 
 def stage(value: str) -> str:
