@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QCoreApplication, QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -33,7 +33,7 @@ from dispatch.adapters.client.mirror import MirrorInfo
 from dispatch.domain.roles import AUDIT_READERS, PLANNERS
 from maps.tiles import TileSource
 from maps.view import MapView
-from widgets import part_labels
+from widgets import alert_sound, part_labels
 from widgets.actions import WINDOW_SHORTCUTS, ConsoleActions
 from widgets.address_search import SearchPort
 from widgets.command_line import CommandLine
@@ -53,6 +53,11 @@ LAYOUT_VERSION = 3  # bump when the default dock layout changes: older saved lay
 translate = QCoreApplication.translate
 
 
+def _setting_on(value: object) -> bool:
+    """A QSettings boolean (an INI file gives it back as the text "true")."""
+    return value is True or str(value).lower() in ("true", "1")
+
+
 class MainWindow(QMainWindow):
     def __init__(self, console: ConsoleModel, login: Login, *, settings: QSettings,
                  level: str = "grid", theme: str = "light",
@@ -67,10 +72,11 @@ class MainWindow(QMainWindow):
         self.audit_source = audit_source
         self.audit_window: Any = None
         self.run_card_editor: Any = None
+        self.quit_box: QMessageBox | None = None  # the question Ctrl+Q asks, while it asks
         self.settings = settings
         self.theme = theme
         self.setWindowTitle(translate("MainWindow", "Gridline — {0}").replace("{0}", console.city.name))
-        self.resize(1920, 1080)
+        self.fit_screen()  # then _restore() puts back the geometry saved last time
 
         # The map in the window's theme, on the configured tiles (``--tiles`` or the
         # settings') or the offline basemap; the layer chosen last is remembered.
@@ -206,8 +212,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.actions_.action("new_incident"))
         m.addSeparator()
         quit_ = m.addAction(translate("MainWindow", "&Quit"))
-        quit_.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_.triggered.connect(self.close)
+        quit_.setShortcut(QKeySequence(WINDOW_SHORTCUTS["quit"]))  # on every platform
+        quit_.triggered.connect(self.confirm_quit)
         m = self.menuBar().addMenu(translate("MainWindow", "&Incident"))
         from widgets.actions import ACTIONS
 
@@ -227,6 +233,12 @@ class MainWindow(QMainWindow):
                      self.units_dock):
             v.addAction(dock.toggleViewAction())
         v.addSeparator()
+        self.sound_action = v.addAction(
+            translate("MainWindow", "Sound for new urgent incidents"))
+        self.sound_action.setCheckable(True)
+        self.sound_action.setChecked(_setting_on(self.settings.value(alert_sound.SETTING, False)))
+        self.queue.sound.set_enabled(self.sound_action.isChecked())
+        self.sound_action.toggled.connect(self.set_sound)
         themes = v.addMenu(translate("MainWindow", "Theme"))
         for name, text in (("light", translate("MainWindow", "Light")), ("dark", translate("MainWindow", "Dark"))):
             act = themes.addAction(text)
@@ -259,6 +271,44 @@ class MainWindow(QMainWindow):
         """Units on the map coloured by ``department`` or ``status`` (remembered)."""
         self.map_sync.set_unit_colouring(mode)
         self.settings.setValue("map/unit_colours", mode)
+
+    def set_sound(self, on: bool) -> None:
+        """The alert sound for new urgent incidents on or off (remembered)."""
+        self.queue.sound.set_enabled(on)
+        self.settings.setValue(alert_sound.SETTING, bool(on))
+
+    def fit_screen(self, area: QRect | None = None) -> None:
+        """A size that fits the screen's available area (``area``; 1920×1080 at most), frame
+        included, centred on it."""
+        if area is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is None:
+                self.resize(1600, 900)
+                return
+            area = screen.availableGeometry()
+        # the window manager's frame is not known before the window shows: leave room for it
+        w = min(1920, area.width() - 16)
+        h = min(1080, area.height() - 48)
+        self.resize(w, h)
+        self.move(area.x() + (area.width() - self.width()) // 2,
+                  area.y() + max(0, (area.height() - self.height()) // 2 - 16))
+
+    def confirm_quit(self) -> bool:
+        """Ask before quitting (Ctrl+Q, File ▸ Quit); True if the window closed."""
+        box = QMessageBox(QMessageBox.Icon.Question, translate("MainWindow", "Quit Gridline"),
+                          translate("MainWindow", "Quit the console? Open forms are lost."),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.button(QMessageBox.StandardButton.Yes).setText(translate("MainWindow", "Quit"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(translate("MainWindow", "Cancel"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        self.quit_box = box
+        answer = box.exec()
+        self.quit_box = None
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        return self.close()
 
     def set_theme(self, name: str) -> None:
         app = QApplication.instance()

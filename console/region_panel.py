@@ -65,7 +65,7 @@ class RegionPanel(QWidget):
         mine = [i for i in c.state.incidents.values() if i.grid.startswith(region.code)]
         group = {1: GroupBy.DISTRICT, 2: GroupBy.STREET, 3: GroupBy.COMMUNITY,
                  4: GroupBy.GRID}.get(int(region.level), GroupBy.CITY)
-        kpi = compute_kpis(c.state, tz_day, now, group).get(
+        kpi = compute_kpis(c.state, tz_day, tz_day + DAY, group, now=now).get(
             "" if group == GroupBy.CITY else region.code)
         rows = [(translate("RegionPanel", "Grid worker"), worker), (translate("RegionPanel", "Grids"), str(grids))]
         if kpi is not None:

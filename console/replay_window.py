@@ -37,12 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from console.map_sync import MapSync
+from console.replay_selection import ReplaySelection
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.model import City
 from dispatch.domain.roles import Actor, Role
 from dispatch.domain.state import DispatchState
 from dispatch.services.console_state import OpenDues
-from dispatch.services.replay import IncidentTimeline, Replayer, ReplayError, changed_between
+from dispatch.services.replay import IncidentTimeline, Replayer, changed_between
 from maps.view import MapView
 from widgets import labels, theme
 from widgets.actions import REPLAY_SHORTCUTS
@@ -87,7 +88,7 @@ def _collector_spared() -> Iterator[None]:
             gc.enable()
 
 
-class ReplayWindow(QMainWindow):
+class ReplayWindow(ReplaySelection, QMainWindow):
     """The replay of one window of history (see the module docstring)."""
 
     def __init__(self, replayer: Replayer, catalogue: Catalogue, city: City, *,
@@ -354,50 +355,6 @@ class ReplayWindow(QMainWindow):
             "{0}", f"{seq:,}").replace("{1}", f"{len(self.state.incidents):,}").replace(
             "{2}", f"{len(self.state.units):,}"))
 
-    # ------------------------------------------------------------------------ selection
-
-    def _on_incident_selected(self, incident_id: str, _origin: str) -> None:
-        if not incident_id:
-            self.scrubber.set_incident_positions([])
-            self.chart.show_timeline(None)
-            self.timeline = None
-            self._draw_tracks()
-            return
-        try:
-            self.timeline = self.replayer.incident_timeline(incident_id)
-        except ReplayError:
-            self.timeline = None
-        self.chart.show_timeline(self.timeline)
-        self.chart.set_instant(self.instant)
-        self.chart_dock.show()
-        self.scrubber.set_incident_positions(self.replayer.incident_positions(incident_id))
-        self.selected_unit = ""
-        self._draw_tracks()
-
-    def _on_unit_selected(self, unit_id: str) -> None:
-        self.selected_unit = unit_id
-        self.map.select("unit", unit_id)
-        self._draw_tracks()
-
-    def set_tracks_visible(self, visible: bool) -> None:
-        self.show_tracks = visible
-        self._draw_tracks()
-
-    def track_units(self) -> list[str]:
-        """Units whose paths are drawn: the selected unit, else the selected incident's."""
-        if self.selected_unit:
-            return [self.selected_unit]
-        return list(self.timeline.units) if self.timeline is not None else []
-
-    def _draw_tracks(self) -> None:
-        ids = self.track_units() if self.show_tracks else []
-        if not ids:
-            self.map.set_tracks({})
-            return
-        tracks = self.replayer.unit_tracks(ids)
-        self.map.set_tracks({uid: [(lat, lon) for _t, lat, lon in pts]
-                             for uid, pts in tracks.items() if pts})
-
     def _on_bookmark_added(self, _index: int) -> None:
         self.bookmarks_dock.show()
         self.bookmarks_dock.raise_()
@@ -449,27 +406,6 @@ class ReplayWindow(QMainWindow):
         log.info("refused %s in replay", type(command).__name__)
         self.statusBar().showMessage(message, 6000)
         self.console.command_finished(context, False, message)
-
-    def showcase(self) -> None:
-        """Go to a busy instant and select an escalated incident there (screenshots)."""
-        r = self.replayer
-        if not len(r):
-            return
-        pos = int(len(r) * 0.6)
-        self.scrubber.set_position(pos, emit=True)
-        best = ""
-        for inc in self.state.incidents.values():
-            if inc.is_open and inc.escalations and inc.units:
-                best = inc.id
-                break
-        if not best:
-            best = next((i.id for i in self.state.incidents.values() if i.is_open and i.units),
-                        "")
-        if best:
-            self.console.select_incident(best, "replay")
-            self.scrubber.add_bookmark(self.tr("Handover: check this incident"))
-            self._fit_timer.stop()
-            self.map.fit_tracks()
 
     # --------------------------------------------------------------------------- state
 

@@ -368,10 +368,15 @@ class Startup(QObject):
         if self.args.screenshot is not None:
             self.window.map.sig_ready.connect(self._replay_screenshot)
         self.window.show()
+        incident = self.replay_spec.incident if self.replay_spec is not None else None
+        if incident and not self.window.focus_incident(incident):
+            self.window.statusBar().showMessage(
+                translate("Startup", "No event of {0} in this replay").replace("{0}", incident))
 
     def _replay_screenshot(self) -> None:
         self.window.map.sig_ready.disconnect(self._replay_screenshot)
-        self.window.showcase()
+        if self.replay_spec is None or not self.replay_spec.incident:
+            self.window.showcase()  # --incident: the picture shows that one
         self._screenshot_soon()
 
     def _show_part(self) -> None:

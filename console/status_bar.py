@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from dispatch.adapters.client.commands import Login
 from dispatch.adapters.client.mirror import MirrorInfo, MirrorStatus
+from widgets import labels
 
 translate = QCoreApplication.translate
 
@@ -26,7 +27,7 @@ class ConsoleStatusBar(QStatusBar):
         self.seq = QLabel()
         self.rate = QLabel()
         scope = login.scope or translate("StatusBar", "whole city")
-        self.operator = QLabel(f"{login.operator} · {login.role.value} · {scope}")
+        self.operator = QLabel(f"{login.operator} · {labels.role(login.role.value)} · {scope}")
         self.addWidget(self.connection)
         self.addWidget(self.stale)
         self.addPermanentWidget(self.seq)

@@ -232,7 +232,8 @@ class WallWindow(WallScreen):
         now = c.now()
         start = day_start(now, c.tz)
         scope = self.scope
-        self.tiles.show_kpi(scope_kpi(c.state, start, now + 1.0, scope))
+        # today, midnight to midnight, as it stands now
+        self.tiles.show_kpi(scope_kpi(c.state, start, start + 86400.0, scope, now=now))
         self.overdue_panel.side.setText(f"{self.tiles.kpi.overdue:,}")
         spent += time.perf_counter() - t0
         yield

@@ -39,6 +39,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                False),
     _spec("focus_queue", QT_TRANSLATE_NOOP("Actions", "Go to the queue"), "F3", False),
     _spec("focus_units", QT_TRANSLATE_NOOP("Actions", "Go to the unit board"), "F4", False),
+    _spec("view_urgent", QT_TRANSLATE_NOOP("Actions", "View the new urgent incident"), "Ctrl+U",
+          False),
     # intake and dispatch
     _spec("register", QT_TRANSLATE_NOOP("Actions", "Register"), "Ctrl+R", group=1),
     _spec("cancel", QT_TRANSLATE_NOOP("Actions", "Cancel incident…"), "Ctrl+Shift+X",
@@ -82,6 +84,7 @@ WINDOW_SHORTCUTS: dict[str, str] = {
     "fit_city": "Ctrl+0",  # the map shows the whole city
     "audit_trail": "Ctrl+Shift+U",  # the audit window (shift leads and administrators)
     "map_search": "Ctrl+F",  # the map's place search box (Escape drops the place shown)
+    "quit": "Ctrl+Q",  # File ▸ Quit, which asks first
 }
 """Keys of the main window's own actions. With :data:`ACTIONS` they are the console's one
 table of keys: :func:`shortcut_table` joins them and a test keeps every key unique (a key

@@ -2,7 +2,8 @@
 
 Parsing is :func:`dispatch.domain.cmdline.parser.parse`; completion of verbs, incident ids, unit
 ids and arguments is :func:`dispatch.domain.cmdline.completion.complete`. Tab takes the
-highlighted (or first) candidate, Up/Down walk the history, ``?`` lists the verbs. Errors,
+highlighted (or first) candidate, Enter sends the line exactly as shown (never a suggestion of
+the popup), Up/Down walk the history, ``?`` lists the verbs. Errors,
 from the parser or the server, show next to the line; a line the server refused comes back so
 it can be fixed.
 
@@ -101,6 +102,10 @@ class CommandLine(QWidget):
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setMaxVisibleItems(12)
         self.completer.activated.connect(self._take)
+        # Enter while the popup shows sends the line as shown; installed after the
+        # completer's own filter, so it is asked first (the completer would otherwise also
+        # put its current suggestion into the line just sent).
+        self._popup().installEventFilter(self)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 2, 4, 2)
         lay.setSpacing(6)
@@ -160,6 +165,15 @@ class CommandLine(QWidget):
         self._on_edited(self.edit.text())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.completer.popup() and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._popup().hide()
+                self.run()
+                return True
+            if event.key() == Qt.Key.Key_Tab:
+                return self.eventFilter(self.edit, event)
+            return False
         if watched is self.edit and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             key = event.key()
@@ -342,9 +356,11 @@ class CommandLine(QWidget):
 
     @staticmethod
     def help_html() -> str:
+        """The verbs, their usage and what they do (in the console's language: the domain's
+        English summaries are the source texts of the context ``CommandLineHelp``)."""
         rows = "".join(f"<tr><td><b>{verb}</b>&nbsp;</td><td><code>"
                        f"{usage.replace('<', '&lt;').replace('>', '&gt;')}</code>&nbsp;</td>"
-                       f"<td>{summary}</td></tr>"
+                       f"<td>{translate('CommandLineHelp', summary)}</td></tr>"
                        for verb, usage, summary in [*verb_help(), ("go", GO_USAGE, GO_SUMMARY)])
         return f"<table>{rows}</table>"
 

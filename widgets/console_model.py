@@ -241,6 +241,10 @@ class ConsoleModel(QObject):
     def closable_reasons(self, incident_id: str) -> tuple[str, ...]:
         return self.core.closable_reasons(incident_id)
 
+    def closure_refusals(self, incident_id: str) -> dict[str, str]:
+        """Closure reason → why it is not possible now ("" when it is)."""
+        return self.core.closure_refusals(incident_id)
+
     def recommend(self, incident_id: str, departments: Iterable[str] | None = None,
                   limit: int = 25) -> list[Recommendation]:
         return self.core.recommend(incident_id, departments, limit)

@@ -3,7 +3,7 @@ may take now, each with its small form and the server's answer shown next to it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -155,6 +155,11 @@ class IncidentDetail(QWidget):
         buttons.addWidget(self.form_result, 1)
         self.form_layout.addLayout(buttons)
         self.form_box.hide()
+        # An open form is kept in view, its focus given once it can take it: the form is laid
+        # out only when the panel shows (a shortcut may open it behind another dock tab), and
+        # grows or moves as the operator fills it or the incident changes.
+        self._focus_form = False
+        self.form_box.installEventFilter(self)
         # Only while the form has the focus (PySide6 ignores a context= keyword here: it is
         # set after, or Escape would be a window-wide shortcut, taken from every other widget).
         for key, slot in ((QKeySequence(Qt.Key.Key_Escape), self.close_form),
@@ -305,10 +310,28 @@ class IncidentDetail(QWidget):
         self.submit.setEnabled(True)
         self.submit.setText(action_text(key))
         self.form_box.show()
-        target = form.focus_widget or form
-        target.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.scroll_area.ensureWidgetVisible(self.form_box)
+        self._focus_form = True
+        self._reveal_form()
         return form
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.form_box and self.form is not None and event.type() in (
+                QEvent.Type.Show, QEvent.Type.Resize, QEvent.Type.Move):
+            QTimer.singleShot(0, self._reveal_form)  # once the scroll area has caught up
+        return super().eventFilter(watched, event)
+
+    def _reveal_form(self) -> None:
+        """Scroll the open form fully into view; focus its first field the first time."""
+        form = self.form
+        if form is None or not self.form_box.isVisible():
+            return
+        self.scroll_area.ensureWidgetVisible(self.form_box, 0, 6)
+        if self._focus_form:
+            target = form.focus_widget or form
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            # given (or the window was active and it was offered): later changes leave the
+            # focus wherever the operator put it
+            self._focus_form = not (target.hasFocus() or self.window().isActiveWindow())
 
     def close_form(self) -> None:
         if self.form is not None:
@@ -316,6 +339,11 @@ class IncidentDetail(QWidget):
             self.form.deleteLater()
         self.form, self.form_key, self.form_context = None, "", ""
         self.form_box.hide()
+        # An open form is kept in view, its focus given once it can take it: the form is laid
+        # out only when the panel shows (a shortcut may open it behind another dock tab), and
+        # grows or moves as the operator fills it or the incident changes.
+        self._focus_form = False
+        self.form_box.installEventFilter(self)
 
     def submit_form(self) -> str:
         """Send the open form's command; returns the request context ("" if not sent)."""

@@ -112,8 +112,10 @@ class KpiStrip(QWidget):
         c = self.console
         scope = c.actor.scope
         group = _GROUP_FOR_SCOPE.get(len(scope), GroupBy.CITY)
-        # [midnight, now]: what was reported this very second counts too
-        got = compute_kpis(c.state, self.day_start(), c.now() + 1.0, group)
+        # today, midnight to midnight, as it stands now (what was reported this very second
+        # counts too; what falls due later today does not yet)
+        start = self.day_start()
+        got = compute_kpis(c.state, start, start + 86400.0, group, now=c.now())
         return got.get(scope if group != GroupBy.CITY else "", Kpi())
 
     def refresh(self) -> None:

@@ -73,6 +73,15 @@ _CLOSE_REASON = {
     "cancelled": QT_TRANSLATE_NOOP("Labels", "Cancelled"),
 }
 
+_ROLE = {
+    "dispatcher": QT_TRANSLATE_NOOP("Roles", "Dispatcher"),
+    "shift_lead": QT_TRANSLATE_NOOP("Roles", "Shift lead"),
+    "wall": QT_TRANSLATE_NOOP("Roles", "Wall screen"),
+    "field_gateway": QT_TRANSLATE_NOOP("Roles", "Field gateway"),
+    "admin": QT_TRANSLATE_NOOP("Roles", "Administrator"),
+    "system": QT_TRANSLATE_NOOP("Roles", "System"),
+}
+
 _STAGE = {
     "dispatch": QT_TRANSLATE_NOOP("Labels", "Dispatch"),
     "acknowledge": QT_TRANSLATE_NOOP("Labels", "Acknowledge"),
@@ -117,6 +126,13 @@ def level(value: EscalationLevel | int) -> str:
 
 def close_reason(value: str) -> str:
     return _t(_CLOSE_REASON, value)  # type: ignore[arg-type]
+
+
+def role(value: str) -> str:
+    """An operator's role (a value of :class:`dispatch.domain.roles.Role`; context ``Roles``:
+    "Dispatcher" the role is not "Dispatcher" the source of a report)."""
+    text = _ROLE.get(str(value))
+    return QCoreApplication.translate("Roles", str(text)) if text is not None else str(value)
 
 
 def stage(value: str) -> str:

@@ -1,6 +1,8 @@
 """The incident queue: filter bar with counts, search, the table, its context menu, and the
-attention signal for new urgent incidents (a flashing row and a banner; a beep if enabled; the
-focus stays where the operator is working)."""
+attention signal for new urgent incidents (a flashing row and a banner, shown by click or by its
+key; a sound if the operator turned it on; the focus stays where the operator is working).
+Typing a search makes a match the current incident (the one selected already, if it matches, or
+the first); Enter in the search goes to the table there."""
 
 from __future__ import annotations
 
@@ -15,9 +17,9 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -35,7 +38,8 @@ from dispatch.domain.catalogue.model import Priority
 from dispatch.domain.city.model import Level
 from dispatch.domain.status import OPEN_STATUSES, IncidentStatus
 from widgets import labels, theme
-from widgets.actions import ConsoleActions
+from widgets.actions import SPECS, ConsoleActions
+from widgets.alert_sound import AlertSound
 from widgets.console_model import ConsoleModel
 from widgets.filter_counts import FilterCounts
 from widgets.incident_cells import Column
@@ -66,7 +70,7 @@ class _CountCombo(QComboBox):
         self._names: list[str] = []
         self.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(13)
+        self.setMinimumContentsLength(6)  # narrow docks: the window must fit a 1080p screen
         self.view().setMinimumWidth(280)
         self._values: list[str] = [""]
         self._texts: list[str] = []  # the item texts as last set
@@ -110,7 +114,7 @@ class QueuePanel(QWidget):
         super().__init__(parent)
         self.console = console
         self.console_actions = actions
-        self.sound_enabled = False
+        self.sound = AlertSound(self)
         # New urgent incidents flash (never those a replaced state brings: history, not news).
         self.attention_enabled = True
         self.table = table if table is not None else IncidentTableModel(console, self)
@@ -148,8 +152,9 @@ class QueuePanel(QWidget):
         self.search.setPlaceholderText(
             translate("QueuePanel", "Search id, description, grid, class, reporter…"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(300)
-        self.search.textChanged.connect(self.proxy.set_search)
+        self.search.setMinimumWidth(160)
+        self.search.textChanged.connect(self._on_search)
+        self.search.returnPressed.connect(self._on_search_entered)
         self.open_only = QCheckBox(translate("QueuePanel", "Open only"))
         self.open_only.setChecked(True)
         self.open_only.toggled.connect(self.proxy.set_open_only)
@@ -191,6 +196,8 @@ class QueuePanel(QWidget):
         self.clear.clicked.connect(self.clear_filters)
         self.shown = QLabel()
         self.shown.setStyleSheet(f"color: {theme.MUTED};")
+        self.shown.setMinimumWidth(40)  # may be cut short rather than widen the window
+        self.shown.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         row1 = QHBoxLayout()
         row1.setSpacing(6)
@@ -223,7 +230,7 @@ class QueuePanel(QWidget):
         self.banner = QPushButton()
         self.banner.setFlat(True)
         self.banner.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.banner.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.banner.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable; never focused by itself
         self.banner.setStyleSheet(
             f"QPushButton {{ background: {theme.ERROR}; color: white; font-weight: 600; "
             "text-align: left; padding: 4px 8px; border-radius: 3px; }")
@@ -265,6 +272,29 @@ class QueuePanel(QWidget):
         self.setFocusProxy(self.view)
 
     # ---------------------------------------------------------------------------- filters
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        if text.strip():
+            self.select_first_match()
+
+    def _on_search_entered(self) -> None:
+        if self.select_first_match():
+            self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def select_first_match(self) -> str:
+        """Make a shown incident current (selected everywhere): the selected one if the
+        filters show it, else the first row; returns its id ("" if none is shown)."""
+        selected = self.console.selected_incident
+        if selected and self.proxy.proxy_index_of(selected).isValid():
+            self.select(selected)
+            return selected
+        if self.proxy.rowCount() == 0:
+            return ""
+        idx = self.proxy.index(0, 0)
+        self.view.selectionModel().setCurrentIndex(idx, _SELECT_ROW)  # selects it everywhere
+        self.view.scrollTo(idx, QAbstractItemView.ScrollHint.EnsureVisible)
+        return str(idx.data(IncidentTableModel.IdRole) or "")
 
     def _on_status_toggled(self) -> None:
         self.proxy.set_statuses(k for k, b in self.status_buttons.items() if b.isChecked())
@@ -387,6 +417,8 @@ class QueuePanel(QWidget):
             self.search.selectAll()
         elif key == "focus_queue":
             self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif key == "view_urgent":
+            self.view_urgent()
 
     # -------------------------------------------------------------------------- attention
 
@@ -405,18 +437,28 @@ class QueuePanel(QWidget):
             return
         self.table.flash(incident_id, seconds)
         self._banner_incident = incident_id
-        text = translate("QueuePanel", "New urgent incident %1 · %2 · %3 — click to view")
+        key = QKeySequence(SPECS["view_urgent"].shortcut).toString(
+            QKeySequence.SequenceFormat.NativeText)
+        text = translate("QueuePanel",
+                         "New urgent incident %1 · %2 · %3 — click or press %4 to view")
         self.banner.setText(text.replace("%1", inc.id)
                             .replace("%2", self.console.class_name(inc.class_code))
-                            .replace("%3", self.console.grid_name(inc.grid)))
+                            .replace("%3", self.console.grid_name(inc.grid))
+                            .replace("%4", key))
         self.banner.show()
         self._banner_timer.start(int(seconds * 1000))
-        if self.sound_enabled:
-            QApplication.beep()
+        self.sound.play()
 
     def _on_banner(self) -> None:
-        if self._banner_incident:
-            self.console.select_incident(self._banner_incident, "banner")
-            self.select(self._banner_incident)
+        self.view_urgent()
+
+    def view_urgent(self) -> str:
+        """Select the latest new urgent incident (the banner's, also after it has gone);
+        returns its id ("" if there was none)."""
+        iid = self._banner_incident
+        if iid and self.console.incident(iid) is not None:
+            self.console.select_incident(iid, "banner")
+            self.select(iid)
         self.banner.hide()
+        return iid
 

@@ -61,13 +61,15 @@ def day_start(now: float, tz: tzinfo) -> float:
     return datetime.combine(local.date(), time(0), tzinfo=tz).timestamp()
 
 
-def scope_kpi(state: DispatchState, start: float, end: float, scope: str = "") -> Kpi:
-    """The KPI of ``[start, end)`` for a region (a code of 6, 9, 12 or 15 digits) or the city."""
+def scope_kpi(state: DispatchState, start: float, end: float, scope: str = "", *,
+              now: float | None = None) -> Kpi:
+    """The KPI of ``[start, end)`` at ``now`` (:func:`~dispatch.domain.kpi.compute_kpis`) for a
+    region (a code of 6, 9, 12 or 15 digits) or the city."""
     if scope and len(scope) not in _GROUP_FOR_SCOPE:
         raise ValueError(f"scope must be a region code of 6, 9, 12 or 15 digits or '', "
                          f"got {scope!r}")
     group = _GROUP_FOR_SCOPE.get(len(scope), GroupBy.CITY)
-    return compute_kpis(state, start, end, group).get(scope, Kpi())
+    return compute_kpis(state, start, end, group, now=now).get(scope, Kpi())
 
 
 _TILES = {

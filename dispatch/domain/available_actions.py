@@ -129,17 +129,29 @@ def available_actions(incident: Incident, actor: Actor, catalogue: Catalogue, ci
     return frozenset(out)
 
 
-def closable_reasons(incident: Incident, actor: Actor, catalogue: Catalogue, city: City, *,
-                     now: float | None = None) -> tuple[str, ...]:
-    """The closure reasons (values of :class:`CloseReason`) the handlers would accept now."""
+def closure_refusals(incident: Incident, actor: Actor, catalogue: Catalogue, city: City, *,
+                     now: float | None = None) -> dict[str, str]:
+    """Each closure reason (value of :class:`CloseReason`, in order) → why the handlers would
+    refuse it now ("" when they would accept it): a form says why an option is disabled."""
     state = _probe_state(incident)
     ts = incident.reported_at if now is None else now
     ctx = Context(state, catalogue, city, lambda lon, lat: None, ts, actor)
     inc = state.incidents[incident.id]
-    out: list[str] = []
+    out: dict[str, str] = {}
     for reason in CloseReason:
         probe = cmd.CloseIncident(inc.id, reason.value, _PROBE_TEXT,
                                   _PROBE_ORIGINAL if reason == CloseReason.DUPLICATE else "")
-        if _passes(ctx, probe):
-            out.append(reason.value)
-    return tuple(out)
+        try:
+            HANDLERS[type(probe)](ctx, probe)
+        except DispatchError as exc:
+            out[reason.value] = exc.message
+        else:
+            out[reason.value] = ""
+    return out
+
+
+def closable_reasons(incident: Incident, actor: Actor, catalogue: Catalogue, city: City, *,
+                     now: float | None = None) -> tuple[str, ...]:
+    """The closure reasons (values of :class:`CloseReason`) the handlers would accept now."""
+    refusals = closure_refusals(incident, actor, catalogue, city, now=now)
+    return tuple(r for r, why in refusals.items() if not why)

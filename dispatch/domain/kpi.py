@@ -1,17 +1,29 @@
 """KPIs per grid / community / street / district / department / city for a period.
 
-Definitions (for the period ``[start, end)``, from the state as of ``end``):
+A KPI is computed for a window ``[start, end)`` at an instant ``now`` (the instant of the state;
+``end`` by default, for a window that has ended). A window may end after ``now`` ("today":
+midnight to midnight, looked at during the day): then only what has happened by ``now`` counts.
+Below, "by ``t``" means within the window and at or before ``now``:
 
-- *due*: incidents whose handling deadline falls in the period;
-- *closed*: of those, closed before ``end`` (closure rate = closed / due);
+- *settles at*: an incident's handling deadline, or its closure if it was closed (not as a
+  duplicate) before the deadline: the instant at which it is due to be counted as closed or
+  not. Each incident settles once, so it is due in exactly one window;
+- *due*: incidents that settle by ``t`` — an incident closed today counts today even
+  when its deadline is tomorrow, and a deadline later today does not count until it passes;
+- *closed*: of those, closed by ``t`` (closure rate = closed / due);
 - *closed on time*: closed, and the department's last response came before the handling
   deadline, extensions included (on-time closure rate = closed on time / due);
-- *rework rate*: incidents closed in the period that were sent back at least once / incidents
-  closed in the period;
-- *mean response*: dispatch → acknowledgement, over acknowledgements in the period;
-- *mean handling*: dispatch → response, over responses in the period;
-- *escalations*: escalation steps of incidents reported in the period;
-- *overdue*: open incidents overdue at ``end``.
+- *rework rate*: incidents closed by ``t`` that were sent back at least once /
+  incidents closed then;
+- *mean response*: dispatch → acknowledgement, over acknowledgements by ``t``;
+- *mean handling*: dispatch → response, over responses by ``t``;
+- *escalations*: escalation steps of incidents reported by ``t``;
+- *overdue*: open incidents overdue at ``now``: their clock ran out at or before ``now`` and
+  before ``end`` (never one that will only be overdue later in the window);
+- *open*: open incidents reported by ``t``.
+
+"Open" and "overdue" read the incidents as they are in the state: for a window that ended
+before ``now``, pass the state as of its end (as the replay does).
 """
 
 from __future__ import annotations
@@ -89,10 +101,25 @@ class Kpi:
                 "overdue": self.overdue, "open": self.open}
 
 
+def settles_at(inc: Incident) -> float | None:
+    """When the incident is due to be counted (see the module): its handling deadline, or its
+    closure before it (a duplicate does not settle by closing); None if neither."""
+    due = inc.handle_due
+    closed_at = inc.closed_at
+    if inc.status == IncidentStatus.CLOSED and closed_at is not None \
+            and inc.close_reason != CloseReason.DUPLICATE.value:
+        return closed_at if due is None else min(due, closed_at)
+    return due
+
+
 def compute_kpis(state: DispatchState, start: float, end: float,
-                 group_by: GroupBy = GroupBy.DISTRICT) -> dict[str, Kpi]:
-    """The KPIs of ``[start, end)`` per group, over every incident of the state (one pass;
-    a replay seek or the wall asks for it over thousands of incidents)."""
+                 group_by: GroupBy = GroupBy.DISTRICT, *, now: float | None = None
+                 ) -> dict[str, Kpi]:
+    """The KPIs of ``[start, end)`` at ``now`` (``end`` if None) per group, over every incident
+    of the state (one pass; a replay seek or the wall asks for it over thousands of
+    incidents)."""
+    # "by now" includes the instant itself: what was reported this very second counts
+    at = end if now is None else now
     key = group_key(group_by)
     out: dict[str, Kpi] = {}
     closed_status, duplicate = IncidentStatus.CLOSED, CloseReason.DUPLICATE.value
@@ -101,31 +128,34 @@ def compute_kpis(state: DispatchState, start: float, end: float,
         k = out.get(g)
         if k is None:
             k = out[g] = Kpi()
-        if start <= inc.reported_at < end:
+        t = inc.reported_at
+        if start <= t < end and t <= at:
             k.reported += 1
             k.escalations += inc.escalations
         status, closed_at, dispatched_at = inc.status, inc.closed_at, inc.dispatched_at
-        closed = status == closed_status and inc.close_reason != duplicate
-        t = inc.handle_due
-        if t is not None and start <= t < end:
+        closed = status == closed_status and inc.close_reason != duplicate \
+            and closed_at is not None and closed_at < end and closed_at <= at
+        settles = settles_at(inc)
+        if settles is not None and start <= settles < end and settles <= at:
             k.due += 1
-            if closed and closed_at is not None and closed_at < end:
+            if closed:
                 k.closed += 1
                 if handled_on_time(inc):
                     k.closed_on_time += 1
-        if closed and closed_at is not None and start <= closed_at < end:
+        if closed and closed_at is not None and start <= closed_at:
             k.closed_in_period += 1
             if inc.rework_count:
                 k.reworked_closed += 1
         if dispatched_at is not None:
-            t = inc.acknowledged_at
-            if t is not None and start <= t < end:
-                k._response.append(t - dispatched_at)
-            t = inc.responded_at
-            if t is not None and start <= t < end:
-                k._handling.append(t - dispatched_at)
-        if status in OPEN_STATUSES and inc.reported_at < end:
+            acked = inc.acknowledged_at
+            if acked is not None and start <= acked < end and acked <= at:
+                k._response.append(acked - dispatched_at)
+            responded = inc.responded_at
+            if responded is not None and start <= responded < end and responded <= at:
+                k._handling.append(responded - dispatched_at)
+        if status in OPEN_STATUSES and inc.reported_at < end and inc.reported_at <= at:
             k.open += 1
-            if end >= overdue_from(inc):  # is_overdue, for an open incident
+            t = overdue_from(inc)  # is_overdue(inc, x) is x >= t, for an open incident
+            if t <= at and t < end:
                 k.overdue += 1
     return out

@@ -15,7 +15,11 @@ import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from dispatch.domain.available_actions import available_actions, closable_reasons
+from dispatch.domain.available_actions import (
+    available_actions,
+    closable_reasons,
+    closure_refusals,
+)
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.model import City
 from dispatch.domain.commands import Command
@@ -130,6 +134,13 @@ class ConsoleState:
         if inc is None:
             return ()
         return closable_reasons(inc, self.actor, self.catalogue, self.city, now=self.now())
+
+    def closure_refusals(self, incident_id: str) -> dict[str, str]:
+        """Closure reason → why the server would refuse it now ("" if it would not)."""
+        inc = self._state.incidents.get(incident_id)
+        if inc is None:
+            return {}
+        return closure_refusals(inc, self.actor, self.catalogue, self.city, now=self.now())
 
     def recommend(self, incident_id: str, departments: Iterable[str] | None = None,
                   limit: int = 25) -> list[Recommendation]:

@@ -764,6 +764,15 @@
     return fill(f.dh || '%1d %2h', Math.floor(s / 86400), Math.floor(s % 86400 / 3600));
   }
 
+  // An incident's tooltip: its id and label, the id once (a label may start with it).
+  GL.incidentTooltip = function (id) {
+    var it = GL._incidents.get(id);
+    var label = it && it.label ? it.label : '';
+    if (!label || label === id) { return id; }
+    if (label.indexOf(id + ' ') === 0) { label = label.slice(id.length + 1).trim(); }
+    return label ? id + ' · ' + label : id;
+  };
+
   // A unit's tooltip: lines of [label, value] (the first: name and id).
   GL.unitTooltip = function (id) {
     var m = GL._units.get(String(id));
@@ -1270,7 +1279,7 @@
       if (hit.kind === 'incident') {
         var it = GL._incidents.get(hit.id);
         content = document.createElement('span');
-        content.textContent = it.label ? hit.id + ' · ' + it.label : hit.id;  // never innerHTML
+        content.textContent = GL.incidentTooltip(hit.id);  // never innerHTML
         ll = it.m.getLatLng();
       } else if (hit.kind === 'cluster') {
         content = document.createElement('span');

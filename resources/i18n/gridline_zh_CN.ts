@@ -283,6 +283,18 @@
         <source>Result</source>
         <translation>处置结果</translation>
     </message>
+    <message>
+        <source>only after the site check has verified the fix</source>
+        <translation>须经现场核查确认修复后才能选择</translation>
+    </message>
+    <message>
+        <source>only once the incident is registered</source>
+        <translation>须在事件立案后才能选择</translation>
+    </message>
+    <message>
+        <source>not possible now</source>
+        <translation>当前不可用</translation>
+    </message>
 </context>
 <context>
     <name>Actions</name>
@@ -425,6 +437,10 @@
         <location filename="../../widgets/actions.py" line="152"/>
         <source>No actions available</source>
         <translation>无可执行操作</translation>
+    </message>
+    <message>
+        <source>View the new urgent incident</source>
+        <translation>查看新紧急事件</translation>
     </message>
 </context>
 <context>
@@ -2149,6 +2165,26 @@
         <source>by status</source>
         <translation>按状态</translation>
     </message>
+    <message>
+        <source>Sound for new urgent incidents</source>
+        <translation>新紧急事件提示音</translation>
+    </message>
+    <message>
+        <source>Quit Gridline</source>
+        <translation>退出 Gridline</translation>
+    </message>
+    <message>
+        <source>Quit the console? Open forms are lost.</source>
+        <translation>退出控制台？未发送的表单将丢失。</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
 </context>
 <context>
     <name>MapText</name>
@@ -2848,6 +2884,10 @@
         <location filename="../../widgets/queue_panel.py" line="370"/>
         <source>New urgent incident %1 · %2 · %3 — click to view</source>
         <translation>新紧急事件 %1 · %2 · %3 — 点击查看</translation>
+    </message>
+    <message>
+        <source>New urgent incident %1 · %2 · %3 — click or press %4 to view</source>
+        <translation>新紧急事件 %1 · %2 · %3 — 点击或按 %4 查看</translation>
     </message>
 </context>
 <context>
@@ -3828,6 +3868,132 @@
     <message>
         <source>Saved on the server</source>
         <translation>已保存到服务器</translation>
+    </message>
+</context>
+<context>
+    <name>CommandLineHelp</name>
+    <message>
+        <source>register</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <source>cancel</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>assign units / departments</source>
+        <translation>派遣力量／部门</translation>
+    </message>
+    <message>
+        <source>release a unit</source>
+        <translation>撤回一支力量</translation>
+    </message>
+    <message>
+        <source>acknowledge</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <source>start handling</source>
+        <translation>开始处置</translation>
+    </message>
+    <message>
+        <source>respond (feedback)</source>
+        <translation>反馈</translation>
+    </message>
+    <message>
+        <source>verify on site</source>
+        <translation>现场核查</translation>
+    </message>
+    <message>
+        <source>send back for rework</source>
+        <translation>返工</translation>
+    </message>
+    <message>
+        <source>close</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <source>close as duplicate</source>
+        <translation>作为重复件结案</translation>
+    </message>
+    <message>
+        <source>evaluate</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <source>return to dispatch</source>
+        <translation>回退至派遣</translation>
+    </message>
+    <message>
+        <source>request an extension</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <source>approve the extension</source>
+        <translation>批准延期</translation>
+    </message>
+    <message>
+        <source>reject the extension</source>
+        <translation>驳回延期</translation>
+    </message>
+    <message>
+        <source>park (挂账)</source>
+        <translation>挂账</translation>
+    </message>
+    <message>
+        <source>resume a parked incident</source>
+        <translation>恢复挂账事件</translation>
+    </message>
+    <message>
+        <source>supervise (督办)</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>end supervision</source>
+        <translation>结束督办</translation>
+    </message>
+    <message>
+        <source>escalate</source>
+        <translation>提级</translation>
+    </message>
+    <message>
+        <source>add a note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <source>set a unit's status</source>
+        <translation>设置力量状态</translation>
+    </message>
+    <message>
+        <source>show a place, a region or an incident on the map</source>
+        <translation>在地图上显示地点、区域或事件</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <source>Dispatcher</source>
+        <translation>调度员</translation>
+    </message>
+    <message>
+        <source>Shift lead</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <source>Wall screen</source>
+        <translation>大屏</translation>
+    </message>
+    <message>
+        <source>Field gateway</source>
+        <translation>现场网关</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
     </message>
 </context>
 </TS>

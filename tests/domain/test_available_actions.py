@@ -13,8 +13,10 @@ from dispatch.domain.available_actions import (
     PROBES,
     available_actions,
     closable_reasons,
+    closure_refusals,
 )
 from dispatch.domain.roles import Actor, Role
+from dispatch.domain.status import CloseReason
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD, WALL, free_units, report
 
 
@@ -118,3 +120,14 @@ def test_probing_changes_nothing(engine: Any, actor: Any) -> None:
     actions(engine, iid, actor)
     assert pickle.dumps(engine.state) == before
     assert not engine.pending
+
+
+def test_closure_refusals_say_why(engine: Any) -> None:
+    iid = dispatched(engine)
+    got = closure_refusals(engine.state.incidents[iid], LEAD, engine.catalogue, engine.city)
+    assert list(got) == [r.value for r in CloseReason]
+    assert "only when verified" in got["fixed"]
+    assert got["duplicate"] == ""
+    assert got["not_responsible"] == ""
+    assert tuple(r for r, why in got.items() if not why) == closable_reasons(
+        engine.state.incidents[iid], LEAD, engine.catalogue, engine.city)

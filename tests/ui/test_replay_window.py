@@ -339,3 +339,40 @@ def test_a_jump_forward_plays_on_when_cheaper(qtbot: Any, recorded: Recorded, ca
         w.close()
         w.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_replay_of_one_incident_opens_on_it(qtbot: Any, recorded: Recorded, catalogue: Any,
+                                            demo_city: Any) -> None:
+    """``--replay --incident ID``: the window opens with the incident selected in every panel,
+    in the queue even once closed, its timeline drawn."""
+    from console.replay_window import ReplayWindow
+
+    events = list(recorded.store.read())
+    iid = next(e.incident_id for e in events if e.kind == "incident.closed" and e.incident_id)
+    r = Replayer.from_store(recorded.store, incident_id=iid, max_checkpoints=10, min_spacing=32)
+    r.prepare()
+    w = ReplayWindow(r, catalogue, demo_city, source="test", language="en")
+    try:
+        w.resize(1600, 1000)
+        w.show()
+        qtbot.waitUntil(lambda: w.map.is_ready, timeout=MAP_READY_TIMEOUT_MS)
+        assert w.focus_incident(iid)
+        assert w.console.selected_incident == iid
+        assert w.detail.incident_id == iid
+        assert w.queue.selected_id() == iid
+        assert w.timeline is not None
+        assert w.timeline.incident_id == iid
+        assert w.chart.timeline.incident_id == iid
+        assert len(w.chart.items) >= 3
+        assert w.scrubber.incident_positions == r.incident_positions(iid)
+        # at its end, closed: still the selected row of the queue
+        w.scrubber.set_position(len(r), emit=True)
+        assert not w.state.incidents[iid].is_open
+        assert w.queue.selected_id() == iid
+        assert not w.queue.open_only.isChecked()
+        assert not w.focus_incident("E999999")
+        assert w.console.selected_incident == iid  # unknown: the window as it was
+    finally:
+        w.close()
+        w.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

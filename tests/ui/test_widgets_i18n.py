@@ -28,7 +28,7 @@ pytestmark = pytest.mark.ui
 
 TS = Path(i18n.I18N_DIR) / "gridline_zh_CN.ts"
 WIDGET_CONTEXTS = {"ActionForm", "Actions", "AddressSearch", "AuditTableModel", "AuditWindow", "BookmarkTable",
-                   "ClassPicker", "CommandLine", "IncidentDetail",
+                   "ClassPicker", "CommandLine", "CommandLineHelp", "IncidentDetail", "Roles",
                    "IncidentTableModel", "IntakeDialog", "KpiStrip", "Labels", "PartCard",
                    "QueuePanel", "UnitBoard", "UnitTreeModel"}
 

@@ -353,6 +353,13 @@ def test_close_as_duplicate_picks_the_original(console: Any, shell: Any, busy_en
     assert isinstance(form, CloseForm)
     assert form.reason() == "duplicate"
     assert form.candidates.count() >= 1
+    assert form.original.text() == ""  # the operator picks the original
+    form.candidates.setFocus()
+    for _ in range(form.candidates.count()):  # walk the list by key; Space picks
+        qtbot.keyClick(form.candidates, Qt.Key.Key_Space)
+        if form.original.text() == first:
+            break
+        qtbot.keyClick(form.candidates, Qt.Key.Key_Down)
     assert form.original.text() == first
     assert not form.buttons["fixed"].isEnabled()  # not verified: only some reasons
     qtbot.mouseClick(d.submit, Qt.MouseButton.LeftButton)
@@ -397,7 +404,9 @@ def test_actions_drive_the_detail_panel(console: Any, busy_engine: Any, qtbot: A
     qtbot.keyClick(d, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(d.form, CloseForm)
     assert d.form_key == "close"
-    assert d.form.reason() == "fixed"
+    assert d.form.reason() == ""  # no silent default, even where "fixed" is allowed
+    assert d.form.buttons["fixed"].isEnabled()
+    assert d.form.buttons["fixed"].hasFocus()
 
 
 # -------------------------------------------------------------------------------- KPI

@@ -30,20 +30,32 @@ class CloseForm(ActionForm):
     def __init__(self, console: ConsoleModel, incident_id: str, reason: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(console, incident_id, parent)
-        allowed = console.closable_reasons(incident_id)
+        refusals = console.closure_refusals(incident_id)
+        allowed = [r for r, why in refusals.items() if not why]
         self.reasons = QButtonGroup(self)
         box = QVBoxLayout()
         box.setSpacing(2)
         self.buttons: dict[str, QRadioButton] = {}
+        why_lines: list[str] = []
         for r in CloseReason:
             b = QRadioButton(labels.close_reason(r.value))
-            b.setEnabled(r.value in allowed)
+            why = "" if r.value in allowed else self._why_not(r.value, refusals.get(r.value, ""))
+            b.setEnabled(not why)
+            b.setToolTip(why)
+            if why:
+                why_lines.append(f"{labels.close_reason(r.value)}: {why}")
             self.reasons.addButton(b)
             self.buttons[r.value] = b
             box.addWidget(b)
-        pick = reason if reason in allowed else (allowed[0] if allowed else "")
-        if pick:
-            self.buttons[pick].setChecked(True)
+        # Only the reason the operator asked for (the "close as fixed" or "duplicate" action)
+        # is checked: a plain "close" starts with none, never a silent default.
+        if reason in allowed:
+            self.buttons[reason].setChecked(True)
+        self.why = QLabel("\n".join(why_lines))
+        self.why.setWordWrap(True)
+        self.why.setStyleSheet(f"color: {theme.MUTED};")
+        self.why.setVisible(bool(why_lines))
+        box.addWidget(self.why)
         self.form.addRow(translate("ActionForm", "Reason"), box)
         self.candidates = QListWidget()
         self.candidates.setMaximumHeight(110)
@@ -54,7 +66,7 @@ class CloseForm(ActionForm):
                 f"{console.class_name(other.class_code)} · {when} · {other.description}")
             item.setData(Qt.ItemDataRole.UserRole, other.id)
             self.candidates.addItem(item)
-        self.candidates.currentItemChanged.connect(self._on_candidate)
+        self.candidates.itemSelectionChanged.connect(self._on_candidate)
         self.original = QLineEdit()
         self.original.setPlaceholderText(
             translate("ActionForm", "original incident id, e.g. E000012"))
@@ -70,12 +82,23 @@ class CloseForm(ActionForm):
         orig.addWidget(self.original)
         self.form.addRow(self.candidates_label, orig)
         self.note = self.line(translate("ActionForm", "Note"), "")
-        self.focus_widget = self.buttons[pick] if pick else self.note
-        if self.candidates.count():
-            self.candidates.setCurrentRow(0)
+        checked = self.reason()
+        first = checked or (allowed[0] if allowed else "")
+        self.focus_widget = self.buttons[first] if first else self.note
         for b in self.buttons.values():
             b.toggled.connect(lambda _on: self._sync())
         self._sync()
+
+    @staticmethod
+    def _why_not(reason: str, server_says: str) -> str:
+        """Why ``reason`` is disabled, in the operator's words where the form knows them."""
+        if reason == CloseReason.FIXED.value and "only when" in server_says:
+            return translate("ActionForm",
+                             "only after the site check has verified the fix")
+        if reason in (CloseReason.NOT_RESPONSIBLE.value, CloseReason.UNABLE_TO_FIX.value) \
+                and "only when" in server_says:
+            return translate("ActionForm", "only once the incident is registered")
+        return server_says or translate("ActionForm", "not possible now")
 
     def reason(self) -> str:
         for value, b in self.buttons.items():
@@ -83,9 +106,12 @@ class CloseForm(ActionForm):
                 return value
         return ""
 
-    def _on_candidate(self, item: QListWidgetItem | None, _prev: QListWidgetItem | None) -> None:
-        if item is not None:
-            self.original.setText(str(item.data(Qt.ItemDataRole.UserRole)))
+    def _on_candidate(self) -> None:
+        """The candidate the operator selected (by key or click; the list's current item on
+        taking the focus is not a choice) becomes the original."""
+        picked = self.candidates.selectedItems()
+        if picked:
+            self.original.setText(str(picked[0].data(Qt.ItemDataRole.UserRole)))
 
     def _sync(self) -> None:
         dup = self.reason() == CloseReason.DUPLICATE.value
