@@ -27,6 +27,7 @@ from widgets.action_forms.evaluate import EvaluateForm
 from widgets.action_forms.extension import DecideExtensionForm, ExtensionForm
 from widgets.action_forms.register import RegisterForm
 from widgets.action_forms.release import ReleaseForm
+from widgets.action_forms.release_department import ReleaseDepartmentForm
 from widgets.action_forms.text import TextForm
 from widgets.action_forms.verify import VerifyForm
 from widgets.console_model import ConsoleModel
@@ -72,6 +73,8 @@ def make_form(key: str, console: ConsoleModel, incident_id: str) -> ActionForm:
         return AssignForm(console, incident_id)
     if key == "release":
         return ReleaseForm(console, incident_id)
+    if key == "release_department":
+        return ReleaseDepartmentForm(console, incident_id)
     if key == "verify":
         return VerifyForm(console, incident_id)
     if key in ("close", "close_fixed", "duplicate"):
