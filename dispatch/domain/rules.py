@@ -104,13 +104,16 @@ def evaluate(inc: Incident, now: float, rules: RuleSet) -> tuple[list[Action], f
 
 def _department_clocks(inc: Incident, now: float, rules: RuleSet, out: list[Action],
                        later: list[float]) -> None:
-    """Each department's own clock on a joint incident raises its own flags (the incident's
-    clock covers a single department)."""
+    """Each department's own clock on a joint incident raises its own flags, unless the
+    incident's running clock stands for it (same stage, same deadline: a single department, or
+    every department not yet signed for a freshly dispatched incident)."""
     if inc.status not in WORKING_STATUSES or not joint.is_joint(inc):
         return
+    own = running_clock(inc)
+    covered = (own.stage, own.due) if own is not None else None
     for t in inc.tasks:
         running = joint.task_clock(t)
-        if running is None:
+        if running is None or (running[0], running[2]) == covered:
             continue
         c = Clock(*running)
         span = c.due - c.started
