@@ -11,6 +11,26 @@
 <context>
     <name>ActionForm</name>
     <message>
+        <source>All of them</source>
+        <translation>全部部门</translation>
+    </message>
+    <message>
+        <source>No department can take this step now</source>
+        <translation>当前没有部门可以执行此步骤</translation>
+    </message>
+    <message>
+        <source> (skipping levels)</source>
+        <translation>（越级）</translation>
+    </message>
+    <message>
+        <source>A shift lead may escalate an urgent or high incident several levels at once, with a reason</source>
+        <translation>值班长可对特急或紧急事件越级上报，须填写原因</translation>
+    </message>
+    <message>
+        <source>No assisting department to release</source>
+        <translation>没有可解除的协办部门</translation>
+    </message>
+    <message>
         <location filename="../../widgets/action_forms.py" line="76"/>
         <source>The incident is no longer in the mirror</source>
         <translation>该事件已不在本地镜像中</translation>
@@ -238,6 +258,10 @@
 </context>
 <context>
     <name>Actions</name>
+    <message>
+        <source>Release a department…</source>
+        <translation>解除协办部门…</translation>
+    </message>
     <message>
         <location filename="../../widgets/actions.py" line="36"/>
         <source>New incident…</source>
@@ -816,6 +840,22 @@
 <context>
     <name>IncidentDetail</name>
     <message>
+        <source>Departments</source>
+        <translation>联动部门</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>职责</translation>
+    </message>
+    <message>
+        <source>Clock</source>
+        <translation>时限</translation>
+    </message>
+    <message>
         <location filename="../../widgets/detail_panel.py" line="40"/>
         <source>Class</source>
         <translation>类别</translation>
@@ -1065,6 +1105,14 @@
 <context>
     <name>IncidentTableModel</name>
     <message>
+        <source>%1/%2 acknowledged</source>
+        <translation>%1/%2 签收</translation>
+    </message>
+    <message>
+        <source>%1/%2 responded</source>
+        <translation>%1/%2 反馈</translation>
+    </message>
+    <message>
         <location filename="../../widgets/incident_model.py" line="63"/>
         <source>Incident</source>
         <translation>事件编号</translation>
@@ -1153,6 +1201,22 @@
 </context>
 <context>
     <name>IncidentTimeline</name>
+    <message>
+        <source>Escalated past levels</source>
+        <translation>越级上报</translation>
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation>处置</translation>
+    </message>
+    <message>
+        <source>Responded</source>
+        <translation>反馈</translation>
+    </message>
+    <message>
+        <source>Released from the incident</source>
+        <translation>解除协办</translation>
+    </message>
     <message>
         <location filename="../../widgets/incident_timeline.py" line="32"/>
         <source>At the window start</source>
@@ -1549,6 +1613,18 @@
 </context>
 <context>
     <name>Labels</name>
+    <message>
+        <source>Released</source>
+        <translation>已解除</translation>
+    </message>
+    <message>
+        <source>Lead</source>
+        <translation>主办</translation>
+    </message>
+    <message>
+        <source>Assisting</source>
+        <translation>协办</translation>
+    </message>
     <message>
         <location filename="../../widgets/labels.py" line="20"/>
         <source>Reported</source>

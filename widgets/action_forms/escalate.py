@@ -37,7 +37,8 @@ class EscalateForm(ActionForm):
         if self.next_level is not None and may_skip and self.next_level.next_up is not None:
             box = QComboBox()
             for lv in sorted((lv for lv in EscalationLevel if lv < inc.level), reverse=True):
-                skip = translate("ActionForm", " (越级)") if lv != self.next_level else ""
+                skip = "" if lv == self.next_level else \
+                    translate("ActionForm", " (skipping levels)")
                 box.addItem(f"{labels.level(inc.level)} → {labels.level(lv)}{skip}", int(lv))
             box.setToolTip(translate("ActionForm", "A shift lead may escalate an urgent or "
                                      "high incident several levels at once, with a reason"))
