@@ -69,11 +69,16 @@ def new_tasks(lead: str, assists: Iterable[str], at: float, ack_due: float | Non
 def joined(tasks: tuple[DepartmentTask, ...], departments: Iterable[str], at: float,
            ack_due: float | None, handle_due: float | None, lead: str = ""
            ) -> tuple[DepartmentTask, ...]:
-    """New assisting departments (not yet on the incident) with their own clocks from ``at``."""
+    """New assisting departments (not yet on the incident) with their own clocks from ``at``;
+    one released earlier and named again is sent again, with new clocks."""
     have = {t.department for t in tasks} | {lead}
     new: list[DepartmentTask] = []
     for d in departments:
-        if d not in have:
+        old = task(tasks, d)
+        if old is not None and old.state == T.RELEASED:
+            tasks = tuple(redispatched(t, at, ack_due, handle_due) if t is old else t
+                          for t in tasks)
+        elif d not in have:
             have.add(d)
             new.append(DepartmentTask(d, TaskRole.ASSIST, T.DISPATCHED, at, ack_due, handle_due))
     return tasks + tuple(new)

@@ -115,6 +115,19 @@ def test_a_released_assisting_department_need_not_respond(engine: Any) -> None:
     assert "released" in str(e)
 
 
+def test_a_released_department_named_again_is_sent_again(engine: Any, clock: FakeClock) -> None:
+    iid = joint_incident(engine)
+    engine.execute(cmd.ReleaseDepartment(iid, "fire", "暂不需要"), DISPATCHER)
+    clock.advance(300)
+    engine.execute(cmd.AssignUnits(iid, (), "", ("fire",)), DISPATCHER)
+    fire = joint.task(engine.state.incidents[iid].tasks, "fire")
+    assert fire is not None
+    assert fire.state == T.DISPATCHED
+    assert fire.dispatched_at == clock.t
+    engine.execute(cmd.Acknowledge(iid, "fire"), FIELD)
+    assert not invariants.check(engine.state)
+
+
 def test_releasing_the_last_open_department_completes_the_response(engine: Any) -> None:
     iid = joint_incident(engine)
     for d in FOUR[:3]:
