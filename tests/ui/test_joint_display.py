@@ -141,8 +141,8 @@ def test_acknowledge_and_respond_forms_pick_the_department(console: Any, shell: 
     form = d.form
     assert isinstance(form, DepartmentStepForm)
     assert form.chosen() == "police"
-    assert form.result is not None
-    form.result.setText("险情已排除")
+    assert form.text is not None
+    form.text.setText("险情已排除")
     d.submit_form()
     assert shell.requests[-1][0] == cmd.Respond(iid, "险情已排除", "police")
     assert busy_engine.state.incidents[iid].status == S.HANDLING  # one has responded

@@ -5,7 +5,7 @@ for a response the result."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from dispatch.domain import commands as cmd
 from dispatch.domain import joint
@@ -38,10 +38,10 @@ class DepartmentStepForm(ActionForm):
             self.department.addItem(translate("ActionForm", "All of them"), "")
         self.form.addRow(translate("ActionForm", "Department"), self.department)
         self.focus_widget = self.department
-        self.result = None
+        self.text: QLineEdit | None = None
         if step == "respond":
-            self.result = self.line(translate("ActionForm", "Result"))
-            self.focus_widget = self.result
+            self.text = self.line(translate("ActionForm", "Result"))
+            self.focus_widget = self.text
 
     def chosen(self) -> str:
         """The department code chosen ("" for all of them)."""
@@ -60,6 +60,6 @@ class DepartmentStepForm(ActionForm):
             return cmd.Acknowledge(self.incident_id, dept)
         if self.step == "handle":
             return cmd.StartHandling(self.incident_id, dept)
-        assert self.result is not None
+        assert self.text is not None
         return cmd.Respond(self.incident_id,
-                           required_text(self.result, translate("ActionForm", "Result")), dept)
+                           required_text(self.text, translate("ActionForm", "Result")), dept)
