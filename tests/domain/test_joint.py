@@ -321,3 +321,45 @@ def test_a_skip_needs_a_reason(engine: Any) -> None:
     iid = joint_incident(engine)
     e = unchanged(engine, lambda: engine.execute(cmd.Escalate(iid, "city", ""), LEAD))
     assert "reason is required" in str(e)
+
+
+# ------------------------------------------------------------------------------ timeline
+
+
+def test_the_timeline_marks_each_departments_steps_and_the_skip(engine: Any,
+                                                                clock: FakeClock) -> None:
+    from dispatch.services.replay.timeline import LANE_DEPARTMENT, TimelineBuilder
+
+    events: list[ev.Event] = []
+
+    def run(command: Any, actor: Any) -> None:
+        clock.advance(60)
+        events.extend(engine.execute(command, actor).events)
+
+    iid = report(engine, class_code=GAS_LEAK)
+    start = engine.state.copy()  # the window starts after the report
+    run(cmd.AssignUnits(iid, (), FOUR[0], FOUR[1:]), DISPATCHER)
+    run(cmd.Acknowledge(iid, "fire"), FIELD)
+    run(cmd.Acknowledge(iid, "police"), FIELD)
+    run(cmd.Escalate(iid, "district", "越级上报"), LEAD)
+    run(cmd.StartHandling(iid, "police"), FIELD)
+    run(cmd.Respond(iid, "明火已扑灭", "fire"), FIELD)
+    run(cmd.ReleaseDepartment(iid, "traffic_police", "无需管制"), DISPATCHER)
+    builder = TimelineBuilder({iid})
+    builder.begin(start, start.ts)
+    def step(s: DispatchState, x: ev.Event) -> None:
+        apply_all(s, [x])
+
+    state = start
+    for n, e in enumerate(events, 1):
+        builder.observe(state, e, n, step)
+    tl = builder.finish(state, clock.t)[iid]
+    marks = [(i.key, i.kind) for i in tl.items if i.lane == LANE_DEPARTMENT
+             and i.kind not in ("lead", "assist")]
+    assert marks == [("fire", "acknowledged"), ("police", "acknowledged"),
+                     ("police", "handling"), ("fire", "responded"),
+                     ("traffic_police", "department_released")]
+    responded = next(i for i in tl.items if i.kind == "responded")
+    assert responded.detail == "明火已扑灭"
+    skip = [i for i in tl.items if i.kind == "escalated_skip"]
+    assert [(i.value, i.detail) for i in skip] == [(str(int(EscalationLevel.DISTRICT)), "越级上报")]
