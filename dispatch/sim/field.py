@@ -24,9 +24,7 @@ import math
 import random
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from dispatch.domain import commands as cmd
@@ -43,61 +41,21 @@ from dispatch.domain.status import (
 from dispatch.sim import texts
 from dispatch.sim.channel import Channel, Result, Who
 from dispatch.sim.fleet import Fleet
+from dispatch.sim.plans import (
+    HANDLING_CAP_S,
+    HOUR,
+    MIN,
+    RESERVE_S,
+    AgentStats,
+    Behaviour,
+    Plan,
+    incident_sig,
+    unit_sig,
+)
 
 log = logging.getLogger("gridline.sim")
 S = IncidentStatus
 U = UnitStatus
-
-MIN = 60.0
-HOUR = 3600.0
-HANDLING_CAP_S = 6 * HOUR  # long limits (working days) are worked within hours in the sim
-RESERVE_S = 180.0  # a unit we just assigned is not offered again for this long (server time)
-
-
-@dataclass(frozen=True, slots=True)
-class Behaviour:
-    """Shares and delays of the simulated field; the defaults look like a busy city."""
-
-    auto_dispatch: float = 1.0  # share of incidents the simulated shift lead works
-    cancel_share: float = 0.03
-    return_share: float = 0.04
-    extension_share: float = 0.05
-    extension_approve: float = 0.8
-    escalate_urgent_share: float = 0.1
-    late_share: float = 0.05  # a stage done after its time limit
-    verify_fail: float = 0.15
-    evaluate_share: float = 0.35
-    units_lead: tuple[int, int] = (1, 2)  # units of the lead department (normal, urgent)
-
-
-@dataclass(slots=True)
-class Plan:
-    key: str  # "i:E000012" or "u:U-police-3"
-    sig: tuple[Any, ...]
-    action: str
-    due: float
-    token: int
-    command_id: str = ""
-    done: bool = False
-    tries: int = 0
-
-
-@dataclass(slots=True)
-class AgentStats:
-    actions: Counter[str] = field(default_factory=Counter)
-    skipped: int = 0  # plans dropped because the state moved on before they were due
-    late_s: float = 0.0  # worst lateness of a due action (server seconds)
-
-
-def incident_sig(inc: Incident) -> tuple[Any, ...]:
-    return (inc.status.value, inc.rework_count, inc.returns, inc.extension_minutes,
-            inc.extensions_granted, int(inc.level), inc.evaluation is None,
-            tuple(t.state.value for t in inc.tasks))
-
-
-def unit_sig(u: UnitState) -> tuple[Any, ...]:
-    return (u.status.value, u.incident_id)
-
 
 class FieldAgent:
     def __init__(self, channel: Channel, state: Callable[[], DispatchState], fleet: Fleet,
