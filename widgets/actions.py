@@ -50,6 +50,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                group=1),
     _spec("return", QT_TRANSLATE_NOOP("Actions", "Return to dispatch…"), "Ctrl+T",
                group=1),
+    _spec("release_department", QT_TRANSLATE_NOOP("Actions", "Release a department…"),
+          "Ctrl+Shift+J", group=1),
     # field steps recorded at the console
     _spec("acknowledge", QT_TRANSLATE_NOOP("Actions", "Acknowledge"), "Ctrl+K", group=2),
     _spec("handle", QT_TRANSLATE_NOOP("Actions", "Start handling"), "Ctrl+Shift+H",

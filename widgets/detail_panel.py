@@ -23,10 +23,11 @@ from dispatch.domain.state import Incident
 from dispatch.domain.status import IncidentStatus
 from dispatch.domain.timelimits import ClockState, is_overdue, running_clock
 from widgets import labels, theme
-from widgets.action_forms import IMMEDIATE, make_form
+from widgets.action_forms import IMMEDIATE, make_form, sent_at_once
 from widgets.action_forms.base import ActionForm, FormError
 from widgets.actions import ACTIONS, ConsoleActions, action_text
 from widgets.console_model import ConsoleModel
+from widgets.detail_departments import DepartmentTable
 from widgets.detail_sections import ClockTable, FieldGrid, NoteList, section
 from widgets.flow_layout import FlowLayout
 
@@ -117,6 +118,8 @@ class IncidentDetail(QWidget):
         self.field_grid = FieldGrid()
         self.fields = self.field_grid.fields
         self.clocks = ClockTable()
+        self.departments = DepartmentTable()
+        self.departments_heading = section(translate("IncidentDetail", "Departments"))
 
         # actions
         self.buttons: dict[str, QToolButton] = {}
@@ -183,6 +186,8 @@ class IncidentDetail(QWidget):
         lay.addLayout(self.field_grid)
         lay.addWidget(section(translate("IncidentDetail", "Time limits")))
         lay.addWidget(self.clocks)
+        lay.addWidget(self.departments_heading)
+        lay.addWidget(self.departments)
         lay.addWidget(section(translate("IncidentDetail", "Actions")))
         lay.addWidget(bar)
         lay.addWidget(self.action_status)
@@ -239,6 +244,9 @@ class IncidentDetail(QWidget):
         self.supervised_chip.setVisible(inc.supervised)
         self.field_grid.show_incident(inc, c)
         self.clocks.show_clocks(inc, c)
+        joint_departments = self.departments.show_departments(inc, c) > 1
+        self.departments.setVisible(joint_departments)
+        self.departments_heading.setVisible(joint_departments)
         self.notes.show_notes(inc, c)
         self._update_buttons()
         self._update_clock()
@@ -293,7 +301,7 @@ class IncidentDetail(QWidget):
                       .replace("%1", action_text(key)),
                       theme.ERROR)
             return
-        if key in IMMEDIATE:
+        if sent_at_once(key, inc):
             self.close_form()
             self._send(key, IMMEDIATE[key](inc.id))
             return

@@ -13,9 +13,10 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QFont
 
+from dispatch.domain import joint
 from dispatch.domain.catalogue.model import Priority
 from dispatch.domain.state import Incident
-from dispatch.domain.status import IncidentStatus
+from dispatch.domain.status import WORKING_STATUSES, IncidentStatus
 from dispatch.domain.timelimits import Clock, ClockState, clock_dues, is_overdue, running_clock
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
@@ -142,7 +143,9 @@ class IncidentCells:
         if col == Column.ID:
             return inc.id
         if col == Column.STATUS:
-            return labels.incident_status(inc.status)
+            progress = self.progress(inc)
+            status = labels.incident_status(inc.status)
+            return f"{status} · {progress}" if progress else status
         if col == Column.PRIORITY:
             return labels.priority(inc.priority)
         if col == Column.COUNTDOWN:
@@ -176,6 +179,24 @@ class IncidentCells:
             clock = running_clock(inc) if inc.is_open else None
             return "" if clock is None else labels.clock_time(clock.due, c.tz, c.now())
         return ""
+
+    def progress(self, inc: Incident) -> str:
+        """A joint incident's departments while they work on it: ``1/4 acknowledged`` until
+        every one has signed, then ``2/4 responded`` (responded or released); "" otherwise."""
+        tasks = joint.tasks_of(inc)
+        if len(tasks) < 2 or inc.status not in WORKING_STATUSES:
+            return ""
+        acked, done, n = joint.progress(tasks)
+        text = QCoreApplication.translate("IncidentTableModel", "%1/%2 acknowledged") \
+            if acked < n else QCoreApplication.translate("IncidentTableModel", "%1/%2 responded")
+        return text.replace("%1", str(acked if acked < n else done)).replace("%2", str(n))
+
+    def departments_tip(self, inc: Incident) -> str:
+        """One line per department of the incident: its name, role and state."""
+        c = self.console
+        return "\n".join(
+            f"{c.department_name(t.department)} · {labels.task_role(t.role)} · "
+            f"{labels.task_state(t.state)}" for t in joint.tasks_of(inc))
 
     def sort_value(self, inc: Incident, col: int) -> Any:
         """The raw value ``inc`` sorts by in column ``col`` (its ``SORT_ROLE``)."""
@@ -246,6 +267,8 @@ class IncidentCells:
             return "\n".join(parts) or None
         if col == Column.REPORTED:
             return labels.full_time(inc.reported_at, c.tz)
+        if col == Column.STATUS and len(joint.tasks_of(inc)) > 1:
+            return "\n".join(x for x in (inc.description, self.departments_tip(inc)) if x)
         if col in (Column.ID, Column.STATUS):
             return inc.description or None
         return None

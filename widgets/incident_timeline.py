@@ -38,6 +38,10 @@ _KINDS = {
     "assist": QT_TRANSLATE_NOOP("IncidentTimeline", "Assisting department"),
     "acknowledged": QT_TRANSLATE_NOOP("IncidentTimeline", "Acknowledged"),
     "escalated": QT_TRANSLATE_NOOP("IncidentTimeline", "Escalated"),
+    "escalated_skip": QT_TRANSLATE_NOOP("IncidentTimeline", "Escalated past levels"),
+    "handling": QT_TRANSLATE_NOOP("IncidentTimeline", "Handling"),
+    "responded": QT_TRANSLATE_NOOP("IncidentTimeline", "Responded"),
+    "department_released": QT_TRANSLATE_NOOP("IncidentTimeline", "Released from the incident"),
     "supervised": QT_TRANSLATE_NOOP("IncidentTimeline", "Supervision"),
     "clock": QT_TRANSLATE_NOOP("IncidentTimeline", "Time limit"),
     "extension_requested": QT_TRANSLATE_NOOP("IncidentTimeline", "Extension requested"),
@@ -65,6 +69,8 @@ _MARKERS: dict[str, tuple[str, str, int]] = {
     "released": ("t", "#0e7490", 11), "unit_status": ("o", "", 8),
     "lead": ("d", "#1e3a8a", 11), "assist": ("d", "#3b82f6", 10),
     "acknowledged": ("s", "#0e7490", 9), "escalated": ("star", "#dc2626", 15),
+    "escalated_skip": ("star", "#7f1d1d", 18), "handling": ("s", "#6d28d9", 9),
+    "responded": ("o", "#047857", 11), "department_released": ("t", "#57534e", 10),
     "supervised": ("d", "#b91c1c", 12), "clock": ("x", "#b45309", 12),
     "extension_requested": ("s", "#7c3aed", 9), "extension_decided": ("s", "#6d28d9", 10),
     "verify_failed": ("x", "#7f1d1d", 12), "rework": ("star", "#9333ea", 13),
@@ -158,7 +164,7 @@ class IncidentTimelineChart(QWidget):
             v = labels.incident_status(v)
         elif item.kind in ("unit_status", "released"):
             v = labels.unit_status(v) if v in _UNIT_STATUSES else v
-        elif item.kind == "escalated":
+        elif item.kind in ("escalated", "escalated_skip"):
             v = labels.level(int(v))
         elif item.kind == "clock":
             stage, _, state = v.partition(":")

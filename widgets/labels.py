@@ -14,7 +14,15 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from dispatch.domain.catalogue.model import Catalogue, LimitUnit, Priority, TimeLimit
 from dispatch.domain.city.model import City
-from dispatch.domain.status import CloseReason, EscalationLevel, IncidentStatus, Source, UnitStatus
+from dispatch.domain.status import (
+    CloseReason,
+    EscalationLevel,
+    IncidentStatus,
+    Source,
+    TaskRole,
+    TaskState,
+    UnitStatus,
+)
 
 _INCIDENT_STATUS = {
     IncidentStatus.REPORTED: QT_TRANSLATE_NOOP("Labels", "Reported"),
@@ -27,6 +35,19 @@ _INCIDENT_STATUS = {
     IncidentStatus.PARKED: QT_TRANSLATE_NOOP("Labels", "Parked"),
     IncidentStatus.CLOSED: QT_TRANSLATE_NOOP("Labels", "Closed"),
     IncidentStatus.CANCELLED: QT_TRANSLATE_NOOP("Labels", "Cancelled"),
+}
+
+_TASK_STATE = {
+    TaskState.DISPATCHED: QT_TRANSLATE_NOOP("Labels", "Dispatched"),
+    TaskState.ACKNOWLEDGED: QT_TRANSLATE_NOOP("Labels", "Acknowledged"),
+    TaskState.HANDLING: QT_TRANSLATE_NOOP("Labels", "Handling"),
+    TaskState.RESPONDED: QT_TRANSLATE_NOOP("Labels", "Responded"),
+    TaskState.RELEASED: QT_TRANSLATE_NOOP("Labels", "Released"),
+}
+
+_TASK_ROLE = {
+    TaskRole.LEAD: QT_TRANSLATE_NOOP("Labels", "Lead"),
+    TaskRole.ASSIST: QT_TRANSLATE_NOOP("Labels", "Assisting"),
 }
 
 _UNIT_STATUS = {
@@ -106,6 +127,15 @@ def _t(table: dict[object, str], key: object) -> str:
 
 def incident_status(status: IncidentStatus | str) -> str:
     return _t(_INCIDENT_STATUS, IncidentStatus(status))  # type: ignore[arg-type]
+
+
+def task_state(state: TaskState | str) -> str:
+    """Where one department of a joint incident stands."""
+    return _t(_TASK_STATE, TaskState(state))  # type: ignore[arg-type]
+
+
+def task_role(role: TaskRole | str) -> str:
+    return _t(_TASK_ROLE, TaskRole(role))  # type: ignore[arg-type]
 
 
 def unit_status(status: UnitStatus | str) -> str:

@@ -47,7 +47,7 @@ from widgets.incident_filter import IncidentFilterProxy
 from widgets.incident_model import IncidentTableModel
 
 COLUMN_WIDTHS = {
-    Column.ID: 78, Column.STATUS: 92, Column.PRIORITY: 66, Column.COUNTDOWN: 82,
+    Column.ID: 78, Column.STATUS: 140, Column.PRIORITY: 66, Column.COUNTDOWN: 82,
     Column.SOURCE: 104, Column.CLASS: 190, Column.GRID: 250, Column.LEAD: 170,
     Column.UNITS: 170, Column.LEVEL: 72, Column.SUPERVISED: 76, Column.REPORTED: 84,
     Column.DUE: 84,

@@ -21,20 +21,21 @@ from collections.abc import Callable
 from typing import Any
 
 from dispatch.domain import commands as cmd
+from dispatch.domain import joint
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.model import City
 from dispatch.domain.errors import DispatchError
 from dispatch.domain.handlers import HANDLERS, Context
 from dispatch.domain.roles import Actor
 from dispatch.domain.state import DispatchState, Incident
-from dispatch.domain.status import CloseReason, IncidentStatus
+from dispatch.domain.status import CloseReason, IncidentStatus, TaskRole
 
 _PROBE_TEXT = "probe"
 _PROBE_ORIGINAL = "\x00probe-original"
 
 # Action keys in workflow order. Most are command names; a few commands give two actions.
 ACTION_KEYS: tuple[str, ...] = (
-    "register", "cancel", "assign", "release", "acknowledge", "handle", "respond", "verify",
+    "register", "cancel", "assign", "release", "release_department", "acknowledge", "handle", "respond", "verify",
     "rework", "close", "close_fixed", "duplicate", "evaluate", "return", "request_extension",
     "approve_extension", "reject_extension", "park", "unpark", "supervise", "unsupervise",
     "escalate", "note",
@@ -62,11 +63,18 @@ def _release_probe(inc: Incident, catalogue: Catalogue) -> cmd.Command | None:
     return cmd.ReleaseUnit(inc.id, inc.units[0]) if inc.units else None
 
 
+def _release_department_probe(inc: Incident, catalogue: Catalogue) -> cmd.Command | None:
+    dept = next((t.department for t in joint.tasks_of(inc)
+                 if t.role == TaskRole.ASSIST and not t.is_done), None)
+    return None if dept is None else cmd.ReleaseDepartment(inc.id, dept, _PROBE_TEXT)
+
+
 PROBES: dict[str, Probe] = {
     "register": lambda inc, c: cmd.RegisterIncident(inc.id),
     "cancel": lambda inc, c: cmd.CancelIncident(inc.id, _PROBE_TEXT),
     "assign": _assign_probe,
     "release": _release_probe,
+    "release_department": _release_department_probe,
     "acknowledge": lambda inc, c: cmd.Acknowledge(inc.id),
     "handle": lambda inc, c: cmd.StartHandling(inc.id),
     "respond": lambda inc, c: cmd.Respond(inc.id, _PROBE_TEXT),

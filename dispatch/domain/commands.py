@@ -67,13 +67,24 @@ class ReleaseUnit:
 class Acknowledge:
     NAME: ClassVar[str] = "acknowledge"
     incident_id: str
-    department: str = ""
+    department: str = ""  # "" = the lead if it may, else the first department that may
 
 
 @dataclass(frozen=True, slots=True)
 class StartHandling:
     NAME: ClassVar[str] = "handle"
     incident_id: str
+    department: str = ""  # "" = the lead if it may, else the first department that may
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseDepartment:
+    """Let an assisting department of a joint incident go (it need not respond)."""
+
+    NAME: ClassVar[str] = "release_department"
+    incident_id: str
+    department: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +92,7 @@ class Respond:
     NAME: ClassVar[str] = "respond"
     incident_id: str
     result: str
+    department: str = ""  # "" = the lead if it may, else the first department that may
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +183,8 @@ class Supervise:
 class Escalate:
     NAME: ClassVar[str] = "escalate"
     incident_id: str
-    level: str  # community, street, district, city: exactly one above the current
+    level: str  # community, street, district, city: one above the current (越级: further up,
+    # shift lead or admin, urgent or high priority)
     reason: str
     add_departments: tuple[str, ...] = ()
 
@@ -189,6 +202,7 @@ class RaiseClock:
     incident_id: str
     stage: str
     state: str
+    department: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +257,7 @@ class RemoveRunCard:
 
 
 Command = (ReportIncident | RegisterIncident | CancelIncident | AssignUnits | ReleaseUnit
-           | Acknowledge | StartHandling | Respond | Verify | Rework | CloseIncident
+           | ReleaseDepartment | Acknowledge | StartHandling | Respond | Verify | Rework | CloseIncident
            | LinkDuplicate | Evaluate | ReturnIncident | RequestExtension | DecideExtension
            | Park | Unpark | Supervise | Escalate | AddNote | RaiseClock | ArchiveFinished
            | RegisterUnit

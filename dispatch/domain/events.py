@@ -77,6 +77,10 @@ class IncidentReinforced:
     incident_id: str
     assist_departments: tuple[str, ...]
     units: tuple[str, ...]
+    # The clocks of the departments that join (None in events of older versions: the
+    # incident's own deadlines).
+    ack_due: float | None = None
+    handle_due: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,8 @@ class IncidentUnitReleased:
 
 @dataclass(frozen=True, slots=True)
 class IncidentAcknowledged:
+    """One department signed for the incident (签收)."""
+
     KIND: ClassVar[str] = "incident.acknowledged"
     incident_id: str
     department: str
@@ -95,15 +101,35 @@ class IncidentAcknowledged:
 
 @dataclass(frozen=True, slots=True)
 class IncidentHandlingStarted:
+    """One department started work ("" in events of older versions: every department that
+    had acknowledged)."""
+
     KIND: ClassVar[str] = "incident.handling_started"
     incident_id: str
+    department: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class IncidentResponded:
+    """One department fed back (反馈); ``verify_due`` counts when this completes the incident.
+    ``department`` "" (events of older versions): the whole incident responded."""
+
     KIND: ClassVar[str] = "incident.responded"
     incident_id: str
     result: str
+    verify_due: float
+    department: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentDepartmentReleased:
+    """The dispatcher let an assisting department go; ``verify_due`` counts when this
+    completes the incident (every other department done)."""
+
+    KIND: ClassVar[str] = "incident.department_released"
+    incident_id: str
+    department: str
+    reason: str
     verify_due: float
 
 
@@ -195,6 +221,12 @@ class IncidentEscalated:
     level: int
     reason: str
     add_departments: tuple[str, ...] = ()
+    # The level it left (None in events of older versions) and whether it skipped levels
+    # (越级); the clocks of the added departments (None: the incident's own deadlines).
+    from_level: int | None = None
+    skipped: bool = False
+    ack_due: float | None = None
+    handle_due: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +245,7 @@ class IncidentClock:
     incident_id: str
     stage: str
     state: str
+    department: str = ""  # a department's own clock on a joint incident; "" the incident's
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +307,7 @@ class RunCardRemoved:
 
 Payload = (IncidentReported | IncidentRegistered | IncidentCancelled | IncidentDispatched
            | IncidentReinforced | IncidentUnitReleased | IncidentAcknowledged
+           | IncidentDepartmentReleased
            | IncidentHandlingStarted | IncidentResponded | IncidentVerified | IncidentReworked
            | IncidentClosed | IncidentEvaluated | IncidentReturned | ExtensionRequested
            | ExtensionDecided | IncidentParked | IncidentUnparked | IncidentSupervised

@@ -14,12 +14,13 @@ from typing import Any
 from dispatch.domain import checks as ck
 from dispatch.domain import commands as cmd
 from dispatch.domain import events as ev
+from dispatch.domain import joint
 from dispatch.domain import runcard_handlers as rc
 from dispatch.domain.assign_departments import resulting_departments, units_outside
 from dispatch.domain.catalogue.model import Priority, TimeLimit
 from dispatch.domain.checks import Context, Payloads
 from dispatch.domain.contacts import check_phone
-from dispatch.domain.errors import Conflict, InvalidCommand, NotFound
+from dispatch.domain.errors import Conflict, Forbidden, InvalidCommand, NotFound
 from dispatch.domain.roles import Permission
 from dispatch.domain.state import Incident
 from dispatch.domain.status import (
@@ -38,6 +39,8 @@ from dispatch.domain.validation import (
 
 S = IncidentStatus
 MAX_EXTENSION_MINUTES = 30 * 24 * 60
+SKIP_PRIORITIES = frozenset({Priority.URGENT.value, Priority.HIGH.value})
+"""The priorities of the incidents a shift lead may escalate several levels at once (越级)."""
 
 
 # ---------------------------------------------------------------------------------- handlers
@@ -135,7 +138,15 @@ def assign(ctx: Context, c: cmd.AssignUnits) -> Payloads:
         return out
     if not units and not named:
         raise InvalidCommand("name at least one unit or department to add")
-    return [ev.IncidentReinforced(inc.id, named, units)]
+    ack_due, handle_due = _new_department_dues(ctx, inc)
+    return [ev.IncidentReinforced(inc.id, named, units, ack_due, handle_due)]
+
+
+def _new_department_dues(ctx: Context, inc: Incident) -> tuple[float, float]:
+    """The acknowledge and handling deadlines of a department that joins now."""
+    minor = ctx.catalogue.minor_of(inc.class_code)
+    return (ctx.due(ctx.now, ctx.catalogue.limits.acknowledge[Priority(inc.priority)]),
+            ctx.due(ctx.now, minor.handling_limit))
 
 
 def release(ctx: Context, c: cmd.ReleaseUnit) -> Payloads:
@@ -146,23 +157,31 @@ def release(ctx: Context, c: cmd.ReleaseUnit) -> Payloads:
     return [ev.IncidentUnitReleased(inc.id, c.unit_id)]
 
 
+def release_department(ctx: Context, c: cmd.ReleaseDepartment) -> Payloads:
+    ctx.actor.require(Permission.DISPATCH, "release departments")
+    inc = ck.incident(ctx, c.incident_id, "release a department from")
+    ck.require_status(inc, WORKING_STATUSES, "release a department from")
+    t = joint.releasable(inc, ck.text(c.department, "department", multiline=False))
+    return [ev.IncidentDepartmentReleased(inc.id, t.department, ck.text(c.reason, "reason"),
+                                          ctx.due(ctx.now, _verify_limit(ctx, inc)))]
+
+
 def acknowledge(ctx: Context, c: cmd.Acknowledge) -> Payloads:
     ctx.actor.require(Permission.FIELD, "acknowledge")
     inc = ck.incident(ctx, c.incident_id, "acknowledge")
     ctx.actor.require_field_stage("acknowledge", inc.id, inc.status)
-    ck.require_status(inc, (S.DISPATCHED,), "acknowledge")
-    dept = c.department or inc.lead_department
-    if dept not in inc.departments:
-        raise InvalidCommand(f"department {dept} is not on incident {inc.id}")
-    return [ev.IncidentAcknowledged(inc.id, dept)]
+    ck.require_status(inc, WORKING_STATUSES, "acknowledge")
+    return [ev.IncidentAcknowledged(inc.id, t.department)
+            for t in joint.takers(inc, "acknowledge", c.department)]
 
 
 def start_handling(ctx: Context, c: cmd.StartHandling) -> Payloads:
     ctx.actor.require(Permission.FIELD, "record handling")
     inc = ck.incident(ctx, c.incident_id, "handle")
     ctx.actor.require_field_stage("handle", inc.id, inc.status)
-    ck.require_status(inc, (S.ACKNOWLEDGED,), "start handling")
-    return [ev.IncidentHandlingStarted(inc.id)]
+    ck.require_status(inc, WORKING_STATUSES - {S.DISPATCHED}, "start handling")
+    return [ev.IncidentHandlingStarted(inc.id, t.department)
+            for t in joint.takers(inc, "handle", c.department)]
 
 
 def _verify_limit(ctx: Context, inc: Incident) -> TimeLimit:
@@ -177,8 +196,11 @@ def respond(ctx: Context, c: cmd.Respond) -> Payloads:
     inc = ck.incident(ctx, c.incident_id, "respond to")
     ctx.actor.require_field_stage("respond", inc.id, inc.status)
     ck.require_status(inc, (S.ACKNOWLEDGED, S.HANDLING), "respond to")
+    # With no department named the incident responds as a whole: one event (department ""),
+    # every department not yet done responds with it.
+    joint.takers(inc, "respond", c.department)
     return [ev.IncidentResponded(inc.id, ck.text(c.result, "result"),
-                                 ctx.due(ctx.now, _verify_limit(ctx, inc)))]
+                                 ctx.due(ctx.now, _verify_limit(ctx, inc)), c.department)]
 
 
 def _rework_payload(ctx: Context, inc: Incident, reason: str) -> ev.IncidentReworked:
@@ -334,11 +356,28 @@ def escalate(ctx: Context, c: cmd.Escalate) -> Payloads:
     nxt = inc.level.next_up
     if nxt is None:
         raise InvalidCommand(f"incident {inc.id} is already handled at city level")
-    if level != nxt:
-        raise InvalidCommand(f"incident {inc.id} is at {inc.level.name.lower()} level; it can "
-                             f"only go one level up, to {nxt.name.lower()}")
-    return [ev.IncidentEscalated(inc.id, level.value, ck.text(c.reason, "reason"),
-                                 ck.departments(ctx, c.add_departments))]
+    here = inc.level.name.lower()
+    if level >= inc.level:
+        raise InvalidCommand(f"incident {inc.id} is at {here} level; escalation goes up, "
+                             f"to {nxt.name.lower()} or above")
+    skipped = level != nxt
+    if skipped:
+        if not ctx.actor.may(Permission.SKIP_LEVELS):
+            raise Forbidden(f"only a shift lead may escalate past {nxt.name.lower()} level "
+                            f"(越级); {ctx.actor.operator} ({ctx.actor.role.value}) may take "
+                            f"incident {inc.id} from {here} one level up, to "
+                            f"{nxt.name.lower()}")
+        if inc.priority not in SKIP_PRIORITIES:
+            raise InvalidCommand(f"only an urgent or high incident may skip levels (越级); "
+                                 f"{inc.id} is {inc.priority}: escalate it one level up, to "
+                                 f"{nxt.name.lower()}")
+    reason = ck.text(c.reason, "reason")
+    added = ck.departments(ctx, c.add_departments)
+    ack_due, handle_due = _new_department_dues(ctx, inc) if inc.lead_department and added \
+        else (None, None)
+    return [ev.IncidentEscalated(inc.id, level.value, reason, added,
+                                 from_level=inc.level.value, skipped=skipped,
+                                 ack_due=ack_due, handle_due=handle_due)]
 
 
 def note(ctx: Context, c: cmd.AddNote) -> Payloads:
@@ -357,9 +396,16 @@ def clock(ctx: Context, c: cmd.RaiseClock) -> Payloads:
     inc = ck.incident(ctx, c.incident_id, "time")
     if c.stage not in CLOCK_STAGES or c.state not in CLOCK_STATES:
         raise InvalidCommand(f"bad clock event {c.stage}/{c.state}")
-    if (c.stage, c.state) in inc.clock:
-        raise Conflict(f"incident {inc.id} is already {c.state} for {c.stage}")
-    return [ev.IncidentClock(inc.id, c.stage, c.state)]
+    flags = inc.clock
+    if c.department:
+        t = joint.task(inc.tasks, c.department)
+        if t is None:
+            raise InvalidCommand(f"department {c.department} is not on incident {inc.id}")
+        flags = t.clock
+    if (c.stage, c.state) in flags:
+        who = f" ({c.department})" if c.department else ""
+        raise Conflict(f"incident {inc.id}{who} is already {c.state} for {c.stage}")
+    return [ev.IncidentClock(inc.id, c.stage, c.state, c.department)]
 
 
 def archive(ctx: Context, c: cmd.ArchiveFinished) -> Payloads:
@@ -441,6 +487,7 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Payloads]] = {
     cmd.CancelIncident: cancel,
     cmd.AssignUnits: assign,
     cmd.ReleaseUnit: release,
+    cmd.ReleaseDepartment: release_department,
     cmd.Acknowledge: acknowledge,
     cmd.StartHandling: start_handling,
     cmd.Respond: respond,

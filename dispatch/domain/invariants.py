@@ -3,6 +3,7 @@ them. ``check(state)`` returns the list of violations (empty when the state is s
 
 from __future__ import annotations
 
+from dispatch.domain import joint
 from dispatch.domain.state import DispatchState
 from dispatch.domain.status import ENGAGED_UNIT_STATUSES, WORKING_STATUSES, IncidentStatus
 
@@ -35,6 +36,14 @@ def check(state: DispatchState) -> list[str]:
             bad.append(f"incident {inc.id} is {inc.status} with closed_at={inc.closed_at}")
         if inc.status in WORKING_STATUSES and (not inc.lead_department or inc.handle_due is None):
             bad.append(f"incident {inc.id} is {inc.status} without lead department or deadline")
+        if inc.status in WORKING_STATUSES and inc.tasks:
+            if inc.tasks[0].department != inc.lead_department:
+                bad.append(f"incident {inc.id}'s first task is not its lead department")
+            elif joint.working_status(inc.tasks) != inc.status:
+                bad.append(f"incident {inc.id} is {inc.status} but its departments say "
+                           f"{joint.working_status(inc.tasks)}")
+        if inc.tasks and [t.department for t in inc.tasks[1:]] != list(inc.assist_departments):
+            bad.append(f"incident {inc.id}'s tasks do not match its assisting departments")
         if inc.status == S.REGISTERED and inc.lead_department:
             bad.append(f"incident {inc.id} is registered but has a lead department")
         if inc.lead_department in inc.assist_departments:

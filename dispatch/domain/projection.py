@@ -13,11 +13,13 @@ from typing import Any
 
 from dispatch.domain import events as ev
 from dispatch.domain import runcard_handlers as rc
+from dispatch.domain import joint
 from dispatch.domain.state import DispatchState, Incident, Note, UnitState
 from dispatch.domain.status import (
     ENGAGED_UNIT_STATUSES,
     EscalationLevel,
     IncidentStatus,
+    TaskState,
     UnitStatus,
 )
 
@@ -44,15 +46,34 @@ def _set_unit(state: DispatchState, e: ev.Event, unit_id: str, status: UnitStatu
     state.changed_units.add(unit_id)
 
 
-def _release_units(state: DispatchState, e: ev.Event, inc: Incident) -> None:
-    """Units still engaged on the incident head back (dispatched-only units become available)."""
+def _release_units(state: DispatchState, e: ev.Event, inc: Incident, department: str = ""
+                   ) -> None:
+    """Units still engaged on the incident (only ``department``'s, if named) head back
+    (dispatched-only units become available)."""
+    kept: list[str] = []
     for uid in inc.units:
+        u = state.units.get(uid) if department else state.units[uid]
+        if u is None or (department and u.department != department):
+            kept.append(uid)
+            continue
         u = state.units[uid]
         if u.incident_id != inc.id:
             continue
         nxt = UnitStatus.AVAILABLE if u.status == UnitStatus.DISPATCHED else UnitStatus.RETURNING
         _set_unit(state, e, uid, nxt if u.status in ENGAGED_UNIT_STATUSES else u.status, "")
-    inc.units = ()
+    inc.units = tuple(kept)
+
+
+def _follow_tasks(s: DispatchState, e: ev.Event, inc: Incident, verify_due: float | None
+                  ) -> None:
+    """The incident's status after a department's step: complete (responded, the verify
+    clock runs, every unit heads back) or as its tasks stand."""
+    status = joint.working_status(inc.tasks)
+    if status == S.RESPONDED:
+        inc.responded_at = e.ts
+        inc.verify_due = verify_due
+        _release_units(s, e, inc)
+    _touch(s, e, inc, status if status != inc.status else None)
 
 
 def _reported(s: DispatchState, e: ev.Event, p: ev.IncidentReported) -> None:
@@ -99,6 +120,8 @@ def _dispatched(s: DispatchState, e: ev.Event, p: ev.IncidentDispatched) -> None
     if inc.registered_at is None:
         inc.registered_at = e.ts
     inc.dispatched_at = e.ts
+    inc.tasks = joint.new_tasks(p.lead_department, p.assist_departments, e.ts, p.ack_due,
+                                p.handle_due)
     _assign_units(s, e, inc, p.units)
     _touch(s, e, inc, S.DISPATCHED)
 
@@ -107,6 +130,10 @@ def _reinforced(s: DispatchState, e: ev.Event, p: ev.IncidentReinforced) -> None
     inc = s.incidents[p.incident_id]
     inc.assist_departments += tuple(d for d in p.assist_departments
                                     if d not in inc.assist_departments and d != inc.lead_department)
+    inc.tasks = joint.joined(
+        joint.tasks_of(inc), p.assist_departments, e.ts,
+        inc.ack_due if p.ack_due is None else p.ack_due,
+        inc.handle_due if p.handle_due is None else p.handle_due, inc.lead_department)
     _assign_units(s, e, inc, p.units)
     _touch(s, e, inc)
 
@@ -123,21 +150,45 @@ def _unit_released(s: DispatchState, e: ev.Event, p: ev.IncidentUnitReleased) ->
 
 def _acknowledged(s: DispatchState, e: ev.Event, p: ev.IncidentAcknowledged) -> None:
     inc = s.incidents[p.incident_id]
-    inc.acknowledged_at = e.ts
-    _touch(s, e, inc, S.ACKNOWLEDGED)
+    inc.tasks = joint.changed(joint.tasks_of(inc), p.department,
+                              state=TaskState.ACKNOWLEDGED, acknowledged_at=e.ts)
+    if inc.acknowledged_at is None:
+        inc.acknowledged_at = e.ts  # the first department to sign for it
+    _follow_tasks(s, e, inc, None)
 
 
 def _handling(s: DispatchState, e: ev.Event, p: ev.IncidentHandlingStarted) -> None:
-    _touch(s, e, s.incidents[p.incident_id], S.HANDLING)
+    inc = s.incidents[p.incident_id]
+    tasks = joint.tasks_of(inc)
+    for t in tasks:  # an older event names no department: all that had acknowledged
+        if t.state == TaskState.ACKNOWLEDGED and p.department in ("", t.department):
+            tasks = joint.changed(tasks, t.department, state=TaskState.HANDLING)
+    inc.tasks = tasks
+    _follow_tasks(s, e, inc, None)
 
 
 def _responded(s: DispatchState, e: ev.Event, p: ev.IncidentResponded) -> None:
     inc = s.incidents[p.incident_id]
-    inc.responded_at = e.ts
-    inc.verify_due = p.verify_due
+    tasks = joint.tasks_of(inc)
+    for t in tasks:  # an older event names no department: the whole incident responded
+        if not t.is_done and p.department in ("", t.department):
+            tasks = joint.changed(tasks, t.department, state=TaskState.RESPONDED,
+                                  responded_at=e.ts)
+    inc.tasks = tasks
     inc.notes += (Note(e.ts, e.operator, p.result),)
-    _release_units(s, e, inc)
-    _touch(s, e, inc, S.RESPONDED)
+    if p.department:
+        _release_units(s, e, inc, p.department)
+    _follow_tasks(s, e, inc, p.verify_due)
+
+
+def _department_released(s: DispatchState, e: ev.Event, p: ev.IncidentDepartmentReleased
+                         ) -> None:
+    inc = s.incidents[p.incident_id]
+    inc.tasks = joint.changed(joint.tasks_of(inc), p.department, state=TaskState.RELEASED,
+                              released_at=e.ts)
+    inc.notes += (Note(e.ts, e.operator, p.reason),)
+    _release_units(s, e, inc, p.department)
+    _follow_tasks(s, e, inc, p.verify_due)
 
 
 def _verified(s: DispatchState, e: ev.Event, p: ev.IncidentVerified) -> None:
@@ -158,6 +209,9 @@ def _reworked(s: DispatchState, e: ev.Event, p: ev.IncidentReworked) -> None:
     inc.verify_due = None
     inc.acknowledged_at = inc.responded_at = inc.verified_at = None
     inc.dispatched_at = e.ts
+    inc.tasks = tuple(t if t.state == TaskState.RELEASED else
+                      joint.redispatched(t, e.ts, p.ack_due, p.handle_due)
+                      for t in joint.tasks_of(inc))
     inc.notes += (Note(e.ts, e.operator, p.reason),)
     _touch(s, e, inc, S.DISPATCHED)
 
@@ -192,6 +246,7 @@ def _returned(s: DispatchState, e: ev.Event, p: ev.IncidentReturned) -> None:
     inc = s.incidents[p.incident_id]
     _release_units(s, e, inc)
     inc.lead_department, inc.assist_departments = "", ()
+    inc.tasks = ()
     inc.ack_due = inc.handle_due = None
     inc.dispatched_at = inc.acknowledged_at = None
     inc.extension_minutes = 0
@@ -214,6 +269,8 @@ def _extension_decided(s: DispatchState, e: ev.Event, p: ev.ExtensionDecided) ->
         inc.handle_due = p.handle_due
         inc.extensions_granted += 1
         inc.clock = tuple(c for c in inc.clock if c[0] != "handle")
+        inc.tasks = tuple(t if t.is_done else joint.extended(t, p.handle_due)
+                          for t in joint.tasks_of(inc))
     if p.note:
         inc.notes += (Note(e.ts, e.operator, p.note),)
     _touch(s, e, inc)
@@ -232,6 +289,9 @@ def _unparked(s: DispatchState, e: ev.Event, p: ev.IncidentUnparked) -> None:
     back = inc.parked_from or S.DISPATCHED
     inc.parked_from = inc.parked_at = None
     if inc.handle_due is not None:
+        paused = p.handle_due - inc.handle_due  # the departments' clocks stood still as well
+        inc.tasks = tuple(t if t.is_done else joint.paused(t, paused)
+                          for t in joint.tasks_of(inc))
         inc.handle_due = p.handle_due
     if inc.verify_due is not None:
         inc.verify_due = p.verify_due
@@ -254,6 +314,10 @@ def _escalated(s: DispatchState, e: ev.Event, p: ev.IncidentEscalated) -> None:
         inc.assist_departments += tuple(d for d in p.add_departments
                                         if d not in inc.assist_departments
                                         and d != inc.lead_department)
+        inc.tasks = joint.joined(
+            joint.tasks_of(inc), p.add_departments, e.ts,
+            inc.ack_due if p.ack_due is None else p.ack_due,
+            inc.handle_due if p.handle_due is None else p.handle_due, inc.lead_department)
     inc.notes += (Note(e.ts, e.operator, p.reason),)
     _touch(s, e, inc)
 
@@ -266,8 +330,14 @@ def _noted(s: DispatchState, e: ev.Event, p: ev.IncidentNoted) -> None:
 
 def _clock(s: DispatchState, e: ev.Event, p: ev.IncidentClock) -> None:
     inc = s.incidents[p.incident_id]
-    flags = tuple(c for c in inc.clock if c[0] != p.stage)
-    inc.clock = (*flags, (p.stage, p.state))
+    if p.department:
+        t = joint.task(inc.tasks, p.department)
+        if t is not None:
+            flags = tuple(c for c in t.clock if c[0] != p.stage)
+            inc.tasks = joint.changed(inc.tasks, p.department, clock=(*flags, (p.stage, p.state)))
+    else:
+        flags = tuple(c for c in inc.clock if c[0] != p.stage)
+        inc.clock = (*flags, (p.stage, p.state))
     inc.version = e.seq
     s.changed_incidents.add(inc.id)
 
@@ -319,6 +389,7 @@ APPLY: dict[type[Any], Callable[[DispatchState, ev.Event, Any], None]] = {
     ev.IncidentReinforced: _reinforced,
     ev.IncidentUnitReleased: _unit_released,
     ev.IncidentAcknowledged: _acknowledged,
+    ev.IncidentDepartmentReleased: _department_released,
     ev.IncidentHandlingStarted: _handling,
     ev.IncidentResponded: _responded,
     ev.IncidentVerified: _verified,

@@ -10,8 +10,10 @@ answered exactly as for an unknown id (``not_found``, ``no incident 'E…'``). `
 kept for what the role may not do, which reveals nothing about any object.
 
 The table of who may do what is :data:`COMMAND_PERMISSIONS` and :data:`QUERY_PERMISSIONS`
-with the role's permissions, plus three rules the handlers apply:
+with the role's permissions, plus four rules the handlers apply:
 
+- **越级**: an operator with :attr:`Permission.SKIP_LEVELS` (shift lead, admin) may escalate
+  an urgent or high incident several levels at once, with a reason; everybody else one level;
 - **mutual aid**: an operator with :attr:`Permission.MUTUAL_AID` (shift lead, admin) may assign
   units from outside its region to an incident inside it; everybody else sees only the units
   of its region;
@@ -56,6 +58,7 @@ class Permission(StrEnum):
     AUDIT = "audit"        # read the audit trail
     CONTACTS = "contacts"  # see callers' phone numbers (dispatch.domain.contacts)
     PLAN = "plan"          # edit run cards (response plans)
+    SKIP_LEVELS = "skip_levels"  # escalate an urgent or high incident several levels (越级)
 
 
 P = Permission
@@ -63,7 +66,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DISPATCHER: frozenset({P.INTAKE, P.DISPATCH, P.FIELD, P.UNITS, P.NOTE, P.READ,
                                 P.CONTACTS}),
     Role.SHIFT_LEAD: frozenset({P.INTAKE, P.DISPATCH, P.APPROVE, P.FIELD, P.UNITS, P.NOTE,
-                                P.MUTUAL_AID, P.READ, P.AUDIT, P.CONTACTS, P.PLAN}),
+                                P.MUTUAL_AID, P.READ, P.AUDIT, P.CONTACTS, P.PLAN,
+                                P.SKIP_LEVELS}),
     Role.WALL: frozenset({P.READ}),
     Role.FIELD_GATEWAY: frozenset({P.INTAKE, P.FIELD, P.UNITS, P.NOTE, P.READ}),
     Role.ADMIN: frozenset(Permission),
@@ -76,6 +80,7 @@ COMMAND_PERMISSIONS: dict[str, Permission] = {
     "cancel": P.DISPATCH,
     "assign": P.DISPATCH,
     "release": P.DISPATCH,
+    "release_department": P.DISPATCH,
     "acknowledge": P.FIELD,
     "handle": P.FIELD,
     "respond": P.FIELD,
@@ -218,6 +223,8 @@ def _cell(role: Role, kind: str, name: str, permission: Permission | None) -> st
         notes.append("open" if name == "note" else "field stage")
     if name == "assign" and P.MUTUAL_AID in ROLE_PERMISSIONS[role]:
         notes.append("mutual aid")
+    if name == "escalate" and P.SKIP_LEVELS in ROLE_PERMISSIONS[role]:
+        notes.append("越级")
     if name == "city" and role is Role.DISPATCHER:  # a dispatcher always has a scope
         notes.append("regions only")
     if name in ("geocode", "basemap") and role is Role.DISPATCHER:

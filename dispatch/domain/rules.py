@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from dispatch.domain import commands as cmd
+from dispatch.domain import joint
 from dispatch.domain.state import Incident
-from dispatch.domain.status import EscalationLevel
-from dispatch.domain.timelimits import ClockState, running_clock
+from dispatch.domain.status import WORKING_STATUSES, EscalationLevel
+from dispatch.domain.timelimits import Clock, ClockState, running_clock
 
 ACTIONS = ("supervise", "escalate")
 CONDITIONS = ("near_due", "overdue")
@@ -59,13 +60,15 @@ def evaluate(inc: Incident, now: float, rules: RuleSet) -> tuple[list[Action], f
     until it changes)."""
     if not inc.is_open:
         return [], None
-    c = running_clock(inc)
-    if c is None:
-        return [], None
-    span = c.due - c.started
-    near_t = c.started + rules.near_due_fraction * span if span > 0 else c.due
     out: list[Action] = []
     later: list[float] = []
+    if rules.raise_clock_events:
+        _department_clocks(inc, now, rules, out, later)
+    c = running_clock(inc)
+    if c is None:
+        return out, (min(later) if later else None)
+    span = c.due - c.started
+    near_t = c.started + rules.near_due_fraction * span if span > 0 else c.due
     v = inc.version
     if rules.raise_clock_events:
         st = c.state(now, rules.near_due_fraction)
@@ -97,3 +100,31 @@ def evaluate(inc: Incident, now: float, rules: RuleSet) -> tuple[list[Action], f
                 out.append(Action(cmd.Escalate(inc.id, nxt.name.lower(), rule.text), cid,
                                   rule.id))
     return out, (min(later) if later else None)
+
+
+def _department_clocks(inc: Incident, now: float, rules: RuleSet, out: list[Action],
+                       later: list[float]) -> None:
+    """Each department's own clock on a joint incident raises its own flags, unless the
+    incident's running clock stands for it (same stage, same deadline: a single department, or
+    every department not yet signed for a freshly dispatched incident)."""
+    if inc.status not in WORKING_STATUSES or not joint.is_joint(inc):
+        return
+    own = running_clock(inc)
+    covered = (own.stage, own.due) if own is not None else None
+    for t in inc.tasks:
+        running = joint.task_clock(t)
+        if running is None or (running[0], running[2]) == covered:
+            continue
+        c = Clock(*running)
+        span = c.due - c.started
+        near_t = c.started + rules.near_due_fraction * span if span > 0 else c.due
+        st = c.state(now, rules.near_due_fraction)
+        key = f"clock:{inc.id}:{inc.version}:{t.department}:{c.stage}"
+        if st == ClockState.OVERDUE and (c.stage, "overdue") not in t.clock:
+            out.append(Action(cmd.RaiseClock(inc.id, c.stage, "overdue", t.department),
+                              f"{key}:overdue", "clock"))
+        elif (st == ClockState.NEAR_DUE and (c.stage, "near_due") not in t.clock
+              and (c.stage, "overdue") not in t.clock):
+            out.append(Action(cmd.RaiseClock(inc.id, c.stage, "near_due", t.department),
+                              f"{key}:near_due", "clock"))
+        later.extend(x for x in (near_t, c.due) if x > now)

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from dispatch.domain.codec import RecordCodec
-from dispatch.domain.status import EscalationLevel, IncidentStatus, UnitStatus
+from dispatch.domain.status import (
+    EscalationLevel,
+    IncidentStatus,
+    TaskRole,
+    TaskState,
+    UnitStatus,
+)
 
 
 @dataclass(slots=True)
@@ -23,6 +29,28 @@ class Note:
     ts: float
     operator: str
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentTask:
+    """One department's share of a dispatched incident (:mod:`dispatch.domain.joint`): its
+    role, where it stands and its own clock (deadlines and the server's flags)."""
+
+    department: str
+    role: TaskRole
+    state: TaskState
+    dispatched_at: float
+    ack_due: float | None = None
+    handle_due: float | None = None
+    acknowledged_at: float | None = None
+    responded_at: float | None = None
+    released_at: float | None = None
+    # Clock flags raised by the server for this department: (stage, state) pairs.
+    clock: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_done(self) -> bool:
+        return self.state.is_done
 
 
 @dataclass(slots=True)
@@ -70,6 +98,9 @@ class Incident:
     # Clock flags raised by the server: (stage, state) pairs, e.g. ("handle", "overdue").
     clock: tuple[tuple[str, str], ...] = ()
     notes: tuple[Note, ...] = ()
+    # One entry per department sent (lead first, then assisting ones in the order they
+    # joined); empty before dispatch. See dispatch.domain.joint.
+    tasks: tuple[DepartmentTask, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -184,7 +215,8 @@ STATE_SCALARS: tuple[str, ...] = tuple(
 sets."""
 
 NOTE_CODEC = RecordCodec(Note)
+TASK_CODEC = RecordCodec(DepartmentTask)
 INCIDENT_CODEC = RecordCodec(Incident)
 UNIT_CODEC = RecordCodec(UnitState)
 RECORD_CODECS: dict[type[Any], RecordCodec[Any]] = {
-    Note: NOTE_CODEC, Incident: INCIDENT_CODEC, UnitState: UNIT_CODEC}
+    Note: NOTE_CODEC, DepartmentTask: TASK_CODEC, Incident: INCIDENT_CODEC, UnitState: UNIT_CODEC}

@@ -28,6 +28,26 @@ WORKING_STATUSES = frozenset({IncidentStatus.DISPATCHED, IncidentStatus.ACKNOWLE
                               IncidentStatus.HANDLING})
 
 
+class TaskState(StrEnum):
+    """Where one department of an incident stands (joint dispatch, 联动): each signs for it,
+    works and responds on its own clock; an assisting department may instead be released."""
+
+    DISPATCHED = "dispatched"      # 派遣: its acknowledge clock runs
+    ACKNOWLEDGED = "acknowledged"  # 签收
+    HANDLING = "handling"          # 处置
+    RESPONDED = "responded"        # 反馈
+    RELEASED = "released"          # let go by the dispatcher (assisting departments only)
+
+    @property
+    def is_done(self) -> bool:
+        return self in (TaskState.RESPONDED, TaskState.RELEASED)
+
+
+class TaskRole(StrEnum):
+    LEAD = "lead"      # 主办
+    ASSIST = "assist"  # 协办
+
+
 class CloseReason(StrEnum):
     FIXED = "fixed"
     DUPLICATE = "duplicate"

@@ -24,72 +24,38 @@ import math
 import random
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from dispatch.domain import commands as cmd
+from dispatch.domain import joint
 from dispatch.domain.catalogue.model import Catalogue, Priority
 from dispatch.domain.state import DispatchState, Incident, UnitState
-from dispatch.domain.status import CloseReason, EscalationLevel, IncidentStatus, UnitStatus
+from dispatch.domain.status import (
+    CloseReason,
+    EscalationLevel,
+    IncidentStatus,
+    TaskState,
+    UnitStatus,
+)
 from dispatch.sim import texts
 from dispatch.sim.channel import Channel, Result, Who
 from dispatch.sim.fleet import Fleet
+from dispatch.sim.plans import (
+    HANDLING_CAP_S,
+    HOUR,
+    MIN,
+    RESERVE_S,
+    AgentStats,
+    Behaviour,
+    Plan,
+    incident_sig,
+    unit_sig,
+)
 
 log = logging.getLogger("gridline.sim")
 S = IncidentStatus
 U = UnitStatus
-
-MIN = 60.0
-HOUR = 3600.0
-HANDLING_CAP_S = 6 * HOUR  # long limits (working days) are worked within hours in the sim
-RESERVE_S = 180.0  # a unit we just assigned is not offered again for this long (server time)
-
-
-@dataclass(frozen=True, slots=True)
-class Behaviour:
-    """Shares and delays of the simulated field; the defaults look like a busy city."""
-
-    auto_dispatch: float = 1.0  # share of incidents the simulated shift lead works
-    cancel_share: float = 0.03
-    return_share: float = 0.04
-    extension_share: float = 0.05
-    extension_approve: float = 0.8
-    escalate_urgent_share: float = 0.1
-    late_share: float = 0.05  # a stage done after its time limit
-    verify_fail: float = 0.15
-    evaluate_share: float = 0.35
-    units_lead: tuple[int, int] = (1, 2)  # units of the lead department (normal, urgent)
-
-
-@dataclass(slots=True)
-class Plan:
-    key: str  # "i:E000012" or "u:U-police-3"
-    sig: tuple[Any, ...]
-    action: str
-    due: float
-    token: int
-    command_id: str = ""
-    done: bool = False
-    tries: int = 0
-
-
-@dataclass(slots=True)
-class AgentStats:
-    actions: Counter[str] = field(default_factory=Counter)
-    skipped: int = 0  # plans dropped because the state moved on before they were due
-    late_s: float = 0.0  # worst lateness of a due action (server seconds)
-
-
-def incident_sig(inc: Incident) -> tuple[Any, ...]:
-    return (inc.status.value, inc.rework_count, inc.returns, inc.extension_minutes,
-            inc.extensions_granted, int(inc.level), inc.evaluation is None)
-
-
-def unit_sig(u: UnitState) -> tuple[Any, ...]:
-    return (u.status.value, u.incident_id)
-
 
 class FieldAgent:
     def __init__(self, channel: Channel, state: Callable[[], DispatchState], fleet: Fleet,
@@ -218,6 +184,10 @@ class FieldAgent:
             start = inc.registered_at or now
             return "assign", max(start + rng.uniform(1, 4) * MIN,
                                  self._when(rng, inc.reported_at, w, 0.35, 0.8))
+        joint_step = self._department_step(inc, now) \
+            if st in (S.DISPATCHED, S.ACKNOWLEDGED, S.HANDLING) and joint.is_joint(inc) else None
+        if st == S.DISPATCHED and joint_step is not None:
+            return joint_step
         if st == S.DISPATCHED:
             start = inc.dispatched_at or now
             w = self._window(start, inc.ack_due, 15 * MIN, HOUR)
@@ -231,7 +201,11 @@ class FieldAgent:
             if (inc.id not in self.extension_asked and not inc.extensions_granted
                     and self._rng(inc.id, (), "extension").random() < self.b.extension_share):
                 return "request_extension", start + rng.uniform(5, 20) * MIN
+            if joint_step is not None:
+                return joint_step
             return "handle", start + rng.uniform(2, 15) * MIN
+        if st == S.HANDLING and joint_step is not None:
+            return joint_step
         if st == S.HANDLING:
             start = inc.dispatched_at or now
             w = self._window(start, inc.handle_due, 2 * HOUR, HANDLING_CAP_S)
@@ -250,6 +224,27 @@ class FieldAgent:
                 return "evaluate", (inc.closed_at or now) + rng.uniform(10, 120) * MIN
             return None
         return None
+
+    def _department_step(self, inc: Incident, now: float) -> tuple[str, float] | None:
+        """On a joint incident each department signs, works and responds on its own: the
+        step of the department whose next move comes first (``acknowledge:fire``…)."""
+        best: tuple[str, float] | None = None
+        for t in inc.tasks:
+            rng = self._rng(inc.id, (t.department, t.state.value, inc.rework_count), "dept")
+            if t.state == TaskState.DISPATCHED:
+                w = self._window(t.dispatched_at, t.ack_due, 15 * MIN, HOUR)
+                step, due = "acknowledge", self._when(rng, t.dispatched_at, w, 0.1, 0.7)
+            elif t.state == TaskState.ACKNOWLEDGED:
+                step, due = "handle", (t.acknowledged_at or now) + rng.uniform(2, 15) * MIN
+            elif t.state == TaskState.HANDLING:
+                w = self._window(t.dispatched_at, t.handle_due, 2 * HOUR, HANDLING_CAP_S)
+                step, due = "respond", max(now + rng.uniform(1, 5) * MIN,
+                                           self._when(rng, t.dispatched_at, w, 0.3, 0.9))
+            else:
+                continue
+            if best is None or due < best[1]:
+                best = (f"{step}:{t.department}", due)
+        return best
 
     # ---------------------------------------------------------------------- unit plans
 
@@ -349,7 +344,8 @@ class FieldAgent:
             return None
         who, command = made
         if not plan.command_id:
-            plan.command_id = f"sim-{self.run_id}-{plan.token}-{plan.action}"
+            plan.command_id = f"sim-{self.run_id}-{plan.token}-" \
+                f"{plan.action.replace(':', '-')}"
         result = self.channel.send(who, command, command_id=plan.command_id)
         if not result.down:
             plan.done = True
@@ -375,7 +371,7 @@ class FieldAgent:
     def _incident_command(self, inc: Incident, plan: Plan, now: float
                           ) -> tuple[Who, Any] | None:
         rng = self._rng(inc.id, plan.sig, plan.action)
-        a = plan.action
+        a, _, dept = plan.action.partition(":")  # a department's own step on a joint incident
         if a == "register":
             if rng.random() < self.b.cancel_share:
                 return "lead", cmd.CancelIncident(inc.id, rng.choice(texts.CANCEL_REASONS))
@@ -389,10 +385,10 @@ class FieldAgent:
         if a == "assign":
             return "lead", self._assignment(inc, rng, now)
         if a == "acknowledge":
-            if (not inc.returns and not inc.rework_count
+            if (not inc.returns and not inc.rework_count and inc.status == S.DISPATCHED
                     and self._rng(inc.id, (), "return").random() < self.b.return_share):
                 return "field", cmd.ReturnIncident(inc.id, rng.choice(texts.RETURN_REASONS))
-            return "field", cmd.Acknowledge(inc.id)
+            return "field", cmd.Acknowledge(inc.id, dept)
         if a == "escalate":
             return "lead", cmd.Escalate(inc.id, "community", rng.choice(texts.ESCALATE_REASONS),
                                         ("street_office",))
@@ -405,10 +401,10 @@ class FieldAgent:
             return "lead", cmd.DecideExtension(inc.id, ok,
                                                rng.choice(texts.EXTENSION_DECISIONS[ok]))
         if a == "handle":
-            return "field", cmd.StartHandling(inc.id)
+            return "field", cmd.StartHandling(inc.id, dept)
         if a == "respond":
-            return "field", cmd.Respond(inc.id, texts.response(inc.class_code,
-                                                                inc.lead_department, rng))
+            return "field", cmd.Respond(inc.id, texts.response(
+                inc.class_code, dept or inc.lead_department, rng), dept)
         if a == "verify":
             fail = self.b.verify_fail if inc.rework_count == 0 else \
                 (0.05 if inc.rework_count == 1 else 0.0)

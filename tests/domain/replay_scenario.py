@@ -15,13 +15,21 @@ import pytest
 from dispatch.adapters.bootstrap import open_engine
 from dispatch.adapters.store import EventStore
 from dispatch.domain import commands as cmd
+from dispatch.domain import joint
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.model import City
 from dispatch.domain.errors import DispatchError
 from dispatch.domain.roles import SYSTEM_ACTOR, Actor
 from dispatch.domain.state import DispatchState, Incident
-from dispatch.domain.status import ASSIGNABLE_UNIT_STATUSES, EscalationLevel, IncidentStatus
-from dispatch.domain.timelimits import running_clock
+from dispatch.domain.status import (
+    ASSIGNABLE_UNIT_STATUSES,
+    WORKING_STATUSES,
+    EscalationLevel,
+    IncidentStatus,
+    TaskRole,
+    TaskState,
+)
+from dispatch.domain.timelimits import Clock, running_clock
 from dispatch.services.engine import DispatchEngine
 from tests.conftest import FakeClock
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD
@@ -108,6 +116,37 @@ def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 
     def escalate(i: Incident) -> None:
         run(cmd.Escalate(i.id, next_level(i), "需要协调", (rng.choice(depts),)), DISPATCHER)
 
+    def skip_escalate(i: Incident) -> None:  # 越级: refused unless urgent or high
+        up = EscalationLevel(i.level).next_up
+        far = up.next_up if up is not None else None
+        if far is not None:
+            run(cmd.Escalate(i.id, far.name.lower(), "越级上报"), LEAD)
+
+    def department_step(i: Incident) -> None:
+        tasks = joint.tasks_of(i)
+        if not tasks:
+            return
+        t = rng.choice(tasks)
+        step = {TaskState.DISPATCHED: cmd.Acknowledge(i.id, t.department),
+                TaskState.ACKNOWLEDGED: cmd.StartHandling(i.id, t.department),
+                TaskState.HANDLING: cmd.Respond(i.id, "本部门已处置", t.department)}.get(t.state)
+        if step is not None:
+            run(step, FIELD)
+
+    def release_department(i: Incident) -> None:
+        open_assists = [t.department for t in joint.tasks_of(i)
+                        if t.role == TaskRole.ASSIST and not t.is_done]
+        if open_assists:
+            run(cmd.ReleaseDepartment(i.id, rng.choice(open_assists), "无需协办"), DISPATCHER)
+
+    def department_clock(i: Incident) -> None:
+        for t in i.tasks if joint.is_joint(i) and i.status in WORKING_STATUSES else ():
+            c = joint.task_clock(t)
+            if c is not None:
+                state = Clock(*c).state(clock.t)
+                if state.value != "ok":
+                    run(cmd.RaiseClock(i.id, c[0], state.value, t.department), SYSTEM_ACTOR)
+
     def supervise(i: Incident) -> None:
         run(cmd.Supervise(i.id, not i.supervised, "督办"), LEAD)
 
@@ -121,15 +160,18 @@ def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 
                                                       DISPATCHER)),
                      (0.3, lambda i: run(cmd.LinkDuplicate(i.id, other_open(i), "同一地点"),
                                          DISPATCHER))],
-        S.REGISTERED: [(6, assign), (0.5, escalate), (0.3, supervise)],
+        S.REGISTERED: [(6, assign), (0.5, escalate), (0.3, supervise), (0.2, skip_escalate)],
         S.DISPATCHED: [(5, lambda i: run(cmd.Acknowledge(i.id), FIELD)), (1, reinforce),
                        (0.5, release), (2, unit_steps), (0.5, escalate), (0.4, supervise),
-                       (0.4, lambda i: run(cmd.ReturnIncident(i.id, "非本部门职责"), FIELD))],
+                       (0.4, lambda i: run(cmd.ReturnIncident(i.id, "非本部门职责"), FIELD)),
+                       (3, department_step), (0.3, release_department)],
         S.ACKNOWLEDGED: [(5, lambda i: run(cmd.StartHandling(i.id), FIELD)), (2, unit_steps),
+                         (3, department_step), (0.3, release_department),
                          (0.5, lambda i: run(cmd.RequestExtension(i.id, 120, "等待配件"),
                                              FIELD))],
         S.HANDLING: [(4, lambda i: run(cmd.Respond(i.id, "已处置完毕"), FIELD)),
-                     (2, unit_steps), (0.6, escalate),
+                     (2, unit_steps), (0.6, escalate), (3, department_step),
+                     (0.3, release_department), (0.2, skip_escalate),
                      (0.8, lambda i: run(cmd.RequestExtension(i.id, 120, "等待配件"), FIELD)),
                      (0.8, lambda i: run(cmd.DecideExtension(i.id, rng.random() < 0.7, "同意"),
                                          LEAD)),
@@ -176,6 +218,7 @@ def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 
                     state = c.state(clock.t)
                     if state.value != "ok":
                         run(cmd.RaiseClock(inc.id, c.stage, state.value), SYSTEM_ACTOR)
+                department_clock(inc)
         elif r < 0.23:
             run(cmd.ArchiveFinished(clock.t - 3600.0), SYSTEM_ACTOR)
         elif r < 0.25:

@@ -55,6 +55,11 @@ def test_bad_incident_ids(token: str) -> None:
     ("ack 12 police", cmd.Acknowledge("E000012", "police")),
     ("hd 12", cmd.StartHandling("E000012")),
     ("rp 12 已清理完毕", cmd.Respond("E000012", "已清理完毕")),
+    ("hd 12 fire", cmd.StartHandling("E000012", "fire")),
+    ("rp 12 @fire 明火已扑灭", cmd.Respond("E000012", "明火已扑灭", "fire")),
+    ("rd 12 traffic_police 无需交通管制", cmd.ReleaseDepartment("E000012", "traffic_police",
+                                                              "无需交通管制")),
+    ("es 12 district 燃气泄漏 越级上报", cmd.Escalate("E000012", "district", "燃气泄漏 越级上报")),
     ("vf 12 ok", cmd.Verify("E000012", True)),
     ("vf 12 pass 现场 已修复", cmd.Verify("E000012", True, "现场 已修复")),
     ("vf 12 fail 仍有垃圾", cmd.Verify("E000012", False, "仍有垃圾")),
@@ -98,7 +103,7 @@ def test_every_verb_is_covered_and_aliases_are_unique() -> None:
     words = [w for v in VERBS for w in (v.name, *v.aliases)]
     assert len(words) == len(set(words))
     assert set(VERB_BY_WORD) == set(words)
-    assert len(verb_help()) == len(VERBS) == 23
+    assert len(verb_help()) == len(VERBS) == 24
 
 
 @pytest.mark.parametrize(("line", "message"), [
@@ -113,7 +118,10 @@ def test_every_verb_is_covered_and_aliases_are_unique() -> None:
     ("as 12 lead=police lead=fire", "lead= is given twice"),
     ("as 12 +", "missing department"),
     ("rl 12", "missing unit id"),
-    ("hd 12 now", "unexpected 'now'"),
+    ("hd 12 fire now", "unexpected 'now'"),
+    ("rd 12", "missing department"),
+    ("rd 12 fire", "missing reason"),
+    ("rp 12 @fire", "missing result"),
     ("rp 12", "missing result"),
     ("vf 12", "missing ok or fail"),
     ("vf 12 maybe", "say ok or fail"),

@@ -311,7 +311,8 @@ _INCIDENT_BODY = (
     '"verify_due":null,"close_reason":"","duplicate_of":"E000100","duplicates":["E000130"],'
     '"rework_count":1,"returns":2,"escalations":3,"evaluation":null,'
     '"clock":[["handle","near_due"],["acknowledge","overdue"]],'
-    '"notes":[[1795000011.0,"disp1","已派遣"],[1795000031.25,"field","到场处理"]]}'
+    '"notes":[[1795000011.0,"disp1","已派遣"],[1795000031.25,"field","到场处理"]],'
+    '"tasks":[]}'
 ).encode()
 _UNIT = UnitState("U-fire-7", "fire", "engine", "消防7", "320508001001001", 120.61234567,
                   31.3123456, UnitStatus.ON_SCENE, 1_700_000_000.125, "E000042", 17)

@@ -13,13 +13,15 @@ from dispatch.adapters.store import snapshot_codec
 from dispatch.adapters.store.snapshot_codec import FORMAT, decode_state, encode_state
 from dispatch.domain.state import (
     INCIDENT_CODEC,
+    TASK_CODEC,
     UNIT_CODEC,
+    DepartmentTask,
     DispatchState,
     Incident,
     Note,
     UnitState,
 )
-from dispatch.domain.status import IncidentStatus, UnitStatus
+from dispatch.domain.status import IncidentStatus, TaskRole, TaskState, UnitStatus
 
 
 def _state(units: int, incidents: int) -> DispatchState:
@@ -36,7 +38,12 @@ def _state(units: int, incidents: int) -> DispatchState:
             lon=116.4, lat=39.9, grid="110101001001001", description="井盖缺失",
             reporter="12345", reported_at=1_793_721_600.0 + i,
             dispatch_due=1_793_722_500.0 + i, status=IncidentStatus.REGISTERED,
-            notes=(Note(1_793_721_601.0, "disp", "井盖缺失"),) if i % 2 else ())
+            notes=(Note(1_793_721_601.0, "disp", "井盖缺失"),) if i % 2 else (),
+            tasks=() if i % 3 else (
+                DepartmentTask("city_mgmt", TaskRole.LEAD, TaskState.ACKNOWLEDGED, 1.0e9, 1.1e9,
+                               1.2e9, 1.05e9, clock=(("handle", "near_due"),)),
+                DepartmentTask("fire", TaskRole.ASSIST, TaskState.RELEASED, 1.0e9,
+                               released_at=1.3e9)))
     return s
 
 
@@ -51,12 +58,14 @@ def test_empty_state_round_trips() -> None:
 
 def test_former_single_pickle_format_is_read() -> None:
     state = _state(10, 4)
-    # rows as that format wrote them: the fields in order, the notes as (ts, operator, text)
-    incidents = [(*(getattr(i, n) for n in INCIDENT_CODEC.names[:-1]),
-                  tuple((n.ts, n.operator, n.text) for n in i.notes))
+    # rows as that format wrote them: the fields in order, the notes as (ts, operator, text),
+    # the departments' tasks as the tuples of their fields
+    incidents = [(*(getattr(i, n) for n in INCIDENT_CODEC.names[:-2]),
+                  tuple((n.ts, n.operator, n.text) for n in i.notes),
+                  tuple(TASK_CODEC.to_row(t) for t in i.tasks))
                  for i in state.incidents.values()]
     units = [tuple(getattr(u, n) for n in UNIT_CODEC.names) for u in state.units.values()]
-    assert INCIDENT_CODEC.names[-1] == "notes"
+    assert INCIDENT_CODEC.names[-2:] == ("notes", "tasks")
     blob = zlib.compress(pickle.dumps(
         (state.seq, state.ts, state.incident_counter, state.archived, incidents, units,
          INCIDENT_CODEC.names, UNIT_CODEC.names), protocol=5), 1)

@@ -39,7 +39,11 @@ def test_gas_leak_scenario_runs_to_closure(server_factory: Callable[..., Running
     assert {"police", "emergency", "fire", "traffic_police"} <= set(inc.assist_departments)
     assert len(inc.assist_departments) >= 3
     assert inc.escalations == 1
-    assert inc.level == EscalationLevel.COMMUNITY
+    assert inc.level == EscalationLevel.STREET  # 越级, by the shift lead
+    assert {t.department: t.state for t in inc.tasks} == dict.fromkeys(
+        ("housing", "police", "emergency", "fire", "traffic_police", "street_office"),
+        "responded")
+    assert len({t.responded_at for t in inc.tasks}) == 6  # each department on its own
     assert inc.status == IncidentStatus.CLOSED
     assert inc.close_reason == "fixed"
     assert inc.evaluation == 5
@@ -50,9 +54,13 @@ def test_gas_leak_scenario_runs_to_closure(server_factory: Callable[..., Running
     events = list(store.read())
     kinds = Counter(e.kind for e in events if getattr(e.payload, "incident_id", None) == inc.id)
     for kind in ("incident.reported", "incident.registered", "incident.dispatched",
-                 "incident.acknowledged", "incident.escalated", "incident.handling_started",
-                 "incident.responded", "incident.verified", "incident.closed"):
+                 "incident.escalated", "incident.verified", "incident.closed"):
         assert kinds[kind] == 1, (kind, kinds)
+    # each of the six departments signed, worked ("handle" with no department: all that had
+    # signed) and fed back on its own
+    assert kinds["incident.acknowledged"] == kinds["incident.handling_started"] == \
+        kinds["incident.responded"] == 6, kinds
+    assert first_of(ev.IncidentEscalated, events).payload.skipped
     dispatched = first_of(ev.IncidentDispatched, events).payload
     sent = set(dispatched.units)
     depts = {state.units[u].department for u in sent}

@@ -177,11 +177,24 @@ def test_every_action_end_to_end(workstation: Workstation) -> None:
     assert row is not None
     assert a in str(model.index(row, 0).data())
 
-    ws.act(a, "acknowledge")
+    joint = len(ws.incident(a).departments) > 1  # the class's assisting departments
+
+    def everyone(form: Any) -> None:  # a joint incident's form: all departments at once
+        form.choose("")
+
+    ws.act(a, "acknowledge", everyone)
     ws.wait_for(a, lambda i: i.status == S.ACKNOWLEDGED and bool(i.acknowledged_at))
-    ws.act(a, "handle")
+    ws.act(a, "handle")  # the form's first choice: the lead department
     ws.wait_for(a, lambda i: i.status == S.HANDLING)
     ws.act(a, "respond", _text("已更换灯泡"))
+    if joint:  # the lead has responded; the assisting departments have not
+        ws.wait_for(a, lambda i: i.tasks[0].state == "responded" and i.status == S.HANDLING)
+
+        def the_others(form: Any) -> None:
+            form.choose("")  # all that are left (kept on the one left, if only one)
+            form.text.setText("协办部门已配合完成")
+
+        ws.act(a, "respond", the_others)
     assert ws.wait_for(a, lambda i: i.status == S.RESPONDED).responded_at
 
     def passed(form: Any) -> None:

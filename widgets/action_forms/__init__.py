@@ -15,28 +15,38 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication
 
 from dispatch.domain import commands as cmd
+from dispatch.domain import joint
 from dispatch.domain.commands import Command
+from dispatch.domain.state import Incident
 from widgets.action_forms.assign import AssignForm
 from widgets.action_forms.base import ActionForm
 from widgets.action_forms.close import CloseForm
+from widgets.action_forms.department_step import DEPARTMENT_STEPS, DepartmentStepForm
 from widgets.action_forms.escalate import EscalateForm
 from widgets.action_forms.evaluate import EvaluateForm
 from widgets.action_forms.extension import DecideExtensionForm, ExtensionForm
 from widgets.action_forms.register import RegisterForm
 from widgets.action_forms.release import ReleaseForm
+from widgets.action_forms.release_department import ReleaseDepartmentForm
 from widgets.action_forms.text import TextForm
 from widgets.action_forms.verify import VerifyForm
 from widgets.console_model import ConsoleModel
 
 translate = QCoreApplication.translate
 
-# Actions sent at once, without a form.
+# Actions sent at once, without a form (acknowledge and handle only on an incident with one
+# department: on a joint one the form asks which department, see :func:`sent_at_once`).
 IMMEDIATE: dict[str, Callable[[str], Command]] = {
     "acknowledge": lambda i: cmd.Acknowledge(i),
     "handle": lambda i: cmd.StartHandling(i),
     "unpark": lambda i: cmd.Unpark(i),
     "unsupervise": lambda i: cmd.Supervise(i, False),
 }
+
+
+def sent_at_once(key: str, incident: Incident) -> bool:
+    """Whether the action goes out without a form for this incident."""
+    return key in IMMEDIATE and not (key in DEPARTMENT_STEPS and joint.is_joint(incident))
 
 
 def make_form(key: str, console: ConsoleModel, incident_id: str) -> ActionForm:
@@ -47,7 +57,6 @@ def make_form(key: str, console: ConsoleModel, incident_id: str) -> ActionForm:
         "return": (reason, lambda i, t: cmd.ReturnIncident(i, t), True),
         "rework": (reason, lambda i, t: cmd.Rework(i, t), True),
         "park": (reason, lambda i, t: cmd.Park(i, t), True),
-        "respond": (translate("ActionForm", "Result"), lambda i, t: cmd.Respond(i, t), True),
         "note": (translate("ActionForm", "Note"), lambda i, t: cmd.AddNote(i, t), True),
         "supervise": (translate("ActionForm", "Note"), lambda i, t: cmd.Supervise(i, True, t),
                       False),
@@ -56,12 +65,16 @@ def make_form(key: str, console: ConsoleModel, incident_id: str) -> ActionForm:
         label, make, required = text_forms[key]
         return TextForm(console, incident_id, label, make, required=required,
                         placeholder="" if required else translate("ActionForm", "optional"))
+    if key in DEPARTMENT_STEPS:
+        return DepartmentStepForm(console, incident_id, key)
     if key == "register":
         return RegisterForm(console, incident_id)
     if key == "assign":
         return AssignForm(console, incident_id)
     if key == "release":
         return ReleaseForm(console, incident_id)
+    if key == "release_department":
+        return ReleaseDepartmentForm(console, incident_id)
     if key == "verify":
         return VerifyForm(console, incident_id)
     if key in ("close", "close_fixed", "duplicate"):

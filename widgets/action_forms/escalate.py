@@ -1,12 +1,23 @@
-"""Escalate to the next level up, with departments to add."""
+"""Escalate to the next level up, with departments to add; a shift lead may pick a level
+further up for an urgent or high incident (越级)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt
-from PySide6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QWidget,
+)
 
 from dispatch.domain import commands as cmd
 from dispatch.domain.commands import Command
+from dispatch.domain.handlers import SKIP_PRIORITIES
+from dispatch.domain.roles import Permission
+from dispatch.domain.status import EscalationLevel
 from widgets import labels
 from widgets.action_forms.base import ActionForm, FormError, required_text
 from widgets.console_model import ConsoleModel
@@ -20,10 +31,24 @@ class EscalateForm(ActionForm):
         super().__init__(console, incident_id, parent)
         inc = self.incident
         self.next_level = inc.level.next_up
-        text = (f"{labels.level(inc.level)} → {labels.level(self.next_level)}"
-                if self.next_level is not None
-                else translate("ActionForm", "already at city level"))
-        self.form.addRow(translate("ActionForm", "Level"), QLabel(text))
+        self.level_choice: QComboBox | None = None
+        may_skip = (console.actor.may(Permission.SKIP_LEVELS)
+                    and inc.priority in SKIP_PRIORITIES)
+        if self.next_level is not None and may_skip and self.next_level.next_up is not None:
+            box = QComboBox()
+            for lv in sorted((lv for lv in EscalationLevel if lv < inc.level), reverse=True):
+                skip = "" if lv == self.next_level else \
+                    translate("ActionForm", " (skipping levels)")
+                box.addItem(f"{labels.level(inc.level)} → {labels.level(lv)}{skip}", int(lv))
+            box.setToolTip(translate("ActionForm", "A shift lead may escalate an urgent or "
+                                     "high incident several levels at once, with a reason"))
+            self.level_choice = box
+            self.form.addRow(translate("ActionForm", "Level"), box)
+        else:
+            text = (f"{labels.level(inc.level)} → {labels.level(self.next_level)}"
+                    if self.next_level is not None
+                    else translate("ActionForm", "already at city level"))
+            self.form.addRow(translate("ActionForm", "Level"), QLabel(text))
         self.reason = self.line(translate("ActionForm", "Reason"), "")
         self.departments = QListWidget()
         self.departments.setFlow(QListView.Flow.LeftToRight)
@@ -57,10 +82,21 @@ class EscalateForm(ActionForm):
             on = item.data(Qt.ItemDataRole.UserRole) in codes
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
+    def target(self) -> EscalationLevel | None:
+        """The level chosen (the next one up unless a shift lead picked one further)."""
+        if self.level_choice is not None:
+            return EscalationLevel(int(self.level_choice.currentData()))
+        return self.next_level
+
+    def choose_level(self, level: EscalationLevel) -> None:
+        if self.level_choice is not None:
+            self.level_choice.setCurrentIndex(self.level_choice.findData(int(level)))
+
     def build(self) -> Command:
-        if self.next_level is None:
+        target = self.target()
+        if target is None:
             raise FormError(
                 translate("ActionForm", "The incident is already handled at city level"))
-        return cmd.Escalate(self.incident_id, self.next_level.name.lower(),
+        return cmd.Escalate(self.incident_id, target.name.lower(),
                             required_text(self.reason, translate("ActionForm", "Reason")),
                             self.added())

@@ -196,6 +196,31 @@ def _acknowledge(a: Line) -> cmd.Command:
     return cmd.Acknowledge(iid, dept)
 
 
+def _handle(a: Line) -> cmd.Command:
+    iid = a.incident()
+    w = a.optional()
+    dept = a.department(w) if w is not None else ""
+    a.done()
+    return cmd.StartHandling(iid, dept)
+
+
+def _respond(a: Line) -> cmd.Command:
+    """``rp 12 @fire 明火已扑灭``: the department (optional) is marked with ``@``."""
+    iid = a.incident()
+    dept = ""
+    nxt = a.peek()
+    if nxt is not None and nxt.startswith("@"):
+        a.optional()
+        dept = a.department(nxt[1:])
+    return cmd.Respond(iid, a.rest("result", required=True), dept)
+
+
+def _release_department(a: Line) -> cmd.Command:
+    iid = a.incident()
+    dept = a.department(a.word("department"))
+    return cmd.ReleaseDepartment(iid, dept, a.rest("reason", required=True))
+
+
 @dataclass(frozen=True, slots=True)
 class Verb:
     """One command-line verb: its short name, aliases, usage and argument kinds.
@@ -225,10 +250,13 @@ VERBS: tuple[Verb, ...] = (
          ("incident", "incident_unit"), _release),
     Verb("ak", ("ack", "acknowledge"), "ak <incident> [department]", "acknowledge",
          ("incident", "department"), _acknowledge),
-    Verb("hd", ("handle",), "hd <incident>", "start handling",
-         ("incident",), _bare(cmd.StartHandling)),
-    Verb("rp", ("respond", "feedback"), "rp <incident> <result>", "respond (feedback)",
-         ("incident", "text"), _with_reason(cmd.Respond, "result")),
+    Verb("hd", ("handle",), "hd <incident> [department]", "start handling",
+         ("incident", "department"), _handle),
+    Verb("rp", ("respond", "feedback"), "rp <incident> [@<dept>] <result>",
+         "respond (feedback)", ("incident", "text"), _respond),
+    Verb("rd", ("release_department", "unassist"), "rd <incident> <department> <reason>",
+         "release an assisting department", ("incident", "department", "text"),
+         _release_department),
     Verb("vf", ("verify",), "vf <incident> ok|fail [note]", "verify on site",
          ("incident", "ok_fail", "text"), _verify),
     Verb("rw", ("rework",), "rw <incident> <reason>", "send back for rework",
@@ -258,7 +286,8 @@ VERBS: tuple[Verb, ...] = (
          ("incident", "text"), _with_optional_text(lambda i, t: cmd.Supervise(i, True, t))),
     Verb("us", ("unsupervise",), "us <incident> [note]", "end supervision",
          ("incident", "text"), _with_optional_text(lambda i, t: cmd.Supervise(i, False, t))),
-    Verb("es", ("escalate",), "es <incident> <level> [+<dept>…] <reason>", "escalate",
+    Verb("es", ("escalate",), "es <incident> <level> [+<dept>…] <reason>",
+         "escalate (a shift lead may skip levels on an urgent or high incident: 越级)",
          ("incident", "level", "text"), _escalate),
     Verb("nt", ("note",), "nt <incident> <text>", "add a note",
          ("incident", "text"), _with_reason(cmd.AddNote, "note text")),

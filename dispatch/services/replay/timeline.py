@@ -11,13 +11,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dispatch.domain import events as ev
+from dispatch.domain import joint
 from dispatch.domain.events import Event
 from dispatch.domain.state import DispatchState, Incident
-from dispatch.domain.status import IncidentStatus
+from dispatch.domain.status import IncidentStatus, TaskState
 
 S = IncidentStatus
 
 LANE_INCIDENT, LANE_DEPARTMENT, LANE_UNIT = "incident", "department", "unit"
+
+_TASK_KINDS = {TaskState.ACKNOWLEDGED: "acknowledged", TaskState.HANDLING: "handling",
+               TaskState.RESPONDED: "responded", TaskState.RELEASED: "department_released"}
+"""The department lane's marker for a department reaching each state."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +30,10 @@ class TimelineItem:
     """One marker of an incident's timeline.
 
     ``kind``: ``status`` (value: the new status), ``start`` (status at the window start),
-    ``assigned``/``released``/``unit_status`` (unit lane), ``lead``/``assist``/``acknowledged``
-    (department lane), ``escalated`` (value: level), ``supervised`` (``on``/``off``),
+    ``assigned``/``released``/``unit_status`` (unit lane), ``lead``/``assist`` and each
+    department's own steps ``acknowledged``/``handling``/``responded``/``department_released``
+    (department lane; a department's ``clock`` too), ``escalated`` and ``escalated_skip``
+    (越级; value: the level reached), ``supervised`` (``on``/``off``),
     ``clock`` (``stage:state``), ``extension_requested``, ``extension_decided``
     (``approved``/``refused``), ``verify_failed``, ``rework``, ``returned``, ``note``,
     ``evaluated``, ``archived``.
@@ -210,6 +217,8 @@ class TimelineBuilder:
         b_status = before.status.value if before is not None else ""
         b_units = before.units if before is not None else ()
         b_depts = before.departments if before is not None else ()
+        b_tasks = {x.department: x.state for x in joint.tasks_of(before)} \
+            if before is not None else {}
         b_unit_status = {u: state.units[u].status.value for u in b_units if u in state.units}
         step(state, e)
         inc = state.incidents.get(iid)
@@ -243,10 +252,11 @@ class TimelineBuilder:
                     self._dept(tr, d)
                     item(LANE_DEPARTMENT, d, "assist", detail=_detail(p))
                     self._open(tr, LANE_DEPARTMENT, d, ts, "assist")
-        if t is ev.IncidentAcknowledged:
-            dept = p.department or inc.lead_department
-            self._dept(tr, dept)
-            item(LANE_DEPARTMENT, dept, "acknowledged")
+        for task in inc.tasks:  # each department's own steps
+            kind = _TASK_KINDS.get(task.state)
+            if kind is not None and b_tasks.get(task.department) != task.state:
+                self._dept(tr, task.department)
+                item(LANE_DEPARTMENT, task.department, kind, "", _detail(p))
         for d in b_depts:
             if d not in inc.departments:
                 self._close(tr, LANE_DEPARTMENT, d, ts)
@@ -274,7 +284,10 @@ class TimelineBuilder:
                 self._open(tr, LANE_UNIT, uid, ts, u.status.value)
         # incident lane
         if t is ev.IncidentEscalated:
-            item(LANE_INCIDENT, iid, "escalated", str(p.level), p.reason)
+            item(LANE_INCIDENT, iid, "escalated_skip" if p.skipped else "escalated",
+                 str(p.level), p.reason)
+        elif t is ev.IncidentClock and p.department:
+            item(LANE_DEPARTMENT, p.department, "clock", f"{p.stage}:{p.state}")
         elif t is ev.IncidentSupervised:
             item(LANE_INCIDENT, iid, "supervised", "on" if p.on else "off", p.note)
         elif t is ev.IncidentClock:

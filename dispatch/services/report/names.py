@@ -102,6 +102,9 @@ _KIND = {
     "verify_failed": ("核查未通过", "Verification failed"), "rework": ("返工", "Rework"),
     "returned": ("回退", "Returned"), "note": ("备注", "Note"),
     "evaluated": ("评价", "Evaluated"), "archived": ("归档", "Archived"),
+    "handling": ("处置", "Handling"), "responded": ("反馈", "Responded"),
+    "department_released": ("解除协办", "Released from the incident"),
+    "escalated_skip": ("越级上报", "Escalated past levels"),
 }
 _CLOSE_REASON = {"fixed": ("已处置", "fixed"), "duplicate": ("重复", "duplicate"),
                  "not_responsible": ("非本部门职责", "not our responsibility"),
@@ -204,7 +207,7 @@ class Names:
             v = self.status(v)
         elif item.kind in ("unit_status", "released"):
             v = _pick(_UNIT_STATUS, v, self.language)
-        elif item.kind == "escalated":
+        elif item.kind in ("escalated", "escalated_skip"):
             v = self.level(int(v))
         elif item.kind == "clock":
             stage, _, state = v.partition(":")

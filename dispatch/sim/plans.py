@@ -1,0 +1,61 @@
+"""What the field agent (:mod:`dispatch.sim.field`) keeps: the shares and delays of its
+behaviour, one plan per record, its counters, and the state signatures a plan was decided
+under (a plan whose record's signature changed is dropped)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from dispatch.domain.state import Incident, UnitState
+
+MIN = 60.0
+HOUR = 3600.0
+HANDLING_CAP_S = 6 * HOUR  # long limits (working days) are worked within hours in the sim
+RESERVE_S = 180.0  # a unit we just assigned is not offered again for this long (server time)
+
+
+@dataclass(frozen=True, slots=True)
+class Behaviour:
+    """Shares and delays of the simulated field; the defaults look like a busy city."""
+
+    auto_dispatch: float = 1.0  # share of incidents the simulated shift lead works
+    cancel_share: float = 0.03
+    return_share: float = 0.04
+    extension_share: float = 0.05
+    extension_approve: float = 0.8
+    escalate_urgent_share: float = 0.1
+    late_share: float = 0.05  # a stage done after its time limit
+    verify_fail: float = 0.15
+    evaluate_share: float = 0.35
+    units_lead: tuple[int, int] = (1, 2)  # units of the lead department (normal, urgent)
+
+
+@dataclass(slots=True)
+class Plan:
+    key: str  # "i:E000012" or "u:U-police-3"
+    sig: tuple[Any, ...]
+    action: str
+    due: float
+    token: int
+    command_id: str = ""
+    done: bool = False
+    tries: int = 0
+
+
+@dataclass(slots=True)
+class AgentStats:
+    actions: Counter[str] = field(default_factory=Counter)
+    skipped: int = 0  # plans dropped because the state moved on before they were due
+    late_s: float = 0.0  # worst lateness of a due action (server seconds)
+
+
+def incident_sig(inc: Incident) -> tuple[Any, ...]:
+    return (inc.status.value, inc.rework_count, inc.returns, inc.extension_minutes,
+            inc.extensions_granted, int(inc.level), inc.evaluation is None,
+            tuple(t.state.value for t in inc.tasks))
+
+
+def unit_sig(u: UnitState) -> tuple[Any, ...]:
+    return (u.status.value, u.incident_id)
