@@ -17,6 +17,7 @@ from dispatch.domain import events as ev
 from dispatch.domain.catalogue.model import Priority, TimeLimit
 from dispatch.domain.checks import Context, Payloads
 from dispatch.domain.errors import Conflict, InvalidCommand, NotFound
+from dispatch.domain.intake_handlers import attach_media, hand_back
 from dispatch.domain.roles import Permission
 from dispatch.domain.state import Incident
 from dispatch.domain.status import (
@@ -449,5 +450,7 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Payloads]] = {
     cmd.RegisterUnit: register_unit,
     cmd.SetUnitStatus: unit_status,
     cmd.ReportPositions: positions,
+    cmd.AttachMedia: attach_media,
+    cmd.HandBack: hand_back,
 }
 assert set(HANDLERS) == set(cmd.COMMAND_TYPES.values()), "every command needs a handler"

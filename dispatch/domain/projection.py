@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from dispatch.domain import events as ev
+from dispatch.domain.media import Media
 from dispatch.domain.state import DispatchState, Incident, Note, UnitState
 from dispatch.domain.status import (
     ENGAGED_UNIT_STATUSES,
@@ -273,6 +274,21 @@ def _archived(s: DispatchState, e: ev.Event, p: ev.IncidentsArchived) -> None:
             s.changed_incidents.add(iid)
 
 
+def _media_attached(s: DispatchState, e: ev.Event, p: ev.IncidentMediaAttached) -> None:
+    inc = s.incidents[p.incident_id]
+    inc.media += (Media(p.media_id, p.kind, p.sha256, p.content_type, p.size, p.width,
+                        p.height, e.ts, e.operator, p.taken_at, p.lon, p.lat),)
+    _touch(s, e, inc)
+
+
+def _handed_back(s: DispatchState, e: ev.Event, p: ev.IncidentHandedBack) -> None:
+    inc = s.incidents[p.incident_id]
+    inc.closed_at = e.ts
+    inc.close_reason = "handed_back"
+    inc.notes += (Note(e.ts, e.operator, p.reason),)
+    _touch(s, e, inc, S.CANCELLED)
+
+
 def _unit_registered(s: DispatchState, e: ev.Event, p: ev.UnitRegistered) -> None:
     s.units[p.unit_id] = UnitState(
         id=p.unit_id, department=p.department, unit_type=p.unit_type, name=p.name,
@@ -331,6 +347,8 @@ APPLY: dict[type[Any], Callable[[DispatchState, ev.Event, Any], None]] = {
     ev.UnitRegistered: _unit_registered,
     ev.UnitStatusChanged: _unit_status,
     ev.UnitsMoved: _units_moved,
+    ev.IncidentMediaAttached: _media_attached,
+    ev.IncidentHandedBack: _handed_back,
 }
 assert set(APPLY) == set(ev.PAYLOAD_TYPES.values()), "every event kind needs a projection"
 

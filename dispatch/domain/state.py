@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from dispatch.domain.codec import RecordCodec
+from dispatch.domain.media import Media
 from dispatch.domain.status import EscalationLevel, IncidentStatus, UnitStatus
 
 
@@ -70,6 +71,7 @@ class Incident:
     # Clock flags raised by the server: (stage, state) pairs, e.g. ("handle", "overdue").
     clock: tuple[tuple[str, str], ...] = ()
     notes: tuple[Note, ...] = ()
+    media: tuple[Media, ...] = ()  # photos, in the order they were attached
 
     @property
     def is_open(self) -> bool:
@@ -144,7 +146,8 @@ STATE_SCALARS: tuple[str, ...] = tuple(
 """The fields of :class:`DispatchState` other than its records and its change sets."""
 
 NOTE_CODEC = RecordCodec(Note)
+MEDIA_CODEC = RecordCodec(Media)
 INCIDENT_CODEC = RecordCodec(Incident)
 UNIT_CODEC = RecordCodec(UnitState)
 RECORD_CODECS: dict[type[Any], RecordCodec[Any]] = {
-    Note: NOTE_CODEC, Incident: INCIDENT_CODEC, UnitState: UNIT_CODEC}
+    Note: NOTE_CODEC, Media: MEDIA_CODEC, Incident: INCIDENT_CODEC, UnitState: UNIT_CODEC}
