@@ -4,6 +4,8 @@ incident back to the system it came from (12345, 110). Registered in
 
 from __future__ import annotations
 
+import math
+
 from dispatch.domain import checks as ck
 from dispatch.domain import commands as cmd
 from dispatch.domain import events as ev
@@ -12,11 +14,21 @@ from dispatch.domain.errors import Conflict, InvalidCommand
 from dispatch.domain.media import MAX_MEDIA_PER_INCIDENT, check_kind, check_reference
 from dispatch.domain.roles import Permission
 from dispatch.domain.status import IncidentStatus
-from dispatch.domain.validation import check_position
 
 S = IncidentStatus
 HAND_BACK_STATUSES = (S.REPORTED, S.REGISTERED)
 """An incident may be handed back until it is dispatched; after that it is Gridline's."""
+
+
+
+def _on_earth(lon: object, lat: object) -> tuple[float, float]:
+    if isinstance(lon, bool) or isinstance(lat, bool) or not (
+            isinstance(lon, int | float) and isinstance(lat, int | float)) or \
+            not (math.isfinite(lon) and math.isfinite(lat)
+                 and -180 <= lon <= 180 and -90 <= lat <= 90):
+        raise InvalidCommand("photo location must be a longitude from -180 to 180 and a "
+                             "latitude from -90 to 90")
+    return float(lon), float(lat)
 
 
 def attach_media(ctx: Context, c: cmd.AttachMedia) -> Payloads:
@@ -31,7 +43,9 @@ def attach_media(ctx: Context, c: cmd.AttachMedia) -> Payloads:
     if (lon is None) != (lat is None):
         raise InvalidCommand("a photo's location needs both lon and lat, or neither")
     if lon is not None and lat is not None:
-        lon, lat = check_position(lon, lat, ck.area(ctx), "photo location", ctx.city.name)
+        # where the camera was: data kept with the photo, not a place in the city to act on,
+        # so any position on Earth (a phone's fix may be off)
+        lon, lat = _on_earth(lon, lat)
     if any(m.media_id == c.media_id and m.kind == kind for m in inc.media):
         raise Conflict(f"photo {c.media_id} is already attached to incident {inc.id} as "
                        f"{kind}")
