@@ -22,7 +22,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 class BodyLimit:
     """ASGI middleware: a request body over ``max_bytes`` is refused with 413 before the
-    application sees any of it (by its Content-Length, or while it streams in)."""
+    application sees any of it (by its Content-Length, or while it streams in). The refused
+    body is read and dropped, never kept."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -39,6 +40,7 @@ class BodyLimit:
                 except ValueError:
                     too_big = False
                 if too_big:
+                    await self._drain(receive, 0)
                     await self._refuse(send, int(value))
                     return
         chunks: list[bytes] = []
@@ -51,6 +53,8 @@ class BodyLimit:
             body = message.get("body", b"")
             total += len(body)
             if total > self.max_bytes:
+                if message.get("more_body"):
+                    await self._drain(receive, total)
                 await self._refuse(send, total)
                 return
             chunks.append(body)
@@ -66,6 +70,17 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _drain(self, receive: Receive, total: int) -> None:
+        """Read and drop the rest of a refused body (up to four times the limit), so that a
+        client that sends its whole body before reading sees the 413 instead of a reset."""
+        while total <= 4 * self.max_bytes:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            total += len(message.get("body", b""))
+            if not message.get("more_body"):
+                return
 
     async def _refuse(self, send: Send, size: int) -> None:
         body = orjson.dumps({"code": "too_large", "message": f"request body of {size} bytes "
