@@ -16,6 +16,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,7 +38,8 @@ from dispatch.adapters.settings import Settings, default_data_dir
 from dispatch.entrypoints.settings_cli import add_settings_options, given_settings
 
 log = logging.getLogger("gridline.gateway")
-SERVER_OPTIONS = ("data_dir", "command_port", "snapshot_port", "update_port", "insecure")
+SERVER_OPTIONS = ("data_dir", "command_port", "snapshot_port", "update_port", "insecure",
+                  "hugz_interval_s", "command_timeout_s", "command_retries")
 
 
 def _rate(text: str) -> Rate:
@@ -164,6 +166,16 @@ def config_from_args(args: argparse.Namespace) -> GatewayConfig:
         public_url=args.public_url)
 
 
+def _ready(url: str, gw: Gateway) -> None:
+    if gw.view.live:
+        log.info("serving at %s; the view of the dispatch server is live (event %d)", url,
+                 gw.view.seq)
+    else:
+        log.warning("serving at %s, but the view of the dispatch server is not live yet (%s)",
+                    url, gw.mirror.error or "no snapshot yet")
+    print(json.dumps({"gateway": url}), flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "keys":
@@ -171,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         from dispatch.adapters.catalogue_loader import default_catalogue
 
@@ -179,13 +192,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         listen = Listen(args.host, args.port, args.tls_cert, args.tls_key,
                         args.forwarded_allow_ips)
         server, sock = make_server(
-            gw, listen, on_ready=lambda url: print(json.dumps({"gateway": url}), flush=True))
+            gw, listen, on_ready=lambda url: _ready(url, gw))
     except (ValueError, OSError) as exc:
         log.error("cannot start: %s", exc)
         return 2
     if config.curve is None:
         log.warning("insecure: plain sockets to the dispatch server (tests only)")
+    # uvicorn stops gracefully on SIGTERM/SIGINT and then raises the signal again for the
+    # handlers it found: ours only note it, so the process ends with 0 after a clean stop
+    stopped: list[int] = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, _frame: stopped.append(signum))
     server.run(sockets=[sock])
+    log.info("stopped%s", f" (signal {stopped[0]})" if stopped else "")
     return 0
 
 

@@ -1986,6 +1986,18 @@
         <translation>关于 Gridline</translation>
     </message>
     <message>
+        <location filename="../../console/main_window.py"/>
+        <source>Field gateway: {0}</source>
+        <translation>现场网关：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py"/>
+        <source>Field gateway (phones, Open311, 12345/110): {0}
+Open311 demo API key: open311-demo</source>
+        <translation>现场网关（手机端、Open311、12345/110）：{0}
+Open311 演示 API 密钥：open311-demo</translation>
+    </message>
+    <message>
         <location filename="../../console/main_window.py" line="229"/>
         <source>Gridline — command and dispatch for city grid governance.</source>
         <translation>Gridline — 城市网格化治理指挥调度系统。</translation>
