@@ -1732,6 +1732,11 @@
         <translation>非本部门职责</translation>
     </message>
     <message>
+        <location filename="../../widgets/labels.py"/>
+        <source>Handed back</source>
+        <translation>已退回</translation>
+    </message>
+    <message>
         <location filename="../../widgets/labels.py" line="72"/>
         <source>Unable to fix</source>
         <translation>无法解决</translation>
