@@ -213,3 +213,32 @@ def test_the_server_decides_what_a_device_may_do(gateway: RunningGateway, catalo
                      ).status_code == 200
     assert http.get("/api/v1/orders", headers={"Authorization": f"Bearer {token}"}
                     ).status_code == 401
+
+
+def test_a_resend_through_a_restarted_gateway_is_the_same_incident(
+        gateway_factory: Any, catalogue: Any, demo_city: Any) -> None:
+    """The phone's idempotency id, not the gateway's memory, makes the resend safe: the
+    gateway restarted (its device sessions gone), the phone logs in again and resends."""
+    first = gateway_factory()
+    unit, code = unit_and_class(first, catalogue)
+    user, password = first.worker(scope_of=unit)
+    lon, lat = point_in(demo_city, unit.home_grid)
+    idem = f"phone-7:{uuid.uuid4().hex}"
+    http = first.http()
+    token = first.login(http, user, password)
+    made = report(http, token, idem, code, lon, lat, [photo()])
+    assert made.status_code == 201, made.text
+    first.stop()
+    second = gateway_factory(backend=first.backend)
+    http = second.http()
+    assert http.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}
+                    ).status_code == 401
+    token = second.login(http, user, password)
+    seq = second.backend.state_copy().seq
+    again = report(http, token, idem, code, lon, lat, [photo()])
+    assert again.status_code == 201, again.text
+    assert again.json()["incident_id"] == made.json()["incident_id"]
+    assert again.json()["media"] == [{**m, "url": m["url"].replace(first.url, second.url),
+                                      "thumb_url": m["thumb_url"].replace(first.url, second.url)}
+                                     for m in made.json()["media"]]
+    assert second.backend.state_copy().seq == seq
