@@ -4,6 +4,7 @@
     python main.py server [options]    the dispatch server
     python main.py sim [options]       the field simulator
     python main.py geocode QUERY...    places for a query, as JSON lines
+    python main.py gateway [options]   the field gateway (HTTP); "gateway keys …" its API keys
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ def geocode_main(argv: list[str] | None = None) -> int:
     return run(sys.argv[1:] if argv is None else argv)
 
 
+def gateway_main(argv: list[str] | None = None) -> int:
+    from dispatch.entrypoints.gateway import main as run
+
+    return run(sys.argv[1:] if argv is None else argv)
+
+
 def console_main(argv: list[str] | None = None) -> int:
     from console.app import main as run
 
@@ -43,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         return sim_main(args[1:])
     if args and args[0] == "geocode":
         return geocode_main(args[1:])
+    if args and args[0] == "gateway":
+        return gateway_main(args[1:])
     return console_main(args)
 
 

@@ -1,14 +1,18 @@
-"""The embedded default: a local dispatch server (SQLite in the data directory) and the field
-simulator, started as child processes for a single workstation and stopped with it. The
-server is launched the one way there is (:class:`dispatch.adapters.server.process.ServerProcess`)."""
+"""The embedded default: a local dispatch server (SQLite in the data directory), the field
+simulator and the field gateway (HTTP, on a free loopback port, with the demo Open311 key
+``open311-demo``), started as child processes for a single workstation and stopped with it.
+The server is launched the one way there is
+(:class:`dispatch.adapters.server.process.ServerProcess`)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -29,7 +33,7 @@ class EmbeddedBackend:
 
     def __init__(self, data_dir: Path, *, city_size: str = "demo", time_speed: float = 1.0,
                  incidents_per_hour: float = 240.0, simulator: bool = True,
-                 extra_server_args: tuple[str, ...] = ()) -> None:
+                 gateway: bool = True, extra_server_args: tuple[str, ...] = ()) -> None:
         self.data_dir = data_dir
         self.city_size = city_size
         self.time_speed = time_speed
@@ -38,6 +42,9 @@ class EmbeddedBackend:
         self.extra_server_args = extra_server_args
         self.server: ServerProcess | None = None
         self.sim: subprocess.Popen[str] | None = None
+        self.gateway = gateway
+        self.gateway_proc: subprocess.Popen[str] | None = None
+        self.gateway_url: str | None = None  # set once the gateway answers
         self.endpoints: Endpoints | None = None
         self.log_dir = data_dir / "logs"
 
@@ -63,29 +70,64 @@ class EmbeddedBackend:
     def start_simulator(self) -> None:
         if not self.simulator or self.endpoints is None:
             return
-        cmd_port = self.endpoints.command.rsplit(":", 1)[1]
-        snap_port = self.endpoints.snapshot.rsplit(":", 1)[1]
-        upd_port = self.endpoints.update.rsplit(":", 1)[1]
         self.log_dir.mkdir(parents=True, exist_ok=True)
         errlog = open(self.log_dir / "simulator.log", "a", encoding="utf-8")  # noqa: SIM115
         self.sim = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), "sim", "--data-dir", str(self.data_dir),
-             "--command-port", cmd_port, "--snapshot-port", snap_port, "--update-port", upd_port,
-             "--speed", str(self.time_speed),
+             *self._ports(), "--speed", str(self.time_speed),
              "--incidents-per-hour", str(self.incidents_per_hour)], cwd=ROOT, text=True,
             stdout=errlog, stderr=errlog, stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
+    def _ports(self) -> list[str]:
+        assert self.endpoints is not None
+        return ["--command-port", self.endpoints.command.rsplit(":", 1)[1],
+                "--snapshot-port", self.endpoints.snapshot.rsplit(":", 1)[1],
+                "--update-port", self.endpoints.update.rsplit(":", 1)[1]]
+
+    def start_gateway(self) -> None:
+        """Start ``main.py gateway`` on a free loopback port; :attr:`gateway_url` is set from
+        its ready line once it answers (its log: ``logs/gateway.log``)."""
+        if not self.gateway or self.endpoints is None:
+            return
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        errlog = open(self.log_dir / "gateway.log", "a", encoding="utf-8")  # noqa: SIM115
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "gateway", "--data-dir",
+             str(self.data_dir), *self._ports(), "--port", "0", "--demo-key"], cwd=ROOT,
+            text=True, stdout=subprocess.PIPE, stderr=errlog, stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.gateway_proc = proc
+
+        def read_ready() -> None:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                try:
+                    url = json.loads(line).get("gateway")
+                except (ValueError, AttributeError):
+                    continue
+                if isinstance(url, str):
+                    self.gateway_url = url
+                    log.info("field gateway at %s", url)
+
+        threading.Thread(target=read_ready, name="gateway-ready", daemon=True).start()
+
+    @staticmethod
+    def _stop_child(proc: subprocess.Popen[str] | None, what: str, timeout_s: float) -> None:
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout_s
+        while proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if proc.poll() is None:
+            log.warning("the %s (%s) did not stop in %.0f s; killing it", what, proc.pid,
+                        timeout_s)
+            proc.kill()
+            proc.wait()
+
     def stop(self, timeout_s: float = 10.0) -> None:
-        if self.sim is not None and self.sim.poll() is None:
-            self.sim.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + timeout_s
-            while self.sim.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.05)
-            if self.sim.poll() is None:
-                log.warning("the simulator (%s) did not stop in %.0f s; killing it",
-                            self.sim.pid, timeout_s)
-                self.sim.kill()
-                self.sim.wait()
+        self._stop_child(self.gateway_proc, "field gateway", timeout_s)
+        self._stop_child(self.sim, "simulator", timeout_s)
         if self.server is not None:
             self.server.stop(timeout_s)

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self._build_toolbars()
         self._build_menus()
         self.status = ConsoleStatusBar(login)
+        self._gateway_url = ""  # the embedded field gateway, once it answers (show_gateway)
         self.setStatusBar(self.status)
         self._restore()
 
@@ -401,9 +402,21 @@ class MainWindow(QMainWindow):
         # the view was placed meanwhile (a search, a focused incident).
         QTimer.singleShot(300, self.map.refit_city)
 
+    def show_gateway(self, url: str) -> None:
+        """The field gateway's address (the embedded one): in the status bar and in About."""
+        self._gateway_url = url
+        label = QLabel(translate("MainWindow", "Field gateway: {0}").replace("{0}", url))
+        label.setObjectName("gatewayUrl")
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.addPermanentWidget(label)
+
     def _about(self) -> None:
-        QMessageBox.about(self, translate("MainWindow", "About Gridline"),
-                          translate("MainWindow", "Gridline — command and dispatch for city grid governance."))
+        text = translate("MainWindow", "Gridline — command and dispatch for city grid governance.")
+        if self._gateway_url:
+            text += "\n\n" + translate(
+                "MainWindow", "Field gateway (phones, Open311, 12345/110): {0}\n"
+                "Open311 demo API key: open311-demo").replace("{0}", self._gateway_url)
+        QMessageBox.about(self, translate("MainWindow", "About Gridline"), text)
 
     # ---------------------------------------------------------------------------- state
 

@@ -44,6 +44,7 @@ from dispatch.services.replay import Replayer, ReplayError
 
 log = logging.getLogger("gridline.console")
 SERVER_START_TIMEOUT_S = 180.0
+GATEWAY_START_TIMEOUT_S = 120.0
 
 __all__ = ["Startup", "build_console", "load_city_from_db", "load_city_from_server",
            "settle_after_first_snapshot"]
@@ -160,7 +161,8 @@ class Startup(QObject):
 
     def _begin_embedded(self) -> int | None:
         simulator = not self.args.no_sim and self.replay_spec is None
-        self.start_embedded(simulator=simulator, on_ready=self._embedded_ready)
+        self.start_embedded(simulator=simulator, gateway=self.replay_spec is None,
+                            on_ready=self._embedded_ready)
         return None
 
     def _embedded_ready(self, endpoints: Endpoints) -> None:
@@ -182,13 +184,15 @@ class Startup(QObject):
 
     # --------------------------------------------------------- shared with other modes
 
-    def start_embedded(self, *, simulator: bool, on_ready: Callable[[Endpoints], None]) -> None:
-        """Start the local server (and simulator) behind a cancellable progress dialog; call
-        ``on_ready(endpoints)`` once it listens, or report the failure and quit."""
+    def start_embedded(self, *, simulator: bool, on_ready: Callable[[Endpoints], None],
+                       gateway: bool = False) -> None:
+        """Start the local server (and simulator, and field gateway) behind a cancellable
+        progress dialog; call ``on_ready(endpoints)`` once it listens, or report the failure
+        and quit."""
         self.backend = EmbeddedBackend(
             Path(self.settings.data_dir), city_size=self.args.city_size,
             time_speed=self.args.speed, incidents_per_hour=self.args.incidents_per_hour,
-            simulator=simulator)
+            simulator=simulator, gateway=gateway)
         self.backend.start()
         self.progress = self._progress(translate("Startup", "Starting the local dispatch server…"))
         self._poll = QTimer(self)
@@ -217,6 +221,7 @@ class Startup(QObject):
             return
         self._poll.stop()
         self.backend.start_simulator()
+        self.backend.start_gateway()
         on_ready(endpoints)
 
     def demo_login(self, default_user: str) -> tuple[str, str, ClientCurve]:
@@ -353,6 +358,30 @@ class Startup(QObject):
             self.session.sig_first_batch.connect(self._exit_after_first_frame)
         self.window.show()
         quit_on_signals(self.app)  # again: QtWebEngine has set its own handlers by now
+        if self.backend is not None and self.backend.gateway and not self.args.wall:
+            self._watch_gateway()
+
+    def _watch_gateway(self) -> None:
+        """Show the embedded field gateway's address in the window once it answers."""
+        backend, window = self.backend, self.window
+        timer = QTimer(self)
+        timer.setInterval(250)
+        deadline = time.monotonic() + GATEWAY_START_TIMEOUT_S
+
+        def poll() -> None:
+            if backend is None or window is None:
+                timer.stop()
+                return
+            if backend.gateway_url:
+                timer.stop()
+                window.show_gateway(backend.gateway_url)
+            elif time.monotonic() > deadline:
+                timer.stop()
+                log.warning("the field gateway did not start; see %s",
+                            backend.log_dir / "gateway.log")
+
+        timer.timeout.connect(poll)
+        timer.start()
 
     def _open_replay(self, replayer: Replayer, city: City, source: str, operator: str) -> None:
         from console.replay_window import ReplayWindow

@@ -92,6 +92,7 @@ _CLOSE_REASON = {
     CloseReason.NOT_RESPONSIBLE.value: QT_TRANSLATE_NOOP("Labels", "Not our responsibility"),
     CloseReason.UNABLE_TO_FIX.value: QT_TRANSLATE_NOOP("Labels", "Unable to fix"),
     "cancelled": QT_TRANSLATE_NOOP("Labels", "Cancelled"),
+    "handed_back": QT_TRANSLATE_NOOP("Labels", "Handed back"),  # to 12345/110 (hand_back)
 }
 
 _ROLE = {

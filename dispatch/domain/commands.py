@@ -256,12 +256,41 @@ class RemoveRunCard:
     priority: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class AttachMedia:
+    """Attach a stored photo to an incident (the gateway stored it; docs/GATEWAY.md)."""
+
+    NAME: ClassVar[str] = "attach_media"
+    incident_id: str
+    media_id: str
+    kind: str  # report, before, after (dispatch.domain.media.MediaKind)
+    sha256: str
+    content_type: str
+    size: int
+    width: int
+    height: int
+    taken_at: float | None = None
+    lon: float | None = None
+    lat: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HandBack:
+    """Hand an incident taken over from another system (it has an ``external_ref``) back to
+    that system (退回), before it was dispatched."""
+
+    NAME: ClassVar[str] = "hand_back"
+    incident_id: str
+    reason: str
+
+
 Command = (ReportIncident | RegisterIncident | CancelIncident | AssignUnits | ReleaseUnit
            | ReleaseDepartment | Acknowledge | StartHandling | Respond | Verify | Rework | CloseIncident
            | LinkDuplicate | Evaluate | ReturnIncident | RequestExtension | DecideExtension
            | Park | Unpark | Supervise | Escalate | AddNote | RaiseClock | ArchiveFinished
            | RegisterUnit
-           | SetUnitStatus | ReportPositions | SetRunCard | RemoveRunCard)
+           | SetUnitStatus | ReportPositions | SetRunCard | RemoveRunCard | AttachMedia
+           | HandBack)
 
 COMMAND_TYPES: dict[str, type[Any]] = {
     cls.NAME: cls for cls in Command.__args__

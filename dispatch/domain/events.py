@@ -256,6 +256,35 @@ class IncidentsArchived:
     incident_ids: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class IncidentMediaAttached:
+    """A photo was attached to an incident (the file is stored outside the event log, by its
+    SHA-256; :mod:`dispatch.domain.media`)."""
+
+    KIND: ClassVar[str] = "incident.media_attached"
+    incident_id: str
+    media_id: str
+    kind: str  # report, before, after
+    sha256: str
+    content_type: str
+    size: int
+    width: int
+    height: int
+    taken_at: float | None = None
+    lon: float | None = None
+    lat: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentHandedBack:
+    """An incident taken over from another system (12345, 110) was handed back to it (退回):
+    it is not Gridline's to handle; it ends as cancelled with the reason."""
+
+    KIND: ClassVar[str] = "incident.handed_back"
+    incident_id: str
+    reason: str
+
+
 # ------------------------------------------------------------------------------------- units
 
 
@@ -313,7 +342,7 @@ Payload = (IncidentReported | IncidentRegistered | IncidentCancelled | IncidentD
            | ExtensionDecided | IncidentParked | IncidentUnparked | IncidentSupervised
            | IncidentEscalated | IncidentNoted | IncidentClock | IncidentsArchived | UnitRegistered
            | UnitStatusChanged | UnitsMoved | CallerContactRecorded | RunCardSet
-           | RunCardRemoved)
+           | RunCardRemoved | IncidentMediaAttached | IncidentHandedBack)
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
     cls.KIND: cls for cls in Payload.__args__

@@ -21,6 +21,7 @@ from dispatch.domain.catalogue.model import Priority, TimeLimit
 from dispatch.domain.checks import Context, Payloads
 from dispatch.domain.contacts import check_phone
 from dispatch.domain.errors import Conflict, Forbidden, InvalidCommand, NotFound
+from dispatch.domain.intake_handlers import attach_media, hand_back
 from dispatch.domain.roles import Permission
 from dispatch.domain.state import Incident
 from dispatch.domain.status import (
@@ -511,5 +512,7 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Payloads]] = {
     cmd.ReportPositions: positions,
     cmd.SetRunCard: rc.set_run_card,
     cmd.RemoveRunCard: rc.remove_run_card,
+    cmd.AttachMedia: attach_media,
+    cmd.HandBack: hand_back,
 }
 assert set(HANDLERS) == set(cmd.COMMAND_TYPES.values()), "every command needs a handler"

@@ -14,6 +14,7 @@ from typing import Any
 from dispatch.domain import events as ev
 from dispatch.domain import runcard_handlers as rc
 from dispatch.domain import joint
+from dispatch.domain.media import Media
 from dispatch.domain.state import DispatchState, Incident, Note, UnitState
 from dispatch.domain.status import (
     ENGAGED_UNIT_STATUSES,
@@ -350,6 +351,21 @@ def _archived(s: DispatchState, e: ev.Event, p: ev.IncidentsArchived) -> None:
             s.changed_incidents.add(iid)
 
 
+def _media_attached(s: DispatchState, e: ev.Event, p: ev.IncidentMediaAttached) -> None:
+    inc = s.incidents[p.incident_id]
+    inc.media += (Media(p.media_id, p.kind, p.sha256, p.content_type, p.size, p.width,
+                        p.height, e.ts, e.operator, p.taken_at, p.lon, p.lat),)
+    _touch(s, e, inc)
+
+
+def _handed_back(s: DispatchState, e: ev.Event, p: ev.IncidentHandedBack) -> None:
+    inc = s.incidents[p.incident_id]
+    inc.closed_at = e.ts
+    inc.close_reason = "handed_back"
+    inc.notes += (Note(e.ts, e.operator, p.reason),)
+    _touch(s, e, inc, S.CANCELLED)
+
+
 def _unit_registered(s: DispatchState, e: ev.Event, p: ev.UnitRegistered) -> None:
     s.units[p.unit_id] = UnitState(
         id=p.unit_id, department=p.department, unit_type=p.unit_type, name=p.name,
@@ -412,6 +428,8 @@ APPLY: dict[type[Any], Callable[[DispatchState, ev.Event, Any], None]] = {
     ev.CallerContactRecorded: _contact,
     ev.RunCardSet: rc.apply_set,
     ev.RunCardRemoved: rc.apply_removed,
+    ev.IncidentMediaAttached: _media_attached,
+    ev.IncidentHandedBack: _handed_back,
 }
 assert set(APPLY) == set(ev.PAYLOAD_TYPES.values()), "every event kind needs a projection"
 

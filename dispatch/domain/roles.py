@@ -104,6 +104,8 @@ COMMAND_PERMISSIONS: dict[str, Permission] = {
     "positions": P.UNITS,
     "set_run_card": P.PLAN,
     "remove_run_card": P.PLAN,
+    "attach_media": P.NOTE,
+    "hand_back": P.DISPATCH,
 }
 """The permission each command (by wire name) needs; the handlers check exactly this."""
 
@@ -132,6 +134,7 @@ FIELD_GATEWAY_STAGES: dict[str, frozenset[IncidentStatus]] = {
     **{step: FIELD_STAGES for step in ("acknowledge", "handle", "respond", "verify", "return",
                                        "request_extension")},
     "note": OPEN_STATUSES,
+    "attach_media": OPEN_STATUSES,
 }
 """The incidents on which the field gateway may take each step, by status: those the command
 centre has sent to the field (notes: any open incident). Outside these the gateway gets
@@ -220,7 +223,7 @@ def _cell(role: Role, kind: str, name: str, permission: Permission | None) -> st
         return "server only"
     notes: list[str] = []
     if role is Role.FIELD_GATEWAY and name in FIELD_GATEWAY_STAGES:
-        notes.append("open" if name == "note" else "field stage")
+        notes.append("open" if name in ("note", "attach_media") else "field stage")
     if name == "assign" and P.MUTUAL_AID in ROLE_PERMISSIONS[role]:
         notes.append("mutual aid")
     if name == "escalate" and P.SKIP_LEVELS in ROLE_PERMISSIONS[role]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from dispatch.domain.codec import RecordCodec
+from dispatch.domain.media import Media
 from dispatch.domain.status import (
     EscalationLevel,
     IncidentStatus,
@@ -101,6 +102,7 @@ class Incident:
     # One entry per department sent (lead first, then assisting ones in the order they
     # joined); empty before dispatch. See dispatch.domain.joint.
     tasks: tuple[DepartmentTask, ...] = ()
+    media: tuple[Media, ...] = ()  # photos, in the order they were attached
 
     @property
     def is_open(self) -> bool:
@@ -216,7 +218,9 @@ sets."""
 
 NOTE_CODEC = RecordCodec(Note)
 TASK_CODEC = RecordCodec(DepartmentTask)
+MEDIA_CODEC = RecordCodec(Media)
 INCIDENT_CODEC = RecordCodec(Incident)
 UNIT_CODEC = RecordCodec(UnitState)
 RECORD_CODECS: dict[type[Any], RecordCodec[Any]] = {
-    Note: NOTE_CODEC, DepartmentTask: TASK_CODEC, Incident: INCIDENT_CODEC, UnitState: UNIT_CODEC}
+    Note: NOTE_CODEC, DepartmentTask: TASK_CODEC, Media: MEDIA_CODEC, Incident: INCIDENT_CODEC,
+    UnitState: UNIT_CODEC}

@@ -2020,6 +2020,11 @@
             <source>Assisting</source>
             <translation>协办</translation>
         </message>
+        <message>
+            <location filename="../../widgets/labels.py" />
+            <source>Handed back</source>
+            <translation>已退回</translation>
+        </message>
     </context>
     <context>
         <name>LoginDialog</name>
@@ -2264,6 +2269,18 @@
         <message>
             <source>Find a place</source>
             <translation>查找地点</translation>
+        </message>
+        <message>
+            <location filename="../../console/main_window.py" />
+            <source>Field gateway: {0}</source>
+            <translation>现场网关：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../console/main_window.py" />
+            <source>Field gateway (phones, Open311, 12345/110): {0}
+Open311 demo API key: open311-demo</source>
+            <translation>现场网关（手机端、Open311、12345/110）：{0}
+Open311 演示 API 密钥：open311-demo</translation>
         </message>
     </context>
     <context>

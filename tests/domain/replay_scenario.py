@@ -234,6 +234,15 @@ def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 
             options = by_status[inc.status]
             if options:
                 rng.choices([a for _, a in options], [w for w, _ in options])[0](inc)
+    # the gateway's commands, after the random walk (no draws, so the walk stays the same)
+    g = engine.city.regions[grids[0]].geometry.representative_point()
+    assert run(cmd.ReportIncident("hotline", minors[0], g.x, g.y, "占道经营", external_ref="12345-1"),
+        FIELD)
+    taken = engine.state.incidents[f"E{engine.state.incident_counter:06d}"]
+    sha = "ab" * 32
+    assert run(cmd.AttachMedia(taken.id, sha[:32], "report", sha, "image/jpeg", 1234, 640, 480,
+                        clock.t - 60, g.x, g.y), FIELD)
+    assert run(cmd.HandBack(taken.id, "非本市受理范围"), LEAD)
     engine.commit()
     return rec
 

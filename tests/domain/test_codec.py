@@ -36,6 +36,7 @@ from dispatch.domain.events import (
     payload_to_dict,
     payload_to_json,
 )
+from dispatch.domain.media import Media
 from dispatch.domain.state import (
     INCIDENT_CODEC,
     RECORD_CODECS,
@@ -297,7 +298,9 @@ _INCIDENT = Incident(
     ack_due=1_795_000_600.0, handle_due=1_795_090_000.0, verify_due=None, close_reason="",
     duplicate_of="E000100", duplicates=("E000130",), rework_count=1, returns=2, escalations=3,
     evaluation=None, clock=(("handle", "near_due"), ("acknowledge", "overdue")),
-    notes=(Note(1_795_000_011.0, "disp1", "已派遣"), Note(1_795_000_031.25, "field", "到场处理")))
+    notes=(Note(1_795_000_011.0, "disp1", "已派遣"), Note(1_795_000_031.25, "field", "到场处理")),
+    media=(Media("ab" * 16, "report", "ab" * 32, "image/jpeg", 1234, 640, 480, 1_795_000_001.5,
+                 "gw1", 1_795_000_000.0, 120.6123, 31.3123),))
 _INCIDENT_BODY = (
     '{"id":"E000123","source":"hotline","class_code":"0101","priority":"urgent",'
     '"lon":120.61234567,"lat":31.3123456,"grid":"320508001002003",'
@@ -312,7 +315,10 @@ _INCIDENT_BODY = (
     '"rework_count":1,"returns":2,"escalations":3,"evaluation":null,'
     '"clock":[["handle","near_due"],["acknowledge","overdue"]],'
     '"notes":[[1795000011.0,"disp1","已派遣"],[1795000031.25,"field","到场处理"]],'
-    '"tasks":[]}'
+    '"tasks":[],'
+    '"media":[["abababababababababababababababab","report",'
+    '"abababababababababababababababababababababababababababababababab","image/jpeg",1234,640,'
+    '480,1795000001.5,"gw1",1795000000.0,120.6123,31.3123]]}'
 ).encode()
 _UNIT = UnitState("U-fire-7", "fire", "engine", "消防7", "320508001001001", 120.61234567,
                   31.3123456, UnitStatus.ON_SCENE, 1_700_000_000.125, "E000042", 17)

@@ -14,6 +14,7 @@ from dispatch.adapters.store.snapshot_codec import FORMAT, decode_state, encode_
 from dispatch.domain.state import (
     INCIDENT_CODEC,
     TASK_CODEC,
+    MEDIA_CODEC,
     UNIT_CODEC,
     DepartmentTask,
     DispatchState,
@@ -59,13 +60,14 @@ def test_empty_state_round_trips() -> None:
 def test_former_single_pickle_format_is_read() -> None:
     state = _state(10, 4)
     # rows as that format wrote them: the fields in order, the notes as (ts, operator, text),
-    # the departments' tasks as the tuples of their fields
-    incidents = [(*(getattr(i, n) for n in INCIDENT_CODEC.names[:-2]),
+    # the departments' tasks and the photos as the tuples of their fields
+    incidents = [(*(getattr(i, n) for n in INCIDENT_CODEC.names[:-3]),
                   tuple((n.ts, n.operator, n.text) for n in i.notes),
-                  tuple(TASK_CODEC.to_row(t) for t in i.tasks))
+                  tuple(TASK_CODEC.to_row(t) for t in i.tasks),
+                  tuple(MEDIA_CODEC.to_row(m) for m in i.media))
                  for i in state.incidents.values()]
     units = [tuple(getattr(u, n) for n in UNIT_CODEC.names) for u in state.units.values()]
-    assert INCIDENT_CODEC.names[-2:] == ("notes", "tasks")
+    assert INCIDENT_CODEC.names[-3:] == ("notes", "tasks", "media")
     blob = zlib.compress(pickle.dumps(
         (state.seq, state.ts, state.incident_counter, state.archived, incidents, units,
          INCIDENT_CODEC.names, UNIT_CODEC.names), protocol=5), 1)

@@ -48,6 +48,8 @@ def _sample(tp: Any) -> Any:
     if tp is bool:
         return True
     targs = typing.get_args(tp)
+    if type(None) in targs:  # an optional field: a value of its type
+        return _sample(next(t for t in targs if t is not type(None)))
     if targs[-1] is Ellipsis:
         return (_sample(targs[0]),)
     if targs == (str, float, float):

@@ -171,7 +171,7 @@ def test_local_trust_console_and_simulator_both_talk(tmp_path: Path) -> None:
     data = tmp_path / "embedded"
     trust = ensure_local_trust(data)
     assert sorted(p.name for p in trust.server.clients_dir.glob("*.key")) == \
-        ["console.key", "simulator.key"]
+        ["console.key", "gateway.key", "simulator.key"]
     assert ensure_local_trust(data) == trust  # idempotent: same keys, no new entries
     srv = Server(data)
     c = Clients()

@@ -489,3 +489,25 @@ def test_no_key_is_bound_twice_across_the_window(workstation: Workstation) -> No
     assert keys, "no window-wide keys found at all"
     assert not [k for k, n in keys.items() if n > 1], keys
     assert "Esc" not in keys  # Escape belongs to the widget with the focus
+
+
+def test_the_embedded_gateway_address_shows_in_the_status_bar_and_about(
+        workstation: Workstation, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QLabel, QMessageBox
+
+    window = workstation.window
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda _parent, _title, text: shown.append(text))
+    about = next(a for a in window.findChildren(QAction) if a.text() == "About Gridline")
+    about.trigger()
+    assert shown
+    assert "gateway" not in shown[-1]  # not known yet
+    window.show_gateway("http://127.0.0.1:18080")
+    label = window.statusBar().findChild(QLabel, "gatewayUrl")
+    assert label is not None
+    assert label.text() == "Field gateway: http://127.0.0.1:18080"
+    assert label.isVisible()
+    about.trigger()
+    assert "http://127.0.0.1:18080" in shown[-1]
+    assert "open311-demo" in shown[-1]

@@ -362,7 +362,8 @@ def allow_list_signature(clients: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def ensure_local_trust(data_dir: Path) -> LocalTrust:
-    """Server, console and simulator keys for the embedded setup, the two clients allow-listed."""
+    """Server, console, simulator and gateway keys for the embedded setup, the clients
+    allow-listed."""
     server = ensure_server_keys(data_dir)
     console = ensure_client_keys(data_dir, "console")
     simulator = ensure_client_keys(data_dir, "simulator")
@@ -371,6 +372,9 @@ def ensure_local_trust(data_dir: Path) -> LocalTrust:
         allow_client(data_dir, console[0], "console")
     if allowed.get("simulator") != simulator[0]:
         allow_client(data_dir, simulator[0], "simulator")
+    gateway = ensure_client_keys(data_dir, "gateway")  # the field gateway (docs/GATEWAY.md)
+    if allowed.get("gateway") != gateway[0]:
+        allow_client(data_dir, gateway[0], "gateway")
     return LocalTrust(server=server, console=console, simulator=simulator)
 
 
