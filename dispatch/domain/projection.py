@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from dispatch.domain import events as ev
-from dispatch.domain import runcard_handlers as rc
 from dispatch.domain import joint
+from dispatch.domain import runcard_handlers as rc
 from dispatch.domain.media import Media
 from dispatch.domain.state import DispatchState, Incident, Note, UnitState
 from dispatch.domain.status import (

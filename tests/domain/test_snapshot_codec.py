@@ -13,8 +13,8 @@ from dispatch.adapters.store import snapshot_codec
 from dispatch.adapters.store.snapshot_codec import FORMAT, decode_state, encode_state
 from dispatch.domain.state import (
     INCIDENT_CODEC,
-    TASK_CODEC,
     MEDIA_CODEC,
+    TASK_CODEC,
     UNIT_CODEC,
     DepartmentTask,
     DispatchState,
