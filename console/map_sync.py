@@ -5,6 +5,7 @@ basemap's names; selection both ways. Only what changed goes to the page."""
 
 from __future__ import annotations
 
+import logging
 import operator
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
@@ -23,6 +24,7 @@ from maps.basemap import GazetteerEntry, Place, basemap_features, places_from_wi
 from maps.view import MapView
 from widgets.console_model import ConsoleModel
 
+log = logging.getLogger("gridline.console")
 LEVEL_PREFIX = {"district": 6, "street": 9, "community": 12, "grid": 15}
 # The regions whose names the offline basemap shows until the city has a gazetteer.
 BASEMAP_LEVELS = ("district", "street", "community")
@@ -66,9 +68,14 @@ class MapSync(QObject):
     """An empty spot of the map was clicked (lon, lat): e.g. to take a hotline report there."""
 
     sig_part_clicked = Signal(str)
+    """A city part was clicked (its id; the parts layer is shown): e.g. to open its card."""
+
+    sig_parts_loaded = Signal()
+    """The city's parts came from the server (asked when the Parts layer was first shown) and
+    are on the map."""
+
     # the server's basemap rows, from any thread (see basemap_arrived)
     _sig_basemap_rows = Signal(object)
-    """A city part was clicked (its id; the parts layer is shown): e.g. to open its card."""
 
     def _on_state_replaced(self, *_args: object) -> None:
         """A bound slot (not a lambda): Qt drops the connection when this object goes."""
@@ -204,7 +211,9 @@ class MapSync(QObject):
                     if error is None:
                         self.console.city.parts = parts
                         self.view.set_parts(self._part_rows())
+                        self.sig_parts_loaded.emit()
                     else:
+                        log.warning("the city's parts could not be fetched: %s", error)
                         self._parts_loaded = False
 
                 run_in_background(self.load_parts, done)
