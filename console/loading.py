@@ -61,15 +61,20 @@ def load_city_from_server(client: CommandClient) -> City:
 
 def load_parts_from_server(endpoint: str, user: str, password: str, workstation: str,
                            curve: ClientCurve | None) -> dict[str, Part]:
-    """The city's parts from the server (the ``city`` query with its assets; an operator
-    with a scope is refused them), on a connection of its own."""
+    """The city's parts from the server (the ``city`` query with ``parts``: those of the
+    operator's region, all of them for a city-wide operator), on a connection of its own."""
     from dispatch.adapters.client.commands import CommandClient
     from dispatch.adapters.geojson_io.load import import_geojson
+    from dispatch.domain.errors import InvalidCommand
 
     with CommandClient(endpoint, curve=curve, timeout_s=30.0, retries=2) as c:
         c.login(user, password, workstation)
         try:
-            return import_geojson(c.city_geojson(assets=True)).parts
+            try:
+                geo = c.city_geojson(parts=True)
+            except InvalidCommand:  # a server from before ``parts``: the city-wide assets
+                geo = c.city_geojson(assets=True)
+            return import_geojson(geo).parts
         finally:
             c.logout()
 

@@ -208,10 +208,12 @@ class CommandClient:
         ``lon``, ``lat``) of the server's city (the ``basemap`` query)."""
         return list(self.query("basemap")["entries"])
 
-    def city_geojson(self, *, assets: bool = False) -> dict[str, Any]:
-        """The server's city as GeoJSON (regions; with ``assets`` also parts and units), for
+    def city_geojson(self, *, assets: bool = False, parts: bool = False) -> dict[str, Any]:
+        """The server's city as GeoJSON (regions; with ``assets`` also parts and units, with
+        ``parts`` the parts of the operator's region), for
         :func:`dispatch.adapters.geojson_io.load.import_geojson`."""
-        return dict(self.query("city", assets=assets)["geojson"])
+        args = {"parts": True} if parts else {"assets": assets}
+        return dict(self.query("city", **args)["geojson"])
 
     # ------------------------------------------------------------------------ session
 
