@@ -7,6 +7,7 @@ may also read a database file straight (``--db``)."""
 from __future__ import annotations
 
 import argparse
+import linecache
 import logging
 import os
 import socket
@@ -105,7 +106,13 @@ def settle_after_first_snapshot() -> None:
       Records make no reference cycles: these passes find no garbage in the live console.
     - ``malloc_trim(0)`` (glibc): hand the heap pages freed since start-up back to the system
       (~50 MB at city scale: the decoded city GeoJSON and snapshot records).
+    - Empty :mod:`linecache` first: PySide6 reads the source of every module imported after
+      it (to see whether the module uses its ``__feature__`` switches) through
+      ``inspect.getsource``, which leaves every line of every module cached, ~35 MB of
+      strings in the console. The cache only speeds up tracebacks, which read the files
+      again when they need them.
     """
+    linecache.clearcache()
     settle_long_lived_heap()
 
 
@@ -410,9 +417,17 @@ class Startup(QObject):
 
     def _show_part(self) -> None:
         """--show-part: the parts layer on, the part's card open, the map close around it."""
+        w = self.window
+        if not w.console.city.parts:  # fetched from the server when the layer is first shown
+            w.map_sync.sig_parts_loaded.connect(self._open_part)
+            w.parts_action.setChecked(True)
+            return
+        w.parts_action.setChecked(True)
+        self._open_part()
+
+    def _open_part(self) -> None:
         part_id = self.args.show_part
         w = self.window
-        w.parts_action.setChecked(True)
         part = w.console.city.parts.get(part_id)
         if part is None or not w.show_part(part_id):
             log.warning("--show-part: no part %r in the city", part_id)
@@ -447,8 +462,11 @@ class Startup(QObject):
     def _take_screenshot(self, waited: int = 0) -> None:
         assert self.window is not None
         places = getattr(self.window, "places", None)
-        if getattr(self.args, "search", None) and places is not None and places.shown is None \
-                and waited < 60:  # --search: the picture shows the place found
+        searching = getattr(self.args, "search", None) and places is not None \
+            and places.shown is None  # --search: the picture shows the place found
+        # --show-part: the parts come from the server first
+        fetching = getattr(self.args, "show_part", None) and not self.window.console.city.parts
+        if (searching or fetching) and waited < 60:
             QTimer.singleShot(500, lambda: self._take_screenshot(waited + 1))
             return
         path = Path(self.args.screenshot)

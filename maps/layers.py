@@ -17,6 +17,7 @@ Everything is kept in WGS84; the calls carry it as the page draws it, through
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -59,9 +60,18 @@ def _texts(value: Any, where: str = "texts") -> dict[str, Any]:
 class MapLayers:
     """The page's layers and view apart from the markers (see the module docstring)."""
 
-    def __init__(self, display: Display | None = None) -> None:
+    def __init__(self, display: Display | None = None, data_key: str = "map") -> None:
         self.display = display or Display()
-        self._regions: tuple[str, Mapping[str, Any]] | None = None
+        # The big data of the calls (the regions, the basemap) as JSON the page fetches by
+        # name (``GL.data(<data_key>/<name>)``) instead of as script text: the page's V8 keeps
+        # the source of every script it ran, so a FeatureCollection sent as a literal stayed
+        # in its heap ~3 times over, once per call. The view serves these (see payloads).
+        self.data_key = data_key
+        self._payloads: dict[str, bytes] = {}
+        # The regions shown (level, their FeatureCollection as compact JSON in UTF-8) and the
+        # drawn basemap's data likewise: kept only to show them again on a reloaded page, as
+        # text (a city's grids are 3.6 MB of JSON against ~17 MB as dicts, lists and floats).
+        self._regions: tuple[str, bytes] | None = None
         self._choropleth: tuple[dict[str, float], str | None] | None = None
         self._parts: list[PartRow] | None = None
         self._layers: dict[str, bool] = {}
@@ -75,7 +85,7 @@ class MapLayers:
         self._focus: tuple[float, float, float] | None = None  # lat, lon, zoom in
         # The base layers: the drawn basemap's data, the base chosen (None: the page's own
         # first), its opacity, and the overlay sources switched on or off.
-        self._basemap: Mapping[str, Any] | None = None
+        self._basemap: bytes | None = None
         self._base: str | None = None
         self._base_opacity: float | None = None
         self._overlays: dict[str, bool] = {}
@@ -87,6 +97,17 @@ class MapLayers:
         self.place = PlaceMark()  # the place a search found (maps/place.py)
 
     # ---------------------------------------------------------------------- reading
+
+    @property
+    def payloads(self) -> dict[str, bytes]:
+        """What the calls given so far fetch: ``<data_key>/<name>`` → JSON (UTF-8)."""
+        return dict(self._payloads)
+
+    def _data(self, name: str, body: bytes) -> str:
+        """The expression that gives the page ``body`` (JSON), kept as ``name``."""
+        path = f"{self.data_key}/{name}"
+        self._payloads[path] = body
+        return f"GL.data({js(path)})"
 
     @property
     def choropleth(self) -> tuple[dict[str, float], str | None] | None:
@@ -161,15 +182,21 @@ class MapLayers:
             raise ValueError(f"unknown region level {level!r}; expected one of "
                              f"{sorted(REGION_LEVELS)}")
         validate_feature_collection(feature_collection)
-        self._regions = (level, feature_collection)
+        text = js(feature_collection)  # ValueError (a NaN) before anything is kept
+        self._regions = (level, text.encode())
         if self._selection is not None and self._selection[0] == "region":
             self._selection = None
-        return self._regions_call()
+        return self._regions_call(feature_collection)
 
-    def _regions_call(self) -> str:
+    def _regions_call(self, given: Mapping[str, Any] | None = None) -> str:
+        """``GL.setRegions`` of the regions kept (``given``: the very FeatureCollection they
+        were kept from, to spare decoding it again)."""
         assert self._regions is not None
-        level, fc = self._regions
-        return f"GL.setRegions({js(level)},{js_parsed(self.display.feature_collection(fc))})"
+        level, text = self._regions
+        if self.display.shifted:
+            fc = given if given is not None else json.loads(text)
+            text = js(self.display.feature_collection(fc)).encode()
+        return f"GL.setRegions({js(level)},{self._data('regions', text)})"
 
     def set_choropleth(self, values: Mapping[str, float], mode: str | None) -> str | None:
         """Regions filled by a count per region code; ``mode`` ``open``/``overdue``, None
@@ -313,8 +340,8 @@ class MapLayers:
         """The drawn basemap's roads and places (:func:`maps.basemap.basemap_features`).
         Drawn in WGS84 as the base layer it is, never shifted."""
         validate_basemap(feature_collection)
-        self._basemap = feature_collection
-        return f"GLBase.setData({js_parsed(feature_collection)})"
+        self._basemap = js(feature_collection).encode()
+        return f"GLBase.setData({self._data('basemap', self._basemap)})"
 
     def set_base(self, name: str) -> str:
         """Show the base layer ``name`` (the caller knows it is one of the page's)."""
@@ -343,7 +370,7 @@ class MapLayers:
         and no focus; a scope is drawn again (and fitted)."""
         before: list[str] = []
         if view and self._basemap is not None:
-            before.append(f"GLBase.setData({js_parsed(self._basemap)})")
+            before.append(f"GLBase.setData({self._data('basemap', self._basemap)})")
         if self._base is not None:
             before.append(f"GLBase.setBase({js(self._base)})")
         if self._base_opacity is not None:

@@ -49,9 +49,12 @@ class LiveLink(QObject):
 
     def __init__(self, page: QWebEnginePage, bridge: MapBridge, url: QUrl, markers: MarkerFeed,
                  layers: MapLayers, flush_interval_ms: int,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None,
+                 publish: Callable[[str, bytes], None] | None = None) -> None:
         super().__init__(parent)
         self._page = page
+        # serves the layers' payloads to the page (the URL scheme's handler)
+        self._publish = publish
         self._url = QUrl(url)
         self.markers = markers
         self.layers = layers
@@ -94,7 +97,14 @@ class LiveLink(QObject):
         if not self._ready:
             return
         self.flush()
+        self._publish_payloads()
         self.run(guarded(script))
+
+    def _publish_payloads(self) -> None:
+        """The data the layers' calls fetch, served before the calls run."""
+        if self._publish is not None:
+            for path, body in self.layers.payloads.items():
+                self._publish(path, body)
 
     def evaluate(self, script: str, callback: JsCallback | None = None) -> None:
         """Run ``script`` on the page (after pending changes); queued until it is ready."""
@@ -150,6 +160,7 @@ class LiveLink(QObject):
         """Push the whole current state to a freshly loaded page (``view=False``: to a page
         that keeps its view, see :meth:`resend`)."""
         before, after = self.layers.replay_calls(view)
+        self._publish_payloads()
         for call in (*before, *self.markers.take_everything(), *after):
             self.run(guarded(call))
 

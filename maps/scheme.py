@@ -87,6 +87,8 @@ class MapSchemeHandler(QWebEngineUrlSchemeHandler):
         super().__init__(parent)
         self._pages: dict[str, bytes] = {}
         self._files: dict[str, tuple[bytes, bytes]] = {}
+        # The map views' data (see maps.layers.MapLayers.payloads): <view key>/<name> → JSON.
+        self._data: dict[str, bytes] = {}
         # Offline tile sources by name: (the source, its reader, opened on first use).
         self._tiles: dict[str, tuple[TileSource, TileReader | None]] = {}
 
@@ -96,6 +98,15 @@ class MapSchemeHandler(QWebEngineUrlSchemeHandler):
             raise ValueError(f"page name must be a plain '<name>.html', got {name!r}")
         self._pages[name] = html.encode("utf-8")
         return base_url() + name
+
+    def set_data(self, path: str, body: bytes) -> None:
+        """Serve ``body`` (JSON) as ``gridline://map/data/<path>`` (``<view key>/<name>``)."""
+        self._data[path] = body
+
+    def drop_data(self, key: str) -> None:
+        """Forget the data of the view ``key`` (it is gone)."""
+        for path in [p for p in self._data if p.startswith(f"{key}/")]:
+            del self._data[path]
 
     def add_tile_source(self, source: TileSource) -> str:
         """Serve an offline source's tiles under ``gridline://map/tiles/<name>/``; returns
@@ -136,6 +147,9 @@ class MapSchemeHandler(QWebEngineUrlSchemeHandler):
         """``(mime type, body)`` for a path under ``gridline://map/``, or None if unknown."""
         if path.startswith("tiles/"):
             return self.tile(path[len("tiles/"):])
+        if path.startswith("data/"):
+            data = self._data.get(path[len("data/"):])
+            return None if data is None else (MIME_TYPES[".json"], data)
         if path in self._pages:
             return MIME_TYPES[".html"], self._pages[path]
         cached = self._files.get(path)

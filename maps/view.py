@@ -22,6 +22,7 @@ one place callers talk to; behind it:
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
@@ -52,6 +53,7 @@ from maps.unit_details import DetailRow
 log = logging.getLogger(__name__)
 
 DEFAULT_FLUSH_MS = MAP_FLUSH_MS
+_VIEW_KEYS = itertools.count(1)  # each view's data lives under gridline://map/data/v<n>/
 translate = QCoreApplication.translate
 
 
@@ -155,11 +157,13 @@ class MapView(QWebEngineView):
         self._bridge.sig_overlay_toggled.connect(self._on_overlay_toggled)
 
         self._display = Display(self._options.initial_crs())
-        self._layers = MapLayers(self._display)
+        data_key = f"v{next(_VIEW_KEYS)}"
+        self._layers = MapLayers(self._display, data_key)
         self._markers = MarkerFeed(self._display)
         self._shown_base = self._options.initial_base()
         self._live = LiveLink(self._page, self._bridge, self._url, self._markers, self._layers,
-                              flush_interval_ms, self)
+                              flush_interval_ms, self, publish=handler.set_data)
+        self.destroyed.connect(lambda *_: handler.drop_data(data_key))
         self._live.sig_ready.connect(self.sig_ready)
         self._live.sig_painted.connect(self.sig_painted)
 

@@ -213,6 +213,33 @@ def test_city_assets_are_for_city_wide_operators(server_factory: Start) -> None:
     assert {"region", "unit", "part"} <= kinds
 
 
+def test_parts_are_served_within_the_operators_region(server_factory: Start) -> None:
+    """The ``parts`` variant of ``city``: the regions and the parts of the operator's region
+    (a scoped dispatcher's Parts layer), all of them for a city-wide operator; no units."""
+    from dispatch.adapters.geojson_io.load import import_geojson
+
+    rs = server_factory()
+    disp, lead = rs.client("disp"), rs.client("lead")
+    city = rs.server.engine.city
+    assert disp.login_info is not None
+    scope = disp.login_info.scope
+    assert scope
+    mine = {p.id for p in city.parts.values() if p.grid.startswith(scope)}
+    assert mine
+    assert len(mine) < len(city.parts)
+    got = import_geojson(disp.city_geojson(parts=True))
+    assert set(got.parts) == mine
+    assert not got.units
+    assert set(got.regions) == set(city.regions)
+    everything = import_geojson(lead.city_geojson(parts=True))
+    assert set(everything.parts) == set(city.parts)
+    assert not everything.units
+    # the scope's answer is not another scope's cached one
+    assert set(import_geojson(disp.city_geojson(parts=True)).parts) == mine
+    r = lead.request("city", {"assets": True, "parts": True}, raise_errors=False)
+    assert (r.ok, r.error) == (False, "invalid")
+
+
 # -------------------------------------------------------------------------- field gateway
 
 

@@ -213,10 +213,12 @@ class CommandClient:
         """Every run card (response plan) the server holds (the ``run_cards`` query)."""
         return cards_from_answer(self.query("run_cards"))
 
-    def city_geojson(self, *, assets: bool = False) -> dict[str, Any]:
-        """The server's city as GeoJSON (regions; with ``assets`` also parts and units), for
+    def city_geojson(self, *, assets: bool = False, parts: bool = False) -> dict[str, Any]:
+        """The server's city as GeoJSON (regions; with ``assets`` also parts and units, with
+        ``parts`` the parts of the operator's region), for
         :func:`dispatch.adapters.geojson_io.load.import_geojson`."""
-        return dict(self.query("city", assets=assets)["geojson"])
+        args = {"parts": True} if parts else {"assets": assets}
+        return dict(self.query("city", **args)["geojson"])
 
     # ------------------------------------------------------------------------ session
 

@@ -8,12 +8,14 @@ from typing import Any
 
 from shapely.geometry import mapping
 
-from dispatch.domain.city.model import City
+from dispatch.domain.city.model import City, Part
 
 
-def export_geojson(city: City, *, assets: bool = True) -> dict[str, Any]:
+def export_geojson(city: City, *, assets: bool = True,
+                   parts_in: str | None = None) -> dict[str, Any]:
     """The city as a GeoJSON FeatureCollection (regions by level and code, then units and
-    parts unless ``assets`` is False)."""
+    parts unless ``assets`` is False). ``parts_in``: the regions and the parts whose grid
+    code starts with it ("" for all of them), no units."""
     features: list[dict[str, Any]] = []
     for r in sorted(city.regions.values(), key=lambda r: (r.level, r.code)):
         props: dict[str, Any] = {"kind": "region", "code": r.code, "name": r.name,
@@ -24,18 +26,23 @@ def export_geojson(city: City, *, assets: bool = True) -> dict[str, Any]:
             props["worker_name"] = r.worker_name
         features.append({"type": "Feature", "properties": props,
                          "geometry": mapping(r.geometry)})
+    if parts_in is not None:
+        assets = False
+        features.extend(_part(p) for p in city.parts.values() if p.grid.startswith(parts_in))
     if assets:
         for u in city.units.values():
             features.append({"type": "Feature", "geometry": _point(u.lon, u.lat), "properties": {
                 "kind": "unit", "id": u.id, "department": u.department,
                 "unit_type": u.unit_type, "name": u.name, "home_grid": u.home_grid}})
-        for p in city.parts.values():
-            features.append({"type": "Feature", "geometry": _point(p.lon, p.lat), "properties": {
-                "kind": "part", "id": p.id, "part_type": p.part_type, "grid": p.grid,
-                "owner_department": p.owner_department, "owner_unit": p.owner_unit,
-                "maintainer": p.maintainer, "state": p.state,
-                "attributes": dict(p.attributes)}})
+        features.extend(_part(p) for p in city.parts.values())
     return {"type": "FeatureCollection", "features": features}
+
+
+def _part(p: Part) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": _point(p.lon, p.lat), "properties": {
+        "kind": "part", "id": p.id, "part_type": p.part_type, "grid": p.grid,
+        "owner_department": p.owner_department, "owner_unit": p.owner_unit,
+        "maintainer": p.maintainer, "state": p.state, "attributes": dict(p.attributes)}}
 
 
 def dumps_geojson(city: City, *, assets: bool = True, indent: int | None = None) -> str:

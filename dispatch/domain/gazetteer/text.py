@@ -17,8 +17,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin
-
 # Readings place names use more often than pypinyin's default for the character alone
 # (长江, 长桥 chang; 七都 du; 重元寺 chong; 厦 xia).
 PLACE_READINGS = {"长": "chang", "都": "du", "重": "chong", "厦": "xia", "行": "xing",
@@ -57,7 +55,15 @@ def syllable(ch: str) -> str:
     """The pinyin of one character without tone (cached); other characters as they are."""
     s = _SYLLABLES.get(ch)
     if s is None:
-        s = lazy_pinyin(ch, style=Style.NORMAL, errors="default")[0] if is_han(ch) else ch
+        if is_han(ch):
+            # imported at first use: pypinyin reads its dictionaries on import (~45 MB of
+            # objects), which a process that only imports the gazetteer's types (the
+            # console, through the store) never needs
+            from pypinyin import Style, lazy_pinyin
+
+            s = lazy_pinyin(ch, style=Style.NORMAL, errors="default")[0]
+        else:
+            s = ch
         _SYLLABLES[ch] = s
     return s
 
