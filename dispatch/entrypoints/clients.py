@@ -2,6 +2,7 @@
 
     python -m dispatch.entrypoints.clients --data-dir DIR list
     python -m dispatch.entrypoints.clients --data-dir DIR enrol ws-03 ws-03.key
+    python -m dispatch.entrypoints.clients --data-dir DIR enrol gateway gateway.key --relay
     python -m dispatch.entrypoints.clients --data-dir DIR enrol-feed wall-east wall.key --scope 320508
     python -m dispatch.entrypoints.clients --data-dir DIR revoke ws-03
 
@@ -45,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_en = sub.add_parser("enrol", help="enrol a workstation (its operators log in)")
     p_en.add_argument("name")
     p_en.add_argument("public", help="public certificate file or Z85 key")
+    p_en.add_argument("--relay", action="store_true",
+                      help="a key that logs in on behalf of many devices (the field gateway): "
+                           "failed logins are throttled per device, not per key")
     p_feed = sub.add_parser("enrol-feed", help="enrol a read-only feed key for a region")
     p_feed.add_argument("name")
     p_feed.add_argument("public", help="public certificate file or Z85 key")
@@ -61,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 scope = (e.scope or "city-wide") if e.feed_only else "-"
                 print(f"{e.name:<24} {e.role:<12} {scope:<16} {e.key.decode()}")
         elif args.command == "enrol":
-            path = allow_client(data, _public(args.public), args.name)
+            path = allow_client(data, _public(args.public), args.name, relay=args.relay)
             print(f"enrolled {args.name} ({path})")
         elif args.command == "enrol-feed":
             path = allow_feed_client(data, _public(args.public), args.name, args.scope)

@@ -6,11 +6,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from dispatch.adapters.security.keys import allow_feed_client, revoke_client
+from dispatch.adapters.client import ClientCurve
+from dispatch.adapters.security.keys import (
+    allow_client,
+    allow_feed_client,
+    ensure_client_keys,
+    revoke_client,
+    server_public_key,
+)
 from dispatch.adapters.security.operators import DEMO_PASSWORDS, OperatorDirectory
 from dispatch.domain import commands as cmd
 from dispatch.domain.errors import Conflict, DispatchError, Forbidden, Unavailable
@@ -317,6 +325,62 @@ def test_login_throttle_delays_then_locks_and_is_audited(store_url: str,
     # another account on another workstation is not locked out
     other = client_on(rs, workstation_keys(rs, "ws-other"), "lead")
     assert other.login_info is not None
+
+
+def test_a_relay_keys_failed_logins_lock_only_that_device(store_url: str,
+                                                         server_factory: Start) -> None:
+    """The field gateway logs in for every phone through one key, enrolled as a relay: the
+    throttle counts a device's failures under the device it names, so a guesser behind one
+    address locks that address out, never the other phones; a workstation key naming a device
+    gets no such split."""
+    rs = server_factory(store_url, insecure=False, login_free_failures=1,
+                        login_lockout_failures=3, login_delay_s=0.05)
+    data = Path(rs.settings.data_dir) / "ws" / "relay"
+    public, secret = ensure_client_keys(data, "relay")
+    allow_client(rs.settings.data_dir, public, "relay", relay=True)
+    auth = rs.server.authenticator
+    wait_until(lambda: auth.entry(public) is not None, 3, "relay enrolled")
+    relay = client_on(rs, ClientCurve(public, secret, server_public_key(rs.settings.data_dir)),
+                      None)
+
+    def login(user: str, password: str, device: str) -> DispatchError | None:
+        try:
+            relay.request("login", {"user": user, "password": password, "workstation": "",
+                                    "device": device})
+        except DispatchError as err:
+            return err
+        return None
+
+    def guess() -> bool:  # other accounts each time: only the device's count can lock
+        err = login(f"nobody{len(tries)}", "wrong-password", "10.0.0.66")
+        tries.append(err)
+        return err is not None and "locked" in err.message
+
+    tries: list[DispatchError | None] = []
+    wait_until(guess, 10, "the guessing device locked")
+    assert login("disp", DEMO_PASSWORDS["disp"], "10.0.0.66") is not None  # still locked
+    assert login("disp", DEMO_PASSWORDS["disp"], "10.0.0.7") is None  # another phone: fine
+    locked = audit_actions(rs, "login_locked")
+    assert locked
+    assert '"subject": "key"' in locked[-1].detail
+
+    # a workstation key's 'device' is ignored: its failures add up on the key
+    ws = client_on(rs, workstation_keys(rs, "ws-devices"), None)
+
+    guesses = iter(range(1000))
+
+    def ws_guess() -> bool:  # a new account and a new 'device' each time
+        i = next(guesses)
+        try:
+            ws.request("login", {"user": f"nobody-ws{i}", "password": "wrong-password",
+                                 "workstation": "", "device": f"10.0.1.{i}"})
+        except DispatchError as err:
+            return "locked" in err.message
+        return False
+
+    wait_until(ws_guess, 10, "the workstation key locked")
+    err = refused(lambda: ws.login("lead", DEMO_PASSWORDS["lead"], ""))  # never failed itself
+    assert "locked" in err.message or "slowed" in err.message
 
 
 def test_one_keys_login_flood_does_not_shut_others_out(secure: RunningServer) -> None:

@@ -95,14 +95,15 @@ def router(gw: Gateway) -> APIRouter:
 
     @r.post("/login", summary="Log in with an operator account")
     async def login(request: Request) -> JSONResponse:
-        gw.login_limit.take(client_address(request))
+        address = client_address(request)
+        gw.login_limit.take(address)
         d = await json_body(request)
         user = text_arg(d, "user", required=True, max_chars=64)
         password = text_arg(d, "password", required=True, max_chars=256)
         unit_id = text_arg(d, "unit_id", max_chars=64)
 
         def run() -> JSONResponse:
-            result = gw.link.login(user, password)
+            result = gw.link.login(user, password, device=address)
             session = str(result["session"])
             scope = str(result.get("scope", ""))
             if unit_id:

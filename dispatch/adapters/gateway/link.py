@@ -113,12 +113,13 @@ class ServerLink:
             self.gateway.invalidate()
         raise AssertionError("unreachable")
 
-    def login(self, user: str, password: str) -> dict[str, Any]:
-        """Log an operator in for a device: the server's ``login`` result; ApiError
+    def login(self, user: str, password: str, device: str = "") -> dict[str, Any]:
+        """Log an operator in for a device (``device``: its address, by which the server
+        throttles failed logins): the server's ``login`` result; ApiError
         ``unauthorized`` (wrong credentials), ``rate_limited``/``unavailable`` as the server
         said."""
         reply = self.call("", "login", {"user": user, "password": password,
-                                        "workstation": self.workstation})
+                                        "workstation": self.workstation, "device": device})
         if reply.ok:
             return dict(reply.result)
         msg = reply.message or "login refused"

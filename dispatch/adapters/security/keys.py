@@ -93,12 +93,15 @@ class LocalTrust:
 
 ROLE_WORKSTATION = "workstation"
 ROLE_FEED = "feed"
+ROLE_RELAY = "relay"  # logs in on behalf of many devices (the field gateway): see ClientEntry
 
 
 @dataclass(frozen=True, slots=True)
 class ClientEntry:
     """One enrolled client: its name (the file stem), Z85 public key, role and, for a
-    read-only feed key, the region it may read ("" = the whole city)."""
+    read-only feed key, the region it may read ("" = the whole city). A ``relay`` key (the
+    field gateway) logs in for many devices: its logins name the device, and failed logins
+    are counted per device, so one device's guessing never locks the others out."""
 
     name: str
     key: bytes
@@ -108,6 +111,10 @@ class ClientEntry:
     @property
     def feed_only(self) -> bool:
         return self.role == ROLE_FEED
+
+    @property
+    def relay(self) -> bool:
+        return self.role == ROLE_RELAY
 
 
 # ----------------------------------------------------------------------------- paths, checks
@@ -255,8 +262,10 @@ def server_public_key(data_dir: Path) -> bytes:
     return check_public_key(zmq.auth.load_certificate(path)[0])
 
 
-def allow_client(data_dir: Path, public: bytes | Path, name: str) -> Path:
+def allow_client(data_dir: Path, public: bytes | Path, name: str, *, relay: bool = False
+                 ) -> Path:
     """Enrol a client: write its public certificate into the allow-list; returns the file.
+    ``relay``: a key that logs in on behalf of many devices (the field gateway).
 
     ``public`` is a Z85 public key or the path of a certificate (only its public key is copied,
     even from a ``.key_secret`` file). An existing entry of the same name is replaced. A running
@@ -268,7 +277,7 @@ def allow_client(data_dir: Path, public: bytes | Path, name: str) -> Path:
     else:
         key = check_public_key(public)
     path = clients_dir(data_dir) / f"{name}{PUBLIC_SUFFIX}"
-    _write_public_cert(path, key, name)
+    _write_public_cert(path, key, name, {"role": ROLE_RELAY} if relay else None)
     return path
 
 
@@ -339,7 +348,7 @@ def client_entries(clients: Path) -> dict[str, ClientEntry]:
             key = check_public_key(zmq.auth.load_certificate(path)[0])
             meta = _metadata(path)
             role = meta.get("role", ROLE_WORKSTATION)
-            if role not in (ROLE_WORKSTATION, ROLE_FEED):
+            if role not in (ROLE_WORKSTATION, ROLE_FEED, ROLE_RELAY):
                 raise ValueError(f"unknown role {role!r}")
             scope = check_region(meta.get("scope", "")) if role == ROLE_FEED else ""
         except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -373,8 +382,9 @@ def ensure_local_trust(data_dir: Path) -> LocalTrust:
     if allowed.get("simulator") != simulator[0]:
         allow_client(data_dir, simulator[0], "simulator")
     gateway = ensure_client_keys(data_dir, "gateway")  # the field gateway (docs/GATEWAY.md)
-    if allowed.get("gateway") != gateway[0]:
-        allow_client(data_dir, gateway[0], "gateway")
+    entry = client_entries(server.clients_dir).get("gateway")
+    if entry is None or entry.key != gateway[0] or not entry.relay:
+        allow_client(data_dir, gateway[0], "gateway", relay=True)
     return LocalTrust(server=server, console=console, simulator=simulator)
 
 

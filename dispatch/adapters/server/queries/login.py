@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def login(server: DispatchServer, call: Call) -> Answer:
     req, envelope, user_id = call.req, call.envelope, call.user_id
     a = take_args(req.args, {"user": (str, ...), "password": (str, ...),
-                             "workstation": (str, "")}, "login")
+                             "workstation": (str, ""), "device": (str, "")}, "login")
     from dispatch.adapters.security.operators import normalize_user
 
     user = normalize_user(a["user"])[:64]
@@ -38,6 +38,11 @@ def login(server: DispatchServer, call: Call) -> Answer:
         raise
     workstation = entry.name if entry is not None else claim
     peer = f"key:{user_id}" if user_id is not None else f"peer:{envelope[0].hex()}"
+    device = a["device"].strip()[:64]
+    if device and entry is not None and entry.relay:
+        # a relay key (the field gateway) logs in for many devices: each device has its own
+        # throttle, so one device's failed logins never lock the others out
+        peer = f"{peer}/device:{device}"
     subjects = (f"user:{user}", peer)
     gate = server.trust.logins
     verdict = gate.check(*subjects)
