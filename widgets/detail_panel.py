@@ -3,7 +3,7 @@ may take now, each with its small form and the server's answer shown next to it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -333,7 +333,12 @@ class IncidentDetail(QWidget):
         form = self.form
         if form is None or not self.form_box.isVisible():
             return
-        self.scroll_area.ensureWidgetVisible(self.form_box, 0, 6)
+        viewport = self.scroll_area.viewport()
+        if self.form_box.height() + 12 <= viewport.height():
+            self.scroll_area.ensureWidgetVisible(self.form_box, 0, 6)
+        else:  # taller than the panel: its top in view (Tab scrolls on through its fields)
+            top = self.form_box.mapTo(self.scroll_area.widget(), QPoint(0, 0)).y()
+            self.scroll_area.verticalScrollBar().setValue(max(0, top - 6))
         if self._focus_form:
             target = form.focus_widget or form
             target.setFocus(Qt.FocusReason.OtherFocusReason)

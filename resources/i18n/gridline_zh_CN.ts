@@ -3963,6 +3963,14 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>CommandLineHelp</name>
         <message>
+        <source>escalate (a shift lead may skip levels on an urgent or high incident: 越级)</source>
+        <translation>上报升级（紧急或高优先级事件，值班长可越级上报）</translation>
+    </message>
+    <message>
+        <source>release an assisting department</source>
+        <translation>解除协办部门</translation>
+    </message>
+    <message>
             <source>register</source>
             <translation>立案</translation>
         </message>
