@@ -103,7 +103,7 @@ def test_bad_hazards_are_refused_with_what_is_wrong(engine: DispatchEngine) -> N
 
 def test_a_scoped_editor_sets_hazards_only_in_its_region(engine: DispatchEngine,
                                                         demo_city: City) -> None:
-    lon, lat, grid = grid_point(engine)
+    _lon, _lat, grid = grid_point(engine)
     other = next(g.code for g in demo_city.grids() if not g.code.startswith(grid[:9]))
     scoped = Actor("lead-x", Role.SHIFT_LEAD, scope=other[:9], workstation="ws-x")
     err = unchanged(engine, lambda: engine.execute(gas(engine), scoped))
