@@ -34,7 +34,7 @@ from widgets import theme
 translate = QCoreApplication.translate
 Index = QModelIndex | QPersistentModelIndex
 
-KIND_NAMES: dict[str, str] = {
+KIND_NAMES: dict[str, object] = {
     "chemical_plant": QT_TRANSLATE_NOOP("Hazards", "Chemical plant"),
     "gas_station": QT_TRANSLATE_NOOP("Hazards", "Gas station"),
     "fuel_depot": QT_TRANSLATE_NOOP("Hazards", "Fuel depot"),
@@ -54,7 +54,7 @@ WARNING_BACKGROUND = "#fef3c7"  # amber-100 under the warning colour's text
 
 def kind_name(kind: str) -> str:
     """A hazard kind in the interface's language."""
-    return translate("Hazards", KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+    return translate("Hazards", str(KIND_NAMES[kind])) if kind in KIND_NAMES else kind
 
 
 def where_text(hit: HazardHit) -> str:
@@ -87,7 +87,7 @@ class HazardListModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return translate("Hazards", HEADERS[section])
+            return translate("Hazards", str(HEADERS[section]))
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
