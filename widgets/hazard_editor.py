@@ -147,6 +147,9 @@ class HazardEditor(QDialog):
         self.radius.setDecimals(0)
         self.radius.setRange(0, 100_000)  # the server says what is out of range
         self.radius.setSuffix(" m")
+        self.lon.setPrefix(translate("Hazards", "lon "))
+        self.lat.setPrefix(translate("Hazards", "lat "))
+        self.radius.setPrefix(translate("Hazards", "radius "))
         self.radius.setValue(150)
         self.grid = QLineEdit()
         self.grid.setPlaceholderText(translate("Hazards", "15-digit grid code"))

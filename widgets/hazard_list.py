@@ -137,8 +137,8 @@ class HazardBox(QWidget):
         self.model.set_hits(hits)
         self.table.setVisible(bool(hits))
         if hits:
-            self.heading.setText("⚠ " + translate("Hazards", "%n hazard(s) at this place", "",
-                                                  len(hits)))
+            self.heading.setText("⚠ " + translate("Hazards", "Hazards at this place: %1")
+                                 .replace("%1", str(len(hits))))
             self.heading.setStyleSheet(f"color: {theme.WARNING}; font-weight: 600;")
         else:
             self.heading.setText(translate("Hazards", "No hazard noted at this place")

@@ -43,7 +43,7 @@ def seed_hazards(gazetteer: Gazetteer | Iterable[Entry]) -> list[cmd.SetHazard]:
     factories = [p for p in pois if p.category in ("factory", "chemical_plant")]
     for e in _spread(factories, 1) or _spread([p for p in pois if p.category == "hospital"], 1):
         out.append(cmd.SetHazard(f"HZ-{len(out) + 1:04d}", "high_voltage",
-                                 f"{e.name}旁变电站所在网格",
+                                 f"{e.name}附近变电站",
                                  "110kV变电站：涉电事件先通知供电部门断电，勿用水扑救",
                                  grid=e.grid))
     return out

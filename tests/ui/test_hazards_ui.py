@@ -50,7 +50,7 @@ def test_the_intake_form_lists_the_hazards_at_its_point(
     assert dlg.hazards.ids() == ["HZ-CARE", "HZ-GAS"]  # the grid's first, then by distance
     dlg.set_point(lon + 0.0005, lat, "click")  # ~50 m east: inside the station's radius
     assert "HZ-GAS" in dlg.hazards.ids()
-    assert "hazard" in dlg.hazards.heading.text()
+    assert dlg.hazards.heading.text() == "⚠ Hazards at this place: 2"
     model = dlg.hazards.model
     qtmodeltester.check(model)
     row = dlg.hazards.ids().index("HZ-GAS")
