@@ -30,7 +30,7 @@ from console.status_bar import ConsoleStatusBar
 from console.themes import apply_theme
 from dispatch.adapters.client.commands import Login
 from dispatch.adapters.client.mirror import MirrorInfo
-from dispatch.domain.roles import AUDIT_READERS, PLANNERS
+from dispatch.domain.roles import AUDIT_READERS, HAZARD_EDITORS, PLANNERS
 from maps.tiles import TileSource
 from maps.view import MapView
 from widgets import alert_sound, part_labels
@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.audit_source = audit_source
         self.audit_window: Any = None
         self.run_card_editor: Any = None
+        self.hazard_editor: Any = None
         self.quit_box: QMessageBox | None = None  # the question Ctrl+Q asks, while it asks
         self.settings = settings
         self.theme = theme
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.intake.sig_message.connect(lambda m: self.statusBar().showMessage(m, 6000))
         self.intake.sig_show_incident.connect(self._raise_detail)
         self.map_sync.sig_point_clicked.connect(self.intake.map_clicked)
+        self.map_sync.sig_point_clicked.connect(self._hazard_point)
         self.map_sync.sig_part_clicked.connect(self.show_part)
         self.part_card.sig_report.connect(self.report_at_part)
         self.part_card.sig_incident_activated.connect(self._raise_detail)
@@ -246,13 +248,18 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _c=False, n=name: self.set_theme(n))
         self.audit_action: QAction | None = None
         self.run_cards_action: QAction | None = None
+        self.hazards_action: QAction | None = None
         reads_audit = self.audit_source is not None and self.login.role in AUDIT_READERS
         plans = self.login.role in PLANNERS
+        edits_hazards = self.login.role in HAZARD_EDITORS
         t = self.menuBar().addMenu(translate("MainWindow", "&Tools")) \
-            if reads_audit or plans else None
+            if reads_audit or plans or edits_hazards else None
         if t is not None and plans:
             self.run_cards_action = t.addAction(translate("MainWindow", "&Run cards…"))
             self.run_cards_action.triggered.connect(self.open_run_cards)
+        if t is not None and edits_hazards:
+            self.hazards_action = t.addAction(translate("MainWindow", "&Hazards…"))
+            self.hazards_action.triggered.connect(self.open_hazards)
         if t is not None and reads_audit:
             self.audit_action = t.addAction(translate("MainWindow", "&Audit trail…"))
             self.audit_action.setShortcut(QKeySequence(WINDOW_SHORTCUTS["audit_trail"]))
@@ -356,6 +363,22 @@ class MainWindow(QMainWindow):
         self.run_card_editor.raise_()
         self.run_card_editor.activateWindow()
         return self.run_card_editor
+
+    def open_hazards(self) -> Any:
+        """Show the hazard editor (one per console)."""
+        from widgets.hazard_editor import HazardEditor
+
+        if self.hazard_editor is None:
+            self.hazard_editor = HazardEditor(self.console, self)
+        self.hazard_editor.show()
+        self.hazard_editor.raise_()
+        self.hazard_editor.activateWindow()
+        return self.hazard_editor
+
+    def _hazard_point(self, lon: float, lat: float) -> None:
+        """A map click while the hazard editor is open is the hazard's point."""
+        if self.hazard_editor is not None and self.hazard_editor.isVisible():
+            self.hazard_editor.set_point(lon, lat)
 
     def open_audit(self) -> Any:
         """Show the audit trail window (one per console), reading the last day at once."""

@@ -136,6 +136,41 @@ class CommandWorker(QObject):
             return
         self.sig_run_cards.emit(cards)
 
+    sig_hazards = Signal(object)
+    """The hazards at places in the operator's scope (a list of
+    :class:`~dispatch.domain.state.Hazard`)."""
+
+    @Slot()
+    def fetch_hazards(self) -> None:
+        """Read the hazards (the ``hazards`` query); a failure leaves the last ones."""
+        try:
+            hazards = self._get().hazards()
+        except Exception:  # noqa: BLE001 - a missing answer must not kill the worker thread
+            return
+        self.sig_hazards.emit(hazards)
+
+    sig_phones = Signal(object, object)
+    """(incident ids asked, {incident id: phone}) — the ``contacts`` query's answer."""
+
+    @Slot(list)
+    def fetch_phones(self, incident_ids: list[str]) -> None:
+        try:
+            phones = self._get().caller_phones(incident_ids)
+        except Exception:  # noqa: BLE001 - a missing answer must not kill the worker thread
+            return
+        self.sig_phones.emit(list(incident_ids), phones)
+
+    sig_caller = Signal(str, object)
+    """(phone, incident ids called in from it) — the ``contacts`` query's answer."""
+
+    @Slot(str)
+    def fetch_caller(self, phone: str) -> None:
+        try:
+            ids = self._get().caller_incidents(phone)
+        except Exception:  # noqa: BLE001 - a missing answer must not kill the worker thread
+            return
+        self.sig_caller.emit(phone, ids)
+
     @Slot()
     def close(self) -> None:
         if self._client is not None:

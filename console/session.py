@@ -57,6 +57,15 @@ class LiveSession(QObject):
     sig_fetch_run_cards = Signal()
     """Read the run cards on the command thread (queued to :class:`CommandWorker`)."""
 
+    sig_fetch_hazards = Signal()
+    """Read the hazards on the command thread."""
+
+    sig_fetch_phones = Signal(list)
+    """Read callers' phones of these incidents on the command thread."""
+
+    sig_fetch_caller = Signal(str)
+    """Read the incidents a number called in on the command thread."""
+
     def __init__(self, console: ConsoleModel, *, command_endpoint: str, snapshot_endpoint: str,
                  update_endpoint: str, login: Login, user: str, password: str,
                  curve: ClientCurve | None, clock: ServerClock) -> None:
@@ -95,6 +104,15 @@ class LiveSession(QObject):
         self.commands.sig_run_cards.connect(console.set_run_cards)
         self.sig_fetch_run_cards.connect(self.commands.fetch_run_cards)
         console.sig_run_cards_wanted.connect(self.sig_fetch_run_cards)
+        self.commands.sig_hazards.connect(console.set_hazards)
+        self.sig_fetch_hazards.connect(self.commands.fetch_hazards)
+        console.sig_hazards_wanted.connect(self.sig_fetch_hazards)
+        self.commands.sig_phones.connect(console.set_phones)
+        self.sig_fetch_phones.connect(self.commands.fetch_phones)
+        console.sig_phones_wanted.connect(self.sig_fetch_phones)
+        self.commands.sig_caller.connect(console.set_caller_incidents)
+        self.sig_fetch_caller.connect(self.commands.fetch_caller)
+        console.sig_caller_wanted.connect(self.sig_fetch_caller)
         self._threads: list[QThread] = []
         # Unit ids changed in the state but not yet told to the views (an ordered set).
         self._pending_units: dict[str, None] = {}
@@ -109,6 +127,7 @@ class LiveSession(QObject):
         self._threads = [start_in_thread(self.feed, "gridline-feed", self.feed.run),
                          start_in_thread(self.commands, "gridline-commands")]
         self.sig_fetch_run_cards.emit()  # the run cards are not on the feed: read them once
+        self.sig_fetch_hazards.emit()  # nor are the hazards
         self.places = PlaceSearch(self._make_search_client)
 
     def search_places(self, query: str, limit: int, done: Done) -> None:

@@ -24,12 +24,14 @@ from PySide6.QtCore import QObject, Signal
 
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.model import City
-from dispatch.domain.commands import Command, RemoveRunCard, SetRunCard
+from dispatch.domain.commands import Command, RemoveHazard, RemoveRunCard, SetHazard, SetRunCard
+from dispatch.domain.contacts import digits
+from dispatch.domain.hazards import HazardHit, hazards_at
 from dispatch.domain.location_history import PointIndex
 from dispatch.domain.recommend import Recommendation
-from dispatch.domain.roles import Actor
+from dispatch.domain.roles import Actor, Permission
 from dispatch.domain.runcards import PlanLine
-from dispatch.domain.state import DispatchState, Incident, RunCard, UnitState
+from dispatch.domain.state import DispatchState, Hazard, Incident, RunCard, UnitState
 from dispatch.services.console_state import ConsoleState
 from widgets import labels
 
@@ -73,6 +75,26 @@ class ConsoleModel(QObject):
 
     sig_run_cards_changed = Signal()
     """:attr:`run_cards` holds what the server answered last."""
+
+    sig_hazards_wanted = Signal()
+    """The console wants the hazards read again; the shell answers with :meth:`set_hazards`."""
+
+    sig_hazards_changed = Signal()
+    """:attr:`hazards` holds what the server answered last."""
+
+    sig_phones_wanted = Signal(list)
+    """Incident ids whose callers' phones the console wants (only sent for a role that may
+    see them); the shell answers with :meth:`set_phones`."""
+
+    sig_phones_changed = Signal()
+    """:meth:`phone` knows more numbers."""
+
+    sig_caller_wanted = Signal(str)
+    """A phone number whose incidents the console wants (a repeat caller); the shell answers
+    with :meth:`set_caller_incidents`."""
+
+    sig_caller_changed = Signal(str)
+    """(phone) — :meth:`caller_incidents` knows this number's incidents."""
 
     def __init__(self, state: DispatchState, catalogue: Catalogue, city: City, actor: Actor, *,
                  now: Callable[[], float] = time.time, language: str = "en",
@@ -206,6 +228,71 @@ class ConsoleModel(QObject):
         self.sig_command_finished.emit(context, ok, message)
         if ok and isinstance(command, SetRunCard | RemoveRunCard):
             self.request_run_cards()
+        if ok and isinstance(command, SetHazard | RemoveHazard):
+            self.request_hazards()
+
+    # ------------------------------------------------------------------------ hazards
+
+    @property
+    def hazards(self) -> dict[str, Hazard]:
+        """The hazards at places in the operator's scope by id, as last read (the server
+        answers them to the ``hazards`` query; they are not on the feed)."""
+        return self.core.hazards
+
+    def request_hazards(self) -> None:
+        """Ask the shell to read the hazards again (the answer comes to :meth:`set_hazards`)."""
+        self.sig_hazards_wanted.emit()
+
+    def set_hazards(self, hazards: Iterable[Hazard]) -> None:
+        """The shell's answer: the hazards the server holds in the operator's scope."""
+        self.core.hazards = {h.id: h for h in hazards}
+        self.sig_hazards_changed.emit()
+
+    def hazards_at(self, lon: float, lat: float, grid: str = "") -> list[HazardHit]:
+        """The hazards that apply at the point (within their radius, or on its ``grid``)."""
+        return hazards_at(self.core.hazards.values(), lon, lat, grid)
+
+    # ------------------------------------------------------------- callers' phones
+
+    @property
+    def may_see_contacts(self) -> bool:
+        """Whether the operator's role may see callers' phone numbers."""
+        return self.actor.may(Permission.CONTACTS)
+
+    def phone(self, incident_id: str) -> str | None:
+        """The caller's phone of the incident as read ("" none), None if not read yet."""
+        return self.core.phones.get(incident_id)
+
+    def request_phone(self, incident_id: str) -> bool:
+        """Ask for the caller's phone of the incident, once, and only for a role that may
+        see it; False when nothing is asked."""
+        if not self.may_see_contacts or not incident_id or incident_id in self.core.phones:
+            return False
+        self.sig_phones_wanted.emit([incident_id])
+        return True
+
+    def set_phones(self, asked: Iterable[str], phones: dict[str, str]) -> None:
+        """The shell's answer: the numbers known of the incidents ``asked``."""
+        for iid in asked:
+            self.core.phones[iid] = phones.get(iid, "")
+        self.sig_phones_changed.emit()
+
+    def caller_incidents(self, phone: str) -> tuple[str, ...] | None:
+        """The incidents called in from ``phone`` as read, None if not read yet."""
+        return self.core.caller_incidents.get(digits(phone))
+
+    def request_caller(self, phone: str) -> bool:
+        """Ask which incidents ``phone`` called in (a repeat caller), for a role that may
+        see phone numbers; False when nothing is asked."""
+        if not self.may_see_contacts or len(digits(phone)) < 5:
+            return False
+        self.sig_caller_wanted.emit(phone)
+        return True
+
+    def set_caller_incidents(self, phone: str, incident_ids: Iterable[str]) -> None:
+        """The shell's answer: the incidents called in from ``phone``."""
+        self.core.caller_incidents[digits(phone)] = tuple(incident_ids)
+        self.sig_caller_changed.emit(phone)
 
     # ---------------------------------------------------------------------- run cards
 

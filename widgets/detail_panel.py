@@ -28,6 +28,7 @@ from widgets.action_forms.base import ActionForm, FormError
 from widgets.actions import ACTIONS, ConsoleActions, action_text
 from widgets.console_model import ConsoleModel
 from widgets.detail_departments import DepartmentTable
+from widgets.detail_place import PlaceNotes
 from widgets.detail_sections import ClockTable, FieldGrid, NoteList, section
 from widgets.flow_layout import FlowLayout
 
@@ -120,6 +121,7 @@ class IncidentDetail(QWidget):
         self.clocks = ClockTable()
         self.departments = DepartmentTable()
         self.departments_heading = section(translate("IncidentDetail", "Departments"))
+        self.place_notes = PlaceNotes(self.console)
 
         # actions
         self.buttons: dict[str, QToolButton] = {}
@@ -184,6 +186,7 @@ class IncidentDetail(QWidget):
         lay.setSpacing(6)
         lay.addLayout(head)
         lay.addLayout(self.field_grid)
+        lay.addWidget(self.place_notes)
         lay.addWidget(section(translate("IncidentDetail", "Time limits")))
         lay.addWidget(self.clocks)
         lay.addWidget(self.departments_heading)
@@ -243,6 +246,7 @@ class IncidentDetail(QWidget):
         self.level_chip.setStyleSheet(theme.chip_style("#475569"))
         self.supervised_chip.setVisible(inc.supervised)
         self.field_grid.show_incident(inc, c)
+        self.place_notes.show_incident(inc)
         self.clocks.show_clocks(inc, c)
         joint_departments = self.departments.show_departments(inc, c) > 1
         self.departments.setVisible(joint_departments)

@@ -48,6 +48,7 @@ from widgets.action_forms.base import FormError
 from widgets.address_search import AddressSearch, Place, SearchPort
 from widgets.class_picker import ClassPicker
 from widgets.console_model import ConsoleModel
+from widgets.hazard_list import HazardBox
 from widgets.intake_history import PlaceHistoryPanel
 
 Locate = Callable[[float, float], "str | None"]
@@ -105,6 +106,10 @@ class IntakeDialog(QDialog):
         self._build()
         console.sig_command_finished.connect(self._on_finished)
         console.sig_command_result.connect(self._on_result)
+        console.sig_hazards_changed.connect(self.refresh_hazards)
+        console.sig_caller_changed.connect(self._on_caller)
+        self.phone.editingFinished.connect(lambda: console.request_caller(self.phone.text()))
+        console.request_hazards()  # they may have changed since the console read them
 
     def _build(self) -> None:
         c = self.console
@@ -214,6 +219,8 @@ class IntakeDialog(QDialog):
         right = QVBoxLayout()
         right.addWidget(QLabel(translate("IntakeDialog", "Class")))
         right.addWidget(self.picker, 3)
+        self.hazards = HazardBox()
+        right.addWidget(self.hazards)
         self.history = PlaceHistoryPanel(c)
         self.history.sig_open.connect(self.sig_open_incident)
         right.addWidget(self.history, 2)
@@ -297,6 +304,7 @@ class IntakeDialog(QDialog):
         else:
             self.grid_label.setText(translate("IntakeDialog", "outside every grid of the city"))
             self.grid_label.setStyleSheet(f"color: {theme.ERROR};")
+        self.refresh_hazards()  # at once: a hazard matters before the class is chosen
         self._dup_timer.start()
 
     def _on_class_changed(self) -> None:
@@ -325,13 +333,30 @@ class IntakeDialog(QDialog):
         self.duplicates.setVisible(bool(ids))
         return ids
 
+    def refresh_hazards(self) -> list[str]:
+        """List the hazards that apply at the point (none before it is set)."""
+        placed = bool(self.point_source)
+        self.hazards.set_hits(self.console.hazards_at(self.lon.value(), self.lat.value(),
+                                                      self.grid) if placed else [],
+                              placed=placed)
+        return self.hazards.ids()
+
+    def _on_caller(self, phone: str) -> None:
+        if phone == self.phone.text():
+            self.refresh_history()
+
     def refresh_history(self) -> list[str]:
-        """List the incidents reported near the point lately (none before it is set)."""
+        """List the incidents reported near the point lately (none before it is set), and
+        the hazards there; a past incident called in from this form's phone number (as the
+        server answered) is marked a repeat caller."""
+        self.refresh_hazards()
+        known = self.console.caller_incidents(self.phone.text()) if self.phone.text() else None
         rows = [] if not self.point_source else location_history(
             self.console.state, self.console.point_index(), self.console.catalogue,
             lon=self.lon.value(), lat=self.lat.value(), now=self.console.now(),
             address=self.place.name if self.place is not None else "",
-            class_code=self.picker.code, radius_m=self.radius_m, days=self.days)
+            class_code=self.picker.code, radius_m=self.radius_m, days=self.days,
+            same_caller=(lambda iid: iid in known) if known else None)
         self.history.set_rows(rows, radius_m=self.radius_m, days=self.days)
         return self.history.ids()
 

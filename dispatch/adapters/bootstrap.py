@@ -22,6 +22,7 @@ from dispatch.domain.state import card_key
 from dispatch.services.city_generator.generate import generate_city
 from dispatch.services.engine import DispatchEngine
 from dispatch.services.gazetteer_generator import generate_gazetteer
+from dispatch.services.hazard_seeds import seed_hazards
 
 BOOTSTRAP_ACTOR = Actor(operator="bootstrap", role=Role.ADMIN, workstation="server")
 
@@ -53,6 +54,20 @@ def seed_run_cards(engine: DispatchEngine, *, now: float | None = None) -> int:
     return n
 
 
+def seed_city_hazards(engine: DispatchEngine, gazetteer: Gazetteer, *,
+                      now: float | None = None) -> int:
+    """Set the starting hazards (:mod:`dispatch.services.hazard_seeds`) the state has no hazard
+    of that id for; returns how many."""
+    n = 0
+    for c in seed_hazards(gazetteer):
+        if c.hazard_id in engine.state.hazards:
+            continue
+        engine.execute(c, BOOTSTRAP_ACTOR, now=now, commit=False)
+        n += 1
+    engine.commit()
+    return n
+
+
 def store_gazetteer(store: EventStore, city: City, seed: int,
                     gazetteer: Gazetteer | None = None, source: str = "") -> Gazetteer:
     """Store ``gazetteer`` (else the one generated from ``city`` and ``seed``) as the city's,
@@ -75,6 +90,7 @@ def open_engine(store: EventStore | None, *, catalogue: Catalogue | None = None,
     with ``seed`` (:func:`store_gazetteer`)."""
     catalogue = catalogue or default_catalogue()
     stored = store.load_city_geojson() if store is not None else None
+    places: Gazetteer | None = None
     if stored is not None:
         city = import_geojson(stored)
     else:
@@ -83,7 +99,7 @@ def open_engine(store: EventStore | None, *, catalogue: Catalogue | None = None,
                                  outlines=suzhou_outlines())
         if store is not None:
             store.save_city(city.code, city.name, export_geojson(city))
-            store_gazetteer(store, city, seed, gazetteer)
+            places = store_gazetteer(store, city, seed, gazetteer)
     locator = Locator(city)
     kwargs = {"clock": clock} if clock is not None else {}
     engine = DispatchEngine(catalogue, city, locate=locator.locate, store=store,
@@ -92,4 +108,6 @@ def open_engine(store: EventStore | None, *, catalogue: Catalogue | None = None,
     if stored is None:
         register_units(engine, city)
         seed_run_cards(engine)
+        if places is not None:  # a new store: the hazards near its gazetteer's places
+            seed_city_hazards(engine, places)
     return engine

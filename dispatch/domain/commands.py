@@ -257,6 +257,28 @@ class RemoveRunCard:
 
 
 @dataclass(frozen=True, slots=True)
+class SetHazard:
+    """Set (add or replace) a hazard note on a place: a point with a radius in metres, or a
+    grid (``grid`` given, no point). See :mod:`dispatch.domain.hazards`."""
+
+    NAME: ClassVar[str] = "set_hazard"
+    hazard_id: str
+    kind: str
+    name: str
+    text: str = ""
+    lon: float | None = None
+    lat: float | None = None
+    radius_m: float | None = None
+    grid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveHazard:
+    NAME: ClassVar[str] = "remove_hazard"
+    hazard_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class AttachMedia:
     """Attach a stored photo to an incident (the gateway stored it; docs/GATEWAY.md)."""
 
@@ -290,7 +312,7 @@ Command = (ReportIncident | RegisterIncident | CancelIncident | AssignUnits | Re
            | Park | Unpark | Supervise | Escalate | AddNote | RaiseClock | ArchiveFinished
            | RegisterUnit
            | SetUnitStatus | ReportPositions | SetRunCard | RemoveRunCard | AttachMedia
-           | HandBack)
+           | HandBack | SetHazard | RemoveHazard)
 
 COMMAND_TYPES: dict[str, type[Any]] = {
     cls.NAME: cls for cls in Command.__args__

@@ -334,6 +334,28 @@ class RunCardRemoved:
     priority: str
 
 
+# --------------------------------------------------------------------------------- hazards
+
+
+@dataclass(frozen=True, slots=True)
+class HazardSet:
+    KIND: ClassVar[str] = "hazard.set"
+    hazard_id: str
+    kind: str
+    name: str
+    text: str
+    grid: str
+    lon: float
+    lat: float
+    radius_m: float  # 0: the whole grid
+
+
+@dataclass(frozen=True, slots=True)
+class HazardRemoved:
+    KIND: ClassVar[str] = "hazard.removed"
+    hazard_id: str
+
+
 Payload = (IncidentReported | IncidentRegistered | IncidentCancelled | IncidentDispatched
            | IncidentReinforced | IncidentUnitReleased | IncidentAcknowledged
            | IncidentDepartmentReleased
@@ -342,7 +364,8 @@ Payload = (IncidentReported | IncidentRegistered | IncidentCancelled | IncidentD
            | ExtensionDecided | IncidentParked | IncidentUnparked | IncidentSupervised
            | IncidentEscalated | IncidentNoted | IncidentClock | IncidentsArchived | UnitRegistered
            | UnitStatusChanged | UnitsMoved | CallerContactRecorded | RunCardSet
-           | RunCardRemoved | IncidentMediaAttached | IncidentHandedBack)
+           | RunCardRemoved | IncidentMediaAttached | IncidentHandedBack | HazardSet
+           | HazardRemoved)
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
     cls.KIND: cls for cls in Payload.__args__

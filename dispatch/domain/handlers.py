@@ -14,6 +14,7 @@ from typing import Any
 from dispatch.domain import checks as ck
 from dispatch.domain import commands as cmd
 from dispatch.domain import events as ev
+from dispatch.domain import hazards as hz
 from dispatch.domain import joint
 from dispatch.domain import runcard_handlers as rc
 from dispatch.domain.assign_departments import resulting_departments, units_outside
@@ -450,6 +451,8 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Payloads]] = {
     cmd.ReportPositions: positions,
     cmd.SetRunCard: rc.set_run_card,
     cmd.RemoveRunCard: rc.remove_run_card,
+    cmd.SetHazard: hz.set_hazard,
+    cmd.RemoveHazard: hz.remove_hazard,
     cmd.AttachMedia: attach_media,
     cmd.HandBack: hand_back,
 }

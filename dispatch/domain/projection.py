@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from dispatch.domain import events as ev
+from dispatch.domain import hazards as hz
 from dispatch.domain import joint
 from dispatch.domain import runcard_handlers as rc
 from dispatch.domain.media import Media
@@ -428,6 +429,8 @@ APPLY: dict[type[Any], Callable[[DispatchState, ev.Event, Any], None]] = {
     ev.CallerContactRecorded: _contact,
     ev.RunCardSet: rc.apply_set,
     ev.RunCardRemoved: rc.apply_removed,
+    ev.HazardSet: hz.apply_set,
+    ev.HazardRemoved: hz.apply_removed,
     ev.IncidentMediaAttached: _media_attached,
     ev.IncidentHandedBack: _handed_back,
 }

@@ -58,6 +58,7 @@ class Permission(StrEnum):
     AUDIT = "audit"        # read the audit trail
     CONTACTS = "contacts"  # see callers' phone numbers (dispatch.domain.contacts)
     PLAN = "plan"          # edit run cards (response plans)
+    HAZARDS = "hazards"    # edit the hazard notes on places
     SKIP_LEVELS = "skip_levels"  # escalate an urgent or high incident several levels (越级)
 
 
@@ -67,7 +68,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                 P.CONTACTS}),
     Role.SHIFT_LEAD: frozenset({P.INTAKE, P.DISPATCH, P.APPROVE, P.FIELD, P.UNITS, P.NOTE,
                                 P.MUTUAL_AID, P.READ, P.AUDIT, P.CONTACTS, P.PLAN,
-                                P.SKIP_LEVELS}),
+                                P.SKIP_LEVELS, P.HAZARDS}),
     Role.WALL: frozenset({P.READ}),
     Role.FIELD_GATEWAY: frozenset({P.INTAKE, P.FIELD, P.UNITS, P.NOTE, P.READ}),
     Role.ADMIN: frozenset(Permission),
@@ -106,6 +107,8 @@ COMMAND_PERMISSIONS: dict[str, Permission] = {
     "remove_run_card": P.PLAN,
     "attach_media": P.NOTE,
     "hand_back": P.DISPATCH,
+    "set_hazard": P.HAZARDS,
+    "remove_hazard": P.HAZARDS,
 }
 """The permission each command (by wire name) needs; the handlers check exactly this."""
 
@@ -123,6 +126,7 @@ QUERY_PERMISSIONS: dict[str, Permission | None] = {
     "geocode": P.READ,    # the whole city's places, whatever the scope
     "basemap": P.READ,    # the whole city's roads and named places, whatever the scope
     "run_cards": P.READ,  # every run card (response plan)
+    "hazards": P.READ,    # the hazard notes on places in the scope
 }
 """The permission each query needs (``None``: any session, or none at all)."""
 
@@ -249,6 +253,9 @@ def rights_table() -> str:
 
 PLANNERS = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if P.PLAN in perms)
 """Roles that may edit run cards (``set_run_card``, ``remove_run_card``)."""
+
+HAZARD_EDITORS = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if P.HAZARDS in perms)
+"""Roles that may edit hazard notes (``set_hazard``, ``remove_hazard``)."""
 
 AUDIT_READERS = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if P.AUDIT in perms)
 """Roles that may read the audit trail (the ``audit`` query)."""

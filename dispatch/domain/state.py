@@ -155,6 +155,26 @@ class RunCard:
         return tuple(dict.fromkeys(d for d, _t, _n in self.lines))
 
 
+@dataclass(frozen=True, slots=True)
+class Hazard:
+    """A hazard note on a place (see :mod:`dispatch.domain.hazards`): a point with a radius
+    (``radius_m`` > 0; ``grid`` is the grid the point lies in) or a whole grid (``radius_m``
+    0; ``lon``/``lat`` are the grid's centre, for showing it)."""
+
+    id: str
+    kind: str  # chemical_plant, gas_station, care_home… (dispatch.domain.hazards.KINDS)
+    name: str
+    text: str
+    grid: str
+    lon: float
+    lat: float
+    radius_m: float = 0.0
+
+    @property
+    def is_point(self) -> bool:
+        return self.radius_m > 0
+
+
 @dataclass(slots=True)
 class DispatchState:
     incidents: dict[str, Incident] = field(default_factory=dict)
@@ -168,6 +188,8 @@ class DispatchState:
     contacts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     # Run cards by :func:`card_key`; frozen records, so a shallow copy of the dict is a copy.
     run_cards: dict[str, RunCard] = field(default_factory=dict)
+    # Hazards at places by id (frozen records, like the run cards).
+    hazards: dict[str, Hazard] = field(default_factory=dict)
     # Ids changed since the owner last took them (see :meth:`take_changes`); not state proper.
     changed_incidents: set[str] = field(default_factory=set, compare=False, repr=False)
     changed_units: set[str] = field(default_factory=set, compare=False, repr=False)
@@ -185,18 +207,20 @@ class DispatchState:
     def with_records(self, incidents: dict[str, Incident], units: dict[str, UnitState]
                      ) -> DispatchState:
         """A state holding these record dicts, at this state's sequence, time and counters
-        (and copies of its callers' contacts and run cards)."""
+        (and copies of its callers' contacts, run cards and hazards)."""
         return DispatchState(incidents=incidents, units=units, contacts=dict(self.contacts),
-                             run_cards=dict(self.run_cards), **self.scalars())
+                             run_cards=dict(self.run_cards), hazards=dict(self.hazards),
+                             **self.scalars())
 
     def __getstate__(self) -> dict[str, object]:
         return {"incidents": self.incidents, "units": self.units, "contacts": self.contacts,
-                "run_cards": self.run_cards,
+                "run_cards": self.run_cards, "hazards": self.hazards,
                 **self.scalars()}
 
     def __setstate__(self, d: dict[str, object]) -> None:
         object.__setattr__(self, "contacts", {})
         object.__setattr__(self, "run_cards", {})
+        object.__setattr__(self, "hazards", {})
         for k, v in d.items():
             object.__setattr__(self, k, v)
         self.changed_incidents, self.changed_units = set(), set()
@@ -212,9 +236,9 @@ class DispatchState:
 
 STATE_SCALARS: tuple[str, ...] = tuple(
     f.name for f in fields(DispatchState)
-    if f.compare and f.name not in ("incidents", "units", "run_cards"))
-"""The fields of :class:`DispatchState` other than its records, its run cards and its change
-sets."""
+    if f.compare and f.name not in ("incidents", "units", "run_cards", "hazards"))
+"""The fields of :class:`DispatchState` other than its records, its run cards, its hazards and
+its change sets."""
 
 NOTE_CODEC = RecordCodec(Note)
 TASK_CODEC = RecordCodec(DepartmentTask)

@@ -26,7 +26,7 @@ from dispatch.domain.commands import Command
 from dispatch.domain.recommend import Recommendation, find_duplicates, recommend_units
 from dispatch.domain.roles import Actor
 from dispatch.domain.runcards import PlanLine, card_for, plan_units
-from dispatch.domain.state import DispatchState, Incident, RunCard, UnitState
+from dispatch.domain.state import DispatchState, Hazard, Incident, RunCard, UnitState
 from dispatch.domain.status import OPEN_STATUSES
 from dispatch.domain.timelimits import DueIndex
 
@@ -54,6 +54,13 @@ class ConsoleState:
         self._actions = lru_cache(maxsize=ACTIONS_CACHE)(self._actions_of)
         self.run_cards: dict[str, RunCard] = {}
         """The server's run cards by key, as last read (they are not on the feed)."""
+        self.hazards: dict[str, Hazard] = {}
+        """The hazards at places in the operator's scope by id, as last read (the ``hazards``
+        query; not on the feed)."""
+        self.phones: dict[str, str] = {}
+        """Callers' phone numbers by incident id, as read (``""``: asked, none known)."""
+        self.caller_incidents: dict[str, tuple[str, ...]] = {}
+        """The incidents called in from a number (by its digits), as read."""
 
     # ------------------------------------------------------------------------- mirror
 

@@ -916,6 +916,18 @@
     <context>
         <name>IncidentDetail</name>
         <message>
+            <source>Caller's phone</source>
+            <translation>来电号码</translation>
+        </message>
+        <message>
+            <source>reading…</source>
+            <translation>读取中…</translation>
+        </message>
+        <message>
+            <source>none given</source>
+            <translation>未留号码</translation>
+        </message>
+        <message>
             <location filename="../../widgets/detail_panel.py" line="40" />
             <source>Class</source>
             <translation>类别</translation>
@@ -2056,6 +2068,10 @@
     </context>
     <context>
         <name>MainWindow</name>
+        <message>
+            <source>&amp;Hazards…</source>
+            <translation>危险源(&amp;H)…</translation>
+        </message>
         <message>
             <source>&amp;Run cards…</source>
             <translation>出动预案(&amp;R)…</translation>
@@ -4092,6 +4108,165 @@ Open311 演示 API 密钥：open311-demo</translation>
         <message>
             <source>System</source>
             <translation>系统</translation>
+        </message>
+    </context>
+    <context>
+        <name>Hazards</name>
+        <message>
+            <source>lon </source>
+            <translation>经度 </translation>
+        </message>
+        <message>
+            <source>lat </source>
+            <translation>纬度 </translation>
+        </message>
+        <message>
+            <source>radius </source>
+            <translation>半径 </translation>
+        </message>
+        <message>
+            <source>Chemical plant</source>
+            <translation>化工企业</translation>
+        </message>
+        <message>
+            <source>Gas station</source>
+            <translation>加油站</translation>
+        </message>
+        <message>
+            <source>Fuel depot</source>
+            <translation>油库</translation>
+        </message>
+        <message>
+            <source>Care home</source>
+            <translation>养老机构</translation>
+        </message>
+        <message>
+            <source>School</source>
+            <translation>学校</translation>
+        </message>
+        <message>
+            <source>Kindergarten</source>
+            <translation>幼儿园</translation>
+        </message>
+        <message>
+            <source>Hospital</source>
+            <translation>医院</translation>
+        </message>
+        <message>
+            <source>High voltage</source>
+            <translation>高压电力设施</translation>
+        </message>
+        <message>
+            <source>Construction site</source>
+            <translation>建筑工地</translation>
+        </message>
+        <message>
+            <source>Crowded venue</source>
+            <translation>人员密集场所</translation>
+        </message>
+        <message>
+            <source>Other</source>
+            <translation>其他</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>Where</source>
+            <translation>位置</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>说明</translation>
+        </message>
+        <message>
+            <source>whole grid</source>
+            <translation>整个网格</translation>
+        </message>
+        <message>
+            <source>%1 m away (radius %2 m)</source>
+            <translation>相距 %1 米（半径 %2 米）</translation>
+        </message>
+        <message>
+            <source>Hazards at this place: %1</source>
+            <translation>此处危险源：%1 处</translation>
+        </message>
+        <message>
+            <source>No hazard noted at this place</source>
+            <translation>此处无危险源记录</translation>
+        </message>
+        <message>
+            <source>%1 m around %2, %3</source>
+            <translation>%2, %3 周边 %1 米</translation>
+        </message>
+        <message>
+            <source>grid %1</source>
+            <translation>网格 %1</translation>
+        </message>
+        <message>
+            <source>Hazards at places</source>
+            <translation>危险源管理</translation>
+        </message>
+        <message>
+            <source>e.g. Jinji Lake gas station</source>
+            <translation>例如：金鸡湖加油站</translation>
+        </message>
+        <message>
+            <source>what a dispatcher should know</source>
+            <translation>调度员应知晓的情况</translation>
+        </message>
+        <message>
+            <source>Point and radius</source>
+            <translation>点位及半径</translation>
+        </message>
+        <message>
+            <source>Whole grid</source>
+            <translation>整个网格</translation>
+        </message>
+        <message>
+            <source>15-digit grid code</source>
+            <translation>15位网格编码</translation>
+        </message>
+        <message>
+            <source>Click the map to take its point, or type it.</source>
+            <translation>点击地图取点，或直接输入经纬度。</translation>
+        </message>
+        <message>
+            <source>New hazard</source>
+            <translation>新建危险源</translation>
+        </message>
+        <message>
+            <source>Save hazard</source>
+            <translation>保存危险源</translation>
+        </message>
+        <message>
+            <source>Remove hazard</source>
+            <translation>删除危险源</translation>
+        </message>
+        <message>
+            <source>A hazard needs a name.</source>
+            <translation>危险源需要名称。</translation>
+        </message>
+        <message>
+            <source>The radius is from %1 to %2 metres.</source>
+            <translation>半径应在 %1 至 %2 米之间。</translation>
+        </message>
+        <message>
+            <source>Sending…</source>
+            <translation>正在发送…</translation>
+        </message>
+        <message>
+            <source>Removed on the server</source>
+            <translation>已在服务器删除</translation>
+        </message>
+        <message>
+            <source>Saved on the server</source>
+            <translation>已保存到服务器</translation>
         </message>
     </context>
 </TS>

@@ -191,6 +191,11 @@ def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 
         if step == steps // 2:  # a shift lead edits the run cards (no draw from rng)
             run(cmd.SetRunCard("0517", (("water", "drainage_crew", 2),)), LEAD)
             run(cmd.RemoveRunCard("0517"), LEAD)
+            g = engine.city.regions[grids[0]].geometry.representative_point()
+            run(cmd.SetHazard("HZ-T1", "gas_station", "测试加油站", "禁止明火", g.x, g.y, 150.0),
+                LEAD)
+            run(cmd.SetHazard("HZ-T2", "care_home", "测试养老院", grid=grids[0]), LEAD)
+            run(cmd.RemoveHazard("HZ-T1"), LEAD)
         clock.advance(rng.uniform(5, 120))
         r = rng.random()
         if r < 0.10 or not engine.state.incidents:

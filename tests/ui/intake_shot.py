@@ -1,6 +1,7 @@
 """Render the new-incident form in Chinese over the live console, with an address searched, a
-map click and the place's history: ``python -m tests.ui.intake_shot OUT.png DATA_DIR`` (under
-Xvfb). Prints ``intake screenshot saved to OUT history=N``."""
+map click, the hazards at the point, the place's history with a repeat caller, then the
+Hazards editor: ``python -m tests.ui.intake_shot OUT.png DATA_DIR`` (under Xvfb; the editor
+goes to OUT-hazards.png). Prints ``intake screenshot saved to OUT history=N hazards=M``."""
 
 from __future__ import annotations
 
@@ -58,6 +59,12 @@ def main(argv: list[str]) -> int:
     for i, text in enumerate(("观前街18号门口井盖缺失", "观前街路灯不亮", "店铺占道经营")):
         lead.execute(cmd.ReportIncident("hotline", klass, place["lon"] + 0.0004 * i,
                                         place["lat"] + 0.0003 * i, text, phone="13800138000"))
+    lead.execute(cmd.SetHazard("HZ-SHOT1", "gas_station", "观前街中石化加油站",
+                               "禁止明火；燃气/油品泄漏先通知消防，疏散半径100米",
+                               place["lon"] + 0.0006, place["lat"], 200.0))
+    lead.execute(cmd.SetHazard("HZ-SHOT2", "care_home", "平江社区日间照料中心",
+                               "行动不便老人多，疏散需社区协助", place["lon"] - 0.0004,
+                               place["lat"] + 0.0002, 150.0))
     qs = QSettings(str(data / "console.ini"), QSettings.Format.IniFormat)
     window, session = build_console(ep, login, city, "lead", DEMO_PASSWORDS["lead"], None,
                                     settings=qs, language="zh_CN")
@@ -67,7 +74,8 @@ def main(argv: list[str]) -> int:
     form = window.new_incident_at(None, None)
     form.move(window.x() + 560, window.y() + 150)
     form.reporter.setText("王先生")
-    form.phone.setText("139 1234 5678")
+    form.phone.setText("138 0013 8000")  # called before: a repeat caller
+    form.phone.editingFinished.emit()
     form.address.setText("观前街18号")
     form.address.setFocus()
     from PySide6.QtCore import Qt
@@ -90,9 +98,23 @@ def main(argv: list[str]) -> int:
     while time.monotonic() < end:
         app.processEvents()
         time.sleep(0.02)
+    _wait(app, lambda: window.console.caller_incidents("13800138000") is not None)
+    form.refresh_history()
+    app.processEvents()
     shot = window.screen().grabWindow(0)
     shot.save(str(out))
-    print(f"intake screenshot saved to {out} history={len(form.history.ids())}")
+    print(f"intake screenshot saved to {out} history={len(form.history.ids())} "
+          f"hazards={len(form.hazards.ids())}")
+    form.hide()
+    editor = window.open_hazards()
+    editor.move(window.x() + 400, window.y() + 120)
+    _wait(app, lambda: "HZ-SHOT1" in editor.model.console.hazards)
+    editor.load(window.console.hazards["HZ-SHOT1"])
+    end = time.monotonic() + 1
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+    window.screen().grabWindow(0).save(str(out.with_name(out.stem + "-hazards.png")))
     session.stop()
     srv.stop()
     return 0

@@ -34,6 +34,7 @@ from dispatch.adapters.protocol.records import (
 from dispatch.domain import commands as cmd
 from dispatch.domain import events as ev
 from dispatch.domain.catalogue.model import Priority
+from dispatch.domain.contacts import contacts_of, same_caller
 from dispatch.domain.errors import DispatchError
 from dispatch.domain.roles import Actor
 from dispatch.domain.state import DispatchState
@@ -85,6 +86,7 @@ class MirroredConsole(ConsoleModel):
         """The state the mirror follows (the server's)."""
         super().__init__(mirror_of(engine.state), engine.catalogue, engine.city, actor, **kw)
         self.set_run_cards(engine.state.run_cards.values())  # as the shell reads them at start
+        self.set_hazards(engine.state.hazards.values())
 
     def apply_changes(self, incident_ids: Iterable[str], unit_ids: Iterable[str]) -> None:
         incidents, units = set(incident_ids), set(unit_ids)
@@ -194,6 +196,31 @@ class FakeShell:
         console.sig_command_requested.connect(self.on_request)
         console.sig_run_cards_wanted.connect(self.on_run_cards_wanted)
         self.run_card_reads = 0
+        console.sig_hazards_wanted.connect(self.on_hazards_wanted)
+        console.sig_phones_wanted.connect(self.on_phones_wanted)
+        console.sig_caller_wanted.connect(self.on_caller_wanted)
+        self.hazard_reads = 0
+        self.phone_queries: list[list[str]] = []
+        self.caller_queries: list[str] = []
+
+    def on_hazards_wanted(self) -> None:
+        """The hazards query, answered from the engine (in the operator's scope)."""
+        self.hazard_reads += 1
+        actor = self.console.actor
+        self.console.set_hazards(h for h in self.engine.state.hazards.values()
+                                 if actor.in_scope(h.grid))
+
+    def on_phones_wanted(self, incident_ids: list[str]) -> None:
+        """The contacts query (incident ids), answered from the engine."""
+        self.phone_queries.append(list(incident_ids))
+        self.console.set_phones(incident_ids, contacts_of(self.engine.state, self.console.actor,
+                                                          incident_ids))
+
+    def on_caller_wanted(self, phone: str) -> None:
+        """The contacts query (a phone), answered from the engine."""
+        self.caller_queries.append(phone)
+        self.console.set_caller_incidents(phone, same_caller(self.engine.state,
+                                                             self.console.actor, phone))
 
     def on_run_cards_wanted(self) -> None:
         """The run_cards query, answered from the engine."""

@@ -19,6 +19,7 @@ import threading
 import time
 import uuid
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,9 @@ from dispatch.adapters.protocol.messages import (
     parse_reply,
 )
 from dispatch.domain.errors import InvalidCommand, Unavailable
+from dispatch.domain.hazards import hazard_from_dict
 from dispatch.domain.roles import Role
-from dispatch.domain.state import RunCard
+from dispatch.domain.state import Hazard, RunCard
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +215,20 @@ class CommandClient:
         """Every run card (response plan) the server holds (the ``run_cards`` query)."""
         return cards_from_answer(self.query("run_cards"))
 
+    def hazards(self) -> list[Hazard]:
+        """The hazards at places in the operator's scope (the ``hazards`` query)."""
+        return hazards_from_answer(self.query("hazards"))
+
+    def caller_phones(self, incident_ids: Sequence[str]) -> dict[str, str]:
+        """Callers' phone numbers of these incidents (the ``contacts`` query; needs the
+        ``contacts`` permission)."""
+        return dict(self.query("contacts", incident_ids=list(incident_ids))["phones"])
+
+    def caller_incidents(self, phone: str) -> list[str]:
+        """The incidents called in from this number, newest first (the ``contacts``
+        query)."""
+        return [str(i) for i in self.query("contacts", phone=phone)["incident_ids"]]
+
     def city_geojson(self, *, assets: bool = False, parts: bool = False) -> dict[str, Any]:
         """The server's city as GeoJSON (regions; with ``assets`` also parts and units, with
         ``parts`` the parts of the operator's region), for
@@ -309,3 +325,8 @@ def cards_from_answer(result: dict[str, Any]) -> list[RunCard]:
     return [RunCard(str(c["class_code"]), str(c.get("priority") or ""),
                     tuple((str(d), str(t), int(n)) for d, t, n in c["lines"]))
             for c in result.get("cards", [])]
+
+
+def hazards_from_answer(result: dict[str, Any]) -> list[Hazard]:
+    """The hazards of a ``hazards`` answer."""
+    return [hazard_from_dict(h) for h in result.get("hazards", [])]

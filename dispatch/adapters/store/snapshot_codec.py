@@ -28,6 +28,7 @@ from dispatch.domain.state import (
     INCIDENT_CODEC,
     UNIT_CODEC,
     DispatchState,
+    Hazard,
     Incident,
     RunCard,
     UnitState,
@@ -54,8 +55,8 @@ def encode_state(state: DispatchState) -> bytes:
     """The state as one compressed blob: a header pickle, then one pickle per chunk of
     incidents (tag ``"i"``) or units (``"u"``) as tuples of their fields, callers'
     contacts (``"c"``: ``(incident id, phone)``; absent from snapshots written before), then
-    the run cards (tag ``"r"``, absent when there are none: older snapshots read as having
-    none)."""
+    the run cards (tag ``"r"``) and the hazards (tag ``"h"``), each absent when there are none
+    (older snapshots read as having none)."""
     shared: dict[str, str] = {}
 
     def share(v: str) -> str:
@@ -80,6 +81,10 @@ def encode_state(state: DispatchState) -> bytes:
     if state.run_cards:  # a few dozen: one chunk of (class, priority, lines)
         cards = [(c.class_code, c.priority, c.lines) for c in state.run_cards.values()]
         out.append(z.compress(pickle.dumps(("r", cards), protocol=5)))
+    if state.hazards:  # tens to hundreds: one chunk of their fields in order
+        hazards = [(h.id, h.kind, h.name, h.text, h.grid, h.lon, h.lat, h.radius_m)
+                   for h in state.hazards.values()]
+        out.append(z.compress(pickle.dumps(("h", hazards), protocol=5)))
     out.append(z.flush())
     return b"".join(out)
 
@@ -121,6 +126,7 @@ def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
     units: list[tuple[Any, ...]] = []
     contacts: list[tuple[str, str]] = []
     cards: list[tuple[Any, ...]] = []
+    hazards: list[tuple[Any, ...]] = []
     try:
         raw = zlib.decompress(blob)
         if fmt == FORMAT:
@@ -129,7 +135,7 @@ def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
             end = len(raw)
             while stream.tell() < end:
                 tag, chunk = _load(stream)
-                {"i": incidents, "u": units, "c": contacts, "r": cards}[tag].extend(chunk)
+                {"i": incidents, "u": units, "c": contacts, "r": cards, "h": hazards}[tag].extend(chunk)
         else:
             seq, ts, counter, archived, incidents, units, inc_fields, unit_fields = \
                 _load(io.BytesIO(raw))
@@ -151,6 +157,10 @@ def decode_state(blob: bytes, fmt: str = FORMAT) -> DispatchState:
                                         for cls, prio, lines in cards)}
     except (TypeError, ValueError) as exc:
         raise ValueError(f"snapshot run cards do not fit ({exc}); rebuild from events") from exc
+    try:
+        hazard_map = {h.id: h for h in (Hazard(*row) for row in hazards)}
+    except TypeError as exc:
+        raise ValueError(f"snapshot hazards do not fit ({exc}); rebuild from events") from exc
     return DispatchState(incidents=inc_map, units=unit_map, seq=seq, ts=ts,
                          incident_counter=counter, archived=archived,
-                         contacts={str(k): str(v) for k, v in contacts}, run_cards=card_map)
+                         contacts={str(k): str(v) for k, v in contacts}, run_cards=card_map, hazards=hazard_map)

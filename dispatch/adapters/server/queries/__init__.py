@@ -16,6 +16,7 @@ from dispatch.adapters.server.queries.base import Call, QueryHandler
 from dispatch.adapters.server.queries.city import CityQuery
 from dispatch.adapters.server.queries.contacts import contacts
 from dispatch.adapters.server.queries.duplicates import duplicates
+from dispatch.adapters.server.queries.hazards import hazards
 from dispatch.adapters.server.queries.history import history
 from dispatch.adapters.server.queries.login import login
 from dispatch.adapters.server.queries.places import BasemapQuery, geocode
@@ -51,6 +52,7 @@ def registry() -> dict[str, QueryHandler]:
         "geocode": QueryHandler(geocode),
         "basemap": QueryHandler(BasemapQuery()),
         "run_cards": QueryHandler(run_cards),
+        "hazards": QueryHandler(hazards),
     }
 
 
