@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.login = login
         self.audit_source = audit_source
         self.audit_window: Any = None
+        self.workload_window: Any = None
         self.run_card_editor: Any = None
         self.quit_box: QMessageBox | None = None  # the question Ctrl+Q asks, while it asks
         self.settings = settings
@@ -245,6 +246,7 @@ class MainWindow(QMainWindow):
             act = themes.addAction(text)
             act.triggered.connect(lambda _c=False, n=name: self.set_theme(n))
         self.audit_action: QAction | None = None
+        self.workload_action: QAction | None = None
         self.run_cards_action: QAction | None = None
         reads_audit = self.audit_source is not None and self.login.role in AUDIT_READERS
         plans = self.login.role in PLANNERS
@@ -258,6 +260,8 @@ class MainWindow(QMainWindow):
             self.audit_action.setShortcut(QKeySequence(WINDOW_SHORTCUTS["audit_trail"]))
             self.audit_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.audit_action.triggered.connect(self.open_audit)
+            self.workload_action = t.addAction(translate("MainWindow", "&Workload…"))
+            self.workload_action.triggered.connect(self.open_workload)
         h = self.menuBar().addMenu(translate("MainWindow", "&Help"))
         h.addAction(translate("MainWindow", "Command line help")).triggered.connect(self.command_line.show_help)
         h.addAction(translate("MainWindow", "About Gridline")).triggered.connect(self._about)
@@ -372,6 +376,35 @@ class MainWindow(QMainWindow):
         self.audit_window.activateWindow()
         return self.audit_window
 
+    def open_workload(self) -> Any:
+        """Show the workload window (one per console), reading the shift at once."""
+        from console.background import run_in_background
+        from widgets.workload_window import WorkloadWindow
+
+        # the console's audit reader (console.audit_source.AuditSource) reads the shift too
+        read = getattr(self.audit_source, "shift_activity", None)
+        if read is None:
+            return None
+        if self.workload_window is None:
+            console = self.console
+            self.workload_window = WorkloadWindow(
+                lambda since: read(since, console.now()), run_in_background,
+                now=console.now,
+                open_ids=lambda: [i for i, inc in console.state.incidents.items()
+                                  if inc.is_open],
+                show_incident=self._show_from_workload, parent=self)
+            self.workload_window.refresh()
+        self.workload_window.show()
+        self.workload_window.raise_()
+        self.workload_window.activateWindow()
+        return self.workload_window
+
+    def _show_from_workload(self, incident_id: str) -> None:
+        self.console.select_incident(incident_id, "workload")
+        self._raise_detail()
+        self.raise_()
+        self.activateWindow()
+
     def _raise_detail(self, _incident_id: str = "") -> None:
         self.detail_dock.show()
         self.detail_dock.raise_()
@@ -445,6 +478,8 @@ class MainWindow(QMainWindow):
         self.save_layout()
         if self.audit_window is not None:
             self.audit_window.close()
+        if self.workload_window is not None:
+            self.workload_window.close()
         close_source = getattr(self.audit_source, "close", None)
         if close_source is not None:
             close_source()
