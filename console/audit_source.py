@@ -16,7 +16,8 @@ T = TypeVar("T")
 
 
 class AuditSource:
-    """``source(filters)`` → :class:`AuditRead`; blocking, so call it off the GUI thread."""
+    """``source(filters)`` → :class:`AuditRead`; blocking, so call it off the GUI thread.
+    The same session reads the history too (the workload window, the incident summary)."""
 
     def __init__(self, endpoint: str, user: str, password: str, workstation: str,
                  curve: ClientCurve | None, *, timeout_s: float = 10.0,
@@ -45,6 +46,10 @@ class AuditSource:
             return events, [{**r, "ts": float(r["ts"]) + offset} for r in refused]
 
         return self.read(read)
+
+    def incident_history(self, incident_id: str) -> list[dict[str, Any]]:
+        """Every event of one incident in the operator's scope (the ``history`` query)."""
+        return self.read(lambda client: client.history(incident_id=incident_id))
 
     def read(self, fn: Callable[[CommandClient], T]) -> T:
         """``fn(client)`` with the logged-in client (logged in on first use)."""

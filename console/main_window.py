@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.incident_print import attach_printer
 from console.intake_control import IntakeControl
 from console.map_places import MapPlaces
 from console.map_settings import configured_sources, map_options, remember_choices
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
     def __init__(self, console: ConsoleModel, login: Login, *, settings: QSettings,
                  level: str = "grid", theme: str = "light",
                  audit_source: Callable[[dict[str, Any]], Any] | None = None,
+                 history_source: Any = None,
                  tile_sources: Sequence[TileSource] | None = None,
                  search: SearchPort | None = None,
                  parent: QWidget | None = None) -> None:
@@ -70,6 +72,7 @@ class MainWindow(QMainWindow):
         self.search = search
         self.login = login
         self.audit_source = audit_source
+        self.history_source = history_source  # incident_history(id), close()
         self.audit_window: Any = None
         self.workload_window: Any = None
         self.run_card_editor: Any = None
@@ -95,6 +98,7 @@ class MainWindow(QMainWindow):
         self.queue = QueuePanel(console, self.actions_)
         self.units = UnitBoard(console, self.actions_)
         self.detail = IncidentDetail(console, self.actions_)
+        self.summary_printer = attach_printer(self, self.detail, history_source)
         self.region = RegionPanel(console)
         self.part_card = PartCard(console)
         self.kpis = KpiStrip(console)
@@ -480,7 +484,8 @@ class MainWindow(QMainWindow):
             self.audit_window.close()
         if self.workload_window is not None:
             self.workload_window.close()
-        close_source = getattr(self.audit_source, "close", None)
-        if close_source is not None:
-            close_source()
+        for source in {id(s): s for s in (self.audit_source, self.history_source)}.values():
+            close_source = getattr(source, "close", None)
+            if close_source is not None:
+                close_source()
         super().closeEvent(event)
