@@ -14,7 +14,9 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from console.background import run_in_background
+from dispatch.domain.errors import DispatchError
 from dispatch.domain.events import event_from_dict
+from dispatch.services.replay import ReplayError
 from dispatch.services.report.incident_sheet import build_sheet, sheet_html
 from dispatch.services.report.names import Names, names_for
 from widgets.console_model import ConsoleModel
@@ -67,20 +69,22 @@ class SummaryPrinter(QObject):
         self.busy = True
         read, names = self._read, self.names()
 
-        def work() -> str:
-            events = [event_from_dict(d) for d in read(incident_id)]
-            return sheet_html(build_sheet(events, incident_id), names)
+        def work() -> list[Any]:
+            return [event_from_dict(d) for d in read(incident_id)]
 
         def done(result: Any, error: BaseException | None) -> None:
             self.busy = False
-            if error is not None:
-                message = getattr(error, "message", None) or str(error) or type(error).__name__
-                self.sig_failed.emit(incident_id, message)
-                return
             from widgets.summary_pdf import write_pdf
 
             try:
-                write_pdf(str(result), path, title=incident_id)
+                if error is not None:
+                    raise error
+                # on the GUI thread: the live units stand in for the ones the incident names
+                sheet = build_sheet(result, incident_id, self.console.state.units)
+                write_pdf(sheet_html(sheet, names), path, title=incident_id)
+            except (DispatchError, ReplayError) as exc:
+                self.sig_failed.emit(incident_id, getattr(exc, "message", None) or str(exc))
+                return
             except OSError as exc:
                 self.sig_failed.emit(incident_id, exc.strerror or str(exc))
                 return

@@ -25,8 +25,8 @@ pypdf = pytest.importorskip("pypdf")
 pytestmark = pytest.mark.ui
 
 
-def _incident(consoles: Any) -> tuple[str, str]:  # noqa: F811
-    """A dispatched incident with a note, made by ``disp``: (id, class code)."""
+def _incident(consoles: Any) -> tuple[str, str, str]:  # noqa: F811
+    """A dispatched incident with a note, made by ``disp``: (id, class code, unit sent)."""
     from dispatch.adapters.client import CommandClient
     from dispatch.adapters.security.operators import DEMO_PASSWORDS
     from dispatch.domain import commands as cmd
@@ -45,13 +45,13 @@ def _incident(consoles: Any) -> tuple[str, str]:  # noqa: F811
         units = disp.query("recommend", incident_id=iid)["units"]
         disp.execute(cmd.AssignUnits(iid, (units[0]["unit_id"],)))
         disp.execute(cmd.AddNote(iid, "已电话联系市民，城管队员前往"))
-    return iid, klass
+    return iid, klass, str(units[0]["unit_id"])
 
 
 def test_print_summary_from_the_detail_panel(consoles: Any, qtbot: Any,  # noqa: F811
                                              tmp_path: Path) -> None:
     lead = consoles("lead")
-    iid, klass = _incident(consoles)
+    iid, klass, unit = _incident(consoles)
     lead.console.language = "zh"  # the summary follows the console's language
     qtbot.waitUntil(lambda: lead.console.incident(iid) is not None, timeout=15_000)
     lead.console.select_incident(iid, "test")
@@ -79,6 +79,10 @@ def test_print_summary_from_the_detail_panel(consoles: Any, qtbot: Any,  # noqa:
     for want in (f"事件摘要{iid}", "井盖缺失", "12345-0001", "12345热线", "已派遣", "公安",
                  "时间线", "已电话联系市", "disp", "操作员", "主办", "生成时间"):
         assert want in flat, want
+    # the unit sent (its name from the live board) and the status it brought
+    assert f"({unit})" in flat
+    assert "状态→已派遣" in flat
+    assert "派出" in flat
     class_name = lead.console.catalogue.minors[klass].name_zh
     assert "".join(class_name.split()) in flat
     fonts = {str(f) for page in reader.pages

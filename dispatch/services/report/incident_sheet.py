@@ -10,13 +10,14 @@ Chinese or English like the shift report. Pure: no I/O, no Qt.
 
 from __future__ import annotations
 
+import copy
 import html
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dispatch.domain.events import Event
-from dispatch.domain.state import Incident
+from dispatch.domain.state import DispatchState, Incident, UnitState
 from dispatch.services.replay import IncidentTimeline, Replayer, ReplayError
 from dispatch.services.report.names import Names
 
@@ -74,12 +75,21 @@ class IncidentSheet:
     timeline: IncidentTimeline
 
 
-def build_sheet(events: Sequence[Event], incident_id: str) -> IncidentSheet:
+def build_sheet(events: Sequence[Event], incident_id: str,
+                units: Mapping[str, UnitState] | None = None) -> IncidentSheet:
     """The incident rebuilt from its events (oldest first); :class:`ReplayError` if they do
-    not hold it."""
+    not hold it. The incident's history does not register its units: ``units`` (the live
+    ones, copied here) stand in, or assignments would be lost on the way."""
     if not events:
         raise ReplayError(f"no events of incident {incident_id!r}")
-    replayer = Replayer.from_history(events)
+    base = DispatchState()
+    named = {u for e in events for u in getattr(e.payload, "units", ()) or ()}
+    for uid in named:
+        unit = (units or {}).get(uid)
+        if unit is not None:
+            base.units[uid] = copy.copy(unit)
+    base.take_changes()
+    replayer = Replayer.from_events(base, list(events), tolerant=True)
     timeline = replayer.incident_timeline(incident_id)
     if timeline.record is None:
         raise ReplayError(f"incident {incident_id!r} is not in its events")
