@@ -25,6 +25,7 @@ from dispatch.services.workload import HOUR_S, compute_workload  # noqa: E402
 from tests.domain.test_workload import EVENTS, REFUSALS, T0  # noqa: E402
 from tests.integration.conftest import server_factory  # noqa: E402, F401
 from tests.ui.test_audit_window import consoles  # noqa: E402, F401
+from tests.ui.test_widgets_i18n import chinese  # noqa: E402, F401
 from widgets.workload_model import (  # noqa: E402
     OPERATOR_ROLE,
     RAW_ROLE,
@@ -154,3 +155,18 @@ def test_the_console_shows_a_lead_the_workload(consoles: Any, qtbot: Any) -> Non
     assert w.pick("disp")
     w.held.itemActivated.emit(w.held.item(0))
     assert lead.console.selected_incident == w.held.item(0).text()
+
+
+def test_in_chinese(chinese: Any, qtbot: Any) -> None:  # noqa: F811
+    w = WorkloadWindow(FakeSource(), run_in_background, now=lambda: NOW,
+                       open_ids=lambda: ["E1"])
+    qtbot.addWidget(w)
+    assert w.windowTitle() == "工作量"
+    with qtbot.waitSignal(w.sig_loaded, timeout=10_000):
+        w.refresh()
+    m = w.model
+    assert [m.headerData(c, Qt.Orientation.Horizontal) for c in Column] == [
+        "操作员", "工作站", "在办事件", "近一小时操作", "本班操作", "每小时", "被拒请求", "最近操作"]
+    assert "4 名操作员" in w.status.text()
+    assert w.pick("disp")
+    assert w.held_label.text() == "disp 的在办事件：1 起"
