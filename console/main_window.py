@@ -396,12 +396,16 @@ class MainWindow(QMainWindow):
                 now=console.now,
                 open_ids=lambda: [i for i, inc in console.state.incidents.items()
                                   if inc.is_open],
-                show_incident=self._show_from_workload, parent=self)
+                show_incident=self._show_from_workload, describe=self._describe, parent=self)
             self.workload_window.refresh()
         self.workload_window.show()
         self.workload_window.raise_()
         self.workload_window.activateWindow()
         return self.workload_window
+
+    def _describe(self, incident_id: str) -> str:
+        inc = self.console.incident(incident_id)
+        return "" if inc is None else self.console.class_name(inc.class_code)
 
     def _show_from_workload(self, incident_id: str) -> None:
         self.console.select_incident(incident_id, "workload")

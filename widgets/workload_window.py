@@ -6,8 +6,8 @@ units), so the window reads the server: ``fetch(since_ts)`` returns the shift's 
 ``history`` query) and its ``refused`` audit lines; ``run(fn, on_done)`` calls ``fn`` off the
 GUI thread and ``on_done(result, error)`` on it. It reads again every minute while shown, on
 F5 and on the Refresh button, and says when it last did. Whether an incident is open comes from
-the console's live mirror (``open_ids()``); picking an operator lists the incidents they hold,
-and activating one shows it in the console (``show_incident``).
+the console's live mirror (``open_ids()``); picking an operator lists the incidents they hold
+(each with ``describe(id)``), and activating one shows it in the console (``show_incident``).
 """
 
 from __future__ import annotations
@@ -67,11 +67,13 @@ class WorkloadWindow(QWidget):
     def __init__(self, fetch: Fetch, run: Runner, *, now: Callable[[], float],
                  open_ids: Callable[[], Iterable[str]],
                  show_incident: Callable[[str], Any] | None = None,
+                 describe: Callable[[str], str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("workload-window")
         self._fetch, self._run, self._now = fetch, run, now
         self._open_ids, self._show_incident = open_ids, show_incident
+        self._describe = describe
         self.loading = False
         self.workload: Workload | None = None
         self.setWindowTitle(translate("WorkloadWindow", "Workload"))
@@ -226,7 +228,8 @@ class WorkloadWindow(QWidget):
         self.held_label.setText(translate("WorkloadWindow", "Open incidents %1 holds: %2")
                                 .replace("%1", operator).replace("%2", str(len(load.held))))
         for iid in load.held:
-            item = QListWidgetItem(iid)
+            about = self._describe(iid) if self._describe is not None else ""
+            item = QListWidgetItem(f"{iid}  {about}" if about else iid)
             item.setData(Qt.ItemDataRole.UserRole, iid)
             self.held.addItem(item)
 

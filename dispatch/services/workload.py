@@ -3,8 +3,9 @@ with its operator) and the ``refused`` lines of the ``audit`` query. Pure: no I/
 
 Definitions (the workload window says the same to its users):
 
-- an **action** is an event an operator made: every event except the server's own (operator
-  ``system``: time-limit flags, archiving) and unit position reports (``units.moved``, sent
+- an **action** is an event an operator made: every event except the server's own (operators
+  ``system``: time-limit flags, archiving; ``bootstrap``: the units of a new database) and
+  unit position reports (``units.moved``, sent
   every few seconds by phones and vehicles, not decisions);
 - an operator **holds** an open incident when theirs is the last action on it (whoever
   registered, dispatched or last acted on it; a caller's phone number does not count);
@@ -21,7 +22,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-SYSTEM_OPERATOR = "system"
+SERVER_OPERATORS = frozenset({"system", "bootstrap"})
+"""The server's own operators: its clock and rules, and the registration of a city's units
+when a server starts on a new database."""
 NOT_ACTIONS = frozenset({"units.moved"})
 """Event kinds that are not counted as an operator's actions."""
 NOT_HOLDING = frozenset({"incident.clock", "incident.contact", "incidents.archived"})
@@ -101,7 +104,7 @@ def compute_workload(events: Iterable[Mapping[str, Any]],
     for e in events:
         op = str(e.get("operator") or "")
         kind = str(e.get("kind") or "")
-        if not op or op == SYSTEM_OPERATOR:
+        if not op or op in SERVER_OPERATORS:
             continue
         ts = float(e.get("ts") or 0.0)
         iid = _incident_of(e)

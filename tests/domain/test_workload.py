@@ -31,6 +31,7 @@ EVENTS = [
     ev(T0 + HOUR_S + 5, "disp", "incident.closed", "E3"),
     ev(T0 + HOUR_S + 6, "field-gw", "units.moved", None, "gateway"),
     ev(T0 + 2 * HOUR_S + 7, "field-gw", "unit.status_changed", None, "gateway"),
+    ev(T0 + 2 * HOUR_S + 8, "bootstrap", "unit.registered", None, "server"),
 ]
 REFUSALS = [
     {"ts": T0 + 100, "operator": "disp", "action": "refused"},
@@ -67,6 +68,7 @@ def test_figures_per_operator() -> None:
     assert w.operators["wall"].refusals == 1
     assert w.operators["wall"].actions == 0
     assert "system" not in w.operators
+    assert "bootstrap" not in w.operators
 
 
 def test_events_before_the_shift_decide_holders_only() -> None:

@@ -153,8 +153,14 @@ def test_the_console_shows_a_lead_the_workload(consoles: Any, qtbot: Any) -> Non
     assert load.workstations == ("坐席-03",)
     assert lead.open_workload() is w  # one window per console
     assert w.pick("disp")
-    w.held.itemActivated.emit(w.held.item(0))
-    assert lead.console.selected_incident == w.held.item(0).text()
+    first = w.held.item(0)
+    iid = first.data(Qt.ItemDataRole.UserRole)
+    assert iid in ids
+    inc = lead.console.incident(iid)
+    assert inc is not None
+    assert first.text() == f"{iid}  {lead.console.class_name(inc.class_code)}"
+    w.held.itemActivated.emit(first)
+    assert lead.console.selected_incident == iid
 
 
 def test_in_chinese(chinese: Any, qtbot: Any) -> None:  # noqa: F811
