@@ -12,7 +12,7 @@ the console's live mirror (``open_ids()``); picking an operator lists the incide
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -45,7 +45,7 @@ from widgets.workload_model import OPERATOR_ROLE, RAW_ROLE, Column, WorkloadMode
 
 translate = QCoreApplication.translate
 
-Events = list[Mapping[str, Any]]
+Events = Sequence[Mapping[str, Any]]
 Fetch = Callable[[float], tuple[Events, Events]]
 Runner = Callable[[Callable[[], Any], Callable[[Any, "BaseException | None"], None]], None]
 
