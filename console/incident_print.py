@@ -93,16 +93,18 @@ class SummaryPrinter(QObject):
         run_in_background(work, done)
 
 
-def attach_printer(window: Any, detail: Any, source: Any) -> SummaryPrinter | None:
-    """The main window's printer: the detail panel's "Print summary…" asks for a file, the
-    window's status bar says how it went. None without a history source (then the action is
-    disabled)."""
+def attach_printer(window: Any, detail: Any, command_line: Any, source: Any
+                   ) -> SummaryPrinter | None:
+    """The main window's printer: the detail panel's "Print summary…" and the command line's
+    ``print`` ask for a file, the window's status bar says how it went. None without a history
+    source (then the action is disabled)."""
     read = getattr(source, "incident_history", None)
     if read is None:
         detail.print_action.setEnabled(False)
         return None
     printer = SummaryPrinter(window.console, read, window)
     detail.sig_print_summary.connect(printer.ask)
+    command_line.sig_print.connect(printer.ask)
     printer.sig_printed.connect(lambda iid, path: window.statusBar().showMessage(
         translate("SummaryPrinter", "Summary of %1 saved to %2").replace("%1", iid)
         .replace("%2", path), 10_000))

@@ -98,11 +98,12 @@ class MainWindow(QMainWindow):
         self.queue = QueuePanel(console, self.actions_)
         self.units = UnitBoard(console, self.actions_)
         self.detail = IncidentDetail(console, self.actions_)
-        self.summary_printer = attach_printer(self, self.detail, history_source)
         self.region = RegionPanel(console)
         self.part_card = PartCard(console)
         self.kpis = KpiStrip(console)
         self.command_line = CommandLine(console, self.actions_, search=search)
+        self.summary_printer = attach_printer(self, self.detail, self.command_line,
+                                              history_source)
         self.places = MapPlaces(self.map, search, self)
         self.command_line.sig_go.connect(self.places.show)
         self.places.sig_message.connect(lambda m: self.statusBar().showMessage(m, 8000))

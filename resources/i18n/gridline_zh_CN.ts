@@ -852,6 +852,11 @@
     <context>
         <name>CommandLine</name>
         <message>
+            <location filename="../../widgets/command_line.py" />
+            <source>Summary of %1: pick the file</source>
+            <translation>事件 %1 的摘要：请选择保存位置</translation>
+        </message>
+        <message>
             <source>adds %1</source>
             <translation>增派 %1</translation>
         </message>
@@ -3972,6 +3977,11 @@ Open311 演示 API 密钥：open311-demo</translation>
     </context>
     <context>
         <name>CommandLineHelp</name>
+        <message>
+            <location filename="../../dispatch/domain/cmdline/printing.py" />
+            <source>print the incident&apos;s one-page summary to a PDF</source>
+            <translation>将事件的一页摘要打印为 PDF</translation>
+        </message>
         <message>
             <source>register</source>
             <translation>立案</translation>

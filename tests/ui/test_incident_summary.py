@@ -20,6 +20,7 @@ maps.prepare_environment()
 
 from tests.integration.conftest import server_factory  # noqa: E402, F401
 from tests.ui.test_audit_window import consoles  # noqa: E402, F401
+from tests.ui.test_widgets_i18n import chinese  # noqa: E402, F401
 
 pypdf = pytest.importorskip("pypdf")
 pytestmark = pytest.mark.ui
@@ -66,6 +67,11 @@ def test_print_summary_from_the_detail_panel(consoles: Any, qtbot: Any,  # noqa:
     lead.detail.sig_print_summary.connect(printer.ask)
     lead.detail.print_action.trigger()
     assert asked == [iid]
+    lead.command_line.sig_print.disconnect()
+    lead.command_line.sig_print.connect(printer.ask)
+    lead.command_line.edit.setText("print .")  # the command line's verb
+    assert lead.command_line.run() == ""  # nothing sent to the server
+    assert asked == [iid, iid]
     with qtbot.waitSignal(printer.sig_printed, timeout=20_000) as sig:
         printer.print_to(iid, out)
     assert sig.args == [iid, str(out)]
@@ -105,3 +111,16 @@ def test_an_unknown_incident_is_a_clear_failure(consoles: Any, qtbot: Any,  # no
     assert sig.args[0] == "E999999"
     assert "E999999" in sig.args[1]
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_texts_in_chinese(chinese: Any) -> None:  # noqa: F811
+    from PySide6.QtCore import QCoreApplication
+
+    from dispatch.domain.cmdline.printing import PRINT_SUMMARY
+    from widgets.command_line import CommandLine
+
+    tr = QCoreApplication.translate
+    assert tr("IncidentDetail", "Print summary…") == "打印事件摘要…"
+    assert tr("CommandLineHelp", PRINT_SUMMARY) == "将事件的一页摘要打印为 PDF"
+    assert "将事件的一页摘要打印为 PDF" in CommandLine.help_html()
+    assert tr("SummaryPrinter", "PDF files (*.pdf)") == "PDF 文件 (*.pdf)"
