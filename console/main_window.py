@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.incident_print import attach_printer
 from console.intake_control import IntakeControl
 from console.map_places import MapPlaces
 from console.map_settings import configured_sources, map_options, remember_choices
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
     def __init__(self, console: ConsoleModel, login: Login, *, settings: QSettings,
                  level: str = "grid", theme: str = "light",
                  audit_source: Callable[[dict[str, Any]], Any] | None = None,
+                 history_source: Any = None,
                  tile_sources: Sequence[TileSource] | None = None,
                  search: SearchPort | None = None,
                  parent: QWidget | None = None) -> None:
@@ -70,7 +72,9 @@ class MainWindow(QMainWindow):
         self.search = search
         self.login = login
         self.audit_source = audit_source
+        self.history_source = history_source  # incident_history(id), close()
         self.audit_window: Any = None
+        self.workload_window: Any = None
         self.run_card_editor: Any = None
         self.hazard_editor: Any = None
         self.quit_box: QMessageBox | None = None  # the question Ctrl+Q asks, while it asks
@@ -99,6 +103,8 @@ class MainWindow(QMainWindow):
         self.part_card = PartCard(console)
         self.kpis = KpiStrip(console)
         self.command_line = CommandLine(console, self.actions_, search=search)
+        self.summary_printer = attach_printer(self, self.detail, self.command_line,
+                                              history_source)
         self.places = MapPlaces(self.map, search, self)
         self.command_line.sig_go.connect(self.places.show)
         self.places.sig_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
@@ -247,6 +253,7 @@ class MainWindow(QMainWindow):
             act = themes.addAction(text)
             act.triggered.connect(lambda _c=False, n=name: self.set_theme(n))
         self.audit_action: QAction | None = None
+        self.workload_action: QAction | None = None
         self.run_cards_action: QAction | None = None
         self.hazards_action: QAction | None = None
         reads_audit = self.audit_source is not None and self.login.role in AUDIT_READERS
@@ -265,6 +272,8 @@ class MainWindow(QMainWindow):
             self.audit_action.setShortcut(QKeySequence(WINDOW_SHORTCUTS["audit_trail"]))
             self.audit_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.audit_action.triggered.connect(self.open_audit)
+            self.workload_action = t.addAction(translate("MainWindow", "&Workload…"))
+            self.workload_action.triggered.connect(self.open_workload)
         h = self.menuBar().addMenu(translate("MainWindow", "&Help"))
         h.addAction(translate("MainWindow", "Command line help")).triggered.connect(self.command_line.show_help)
         h.addAction(translate("MainWindow", "About Gridline")).triggered.connect(self._about)
@@ -395,6 +404,39 @@ class MainWindow(QMainWindow):
         self.audit_window.activateWindow()
         return self.audit_window
 
+    def open_workload(self) -> Any:
+        """Show the workload window (one per console), reading the shift at once."""
+        from console.background import run_in_background
+        from widgets.workload_window import WorkloadWindow
+
+        # the console's audit reader (console.audit_source.AuditSource) reads the shift too
+        read = getattr(self.audit_source, "shift_activity", None)
+        if read is None:
+            return None
+        if self.workload_window is None:
+            console = self.console
+            self.workload_window = WorkloadWindow(
+                lambda since: read(since, console.now()), run_in_background,
+                now=console.now,
+                open_ids=lambda: [i for i, inc in console.state.incidents.items()
+                                  if inc.is_open],
+                show_incident=self._show_from_workload, describe=self._describe, parent=self)
+            self.workload_window.refresh()
+        self.workload_window.show()
+        self.workload_window.raise_()
+        self.workload_window.activateWindow()
+        return self.workload_window
+
+    def _describe(self, incident_id: str) -> str:
+        inc = self.console.incident(incident_id)
+        return "" if inc is None else self.console.class_name(inc.class_code)
+
+    def _show_from_workload(self, incident_id: str) -> None:
+        self.console.select_incident(incident_id, "workload")
+        self._raise_detail()
+        self.raise_()
+        self.activateWindow()
+
     def _raise_detail(self, _incident_id: str = "") -> None:
         self.detail_dock.show()
         self.detail_dock.raise_()
@@ -468,7 +510,10 @@ class MainWindow(QMainWindow):
         self.save_layout()
         if self.audit_window is not None:
             self.audit_window.close()
-        close_source = getattr(self.audit_source, "close", None)
-        if close_source is not None:
-            close_source()
+        if self.workload_window is not None:
+            self.workload_window.close()
+        for source in {id(s): s for s in (self.audit_source, self.history_source)}.values():
+            close_source = getattr(source, "close", None)
+            if close_source is not None:
+                close_source()
         super().closeEvent(event)

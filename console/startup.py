@@ -69,13 +69,14 @@ def build_console(endpoints: Endpoints, login: Login, city: City, user: str, pas
     session = LiveSession(console, command_endpoint=endpoints.command,
                           snapshot_endpoint=endpoints.snapshot, update_endpoint=endpoints.update,
                           login=login, user=user, password=password, curve=curve, clock=clock)
-    audit_source = None
-    if login.role in AUDIT_READERS:
-        from console.audit_source import AuditSource
+    from console.audit_source import AuditSource
 
-        audit_source = AuditSource(endpoints.command, user, password, login.workstation, curve)
+    # one reading session (history, audit) per console, opened on first use
+    reader = AuditSource(endpoints.command, user, password, login.workstation, curve)
+    audit_source = reader if login.role in AUDIT_READERS else None
     window = MainWindow(console, login, settings=settings, level=level, theme=theme,
-                        audit_source=audit_source, tile_sources=tile_sources,
+                        audit_source=audit_source, history_source=reader,
+                        tile_sources=tile_sources,
                         search=session.search_places)
     if not city.parts:  # a city from the server comes without its parts: fetched when shown
         window.map_sync.load_parts = lambda: load_parts_from_server(

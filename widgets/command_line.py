@@ -44,6 +44,7 @@ from dispatch.domain.cmdline.completion import complete
 from dispatch.domain.cmdline.goto import GO_SUMMARY, GO_USAGE, GoTo, is_go
 from dispatch.domain.cmdline.line import CommandLineError
 from dispatch.domain.cmdline.parser import parse, verb_help
+from dispatch.domain.cmdline.printing import PRINT_SUMMARY, PRINT_USAGE, PrintSummary
 from dispatch.domain.commands import AssignUnits
 from widgets import theme
 from widgets.actions import ConsoleActions
@@ -64,6 +65,9 @@ class CommandLine(QWidget):
 
     sig_go = Signal(object)
     """A :class:`~widgets.address_search.Place` ``go`` found: the map shows it."""
+
+    sig_print = Signal(str)
+    """``print``: the operator asked for this incident's printable summary."""
 
     _sig_places = Signal(str, object, str)  # the line asked about, places, error
 
@@ -228,6 +232,12 @@ class CommandLine(QWidget):
         if isinstance(command, GoTo):
             self.go(command, line)
             return ""
+        if isinstance(command, PrintSummary):
+            self.edit.clear()
+            self._say(translate("CommandLine", "Summary of %1: pick the file")
+                      .replace("%1", command.incident_id), theme.MUTED)
+            self.sig_print.emit(command.incident_id)
+            return ""
         shown = line
         if isinstance(command, AssignUnits):  # say which departments it puts on, and send that
             command = spelled_out(self.console.catalogue, self.console.state, command)
@@ -361,7 +371,8 @@ class CommandLine(QWidget):
         rows = "".join(f"<tr><td><b>{verb}</b>&nbsp;</td><td><code>"
                        f"{usage.replace('<', '&lt;').replace('>', '&gt;')}</code>&nbsp;</td>"
                        f"<td>{translate('CommandLineHelp', summary)}</td></tr>"
-                       for verb, usage, summary in [*verb_help(), ("go", GO_USAGE, GO_SUMMARY)])
+                       for verb, usage, summary in [*verb_help(), ("go", GO_USAGE, GO_SUMMARY),
+                                                     ("print", PRINT_USAGE, PRINT_SUMMARY)])
         return f"<table>{rows}</table>"
 
     def show_help(self) -> None:

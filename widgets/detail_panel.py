@@ -4,7 +4,7 @@ may take now, each with its small form and the server's answer shown next to it.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -25,7 +25,7 @@ from dispatch.domain.timelimits import ClockState, is_overdue, running_clock
 from widgets import labels, theme
 from widgets.action_forms import IMMEDIATE, make_form, sent_at_once
 from widgets.action_forms.base import ActionForm, FormError
-from widgets.actions import ACTIONS, ConsoleActions, action_text
+from widgets.actions import ACTIONS, WINDOW_SHORTCUTS, ConsoleActions, action_text
 from widgets.console_model import ConsoleModel
 from widgets.detail_departments import DepartmentTable
 from widgets.detail_place import PlaceNotes
@@ -40,6 +40,9 @@ class IncidentDetail(QWidget):
 
     sig_action_sent = Signal(str, str, str)
     """(action key, incident id, context) — a command left for the server."""
+
+    sig_print_summary = Signal(str)
+    """The operator asked for the printable summary of this incident."""
 
     def _on_incident_selected(self, iid: str, _origin: object = None) -> None:
         """A bound slot (not a lambda): Qt drops the connection when this object goes."""
@@ -109,6 +112,15 @@ class IncidentDetail(QWidget):
         for w in (self.status_chip, self.priority_chip, self.level_chip, self.supervised_chip):
             head.addWidget(w)
         head.addStretch(1)
+        self.print_action = QAction(translate("IncidentDetail", "Print summary…"), self)
+        self.print_action.setShortcut(QKeySequence(WINDOW_SHORTCUTS["print_summary"]))
+        self.print_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.print_action.triggered.connect(
+            lambda: self.sig_print_summary.emit(self.incident_id) if self.incident_id else None)
+        self.addAction(self.print_action)
+        print_button = QToolButton()
+        print_button.setDefaultAction(self.print_action)
+        head.addWidget(print_button)
         clock_box = QVBoxLayout()
         clock_box.setSpacing(0)
         clock_box.addWidget(self.clock_label, 0, Qt.AlignmentFlag.AlignRight)

@@ -912,6 +912,11 @@
             <source>%1 — no such place</source>
             <translation>%1 — 未找到该地点</translation>
         </message>
+        <message>
+            <location filename="../../widgets/command_line.py" />
+            <source>Summary of %1: pick the file</source>
+            <translation>事件 %1 的摘要：请选择保存位置</translation>
+        </message>
     </context>
     <context>
         <name>IncidentDetail</name>
@@ -1188,6 +1193,11 @@
         <message>
             <source>Clock</source>
             <translation>时限</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/detail_panel.py" />
+            <source>Print summary…</source>
+            <translation>打印事件摘要…</translation>
         </message>
     </context>
     <context>
@@ -2297,6 +2307,11 @@
 Open311 demo API key: open311-demo</source>
             <translation>现场网关（手机端、Open311、12345/110）：{0}
 Open311 演示 API 密钥：open311-demo</translation>
+        </message>
+        <message>
+            <location filename="../../console/main_window.py" />
+            <source>&amp;Workload…</source>
+            <translation>工作量(&amp;W)…</translation>
         </message>
     </context>
     <context>
@@ -3979,14 +3994,14 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>CommandLineHelp</name>
         <message>
-        <source>escalate (a shift lead may skip levels on an urgent or high incident: 越级)</source>
-        <translation>上报升级（紧急或高优先级事件，值班长可越级上报）</translation>
-    </message>
-    <message>
-        <source>release an assisting department</source>
-        <translation>解除协办部门</translation>
-    </message>
-    <message>
+            <source>escalate (a shift lead may skip levels on an urgent or high incident: 越级)</source>
+            <translation>上报升级（紧急或高优先级事件，值班长可越级上报）</translation>
+        </message>
+        <message>
+            <source>release an assisting department</source>
+            <translation>解除协办部门</translation>
+        </message>
+        <message>
             <source>register</source>
             <translation>立案</translation>
         </message>
@@ -4081,6 +4096,11 @@ Open311 演示 API 密钥：open311-demo</translation>
         <message>
             <source>show a place, a region or an incident on the map</source>
             <translation>在地图上显示地点、区域或事件</translation>
+        </message>
+        <message>
+            <location filename="../../dispatch/domain/cmdline/printing.py" />
+            <source>print the incident's one-page summary to a PDF</source>
+            <translation>将事件的一页摘要打印为 PDF</translation>
         </message>
     </context>
     <context>
@@ -4267,6 +4287,140 @@ Open311 演示 API 密钥：open311-demo</translation>
         <message>
             <source>Saved on the server</source>
             <translation>已保存到服务器</translation>
+        </message>
+    </context>
+    <context>
+        <name>WorkloadModel</name>
+        <message>
+            <location filename="../../widgets/workload_model.py" />
+            <source>Operator</source>
+            <translation>操作员</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_model.py" />
+            <source>Workstations</source>
+            <translation>工作站</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_model.py" />
+            <source>Open incidents held</source>
+            <translation>在办事件</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_model.py" />
+            <source>Actions, last hour</source>
+            <translation>近一小时操作</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_model.py" />
+            <source>Actions, shift</source>
+            <translation>本班操作</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_model.py" />
+            <source>Per hour</source>
+            <translation>每小时</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_model.py" />
+            <source>Refusals</source>
+            <translation>被拒请求</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_model.py" />
+            <source>Last action</source>
+            <translation>最近操作</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_model.py" />
+            <source>%1: %2 actions</source>
+            <translation>%1：%2 次操作</translation>
+        </message>
+    </context>
+    <context>
+        <name>WorkloadWindow</name>
+        <message>
+            <location filename="../../widgets/workload_window.py" />
+            <source>Workload</source>
+            <translation>工作量</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_window.py" />
+            <source>Shift from</source>
+            <translation>本班开始</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_window.py" />
+            <source>Refresh</source>
+            <translation>刷新</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_window.py" />
+            <source>Read the shift's events again (F5)</source>
+            <translation>重新读取本班记录（F5）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_window.py" />
+            <source>An operator holds an open incident when theirs is its last action. Position reports and the server's own events are not counted.</source>
+            <translation>事件的最后一步操作由谁完成，该未结事件即计入谁的在办事件。位置上报和服务器自身的事件不计为操作。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_window.py" />
+            <source>Pick an operator to list the open incidents they hold</source>
+            <translation>选择一名操作员，列出其在办事件</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_window.py" />
+            <source>Double-click or Enter: show the incident in the console</source>
+            <translation>双击或回车：在控制台中显示该事件</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_window.py" />
+            <source>The shift cannot start in the future</source>
+            <translation>本班开始时间不能晚于现在</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_window.py" />
+            <source>Reading the shift's events…</source>
+            <translation>正在读取本班记录…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_window.py" />
+            <source>Could not read the shift: %1</source>
+            <translation>无法读取本班记录：%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_window.py" />
+            <source>Updated %1 · %2 actions by %3 operators</source>
+            <translation>更新于 %1 · %3 名操作员共 %2 次操作</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/workload_window.py" />
+            <source>Open incidents %1 holds: %2</source>
+            <translation>%1 的在办事件：%2 起</translation>
+        </message>
+    </context>
+    <context>
+        <name>SummaryPrinter</name>
+        <message>
+            <location filename="../../console/incident_print.py" />
+            <source>Print the incident summary</source>
+            <translation>打印事件摘要</translation>
+        </message>
+        <message>
+            <location filename="../../console/incident_print.py" />
+            <source>PDF files (*.pdf)</source>
+            <translation>PDF 文件 (*.pdf)</translation>
+        </message>
+        <message>
+            <location filename="../../console/incident_print.py" />
+            <source>Summary of %1 saved to %2</source>
+            <translation>事件 %1 的摘要已保存到 %2</translation>
+        </message>
+        <message>
+            <location filename="../../console/incident_print.py" />
+            <source>Could not print the summary of %1: %2</source>
+            <translation>无法打印事件 %1 的摘要：%2</translation>
         </message>
     </context>
 </TS>

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from dispatch.domain import commands as cmd
 from dispatch.domain.cmdline.goto import GoTo, is_go, parse_go
 from dispatch.domain.cmdline.line import CommandLineError, Line
+from dispatch.domain.cmdline.printing import PrintSummary, is_print, parse_print
 from dispatch.domain.cmdline.verbs import VERB_BY_WORD, VERBS
 
 if TYPE_CHECKING:
@@ -25,9 +26,10 @@ def department_lookup(catalogue: Catalogue) -> dict[str, str]:
 
 def parse(text: str, *, selected: str = "", units: Collection[str] | None = None,
           catalogue: Catalogue | None = None,
-          regions: Collection[str] | None = None) -> cmd.Command | GoTo:
+          regions: Collection[str] | None = None) -> cmd.Command | GoTo | PrintSummary:
     """Parse one command line into a command, or for ``go`` into a :class:`GoTo` (the map's
-    business, not the server's); :class:`CommandLineError` if it does not parse.
+    business, not the server's), for ``print`` into a :class:`PrintSummary` (the console's);
+    :class:`CommandLineError` if it does not parse.
 
     ``selected`` is the incident ``.`` stands for; with ``units`` (known unit ids) and
     ``catalogue`` (known departments) names are checked and matched case-insensitively;
@@ -39,10 +41,12 @@ def parse(text: str, *, selected: str = "", units: Collection[str] | None = None
     word, _, rest = line.partition(" ")
     if is_go(word):
         return parse_go(rest, selected=selected, regions=regions)
+    if is_print(word):
+        return parse_print(rest, selected=selected)
     verb = VERB_BY_WORD.get(word.lower())
     if verb is None:
         raise CommandLineError(f"unknown command {word!r}; try one of "
-                               f"{', '.join(v.name for v in VERBS)}, go")
+                               f"{', '.join(v.name for v in VERBS)}, go, print")
     depts = department_lookup(catalogue) if catalogue is not None else None
     return verb.build(Line(rest, verb.usage, selected, units, depts))
 
