@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -136,7 +137,7 @@ def test_report_with_a_photo_then_work_order_and_verify(
     text = "井盖缺失，路口东侧"
     fill_report(page, code, catalogue.minors[code].name_zh, text, scene(False, "report"))
     page.screenshot(path=str(tmp_path / "report-form.png"))
-    page.screenshot(path=str(DOCS / "webapp-report.png"))
+    page.screenshot(path=str(DOCS / "webapp-report.png"), full_page=True)
     page.click("#report-submit")
     expect(page.locator("#sent-list li")).to_have_count(1)
     expect(page.locator("#queue-badge")).to_be_hidden()
@@ -179,9 +180,9 @@ def test_report_with_a_photo_then_work_order_and_verify(
     card.locator(".o-file-before").set_input_files(files=[jpeg("vb.jpg", scene(False, "verify before"))])
     card.locator(".o-file-after").set_input_files(files=[jpeg("va.jpg", scene(True, "verify after"))])
     expect(card.locator(".o-prev-after img")).to_have_count(1)
-    card.scroll_into_view_if_needed()
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(tmp_path / "verify-form.png"))
-    page.screenshot(path=str(DOCS / "webapp-verify.png"))
+    page.screenshot(path=str(DOCS / "webapp-verify.png"), full_page=True)
     card.locator(".o-send").click()
     expect(page.locator("#toast")).to_contain_text("已核查")
 
@@ -233,4 +234,18 @@ def test_offline_reports_wait_in_the_queue_and_are_delivered_once(
     state = rg.backend.state_copy()
     assert state.seq == seq
     assert [len(by_description(state, t)) for t in texts] == [1, 1]
+
+    # patrol: the phone's track moves the unit on the server
+    page.click("[data-tab=patrol]")
+    page.click("#patrol-toggle")
+    expect(page.locator("#patrol-status")).to_have_text(re.compile(r"巡查中，已发送 [1-9]\d* 个位置"))
+    wait_mirror(console, lambda s: (s.units[unit.id].lon, s.units[unit.id].lat) == (lon, lat))
+    page.click("#patrol-toggle")
+    expect(page.locator("#patrol-status")).to_have_text("未在巡查")
+
+    # English on request, kept for the next visit
+    page.click("#lang")
+    expect(page.locator("[data-tab=report]")).to_have_text("Report")
+    page.reload()
+    expect(page.locator("#patrol-toggle")).to_have_text("Start patrol")
     context.close()

@@ -219,6 +219,7 @@ function fillClasses() {
     if (c.code === keep) o.selected = true;
     select.append(o);
   }
+  select.size = Math.max(2, Math.min(6, select.options.length));
   if (!select.value && select.options.length === 1) select.options[0].selected = true;
 }
 
