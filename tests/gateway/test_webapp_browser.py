@@ -28,6 +28,7 @@ from playwright.sync_api import (
 )
 
 from dispatch.adapters.client import StateMirror
+from dispatch.adapters.security.operators import DEMO_PASSWORDS
 from dispatch.domain import commands as cmd
 from dispatch.domain.state import DispatchState, Incident
 from dispatch.domain.status import IncidentStatus
@@ -248,4 +249,42 @@ def test_offline_reports_wait_in_the_queue_and_are_delivered_once(
     expect(page.locator("[data-tab=report]")).to_have_text("Report")
     page.reload()
     expect(page.locator("#patrol-toggle")).to_have_text("Start patrol")
+    context.close()
+
+
+def test_without_gps_the_address_search_places_the_report(
+        gateway_factory: Callable[..., RunningGateway], browser: Browser, catalogue: Any) -> None:
+    """No GPS permission: the page says so and the address search (the server's place index)
+    places the report. A dispatcher of another district is refused: the page shows the
+    gateway's reason and does not send it again; the shift lead's report is made there."""
+    rg = gateway_factory()
+    assert rg.backend.server.places.wait(60), rg.backend.server.places.error
+    top = rg.backend.client("lead").geocode("观前街", 1)[0]
+    code = sorted(catalogue.minors)[0]
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  device_scale_factor=3, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(rg.url + "/app/")
+    for user, text in (("disp", "别区的上报"), ("lead", "按地址上报：路面塌陷")):
+        page.fill("#login-user", user)
+        page.fill("#login-password", DEMO_PASSWORDS[user])
+        page.click("#login-submit")
+        expect(page.locator("#loc-status")).to_have_text("无法定位，请输入地址查找")
+        page.fill("#address", "观前街")
+        page.click("#address-search")
+        page.locator("#places button").first.click()
+        expect(page.locator("#loc-status")).to_contain_text(f"地址：{top['name']}")
+        fill_report(page, code, catalogue.minors[code].name_zh, text, None)
+        page.click("#report-submit")
+        if user == "disp":
+            refused = page.locator("#queue-list li.rejected")
+            expect(refused).to_contain_text("被拒绝：report: the position is outside")
+            expect(page.locator("#queue-badge")).to_be_hidden()
+            assert not by_description(rg.backend.state_copy(), text)
+            refused.locator("button").click()
+            expect(page.locator("#queue-card")).to_be_hidden()
+            page.click("#logout")
+    expect(page.locator("#sent-list li")).to_have_count(1)
+    [inc] = by_description(rg.backend.state_copy(), "按地址上报：路面塌陷")
+    assert (inc.lon, inc.lat) == (top["lon"], top["lat"])
     context.close()

@@ -101,6 +101,7 @@ function startSession(s) {
 
 function endSession() {
   state.session = null;
+  state.position = null;
   localStorage.removeItem(SESSION);
   GridlineQueue.kvDelete("token");
   stopPatrol();
@@ -161,7 +162,7 @@ function locate() {
     state.position = { lon: pos.coords.longitude, lat: pos.coords.latitude,
       accuracy: pos.coords.accuracy, source: "gps" };
     showPosition();
-  }, () => { if (!state.position) showPosition(); },
+  }, () => showPosition(),
   { enableHighAccuracy: true, timeout: 15000, maximumAge: 30000 });
 }
 
