@@ -207,6 +207,7 @@ def test_offline_reports_wait_in_the_queue_and_are_delivered_once(
     page = context.new_page()
     log_in(page, rg.url, user, password, unit.id)
 
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
     context.set_offline(True)
     expect(page.locator("#net")).to_be_visible()
     texts = ["离线上报一：垃圾满溢", "离线上报二：路灯不亮"]
@@ -216,6 +217,10 @@ def test_offline_reports_wait_in_the_queue_and_are_delivered_once(
         expect(page.locator("#queue-list li")).to_have_count(n + 1)
     expect(page.locator("#queue-badge")).to_have_text("2 待发送")
     page.screenshot(path=str(tmp_path / "offline-queued.png"))
+    # the page opens again without a network (the service worker's copy) and still has them
+    page.reload()
+    expect(page.locator("#queue-badge")).to_have_text("2 待发送")
+    expect(page.locator("#net")).to_be_visible()
     console.run_once(50)
     state = rg.backend.state_copy()
     assert not [i for t in texts for i in by_description(state, t)], "sent while offline"
