@@ -5,12 +5,13 @@ set -euo pipefail
 VENV=${1:-.venv}
 cd "$(dirname "$0")/.."
 
-# Qt's xcb platform under Xvfb, QtWebEngine's runtime libraries, CJK fonts, Xvfb itself.
+# Qt's xcb platform under Xvfb, QtWebEngine's runtime libraries, CJK fonts, Xvfb itself;
+# Chromium for the phone web app's browser test (Playwright drives it; it downloads no browser).
 DEB_PACKAGES=(xvfb xauth fonts-noto-cjk
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxkbcommon-x11-0 libegl1 libgl1 libnss3 libxcomposite1
   libxdamage1 libxrandr2 libxtst6 libxkbfile1 libasound2 libxshmfence1 libgbm1
-  libfontconfig1 libdbus-1-3)
+  libfontconfig1 libdbus-1-3 chromium)
 
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()

@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dispatch.adapters.gateway import field_api, media_api, open311, tickets
+from dispatch.adapters.gateway import field_api, media_api, open311, tickets, webapp
 from dispatch.adapters.gateway.errors import ApiError
 from dispatch.adapters.gateway.http import BodyLimit
 from dispatch.adapters.gateway.service import Gateway
@@ -90,5 +90,6 @@ def create_app(gw: Gateway, *, manage_lifecycle: bool = True) -> FastAPI:
     app.include_router(tickets.router(gw))
     app.include_router(open311.router(gw))
     app.include_router(media_api.router(gw))
+    webapp.mount(app)
     app.add_middleware(BodyLimit, max_bytes=gw.config.max_body_bytes)
     return app
