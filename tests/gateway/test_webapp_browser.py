@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -36,7 +37,10 @@ from tests.gateway.conftest import RunningGateway
 from tests.gateway.test_field_api import point_in, unit_and_class
 
 CHROMIUM = Path("/usr/bin/chromium")
+# the README's two phone screenshots are rewritten only when asked:
+# GRIDLINE_DOCS_SHOTS=1 pytest tests/gateway/test_webapp_browser.py
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+WRITE_DOCS = os.environ.get("GRIDLINE_DOCS_SHOTS") == "1"
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="Debian's chromium is not installed at /usr/bin/chromium (tools/setup.sh installs it)")
@@ -138,7 +142,8 @@ def test_report_with_a_photo_then_work_order_and_verify(
     text = "井盖缺失，路口东侧"
     fill_report(page, code, catalogue.minors[code].name_zh, text, scene(False, "report"))
     page.screenshot(path=str(tmp_path / "report-form.png"))
-    page.screenshot(path=str(DOCS / "webapp-report.png"), full_page=True)
+    if WRITE_DOCS:
+        page.screenshot(path=str(DOCS / "webapp-report.png"), full_page=True)
     page.click("#report-submit")
     expect(page.locator("#sent-list li")).to_have_count(1)
     expect(page.locator("#queue-badge")).to_be_hidden()
@@ -183,7 +188,8 @@ def test_report_with_a_photo_then_work_order_and_verify(
     expect(card.locator(".o-prev-after img")).to_have_count(1)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(tmp_path / "verify-form.png"))
-    page.screenshot(path=str(DOCS / "webapp-verify.png"), full_page=True)
+    if WRITE_DOCS:
+        page.screenshot(path=str(DOCS / "webapp-verify.png"), full_page=True)
     card.locator(".o-send").click()
     expect(page.locator("#toast")).to_contain_text("已核查")
 
