@@ -349,11 +349,11 @@ class IncidentDetail(QWidget):
         form = self.form
         if form is None or not self.form_box.isVisible():
             return
-        viewport = self.scroll_area.viewport()
-        if self.form_box.height() + 12 <= viewport.height():
+        viewport, content = self.scroll_area.viewport(), self.scroll_area.widget()
+        if content is None or self.form_box.height() + 12 <= viewport.height():
             self.scroll_area.ensureWidgetVisible(self.form_box, 0, 6)
         else:  # taller than the panel: its top in view (Tab scrolls on through its fields)
-            top = self.form_box.mapTo(self.scroll_area.widget(), QPoint(0, 0)).y()
+            top = self.form_box.mapTo(content, QPoint(0, 0)).y()
             self.scroll_area.verticalScrollBar().setValue(max(0, top - 6))
         if self._focus_form:
             target = form.focus_widget or form

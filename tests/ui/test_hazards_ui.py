@@ -16,9 +16,8 @@ from PySide6.QtCore import Qt
 
 from dispatch.domain import commands as cmd
 from tests.domain.helpers import LEAD, WALL, grid_point
-from tests.ui.test_intake_and_command_line import shown
 from tests.ui.widget_fixtures import *  # noqa: F403
-from tests.ui.widget_fixtures import FakeShell, MirroredConsole
+from tests.ui.widget_fixtures import FakeShell, MirroredConsole, shown
 from widgets import theme
 from widgets.actions import ConsoleActions
 from widgets.detail_panel import IncidentDetail

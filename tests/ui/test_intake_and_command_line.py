@@ -18,22 +18,13 @@ from dispatch.domain import commands as cmd
 from dispatch.domain.status import IncidentStatus
 from tests.domain.helpers import grid_point
 from tests.ui.widget_fixtures import *  # noqa: F403
+from tests.ui.widget_fixtures import shown
 from widgets.actions import ConsoleActions
 from widgets.command_line import CommandLine
 from widgets.intake_dialog import IntakeDialog
 
 pytestmark = pytest.mark.ui
 S = IncidentStatus
-
-
-def shown(widget: Any, qtbot: Any, w: int = 900, h: int = 900) -> Any:
-    qtbot.addWidget(widget)
-    widget.resize(w, h)
-    with qtbot.waitExposed(widget):
-        widget.show()
-    widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow)
-    return widget
 
 
 # ------------------------------------------------------------------------------- actions

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from dispatch.domain import commands as cmd
 from tests.domain.helpers import grid_point
-from tests.ui.test_intake_and_command_line import shown
 from tests.ui.widget_fixtures import *  # noqa: F403
+from tests.ui.widget_fixtures import shown
 from widgets.action_forms.base import FormError
 from widgets.intake_dialog import IntakeDialog
 from widgets.intake_history import HistoryModel

@@ -19,7 +19,7 @@ from dispatch.domain.roles import Actor, Role
 from dispatch.domain.status import EscalationLevel, IncidentStatus
 from tests.domain.helpers import DISPATCHER, FIELD
 from tests.ui.widget_fixtures import *  # noqa: F403
-from tests.ui.widget_fixtures import report_at, top_level_items
+from tests.ui.widget_fixtures import report_at, shown, top_level_items
 from widgets.action_forms.department_step import DepartmentStepForm
 from widgets.action_forms.escalate import EscalateForm
 from widgets.action_forms.release_department import ReleaseDepartmentForm
@@ -44,14 +44,6 @@ def gas_leak(engine: Any, console: Any) -> str:
 def run(engine: Any, console: Any, command: Any, actor: Any = FIELD) -> None:
     engine.execute(command, actor)
     console.apply_changes(*engine.state.take_changes())
-
-
-def shown(widget: Any, qtbot: Any, w: int = 560, h: int = 1000) -> Any:
-    qtbot.addWidget(widget)
-    widget.resize(w, h)
-    with qtbot.waitExposed(widget):
-        widget.show()
-    return widget
 
 
 def rows(detail: IncidentDetail) -> list[tuple[str, str, str]]:
@@ -91,7 +83,7 @@ def test_queue_cell_counts_the_departments(console: Any, busy_engine: Any) -> No
 
 def test_detail_panel_lists_each_department_with_its_state_and_clock(
         console: Any, busy_engine: Any, clock: Any, qtbot: Any) -> None:
-    d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot)
+    d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot, 560, 1000)
     iid = gas_leak(busy_engine, console)
     console.select_incident(iid, "test")
     assert not d.departments.isHidden()
@@ -122,7 +114,7 @@ def test_detail_panel_lists_each_department_with_its_state_and_clock(
 
 def test_acknowledge_and_respond_forms_pick_the_department(console: Any, shell: Any,
                                                            busy_engine: Any, qtbot: Any) -> None:
-    d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot)
+    d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot, 560, 1000)
     iid = gas_leak(busy_engine, console)
     run(busy_engine, console, cmd.Acknowledge(iid, "police"))
     console.select_incident(iid, "test")
@@ -157,7 +149,7 @@ def test_acknowledge_and_respond_forms_pick_the_department(console: Any, shell: 
 
 def test_a_shift_lead_may_pick_a_level_further_up(console: Any, shell: Any, busy_engine: Any,
                                                   qtbot: Any) -> None:
-    d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot)
+    d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot, 560, 1000)
     iid = gas_leak(busy_engine, console)  # urgent
     console.select_incident(iid, "test")
     d.perform("escalate")

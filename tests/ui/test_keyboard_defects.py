@@ -17,6 +17,7 @@ from dispatch.domain import commands as cmd
 from tests.domain.helpers import DISPATCHER, grid_point
 from tests.ui.test_widgets_i18n import chinese  # noqa: F401  (the fixture)
 from tests.ui.widget_fixtures import *  # noqa: F403
+from tests.ui.widget_fixtures import shown
 from widgets.action_forms import IMMEDIATE
 from widgets.action_forms.close import CloseForm
 from widgets.actions import ConsoleActions
@@ -27,16 +28,6 @@ from widgets.incident_model import IncidentTableModel
 from widgets.queue_panel import QueuePanel
 
 pytestmark = pytest.mark.ui
-
-
-def shown(widget: Any, qtbot: Any, w: int = 900, h: int = 900) -> Any:
-    qtbot.addWidget(widget)
-    widget.resize(w, h)
-    with qtbot.waitExposed(widget):
-        widget.show()
-    widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow)
-    return widget
 
 
 def key_to_focus(qtbot: Any, widget: Any, key: Qt.Key,

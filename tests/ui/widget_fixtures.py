@@ -43,8 +43,16 @@ from dispatch.services.engine import DispatchEngine
 from tests.domain.helpers import DISPATCHER, FIELD, LEAD, grid_point
 from widgets.console_model import ConsoleModel
 
-__all__ = ["FakeShell", "MirroredConsole", "busy_engine", "console", "mirror_of", "populate",
-           "shell"]
+__all__ = [
+    "FakeShell",
+    "MirroredConsole",
+    "busy_engine",
+    "console",
+    "mirror_of",
+    "populate",
+    "shell",
+    "shown",
+]
 
 
 def copy_records(source: DispatchState, mirror: DispatchState, incident_ids: set[str],
@@ -274,3 +282,14 @@ def top_level_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
         assert item is not None
         items.append(item)
     return items
+
+
+def shown(widget: Any, qtbot: Any, w: int = 900, h: int = 900) -> Any:
+    """``widget`` shown at ``w``×``h``, exposed and active (its keys reach it)."""
+    qtbot.addWidget(widget)
+    widget.resize(w, h)
+    with qtbot.waitExposed(widget):
+        widget.show()
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+    return widget
