@@ -185,6 +185,39 @@ def test_work_orders_acknowledge_arrive_respond_and_verify_with_photos(
     assert rg.backend.state_copy().units[unit.id].lon == lon + 1e-4
 
 
+def test_a_step_with_a_photo_already_attached_as_that_kind_goes_through(
+        gateway: RunningGateway, catalogue: Any, demo_city: Any) -> None:
+    """The verifier sends the responder's own 'before' picture again: it is attached already
+    as 'before', so the step is done and nothing is refused after the step went through."""
+    rg = gateway
+    unit, code = unit_and_class(rg, catalogue)
+    user, password = rg.worker(scope_of=unit)
+    http = rg.http()
+    token = rg.login(http, user, password, unit_id=unit.id)
+    auth = {"Authorization": f"Bearer {token}"}
+    lon, lat = point_in(demo_city, unit.home_grid)
+    iid = report(http, token, uuid.uuid4().hex, code, lon, lat, []).json()["incident_id"]
+    rg.backend.client("lead").execute(cmd.AssignUnits(iid, (unit.id,)))
+    for step in ("acknowledge", "handle"):
+        r = http.post(f"/api/v1/incidents/{iid}/{step}", headers=auth,
+                      json={"idempotency_id": f"{step}-{iid}-again"})
+        assert r.status_code == 200, (step, r.text)
+    before = photo(48, 48, orientation=1)
+    r = http.post(f"/api/v1/incidents/{iid}/respond", headers=auth,
+                  data={"result": "已清理", "idempotency_id": f"respond-{iid}-again"},
+                  files=[("before", ("b.jpg", before, "image/jpeg"))])
+    assert r.status_code == 200, r.text
+    r = http.post(f"/api/v1/incidents/{iid}/verify", headers=auth,
+                  data={"passed": "true", "note": "复核"},
+                  files=[("before", ("same.jpg", before, "image/jpeg")),
+                         ("after", ("a.jpg", photo(orientation=3), "image/jpeg"))])
+    assert r.status_code == 200, r.text
+    inc = rg.backend.state_copy().incidents[iid]
+    assert inc.status is S.VERIFIED
+    assert [m.kind for m in inc.media] == ["before", "after"]
+    assert [m["kind"] for m in r.json()["media"]] == ["before", "after"]
+
+
 def test_the_server_decides_what_a_device_may_do(gateway: RunningGateway, catalogue: Any,
                                                  demo_city: Any) -> None:
     """A grid worker scoped to one community cannot report outside it; the wall operator's

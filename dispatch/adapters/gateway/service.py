@@ -159,8 +159,13 @@ class Gateway:
         """Store each photo and attach it (kind, photo) to the incident; a photo whose attach
         is refused is removed again if nothing else uses it."""
         out: list[MediaInfo] = []
+        inc = self.view.incidents.get(incident_id)
         for n, (kind, photo) in enumerate(photos):
             info = photo.info
+            if inc is not None and any(m.media_id == info.media_id and m.kind == kind
+                                       for m in inc.media):
+                out.append(info)  # the same photo, already attached as this kind: done
+                continue
             existed = self.media.info(info.media_id) is not None
             self.media.save(photo)
             c = cmd.AttachMedia(incident_id, info.media_id, kind, info.sha256,
