@@ -350,6 +350,8 @@ class Startup(QObject):
                 language=self.language, level=self.args.level or "grid", theme=self.theme,
                 tile_sources=getattr(self.args, "tile_sources", None))
         self._mark("window built")
+        if not self.args.wall:
+            self.window.console.photos = self._photo_source()
         if self.progress is not None:
             self.progress.close()
             self.progress = None
@@ -390,6 +392,21 @@ class Startup(QObject):
         timer.timeout.connect(poll)
         timer.start()
 
+    def _photo_source(self) -> Any:
+        """Where the console reads the incidents' photos (docs/GATEWAY.md, "The console's
+        photos"): the data directory's ``media/`` when it is shared with the gateway (always for
+        the embedded console), else the gateway at ``photos/gateway_url`` with the API key
+        ``photos/api_key`` (settings; ``$GRIDLINE_GATEWAY_URL``, ``$GRIDLINE_GATEWAY_API_KEY``
+        take precedence)."""
+        from widgets.photo_source import photo_source
+
+        url = os.environ.get("GRIDLINE_GATEWAY_URL") or str(
+            self.qsettings.value("photos/gateway_url", "") or "")
+        key = os.environ.get("GRIDLINE_GATEWAY_API_KEY") or str(
+            self.qsettings.value("photos/api_key", "") or "")
+        return photo_source(Path(self.settings.data_dir), url, key,
+                            local=self.backend is not None, parent=self.window)
+
     def _open_replay(self, replayer: Replayer, city: City, source: str, operator: str) -> None:
         from console.replay_window import ReplayWindow
 
@@ -398,6 +415,7 @@ class Startup(QObject):
         self.window = ReplayWindow(replayer, self.catalogue, city, source=source,
                                    operator=operator, settings=settings,
                                    language=self.language, level=self.args.level or "grid")
+        self.window.console.photos = self._photo_source()
         if self.progress is not None:
             self.progress.close()
             self.progress = None
