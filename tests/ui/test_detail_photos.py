@@ -192,3 +192,51 @@ def test_gateway_source_fetches_with_the_api_key(key_ok: bool, qapp: Any, qtbot:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_replay_shows_a_photo_from_its_event(qtbot: Any, tmp_path: Path, catalogue: Any,
+                                             demo_city: Any, clock: Any) -> None:
+    """The replay window's detail panel: before the ``incident.media_attached`` event the
+    incident has no photo; from its position on the thumbnail shows (read from the media
+    directory)."""
+    from console.replay_window import ReplayWindow
+    from dispatch.adapters.bootstrap import open_engine
+    from dispatch.adapters.store import EventStore
+    from dispatch.services.replay import Replayer
+    from tests.ui.conftest import MAP_READY_TIMEOUT_MS
+
+    store = EventStore(f"sqlite:///{tmp_path / 'events.sqlite'}")
+    engine = open_engine(store, catalogue=catalogue, city=demo_city, clock=clock)
+    media = MediaStore(tmp_path / "media")
+    iid = report_at(engine, 9, next(iter(catalogue.minors)), source="grid_worker")
+    clock.advance(60)
+    engine.execute(cmd.RegisterIncident(iid), DISPATCHER)
+    clock.advance(60)
+    info = store_photo(media, "purple")
+    engine.execute(cmd.AttachMedia(iid, info.media_id, "report", info.sha256, info.content_type,
+                                   info.size, info.width, info.height), DISPATCHER)
+    events = list(store.read())
+    attached = next(e for e in events if e.kind == "incident.media_attached")
+    r = Replayer.from_store(store, incident_id=iid, max_checkpoints=10, min_spacing=32)
+    r.prepare()
+    w = ReplayWindow(r, catalogue, demo_city, source="test", language="en")
+    w.console.photos = LocalPhotos(tmp_path / "media")
+    try:
+        w.resize(1600, 1000)
+        w.show()
+        qtbot.waitUntil(lambda: w.map.is_ready, timeout=MAP_READY_TIMEOUT_MS)
+        assert w.focus_incident(iid)
+        at = r.position_of_seq(attached.seq)
+        w.go_to(at - 1)
+        assert w.detail.incident_id == iid
+        assert w.detail.photos.isHidden()
+        w.go_to(at)
+        assert not w.detail.photos.isHidden()
+        tiles = w.detail.photos.tiles
+        assert [t.media.media_id for t in tiles] == [info.media_id]
+        qtbot.waitUntil(lambda: tiles[0].state == "loaded", timeout=5000)
+        w.go_to(at - 1)  # and back: gone again
+        assert w.detail.photos.isHidden()
+    finally:
+        w.close()
+        store.close()
