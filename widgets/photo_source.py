@@ -26,7 +26,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QU
 from PySide6.QtGui import QImage
 from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
 
-EXT = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+from dispatch.domain.media import stored_name
+
 _ID = re.compile(r"[0-9a-f]{32}")
 CACHE_SIZE = 200
 
@@ -94,6 +95,11 @@ class PhotoSource(QObject):
         """Where the photos come from, in words (tooltips, logs)."""
         raise NotImplementedError
 
+    def media_dir(self) -> Path | None:
+        """The media directory when the photos are local files (the shift report reads the
+        thumbnails from it), else None."""
+        return None
+
 
 class _Relay(QObject):
     finished = Signal(str, QImage, str)
@@ -126,8 +132,7 @@ class LocalPhotos(PhotoSource):
         self._relay.finished.connect(self._finished)
 
     def path(self, media_id: str, content_type: str, *, thumb: bool) -> Path:
-        name = f"{media_id}.thumb.jpg" if thumb else f"{media_id}.{EXT.get(content_type, 'jpg')}"
-        return self.root / media_id[:2] / name
+        return self.root / stored_name(media_id, content_type, thumb=thumb)
 
     def _load(self, key: str, media_id: str, content_type: str, thumb: bool) -> None:
         self._pool.start(_ReadFile(key, self.path(media_id, content_type, thumb=thumb),
@@ -138,6 +143,9 @@ class LocalPhotos(PhotoSource):
 
     def describe(self) -> str:
         return str(self.root)
+
+    def media_dir(self) -> Path | None:
+        return self.root
 
     def wait(self, ms: int = 5000) -> bool:
         """Wait until every read started has finished (tests, shutdown)."""
