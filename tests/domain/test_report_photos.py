@@ -36,7 +36,7 @@ def _escalated_with_photos(tmp_path: Path, catalogue: Any, demo_city: Any, clock
     out = engine.execute(cmd.ReportIncident(source="grid_worker",
                                             class_code=next(iter(catalogue.minors)),
                                             lon=lon, lat=lat, description="井盖破损"), DISPATCHER)
-    iid = out.events[0].incident_id
+    iid = str(out.events[0].incident_id)
     engine.execute(cmd.RegisterIncident(iid), DISPATCHER)
     for colour, kind in (("red", "report"), ("blue", "before")):
         clock.advance(30)
@@ -49,7 +49,7 @@ def _escalated_with_photos(tmp_path: Path, catalogue: Any, demo_city: Any, clock
     out = engine.execute(cmd.ReportIncident(source="hotline",
                                             class_code=next(iter(catalogue.minors)),
                                             lon=lon, lat=lat, description="无照片"), DISPATCHER)
-    other = out.events[0].incident_id
+    other = str(out.events[0].incident_id)
     engine.execute(cmd.RegisterIncident(other), DISPATCHER)
     engine.execute(cmd.Escalate(other, "community", "需要社区协调"), DISPATCHER)
     return store, iid
