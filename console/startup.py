@@ -227,8 +227,7 @@ class Startup(QObject):
                                     "see {0}").replace("{0}", str(self.backend.log_dir)))
             return
         self._poll.stop()
-        self.backend.start_simulator()
-        self.backend.start_gateway()
+        self.backend.start_field()
         on_ready(endpoints)
 
     def demo_login(self, default_user: str) -> tuple[str, str, ClientCurve]:
