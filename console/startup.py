@@ -392,19 +392,11 @@ class Startup(QObject):
         timer.start()
 
     def _photo_source(self) -> Any:
-        """Where the console reads the incidents' photos (docs/GATEWAY.md, "The console's
-        photos"): the data directory's ``media/`` when it is shared with the gateway (always for
-        the embedded console), else the gateway at ``photos/gateway_url`` with the API key
-        ``photos/api_key`` (settings; ``$GRIDLINE_GATEWAY_URL``, ``$GRIDLINE_GATEWAY_API_KEY``
-        take precedence)."""
-        from widgets.photo_source import photo_source
+        """Where the console reads the photos (docs/GATEWAY.md, "The console's photos")."""
+        from widgets.photo_source import configured_photo_source
 
-        url = os.environ.get("GRIDLINE_GATEWAY_URL") or str(
-            self.qsettings.value("photos/gateway_url", "") or "")
-        key = os.environ.get("GRIDLINE_GATEWAY_API_KEY") or str(
-            self.qsettings.value("photos/api_key", "") or "")
-        return photo_source(Path(self.settings.data_dir), url, key,
-                            local=self.backend is not None, parent=self.window)
+        return configured_photo_source(self.qsettings, Path(self.settings.data_dir),
+                                       local=self.backend is not None, parent=self.window)
 
     def _open_replay(self, replayer: Replayer, city: City, source: str, operator: str) -> None:
         from console.replay_window import ReplayWindow

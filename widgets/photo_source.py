@@ -18,11 +18,20 @@ hash), so an image once loaded is reused as is.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QUrl, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QRunnable,
+    QSettings,
+    QThreadPool,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QImage
 from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
 
@@ -201,3 +210,16 @@ def photo_source(data_dir: Path | None, gateway_url: str = "", api_key: str = ""
     if gateway_url and api_key:
         return GatewayPhotos(gateway_url, api_key, parent)
     return None
+
+
+def configured_photo_source(settings: QSettings, data_dir: Path | None, *, local: bool,
+                            parent: QObject | None = None) -> PhotoSource | None:
+    """:func:`photo_source` as the console is configured: the data directory's ``media/``
+    (always for the embedded console, ``local``), else the gateway at ``photos/gateway_url``
+    with the API key ``photos/api_key`` (settings; ``$GRIDLINE_GATEWAY_URL`` and
+    ``$GRIDLINE_GATEWAY_API_KEY`` take precedence)."""
+    url = os.environ.get("GRIDLINE_GATEWAY_URL") or str(
+        settings.value("photos/gateway_url", "") or "")
+    key = os.environ.get("GRIDLINE_GATEWAY_API_KEY") or str(
+        settings.value("photos/api_key", "") or "")
+    return photo_source(data_dir, url, key, local=local, parent=parent)
