@@ -245,21 +245,23 @@ def test_replay_shows_a_photo_from_its_event(qtbot: Any, tmp_path: Path, catalog
 def test_configured_source(qapp: Any, tmp_path: Path, monkeypatch: Any) -> None:
     """The embedded console reads its data directory; a remote one needs a gateway and a key;
     neither: None (the panel says photos are unavailable)."""
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QObject, QSettings
 
     from widgets.photo_source import configured_photo_source
+
+    owner = QObject()  # the sources go with it, not at interpreter exit
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     monkeypatch.delenv("GRIDLINE_GATEWAY_URL", raising=False)
     monkeypatch.delenv("GRIDLINE_GATEWAY_API_KEY", raising=False)
-    local = configured_photo_source(settings, tmp_path, local=True)
+    local = configured_photo_source(settings, tmp_path, local=True, parent=owner)
     assert isinstance(local, LocalPhotos)
     assert local.media_dir() == tmp_path / "media"
     assert configured_photo_source(settings, tmp_path, local=False) is None
     settings.setValue("photos/gateway_url", "https://gw.example:8443")
     assert configured_photo_source(settings, tmp_path, local=False) is None  # no key
     monkeypatch.setenv("GRIDLINE_GATEWAY_API_KEY", "glk_x")
-    remote = configured_photo_source(settings, tmp_path, local=False)
+    remote = configured_photo_source(settings, tmp_path, local=False, parent=owner)
     assert isinstance(remote, GatewayPhotos)
     assert remote.base_url == "https://gw.example:8443"
     assert remote.media_dir() is None
