@@ -139,15 +139,19 @@ class LocalPhotos(PhotoSource):
         self._pool.setMaxThreadCount(2)
         self._relay = _Relay(self)  # lives in the GUI thread: its signal is queued back here
         self._relay.finished.connect(self._finished)
+        self._running: dict[str, _ReadFile] = {}  # kept alive (Python side) until answered
 
     def path(self, media_id: str, content_type: str, *, thumb: bool) -> Path:
         return self.root / stored_name(media_id, content_type, thumb=thumb)
 
     def _load(self, key: str, media_id: str, content_type: str, thumb: bool) -> None:
-        self._pool.start(_ReadFile(key, self.path(media_id, content_type, thumb=thumb),
-                                   self._relay))
+        job = _ReadFile(key, self.path(media_id, content_type, thumb=thumb), self._relay)
+        job.setAutoDelete(False)
+        self._running[key] = job
+        self._pool.start(job)
 
     def _finished(self, key: str, image: QImage, error: str) -> None:
+        self._running.pop(key, None)
         self._done(key, None if error else image, error)
 
     def describe(self) -> str:

@@ -104,6 +104,7 @@ def test_thumbnails_load_and_the_viewer_steps_and_pairs(console: Any, busy_engin
     assert viewer.shown_ids() == [before, after]
     qtbot.keyClick(viewer, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not viewer.isVisible(), timeout=2000)
+    assert source.wait()
 
 
 def test_missing_photo_and_no_source_say_unavailable(console: Any, busy_engine: Any,
@@ -116,7 +117,8 @@ def test_missing_photo_and_no_source_say_unavailable(console: Any, busy_engine: 
     assert "unavailable" in d.photos.message.text()
     assert all(t.state == "failed" for t in d.photos.tiles)
 
-    console.photos = LocalPhotos(tmp_path / "elsewhere")  # a directory without the files
+    elsewhere = LocalPhotos(tmp_path / "elsewhere")  # a directory without the files
+    console.photos = elsewhere
     console.select_incident("", "test")
     console.select_incident(iid, "test")
     tiles = d.photos.tiles
@@ -125,6 +127,7 @@ def test_missing_photo_and_no_source_say_unavailable(console: Any, busy_engine: 
     qtbot.waitUntil(lambda: all(t.state == "failed" for t in tiles), timeout=5000)
     assert "unavailable" in tiles[0].text()
     assert "not stored here" in tiles[0].toolTip()
+    assert elsewhere.wait()
 
 
 @pytest.mark.parametrize("key_ok", [True, False])
