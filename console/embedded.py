@@ -22,6 +22,7 @@ __all__ = ["BackendError", "EmbeddedBackend", "Endpoints"]
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
+GATEWAY_WAIT_S = 30.0  # the simulator starts without the gateway after this long
 
 
 class BackendError(RuntimeError):
@@ -47,6 +48,8 @@ class EmbeddedBackend:
         self.gateway_url: str | None = None  # set once the gateway answers
         self.endpoints: Endpoints | None = None
         self.log_dir = data_dir / "logs"
+        self._sim_lock = threading.Lock()
+        self._stopping = False
 
     def start(self) -> None:
         self.server = ServerProcess(
@@ -67,15 +70,33 @@ class EmbeddedBackend:
                                f" see {self.log_dir / 'server.log'}") from None
         return self.endpoints
 
-    def start_simulator(self) -> None:
-        if not self.simulator or self.endpoints is None:
+    def start_field(self) -> None:
+        """Start the gateway and the simulator; with a gateway, the simulator starts once the
+        gateway answers and sends part of its traffic through it (``--gateway URL``), or
+        after :data:`GATEWAY_WAIT_S` without it."""
+        if not self.gateway:
+            self.start_simulator()
             return
+        self.start_gateway()
+        fallback = threading.Timer(GATEWAY_WAIT_S, self.start_simulator)
+        fallback.daemon = True
+        fallback.start()
+
+    def start_simulator(self, gateway_url: str | None = None) -> None:
+        with self._sim_lock:
+            if not self.simulator or self.endpoints is None or self.sim is not None \
+                    or self._stopping:
+                return
+            self._start_simulator(gateway_url)
+
+    def _start_simulator(self, gateway_url: str | None) -> None:
+        via = ["--gateway", gateway_url] if gateway_url else []
         self.log_dir.mkdir(parents=True, exist_ok=True)
         errlog = open(self.log_dir / "simulator.log", "a", encoding="utf-8")  # noqa: SIM115
         self.sim = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), "sim", "--data-dir", str(self.data_dir),
              *self._ports(), "--speed", str(self.time_speed),
-             "--incidents-per-hour", str(self.incidents_per_hour)], cwd=ROOT, text=True,
+             "--incidents-per-hour", str(self.incidents_per_hour), *via], cwd=ROOT, text=True,
             stdout=errlog, stderr=errlog, stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
@@ -109,6 +130,7 @@ class EmbeddedBackend:
                 if isinstance(url, str):
                     self.gateway_url = url
                     log.info("field gateway at %s", url)
+                    self.start_simulator(url)
 
         threading.Thread(target=read_ready, name="gateway-ready", daemon=True).start()
 
@@ -127,6 +149,8 @@ class EmbeddedBackend:
             proc.wait()
 
     def stop(self, timeout_s: float = 10.0) -> None:
+        with self._sim_lock:
+            self._stopping = True
         self._stop_child(self.gateway_proc, "field gateway", timeout_s)
         self._stop_child(self.sim, "simulator", timeout_s)
         if self.server is not None:

@@ -375,7 +375,9 @@ class ReplayWindow(ReplaySelection, QMainWindow):
         report = self.replayer.shift_report(bookmarks=self.scrubber.bookmarks)
         names = names_for(self.console.catalogue, self.console.city,
                           "zh" if self.console.language == "zh" else "en")
-        return write_pdf(report, out, names) if kind == "pdf" else write_csv(report, out, names)
+        photos = self.console.photos.media_dir() if self.console.photos is not None else None
+        return write_pdf(report, out, names, media_dir=photos) if kind == "pdf" else \
+            write_csv(report, out, names)
 
     def ask_export(self, kind: str) -> None:
         tz = self.console.tz

@@ -228,8 +228,7 @@ class Startup(QObject):
                                     "see {0}").replace("{0}", str(self.backend.log_dir)))
             return
         self._poll.stop()
-        self.backend.start_simulator()
-        self.backend.start_gateway()
+        self.backend.start_field()
         on_ready(endpoints)
 
     def demo_login(self, default_user: str) -> tuple[str, str, ClientCurve]:
@@ -351,6 +350,8 @@ class Startup(QObject):
                 language=self.language, level=self.args.level or "grid", theme=self.theme,
                 tile_sources=getattr(self.args, "tile_sources", None))
         self._mark("window built")
+        if not self.args.wall:
+            self.window.console.photos = self._photo_source()
         if self.progress is not None:
             self.progress.close()
             self.progress = None
@@ -391,6 +392,13 @@ class Startup(QObject):
         timer.timeout.connect(poll)
         timer.start()
 
+    def _photo_source(self) -> Any:
+        """Where the console reads the photos (docs/GATEWAY.md, "The console's photos")."""
+        from widgets.photo_source import configured_photo_source
+
+        return configured_photo_source(self.qsettings, Path(self.settings.data_dir),
+                                       local=self.backend is not None, parent=self.window)
+
     def _open_replay(self, replayer: Replayer, city: City, source: str, operator: str) -> None:
         from console.replay_window import ReplayWindow
 
@@ -399,6 +407,7 @@ class Startup(QObject):
         self.window = ReplayWindow(replayer, self.catalogue, city, source=source,
                                    operator=operator, settings=settings,
                                    language=self.language, level=self.args.level or "grid")
+        self.window.console.photos = self._photo_source()
         if self.progress is not None:
             self.progress.close()
             self.progress = None

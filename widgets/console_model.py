@@ -34,6 +34,7 @@ from dispatch.domain.runcards import PlanLine
 from dispatch.domain.state import DispatchState, Hazard, Incident, RunCard, UnitState
 from dispatch.services.console_state import ConsoleState
 from widgets import labels
+from widgets.photo_source import PhotoSource
 
 
 class ConsoleModel(QObject):
@@ -106,6 +107,8 @@ class ConsoleModel(QObject):
         self.tz: timezone = labels.zone(catalogue)
         self._replacing = False
         self._point_index: PointIndex | None = None
+        self.photos: PhotoSource | None = None
+        """Where the incidents' photos come from (set by the shell; None: unavailable)."""
 
     # ------------------------------------------------------------------- forwarded
 

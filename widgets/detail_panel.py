@@ -29,6 +29,7 @@ from widgets.actions import ACTIONS, WINDOW_SHORTCUTS, ConsoleActions, action_te
 from widgets.console_model import ConsoleModel
 from widgets.detail_departments import DepartmentTable
 from widgets.detail_place import PlaceNotes
+from widgets.detail_photos import PhotoSection
 from widgets.detail_sections import ClockTable, FieldGrid, NoteList, section
 from widgets.flow_layout import FlowLayout
 
@@ -134,6 +135,7 @@ class IncidentDetail(QWidget):
         self.departments = DepartmentTable()
         self.departments_heading = section(translate("IncidentDetail", "Departments"))
         self.place_notes = PlaceNotes(self.console)
+        self.photos = PhotoSection(self.console)
 
         # actions
         self.buttons: dict[str, QToolButton] = {}
@@ -203,6 +205,7 @@ class IncidentDetail(QWidget):
         lay.addWidget(self.clocks)
         lay.addWidget(self.departments_heading)
         lay.addWidget(self.departments)
+        lay.addWidget(self.photos)
         lay.addWidget(section(translate("IncidentDetail", "Actions")))
         lay.addWidget(bar)
         lay.addWidget(self.action_status)
@@ -264,6 +267,7 @@ class IncidentDetail(QWidget):
         self.departments.setVisible(joint_departments)
         self.departments_heading.setVisible(joint_departments)
         self.notes.show_notes(inc, c)
+        self.photos.show_incident(inc)
         self._update_buttons()
         self._update_clock()
 

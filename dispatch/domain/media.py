@@ -50,6 +50,17 @@ class Media:
     lat: float | None = None
 
 
+STORED_EXT = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+def stored_name(media_id: str, content_type: str, *, thumb: bool = False) -> str:
+    """Where a photo lies below the media directory (docs/GATEWAY.md, "Photos"):
+    ``<id[:2]>/<id>.<ext>``, its thumbnail ``<id[:2]>/<id>.thumb.jpg``."""
+    if thumb:
+        return f"{media_id[:2]}/{media_id}.thumb.jpg"
+    return f"{media_id[:2]}/{media_id}.{STORED_EXT.get(content_type, 'jpg')}"
+
+
 def media_id_of(sha256: str) -> str:
     """The id of the media whose content has this SHA-256 (its first 32 hex digits)."""
     return sha256[:MEDIA_ID_CHARS]

@@ -24,6 +24,7 @@ from dispatch.adapters.settings import Settings
 from dispatch.entrypoints.settings_cli import add_settings_options, given_settings
 from dispatch.sim.config import SimConfig, SimError
 from dispatch.sim.field import Behaviour
+from dispatch.sim.gateway_path import GatewayOptions
 from dispatch.sim.scenarios.loading import ScenarioError, list_scenarios, load_scenario
 from dispatch.sim.simulator import Simulator
 
@@ -71,6 +72,17 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--scenario-only", action="store_true",
                    help="run the scenario and stop (no background load)")
     r.add_argument("--list-scenarios", action="store_true")
+    g = p.add_argument_group("field gateway (part of the field traffic through it)")
+    g.add_argument("--gateway", metavar="URL",
+                   help="the field gateway's address; without it everything goes directly")
+    g.add_argument("--gateway-reports", type=float, default=0.5, metavar="SHARE",
+                   help="share of grid-worker reports sent through it with a photo (default 0.5)")
+    g.add_argument("--gateway-open311", type=float, default=0.5, metavar="SHARE",
+                   help="share of citizen-app reports sent as Open311 requests (default 0.5)")
+    g.add_argument("--gateway-api-key", default="open311-demo",
+                   help="the Open311 API key (default: the demo's open311-demo)")
+    g.add_argument("--gateway-patrol", type=float, default=5.0, metavar="SECONDS",
+                   help="a patrolling grid worker's phone pings every SECONDS (0: none)")
     p.add_argument("--log-level", default="INFO")
     return p
 
@@ -94,11 +106,15 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
         embedded = Path(settings.data_dir) / "gridline.sqlite"
         db_url = f"sqlite:///{embedded}" if embedded.is_file() else ""
     lead = None if args.no_lead else args.lead
+    password = _password(args.password, "GRIDLINE_SIM_PASSWORD", args.user)
+    gateway = GatewayOptions(
+        args.gateway, user=args.user, password=password, report_share=args.gateway_reports,
+        open311_share=args.gateway_open311, api_key=args.gateway_api_key,
+        patrol_every_s=args.gateway_patrol) if args.gateway else None
     return SimConfig(
         command_endpoint=settings.command_endpoint, snapshot_endpoint=settings.snapshot_endpoint,
         update_endpoint=settings.update_endpoint, curve=curve, user=args.user,
-        password=_password(args.password, "GRIDLINE_SIM_PASSWORD", args.user),
-        lead_user=lead,
+        password=password, lead_user=lead, gateway=gateway,
         lead_password=_password(args.lead_password, "GRIDLINE_SIM_LEAD_PASSWORD", args.lead),
         workstation=args.workstation, db_url=db_url, city_size=settings.city_size,
         city_seed=settings.city_seed, incidents_per_hour=args.incidents_per_hour,

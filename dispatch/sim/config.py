@@ -10,6 +10,7 @@ from typing import Any
 from dispatch.adapters.client.commands import ClientCurve
 from dispatch.domain.city.model import City
 from dispatch.sim.field import Behaviour
+from dispatch.sim.gateway_path import GatewayOptions
 
 MAX_BATCH_ROWS = 10_000  # the server's limit per positions command
 
@@ -50,6 +51,7 @@ class SimConfig:
     ping_interval_s: float = 0.25
     stats_every_s: float = 10.0
     connect_timeout_s: float = 60.0
+    gateway: GatewayOptions | None = None  # part of the field traffic through the gateway
 
     def __post_init__(self) -> None:
         if self.incidents_per_hour < 0 or self.pings_per_second < 0:
@@ -84,6 +86,7 @@ class SimStats:
     errors: int = 0  # unexpected exceptions caught in the loop (logged with a traceback)
     max_lateness_s: float = 0.0
     mirror: dict[str, Any] = field(default_factory=dict)
+    gateway: dict[str, int] = field(default_factory=dict)  # what went through the gateway
 
     def summary(self) -> dict[str, Any]:
         wall = max(self.loop_s or self.wall_s, 1e-9)
@@ -103,5 +106,5 @@ class SimStats:
             "refused_by_code": self.refused_by_code, "refused_by_type": self.refused_by_type,
             "actions": self.actions, "outages": self.outages, "errors": self.errors,
             "max_lateness_s": round(self.max_lateness_s, 1), "mirror": self.mirror,
-            "scenario": self.scenario,
+            "scenario": self.scenario, "gateway": self.gateway,
         }

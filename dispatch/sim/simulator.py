@@ -40,6 +40,7 @@ from dispatch.sim.channel import Channel, Result, Who
 from dispatch.sim.config import SimConfig, SimError, SimStats
 from dispatch.sim.field import FieldAgent
 from dispatch.sim.fleet import Fleet
+from dispatch.sim.gateway_path import GatewayOptions, GatewayTraffic
 from dispatch.sim.reports import Draft, ReportFactory
 from dispatch.sim.scenarios.loading import Scenario, load_scenario
 from dispatch.sim.scenarios.runner import ScenarioRunner
@@ -82,6 +83,7 @@ class Simulator:
         self._pending_report: tuple[Draft, str] | None = None
         self._report_no = 0
         self._positions_no = 0
+        self.gateway: GatewayTraffic | None = None
         # Command ids must be new in every run: the server answers a known id from its
         # memory of earlier commands (idempotency) instead of applying it again.
         self.run_id = uuid.uuid4().hex[:10]
@@ -137,7 +139,12 @@ class Simulator:
 
     def reported(self, draft: Draft, result: Result) -> None:
         if result.ok and result.incident_id:
-            iid = result.incident_id
+            self._count_report(draft, result.incident_id)
+        elif not result.down:
+            self.stats.reports_refused += 1
+
+    def _count_report(self, draft: Draft, iid: str) -> None:
+        if iid:
             self.stats.reports[draft.source] += 1
             self.stats.incidents[iid] = draft.source
             self.stats.intended_grid[iid] = draft.grid
@@ -145,8 +152,6 @@ class Simulator:
                 oldest = next(iter(self.stats.incidents))
                 del self.stats.incidents[oldest]
                 self.stats.intended_grid.pop(oldest, None)
-        elif not result.down:
-            self.stats.reports_refused += 1
 
     # ---------------------------------------------------------------------------- run
 
@@ -206,11 +211,24 @@ class Simulator:
                                      worker_position=lambda uid: fleet.position(uid, self.now()))
         now = self.now()
         self.agent.observe_all(now)
+        if cfg.gateway is not None:
+            self._start_gateway(cfg.gateway)
         if self.scenario is not None:
             self.runner = ScenarioRunner(self.scenario, self, start=now, seed=cfg.seed)
             log.info("scenario %s (%s): %d steps over %.0f s of server time",
                      self.scenario.name, self.scenario.title, len(self.scenario.steps),
                      self.scenario.duration_s)
+
+    def _start_gateway(self, options: GatewayOptions) -> None:
+        """The phones and the citizen app on the gateway (docs/SIMULATOR.md); the direct path
+        alone when the gateway does not let them in."""
+        traffic = GatewayTraffic(options, random.Random(f"{self.config.seed}|gateway"))
+        workers = sorted(u.id for u in self.live_state().units.values()
+                         if u.unit_type == "grid_worker")
+        if traffic.start(workers[0] if workers else ""):
+            self.gateway = traffic
+        else:
+            traffic.close()
 
     def _connect(self) -> Any:
         assert self.channel is not None
@@ -257,6 +275,9 @@ class Simulator:
             self.stats.max_lateness_s = self.agent.stats.late_s
         if self.runner is not None:
             self.stats.scenario = self.runner.summary()
+        if self.gateway is not None:
+            self.stats.gateway = dict(self.gateway.counts)
+            self.gateway.close()
 
     # ---------------------------------------------------------------------------- loop
 
@@ -320,6 +341,9 @@ class Simulator:
                                       2 * cfg.pings_per_second * interval + 1)
                     ping_credit -= self._send_positions(int(ping_credit), now)
                     next_ping = mono + interval
+                gw = self.gateway
+                if gw is not None and self.fleet is not None and gw.patrol_due(mono):
+                    gw.ping(mono, self.fleet.position(gw.patrol_unit, now))
             except Exception as exc:
                 # an unexpected reply or state must not end a long run: log it and go on
                 self.stats.errors += 1
@@ -362,6 +386,11 @@ class Simulator:
             self._report_no += 1
             cid = f"sim-{self.run_id}-r{self._report_no}"
             draft = self.reports.make(now, command_id=cid)
+            if self.gateway is not None and self.gateway.takes(draft):
+                iid = self.gateway.send(draft, cid)
+                if iid is not None:
+                    self._count_report(draft, iid)
+                    return True
         res = self.send("field", draft.command, command_id=cid)
         if res.down:
             self._pending_report = (draft, cid)

@@ -4423,4 +4423,86 @@ Open311 演示 API 密钥：open311-demo</translation>
             <translation>无法打印事件 %1 的摘要：%2</translation>
         </message>
     </context>
+    <context>
+        <name>IncidentPhotos</name>
+        <message>
+            <source>reported</source>
+            <translation>上报</translation>
+        </message>
+        <message>
+            <source>before</source>
+            <translation>处置前</translation>
+        </message>
+        <message>
+            <source>after</source>
+            <translation>处置后</translation>
+        </message>
+        <message>
+            <source>loading…</source>
+            <translation>加载中…</translation>
+        </message>
+        <message>
+            <source>unavailable</source>
+            <translation>不可用</translation>
+        </message>
+        <message>
+            <source>Photos</source>
+            <translation>现场照片</translation>
+        </message>
+        <message>
+            <source>Photos are unavailable: this console has no access to the field gateway's photos (see Settings).</source>
+            <translation>照片不可用：本席位无法读取外场网关的照片（见设置）。</translation>
+        </message>
+        <message>
+            <source>no photo source</source>
+            <translation>未配置照片来源</translation>
+        </message>
+        <message>
+            <source>◀ Previous</source>
+            <translation>◀ 上一张</translation>
+        </message>
+        <message>
+            <source>Next ▶</source>
+            <translation>下一张 ▶</translation>
+        </message>
+        <message>
+            <source>{0} of {1}</source>
+            <translation>第 {0} / {1} 组</translation>
+        </message>
+        <message>
+            <source>unavailable: {0}</source>
+            <translation>不可用：{0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>PhotoSource</name>
+        <message>
+            <source>not a photo id: {0}</source>
+            <translation>不是照片编号：{0}</translation>
+        </message>
+        <message>
+            <source>the photo cannot be read</source>
+            <translation>照片无法读取</translation>
+        </message>
+        <message>
+            <source>not stored here ({0})</source>
+            <translation>本地未存此照片（{0}）</translation>
+        </message>
+        <message>
+            <source>the photo file cannot be read</source>
+            <translation>照片文件无法读取</translation>
+        </message>
+        <message>
+            <source>the gateway refused the console's API key</source>
+            <translation>网关拒绝了本席位的 API 密钥</translation>
+        </message>
+        <message>
+            <source>the gateway does not have this photo</source>
+            <translation>网关上没有这张照片</translation>
+        </message>
+        <message>
+            <source>the gateway cannot be reached: {0}</source>
+            <translation>无法连接网关：{0}</translation>
+        </message>
+    </context>
 </TS>

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from dispatch.domain import events as ev
 from dispatch.domain.events import Event
 from dispatch.domain.kpi import GroupBy, Kpi, compute_kpis
+from dispatch.domain.media import Media
 from dispatch.domain.state import DispatchState, Incident
 from dispatch.domain.timelimits import handled_on_time, is_overdue, running_clock
 from dispatch.services.replay.timeline import IncidentTimeline, TimelineBuilder
@@ -45,6 +46,7 @@ class IncidentSummary:
     overdue_stages: tuple[str, ...]
     overdue_s: float | None  # how long past the handling limit (at response, or at the end)
     escalations: int  # escalations in the window
+    media: tuple[Media, ...] = ()  # its photos at the end of the window
 
     @property
     def overdue(self) -> bool:
@@ -74,7 +76,7 @@ def _summary(inc: Incident, end: float, stages: tuple[str, ...], escalations: in
         status=inc.status.value, reported_at=inc.reported_at, dispatched_at=inc.dispatched_at,
         responded_at=inc.responded_at, closed_at=inc.closed_at,
         lead_department=inc.lead_department, level=int(inc.level), supervised=inc.supervised,
-        overdue_stages=stages, overdue_s=late, escalations=escalations)
+        overdue_stages=stages, overdue_s=late, escalations=escalations, media=inc.media)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,12 @@ _TEXT: dict[str, dict[str, str]] = {
     "bookmarks": {"zh": "书签", "en": "Bookmarks"},
     "timelines": {"zh": "事件时间线", "en": "Incident timelines"},
     "none": {"zh": "无", "en": "None"},
+    "photos": {"zh": "现场照片", "en": "Photos"},
+    "photo_report": {"zh": "上报", "en": "reported"},
+    "photo_before": {"zh": "处置前", "en": "before"},
+    "photo_after": {"zh": "处置后", "en": "after"},
+    "photo_missing": {"zh": "照片不可用", "en": "photo not available"},
+    "photos_more": {"zh": "另有 {0} 张照片未列出", "en": "{0} more photos not shown"},
     "more": {"zh": "另有 {0} 起未列出时间线（见 CSV）", "en": "{0} more without timelines "
              "here (see the CSV)"},
     "region": {"zh": "区域", "en": "Region"},

@@ -10,6 +10,7 @@ from typing import Any
 
 from dispatch.services.replay import IncidentSummary, ShiftReport
 from dispatch.services.report.names import KPI_KEYS, Names
+from dispatch.services.report.pdf_photos import photo_flowables
 
 CJK_FONT = "STSong-Light"
 WIDTH_MM = 273.0  # A4 landscape less the margins
@@ -25,9 +26,12 @@ def _register_font() -> str:
 
 
 def write_pdf(report: ShiftReport, path: Path | str, names: Names, *,
-              max_timelines: int = 40, max_rows: int = 400) -> Path:
+              max_timelines: int = 40, max_rows: int = 400,
+              media_dir: Path | None = None) -> Path:
     """Write the report as a PDF (A4 landscape); at most ``max_timelines`` timelines and
-    ``max_rows`` rows per incident table (the CSV has everything). Returns the path."""
+    ``max_rows`` rows per incident table (the CSV has everything); the listed incidents'
+    photos from ``media_dir`` (:mod:`~dispatch.services.report.pdf_photos`). Returns the
+    path."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -146,6 +150,7 @@ def write_pdf(report: ShiftReport, path: Path | str, names: Names, *,
                 story.append(p(t("more").replace("{0}", str(len(items) - max_rows)), "muted"))
         else:
             story.append(p(t("none"), "muted"))
+    story.extend(photo_flowables((*report.overdue, *report.escalated), names, media_dir, p))
     if report.bookmarks:
         story.append(p(t("bookmarks"), "h2"))
         story.append(table([t("time"), t("note")],
