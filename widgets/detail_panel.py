@@ -28,8 +28,8 @@ from widgets.action_forms.base import ActionForm, FormError
 from widgets.actions import ACTIONS, WINDOW_SHORTCUTS, ConsoleActions, action_text
 from widgets.console_model import ConsoleModel
 from widgets.detail_departments import DepartmentTable
-from widgets.detail_place import PlaceNotes
 from widgets.detail_photos import PhotoSection
+from widgets.detail_place import PlaceNotes
 from widgets.detail_sections import ClockTable, FieldGrid, NoteList, section
 from widgets.flow_layout import FlowLayout
 

@@ -22,7 +22,7 @@ from dispatch.adapters.gateway.media_store import MediaInfo, MediaStore
 from dispatch.domain import commands as cmd
 from tests.domain.helpers import DISPATCHER
 from tests.ui.widget_fixtures import *  # noqa: F403
-from tests.ui.widget_fixtures import report_at
+from tests.ui.widget_fixtures import report_at, shown
 from widgets.actions import ConsoleActions
 from widgets.detail_panel import IncidentDetail
 from widgets.photo_source import GatewayPhotos, LocalPhotos, PhotoSource
@@ -46,14 +46,6 @@ def attach(engine: Any, console: Any, iid: str, info: MediaInfo, kind: str) -> N
     console.apply_changes(*engine.state.take_changes())
 
 
-def shown(widget: Any, qtbot: Any, w: int = 620, h: int = 1000) -> Any:
-    qtbot.addWidget(widget)
-    widget.resize(w, h)
-    with qtbot.waitExposed(widget):
-        widget.show()
-    return widget
-
-
 def incident_with_photos(engine: Any, console: Any, store: MediaStore) -> tuple[str, list[str]]:
     iid = report_at(engine, 5, "0101" if "0101" in engine.catalogue.minors
                     else next(iter(engine.catalogue.minors)), source="grid_worker")
@@ -71,7 +63,7 @@ def test_thumbnails_load_and_the_viewer_steps_and_pairs(console: Any, busy_engin
     store = MediaStore(tmp_path / "media")
     source = LocalPhotos(tmp_path / "media")
     console.photos = source
-    d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot)
+    d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot, 620, 1000)
     plain = busy_engine.populated["registered"][0]
     console.select_incident(plain, "test")
     assert d.photos.isHidden()  # no photos: no section
@@ -110,7 +102,7 @@ def test_thumbnails_load_and_the_viewer_steps_and_pairs(console: Any, busy_engin
 def test_missing_photo_and_no_source_say_unavailable(console: Any, busy_engine: Any,
                                                      tmp_path: Path, qtbot: Any) -> None:
     store = MediaStore(tmp_path / "media")
-    d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot)
+    d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot, 620, 1000)
     iid, (_report, _before, _after) = incident_with_photos(busy_engine, console, store)
     console.select_incident(iid, "test")  # no source configured
     assert d.photos.message.isVisible()
