@@ -106,6 +106,9 @@ COMMAND_PERMISSIONS: dict[str, Permission] = {
     "remove_run_card": P.PLAN,
     "attach_media": P.NOTE,
     "hand_back": P.DISPATCH,
+    "callback": P.DISPATCH,
+    "urge": P.INTAKE,
+    "raise_priority": P.CLOCK,
 }
 """The permission each command (by wire name) needs; the handlers check exactly this."""
 
