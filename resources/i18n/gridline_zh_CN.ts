@@ -11,6 +11,26 @@
     <context>
         <name>ActionForm</name>
         <message>
+            <source>Reopen the case (重办)</source>
+            <translation>不满意，重办</translation>
+        </message>
+        <message>
+            <source>why it is handled again</source>
+            <translation>重办原因</translation>
+        </message>
+        <message>
+            <source>Pick the citizen's answer</source>
+            <translation>请选择市民的回访结果</translation>
+        </message>
+        <message>
+            <source>what the citizen said</source>
+            <translation>市民来电内容</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>来电号码</translation>
+        </message>
+        <message>
             <source>Run card</source>
             <translation>预案</translation>
         </message>
@@ -318,6 +338,14 @@
     </context>
     <context>
         <name>Actions</name>
+        <message>
+            <source>Call-back…</source>
+            <translation>回访…</translation>
+        </message>
+        <message>
+            <source>Urge…</source>
+            <translation>催办…</translation>
+        </message>
         <message>
             <location filename="../../widgets/actions.py" line="36" />
             <source>New incident…</source>
@@ -1181,6 +1209,26 @@
     <context>
         <name>IncidentTableModel</name>
         <message>
+            <source>Urges</source>
+            <translation>催办</translation>
+        </message>
+        <message>
+            <source>Call-back</source>
+            <translation>回访</translation>
+        </message>
+        <message>
+            <source>Urged ×%1</source>
+            <translation>催办×%1</translation>
+        </message>
+        <message>
+            <source>Call-back overdue</source>
+            <translation>回访超时</translation>
+        </message>
+        <message>
+            <source>Call back by %1</source>
+            <translation>%1前回访</translation>
+        </message>
+        <message>
             <location filename="../../widgets/incident_model.py" line="63" />
             <source>Incident</source>
             <translation>事件编号</translation>
@@ -1754,6 +1802,22 @@
     </context>
     <context>
         <name>Labels</name>
+        <message>
+            <source>Call-back</source>
+            <translation>回访</translation>
+        </message>
+        <message>
+            <source>Satisfied</source>
+            <translation>满意</translation>
+        </message>
+        <message>
+            <source>Basically satisfied</source>
+            <translation>基本满意</translation>
+        </message>
+        <message>
+            <source>Unsatisfied</source>
+            <translation>不满意</translation>
+        </message>
         <message>
             <location filename="../../widgets/labels.py" line="20" />
             <source>Reported</source>
@@ -2915,6 +2979,14 @@ Open311 演示 API 密钥：open311-demo</translation>
     </context>
     <context>
         <name>QueuePanel</name>
+        <message>
+            <source>Awaiting call-back</source>
+            <translation>待回访</translation>
+        </message>
+        <message>
+            <source>Show only closed citizen's cases whose call-back is due</source>
+            <translation>只显示已结案、待回访的市民诉求</translation>
+        </message>
         <message>
             <location filename="../../widgets/queue_panel.py" line="130" />
             <source>Search id, description, grid, class, reporter…</source>
