@@ -170,6 +170,10 @@ class QueuePanel(QWidget):
         self.callback.setToolTip(translate(
             "QueuePanel", "Show only closed citizen's cases whose call-back is due"))
         self.callback.toggled.connect(self.proxy.set_callback_only)
+        self.callback.setStyleSheet(
+            f"QToolButton {{ color: {theme.WARNING}; font-weight: 600; padding: 2px 8px; }}"
+            f"QToolButton:checked {{ color: white; background: {theme.WARNING}; "
+            "border-radius: 3px; }")
         self.overdue.setStyleSheet(
             f"QToolButton {{ color: {theme.ERROR}; font-weight: 600; padding: 2px 8px; }}"
             f"QToolButton:checked {{ color: white; background: {theme.ERROR}; "

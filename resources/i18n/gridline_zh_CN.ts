@@ -11,6 +11,10 @@
     <context>
         <name>ActionForm</name>
         <message>
+            <source>Citizen's answer</source>
+            <translation>回访结果</translation>
+        </message>
+        <message>
             <source>Reopen the case (重办)</source>
             <translation>不满意，重办</translation>
         </message>

@@ -32,7 +32,7 @@ class CallbackForm(ActionForm):
             self.buttons[r.value] = b
             row.addWidget(b)
         row.addStretch(1)
-        self.form.addRow(translate("ActionForm", "Result"), row)
+        self.form.addRow(translate("ActionForm", "Citizen's answer"), row)
         self.note = self.line(translate("ActionForm", "Note"), translate("ActionForm", "optional"))
         self.reopen = QCheckBox(translate("ActionForm", "Reopen the case (重办)"))
         self.reopen.setEnabled(False)
