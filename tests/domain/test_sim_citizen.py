@@ -43,7 +43,8 @@ def test_callback_only_when_due_and_urges_only_on_working_citizens_cases() -> No
     b, rng = Behaviour(urge_share=1.0), random.Random(1)
     assert callback_due_at(incident(closed_at=T0), b, rng, T0) is None  # none due
     due = callback_due_at(incident(closed_at=T0, callback_due=T0 + 86400), b, rng, T0)
-    assert due is not None and due > T0
+    assert due is not None
+    assert due > T0
     assert callback_due_at(incident(closed_at=T0, callback_due=T0 + 86400,
                                     callback_result="satisfied"), b, rng, T0) is None
     working = dict(status=S.HANDLING, dispatched_at=T0, handle_due=T0 + 7200)
