@@ -4039,6 +4039,14 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>CommandLineHelp</name>
         <message>
+            <source>call-back (回访; no reopen: 重办)</source>
+            <translation>回访（no reopen：不满意重办）</translation>
+        </message>
+        <message>
+            <source>the citizen called again (催办)</source>
+            <translation>市民再次来电催办</translation>
+        </message>
+        <message>
             <source>register</source>
             <translation>立案</translation>
         </message>
