@@ -78,6 +78,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Ctrl+Shift+L", group=4),
     _spec("evaluate", QT_TRANSLATE_NOOP("Actions", "Evaluate…"), "Ctrl+Shift+E", group=4),
     _spec("note", QT_TRANSLATE_NOOP("Actions", "Add note…"), "Ctrl+M", group=4),
+    # the citizen's loop (回访, 催办)
+    _spec("callback", QT_TRANSLATE_NOOP("Actions", "Call-back…"), "Ctrl+Shift+K", group=5),
+    _spec("urge", QT_TRANSLATE_NOOP("Actions", "Urge…"), "Ctrl+Shift+Y", group=5),
 )
 
 SPECS: dict[str, ActionSpec] = {s.key: s for s in ACTIONS}

@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont
 
 from dispatch.domain import joint
 from dispatch.domain.catalogue.model import Priority
+from dispatch.domain.citizen_loop import awaiting_callback
 from dispatch.domain.state import Incident
 from dispatch.domain.status import WORKING_STATUSES, IncidentStatus
 from dispatch.domain.timelimits import Clock, ClockState, clock_dues, is_overdue, running_clock
@@ -45,6 +46,8 @@ class Column(IntEnum):
     SUPERVISED = 10
     REPORTED = 11
     DUE = 12
+    URGES = 13  # repeat calls (催办)
+    CALLBACK = 14  # the call-back (回访) of a closed citizen's case: due, overdue, result
 
 
 HEADERS = {
@@ -61,6 +64,8 @@ HEADERS = {
     Column.SUPERVISED: QT_TRANSLATE_NOOP("IncidentTableModel", "Supervised"),
     Column.REPORTED: QT_TRANSLATE_NOOP("IncidentTableModel", "Reported"),
     Column.DUE: QT_TRANSLATE_NOOP("IncidentTableModel", "Due"),
+    Column.URGES: QT_TRANSLATE_NOOP("IncidentTableModel", "Urges"),
+    Column.CALLBACK: QT_TRANSLATE_NOOP("IncidentTableModel", "Call-back"),
 }
 
 _PRIORITY_RANK = {p.value: i for i, p in enumerate(Priority)}
@@ -111,7 +116,8 @@ class IncidentCells:
             state = self.clock(inc)
             return None if state is None else state.value
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (Column.COUNTDOWN,
-                                                                 Column.SUPERVISED):
+                                                                 Column.SUPERVISED,
+                                                                 Column.URGES):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
@@ -178,7 +184,24 @@ class IncidentCells:
         if col == Column.DUE:
             clock = running_clock(inc) if inc.is_open else None
             return "" if clock is None else labels.clock_time(clock.due, c.tz, c.now())
+        if col == Column.URGES:
+            return QCoreApplication.translate("IncidentTableModel", "Urged ×%1").replace(
+                "%1", str(inc.urges)) if inc.urges else ""
+        if col == Column.CALLBACK:
+            return self.callback_text(inc)
         return ""
+
+    def callback_text(self, inc: Incident) -> str:
+        """The call-back cell: its result once made, else when it is due (待回访)."""
+        if inc.callback_result:
+            return labels.callback_result(inc.callback_result)
+        if not awaiting_callback(inc) or inc.callback_due is None:
+            return ""
+        c = self.console
+        if c.now() >= inc.callback_due:
+            return QCoreApplication.translate("IncidentTableModel", "Call-back overdue")
+        return QCoreApplication.translate("IncidentTableModel", "Call back by %1").replace(
+            "%1", labels.clock_time(inc.callback_due, c.tz, c.now()))
 
     def progress(self, inc: Incident) -> str:
         """A joint incident's departments while they work on it: ``1/4 acknowledged`` until
@@ -216,6 +239,11 @@ class IncidentCells:
             return int(inc.supervised)
         if col == Column.REPORTED:
             return inc.reported_at
+        if col == Column.URGES:
+            return inc.urges
+        if col == Column.CALLBACK:
+            return inc.callback_due if awaiting_callback(inc) and inc.callback_due is not None \
+                else float("inf")
         if col == Column.GRID:
             return inc.grid
         return self.display(inc, Column(col))
@@ -231,6 +259,13 @@ class IncidentCells:
         if col == Column.LEAD and self.lead(inc)[1]:
             return theme.colour(theme.MUTED)
         if col == Column.SUPERVISED and inc.supervised:
+            return theme.colour(theme.ERROR)
+        if col == Column.URGES and inc.urges:
+            return theme.colour(theme.ERROR if inc.urges >= 2 else theme.WARNING)
+        if col == Column.CALLBACK and awaiting_callback(inc):
+            overdue = inc.callback_due is not None and self.console.now() >= inc.callback_due
+            return theme.colour(theme.ERROR if overdue else theme.WARNING)
+        if col == Column.CALLBACK and inc.callback_result == "unsatisfied":
             return theme.colour(theme.ERROR)
         if not inc.is_open:
             return theme.colour(theme.MUTED)

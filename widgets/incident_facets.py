@@ -2,7 +2,8 @@
 
 Facets: status (a set), priority (a set), major class (a set), department (lead or assisting,
 or the class's lead before dispatch), region (a code prefix: district, street, community,
-grid), overdue only, open only (on by default), and a free-text search over the id,
+grid), overdue only, open only (on by default), awaiting call-back (回访: closed citizen's
+cases whose call-back is due), and a free-text search over the id,
 description, grid name and code, class names in both languages and the reporter.
 :meth:`IncidentFacets.failures` says which facets reject an incident (a bit each), from facts
 cached by record version (:class:`Facts`) and a search text cached by version and language.
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from dispatch.domain.catalogue.model import Catalogue
+from dispatch.domain.citizen_loop import awaiting_callback
 from dispatch.domain.state import Incident
 from dispatch.domain.status import OPEN_STATUSES, IncidentStatus
 from dispatch.domain.timelimits import overdue_from
@@ -25,7 +27,7 @@ from widgets.console_model import ConsoleModel
 
 # Failure bits: which facet rejects a row.
 (FAIL_STATUS, FAIL_PRIORITY, FAIL_MAJOR, FAIL_DEPARTMENT, FAIL_REGION, FAIL_OVERDUE, FAIL_OPEN,
- FAIL_SEARCH) = (1 << i for i in range(8))
+ FAIL_SEARCH, FAIL_CALLBACK) = (1 << i for i in range(9))
 # Per status: (its value, open?): ``inc.status.value`` goes through the enum's descriptor.
 _STATUS_FACTS: dict[Any, tuple[str, bool]] = {s: (s.value, s in OPEN_STATUSES)
                                               for s in IncidentStatus}
@@ -43,6 +45,7 @@ class Facts(NamedTuple):
     grid: str
     is_open: bool
     overdue_from: float
+    awaiting_callback: bool = False  # closed, its call-back (回访) due and not yet made
 
 
 class IncidentFacets:
@@ -57,6 +60,7 @@ class IncidentFacets:
         self.region = ""
         self.overdue_only = False
         self.open_only = True
+        self.callback_only = False
         self.search = ""
         self._needle = ""
         self._haystacks: dict[str, tuple[int, str, str]] = {}  # id → (version, language, text)
@@ -88,6 +92,11 @@ class IncidentFacets:
     def set_open_only(self, on: bool) -> None:
         self.open_only = bool(on)
 
+    def set_callback_only(self, on: bool) -> None:
+        """Only closed citizen's cases awaiting their call-back (待回访); these are closed,
+        so the open-only facet gives way while this is on."""
+        self.callback_only = bool(on)
+
     def set_search(self, text: str) -> None:
         self.search = text
         self._needle = text.strip().lower()
@@ -96,6 +105,7 @@ class IncidentFacets:
         """Back to the default: every open incident."""
         self.statuses = self.priorities = self.majors = self.departments = frozenset()
         self.region, self.overdue_only, self.open_only = "", False, True
+        self.callback_only = False
         self.search = self._needle = ""
 
     # ------------------------------------------------------------------------ the test
@@ -156,7 +166,7 @@ class IncidentFacets:
         got = self._facts[inc.id] = Facts(
             inc.version, value, inc.priority, major,
             inc.departments if inc.lead_department else default,
-            inc.grid, is_open, overdue_from(inc))
+            inc.grid, is_open, overdue_from(inc), awaiting_callback(inc))
         return got
 
     def failures(self, inc: Incident, now: float) -> int:
@@ -178,8 +188,10 @@ class IncidentFacets:
             bad |= FAIL_REGION
         if self.overdue_only and not now >= f.overdue_from:
             bad |= FAIL_OVERDUE
-        if self.open_only and not f.is_open:
+        if self.open_only and not f.is_open and not self.callback_only:
             bad |= FAIL_OPEN
+        if self.callback_only and not f.awaiting_callback:
+            bad |= FAIL_CALLBACK
         if self._needle and self._needle not in self._haystack(inc):
             bad |= FAIL_SEARCH
         return bad

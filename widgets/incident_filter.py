@@ -407,6 +407,10 @@ class IncidentFilterProxy(QAbstractProxyModel):
         self.facets.set_open_only(on)
         self._changed()
 
+    def set_callback_only(self, on: bool) -> None:
+        self.facets.set_callback_only(on)
+        self._changed()
+
     def set_search(self, text: str) -> None:
         self.facets.set_search(text)
         self._changed()

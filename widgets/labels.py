@@ -109,6 +109,13 @@ _STAGE = {
     "acknowledge": QT_TRANSLATE_NOOP("Labels", "Acknowledge"),
     "handle": QT_TRANSLATE_NOOP("Labels", "Handle"),
     "verify": QT_TRANSLATE_NOOP("Labels", "Verify"),
+    "callback": QT_TRANSLATE_NOOP("Labels", "Call-back"),
+}
+
+_CALLBACK_RESULT = {
+    "satisfied": QT_TRANSLATE_NOOP("Labels", "Satisfied"),
+    "basically_satisfied": QT_TRANSLATE_NOOP("Labels", "Basically satisfied"),
+    "unsatisfied": QT_TRANSLATE_NOOP("Labels", "Unsatisfied"),
 }
 
 
@@ -153,6 +160,11 @@ def source(value: str) -> str:
 
 def level(value: EscalationLevel | int) -> str:
     return _t(_LEVEL, EscalationLevel(value))  # type: ignore[arg-type]
+
+
+def callback_result(value: str) -> str:
+    """A call-back's result (回访: satisfied, basically satisfied, unsatisfied)."""
+    return _t(_CALLBACK_RESULT, value)  # type: ignore[arg-type]
 
 
 def close_reason(value: str) -> str:

@@ -164,6 +164,16 @@ class QueuePanel(QWidget):
         self.overdue.setToolTip(
             translate("QueuePanel", "Show only incidents whose time limit has passed"))
         self.overdue.toggled.connect(self.proxy.set_overdue_only)
+        self.callback = QToolButton()
+        self.callback.setCheckable(True)
+        self.callback.setText(translate("QueuePanel", "Awaiting call-back"))
+        self.callback.setToolTip(translate(
+            "QueuePanel", "Show only closed citizen's cases whose call-back is due"))
+        self.callback.toggled.connect(self.proxy.set_callback_only)
+        self.callback.setStyleSheet(
+            f"QToolButton {{ color: {theme.WARNING}; font-weight: 600; padding: 2px 8px; }}"
+            f"QToolButton:checked {{ color: white; background: {theme.WARNING}; "
+            "border-radius: 3px; }")
         self.overdue.setStyleSheet(
             f"QToolButton {{ color: {theme.ERROR}; font-weight: 600; padding: 2px 8px; }}"
             f"QToolButton:checked {{ color: white; background: {theme.ERROR}; "
@@ -204,6 +214,7 @@ class QueuePanel(QWidget):
         row1.addWidget(self.search, 2)
         row1.addWidget(self.open_only)
         row1.addWidget(self.overdue)
+        row1.addWidget(self.callback)
         for w in (self.priority, self.major, self.department, self.region):
             row1.addWidget(w)
         row1.addWidget(self.clear)
@@ -308,11 +319,12 @@ class QueuePanel(QWidget):
             b.blockSignals(True)
             b.setChecked(False)
             b.blockSignals(False)
-        for cb in (self.open_only, self.overdue):
+        for cb in (self.open_only, self.overdue, self.callback):
             cb.blockSignals(True)
         self.open_only.setChecked(True)
         self.overdue.setChecked(False)
-        for cb in (self.open_only, self.overdue):
+        self.callback.setChecked(False)
+        for cb in (self.open_only, self.overdue, self.callback):
             cb.blockSignals(False)
         self.search.blockSignals(True)
         self.search.clear()

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from dispatch.domain.citizen_loop import UrgeRule
 from dispatch.domain.handlers import CLOCK_STAGES
 from dispatch.domain.rules import MAX_RULE_ID, Rule, RuleError, RuleSet
 from dispatch.domain.status import EscalationLevel
@@ -34,6 +35,8 @@ _FIELD_MESSAGES = {
     "near_due_fraction": "near_due_fraction must be a number between 0 and 1",
     "raise_clock_events": "raise_clock_events must be true or false",
     "rules": "rules must be a list",
+    "urge_rules": "urge_rules must be a list",
+    "urges": "urges must be a whole number ≥ 1",
 }
 
 
@@ -92,6 +95,24 @@ class _RawRule(BaseModel):
                     self.max_level)
 
 
+class _RawUrgeRule(BaseModel):
+    """After ``urges`` repeat calls (催办) on an open case: raise its priority one step, or
+    supervise it."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    id: Annotated[str, Field(min_length=1, max_length=MAX_RULE_ID)]
+    urges: Annotated[int, Field(ge=1)]
+    action: Literal["raise_priority", "supervise"]
+    text: Annotated[str, Field(min_length=1)]
+    comment: str = ""
+
+    def build(self) -> UrgeRule:
+        if not self.text.strip():
+            raise RuleError(_FIELD_MESSAGES["text"])
+        return UrgeRule(self.id, self.urges, self.action, self.text.strip())
+
+
 class _RawRules(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
@@ -99,6 +120,7 @@ class _RawRules(BaseModel):
     near_due_fraction: Annotated[float, PlainValidator(_fraction)] = 0.8
     raise_clock_events: bool = True
     rules: list[Any] = []
+    urge_rules: list[Any] = []
 
 
 def _message(exc: ValidationError) -> str:
@@ -134,10 +156,23 @@ def parse_rules(data: Any) -> RuleSet:
             rules.append(_RawRule.model_validate(raw, strict=True).build())
         except ValidationError as exc:
             raise RuleError(f"{where}: {_message(exc)}") from None
-    ids = [r.id for r in rules]
+    urge_rules: list[UrgeRule] = []
+    for i, raw in enumerate(top.urge_rules):
+        if not isinstance(raw, dict):
+            raise RuleError(f"urge rule #{i + 1} must be an object")
+        rid = raw.get("id")
+        where = f"urge rule {rid!r}" if isinstance(rid, str) else f"urge rule #{i + 1}"
+        try:
+            urge_rules.append(_RawUrgeRule.model_validate(raw, strict=True).build())
+        except ValidationError as exc:
+            raise RuleError(f"{where}: {_message(exc)}") from None
+        except RuleError as exc:
+            raise RuleError(f"{where}: {exc}") from None
+    ids = [r.id for r in rules] + [r.id for r in urge_rules]
     if len(set(ids)) != len(ids):
         raise RuleError("rule ids must be unique")
-    return RuleSet(tuple(rules), top.near_due_fraction, top.raise_clock_events)
+    return RuleSet(tuple(rules), top.near_due_fraction, top.raise_clock_events,
+                   tuple(sorted(urge_rules, key=lambda r: r.urges)))
 
 
 def load_rules(path: Path | None = None) -> RuleSet:

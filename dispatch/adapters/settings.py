@@ -81,6 +81,11 @@ class Settings(BaseSettings):
                               description="engine seconds per real second (simulation)")
     rules_file: Path | None = Field(None, description="clock rules JSON file; default: bundled",
                                     json_schema_extra={"cli": "--rules"})
+    deadline_profile: str = Field("default", description="the deadline profile of the "
+                                  "citizen's cases (dispatch, feedback, call-back limits)")
+    deadline_profiles_file: Path | None = Field(
+        None, description="deadline profiles JSON file; default: bundled",
+        json_schema_extra={"cli": "--deadline-profiles"})
     hugz_interval_s: float = Field(1.0, gt=0, le=60, description="seconds between heartbeats "
                                                                  "of an idle feed",
                                    json_schema_extra={"cli": "--hugz-interval"})

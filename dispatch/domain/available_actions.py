@@ -38,7 +38,7 @@ ACTION_KEYS: tuple[str, ...] = (
     "register", "cancel", "assign", "release", "release_department", "acknowledge", "handle", "respond", "verify",
     "rework", "close", "close_fixed", "duplicate", "evaluate", "return", "request_extension",
     "approve_extension", "reject_extension", "park", "unpark", "supervise", "unsupervise",
-    "escalate", "note",
+    "escalate", "note", "callback", "urge",
 )
 
 # Closure reasons other than "fixed" and "duplicate" (those have their own actions).
@@ -93,6 +93,8 @@ PROBES: dict[str, Probe] = {
     "unsupervise": lambda inc, c: cmd.Supervise(inc.id, False),
     "escalate": _escalate_probe,
     "note": lambda inc, c: cmd.AddNote(inc.id, _PROBE_TEXT),
+    "callback": lambda inc, c: cmd.Callback(inc.id, "satisfied"),
+    "urge": lambda inc, c: cmd.Urge(inc.id),
 }
 
 

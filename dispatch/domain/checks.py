@@ -12,6 +12,7 @@ from typing import Any
 from dispatch.domain.catalogue.calendar import due_at
 from dispatch.domain.catalogue.model import Catalogue, Priority, TimeLimit
 from dispatch.domain.city.model import City
+from dispatch.domain.deadlines import DEFAULT_PROFILE, DeadlineProfile
 from dispatch.domain.errors import Conflict, InvalidCommand, NotFound
 from dispatch.domain.roles import Actor, Permission
 from dispatch.domain.state import DispatchState, Incident, UnitState
@@ -30,6 +31,7 @@ class Context:
     locate: Callable[[float, float], str | None]
     now: float
     actor: Actor
+    profile: DeadlineProfile = DEFAULT_PROFILE  # the centre's deadline profile
 
     def due(self, start: float, limit: TimeLimit) -> float:
         return due_at(start, limit, self.catalogue.calendar)

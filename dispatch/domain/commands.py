@@ -306,13 +306,46 @@ class HandBack:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Callback:
+    """Record the call-back (回访) of a closed citizen's case; ``unsatisfied`` with
+    ``reopen`` and a ``reason`` reopens it (重办)."""
+
+    NAME: ClassVar[str] = "callback"
+    incident_id: str
+    result: str  # satisfied, basically_satisfied, unsatisfied
+    note: str = ""
+    reopen: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Urge:
+    """The citizen called again about an open case (催办)."""
+
+    NAME: ClassVar[str] = "urge"
+    incident_id: str
+    note: str = ""
+    phone: str = ""  # the caller's number, kept when the case has none yet
+
+
+@dataclass(frozen=True, slots=True)
+class RaisePriority:
+    """The server's urge rule raises an incident's priority one step (system only)."""
+
+    NAME: ClassVar[str] = "raise_priority"
+    incident_id: str
+    rule: str
+    reason: str
+
+
 Command = (ReportIncident | RegisterIncident | CancelIncident | AssignUnits | ReleaseUnit
            | ReleaseDepartment | Acknowledge | StartHandling | Respond | Verify | Rework | CloseIncident
            | LinkDuplicate | Evaluate | ReturnIncident | RequestExtension | DecideExtension
            | Park | Unpark | Supervise | Escalate | AddNote | RaiseClock | ArchiveFinished
            | RegisterUnit
            | SetUnitStatus | ReportPositions | SetRunCard | RemoveRunCard | AttachMedia
-           | HandBack | SetHazard | RemoveHazard)
+           | HandBack | SetHazard | RemoveHazard | Callback | Urge | RaisePriority)
 
 COMMAND_TYPES: dict[str, type[Any]] = {
     cls.NAME: cls for cls in Command.__args__

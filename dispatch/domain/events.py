@@ -285,6 +285,64 @@ class IncidentHandedBack:
     reason: str
 
 
+# ------------------------------------------------------------------ the citizen's loop
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackDue:
+    """A closed citizen's case (hotline, citizen app) waits for its call-back (回访) by
+    ``due`` (the centre's deadline profile)."""
+
+    KIND: ClassVar[str] = "incident.callback_due"
+    incident_id: str
+    due: float
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentCalledBack:
+    """The citizen was called back: satisfied, basically_satisfied or unsatisfied."""
+
+    KIND: ClassVar[str] = "incident.called_back"
+    incident_id: str
+    result: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentReopened:
+    """An unsatisfied call-back reopened the case (重办): back to ``status`` (dispatched to
+    its departments, or registered when none was sent) with new deadlines."""
+
+    KIND: ClassVar[str] = "incident.reopened"
+    incident_id: str
+    reason: str
+    status: str
+    dispatch_due: float | None = None
+    ack_due: float | None = None
+    handle_due: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentUrged:
+    """The citizen called again about the open case (催办)."""
+
+    KIND: ClassVar[str] = "incident.urged"
+    incident_id: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentPriorityRaised:
+    """An urge rule raised the priority one step (deadlines already set stay)."""
+
+    KIND: ClassVar[str] = "incident.priority_raised"
+    incident_id: str
+    priority: str
+    from_priority: str
+    rule: str
+    reason: str
+
+
 # ------------------------------------------------------------------------------------- units
 
 
@@ -365,7 +423,8 @@ Payload = (IncidentReported | IncidentRegistered | IncidentCancelled | IncidentD
            | IncidentEscalated | IncidentNoted | IncidentClock | IncidentsArchived | UnitRegistered
            | UnitStatusChanged | UnitsMoved | CallerContactRecorded | RunCardSet
            | RunCardRemoved | IncidentMediaAttached | IncidentHandedBack | HazardSet
-           | HazardRemoved)
+           | HazardRemoved | CallbackDue | IncidentCalledBack | IncidentReopened | IncidentUrged
+           | IncidentPriorityRaised)
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
     cls.KIND: cls for cls in Payload.__args__

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dispatch.domain import checks as ck
+from dispatch.domain import citizen_loop as loop
 from dispatch.domain import commands as cmd
 from dispatch.domain import events as ev
 from dispatch.domain import hazards as hz
@@ -61,7 +62,7 @@ def report(ctx: Context, c: cmd.ReportIncident) -> Payloads:
                              f"{ctx.city.name}")
     ctx.actor.require_scope(grid, "report")
     priority = ck.priority(c.priority) if c.priority else ctx.catalogue.priority_of(class_code)
-    limit = ctx.catalogue.limits.dispatch[Priority(priority)]
+    limit = loop.dispatch_limit(ctx, source, priority)
     number = ctx.state.incident_counter + 1
     phone = check_phone(c.phone)
     contact = [ev.CallerContactRecorded(f"E{number:06d}", phone)] if phone else []
@@ -86,7 +87,7 @@ def _register_payload(ctx: Context, inc: Incident, class_code: str, priority: st
         priority = inc.priority
     due = inc.dispatch_due
     if priority != inc.priority:
-        due = ctx.due(inc.reported_at, ctx.catalogue.limits.dispatch[Priority(priority)])
+        due = ctx.due(inc.reported_at, loop.dispatch_limit(ctx, inc.source, priority))
     return ev.IncidentRegistered(inc.id, class_code, priority, due)
 
 
@@ -130,12 +131,11 @@ def assign(ctx: Context, c: cmd.AssignUnits) -> Payloads:
         out: Payloads = []
         if inc.status == S.REPORTED:
             out.append(_register_payload(ctx, inc, "", ""))
-        minor = ctx.catalogue.minor_of(inc.class_code)
         priority = Priority(inc.priority)
         out.append(ev.IncidentDispatched(
             incident_id=inc.id, lead_department=lead, assist_departments=assist, units=units,
             ack_due=ctx.due(ctx.now, ctx.catalogue.limits.acknowledge[priority]),
-            handle_due=ctx.due(ctx.now, minor.handling_limit)))
+            handle_due=ctx.due(ctx.now, loop.handle_limit(ctx, inc))))
         return out
     if not units and not named:
         raise InvalidCommand("name at least one unit or department to add")
@@ -145,9 +145,8 @@ def assign(ctx: Context, c: cmd.AssignUnits) -> Payloads:
 
 def _new_department_dues(ctx: Context, inc: Incident) -> tuple[float, float]:
     """The acknowledge and handling deadlines of a department that joins now."""
-    minor = ctx.catalogue.minor_of(inc.class_code)
     return (ctx.due(ctx.now, ctx.catalogue.limits.acknowledge[Priority(inc.priority)]),
-            ctx.due(ctx.now, minor.handling_limit))
+            ctx.due(ctx.now, loop.handle_limit(ctx, inc)))
 
 
 def release(ctx: Context, c: cmd.ReleaseUnit) -> Payloads:
@@ -205,11 +204,8 @@ def respond(ctx: Context, c: cmd.Respond) -> Payloads:
 
 
 def _rework_payload(ctx: Context, inc: Incident, reason: str) -> ev.IncidentReworked:
-    minor = ctx.catalogue.minor_of(inc.class_code)
-    return ev.IncidentReworked(
-        inc.id, reason,
-        ack_due=ctx.due(ctx.now, ctx.catalogue.limits.acknowledge[Priority(inc.priority)]),
-        handle_due=ctx.due(ctx.now, minor.handling_limit))
+    ack_due, handle_due = _new_department_dues(ctx, inc)
+    return ev.IncidentReworked(inc.id, reason, ack_due=ack_due, handle_due=handle_due)
 
 
 def verify(ctx: Context, c: cmd.Verify) -> Payloads:
@@ -244,14 +240,16 @@ def close(ctx: Context, c: cmd.CloseIncident) -> Payloads:
     note = ck.text(c.note, "note", required=False)
     if reason == CloseReason.FIXED:
         ck.require_status(inc, (S.VERIFIED,), "close as fixed")
-        return [ev.IncidentClosed(inc.id, reason.value, note)]
+        return [ev.IncidentClosed(inc.id, reason.value, note),
+                *loop.callback_due(ctx, inc, reason.value)]
     if reason == CloseReason.DUPLICATE:
         return duplicate(ctx, cmd.LinkDuplicate(inc.id, c.duplicate_of, note))
     ck.require_status(inc, frozenset(s for s in S if s.is_open) - {S.REPORTED},
         f"close ({reason.value})")
     if not note:
         raise InvalidCommand(f"closing as {reason.value} needs a note saying why")
-    return [ev.IncidentClosed(inc.id, reason.value, note)]
+    return [ev.IncidentClosed(inc.id, reason.value, note),
+            *loop.callback_due(ctx, inc, reason.value)]
 
 
 def duplicate(ctx: Context, c: cmd.LinkDuplicate) -> Payloads:
@@ -388,7 +386,7 @@ def note(ctx: Context, c: cmd.AddNote) -> Payloads:
     return [ev.IncidentNoted(inc.id, ck.text(c.text, "note"))]
 
 
-CLOCK_STAGES = ("dispatch", "acknowledge", "handle", "verify")
+CLOCK_STAGES = ("dispatch", "acknowledge", "handle", "verify", "callback")
 CLOCK_STATES = ("near_due", "overdue")
 
 
@@ -415,7 +413,8 @@ def archive(ctx: Context, c: cmd.ArchiveFinished) -> Payloads:
         raise InvalidCommand("archive only what finished in the past")
     limit = max(1, min(int(c.limit), 50_000))
     ids = [i.id for i in ctx.state.incidents.values()
-           if not i.is_open and i.closed_at is not None and i.closed_at < c.before]
+           if not i.is_open and i.closed_at is not None and i.closed_at < c.before
+           and not loop.awaiting_callback(i)]
     if not ids:
         raise InvalidCommand("nothing to archive")
     return [ev.IncidentsArchived(tuple(sorted(ids)[:limit]))]
@@ -455,5 +454,8 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Payloads]] = {
     cmd.RemoveHazard: hz.remove_hazard,
     cmd.AttachMedia: attach_media,
     cmd.HandBack: hand_back,
+    cmd.Callback: loop.callback,
+    cmd.Urge: loop.urge,
+    cmd.RaisePriority: loop.raise_priority,
 }
 assert set(HANDLERS) == set(cmd.COMMAND_TYPES.values()), "every command needs a handler"

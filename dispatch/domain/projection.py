@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from dispatch.domain import citizen_loop as loop
 from dispatch.domain import events as ev
 from dispatch.domain import hazards as hz
 from dispatch.domain import joint
@@ -433,6 +434,11 @@ APPLY: dict[type[Any], Callable[[DispatchState, ev.Event, Any], None]] = {
     ev.HazardRemoved: hz.apply_removed,
     ev.IncidentMediaAttached: _media_attached,
     ev.IncidentHandedBack: _handed_back,
+    ev.CallbackDue: loop.apply_callback_due,
+    ev.IncidentCalledBack: loop.apply_called_back,
+    ev.IncidentReopened: loop.apply_reopened,
+    ev.IncidentUrged: loop.apply_urged,
+    ev.IncidentPriorityRaised: loop.apply_priority_raised,
 }
 assert set(APPLY) == set(ev.PAYLOAD_TYPES.values()), "every event kind needs a projection"
 

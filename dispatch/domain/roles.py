@@ -109,6 +109,9 @@ COMMAND_PERMISSIONS: dict[str, Permission] = {
     "hand_back": P.DISPATCH,
     "set_hazard": P.HAZARDS,
     "remove_hazard": P.HAZARDS,
+    "callback": P.DISPATCH,
+    "urge": P.INTAKE,
+    "raise_priority": P.CLOCK,
 }
 """The permission each command (by wire name) needs; the handlers check exactly this."""
 

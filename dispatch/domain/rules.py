@@ -12,6 +12,7 @@ from typing import Any
 
 from dispatch.domain import commands as cmd
 from dispatch.domain import joint
+from dispatch.domain.citizen_loop import PRIORITY_UP, UrgeRule, callback_clock
 from dispatch.domain.state import Incident
 from dispatch.domain.status import WORKING_STATUSES, EscalationLevel
 from dispatch.domain.timelimits import Clock, ClockState, running_clock
@@ -44,6 +45,7 @@ class RuleSet:
     rules: tuple[Rule, ...] = ()
     near_due_fraction: float = 0.8
     raise_clock_events: bool = True
+    urge_rules: tuple[UrgeRule, ...] = ()  # after N repeat calls (催办): raise, supervise
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +61,10 @@ def evaluate(inc: Incident, now: float, rules: RuleSet) -> tuple[list[Action], f
     """What the clock must do to ``inc`` at ``now``, and when to look at it next (None: not
     until it changes)."""
     if not inc.is_open:
-        return [], None
+        return _callback_clock(inc, now, rules)
     out: list[Action] = []
     later: list[float] = []
+    _urge_rules(inc, rules, out)
     if rules.raise_clock_events:
         _department_clocks(inc, now, rules, out, later)
     c = running_clock(inc)
@@ -128,3 +131,37 @@ def _department_clocks(inc: Incident, now: float, rules: RuleSet, out: list[Acti
             out.append(Action(cmd.RaiseClock(inc.id, c.stage, "near_due", t.department),
                               f"{key}:near_due", "clock"))
         later.extend(x for x in (near_t, c.due) if x > now)
+
+
+def _urge_rules(inc: Incident, rules: RuleSet, out: list[Action]) -> None:
+    """The urge rules an open incident's repeat calls have reached (each once)."""
+    for rule in rules.urge_rules:
+        if inc.urges < rule.urges:
+            continue
+        cid = f"urge:{rule.id}:{inc.id}:{inc.version}"
+        if rule.action == "supervise":
+            if not inc.supervised:
+                out.append(Action(cmd.Supervise(inc.id, True, rule.text), cid, rule.id))
+        elif rule.id not in inc.urge_rules and inc.priority in PRIORITY_UP:
+            out.append(Action(cmd.RaisePriority(inc.id, rule.id, rule.text), cid, rule.id))
+
+
+def _callback_clock(inc: Incident, now: float, rules: RuleSet
+                    ) -> tuple[list[Action], float | None]:
+    """A closed case awaiting its call-back (回访): its clock's flags."""
+    c = callback_clock(inc)
+    if c is None or not rules.raise_clock_events:
+        return [], None
+    span = c.due - c.started
+    near_t = c.started + rules.near_due_fraction * span if span > 0 else c.due
+    st = c.state(now, rules.near_due_fraction)
+    key = f"clock:{inc.id}:{inc.version}:callback"
+    if st == ClockState.OVERDUE and ("callback", "overdue") not in inc.clock:
+        return [Action(cmd.RaiseClock(inc.id, "callback", "overdue"), f"{key}:overdue",
+                       "clock")], None
+    if (st == ClockState.NEAR_DUE and ("callback", "near_due") not in inc.clock
+            and ("callback", "overdue") not in inc.clock):
+        return [Action(cmd.RaiseClock(inc.id, "callback", "near_due"), f"{key}:near_due",
+                       "clock")], c.due
+    nxt = [t for t in (near_t, c.due) if t > now]
+    return [], (min(nxt) if nxt else None)

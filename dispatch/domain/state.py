@@ -103,6 +103,15 @@ class Incident:
     # joined); empty before dispatch. See dispatch.domain.joint.
     tasks: tuple[DepartmentTask, ...] = ()
     media: tuple[Media, ...] = ()  # photos, in the order they were attached
+    # The citizen's loop (dispatch.domain.citizen_loop): the call-back (回访) due after
+    # closure, its result once made, repeat calls (催办) and reopenings (重办).
+    callback_due: float | None = None
+    callback_result: str = ""  # satisfied, basically_satisfied, unsatisfied; "" not yet
+    called_back_at: float | None = None
+    urges: int = 0
+    last_urged_at: float | None = None
+    urge_rules: tuple[str, ...] = ()  # the urge rules already applied (dispatch.domain.rules)
+    reopen_count: int = 0
 
     @property
     def is_open(self) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.model import City
 from dispatch.domain.commands import Command
+from dispatch.domain.deadlines import DEFAULT_PROFILE, DeadlineProfile
 from dispatch.domain.errors import Conflict, InvalidCommand, NotFound, Stale, Unavailable
 from dispatch.domain.events import Event
 from dispatch.domain.handlers import HANDLERS, Context
@@ -47,6 +48,8 @@ class DispatchEngine:
                  background_snapshots: bool = False, command_cache: int = 20_000) -> None:
         self.catalogue = catalogue
         self.city = city
+        # The centre's deadline profile (dispatch.domain.deadlines); the server sets it.
+        self.profile: DeadlineProfile = DEFAULT_PROFILE
         self.locate = locate
         self.store = store
         self.clock = clock
@@ -92,7 +95,8 @@ class DispatchEngine:
             self._check_version(command, expected_version, actor)
         ts = self.clock() if now is None else now
         ts = max(ts, self.state.ts)  # time never runs backwards in the log
-        ctx = Context(self.state, self.catalogue, self.city, self.locate, ts, actor)
+        ctx = Context(self.state, self.catalogue, self.city, self.locate, ts, actor,
+                      self.profile)
         payloads = handler(ctx, command)
         out: list[Event] = []
         for p in payloads:

@@ -12,7 +12,8 @@ start handling, request extensions (延期), respond (反馈), verify on site (�
 rework), and the unit status chain dispatched → en route → on scene → busy → returning →
 available. Shift lead, for the share of incidents given by ``auto_dispatch``: register or
 cancel, link duplicates, dispatch the nearest suitable units, escalate some urgent incidents,
-decide extensions, close and evaluate.
+decide extensions, close and evaluate, call the citizen back (回访). Citizens call again about
+open cases (催办, :mod:`dispatch.sim.citizen`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from dispatch.domain.status import (
     TaskState,
     UnitStatus,
 )
-from dispatch.sim import texts
+from dispatch.sim import citizen, texts
 from dispatch.sim.channel import Channel, Result, Who
 from dispatch.sim.fleet import Fleet
 from dispatch.sim.plans import (
@@ -49,6 +50,7 @@ from dispatch.sim.plans import (
     AgentStats,
     Behaviour,
     Plan,
+    citizen_sig,
     incident_sig,
     unit_sig,
 )
@@ -102,8 +104,10 @@ class FieldAgent:
             inc = state.incidents.get(iid)
             if inc is None:
                 self.plans.pop("i:" + iid, None)
+                self.plans.pop("c:" + iid, None)
                 continue
             self._plan_incident(inc, now)
+            self._plan_citizen(inc, now)
         for uid in units:
             u = state.units.get(uid)
             if u is None:
@@ -146,6 +150,17 @@ class FieldAgent:
             return
         action, due = decided
         self._schedule(key, sig, action, max(due, now))
+
+    def _plan_citizen(self, inc: Incident, now: float) -> None:
+        key, sig = "c:" + inc.id, citizen_sig(inc)
+        if inc.id in self.scripted or self._keep(key, sig):
+            return
+        # drawn per case and urge: a status change re-plans the same call
+        due = citizen.urge_due_at(inc, self.b, self._rng(inc.id, (inc.urges,), "urge"), now)
+        if due is None:
+            self.plans[key] = Plan(key, sig, "", now, 0, done=True)
+        else:
+            self._schedule(key, sig, "urge", due)
 
     def _window(self, start: float | None, due: float | None, default: float, cap: float
                 ) -> float:
@@ -222,7 +237,8 @@ class FieldAgent:
             if (auto and inc.evaluation is None and inc.close_reason == CloseReason.FIXED.value
                     and self._rng(inc.id, (), "evaluate").random() < self.b.evaluate_share):
                 return "evaluate", (inc.closed_at or now) + rng.uniform(10, 120) * MIN
-            return None
+            due = citizen.callback_due_at(inc, self.b, rng, now) if auto else None
+            return None if due is None else ("callback", due)
         return None
 
     def _department_step(self, inc: Incident, now: float) -> tuple[str, float] | None:
@@ -321,13 +337,15 @@ class FieldAgent:
     def _carry_out(self, plan: Plan, now: float) -> Result | None:
         state = self.state
         kind, rid = plan.key.split(":", 1)
-        if kind == "i":
+        if kind in ("i", "c"):
             inc = state.incidents.get(rid)
-            if inc is None or incident_sig(inc) != plan.sig or rid in self.scripted:
+            sig = incident_sig if kind == "i" else citizen_sig
+            if inc is None or sig(inc) != plan.sig or rid in self.scripted:
                 self.stats.skipped += 1
                 plan.done = True
                 return None
-            made = self._incident_command(inc, plan, now)
+            made: tuple[Who, Any] | None = self._incident_command(inc, plan, now) \
+                if kind == "i" else ("field", citizen.urge_command(inc))
         else:
             u = state.units.get(rid)
             if u is None or unit_sig(u) != plan.sig:
@@ -417,6 +435,8 @@ class FieldAgent:
         if a == "evaluate":
             score, comment = texts.evaluation(rng)
             return "lead", cmd.Evaluate(inc.id, score, comment)
+        if a == "callback":
+            return "lead", citizen.callback_command(inc, self.b, rng)
         return None
 
     def _assignment(self, inc: Incident, rng: random.Random, now: float) -> cmd.AssignUnits:

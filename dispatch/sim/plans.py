@@ -29,12 +29,17 @@ class Behaviour:
     late_share: float = 0.05  # a stage done after its time limit
     verify_fail: float = 0.15
     evaluate_share: float = 0.35
+    callback_satisfied: float = 0.85  # call-backs (回访): satisfied, basically satisfied, the
+    callback_basic: float = 0.10  # rest unsatisfied
+    reopen_share: float = 0.6  # unsatisfied call-backs that reopen the case (重办)
+    urge_share: float = 0.08  # open citizen's cases the citizen calls about again (催办)
+    urge_again_share: float = 0.3  # of those, calling once more
     units_lead: tuple[int, int] = (1, 2)  # units of the lead department (normal, urgent)
 
 
 @dataclass(slots=True)
 class Plan:
-    key: str  # "i:E000012" or "u:U-police-3"
+    key: str  # "i:E000012", "u:U-police-3" or "c:E000012" (the citizen's repeat call)
     sig: tuple[Any, ...]
     action: str
     due: float
@@ -54,7 +59,12 @@ class AgentStats:
 def incident_sig(inc: Incident) -> tuple[Any, ...]:
     return (inc.status.value, inc.rework_count, inc.returns, inc.extension_minutes,
             inc.extensions_granted, int(inc.level), inc.evaluation is None,
-            tuple(t.state.value for t in inc.tasks))
+            tuple(t.state.value for t in inc.tasks), inc.callback_result)
+
+
+def citizen_sig(inc: Incident) -> tuple[Any, ...]:
+    """What a planned repeat call depends on."""
+    return (inc.status.value, inc.urges, inc.rework_count)
 
 
 def unit_sig(u: UnitState) -> tuple[Any, ...]:

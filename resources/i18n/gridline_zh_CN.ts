@@ -315,6 +315,30 @@
             <source>No assisting department to release</source>
             <translation>没有可解除的协办部门</translation>
         </message>
+        <message>
+            <source>Citizen's answer</source>
+            <translation>回访结果</translation>
+        </message>
+        <message>
+            <source>Reopen the case (重办)</source>
+            <translation>不满意，重办</translation>
+        </message>
+        <message>
+            <source>why it is handled again</source>
+            <translation>重办原因</translation>
+        </message>
+        <message>
+            <source>Pick the citizen's answer</source>
+            <translation>请选择市民的回访结果</translation>
+        </message>
+        <message>
+            <source>what the citizen said</source>
+            <translation>市民来电内容</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>来电号码</translation>
+        </message>
     </context>
     <context>
         <name>Actions</name>
@@ -465,6 +489,14 @@
         <message>
             <source>Release a department…</source>
             <translation>解除协办部门…</translation>
+        </message>
+        <message>
+            <source>Call-back…</source>
+            <translation>回访…</translation>
+        </message>
+        <message>
+            <source>Urge…</source>
+            <translation>催办…</translation>
         </message>
     </context>
     <context>
@@ -1296,6 +1328,26 @@
             <source>%1/%2 responded</source>
             <translation>%1/%2 反馈</translation>
         </message>
+        <message>
+            <source>Urges</source>
+            <translation>催办</translation>
+        </message>
+        <message>
+            <source>Call-back</source>
+            <translation>回访</translation>
+        </message>
+        <message>
+            <source>Urged ×%1</source>
+            <translation>催办×%1</translation>
+        </message>
+        <message>
+            <source>Call-back overdue</source>
+            <translation>回访超时</translation>
+        </message>
+        <message>
+            <source>Call back by %1</source>
+            <translation>%1前回访</translation>
+        </message>
     </context>
     <context>
         <name>IncidentTimeline</name>
@@ -2046,6 +2098,22 @@
             <location filename="../../widgets/labels.py" />
             <source>Handed back</source>
             <translation>已退回</translation>
+        </message>
+        <message>
+            <source>Call-back</source>
+            <translation>回访</translation>
+        </message>
+        <message>
+            <source>Satisfied</source>
+            <translation>满意</translation>
+        </message>
+        <message>
+            <source>Basically satisfied</source>
+            <translation>基本满意</translation>
+        </message>
+        <message>
+            <source>Unsatisfied</source>
+            <translation>不满意</translation>
         </message>
     </context>
     <context>
@@ -3009,6 +3077,14 @@ Open311 演示 API 密钥：open311-demo</translation>
         <message>
             <source>New urgent incident %1 · %2 · %3 — click or press %4 to view</source>
             <translation>新紧急事件 %1 · %2 · %3 — 点击或按 %4 查看</translation>
+        </message>
+        <message>
+            <source>Awaiting call-back</source>
+            <translation>待回访</translation>
+        </message>
+        <message>
+            <source>Show only closed citizen's cases whose call-back is due</source>
+            <translation>只显示已结案、待回访的市民诉求</translation>
         </message>
     </context>
     <context>
@@ -4101,6 +4177,14 @@ Open311 演示 API 密钥：open311-demo</translation>
             <location filename="../../dispatch/domain/cmdline/printing.py" />
             <source>print the incident's one-page summary to a PDF</source>
             <translation>将事件的一页摘要打印为 PDF</translation>
+        </message>
+        <message>
+            <source>call-back (回访; no reopen: 重办)</source>
+            <translation>回访（no reopen：不满意重办）</translation>
+        </message>
+        <message>
+            <source>the citizen called again (催办)</source>
+            <translation>市民再次来电催办</translation>
         </message>
     </context>
     <context>

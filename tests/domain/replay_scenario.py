@@ -248,6 +248,22 @@ def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 
     assert run(cmd.AttachMedia(taken.id, sha[:32], "report", sha, "image/jpeg", 1234, 640, 480,
                         clock.t - 60, g.x, g.y), FIELD)
     assert run(cmd.HandBack(taken.id, "非本市受理范围"), LEAD)
+    # the citizen's loop: a hotline case closed, called back unsatisfied and reopened (重办),
+    # then urged twice (催办) and its priority raised by the rule
+    assert run(cmd.ReportIncident("hotline", minors[0], g.x, g.y, "噪音扰民", priority="low"),
+               DISPATCHER)
+    loop = engine.state.incidents[f"E{engine.state.incident_counter:06d}"].id
+    for loop_step in (cmd.AssignUnits(loop), cmd.Acknowledge(loop), cmd.StartHandling(loop),
+              cmd.Respond(loop, "已处置"), cmd.Verify(loop, True, "已核实")):
+        assert run(loop_step, DISPATCHER if isinstance(loop_step, cmd.AssignUnits) else FIELD)
+    assert run(cmd.CloseIncident(loop, "fixed"), DISPATCHER)
+    clock.advance(3 * 86400.0)
+    assert run(cmd.RaiseClock(loop, "callback", "overdue"), SYSTEM_ACTOR)
+    assert run(cmd.Callback(loop, "unsatisfied", "仍有噪音", reopen=True, reason="夜间仍施工"),
+               DISPATCHER)
+    assert run(cmd.Urge(loop, "市民再次来电"), FIELD)
+    assert run(cmd.Urge(loop, "市民第三次来电", phone="13900139000"), FIELD)
+    assert run(cmd.RaisePriority(loop, "urge-2-raise", "催办两次"), SYSTEM_ACTOR)
     engine.commit()
     return rec
 

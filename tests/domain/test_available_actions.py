@@ -39,7 +39,7 @@ def test_keys_cover_the_probes() -> None:
 def test_reported(engine: Any) -> None:
     iid = report(engine)
     assert actions(engine, iid) == {"register", "cancel", "assign", "close", "duplicate",
-                                    "escalate", "supervise", "note"}
+                                    "escalate", "supervise", "note", "urge"}
     assert closable_reasons(engine.state.incidents[iid], LEAD, engine.catalogue,
                             engine.city) == ("duplicate",)
 
@@ -71,8 +71,11 @@ def test_through_the_workflow(engine: Any, clock: Any) -> None:
                             engine.city) == ("fixed", "duplicate", "not_responsible",
                                              "unable_to_fix")
     engine.execute(cmd.CloseIncident(iid, "fixed"), DISPATCHER)
-    assert actions(engine, iid) == {"evaluate", "note"}
+    # a closed hotline case: its call-back (回访) is due
+    assert actions(engine, iid) == {"evaluate", "note", "callback"}
     engine.execute(cmd.Evaluate(iid, 5), DISPATCHER)
+    assert actions(engine, iid) == {"note", "callback"}
+    engine.execute(cmd.Callback(iid, "satisfied"), DISPATCHER)
     assert actions(engine, iid) == {"note"}
 
 
@@ -98,7 +101,7 @@ def test_roles_and_scope(engine: Any) -> None:
     iid = report(engine)
     grid = engine.state.incidents[iid].grid
     assert actions(engine, iid, WALL) == frozenset()
-    assert actions(engine, iid, FIELD) == {"note"}
+    assert actions(engine, iid, FIELD) == {"note", "urge"}  # a repeat call via 12345
     elsewhere = Actor("d2", Role.DISPATCHER, scope="999999")
     assert actions(engine, iid, elsewhere) == frozenset()
     mine = Actor("d3", Role.DISPATCHER, scope=grid[:9])

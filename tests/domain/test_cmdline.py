@@ -94,6 +94,11 @@ def test_bad_incident_ids(token: str) -> None:
     ("st U-police-1 en_route", cmd.SetUnitStatus("U-police-1", "en_route")),
     ("status U-police-1 os", cmd.SetUnitStatus("U-police-1", "on_scene")),
     ("  AS   12   U-police-1  ", cmd.AssignUnits("E000012", ("U-police-1",))),
+    ("cb 12 ok 市民满意", cmd.Callback("E000012", "satisfied", "市民满意")),
+    ("callback 12 basic", cmd.Callback("E000012", "basically_satisfied")),
+    ("cb 12 no reopen 仍有噪音", cmd.Callback("E000012", "unsatisfied", "", True, "仍有噪音")),
+    ("ug 12 市民再次来电", cmd.Urge("E000012", "市民再次来电")),
+    ("urge 12", cmd.Urge("E000012")),
 ])
 def test_every_verb_parses(line: str, expected: cmd.Command) -> None:
     assert parse(line) == expected
@@ -103,7 +108,7 @@ def test_every_verb_is_covered_and_aliases_are_unique() -> None:
     words = [w for v in VERBS for w in (v.name, *v.aliases)]
     assert len(words) == len(set(words))
     assert set(VERB_BY_WORD) == set(words)
-    assert len(verb_help()) == len(VERBS) == 24
+    assert len(verb_help()) == len(VERBS) == 26
 
 
 @pytest.mark.parametrize(("line", "message"), [
@@ -113,6 +118,8 @@ def test_every_verb_is_covered_and_aliases_are_unique() -> None:
     ("rg 12 banana", "neither an event class code"),
     ("rg 12 0103 urgent extra", "unexpected 'extra'"),
     ("cx 12", "missing reason"),
+    ("cb 12 great", "unknown call-back result 'great'"),
+    ("cb 12 no reopen", "missing reason"),
     ("cx 12    ", "missing reason"),
     ("as 12 U-police-1 U-police-1", "named twice"),
     ("as 12 lead=police lead=fire", "lead= is given twice"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pickle
 import zlib
+from typing import Any
 
 import pytest
 
@@ -61,13 +62,14 @@ def test_former_single_pickle_format_is_read() -> None:
     state = _state(10, 4)
     # rows as that format wrote them: the fields in order, the notes as (ts, operator, text),
     # the departments' tasks and the photos as the tuples of their fields
-    incidents = [(*(getattr(i, n) for n in INCIDENT_CODEC.names[:-3]),
-                  tuple((n.ts, n.operator, n.text) for n in i.notes),
-                  tuple(TASK_CODEC.to_row(t) for t in i.tasks),
-                  tuple(MEDIA_CODEC.to_row(m) for m in i.media))
+    nested: dict[str, Any] = {
+        "notes": lambda i: tuple((n.ts, n.operator, n.text) for n in i.notes),
+        "tasks": lambda i: tuple(TASK_CODEC.to_row(t) for t in i.tasks),
+        "media": lambda i: tuple(MEDIA_CODEC.to_row(m) for m in i.media)}
+    incidents = [tuple(nested[n](i) if n in nested else getattr(i, n)
+                       for n in INCIDENT_CODEC.names)
                  for i in state.incidents.values()]
     units = [tuple(getattr(u, n) for n in UNIT_CODEC.names) for u in state.units.values()]
-    assert INCIDENT_CODEC.names[-3:] == ("notes", "tasks", "media")
     blob = zlib.compress(pickle.dumps(
         (state.seq, state.ts, state.incident_counter, state.archived, incidents, units,
          INCIDENT_CODEC.names, UNIT_CODEC.names), protocol=5), 1)

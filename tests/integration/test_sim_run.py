@@ -78,6 +78,10 @@ def test_seeded_run_feeds_incidents_units_and_closures(
         assert stats.actions.get(action, 0) >= 1, (action, stats.actions)
     closed = [inc for inc in mine.values() if inc.status == IncidentStatus.CLOSED]
     assert all(inc.verified_at is not None or inc.close_reason != "fixed" for inc in closed)
+    # the citizen's loop: closed 12345 cases are called back, citizens urge open ones
+    assert stats.actions.get("callback", 0) >= 1, stats.actions
+    assert any(inc.callback_result for inc in mine.values())
+    assert stats.actions.get("urge", 0) >= 1, stats.actions
 
     # few refusals (the mirror lags a little behind the server)
     assert stats.commands_refused <= max(5, 0.02 * stats.commands_ok), stats.summary()

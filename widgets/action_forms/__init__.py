@@ -20,6 +20,7 @@ from dispatch.domain.commands import Command
 from dispatch.domain.state import Incident
 from widgets.action_forms.assign import AssignForm
 from widgets.action_forms.base import ActionForm
+from widgets.action_forms.callback import CallbackForm, UrgeForm
 from widgets.action_forms.close import CloseForm
 from widgets.action_forms.department_step import DEPARTMENT_STEPS, DepartmentStepForm
 from widgets.action_forms.escalate import EscalateForm
@@ -88,4 +89,8 @@ def make_form(key: str, console: ConsoleModel, incident_id: str) -> ActionForm:
         return DecideExtensionForm(console, incident_id, key == "approve_extension")
     if key == "escalate":
         return EscalateForm(console, incident_id)
+    if key == "callback":
+        return CallbackForm(console, incident_id)
+    if key == "urge":
+        return UrgeForm(console, incident_id)
     raise KeyError(f"no form for action {key!r}")

@@ -28,6 +28,7 @@ from typing import Any
 import zmq
 
 from dispatch.adapters.bootstrap import open_engine
+from dispatch.adapters.deadline_profiles import load_profile
 from dispatch.adapters.feed_timing import PUBLISH_SLICE_S
 from dispatch.adapters.rules_file import load_rules
 from dispatch.adapters.server.access import AccessControl
@@ -303,6 +304,7 @@ def open_server(settings: Settings, *, ctx: zmq.Context | None = None, catalogue
 
         keys = ensure_local_trust(settings.data_dir).server
     rules = load_rules(settings.rules_file)
+    engine.profile = load_profile(settings.deadline_profile, settings.deadline_profiles_file)
     return DispatchServer(engine, settings=settings, clock=clock, rules=rules,
                           operators=operators,
                           sessions=SessionTable(ttl_s=settings.session_ttl_h * 3600.0),

@@ -9,6 +9,7 @@ import heapq
 import logging
 from typing import TYPE_CHECKING
 
+from dispatch.domain.citizen_loop import awaiting_callback
 from dispatch.domain.commands import ArchiveFinished
 from dispatch.domain.errors import DispatchError
 from dispatch.domain.roles import SYSTEM_ACTOR
@@ -38,9 +39,9 @@ class Timekeeper:
         engine = self.server.engine
         now = engine.clock()
         for inc in engine.state.incidents.values():
-            if inc.is_open:
+            if inc.is_open or awaiting_callback(inc):  # the call-back clock runs (回访)
                 self.watcher.schedule(inc.id, now)
-            else:
+            if not inc.is_open:
                 self.retain(inc)
 
     def touched(self, ids: set[str]) -> None:

@@ -114,6 +114,8 @@ def complete(text: str, state: DispatchState, catalogue: Catalogue | None = None
         return _words(typing, ["ok", "fail"])
     if kind == "close_reason":
         return _words(typing, [r.value for r in CloseReason])
+    if kind == "callback_result":
+        return _words(typing, ["ok", "basic", "no"])
     if kind == "score":
         return _words(typing, ["1", "2", "3", "4", "5"])
     if kind == "level":

@@ -221,6 +221,28 @@ def _release_department(a: Line) -> cmd.Command:
     return cmd.ReleaseDepartment(iid, dept, a.rest("reason", required=True))
 
 
+CALLBACK_WORDS: dict[str, str] = {
+    "ok": "satisfied", "satisfied": "satisfied", "basic": "basically_satisfied",
+    "basically_satisfied": "basically_satisfied", "no": "unsatisfied",
+    "unsatisfied": "unsatisfied"}
+
+
+def _callback(a: Line) -> cmd.Command:
+    """``cb 12 ok [note]``, ``cb 12 basic [note]``, ``cb 12 no [note]``; ``cb 12 no reopen
+    <reason>`` reopens the case (重办)."""
+    iid = a.incident()
+    word = a.word("result (ok, basic or no)")
+    result = CALLBACK_WORDS.get(word.lower())
+    if result is None:
+        raise CommandLineError(f"unknown call-back result {word!r}; say ok, basic or no",
+                               a.usage)
+    nxt = a.peek()
+    if nxt is not None and nxt.lower() == "reopen":
+        a.optional()
+        return cmd.Callback(iid, result, "", True, a.rest("reason", required=True))
+    return cmd.Callback(iid, result, a.rest())
+
+
 @dataclass(frozen=True, slots=True)
 class Verb:
     """One command-line verb: its short name, aliases, usage and argument kinds.
@@ -293,6 +315,11 @@ VERBS: tuple[Verb, ...] = (
          ("incident", "text"), _with_reason(cmd.AddNote, "note text")),
     Verb("st", ("status",), "st <unit> <status>", "set a unit's status",
          ("unit", "status"), _unit_status),
+    Verb("cb", ("callback", "回访"), "cb <incident> ok|basic|no [note] | no reopen <reason>",
+         "call-back (回访; no reopen: 重办)", ("incident", "callback_result", "text"),
+         _callback),
+    Verb("ug", ("urge", "催办"), "ug <incident> [note]", "the citizen called again (催办)",
+         ("incident", "text"), _with_optional_text(lambda i, t: cmd.Urge(i, t))),
 )
 
 VERB_BY_WORD: dict[str, Verb] = {w: v for v in VERBS for w in (v.name, *v.aliases)}
