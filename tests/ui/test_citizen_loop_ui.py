@@ -17,7 +17,7 @@ from dispatch.domain import commands as cmd
 from dispatch.domain.status import IncidentStatus
 from tests.domain.helpers import DISPATCHER, FIELD
 from tests.ui.widget_fixtures import *  # noqa: F403
-from tests.ui.widget_fixtures import report_at
+from tests.ui.widget_fixtures import report_at, shown
 from widgets.action_forms.callback import CallbackForm, UrgeForm
 from widgets.actions import ConsoleActions
 from widgets.detail_panel import IncidentDetail
@@ -26,14 +26,6 @@ from widgets.queue_panel import QueuePanel
 
 pytestmark = pytest.mark.ui
 S = IncidentStatus
-
-
-def shown(widget: Any, qtbot: Any, w: int = 900, h: int = 900) -> Any:
-    qtbot.addWidget(widget)
-    widget.resize(w, h)
-    with qtbot.waitExposed(widget):
-        widget.show()
-    return widget
 
 
 def closed_hotline_case(engine: Any, console: Any, index: int = 3) -> str:
