@@ -29,6 +29,7 @@ from console.map_units import UNIT_COLOURINGS
 from console.region_panel import RegionPanel
 from console.status_bar import ConsoleStatusBar
 from console.themes import apply_theme
+from console.tool_windows import present, workload_window
 from dispatch.adapters.client.commands import Login
 from dispatch.adapters.client.mirror import MirrorInfo
 from dispatch.domain.roles import AUDIT_READERS, HAZARD_EDITORS, PLANNERS
@@ -368,10 +369,7 @@ class MainWindow(QMainWindow):
 
         if self.run_card_editor is None:
             self.run_card_editor = RunCardEditor(self.console, self)
-        self.run_card_editor.show()
-        self.run_card_editor.raise_()
-        self.run_card_editor.activateWindow()
-        return self.run_card_editor
+        return present(self.run_card_editor)
 
     def open_hazards(self) -> Any:
         """Show the hazard editor (one per console)."""
@@ -379,10 +377,7 @@ class MainWindow(QMainWindow):
 
         if self.hazard_editor is None:
             self.hazard_editor = HazardEditor(self.console, self)
-        self.hazard_editor.show()
-        self.hazard_editor.raise_()
-        self.hazard_editor.activateWindow()
-        return self.hazard_editor
+        return present(self.hazard_editor)
 
     def _hazard_point(self, lon: float, lat: float) -> None:
         """A map click while the hazard editor is open is the hazard's point."""
@@ -399,37 +394,17 @@ class MainWindow(QMainWindow):
         if self.audit_window is None:
             self.audit_window = AuditWindow(self.audit_source, run_in_background, self)
             self.audit_window.refresh()
-        self.audit_window.show()
-        self.audit_window.raise_()
-        self.audit_window.activateWindow()
-        return self.audit_window
+        return present(self.audit_window)
 
     def open_workload(self) -> Any:
         """Show the workload window (one per console), reading the shift at once."""
-        from console.background import run_in_background
-        from widgets.workload_window import WorkloadWindow
-
-        # the console's audit reader (console.audit_source.AuditSource) reads the shift too
-        read = getattr(self.audit_source, "shift_activity", None)
-        if read is None:
-            return None
         if self.workload_window is None:
-            console = self.console
-            self.workload_window = WorkloadWindow(
-                lambda since: read(since, console.now()), run_in_background,
-                now=console.now,
-                open_ids=lambda: [i for i, inc in console.state.incidents.items()
-                                  if inc.is_open],
-                show_incident=self._show_from_workload, describe=self._describe, parent=self)
+            self.workload_window = workload_window(self.console, self.audit_source,
+                                                   self._show_from_workload, self)
+            if self.workload_window is None:
+                return None
             self.workload_window.refresh()
-        self.workload_window.show()
-        self.workload_window.raise_()
-        self.workload_window.activateWindow()
-        return self.workload_window
-
-    def _describe(self, incident_id: str) -> str:
-        inc = self.console.incident(incident_id)
-        return "" if inc is None else self.console.class_name(inc.class_code)
+        return present(self.workload_window)
 
     def _show_from_workload(self, incident_id: str) -> None:
         self.console.select_incident(incident_id, "workload")
