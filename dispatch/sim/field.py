@@ -21,7 +21,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
-import math
 import random
 import time
 import uuid
@@ -42,6 +41,7 @@ from dispatch.domain.status import (
 from dispatch.sim import citizen, texts
 from dispatch.sim.channel import Channel, Result, Who
 from dispatch.sim.fleet import Fleet
+from dispatch.sim.nearest import nearest
 from dispatch.sim.plans import (
     HANDLING_CAP_S,
     HOUR,
@@ -469,20 +469,9 @@ class FieldAgent:
                       exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
         """Up to ``n`` units of ``department`` in ``statuses`` nearest the incident, capable
         ones (a capability the class requires) first; available before returning."""
-        if n <= 0:
-            return []
-        required = set(self.catalogue.minor_of(inc.class_code).required_capabilities)
-        units = self.state.units
-        kx = math.cos(math.radians(inc.lat))
-        ranked: list[tuple[bool, bool, float, str]] = []
-        for uid in self.by_department.get(department, ()):
-            u = units.get(uid)
-            if u is None or u.status not in statuses or uid in exclude:
-                continue
-            capable = not required or bool(required & self._caps.get(u.unit_type, frozenset()))
-            d2 = ((u.lon - inc.lon) * kx) ** 2 + (u.lat - inc.lat) ** 2
-            ranked.append((not capable, u.status != U.AVAILABLE, d2, uid))
-        return [uid for *_, uid in heapq.nsmallest(n, ranked)]
+        required = frozenset(self.catalogue.minor_of(inc.class_code).required_capabilities)
+        return nearest(self.state.units, self.by_department.get(department, ()), inc, n,
+                       statuses=statuses, exclude=exclude, required=required, caps=self._caps)
 
     # ------------------------------------------------------------------- unit commands
 
