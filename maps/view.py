@@ -355,17 +355,18 @@ class MapView(QWebEngineView):
             self._live.load(url)
             return
 
-        def reload(view: Any) -> None:  # "[lat,lon,zoom]" of the page shown so far
+        def reload(view: Any) -> None:  # GL.viewState() of the page shown so far, as JSON
             after = None
             try:
-                lat, lon, zoom = (float(v) for v in json.loads(view))
-                after = f"GL.map.setView([{lat!r},{lon!r}],{zoom!r},{{animate:false}})"
-            except (TypeError, ValueError):
+                got = json.loads(view)
+                state = {"lat": float(got["lat"]), "lon": float(got["lon"]),
+                         "zoom": float(got["zoom"]), "auto": bool(got["auto"])}
+                after = f"GL.setViewState({to_js(state)})"
+            except (TypeError, ValueError, KeyError):
                 log.warning("the map's view could not be read; the new page fits the city")
             self._live.load(url, after)
 
-        self._live.run("(function(){var c=GL.map.getCenter();"
-                       "return JSON.stringify([c.lat,c.lng,GL.map.getZoom()])})()", reload)
+        self._live.run("JSON.stringify(GL.viewState())", reload)
 
     def refit_city(self) -> None:
         """:meth:`fit_city`, unless the view was placed since the last fit (a place found, an

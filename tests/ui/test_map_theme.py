@@ -21,7 +21,8 @@ def test_a_new_theme_reloads_the_page_keeping_data_and_view(map_view: MapView, m
     map_view.update_units([(f"U{i}", LAT0 + i * 0.001, LON0, "available") for i in range(20)])
     map_view.update_incidents([("I1", LAT0, LON0, "high", False, "井盖缺失")])
     map_view.flush()
-    map_js(map_view, "GL.map.setView([31.3123, 120.6045], 15, {animate: false}) && true")
+    map_js(map_view, "GL.map.setView([31.3123, 120.6045], 15, {animate: false}) && "
+                     "(GL._fitted = true, GL._autoFit = false, true)")  # as moved by hand
     old_url = map_view.page_url
     map_view.set_theme("light")
     assert map_view.theme == "light"
