@@ -276,7 +276,7 @@ def main() -> None:
                 time.sleep(0.005)
             load.stop()
             gui, web = rss_parts_mb()
-            report("console_memory", gui + web, "MB", base, target="< 1500 MB",
+            report("console_memory", gui + web, "MB", base, target="< 900 MB",
                    python_process_mb=round(gui), webengine_processes_mb=round(web),
                    console_pss_mb=round(console_pss_mb()), server_mb=round(server_mb()),
                    load_s=LOAD_S, incidents=len(window.console.state.incidents))

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from console.incident_print import attach_printer
 from console.intake_control import IntakeControl
 from console.map_places import MapPlaces
-from console.map_settings import configured_sources, map_options, remember_choices
+from console.map_settings import configured_sources, map_options, page_theme, remember_choices
 from console.map_sync import MapSync
 from console.map_units import UNIT_COLOURINGS
 from console.region_panel import RegionPanel
@@ -334,6 +334,7 @@ class MainWindow(QMainWindow):
             apply_theme(app, name)
         self.theme = name
         self.settings.setValue("ui/theme", name)
+        self.map.set_theme(page_theme(name))  # the page built in it, the same view
 
     def new_incident_at(self, lon: float | None, lat: float | None) -> IntakeDialog:
         """A new-incident form (at the point, if given): see :class:`IntakeControl`."""

@@ -51,6 +51,12 @@ def configured_sources(settings: QSettings | None,
         return ()
 
 
+def page_theme(theme: str) -> str:
+    """The map page's theme for the console's: ``light`` on the light theme, ``dark`` on the
+    dark and the wall's high-contrast one."""
+    return "light" if theme == "light" else "dark"
+
+
 def map_options(settings: QSettings | None, *, theme: str = "light",
                 sources: Sequence[TileSource] = ()) -> PageOptions:
     """The map page for a console: its theme, the tile sources and, from the settings, the
@@ -69,7 +75,8 @@ def map_options(settings: QSettings | None, *, theme: str = "light",
         if settings.contains(OVERLAYS_KEY):
             names = {s.name for s in sources if s.overlay}
             overlays = tuple(n for n in _strings(settings.value(OVERLAYS_KEY)) if n in names)
-    return PageOptions(theme=theme if theme in ("light", "dark") else "dark", tiles=sources,
+    return PageOptions(theme=theme if theme in ("light", "dark") else page_theme(theme),
+                       tiles=sources,
                        base=base, base_opacity=opacity, overlays=overlays)
 
 

@@ -17,15 +17,14 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QDockWidget,
     QFileDialog,
     QFrame,
@@ -37,6 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from console.map_sync import MapSync
+from console.place_search import PlaceSearch
+from console.replay_map import LEVELS, ReplayMapBar, replay_map_view, unit_colouring
 from console.replay_selection import ReplaySelection
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.model import City
@@ -44,7 +45,7 @@ from dispatch.domain.roles import Actor, Role
 from dispatch.domain.state import DispatchState
 from dispatch.services.console_state import OpenDues
 from dispatch.services.replay import IncidentTimeline, Replayer, changed_between
-from maps.view import MapView
+from maps.tiles import TileSource
 from widgets import labels, theme
 from widgets.actions import REPLAY_SHORTCUTS
 from widgets.bookmark_table import BookmarkTable
@@ -58,7 +59,6 @@ from widgets.timeline_scrubber import TimelineScrubber
 from widgets.unit_board import UnitBoard
 
 log = logging.getLogger("gridline.replay")
-LEVELS = ("district", "street", "community", "grid")
 # Saved window layouts of another version are not restored.
 LAYOUT_VERSION = 2
 # While playing, the timeline chart's cursor moves at most this often (seconds).
@@ -93,7 +93,9 @@ class ReplayWindow(ReplaySelection, QMainWindow):
 
     def __init__(self, replayer: Replayer, catalogue: Catalogue, city: City, *,
                  source: str = "", operator: str = "replay", settings: QSettings | None = None,
-                 language: str = "en", level: str = "grid",
+                 language: str = "en", level: str = "grid", theme: str = "light",
+                 tile_sources: Sequence[TileSource] | None = None,
+                 places: PlaceSearch | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.replayer = replayer
@@ -112,10 +114,15 @@ class ReplayWindow(ReplaySelection, QMainWindow):
         self.setWindowTitle(self.tr("Gridline replay — {0}").replace("{0}", city.name))
         self.resize(1920, 1080)
 
-        self.map = MapView(self)
+        # The dispatcher's map: theme, tiles, last choices, unit colours, the server's basemap.
+        self.map = replay_map_view(self, settings, theme=theme, tile_sources=tile_sources)
         self.map_sync = MapSync(self.console, self.map, level=level if level in LEVELS
-                                else "grid", choropleth="open")
+                                else "grid", choropleth="open",
+                                unit_colouring=unit_colouring(settings))
         self.map_sync.send_at_once = SEND_AT_ONCE
+        self.places = places  # the server's basemap query (None: a replay read from a database)
+        if places is not None:
+            self.map_sync.load_basemap(places.basemap)
         table = IncidentTableModel(self.console, self)
         self.queue = QueuePanel(self.console, table=table)
         # Playing at 64×, every countdown of a city changes every second: refresh the rows on
@@ -205,42 +212,11 @@ class ReplayWindow(ReplaySelection, QMainWindow):
         top.addWidget(self.kpis)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, top)
         self.addToolBarBreak()
-        bar = QToolBar(self.tr("Map"), self)
-        bar.setObjectName("replay-toolbar-map")
-        bar.addWidget(QLabel(self.tr("Level ")))
-        self.level_box = QComboBox()
-        for lv, text in zip(LEVELS, (self.tr("District"), self.tr("Street"), self.tr("Community"),
-                                     self.tr("Grid")), strict=True):
-            self.level_box.addItem(text, lv)
-        self.level_box.setCurrentIndex(LEVELS.index(self.map_sync.level))
-        self.level_box.currentIndexChanged.connect(
-            lambda _i: self.map_sync.set_level(self.level_box.currentData()))
-        bar.addWidget(self.level_box)
-        bar.addWidget(QLabel(self.tr(" Shade ")))
-        self.shade_box = QComboBox()
-        for mode, text in ((None, self.tr("None")), ("open", self.tr("Open incidents")),
-                           ("overdue", self.tr("Overdue incidents"))):
-            self.shade_box.addItem(text, mode)
-        self.shade_box.setCurrentIndex(1)
-        self.shade_box.currentIndexChanged.connect(
-            lambda _i: self.map_sync.set_choropleth_mode(self.shade_box.currentData()))
-        bar.addWidget(self.shade_box)
-        self.tracks_action = QAction(self.tr("Unit tracks"), self)
-        self.tracks_action.setCheckable(True)
-        self.tracks_action.setChecked(True)
-        self.tracks_action.setToolTip(self.tr(
-            "Paths over the window of the selected incident's units, or of the selected unit"))
-        self.tracks_action.toggled.connect(self.set_tracks_visible)
-        bar.addAction(self.tracks_action)
-        self.fit_tracks_action = QAction(self.tr("Zoom to tracks"), self)
-        self.fit_tracks_action.setShortcut(QKeySequence(REPLAY_SHORTCUTS["fit_tracks"]))
-        self.fit_tracks_action.triggered.connect(self.map.fit_tracks)
-        bar.addAction(self.fit_tracks_action)
-        fit = QAction(self.tr("Whole city"), self)
-        fit.setShortcut(QKeySequence(REPLAY_SHORTCUTS["fit_city"]))
-        fit.triggered.connect(self.map.fit_city)
-        bar.addAction(fit)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.map_bar = ReplayMapBar(self, self.map_sync, self.settings)
+        self.tracks_action = self.map_bar.tracks_action
+        self.fit_tracks_action = self.map_bar.fit_tracks_action
+        self.level_box, self.shade_box = self.map_bar.level_box, self.map_bar.shade_box
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.map_bar)
         bottom = QToolBar(self.tr("Timeline"), self)
         bottom.setObjectName("replay-toolbar-scrubber")
         bottom.setMovable(False)
@@ -430,6 +406,8 @@ class ReplayWindow(ReplaySelection, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.scrubber.pause()
+        if self.places is not None:
+            self.places.stop()
         if self.settings is not None:
             self.settings.setValue("replay/geometry", self.saveGeometry())
             self.settings.setValue("replay/state", self.saveState(LAYOUT_VERSION))

@@ -7,7 +7,6 @@ may also read a database file straight (``--db``)."""
 from __future__ import annotations
 
 import argparse
-import linecache
 import logging
 import os
 import socket
@@ -21,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from console.background import run_in_background
+from console.building import build_console, settle_after_first_snapshot
 from console.embedded import BackendError, EmbeddedBackend, Endpoints
 from console.loading import (
     ReplayWindowSpec,
@@ -29,7 +29,6 @@ from console.loading import (
     load_city_from_server,
     load_from_server,
     load_from_store,
-    load_parts_from_server,
 )
 from console.login_dialog import LoginDialog
 from console.signals import quit_on_signals
@@ -38,9 +37,6 @@ from dispatch.adapters.catalogue_loader import default_catalogue
 from dispatch.adapters.client.commands import ClientCurve, CommandClient, Login
 from dispatch.adapters.settings import Settings
 from dispatch.domain.city.model import City
-from dispatch.domain.roles import AUDIT_READERS, Actor
-from dispatch.domain.state import DispatchState
-from dispatch.entrypoints.tuning import settle_long_lived_heap
 from dispatch.services.replay import Replayer, ReplayError
 
 log = logging.getLogger("gridline.console")
@@ -51,70 +47,6 @@ __all__ = ["Startup", "build_console", "load_city_from_db", "load_city_from_serv
            "settle_after_first_snapshot"]
 
 translate = QCoreApplication.translate
-
-
-def build_console(endpoints: Endpoints, login: Login, city: City, user: str, password: str,
-                  curve: ClientCurve | None, *, settings: QSettings, language: str = "en",
-                  level: str = "grid", theme: str = "light",
-                  tile_sources: Any = None) -> tuple[Any, Any]:
-    """The main window and its started live session for a logged-in operator."""
-    from console.main_window import MainWindow
-    from console.session import LiveSession, ServerClock
-    from widgets.console_model import ConsoleModel
-
-    clock = ServerClock(login.server_time, login.time_speed)
-    actor = Actor(login.operator, login.role, login.scope, login.workstation)
-    console = ConsoleModel(DispatchState(), default_catalogue(), city, actor, now=clock,
-                           language=language)
-    session = LiveSession(console, command_endpoint=endpoints.command,
-                          snapshot_endpoint=endpoints.snapshot, update_endpoint=endpoints.update,
-                          login=login, user=user, password=password, curve=curve, clock=clock)
-    from console.audit_source import AuditSource
-
-    # one reading session (history, audit) per console, opened on first use
-    reader = AuditSource(endpoints.command, user, password, login.workstation, curve)
-    audit_source = reader if login.role in AUDIT_READERS else None
-    window = MainWindow(console, login, settings=settings, level=level, theme=theme,
-                        audit_source=audit_source, history_source=reader,
-                        tile_sources=tile_sources,
-                        search=session.search_places)
-    if not city.parts:  # a city from the server comes without its parts: fetched when shown
-        window.map_sync.load_parts = lambda: load_parts_from_server(
-            endpoints.command, user, password, login.workstation, curve)
-    session.sig_info.connect(window.show_info)
-    session.sig_first_batch.connect(settle_after_first_snapshot)
-    session.start()
-    window.map_sync.load_basemap(session.fetch_basemap)
-    return window, session
-
-
-
-def settle_after_first_snapshot() -> None:
-    """Once the console shows its first snapshot, most of what it holds lives as long as it
-    does (the city, the catalogue, the widgets and their models, the modules), and the
-    transient objects of loading the city and the snapshot are gone.
-
-    - ``gc.freeze()``: the garbage collector's full passes walked all of those objects every
-      ten seconds or so, some 170 ms holding the interpreter lock at city scale, which the
-      GUI thread waited out whole; frozen, a pass covers only what came later (~35 ms).
-      Frozen objects are still freed when nothing refers to them; only a reference cycle
-      among them would stay.
-    - A middle-generation pass every two young ones, not ten: the live feed makes thousands
-      of records a second that outlive the young generation (each lives until the unit's
-      next report), and with Python's defaults a middle pass walked ~10,000 objects at a
-      time, ~10 ms holding the lock about once a second; now ~3 ms, three times as often.
-      Full passes wait for fifty middle ones, which keeps them about as rare as before.
-      Records make no reference cycles: these passes find no garbage in the live console.
-    - ``malloc_trim(0)`` (glibc): hand the heap pages freed since start-up back to the system
-      (~50 MB at city scale: the decoded city GeoJSON and snapshot records).
-    - Empty :mod:`linecache` first: PySide6 reads the source of every module imported after
-      it (to see whether the module uses its ``__feature__`` switches) through
-      ``inspect.getsource``, which leaves every line of every module cached, ~35 MB of
-      strings in the console. The cache only speeds up tracebacks, which read the files
-      again when they need them.
-    """
-    linecache.clearcache()
-    settle_long_lived_heap()
 
 
 class Startup(QObject):
@@ -313,8 +245,11 @@ class Startup(QObject):
             if replayer is None:
                 self._open(endpoints, login, city, user, password, curve)
             else:
+                from console.replay_map import server_places
+
                 source = translate("Startup", "server {0}").replace("{0}", endpoints.command)
-                self._open_replay(replayer, city, source, user)
+                self._open_replay(replayer, city, source, user, server_places(
+                    endpoints.command, curve, user, password, self.workstation))
 
         failure = (translate("Startup", "Could not log in: {0}") if spec is None
                    else translate("Startup", "Could not load the history: {0}"))
@@ -399,14 +334,17 @@ class Startup(QObject):
         return configured_photo_source(self.qsettings, Path(self.settings.data_dir),
                                        local=self.backend is not None, parent=self.window)
 
-    def _open_replay(self, replayer: Replayer, city: City, source: str, operator: str) -> None:
+    def _open_replay(self, replayer: Replayer, city: City, source: str, operator: str,
+                     places: Any = None) -> None:
         from console.replay_window import ReplayWindow
 
         # A screenshot shows the default layout, not the one saved last time.
         settings = None if self.args.screenshot is not None else self.qsettings
         self.window = ReplayWindow(replayer, self.catalogue, city, source=source,
                                    operator=operator, settings=settings,
-                                   language=self.language, level=self.args.level or "grid")
+                                   language=self.language, level=self.args.level or "grid",
+                                   theme=self.theme, places=places,
+                                   tile_sources=getattr(self.args, "tile_sources", None))
         self.window.console.photos = self._photo_source()
         if self.progress is not None:
             self.progress.close()

@@ -37,8 +37,14 @@ def chromium_flags(platform: str, *, sandboxed: bool = True) -> list[str]:
       shared with the renderer, ~45 MB proportional) and the renderer came out smaller
       without them (PSS of the console and its QtWebEngine processes 651 -> 563 MB). Chromium
       refuses ``--no-zygote`` with the sandbox on, so it is not given then.
+    - ``--enable-low-end-device-mode``: Chromium's budgets for a device short of memory
+      (smaller raster and image caches, the renderer's memory given back sooner). The console
+      at city scale after two minutes of live load: the renderer's unique memory 224 -> 150–209
+      MB, the two processes' resident total ~880 -> ~851 MB (software rendering, three runs);
+      the map draws the same pixels (a replay window under Xvfb compared with and without), and
+      its scripts run as fast (a 10% unit move: 10–22 ms of script either way).
     """
-    flags = ["--js-flags=--max-semi-space-size=1"]
+    flags = ["--js-flags=--max-semi-space-size=1", "--enable-low-end-device-mode"]
     if platform.split(":", 1)[0] in _NO_GPU_PLATFORMS:
         flags.append("--disable-gpu")
     if not sandboxed:

@@ -10,10 +10,15 @@
   page gets fewer, larger batches instead of a growing backlog.
 - A state-changing call (:meth:`LiveLink.call`) or an evaluation first flushes the pending
   marker changes, so the page sees everything in the order it was asked for.
+- A marker call's data over :data:`INLINE_DATA_MAX` characters (the first batch of a city's
+  26,000 units is ~3 MB) is served to the page to fetch (``GL.data``) rather than written
+  into the script: V8 keeps the source of the scripts it ran, and at city scale the first
+  batch's text alone left ~9.5 MB in the page's heap. The data is forgotten once the call ran.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable
@@ -35,6 +40,8 @@ FLUSH_PAINT_WAIT_S = 2.0
 _FLUSH_TOKEN = "gridline:flush"
 
 JsCallback = Callable[[Any], None]
+# Marker data longer than this (characters of JSON) is fetched by the page, not inlined.
+INLINE_DATA_MAX = 64 * 1024
 
 
 class LiveLink(QObject):
@@ -50,11 +57,16 @@ class LiveLink(QObject):
     def __init__(self, page: QWebEnginePage, bridge: MapBridge, url: QUrl, markers: MarkerFeed,
                  layers: MapLayers, flush_interval_ms: int,
                  parent: QObject | None = None,
-                 publish: Callable[[str, bytes], None] | None = None) -> None:
+                 publish: Callable[[str, bytes], None] | None = None,
+                 forget: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
         self._page = page
-        # serves the layers' payloads to the page (the URL scheme's handler)
+        # serves the layers' payloads to the page (the URL scheme's handler), and forgets
+        # what was served for one call only (big marker batches)
         self._publish = publish
+        self._forget = forget
+        self._batch_ids = itertools.count(1)
+        self._served: list[str] = []  # marker data served for calls not yet run
         self._url = QUrl(url)
         self.markers = markers
         self.layers = layers
@@ -100,6 +112,30 @@ class LiveLink(QObject):
         self._publish_payloads()
         self.run(guarded(script))
 
+    def data_ref(self, text: str) -> str:
+        """The expression that gives the page a marker call's data (JSON ``text``): the text
+        itself when short, else a fetch of it served until the call has run."""
+        if len(text) <= INLINE_DATA_MAX or self._publish is None or self._forget is None:
+            return text
+        path = f"{self.layers.data_key}/markers/{next(self._batch_ids)}"
+        self._publish(path, text.encode("utf-8"))
+        self._served.append(path)
+        return f"GL.data({js(path)})"
+
+    def _run_forgetting(self, script: str) -> None:
+        """Run ``script``; the marker data served for it is forgotten once it ran."""
+        served, self._served = self._served, []
+        if not served or self._forget is None:
+            self.run(script)
+            return
+        forget = self._forget
+
+        def ran(_result: Any) -> None:
+            for path in served:
+                forget(path)
+
+        self.run(script, ran)
+
     def _publish_payloads(self) -> None:
         """The data the layers' calls fetch, served before the calls run."""
         if self._publish is not None:
@@ -127,15 +163,15 @@ class LiveLink(QObject):
         self._flush_timer.stop()
         if not self._ready:
             return
-        script = self.markers.take_changes()
+        script = self.markers.take_changes(self.data_ref)
         if script is None:
             return
         body = guarded(script)
         if draw_now:
             body = f"GL.drawNow=true;try{{{body}}}finally{{GL.drawNow=false}}"
-        self.run(f"(function(){{var t0=performance.now();{body}"
-                 f"GL.lastFlushMs=performance.now()-t0;"
-                 f"GL.afterPaint({js(_FLUSH_TOKEN)},t0)}})()")
+        self._run_forgetting(f"(function(){{var t0=performance.now();{body}"
+                             f"GL.lastFlushMs=performance.now()-t0;"
+                             f"GL.afterPaint({js(_FLUSH_TOKEN)},t0)}})()")
         self._flush_in_flight = time.monotonic()
 
     def _on_flush_timer(self) -> None:
@@ -161,7 +197,11 @@ class LiveLink(QObject):
         that keeps its view, see :meth:`resend`)."""
         before, after = self.layers.replay_calls(view)
         self._publish_payloads()
-        for call in (*before, *self.markers.take_everything(), *after):
+        for call in before:
+            self.run(guarded(call))
+        for call in self.markers.take_everything(self.data_ref):
+            self._run_forgetting(guarded(call))
+        for call in after:
             self.run(guarded(call))
 
     def resend(self) -> None:
@@ -171,6 +211,14 @@ class LiveLink(QObject):
             return
         self._flush_timer.stop()
         self._replay_state(view=False)
+
+    def load(self, url: QUrl, after: str | None = None) -> None:
+        """Show the page at ``url`` instead (the same map built otherwise, e.g. in another
+        theme): once it is ready the whole state is pushed to it, then ``after`` runs."""
+        self._url = QUrl(url)
+        if after is not None:
+            self._evaluations.append((guarded(after), None))
+        self._page.load(self._url)
 
     def _on_page_ready(self) -> None:
         self._ready = True

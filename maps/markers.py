@@ -11,7 +11,7 @@ Display`). Nothing here knows Qt or the dispatch domain.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from maps.display import Display
@@ -28,6 +28,14 @@ from maps.rows import (
 )
 from maps.unit_columns import UnitColumns, valid_text
 from maps.unit_details import DetailRow, UnitDetails
+
+DataRef = Callable[[str], str]
+"""Given a call's data as JSON text, the expression that gives it to the page: the text itself
+(the default), or a fetch of it (see :meth:`maps.live.LiveLink.data_ref`)."""
+
+
+def _inline(text: str) -> str:
+    return text
 
 
 def _delta(dirty: Mapping[str, Sequence[Any] | None]) -> dict[str, list[Any]]:
@@ -128,9 +136,9 @@ class MarkerFeed:
         lat, lon = self.display.columns(told["lat"], told["lon"])
         return {**told, "lat": lat, "lon": lon}
 
-    def take_changes(self) -> str | None:
+    def take_changes(self, data: DataRef = _inline) -> str | None:
         """The ``GL`` calls that tell the page what changed since it was last told, counted
-        as told once written (None: nothing changed)."""
+        as told once written (None: nothing changed); ``data`` writes each call's data."""
         details = self._details.changes()  # first: it may index new units
         units = self._units.changes()
         if units is None and details is None and not self._dirty_incidents:
@@ -138,11 +146,11 @@ class MarkerFeed:
         parts: list[str] = []
         if units is not None or details is not None:
             shown = self._units_shown(units) if units is not None else {}
-            parts.append(f"GL.applyUnitColumns({js_rows({**shown, **(details or {})})});")
+            parts.append(f"GL.applyUnitColumns({data(js_rows({**shown, **(details or {})}))});")
         if self._dirty_incidents:
             delta = _delta(self._dirty_incidents)
             delta["upsert"] = self.display.rows(delta["upsert"], 1)
-            parts.append(f"GL.applyIncidents({js_rows(delta)});")
+            parts.append(f"GL.applyIncidents({data(js_rows(delta))});")
         # All of it written out: only now is it counted as sent (the page's unit order follows
         # what it was sent, so nothing may count as sent that a failed call did not carry).
         if units is not None:
@@ -152,18 +160,19 @@ class MarkerFeed:
         self._dirty_incidents = {}
         return "".join(parts)
 
-    def take_everything(self) -> list[str]:
-        """The ``GL`` calls that show every marker on a page that has none, counted as told."""
+    def take_everything(self, data: DataRef = _inline) -> list[str]:
+        """The ``GL`` calls that show every marker on a page that has none, counted as told;
+        ``data`` writes each call's data."""
         self._dirty_incidents = {}
         calls: list[str] = []
         details = self._details.everything()
         everything = self._units.everything() if self._units.ids else None
         if everything is not None:
-            calls.append(
-                f"GL.applyUnitColumns({js_rows({**self._units_shown(everything), **(details or {})})})")
+            columns = {**self._units_shown(everything), **(details or {})}
+            calls.append(f"GL.applyUnitColumns({data(js_rows(columns))})")
         if self._incidents:
             rows = self.display.rows(list(self._incidents.values()), 1)
-            calls.append(f"GL.applyIncidents({js_rows({'upsert': rows})})")
+            calls.append(f"GL.applyIncidents({data(js_rows({'upsert': rows}))})")
         if everything is not None:
             self._units.sent(everything)
             if details is not None:

@@ -104,8 +104,8 @@ class MapSchemeHandler(QWebEngineUrlSchemeHandler):
         self._data[path] = body
 
     def drop_data(self, key: str) -> None:
-        """Forget the data of the view ``key`` (it is gone)."""
-        for path in [p for p in self._data if p.startswith(f"{key}/")]:
+        """Forget the data at ``key`` and under it (all of a view's when the view is gone)."""
+        for path in [p for p in self._data if p == key or p.startswith(f"{key}/")]:
             del self._data[path]
 
     def add_tile_source(self, source: TileSource) -> str:

@@ -26,12 +26,11 @@ import itertools
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
+from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 from shapely.geometry.base import BaseGeometry
@@ -44,52 +43,17 @@ from maps.js import js as to_js
 from maps.layers import LAYER_NAMES, MapLayers
 from maps.live import JsCallback, LiveLink
 from maps.markers import MarkerFeed
-from maps.page import PageOptions, build_page
+from maps.page import PageOptions
 from maps.rows import IncidentRow, UnitRow
-from maps.scheme import SCHEME, scheme_handler
+from maps.scheme import scheme_handler
 from maps.tiles import OFFLINE_KINDS, TileSource, base_names, crs_of
 from maps.unit_details import DetailRow
+from maps.web_page import MapPage, page_html, page_texts
 
 log = logging.getLogger(__name__)
 
 DEFAULT_FLUSH_MS = MAP_FLUSH_MS
 _VIEW_KEYS = itertools.count(1)  # each view's data lives under gridline://map/data/v<n>/
-translate = QCoreApplication.translate
-
-
-def page_texts() -> tuple[tuple[str, str], ...]:
-    """The page's own words (the layer switcher's), in the application's language."""
-    return (("basemap", translate("MapView", "Offline map")),
-            ("none", translate("MapView", "No basemap")),
-            ("regions", translate("MapView", "Regions")),
-            ("labels", translate("MapView", "Region names")),
-            ("units", translate("MapView", "Units")),
-            ("incidents", translate("MapView", "Incidents")),
-            ("opacity", translate("MapView", "Basemap opacity")))
-
-
-@lru_cache(maxsize=8)
-def _page_html(options: PageOptions) -> str:
-    return build_page(options)
-
-
-class _MapPage(QWebEnginePage):
-    """Stays on the map page (no navigation away) and logs the page's console."""
-
-    _LEVELS: ClassVar[dict[Any, int]] = {
-        QWebEnginePage.JavaScriptConsoleMessageLevel.InfoMessageLevel: logging.DEBUG,
-        QWebEnginePage.JavaScriptConsoleMessageLevel.WarningMessageLevel: logging.WARNING,
-        QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel: logging.ERROR,
-    }
-
-    def acceptNavigationRequest(self, url: QUrl | str, nav_type: Any,
-                                is_main_frame: bool) -> bool:
-        return QUrl(url).scheme() == SCHEME
-
-    def javaScriptConsoleMessage(self, level: Any, message: str,
-                                 line: int, source: str) -> None:
-        log.log(self._LEVELS.get(level, logging.INFO), "map page: %s (%s:%d)", message, source,
-                line)
 
 
 class MapView(QWebEngineView):
@@ -133,13 +97,13 @@ class MapView(QWebEngineView):
             self._options = dataclasses.replace(self._options, texts=page_texts())
         self._sources = self._options.sources()
         profile = profile or QWebEngineProfile.defaultProfile()
-        handler = scheme_handler(profile)
+        handler = self._handler = scheme_handler(profile)
         for src in self._sources:
             if src.kind in OFFLINE_KINDS:
                 handler.add_tile_source(src)
-        self._url = QUrl(handler.add_page(self._options.page_name(), _page_html(self._options)))
+        self._url = QUrl(handler.add_page(self._options.page_name(), page_html(self._options)))
 
-        self._page = _MapPage(profile, self)
+        self._page = MapPage(profile, self)
         self.setPage(self._page)
         self._bridge = MapBridge(self)
         self._channel = QWebChannel(self._page)
@@ -162,7 +126,8 @@ class MapView(QWebEngineView):
         self._markers = MarkerFeed(self._display)
         self._shown_base = self._options.initial_base()
         self._live = LiveLink(self._page, self._bridge, self._url, self._markers, self._layers,
-                              flush_interval_ms, self, publish=handler.set_data)
+                              flush_interval_ms, self, publish=handler.set_data,
+                              forget=handler.drop_data)
         self.destroyed.connect(lambda *_: handler.drop_data(data_key))
         self._live.sig_ready.connect(self.sig_ready)
         self._live.sig_painted.connect(self.sig_painted)
@@ -371,6 +336,37 @@ class MapView(QWebEngineView):
         self.sig_map_clicked.emit(wlat, wlon)
 
     # ------------------------------------------------------------------ the view
+
+    @property
+    def theme(self) -> str:
+        """The page's theme (``light`` or ``dark``)."""
+        return self._options.theme
+
+    def set_theme(self, theme: str) -> None:
+        """Show the page built in ``theme`` instead (ValueError for an unknown one, nothing
+        changed): it loads, everything shown is pushed to it again, and it keeps the view
+        (centre and zoom) and the base layer shown."""
+        if theme == self._options.theme:
+            return
+        options = dataclasses.replace(self._options, theme=theme, base=self._shown_base)
+        url = QUrl(self._handler.add_page(options.page_name(), page_html(options)))
+        self._options, self._url = options, url
+        if not self._live.is_ready:
+            self._live.load(url)
+            return
+
+        def reload(view: Any) -> None:  # GL.viewState() of the page shown so far, as JSON
+            after = None
+            try:
+                got = json.loads(view)
+                state = {"lat": float(got["lat"]), "lon": float(got["lon"]),
+                         "zoom": float(got["zoom"]), "auto": bool(got["auto"])}
+                after = f"GL.setViewState({to_js(state)})"
+            except (TypeError, ValueError, KeyError):
+                log.warning("the map's view could not be read; the new page fits the city")
+            self._live.load(url, after)
+
+        self._live.run("JSON.stringify(GL.viewState())", reload)
 
     def refit_city(self) -> None:
         """:meth:`fit_city`, unless the view was placed since the last fit (a place found, an

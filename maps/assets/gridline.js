@@ -1051,6 +1051,20 @@
     return true;
   };
 
+  // The view as the console keeps it across a reload of the page (another theme): where it
+  // is, and whether it follows the city's bounds (not placed since the last fit).
+  GL.viewState = function () {
+    var c = GL.map.getCenter();
+    return { lat: c.lat, lon: c.lng, zoom: GL.map.getZoom(), auto: GL._autoFit || !GL._fitted };
+  };
+  GL.setViewState = function (s) {
+    if (s.auto) { return GL.refitCity(); }
+    GL.map.setView([s.lat, s.lon], s.zoom, { animate: false });
+    GL._fitted = true;
+    GL._autoFit = false;
+    return true;
+  };
+
   // Fit the city unless the view was placed since (a found place, a focused incident, the
   // operator's hand): the console's fit once its window is laid out must not undo a search.
   GL.refitCity = function () {

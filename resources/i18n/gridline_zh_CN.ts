@@ -3138,6 +3138,26 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>ReplayWindow</name>
         <message>
+            <location filename="../../console/replay_map.py" />
+            <source> Units </source>
+            <translation> 力量 </translation>
+        </message>
+        <message>
+            <location filename="../../console/replay_map.py" />
+            <source>Colour the units on the map</source>
+            <translation>地图上力量的着色方式</translation>
+        </message>
+        <message>
+            <location filename="../../console/replay_map.py" />
+            <source>by department</source>
+            <translation>按部门</translation>
+        </message>
+        <message>
+            <location filename="../../console/replay_map.py" />
+            <source>by status</source>
+            <translation>按状态</translation>
+        </message>
+        <message>
             <location filename="../../console/replay_window.py" line="154" />
             <source>Gridline replay — {0}</source>
             <translation>Gridline 回放 — {0}</translation>

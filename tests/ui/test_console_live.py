@@ -326,6 +326,20 @@ def test_once_live_the_long_lived_heap_is_frozen_and_the_collector_tuned(
     assert frozen * 0.9 < gc.get_freeze_count() <= frozen
 
 
+def test_once_live_the_c_heap_is_trimmed_periodically(workstation: Workstation) -> None:
+    """The live feed frees as much as it makes and glibc keeps it: once the first snapshot
+    is shown, a timer of the window hands the free pages back every HEAP_TRIM_MS."""
+    from PySide6.QtCore import QTimer
+
+    from console.building import HEAP_TRIM_MS
+
+    timer = workstation.window.findChild(QTimer, "heap-trim")
+    assert timer is not None
+    assert timer.interval() == HEAP_TRIM_MS
+    assert timer.isActive()
+    assert not timer.isSingleShot()
+
+
 def test_reconnects_after_the_server_restarts(workstation: Workstation, server_factory: Any  # noqa: F811
                                               ) -> None:
     ws = workstation

@@ -119,3 +119,46 @@ def test_the_status_bar_names_the_role(make_window: Any) -> None:
     w = make_window()
     assert "Shift lead" in w.status.operator.text()
     assert "shift_lead" not in w.status.operator.text()
+
+
+def test_a_theme_change_reloads_the_map_page_keeping_the_view(make_window: Any,
+                                                              qtbot: Any) -> None:
+    """View ▸ Theme: the map page is built again in the new theme (the wall's high-contrast
+    theme draws on the dark page), the same centre and zoom; the choice is remembered."""
+    from tests.ui.conftest import MAP_READY_TIMEOUT_MS
+
+    w = make_window()
+    w.show()
+    qtbot.waitUntil(lambda: w.map.is_ready, timeout=MAP_READY_TIMEOUT_MS)
+    assert w.map.theme == "light"
+
+    def page(expr: str) -> Any:
+        box: list[Any] = []
+        w.map.evaluate_json(expr, box.append)
+        qtbot.waitUntil(lambda: bool(box), timeout=10_000)
+        return box[0]
+
+    # moved by hand (no longer following the city's bounds)
+    page("GL.map.setView([31.3051, 120.6102], 14, {animate: false}) && (GL._autoFit = false, 1)")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    # the application's look as the other tests had it
+    style, palette, sheet, font = app.style().name(), app.palette(), app.styleSheet(), app.font()
+    try:
+        with qtbot.waitSignal(w.map.sig_ready, timeout=MAP_READY_TIMEOUT_MS):
+            w.set_theme("dark")
+        assert w.map.theme == "dark"
+        assert w.settings.value("ui/theme") == "dark"
+        assert page("document.body.classList.contains('gl-theme-light')") is False
+        got = page("[GL.map.getCenter().lat, GL.map.getCenter().lng, GL.map.getZoom()]")
+        assert got == pytest.approx([31.3051, 120.6102, 14], abs=1e-4)
+        w.set_theme("wall")
+        assert w.map.theme == "dark"  # the same page: not reloaded
+        with qtbot.waitSignal(w.map.sig_ready, timeout=MAP_READY_TIMEOUT_MS):
+            w.set_theme("light")
+        assert page("document.body.classList.contains('gl-theme-light')") is True
+    finally:
+        app.setStyle(style)
+        app.setPalette(palette)
+        app.setStyleSheet(sheet)
+        app.setFont(font)

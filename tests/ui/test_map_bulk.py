@@ -322,3 +322,42 @@ def test_a_flush_that_fails_sends_and_forgets_nothing(map_view: MapView, map_js:
     assert page_units(map_view, map_js) == {
         uid: row[1:] for uid, row in map_view.unit_rows().items()}
     assert map_js(map_view, "GL.counts().incidents") == 1
+
+
+def test_a_big_batch_is_fetched_by_the_page_not_written_into_the_script(
+        map_view: MapView, map_js: Any, qtbot: Any, monkeypatch: Any) -> None:
+    """A batch whose data is longer than INLINE_DATA_MAX (a city's first 26,000 units) is
+    served for the page to fetch (V8 keeps the source of every script it ran, so the data
+    written as a literal stayed in the page's heap); it is forgotten once the call ran, and a
+    small batch is still written into its script."""
+    import maps.live as live_module
+    from maps.scheme import scheme_handler
+
+    handler = scheme_handler(map_view.page().profile())
+    sent: list[str] = []
+    real_run = map_view.live.run
+
+    def run(script: str, callback: Any = None) -> None:
+        sent.append(script)
+        real_run(script, callback)
+
+    monkeypatch.setattr(map_view.live, "run", run)
+    rows = grid_units(3000)
+    map_view.update_units(rows)
+    painted(map_view, qtbot, "big")
+    assert page_units(map_view, map_js) == {r[0]: r[1:] for r in rows}
+    big = [s for s in sent if "GL.applyUnitColumns" in s]
+    assert len(big) == 1
+    assert "GL.data(" in big[0]
+    assert "U2999" not in big[0]
+    assert len(big[0]) < live_module.INLINE_DATA_MAX
+    path = big[0].split('GL.data("', 1)[1].split('"', 1)[0]
+    assert path.startswith(map_view.live.layers.data_key + "/markers/")
+    qtbot.waitUntil(lambda: handler.resource(f"data/{path}") is None, timeout=5_000)
+    sent.clear()
+    map_view.update_units([("U7", LAT0, LON0, "busy")])
+    painted(map_view, qtbot, "small")
+    small = [s for s in sent if "GL.applyUnitColumns" in s]
+    assert len(small) == 1
+    assert "GL.data(" not in small[0]
+    assert page_units(map_view, map_js)["U7"] == (LAT0, LON0, "busy")

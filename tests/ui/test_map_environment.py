@@ -17,19 +17,22 @@ from maps import _merge_flags, chromium_flags, sandbox_disabled
 pytestmark = pytest.mark.ui
 
 
+ALWAYS = ["--js-flags=--max-semi-space-size=1", "--enable-low-end-device-mode"]
+
+
 def test_offscreen_gets_no_gpu_and_a_display_keeps_it() -> None:
-    assert chromium_flags("offscreen") == ["--js-flags=--max-semi-space-size=1", "--disable-gpu"]
+    assert chromium_flags("offscreen") == [*ALWAYS, "--disable-gpu"]
     assert "--disable-gpu" in chromium_flags("offscreen:size=800x600")
-    assert chromium_flags("xcb") == ["--js-flags=--max-semi-space-size=1"]
-    assert chromium_flags("") == ["--js-flags=--max-semi-space-size=1"]
+    assert chromium_flags("xcb") == ALWAYS
+    assert chromium_flags("") == ALWAYS
 
 
 def test_switches_from_the_environment_stay_and_win() -> None:
     ours = chromium_flags("offscreen")
-    assert _merge_flags(ours, "") == "--js-flags=--max-semi-space-size=1 --disable-gpu"
+    assert _merge_flags(ours, "") == " ".join([*ALWAYS, "--disable-gpu"])
     merged = _merge_flags(ours, "--js-flags=--max-old-space-size=512 --remote-debugging-port=9")
-    assert merged == ("--disable-gpu --js-flags=--max-old-space-size=512 "
-                      "--remote-debugging-port=9")
+    assert merged == ("--enable-low-end-device-mode --disable-gpu "
+                      "--js-flags=--max-old-space-size=512 --remote-debugging-port=9")
     # Merging again (prepare_environment runs more than once in a test session) is a no-op.
     assert _merge_flags(ours, merged) == merged
 
@@ -38,6 +41,7 @@ def test_prepare_environment_has_set_them_for_this_process() -> None:
     # The UI tests' conftest prepared the environment before the QApplication existed.
     flags = os.environ[maps.CHROMIUM_FLAGS_VAR].split()
     assert "--js-flags=--max-semi-space-size=1" in flags
+    assert "--enable-low-end-device-mode" in flags
     if os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
         assert "--disable-gpu" in flags
 
@@ -45,8 +49,7 @@ def test_prepare_environment_has_set_them_for_this_process() -> None:
 def test_no_zygote_only_without_the_sandbox() -> None:
     assert "--no-zygote" not in chromium_flags("offscreen")
     assert "--no-zygote" not in chromium_flags("xcb", sandboxed=True)
-    assert chromium_flags("xcb", sandboxed=False) == ["--js-flags=--max-semi-space-size=1",
-                                                      "--no-zygote"]
+    assert chromium_flags("xcb", sandboxed=False) == [*ALWAYS, "--no-zygote"]
     assert sandbox_disabled({"QTWEBENGINE_DISABLE_SANDBOX": "1"})
     assert sandbox_disabled({"QTWEBENGINE_CHROMIUM_FLAGS": "--disable-gpu --no-sandbox"})
     assert not sandbox_disabled({})
