@@ -11,7 +11,8 @@ DEB_PACKAGES=(xvfb xauth fonts-noto-cjk
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxkbcommon-x11-0 libegl1 libgl1 libnss3 libxcomposite1
   libxdamage1 libxrandr2 libxtst6 libxkbfile1 libasound2 libxshmfence1 libgbm1
-  libfontconfig1 libdbus-1-3 chromium)
+  libfontconfig1 libdbus-1-3 chromium
+  libpulse0)  # QtMultimedia (the urgent-incident sound); without it the console beeps instead
 
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
