@@ -130,6 +130,7 @@ QUERY_PERMISSIONS: dict[str, Permission | None] = {
     "basemap": P.READ,    # the whole city's roads and named places, whatever the scope
     "run_cards": P.READ,  # every run card (response plan)
     "hazards": P.READ,    # the hazard notes on places in the scope
+    "evaluation": P.READ,  # indicators and ranking over the incidents in the scope
 }
 """The permission each query needs (``None``: any session, or none at all)."""
 

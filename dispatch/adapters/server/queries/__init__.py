@@ -16,6 +16,7 @@ from dispatch.adapters.server.queries.base import Call, QueryHandler
 from dispatch.adapters.server.queries.city import CityQuery
 from dispatch.adapters.server.queries.contacts import contacts
 from dispatch.adapters.server.queries.duplicates import duplicates
+from dispatch.adapters.server.queries.evaluation import evaluation
 from dispatch.adapters.server.queries.hazards import hazards
 from dispatch.adapters.server.queries.history import history
 from dispatch.adapters.server.queries.login import login
@@ -53,6 +54,7 @@ def registry() -> dict[str, QueryHandler]:
         "basemap": QueryHandler(BasemapQuery()),
         "run_cards": QueryHandler(run_cards),
         "hazards": QueryHandler(hazards),
+        "evaluation": QueryHandler(evaluation),
     }
 
 
