@@ -19,6 +19,7 @@ from dispatch.domain import commands as cmd
 from dispatch.domain.state import UnitState
 from dispatch.domain.status import IncidentStatus
 from tests.gateway.conftest import RunningGateway, photo
+from tests.security.trust_helpers import wait_until
 
 S = IncidentStatus
 
@@ -134,9 +135,11 @@ def test_work_orders_acknowledge_arrive_respond_and_verify_with_photos(
     lead = rg.backend.client("lead")
     lead.execute(cmd.AssignUnits(iid, (unit.id,)))
 
-    orders = http.get("/api/v1/orders", headers=auth).json()["orders"]
-    mine = [o for o in orders if o["incident_id"] == iid]
-    assert mine
+    def my_orders() -> list[dict[str, Any]]:  # once the gateway's mirror has the dispatch
+        orders = http.get("/api/v1/orders", headers=auth).json()["orders"]
+        return [o for o in orders if o["incident_id"] == iid]
+
+    mine = wait_until(my_orders, 10, "the dispatched order in the gateway's mirror")
     assert mine[0]["kind"] == "dispatched"
     assert mine[0]["actions"] == ["acknowledge", "return"]
     assert mine[0]["media"][0]["kind"] == "report"
