@@ -21,14 +21,14 @@ from __future__ import annotations
 import os
 import re
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
     QObject,
-    QRunnable,
     QSettings,
-    QThreadPool,
     QUrl,
     Signal,
 )
@@ -112,46 +112,48 @@ class PhotoSource(QObject):
 
 class _Relay(QObject):
     finished = Signal(str, QImage, str)
+    """(key, image, error) — emitted on a reading thread, delivered on the relay's (GUI)
+    thread."""
 
 
-class _ReadFile(QRunnable):
-    def __init__(self, key: str, path: Path, relay: _Relay) -> None:
-        super().__init__()
-        self.key, self.path, self.relay = key, path, relay
-
-    def run(self) -> None:  # a worker thread: only the file and the image, no widgets
-        image = QImage()
-        error = ""
-        if not self.path.is_file():
-            error = _tr("not stored here ({0})").replace("{0}", self.path.name)
-        elif not image.load(str(self.path)):
-            error = _tr("the photo file cannot be read")
-        self.relay.finished.emit(self.key, image, error)
+def _read_file(key: str, path: Path, relay: _Relay) -> None:
+    """On a reading thread: only the file and the image, no widgets."""
+    image = QImage()
+    error = ""
+    if not path.is_file():
+        error = _tr("not stored here ({0})").replace("{0}", path.name)
+    elif not image.load(str(path)):
+        error = _tr("the photo file cannot be read")
+    relay.finished.emit(key, image, error)
 
 
 class LocalPhotos(PhotoSource):
-    """Photos read from the media directory the gateway writes (``<data dir>/media``)."""
+    """Photos read from the media directory the gateway writes (``<data dir>/media``).
+
+    Files are read on two plain Python threads (``concurrent.futures``), not on Qt's thread
+    pool: no Qt object crosses threads but the queued signal's arguments, so no runnable's
+    lifetime can end under a thread still returning from it."""
 
     def __init__(self, root: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.root = Path(root)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="photos")
         self._relay = _Relay(self)  # lives in the GUI thread: its signal is queued back here
         self._relay.finished.connect(self._finished)
-        self._running: dict[str, _ReadFile] = {}  # kept alive (Python side) until answered
+        self._running: set[Future[None]] = set()
+        pool = self._pool  # not self: the lambda outlives the wrapper
+        self.destroyed.connect(lambda *_: pool.shutdown(wait=False, cancel_futures=True))
 
     def path(self, media_id: str, content_type: str, *, thumb: bool) -> Path:
         return self.root / stored_name(media_id, content_type, thumb=thumb)
 
     def _load(self, key: str, media_id: str, content_type: str, thumb: bool) -> None:
-        job = _ReadFile(key, self.path(media_id, content_type, thumb=thumb), self._relay)
-        job.setAutoDelete(False)
-        self._running[key] = job
-        self._pool.start(job)
+        future = self._pool.submit(_read_file, key,
+                                   self.path(media_id, content_type, thumb=thumb), self._relay)
+        self._running.add(future)
+        future.add_done_callback(self._running.discard)
 
     def _finished(self, key: str, image: QImage, error: str) -> None:
-        self._running.pop(key, None)
         self._done(key, None if error else image, error)
 
     def describe(self) -> str:
@@ -162,7 +164,11 @@ class LocalPhotos(PhotoSource):
 
     def wait(self, ms: int = 5000) -> bool:
         """Wait until every read started has finished (tests, shutdown)."""
-        return self._pool.waitForDone(ms)
+        _, pending = futures_wait(list(self._running), timeout=ms / 1000)
+        return not pending
+
+
+_KEY_PROPERTY = "gridline_photo_key"
 
 
 class GatewayPhotos(PhotoSource):
@@ -174,16 +180,21 @@ class GatewayPhotos(PhotoSource):
         self.api_key = api_key
         self._net = QNetworkAccessManager(self)
         self._net.setTransferTimeout(15000)
+        # one slot for every reply, the key carried by the reply itself: no closure holds a
+        # reply or this object (a reference cycle left to Python's collector would destroy
+        # the manager at a random moment, inside Qt's event processing)
+        self._net.finished.connect(self._reply)
 
     def _load(self, key: str, media_id: str, content_type: str, thumb: bool) -> None:
         url = QUrl(f"{self.base_url}/media/{media_id}{'/thumb' if thumb else ''}")
         request = QNetworkRequest(url)
         request.setRawHeader(b"X-API-Key", self.api_key.encode())
         reply = self._net.get(request)
-        reply.finished.connect(lambda: self._reply(key, reply))
+        reply.setProperty(_KEY_PROPERTY, key)
 
-    def _reply(self, key: str, reply: QNetworkReply) -> None:
+    def _reply(self, reply: QNetworkReply) -> None:
         reply.deleteLater()
+        key = str(reply.property(_KEY_PROPERTY) or "")
         status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
         if reply.error() != QNetworkReply.NetworkError.NoError:
             if status in (401, 403):

@@ -184,6 +184,8 @@ def test_gateway_source_fetches_with_the_api_key(key_ok: bool, qapp: Any, qtbot:
             assert value.width() == 320
         else:
             assert value == "the gateway refused the console's API key"
+        with qtbot.waitSignal(source.destroyed, timeout=5000):
+            source.deleteLater()  # the manager goes now, not when the collector gets to it
     finally:
         server.should_exit = True
         thread.join(10)
