@@ -135,23 +135,29 @@ class EmbeddedBackend:
         threading.Thread(target=read_ready, name="gateway-ready", daemon=True).start()
 
     @staticmethod
-    def _stop_child(proc: subprocess.Popen[str] | None, what: str, timeout_s: float) -> None:
-        if proc is None or proc.poll() is not None:
-            return
-        proc.send_signal(signal.SIGTERM)
+    def _stop_children(children: list[tuple[subprocess.Popen[str] | None, str]],
+                       timeout_s: float) -> None:
+        """SIGTERM every running child at once, then wait for them together (a stop costs the
+        slowest child's time, not the sum); a child still running after ``timeout_s`` is
+        killed."""
+        running = [(p, what) for p, what in children if p is not None and p.poll() is None]
+        for proc, _what in running:
+            proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + timeout_s
-        while proc.poll() is None and time.monotonic() < deadline:
+        while any(p.poll() is None for p, _ in running) and time.monotonic() < deadline:
             time.sleep(0.05)
-        if proc.poll() is None:
-            log.warning("the %s (%s) did not stop in %.0f s; killing it", what, proc.pid,
-                        timeout_s)
-            proc.kill()
-            proc.wait()
+        for proc, what in running:
+            if proc.poll() is None:
+                log.warning("the %s (%s) did not stop in %.0f s; killing it", what, proc.pid,
+                            timeout_s)
+                proc.kill()
+                proc.wait()
 
     def stop(self, timeout_s: float = 10.0) -> None:
         with self._sim_lock:
             self._stopping = True
-        self._stop_child(self.gateway_proc, "field gateway", timeout_s)
-        self._stop_child(self.sim, "simulator", timeout_s)
+        # the simulator (a client of the gateway) and the gateway together, then the server
+        self._stop_children([(self.sim, "simulator"), (self.gateway_proc, "field gateway")],
+                            timeout_s)
         if self.server is not None:
             self.server.stop(timeout_s)
