@@ -223,6 +223,9 @@
         this.glClustered = cluster.maxZoom > this._map.getZoom() &&
           markers.length > cluster.minUnits;
         this.glClusters = [];
+        // the view the clusters were drawn for: a click before the next redraw (a view just
+        // changed) must not hit where a cluster was
+        this.glClusterView = this._map.getZoom() + '@' + this._map.getPixelOrigin().toString();
         if (this.glClustered) { markers = this._drawClusters(markers, cluster.cell); }
         else { markers.forEach(function (m) { m._glInCluster = false; }); }
         if (was !== this.glClustered && GL._legend) { GL._legend.update(); }
@@ -1238,6 +1241,9 @@
   function clusterAt(p) {
     var r = GL.renderers.units;
     if (!r.glClustered) { return null; }
+    if (r.glClusterView !== GL.map.getZoom() + '@' + GL.map.getPixelOrigin().toString()) {
+      return null;  // drawn for another view: the redraw for this one is still to come
+    }
     for (var i = 0; i < r.glClusters.length; i++) {
       var c = r.glClusters[i], dx = c.x - p.x, dy = c.y - p.y;
       if (dx * dx + dy * dy <= c.r * c.r) { return c; }

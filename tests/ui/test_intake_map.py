@@ -54,6 +54,10 @@ def grid_spot(ws: Workstation, index: int) -> tuple[str, float, float]:
     ws.js(f"(GL.map.setView([{p.y}, {p.x}], 16, {{animate: false}}), true)")
     ws.qtbot.waitUntil(lambda: ws.js(
         f"GL.map.getBounds().contains([{p.y}, {p.x}])") is True, timeout=WAIT_MS)
+    # nothing drawn there (no marker, no cluster of the view before): a click is the map's
+    ws.qtbot.waitUntil(lambda: ws.js(
+        f"(function () {{ var h = GL.hitTest({p.y}, {p.x}); return !h || h.kind === 'region'; }})()")
+        is True, timeout=WAIT_MS)
     return grids[index], p.x, p.y
 
 
