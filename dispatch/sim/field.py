@@ -7,13 +7,12 @@ the signature again and only then sends the command, so it does not send what th
 refuse. Each decision draws from a random generator seeded with the run's seed and the record,
 so a seeded run decides the same way for the same incident.
 
-Field gateway (grid worker app, departments' terminals, AVL): acknowledge or return (回退),
-start handling, request extensions (延期), respond (反馈), verify on site (核查; some fail →
-rework), and the unit status chain dispatched → en route → on scene → busy → returning →
-available. Shift lead, for the share of incidents given by ``auto_dispatch``: register or
-cancel, link duplicates, dispatch the nearest suitable units, escalate some urgent incidents,
-decide extensions, close and evaluate, call the citizen back (回访). Citizens call again about
-open cases (催办, :mod:`dispatch.sim.citizen`).
+Field (grid worker app, departments' terminals, AVL): acknowledge or return (回退), handle,
+request extensions (延期), respond (反馈), verify on site (核查; some fail → rework), the unit
+status chain. Shift lead, for the ``auto_dispatch`` share: register or cancel, link duplicates,
+dispatch the nearest units, escalate, decide extensions, close, evaluate, call back (回访).
+Citizens urge open cases (催办, :mod:`dispatch.sim.citizen`). How late and how satisfying the
+work is depends on the department and street (:mod:`dispatch.sim.character`).
 """
 
 from __future__ import annotations
@@ -40,6 +39,7 @@ from dispatch.domain.status import (
 )
 from dispatch.sim import citizen, texts
 from dispatch.sim.channel import Channel, Result, Who
+from dispatch.sim.character import Character
 from dispatch.sim.fleet import Fleet
 from dispatch.sim.nearest import nearest
 from dispatch.sim.plans import (
@@ -62,7 +62,7 @@ U = UnitStatus
 class FieldAgent:
     def __init__(self, channel: Channel, state: Callable[[], DispatchState], fleet: Fleet,
                  catalogue: Catalogue, *, seed: int, behaviour: Behaviour | None = None,
-                 run_id: str = "") -> None:
+                 run_id: str = "", character: Character | None = None) -> None:
         self.channel = channel
         self._state = state
         self.fleet = fleet
@@ -70,6 +70,7 @@ class FieldAgent:
         self.seed = seed
         self.run_id = run_id or uuid.uuid4().hex[:10]  # command ids are new in every run
         self.b = behaviour or Behaviour()
+        self.character = character or Character(seed, self.b.character_spread)
         self.plans: dict[str, Plan] = {}
         self._heap: list[tuple[float, int, str]] = []
         self._tokens = itertools.count(1)
@@ -156,7 +157,8 @@ class FieldAgent:
         if inc.id in self.scripted or self._keep(key, sig):
             return
         # drawn per case and urge: a status change re-plans the same call
-        due = citizen.urge_due_at(inc, self.b, self._rng(inc.id, (inc.urges,), "urge"), now)
+        due = citizen.urge_due_at(inc, self.character.for_incident(self.b, inc),
+                                  self._rng(inc.id, (inc.urges,), "urge"), now)
         if due is None:
             self.plans[key] = Plan(key, sig, "", now, 0, done=True)
         else:
@@ -168,10 +170,10 @@ class FieldAgent:
             return default
         return min(due - start, cap)
 
-    def _when(self, rng: random.Random, start: float, window: float, lo: float, hi: float
-              ) -> float:
-        """A moment in ``window`` after ``start`` (a fraction lo..hi), or late sometimes."""
-        if rng.random() < self.b.late_share:
+    def _when(self, rng: random.Random, start: float, window: float, lo: float, hi: float,
+              late: float) -> float:
+        """A moment in ``window`` after ``start`` (fraction lo..hi), or late with share ``late``."""
+        if rng.random() < late:
             return start + window * rng.uniform(1.05, 1.5)
         return start + window * rng.uniform(lo, hi)
 
@@ -179,6 +181,7 @@ class FieldAgent:
                          ) -> tuple[str, float] | None:
         rng = self._rng(inc.id, sig, "when")
         auto = self.auto(inc.id)
+        late = self.character.late_share(self.b, inc)
         st = inc.status
         if auto and inc.extension_minutes and st in (S.DISPATCHED, S.ACKNOWLEDGED, S.HANDLING,
                                                      S.PARKED):
@@ -189,7 +192,7 @@ class FieldAgent:
             w = self._window(inc.reported_at, inc.dispatch_due, 30 * MIN, 2 * HOUR)
             if inc.id in self.duplicates:
                 return "duplicate", inc.reported_at + w * rng.uniform(0.05, 0.3)
-            return "register", self._when(rng, inc.reported_at, w, 0.05, 0.3)
+            return "register", self._when(rng, inc.reported_at, w, 0.05, 0.3, late)
         if st == S.REGISTERED:
             if not auto:
                 return None
@@ -198,7 +201,7 @@ class FieldAgent:
             w = self._window(inc.reported_at, inc.dispatch_due, 30 * MIN, 2 * HOUR)
             start = inc.registered_at or now
             return "assign", max(start + rng.uniform(1, 4) * MIN,
-                                 self._when(rng, inc.reported_at, w, 0.35, 0.8))
+                                 self._when(rng, inc.reported_at, w, 0.35, 0.8, late))
         joint_step = self._department_step(inc, now) \
             if st in (S.DISPATCHED, S.ACKNOWLEDGED, S.HANDLING) and joint.is_joint(inc) else None
         if st == S.DISPATCHED and joint_step is not None:
@@ -206,7 +209,7 @@ class FieldAgent:
         if st == S.DISPATCHED:
             start = inc.dispatched_at or now
             w = self._window(start, inc.ack_due, 15 * MIN, HOUR)
-            return "acknowledge", self._when(rng, start, w, 0.1, 0.7)
+            return "acknowledge", self._when(rng, start, w, 0.1, 0.7, late)
         if st == S.ACKNOWLEDGED:
             start = inc.acknowledged_at or now
             if (auto and inc.priority == Priority.URGENT.value
@@ -225,11 +228,11 @@ class FieldAgent:
             start = inc.dispatched_at or now
             w = self._window(start, inc.handle_due, 2 * HOUR, HANDLING_CAP_S)
             return "respond", max(now + rng.uniform(1, 5) * MIN,
-                                  self._when(rng, start, w, 0.3, 0.9))
+                                  self._when(rng, start, w, 0.3, 0.9, late))
         if st == S.RESPONDED:
             start = inc.responded_at or now
             w = self._window(start, inc.verify_due, HOUR, 2 * HOUR)
-            return "verify", self._when(rng, start, w, 0.1, 0.8)
+            return "verify", self._when(rng, start, w, 0.1, 0.8, late)
         if st == S.VERIFIED:
             return ("close", (inc.verified_at or now) + rng.uniform(1, 10) * MIN) if auto \
                 else None
@@ -237,7 +240,8 @@ class FieldAgent:
             if (auto and inc.evaluation is None and inc.close_reason == CloseReason.FIXED.value
                     and self._rng(inc.id, (), "evaluate").random() < self.b.evaluate_share):
                 return "evaluate", (inc.closed_at or now) + rng.uniform(10, 120) * MIN
-            due = citizen.callback_due_at(inc, self.b, rng, now) if auto else None
+            due = citizen.callback_due_at(inc, self.character.for_incident(self.b, inc), rng,
+                                          now) if auto else None
             return None if due is None else ("callback", due)
         return None
 
@@ -247,15 +251,17 @@ class FieldAgent:
         best: tuple[str, float] | None = None
         for t in inc.tasks:
             rng = self._rng(inc.id, (t.department, t.state.value, inc.rework_count), "dept")
+            late = self.character.late_share(self.b, inc, t.department)
             if t.state == TaskState.DISPATCHED:
                 w = self._window(t.dispatched_at, t.ack_due, 15 * MIN, HOUR)
-                step, due = "acknowledge", self._when(rng, t.dispatched_at, w, 0.1, 0.7)
+                step, due = "acknowledge", self._when(rng, t.dispatched_at, w, 0.1, 0.7, late)
             elif t.state == TaskState.ACKNOWLEDGED:
                 step, due = "handle", (t.acknowledged_at or now) + rng.uniform(2, 15) * MIN
             elif t.state == TaskState.HANDLING:
                 w = self._window(t.dispatched_at, t.handle_due, 2 * HOUR, HANDLING_CAP_S)
                 step, due = "respond", max(now + rng.uniform(1, 5) * MIN,
-                                           self._when(rng, t.dispatched_at, w, 0.3, 0.9))
+                                           self._when(rng, t.dispatched_at, w, 0.3, 0.9,
+                                                      late))
             else:
                 continue
             if best is None or due < best[1]:
@@ -436,7 +442,8 @@ class FieldAgent:
             score, comment = texts.evaluation(rng)
             return "lead", cmd.Evaluate(inc.id, score, comment)
         if a == "callback":
-            return "lead", citizen.callback_command(inc, self.b, rng)
+            return "lead", citizen.callback_command(
+                inc, self.character.for_incident(self.b, inc), rng)
         return None
 
     def _assignment(self, inc: Incident, rng: random.Random, now: float) -> cmd.AssignUnits:

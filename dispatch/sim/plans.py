@@ -35,6 +35,8 @@ class Behaviour:
     urge_share: float = 0.08  # open citizen's cases the citizen calls about again (催办)
     urge_again_share: float = 0.3  # of those, calling once more
     units_lead: tuple[int, int] = (1, 2)  # units of the lead department (normal, urgent)
+    # how much departments and streets differ (dispatch.sim.character; 0: all alike)
+    character_spread: float = 0.6
 
 
 @dataclass(slots=True)

@@ -205,6 +205,7 @@ class Simulator:
         self.fleet = Fleet(self.world, random.Random(f"{cfg.seed}|fleet"))
         self.agent = FieldAgent(self.channel, self.live_state, self.fleet, self.catalogue,
                                 seed=cfg.seed, behaviour=cfg.behaviour, run_id=self.run_id)
+        self._log_character(city_streets=sorted({g[:9] for g in self.world.grids}))
         fleet = self.fleet
         self._reports = ReportFactory(self.world, self.catalogue,
                                      random.Random(f"{cfg.seed}|reports"),
@@ -218,6 +219,21 @@ class Simulator:
             log.info("scenario %s (%s): %d steps over %.0f s of server time",
                      self.scenario.name, self.scenario.title, len(self.scenario.steps),
                      self.scenario.duration_s)
+
+    def _log_character(self, city_streets: list[str]) -> None:
+        """Which departments and streets this run makes work worst and best (the reasons a
+        month's ranking differs: docs/SIMULATOR.md)."""
+        assert self.agent is not None
+        ch, names = self.agent.character, self.world.city.regions
+
+        def show(kind: str, rows: list[tuple[str, float]]) -> str:
+            return ", ".join(f"{names[c].name if kind == 'street' and c in names else c} "
+                             f"×{f:.2f}" for c, f in rows)
+        for kind, codes in (("department", sorted(self.catalogue.departments)),
+                            ("street", city_streets)):
+            best, worst = ch.extremes(kind, codes)
+            log.info("field character: %ss working worst: %s; best: %s", kind,
+                     show(kind, worst), show(kind, best))
 
     def _start_gateway(self, options: GatewayOptions) -> None:
         """The phones and the citizen app on the gateway (docs/SIMULATOR.md); the direct path
