@@ -103,7 +103,8 @@ class ConsoleModel(QObject):
         super().__init__(parent)
         self.core = ConsoleState(state, catalogue, city, actor, now=now)
         """The Qt-free state this adapter forwards to."""
-        self.language = language
+        # "zh" for any Chinese locale name ("zh", "zh_CN", "zh-Hans"): the catalogue's names
+        self.language = "zh" if language.lower().startswith("zh") else "en"
         self.tz: timezone = labels.zone(catalogue)
         self._replacing = False
         self._point_index: PointIndex | None = None

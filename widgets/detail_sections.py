@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch.domain.citizen_loop import awaiting_callback
 from dispatch.domain.state import Incident
 from dispatch.domain.status import IncidentStatus
 from dispatch.domain.timelimits import Clock, ClockState, running_clock
@@ -36,6 +37,7 @@ FIELDS = {
     "closure": QT_TRANSLATE_NOOP("IncidentDetail", "Closure"),
     "links": QT_TRANSLATE_NOOP("IncidentDetail", "Duplicates"),
     "evaluation": QT_TRANSLATE_NOOP("IncidentDetail", "Evaluation"),
+    "citizen": QT_TRANSLATE_NOOP("IncidentDetail", "Citizen's loop"),
     "history": QT_TRANSLATE_NOOP("IncidentDetail", "History"),
 }
 """The field grid's rows: key → name (in the panel's translation context)."""
@@ -138,6 +140,7 @@ class FieldGrid(QGridLayout):
         self.set_optional("links", ", ".join(inc.duplicates))
         self.set_optional("evaluation", "" if inc.evaluation is None else
                           "★" * inc.evaluation + "☆" * (5 - inc.evaluation))
+        self.set_optional("citizen", citizen_loop_text(inc, c))
         history = []
         if inc.rework_count:
             history.append(translate("IncidentDetail", "reworked %1×")
@@ -155,6 +158,29 @@ class FieldGrid(QGridLayout):
         self.fields[key].setText(text)
         self.fields[key].setVisible(bool(text))
         self.field_names[key].setVisible(bool(text))
+
+
+def citizen_loop_text(inc: Incident, c: ConsoleModel) -> str:
+    """The 12345 loop of a citizen's case: urges (催办), the call-back (回访) due or made and
+    its result, reopenings (重办); empty when there is nothing to say."""
+    now, parts = c.now(), []
+    if inc.urges:
+        parts.append(translate("IncidentDetail", "urged %1×, last %2")
+                     .replace("%1", str(inc.urges))
+                     .replace("%2", labels.clock_time(inc.last_urged_at, c.tz, now)))
+    if inc.callback_result:
+        parts.append(translate("IncidentDetail", "called back %1: %2")
+                     .replace("%1", labels.clock_time(inc.called_back_at, c.tz, now))
+                     .replace("%2", labels.callback_result(inc.callback_result)))
+    elif awaiting_callback(inc) and inc.callback_due is not None:
+        due = labels.clock_time(inc.callback_due, c.tz, now)
+        parts.append(translate("IncidentDetail", "call-back overdue since %1").replace("%1", due)
+                     if now >= inc.callback_due else
+                     translate("IncidentDetail", "call back by %1").replace("%1", due))
+    if inc.reopen_count:
+        parts.append(translate("IncidentDetail", "reopened %1× after call-back")
+                     .replace("%1", str(inc.reopen_count)))
+    return " · ".join(parts)
 
 
 class ClockTable(QTreeWidget):

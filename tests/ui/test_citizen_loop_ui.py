@@ -46,6 +46,9 @@ def test_callback_form_reopens_an_unsatisfied_case(console: Any, shell: Any, bus
     iid = closed_hotline_case(busy_engine, console)
     d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot, 560, 1000)
     console.select_incident(iid, "test")
+    loop = d.fields["citizen"]
+    assert loop.isVisibleTo(d)
+    assert loop.text().startswith("call back by ")  # the call-back is due
     assert {"callback"} <= set(d.visible_actions())
     assert "urge" not in d.visible_actions()  # closed: no repeat calls
     d.perform("callback")
@@ -72,6 +75,9 @@ def test_callback_form_reopens_an_unsatisfied_case(console: Any, shell: Any, bus
     assert (inc.status, inc.reopen_count) == (S.DISPATCHED, 1)
     qtbot.waitUntil(lambda: console.incident(iid) is not None
                     and console.incident(iid).status == S.DISPATCHED)
+    # the detail panel says what the citizen answered and that it was reopened
+    qtbot.waitUntil(lambda: "reopened 1× after call-back" in d.fields["citizen"].text())
+    assert "unsatisfied" in d.fields["citizen"].text().lower()
     # back to unsatisfied → satisfied: reopen unticks and goes grey again
     closed2 = closed_hotline_case(busy_engine, console, index=5)
     console.select_incident(closed2, "test")
@@ -92,6 +98,7 @@ def test_urge_form_counts_and_the_queue_shows_the_badge(console: Any, shell: Any
     d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot, 560, 1000)
     q = shown(QueuePanel(console, ConsoleActions(console)), qtbot, 1400, 700)
     console.select_incident(iid, "test")
+    assert not d.fields["citizen"].isVisibleTo(d)  # nothing to say yet
     for n, text in ((1, "市民再次来电"), (2, "第三次来电")):
         d.perform("urge")
         form = d.form
@@ -100,6 +107,7 @@ def test_urge_form_counts_and_the_queue_shows_the_badge(console: Any, shell: Any
         qtbot.keyClick(form.note, Qt.Key.Key_Return)
         assert shell.requests[-1][0] == cmd.Urge(iid, text, "")
         assert busy_engine.state.incidents[iid].urges == n
+        qtbot.waitUntil(lambda n=n: d.fields["citizen"].text().startswith(f"urged {n}×"))
 
     def badge() -> str:
         for r in range(q.proxy.rowCount()):
