@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,24 +15,15 @@ if TYPE_CHECKING:
 
 def make_traffic(data_dir: Path) -> tuple[str, DispatchServer]:
     """A server on SQLite in ``data_dir`` with logins, a failed one, reports and queries."""
-    from dispatch.adapters.catalogue_loader import default_catalogue
     from dispatch.adapters.client import CommandClient
-    from dispatch.adapters.district_outlines import suzhou_outlines
     from dispatch.adapters.security.operators import DEMO_PASSWORDS
-    from dispatch.adapters.server.server import open_server
-    from dispatch.adapters.settings import Settings
     from dispatch.domain import commands as cmd
     from dispatch.domain.errors import Forbidden
-    from dispatch.services.city_generator.generate import generate_city
+    from tests.ui.shots import demo_server
 
-    catalogue = default_catalogue()
-    city = generate_city("demo", seed=1, catalogue=catalogue, outlines=suzhou_outlines())
-    settings = Settings(data_dir=data_dir, db_url=f"sqlite:///{data_dir / 'audit.sqlite'}",
-                        insecure=True, command_port=0, snapshot_port=0, update_port=0)
-    srv = open_server(settings, catalogue=catalogue, city=city)
-    endpoints = srv.bind()
-    threading.Thread(target=srv.serve_forever, name="server", daemon=True).start()
-    ep = endpoints.command
+    demo = demo_server(data_dir, "audit")
+    srv, catalogue, city = demo.server, demo.catalogue, demo.city
+    ep = demo.command
     lead = CommandClient(ep)
     lead.login("lead", DEMO_PASSWORDS["lead"], "指挥中心-01")
     disp = CommandClient(ep)

@@ -5,54 +5,22 @@ OUT.png DATA_DIR`` (under Xvfb). Prints ``callback screenshot saved to OUT``."""
 from __future__ import annotations
 
 import sys
-import threading
-import time
 from pathlib import Path
-from typing import Any
 
-
-def _wait(app: Any, cond: Any, timeout: float = 60.0) -> None:
-    end = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > end:
-            raise TimeoutError("screenshot: a condition never came true")
-        app.processEvents()
-        time.sleep(0.02)
+from tests.ui.shots import chinese_app, demo_server, live_console, settle, wait
 
 
 def main(argv: list[str]) -> int:
-    import maps
-
-    maps.prepare_environment()
-    import PySide6.QtWebEngineWidgets  # noqa: F401
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    from console.startup import build_console
-    from dispatch.adapters.catalogue_loader import default_catalogue
     from dispatch.adapters.client import CommandClient
-    from dispatch.adapters.district_outlines import suzhou_outlines
     from dispatch.adapters.security.operators import DEMO_PASSWORDS
-    from dispatch.adapters.server.server import open_server
-    from dispatch.adapters.settings import Settings
     from dispatch.domain import commands as cmd
-    from dispatch.services.city_generator.generate import generate_city
     from widgets.action_forms.callback import CallbackForm
-    from widgets.i18n import install_translator
 
     out, data = Path(argv[0]), Path(argv[1])
-    data.mkdir(parents=True, exist_ok=True)
-    app = QApplication(["gridline-callback-shot"])
-    install_translator(app, "zh")
-    catalogue = default_catalogue()
-    city = generate_city("demo", seed=1, catalogue=catalogue, outlines=suzhou_outlines())
-    settings = Settings(data_dir=data, db_url=f"sqlite:///{data / 'callback.sqlite'}",
-                        insecure=True, command_port=0, snapshot_port=0, update_port=0,
-                        deadline_profile="beijing_2021")
-    srv = open_server(settings, catalogue=catalogue, city=city)
-    ep = srv.bind()
-    threading.Thread(target=srv.serve_forever, name="server", daemon=True).start()
-    lead = CommandClient(ep.command)
+    app = chinese_app("gridline-callback-shot")
+    demo = demo_server(data, "callback", deadline_profile="beijing_2021")
+    srv, catalogue, city = demo.server, demo.catalogue, demo.city
+    lead = CommandClient(demo.command)
     login = lead.login("lead", DEMO_PASSWORDS["lead"], "指挥中心-01")
     grids = sorted(r.code for r in city.grids())
     klass = next(m.code for m in catalogue.minors.values() if m.priority == "normal")
@@ -70,13 +38,8 @@ def main(argv: list[str]) -> int:
         lead.execute(cmd.CloseIncident(iid, "fixed", "已整改"))
     lead.execute(cmd.Urge(ids[2], "市民再次来电"))
     lead.execute(cmd.Urge(ids[2], "市民第三次来电，情绪激动"))
-    qs = QSettings(str(data / "console.ini"), QSettings.Format.IniFormat)
-    window, session = build_console(ep, login, city, "lead", DEMO_PASSWORDS["lead"], None,
-                                    settings=qs, language="zh_CN")
-    window.resize(1600, 900)
-    window.show()
-    _wait(app, lambda: session.got_first and window.map.is_ready)
-    _wait(app, lambda: window.detail.console.incident(ids[0]) is not None)
+    window, session = live_console(app, demo, login, data)
+    wait(app, lambda: window.detail.console.incident(ids[0]) is not None)
     window.queue.callback.setChecked(True)
     window.detail.console.select_incident(ids[0], "shot")
     window.detail.perform("callback")
@@ -86,10 +49,7 @@ def main(argv: list[str]) -> int:
     form.reopen.setChecked(True)
     form.note.setText("市民反映油烟仍然很大")
     form.reason.setText("油烟净化器未安装，需重办")
-    end = time.monotonic() + 3
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.02)
+    settle(app, 3)
     window.screen().grabWindow(0).save(str(out))
     print(f"callback screenshot saved to {out}")
     session.stop()
