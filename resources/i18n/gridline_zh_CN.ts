@@ -2,13 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
-        <name />
-        <message>
-            <source>Cancel</source>
-            <translation type="obsolete">取消</translation>
-        </message>
-    </context>
-    <context>
         <name>ActionForm</name>
         <message>
             <location filename="../../widgets/action_forms/assign.py" line="69" />
@@ -1017,126 +1010,6 @@
         </message>
     </context>
     <context>
-        <name>CommandLineHelp</name>
-        <message>
-            <source>escalate (a shift lead may skip levels on an urgent or high incident: 越级)</source>
-            <translation>上报升级（紧急或高优先级事件，值班长可越级上报）</translation>
-        </message>
-        <message>
-            <source>release an assisting department</source>
-            <translation>解除协办部门</translation>
-        </message>
-        <message>
-            <source>register</source>
-            <translation>立案</translation>
-        </message>
-        <message>
-            <source>cancel</source>
-            <translation>注销</translation>
-        </message>
-        <message>
-            <source>assign units / departments</source>
-            <translation>派遣力量／部门</translation>
-        </message>
-        <message>
-            <source>release a unit</source>
-            <translation>撤回一支力量</translation>
-        </message>
-        <message>
-            <source>acknowledge</source>
-            <translation>签收</translation>
-        </message>
-        <message>
-            <source>start handling</source>
-            <translation>开始处置</translation>
-        </message>
-        <message>
-            <source>respond (feedback)</source>
-            <translation>反馈</translation>
-        </message>
-        <message>
-            <source>verify on site</source>
-            <translation>现场核查</translation>
-        </message>
-        <message>
-            <source>send back for rework</source>
-            <translation>返工</translation>
-        </message>
-        <message>
-            <source>close</source>
-            <translation>结案</translation>
-        </message>
-        <message>
-            <source>close as duplicate</source>
-            <translation>作为重复件结案</translation>
-        </message>
-        <message>
-            <source>evaluate</source>
-            <translation>评价</translation>
-        </message>
-        <message>
-            <source>return to dispatch</source>
-            <translation>回退至派遣</translation>
-        </message>
-        <message>
-            <source>request an extension</source>
-            <translation>申请延期</translation>
-        </message>
-        <message>
-            <source>approve the extension</source>
-            <translation>批准延期</translation>
-        </message>
-        <message>
-            <source>reject the extension</source>
-            <translation>驳回延期</translation>
-        </message>
-        <message>
-            <source>park (挂账)</source>
-            <translation>挂账</translation>
-        </message>
-        <message>
-            <source>resume a parked incident</source>
-            <translation>恢复挂账事件</translation>
-        </message>
-        <message>
-            <source>supervise (督办)</source>
-            <translation>督办</translation>
-        </message>
-        <message>
-            <source>end supervision</source>
-            <translation>结束督办</translation>
-        </message>
-        <message>
-            <source>escalate</source>
-            <translation>提级</translation>
-        </message>
-        <message>
-            <source>add a note</source>
-            <translation>添加备注</translation>
-        </message>
-        <message>
-            <source>set a unit's status</source>
-            <translation>设置力量状态</translation>
-        </message>
-        <message>
-            <source>show a place, a region or an incident on the map</source>
-            <translation>在地图上显示地点、区域或事件</translation>
-        </message>
-        <message>
-            <location filename="../../dispatch/domain/cmdline/printing.py" />
-            <source>print the incident's one-page summary to a PDF</source>
-            <translation>将事件的一页摘要打印为 PDF</translation>
-        </message>
-        <message>
-            <source>call-back (回访; no reopen: 重办)</source>
-            <translation>回访（no reopen：不满意重办）</translation>
-        </message>
-        <message>
-            <source>the citizen called again (催办)</source>
-            <translation>市民再次来电催办</translation>
-        </message>
-    </context>
-    <context>
         <name>Hazards</name>
         <message>
             <location filename="../../widgets/hazard_editor.py" line="150" />
@@ -1716,57 +1589,6 @@
             <location filename="../../widgets/detail_panel.py" line="116" />
             <source>Print summary…</source>
             <translation>打印事件摘要…</translation>
-        </message>
-    </context>
-    <context>
-        <name>IncidentPhotos</name>
-        <message>
-            <source>reported</source>
-            <translation>上报</translation>
-        </message>
-        <message>
-            <source>before</source>
-            <translation>处置前</translation>
-        </message>
-        <message>
-            <source>after</source>
-            <translation>处置后</translation>
-        </message>
-        <message>
-            <source>loading…</source>
-            <translation>加载中…</translation>
-        </message>
-        <message>
-            <source>unavailable</source>
-            <translation>不可用</translation>
-        </message>
-        <message>
-            <source>Photos</source>
-            <translation>现场照片</translation>
-        </message>
-        <message>
-            <source>Photos are unavailable: this console has no access to the field gateway's photos (see Settings).</source>
-            <translation>照片不可用：本席位无法读取外场网关的照片（见设置）。</translation>
-        </message>
-        <message>
-            <source>no photo source</source>
-            <translation>未配置照片来源</translation>
-        </message>
-        <message>
-            <source>◀ Previous</source>
-            <translation>◀ 上一张</translation>
-        </message>
-        <message>
-            <source>Next ▶</source>
-            <translation>下一张 ▶</translation>
-        </message>
-        <message>
-            <source>{0} of {1}</source>
-            <translation>第 {0} / {1} 组</translation>
-        </message>
-        <message>
-            <source>unavailable: {0}</source>
-            <translation>不可用：{0}</translation>
         </message>
     </context>
     <context>
@@ -3615,37 +3437,6 @@ Open311 演示 API 密钥：open311-demo</translation>
         </message>
     </context>
     <context>
-        <name>PhotoSource</name>
-        <message>
-            <source>not a photo id: {0}</source>
-            <translation>不是照片编号：{0}</translation>
-        </message>
-        <message>
-            <source>the photo cannot be read</source>
-            <translation>照片无法读取</translation>
-        </message>
-        <message>
-            <source>not stored here ({0})</source>
-            <translation>本地未存此照片（{0}）</translation>
-        </message>
-        <message>
-            <source>the photo file cannot be read</source>
-            <translation>照片文件无法读取</translation>
-        </message>
-        <message>
-            <source>the gateway refused the console's API key</source>
-            <translation>网关拒绝了本席位的 API 密钥</translation>
-        </message>
-        <message>
-            <source>the gateway does not have this photo</source>
-            <translation>网关上没有这张照片</translation>
-        </message>
-        <message>
-            <source>the gateway cannot be reached: {0}</source>
-            <translation>无法连接网关：{0}</translation>
-        </message>
-    </context>
-    <context>
         <name>PlaceHistoryPanel</name>
         <message>
             <location filename="../../widgets/intake_history.py" line="144" />
@@ -4565,18 +4356,6 @@ Open311 演示 API 密钥：open311-demo</translation>
             <source>Data feed interrupted · data stale since %1, %2</source>
             <translation>数据已中断 · 画面停留在 %1（%2）</translation>
         </message>
-        <message>
-            <source>Other</source>
-            <translation type="vanished">其他</translation>
-        </message>
-        <message>
-            <source>Reported per hour by class · %1</source>
-            <translation type="vanished">今日每小时上报（按大类）· %1</translation>
-        </message>
-        <message>
-            <source>Open incidents today · %1</source>
-            <translation type="vanished">今日在办事件走势 · %1</translation>
-        </message>
     </context>
     <context>
         <name>WallCharts</name>
@@ -4658,10 +4437,6 @@ Open311 演示 API 密钥：open311-demo</translation>
             <location filename="../../widgets/wall_lists.py" line="299" />
             <source>(no department)</source>
             <translation>（未定部门）</translation>
-        </message>
-        <message>
-            <source>supervised</source>
-            <translation type="vanished">督办</translation>
         </message>
     </context>
     <context>
@@ -4831,6 +4606,208 @@ Open311 演示 API 密钥：open311-demo</translation>
             <location filename="../../widgets/workload_window.py" line="228" />
             <source>Open incidents %1 holds: %2</source>
             <translation>%1 的在办事件：%2 起</translation>
+        </message>
+    </context>
+    <context>
+        <name>CommandLineHelp</name>
+        <message>
+            <source>escalate (a shift lead may skip levels on an urgent or high incident: 越级)</source>
+            <translation>上报升级（紧急或高优先级事件，值班长可越级上报）</translation>
+        </message>
+        <message>
+            <source>release an assisting department</source>
+            <translation>解除协办部门</translation>
+        </message>
+        <message>
+            <source>register</source>
+            <translation>立案</translation>
+        </message>
+        <message>
+            <source>cancel</source>
+            <translation>注销</translation>
+        </message>
+        <message>
+            <source>assign units / departments</source>
+            <translation>派遣力量／部门</translation>
+        </message>
+        <message>
+            <source>release a unit</source>
+            <translation>撤回一支力量</translation>
+        </message>
+        <message>
+            <source>acknowledge</source>
+            <translation>签收</translation>
+        </message>
+        <message>
+            <source>start handling</source>
+            <translation>开始处置</translation>
+        </message>
+        <message>
+            <source>respond (feedback)</source>
+            <translation>反馈</translation>
+        </message>
+        <message>
+            <source>verify on site</source>
+            <translation>现场核查</translation>
+        </message>
+        <message>
+            <source>send back for rework</source>
+            <translation>返工</translation>
+        </message>
+        <message>
+            <source>close</source>
+            <translation>结案</translation>
+        </message>
+        <message>
+            <source>close as duplicate</source>
+            <translation>作为重复件结案</translation>
+        </message>
+        <message>
+            <source>evaluate</source>
+            <translation>评价</translation>
+        </message>
+        <message>
+            <source>return to dispatch</source>
+            <translation>回退至派遣</translation>
+        </message>
+        <message>
+            <source>request an extension</source>
+            <translation>申请延期</translation>
+        </message>
+        <message>
+            <source>approve the extension</source>
+            <translation>批准延期</translation>
+        </message>
+        <message>
+            <source>reject the extension</source>
+            <translation>驳回延期</translation>
+        </message>
+        <message>
+            <source>park (挂账)</source>
+            <translation>挂账</translation>
+        </message>
+        <message>
+            <source>resume a parked incident</source>
+            <translation>恢复挂账事件</translation>
+        </message>
+        <message>
+            <source>supervise (督办)</source>
+            <translation>督办</translation>
+        </message>
+        <message>
+            <source>end supervision</source>
+            <translation>结束督办</translation>
+        </message>
+        <message>
+            <source>escalate</source>
+            <translation>提级</translation>
+        </message>
+        <message>
+            <source>add a note</source>
+            <translation>添加备注</translation>
+        </message>
+        <message>
+            <source>set a unit's status</source>
+            <translation>设置力量状态</translation>
+        </message>
+        <message>
+            <source>show a place, a region or an incident on the map</source>
+            <translation>在地图上显示地点、区域或事件</translation>
+        </message>
+        <message>
+            <location filename="../../dispatch/domain/cmdline/printing.py" />
+            <source>print the incident's one-page summary to a PDF</source>
+            <translation>将事件的一页摘要打印为 PDF</translation>
+        </message>
+        <message>
+            <source>call-back (回访; no reopen: 重办)</source>
+            <translation>回访（no reopen：不满意重办）</translation>
+        </message>
+        <message>
+            <source>the citizen called again (催办)</source>
+            <translation>市民再次来电催办</translation>
+        </message>
+    </context>
+    <context>
+        <name>IncidentPhotos</name>
+        <message>
+            <source>reported</source>
+            <translation>上报</translation>
+        </message>
+        <message>
+            <source>before</source>
+            <translation>处置前</translation>
+        </message>
+        <message>
+            <source>after</source>
+            <translation>处置后</translation>
+        </message>
+        <message>
+            <source>loading…</source>
+            <translation>加载中…</translation>
+        </message>
+        <message>
+            <source>unavailable</source>
+            <translation>不可用</translation>
+        </message>
+        <message>
+            <source>Photos</source>
+            <translation>现场照片</translation>
+        </message>
+        <message>
+            <source>Photos are unavailable: this console has no access to the field gateway's photos (see Settings).</source>
+            <translation>照片不可用：本席位无法读取外场网关的照片（见设置）。</translation>
+        </message>
+        <message>
+            <source>no photo source</source>
+            <translation>未配置照片来源</translation>
+        </message>
+        <message>
+            <source>◀ Previous</source>
+            <translation>◀ 上一张</translation>
+        </message>
+        <message>
+            <source>Next ▶</source>
+            <translation>下一张 ▶</translation>
+        </message>
+        <message>
+            <source>{0} of {1}</source>
+            <translation>第 {0} / {1} 组</translation>
+        </message>
+        <message>
+            <source>unavailable: {0}</source>
+            <translation>不可用：{0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>PhotoSource</name>
+        <message>
+            <source>not a photo id: {0}</source>
+            <translation>不是照片编号：{0}</translation>
+        </message>
+        <message>
+            <source>the photo cannot be read</source>
+            <translation>照片无法读取</translation>
+        </message>
+        <message>
+            <source>not stored here ({0})</source>
+            <translation>本地未存此照片（{0}）</translation>
+        </message>
+        <message>
+            <source>the photo file cannot be read</source>
+            <translation>照片文件无法读取</translation>
+        </message>
+        <message>
+            <source>the gateway refused the console's API key</source>
+            <translation>网关拒绝了本席位的 API 密钥</translation>
+        </message>
+        <message>
+            <source>the gateway does not have this photo</source>
+            <translation>网关上没有这张照片</translation>
+        </message>
+        <message>
+            <source>the gateway cannot be reached: {0}</source>
+            <translation>无法连接网关：{0}</translation>
         </message>
     </context>
 </TS>
