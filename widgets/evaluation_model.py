@@ -21,7 +21,8 @@ from widgets.rows import Index, KeyedRowsModel
 translate = QCoreApplication.translate
 
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
-"""The cell's raw value (numbers; None sorts first): sort by it."""
+"""The cell's raw value (numbers; a missing one is :data:`MISSING`, first in ascending
+order): sort by it."""
 CODE_ROLE = Qt.ItemDataRole.UserRole + 2
 """The row's group code (region code, department code, operator)."""
 KEY_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -31,6 +32,7 @@ CHANGE_ROLE = Qt.ItemDataRole.UserRole + 4
 """The cell's month-on-month change (this period less the previous; for the rank, places
 risen), None when there is nothing to compare."""
 
+MISSING = -1e18
 UP, DOWN = "↑", "↓"
 GOOD, BAD = QColor("#15803d"), QColor("#b91c1c")
 
@@ -181,12 +183,10 @@ class EvaluationModel(KeyedRowsModel):
     def _raw(self, r: Mapping[str, Any], col: Column) -> Any:
         if col == Column.NAME:
             return self.name(str(r["code"]))
-        if col == Column.MOVE:
-            return move(r)
-        value = r.get(KEYS[col])
+        value = move(r) if col == Column.MOVE else r.get(KEYS[col])
         if col == Column.RANK and r.get("score") is None:
             return 10 ** 9 + int(value or 0)  # unscored groups after the scored ones
-        return value
+        return MISSING if value is None else float(value)
 
     @staticmethod
     def _change(r: Mapping[str, Any], col: Column) -> float | None:
