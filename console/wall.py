@@ -4,6 +4,7 @@ the command-centre wall.
 - The whole city's grids with a heat choropleth of open incidents; KPI tiles; incidents per
   hour by major class and open incidents over the day; the most overdue incidents; the load
   of every department.
+- The month's ranking: the best and worst streets and departments by evaluation score.
 - It rotates through the districts (the map zooms to each, the figures follow it, the header
   names it) and back to the whole city, every ``rotate_s`` seconds.
 - A new urgent incident gets a banner and the map goes to it for a few seconds.
@@ -51,6 +52,7 @@ DEFAULT_ROTATE_S = 30.0
 DEFAULT_REFRESH_MS = 3000
 DEFAULT_HIGHLIGHT_S = 10.0
 STALE_AFTER_S = 5.0
+RANKING_S = 60.0  # the month's ranking is recomputed this often (and on a change of scope)
 OPEN_RAMP = ("#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02")  # the map's "open" ramp
 
 
@@ -87,6 +89,7 @@ class WallWindow(WallScreen):
         self._stale_since: float | None = None
         self.last_info: MirrorInfo | None = None
         self._staged: Iterator[None] | None = None
+        self._ranked_at: float | None = None
 
         self.map_sync = MapSync(c, self.map, level="grid", choropleth="open")
         self.map.set_layer_visible("units", False)
@@ -179,6 +182,9 @@ class WallWindow(WallScreen):
                                          .replace("%1", name))
         self.departments_panel.title.setText(translate("Wall", "Department load · %1")
                                              .replace("%1", name))
+        self.ranking_panel.title.setText(translate("Wall", "Ranking this month · %1")
+                                         .replace("%1", name))
+        self._ranked_at = None  # the new scope's ranking at the next refresh
         self._apply_map_view()
 
     # ---------------------------------------------------------------------------- map
@@ -256,6 +262,12 @@ class WallWindow(WallScreen):
         self.departments.show_load(department_load(c.state, scope, c.catalogue))
         self._update_legend()
         spent += time.perf_counter() - t0
+        if self._ranked_at is None or time.monotonic() - self._ranked_at >= RANKING_S:
+            yield
+            t0 = time.perf_counter()
+            self.ranking.refresh(scope)  # the month's ranking changes slowly
+            self._ranked_at = time.monotonic()
+            spent += time.perf_counter() - t0
         self.refreshes += 1
         self.last_refresh_ms = spent * 1000.0
 
