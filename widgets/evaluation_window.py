@@ -187,8 +187,8 @@ class EvaluationWindow(QWidget):
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 1)
         self.help = QLabel(translate(
-            "EvaluationWindow", "Score: the weighted mean of the rates (docs/KPI.md). Arrows: "
-            "the change since the previous period; hover a cell for its figures."))
+            "EvaluationWindow", "Score: the weighted mean of the rates, out of 100. Arrows: the "
+            "change since the previous period; hover a cell for its figures."))
         self.help.setWordWrap(True)
         self.help.setStyleSheet("color: palette(mid);")
 

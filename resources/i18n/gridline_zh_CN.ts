@@ -2147,6 +2147,11 @@
     <context>
         <name>MainWindow</name>
         <message>
+            <location filename="../../console/tool_windows.py" line="136" />
+            <source>&amp;Evaluation…</source>
+            <translation>绩效评价(&amp;E)…</translation>
+        </message>
+        <message>
             <source>&amp;Hazards…</source>
             <translation>危险源(&amp;H)…</translation>
         </message>
@@ -3658,6 +3663,11 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>Wall</name>
         <message>
+            <location filename="../../console/wall.py" line="185" />
+            <source>Ranking this month · %1</source>
+            <translation>本月排名 · %1</translation>
+        </message>
+        <message>
             <location filename="../../console/wall.py" line="168" />
             <source>Gridline wall — %1</source>
             <translation>Gridline 一屏统览 — %1</translation>
@@ -4607,6 +4617,375 @@ Open311 演示 API 密钥：open311-demo</translation>
         <message>
             <source>the gateway cannot be reached: {0}</source>
             <translation>无法连接网关：{0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>EvaluationModel</name>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="70" />
+            <source>Rank</source>
+            <translation>排名</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="71" />
+            <source>Move</source>
+            <translation>环比</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="72" />
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="73" />
+            <source>Score</source>
+            <translation>得分</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="74" />
+            <source>Closure</source>
+            <translation>结案率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="75" />
+            <source>On-time closure</source>
+            <translation>按期结案率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="76" />
+            <source>Response</source>
+            <translation>响应率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="77" />
+            <source>Resolution</source>
+            <translation>解决率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="78" />
+            <source>Satisfaction</source>
+            <translation>满意率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="79" />
+            <source>Urged</source>
+            <translation>催办率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="80" />
+            <source>Reopened</source>
+            <translation>重办率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="81" />
+            <source>Mean response</source>
+            <translation>平均响应</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="82" />
+            <source>Mean handling</source>
+            <translation>平均处置</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="83" />
+            <source>Due</source>
+            <translation>应结案</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="84" />
+            <source>Called back</source>
+            <translation>已回访</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="88" />
+            <source>due</source>
+            <translation>应结案</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="89" />
+            <source>closed</source>
+            <translation>已结案</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="90" />
+            <source>closed on time</source>
+            <translation>按期结案</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="91" />
+            <source>dispatched</source>
+            <translation>已派遣</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="92" />
+            <source>acknowledged in time</source>
+            <translation>按时签收</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="93" />
+            <source>closed in the period</source>
+            <translation>本期结案</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="94" />
+            <source>resolved</source>
+            <translation>已解决</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="95" />
+            <source>citizens&apos; cases</source>
+            <translation>市民诉求</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="96" />
+            <source>urged</source>
+            <translation>被催办</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="97" />
+            <source>called back</source>
+            <translation>已回访</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="98" />
+            <source>satisfied</source>
+            <translation>满意</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="99" />
+            <source>reopened</source>
+            <translation>重办</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="208" />
+            <source>new</source>
+            <translation>新</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="231" />
+            <source>%1 of %2 %3</source>
+            <translation>%1 / %2（%3）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="245" />
+            <source>Previous period: %1</source>
+            <translation>上期：%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="248" />
+            <source>Change: %1 points</source>
+            <translation>变化：%1 个百分点</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="251" />
+            <source>No figures in the previous period</source>
+            <translation>上期无数据</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="253" />
+            <source>Double-click: the cases behind it</source>
+            <translation>双击：查看对应案件</translation>
+        </message>
+    </context>
+    <context>
+        <name>EvaluationWindow</name>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="68" />
+            <source>Districts</source>
+            <translation>区</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="69" />
+            <source>Streets</source>
+            <translation>街道</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="70" />
+            <source>Communities</source>
+            <translation>社区</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="71" />
+            <source>Grids</source>
+            <translation>网格</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="72" />
+            <source>Departments</source>
+            <translation>部门</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="73" />
+            <source>Dispatchers</source>
+            <translation>调度员</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="74" />
+            <source>Grid workers</source>
+            <translation>网格员</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="77" />
+            <source>Day</source>
+            <translation>日</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="78" />
+            <source>Month</source>
+            <translation>月</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="79" />
+            <source>Quarter</source>
+            <translation>季度</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="82" />
+            <source>from the server</source>
+            <translation>来自服务器</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="83" />
+            <source>from this console&apos;s incidents (archived cases not listed)</source>
+            <translation>来自本席位的事件（已归档案件未列出）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="122" />
+            <source>Evaluation</source>
+            <translation>绩效评价</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="129" />
+            <source>What is ranked</source>
+            <translation>排名对象</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="137" />
+            <source>Previous period (Alt+Left)</source>
+            <translation>上一期（Alt+左）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="141" />
+            <source>Next period (Alt+Right)</source>
+            <translation>下一期（Alt+右）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="145" />
+            <source>Refresh</source>
+            <translation>刷新</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="146" />
+            <source>Read the ranking again (F5)</source>
+            <translation>重新读取排名（F5）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="148" />
+            <source>Export…</source>
+            <translation>导出…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="149" />
+            <source>Write the monthly evaluation report of the month shown (PDF and CSV, per district and per department)</source>
+            <translation>导出所示月份的月度绩效评价报告（PDF 和 CSV，按区和按部门）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="172" />
+            <source>Double-click a number (or Enter) to list its cases</source>
+            <translation>双击某个数字（或按回车）列出对应案件</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="176" />
+            <source>Double-click or Enter: show the incident in the console</source>
+            <translation>双击或回车：在控制台中显示该事件</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="189" />
+            <source>Score: the weighted mean of the rates, out of 100. Arrows: the change since the previous period; hover a cell for its figures.</source>
+            <translation>得分：各项比率的加权平均（百分制）。箭头：与上期相比的变化；鼠标悬停可查看明细。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="264" />
+            <source>Reading the ranking…</source>
+            <translation>正在读取排名…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="280" />
+            <source>Could not read the ranking: %1</source>
+            <translation>无法读取排名：%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="288" />
+            <source>Updated %1 · %2 ranked</source>
+            <translation>已更新 %1 · 参评 %2 个</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="301" />
+            <source>This server does not evaluate this level</source>
+            <translation>该服务器不支持此层级的评价</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="318" />
+            <source>Reading the cases…</source>
+            <translation>正在读取案件…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="326" />
+            <source>Could not list the cases: %1</source>
+            <translation>无法列出案件：%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="330" />
+            <source>%1: %2 cases, %3</source>
+            <translation>%1：%2 件，%3</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="349" />
+            <source>Export the monthly evaluation report to</source>
+            <translation>将月度绩效评价报告导出到</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="360" />
+            <source>Writing the report of %1…</source>
+            <translation>正在生成 %1 的报告…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="367" />
+            <source>Could not export: %1</source>
+            <translation>无法导出：%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="371" />
+            <source>Report saved: %1</source>
+            <translation>报告已保存：%1</translation>
+        </message>
+    </context>
+    <context>
+        <name>WallRanking</name>
+        <message>
+            <location filename="../../widgets/wall_ranking.py" line="54" />
+            <source>Score</source>
+            <translation>得分</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_ranking.py" line="55" />
+            <source>Nothing due this month</source>
+            <translation>本月暂无应结案件</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_ranking.py" line="78" />
+            <source>Street</source>
+            <translation>街道</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_ranking.py" line="79" />
+            <source>Department</source>
+            <translation>部门</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_ranking.py" line="92" />
+            <source>(no department)</source>
+            <translation>（未派遣）</translation>
         </message>
     </context>
 </TS>

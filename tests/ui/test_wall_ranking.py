@@ -17,7 +17,7 @@ maps.prepare_environment()
 
 from dispatch.domain.evaluation import Level, evaluate  # noqa: E402
 from tests.domain.test_evaluation import fixture  # noqa: E402
-from tests.ui.test_wall_window import make_wall, wall_console  # noqa: E402, F401
+from tests.ui.test_wall_window import chinese, make_wall, wall_console  # noqa: E402, F401
 from tests.ui.widget_fixtures import *  # noqa: E402, F403
 from widgets.wall_ranking import RankingList, ends, month_ranking  # noqa: E402
 
@@ -63,3 +63,11 @@ def test_the_wall_ranks_streets_and_departments_of_the_month(
     assert all(r.code.startswith(scope) for r in here)
     assert [n for n, _s, _b in wall.ranking.streets.shown] == [
         wall_console.city.regions[r.code].name for r, _best in ends(here)]
+
+
+def test_in_chinese(chinese: Any, make_wall: Any, wall_console: Any) -> None:  # noqa: F811
+    wall_console.language = "zh"
+    wall = make_wall()
+    assert wall.ranking_panel.title.full_text() == "本月排名 · 全市"
+    assert [c.title for c in wall.ranking.streets.columns] == ["#", "街道", "得分"]
+    assert wall.ranking.departments.columns[1].title == "部门"
