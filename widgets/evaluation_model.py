@@ -14,7 +14,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from dispatch.domain.evaluation import RATES
-from dispatch.services.evaluation_view import FRACTIONS, better
+from dispatch.services.evaluation_view import FRACTIONS, better, significant
 from widgets import labels
 from widgets.rows import Index, KeyedRowsModel
 
@@ -147,7 +147,10 @@ class EvaluationModel(KeyedRowsModel):
         return dict(self._rows[row])
 
     def name(self, code: str) -> str:
-        return "—" if code in ("", "-") else self._name(self.level, code)
+        if code in ("", "-"):
+            return translate("EvaluationModel", "(not dispatched)") \
+                if self.level == "department" else "—"
+        return self._name(self.level, code)
 
     # ------------------------------------------------------------------------ Qt model
 
@@ -169,9 +172,11 @@ class EvaluationModel(KeyedRowsModel):
             return self._text(r, col)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tip(r, col)
-        if role == Qt.ItemDataRole.ForegroundRole and col in (Column.MOVE, Column.SCORE):
-            delta = self._change(r, col)
-            good = None if delta is None else better("rank" if col == Column.MOVE else "score",
+        if role == Qt.ItemDataRole.ForegroundRole and col not in (Column.NAME, Column.RANK,
+                                                                   Column.DUE,
+                                                                   Column.CALLED_BACK):
+            delta = self._change(r, col)  # green: better than the previous period
+            good = None if delta is None else better("rank" if col == Column.MOVE else key,
                                                      delta)
             return None if good is None else QBrush(GOOD if good else BAD)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -210,16 +215,13 @@ class EvaluationModel(KeyedRowsModel):
             return "=" if not m else f"{UP}{m}" if m > 0 else f"{DOWN}{-m}"
         value = r.get(key)
         delta = self._change(r, col)
+        shown = delta is not None and significant(key, delta)
         if col == Column.SCORE:
             text = "—" if value is None else f"{float(value) * 100:.1f}"
-            return text if delta is None else f"{text}  {points(delta)}"
-        if key in RATES:
-            text = labels.percent(value)
-            arrow = "" if not delta else (UP if delta > 0 else DOWN)
-            return f"{text} {arrow}".rstrip()
-        if key.startswith("mean_"):
-            text = labels.duration(value)
-            arrow = "" if not delta else (UP if delta > 0 else DOWN)
+            return f"{text}  {points(delta)}" if shown and delta is not None else text
+        if key in RATES or key.startswith("mean_"):
+            text = labels.percent(value) if key in RATES else labels.duration(value)
+            arrow = "" if not shown or delta is None else (UP if delta > 0 else DOWN)
             return f"{text} {arrow}".rstrip()
         return "" if value is None else f"{int(value):,}"
 

@@ -137,8 +137,19 @@ def read_ranking(fetch: Fetch, level: str, start: float, end: float, previous_st
     return answer
 
 
+def significant(indicator: str, delta: float | None) -> bool:
+    """Whether a change is large enough to show: a tenth of a percentage point for a rate or
+    the score, a second for a mean time (what the figures are shown to)."""
+    if delta is None:
+        return False
+    return abs(delta) >= (1.0 if indicator.startswith("mean_") else 0.0005)
+
+
 def better(indicator: str, delta: float) -> bool | None:
-    """Whether a change of ``delta`` in ``indicator`` is an improvement (None: no change)."""
+    """Whether a change of ``delta`` in ``indicator`` is an improvement (None: no change
+    worth showing, see :func:`significant`; for ``rank``, ``delta`` is places risen)."""
+    if indicator != "rank" and not significant(indicator, delta):
+        return None
     if not delta:
         return None
     return delta < 0 if indicator in LOWER_IS_BETTER or indicator.startswith("mean_") \

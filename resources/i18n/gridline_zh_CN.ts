@@ -4622,6 +4622,11 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>EvaluationModel</name>
         <message>
+            <location filename="../../widgets/evaluation_model.py" line="151" />
+            <source>(not dispatched)</source>
+            <translation>（未派遣）</translation>
+        </message>
+        <message>
             <location filename="../../widgets/evaluation_model.py" line="70" />
             <source>Rank</source>
             <translation>排名</translation>

@@ -88,11 +88,14 @@ def test_model(qtmodeltester: Any) -> None:
     assert "38 of 40 due" in tip
     assert "Previous period: 90.0%" in tip
     assert "Change: ↑5.0 points" in tip
+    assert model.index(s1, Column.CLOSURE).data(Qt.ItemDataRole.ForegroundRole).color() \
+        .name() == "#15803d"  # better than last month: green
     assert model.index(s1, Column.SATISFACTION).data() == "50.0%"  # nothing to compare
     assert model.index(s1, Column.MEAN_RESPONSE).data() == "10m ↓"
     assert model.index(s1, Column.MEAN_HANDLING).data() == "—"
     assert model.index(s1, Column.DUE).data() == "40"
     assert model.index(1, Column.MOVE).data() == "↓1"
+    assert model.index(1, Column.SCORE).data() == "75.0  ↓5.0"
     assert model.index(1, Column.MOVE).data(Qt.ItemDataRole.ForegroundRole) is not None
     assert model.index(2, Column.MOVE).data() == "new"
     assert model.index(2, Column.SCORE).data() == "—"
@@ -102,8 +105,9 @@ def test_model(qtmodeltester: Any) -> None:
     assert model.rowCount() == 1
     assert model.index(0, Column.MOVE).data() == ""
     assert model.index(0, Column.CLOSURE).data() == "90.0%"
-    model.set_answer("department", [row("police", 1, 0.6)])  # another level: reset
-    assert model.index(0, Column.NAME).data() == "police"
+    model.set_answer("department", [row("police", 1, 0.6), row("-", 2, None)])  # reset
+    assert model.index(0, Column.NAME).data() == "(not dispatched)"
+    assert model.index(1, Column.NAME).data() == "police"
     model.clear()
     assert model.rowCount() == 0
 

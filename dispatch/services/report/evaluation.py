@@ -46,6 +46,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "district": ("各区排名", "Districts ranked"),
     "department": ("各部门排名", "Departments ranked"),
     "rank": ("排名", "Rank"),
+    "ranking": ("排名表", "Ranking"),
     "move": ("环比", "Move"),
     "name": ("名称", "Name"),
     "score": ("得分", "Score"),
@@ -60,11 +61,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "reopen_rate": ("重办率", "Reopened"),
     "mean_response_s": ("平均响应", "Mean response"),
     "mean_handling_s": ("平均处置", "Mean handling"),
-    "top": ("前三名", "Top three"),
-    "bottom": ("后三名", "Bottom three"),
+    "top": ("前三名", "Best (up to three)"),
+    "bottom": ("后三名（由低到高）", "Worst (up to three, lowest first)"),
     "groups": ("参评", "Ranked"),
     "none": ("本月无数据", "Nothing counted this month"),
     "new": ("新", "new"),
+    "no_department": ("（未派遣）", "(not dispatched)"),
     "previous_month": ("上月", "last month"),
     "how": ("得分为各项比率的加权平均（结案率、按期结案率、满意率各 20%，响应率、解决率各 15%，"
             "催办率、重办率各 5%，按 1−比率计）；环比为本月减上月。",
@@ -115,7 +117,7 @@ def build_report(fetch: Fetch, month: date, tz: tzinfo, centre: str) -> Evaluati
 
 def group_name(names: Names, level: str, code: str) -> str:
     if code in ("", "-"):
-        return "—"
+        return text("no_department", names.language) if level == "department" else "—"
     return names.department(code) if level == "department" else names.region(code)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dispatch.domain.evaluation import RATES
-from dispatch.services.evaluation_view import better
+from dispatch.services.evaluation_view import better, significant
 from dispatch.services.report.evaluation import (
     LEVELS,
     EvaluationReport,
@@ -51,7 +51,7 @@ def move_text(row: Mapping[str, Any], language: str) -> str:
 def change_text(indicator: str, row: Mapping[str, Any], names: Names) -> tuple[str, str | None]:
     """The change of ``indicator`` in words and its colour (green better, red worse)."""
     delta = (row.get("change") or {}).get(indicator)
-    if delta is None:
+    if delta is None or not significant(indicator, delta):
         return "", None
     good = better(indicator, delta)
     arrow = UP if delta > 0 else DOWN if delta < 0 else ""
@@ -141,12 +141,13 @@ def write_pdf(report: EvaluationReport, path: Path | str, names: Names) -> Path:
     for level in LEVELS:
         rows = report.rankings.get(level, [])
         scored = [r for r in rows if r.get("score") is not None]
-        top = "、".join(f"{group_name(names, level, str(r['code']))} {score(r['score'])}"
-                       for r in scored[:3]) or "—"
-        bottom = "、".join(f"{group_name(names, level, str(r['code']))} {score(r['score'])}"
-                          for r in scored[-3:][::-1]) or "—"
-        summary.append([t(level), f"{len(rows)}", top, bottom])
-    story.append(table([t("name"), t("groups"), t("top"), t("bottom")], summary,
+        best = scored[:min(3, (len(scored) + 1) // 2)]
+        worst = scored[len(best):][-3:][::-1]
+        summary.append([t(level), f"{len(rows)}", "、".join(
+            f"{group_name(names, level, str(r['code']))} {score(r['score'])}" for r in best)
+            or "—", "、".join(f"{group_name(names, level, str(r['code']))} {score(r['score'])}"
+                             for r in worst) or "—"])
+    story.append(table([t("ranking"), t("groups"), t("top"), t("bottom")], summary,
                        [30, 14, 110, 110]))
     story.append(Spacer(1, 4 * mm))
     story.append(p(t("how"), "muted"))
