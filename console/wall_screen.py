@@ -128,8 +128,8 @@ class WallScreen(QWidget):
         right.addWidget(self.departments_panel, 1)
         body = QHBoxLayout()
         body.setSpacing(12)
-        body.addWidget(self.map_panel, 38)
-        body.addLayout(middle, 27)
+        body.addWidget(self.map_panel, 35)
+        body.addLayout(middle, 30)
         body.addLayout(right, 35)
 
         lay = QVBoxLayout(self)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import timezone
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from dispatch.domain.evaluation import EvaluationRow, Level, evaluate
@@ -54,12 +55,24 @@ class RankingList(WallTable):
              Column(translate("WallRanking", "Score"), 0, right, fit="100.0")],
             translate("WallRanking", "Nothing due this month"), parent, font_px=font_px)
         self._name = name
+        self.ranked: list[EvaluationRow] = []
         self.shown: list[tuple[str, float | None, bool]] = []
+
+    def per_end(self) -> int:
+        """Groups shown at each end: :data:`SHOWN`, fewer when the rows do not fit."""
+        fit = self.visible_rows() if self.height() > 0 else 2 * SHOWN
+        return max(1, min(SHOWN, fit // 2))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.ranked and self.per_end() * 2 != len(self.shown):
+            self.show_rows(self.ranked)
 
     def show_rows(self, rows: Sequence[EvaluationRow]) -> None:
         cells = []
+        self.ranked = list(rows)
         self.shown = []
-        for r, best in ends(rows):
+        for r, best in ends(rows, self.per_end()):
             colour = WALL.good if best else WALL.alert
             name = self._name(r.code)
             self.shown.append((name, r.score, best))

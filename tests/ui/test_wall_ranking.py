@@ -52,17 +52,20 @@ def test_the_wall_ranks_streets_and_departments_of_the_month(
     streets = month_ranking(state, now, tz, Level.STREET)
     departments = month_ranking(state, now, tz, Level.DEPARTMENT)
     assert streets, "the busy city has streets with something due this month"
+    n = wall.ranking.streets.per_end()
+    assert 1 <= n <= 3
+    assert wall.ranking.streets.visible_rows() >= 2 * n  # both ends fit
     assert [n for n, _s, _b in wall.ranking.streets.shown] == [
-        wall_console.city.regions[r.code].name for r, _best in ends(streets)]
+        wall_console.city.regions[r.code].name for r, _best in ends(streets, n)]
     assert [s for _n, s, _b in wall.ranking.departments.shown] == [
-        r.score for r, _best in ends(departments)]
+        r.score for r, _best in ends(departments, wall.ranking.departments.per_end())]
     assert wall.ranking_panel.title.full_text() == "Ranking this month · Whole city"
     wall.show_scope(1)
     scope = wall.scopes[1]
     here = month_ranking(state, now, tz, Level.STREET, scope)
     assert all(r.code.startswith(scope) for r in here)
     assert [n for n, _s, _b in wall.ranking.streets.shown] == [
-        wall_console.city.regions[r.code].name for r, _best in ends(here)]
+        wall_console.city.regions[r.code].name for r, _best in ends(here, n)]
 
 
 def test_in_chinese(chinese: Any, make_wall: Any, wall_console: Any) -> None:  # noqa: F811
