@@ -1,5 +1,5 @@
 """``python main.py evaluation-report``: the monthly report of a live server (``--connect``) and
-of its event store (``--db``) agree on a 12345 case closed, called back unsatisfied and
+of its event store (``--db``; SQLite and PostgreSQL) agree on a 12345 case closed, called back unsatisfied and
 reopened; bad arguments end with status 2 and what is wrong."""
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ CST = timezone(timedelta(hours=8))
 
 
 def test_report_from_the_server_and_from_its_store(
-        tmp_path: Path, server_factory: Callable[..., RunningServer],
+        tmp_path: Path, store_url: str, server_factory: Callable[..., RunningServer],
         capsys: pytest.CaptureFixture[str]) -> None:
-    rs = server_factory()
+    rs = server_factory(store_url)
     disp, lead = rs.client("disp", workstation="ws-disp"), rs.client("lead")
     scope = disp.login_info.scope if disp.login_info is not None else ""
     minor = next(iter(rs.server.engine.catalogue.minors))
