@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from console.map_sync import LEVEL_PREFIX, MapSync
 from console.wall_news import UrgentNews
@@ -40,6 +41,7 @@ from widgets import labels
 from widgets.console_model import ConsoleModel
 from widgets.wall_charts import OpenSeries, hourly_by_major
 from widgets.wall_lists import department_load, most_overdue
+from widgets.wall_ranking import rank_month
 from widgets.wall_tiles import WALL, day_start, scope_kpi
 
 if TYPE_CHECKING:
@@ -90,6 +92,7 @@ class WallWindow(WallScreen):
         self.last_info: MirrorInfo | None = None
         self._staged: Iterator[None] | None = None
         self._ranked_at: float | None = None
+        self.ranking_pending: str | None = None  # the scope whose ranking is being computed
 
         self.map_sync = MapSync(c, self.map, level="grid", choropleth="open")
         self.map.set_layer_visible("units", False)
@@ -263,13 +266,31 @@ class WallWindow(WallScreen):
         self._update_legend()
         spent += time.perf_counter() - t0
         if self._ranked_at is None or time.monotonic() - self._ranked_at >= RANKING_S:
-            yield
-            t0 = time.perf_counter()
-            self.ranking.refresh(scope)  # the month's ranking changes slowly
-            self._ranked_at = time.monotonic()
-            spent += time.perf_counter() - t0
+            self._ranked_at = time.monotonic()  # the month's ranking changes slowly
+            self._rank(scope)
         self.refreshes += 1
         self.last_refresh_ms = spent * 1000.0
+
+    def _rank(self, scope: str) -> None:
+        """The month's ranking of ``scope``, computed off the GUI thread (the records are never
+        changed in place: a list of them is a snapshot)."""
+        from console.background import run_in_background
+
+        c = self.console
+        incidents, now, tz = list(c.state.incidents.values()), c.now(), c.tz
+        self.ranking_pending = scope
+
+        def shown(result: object, error: BaseException | None) -> None:
+            if not isValid(self.ranking):
+                return  # the wall was closed meanwhile
+            if error is not None:
+                log.warning("the month's ranking failed: %s", error)
+            elif scope == self.scope and isinstance(result, tuple):
+                self.ranking.show_ranking(*result)
+            if self.ranking_pending == scope:
+                self.ranking_pending = None
+
+        run_in_background(lambda: rank_month(incidents, now, tz, scope), shown)
 
     def _update_legend(self) -> None:
         n = LEVEL_PREFIX["grid"]
