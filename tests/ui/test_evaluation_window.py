@@ -221,7 +221,8 @@ def test_cases_behind_a_number_and_the_export(qtbot: Any, tmp_path: Path) -> Non
     assert "Report saved" in w.status.text()
 
 
-def test_the_console_shows_a_lead_the_evaluation(consoles: Any, qtbot: Any) -> None:  # noqa: F811
+def test_the_console_shows_a_lead_the_evaluation(consoles: Any, qtbot: Any,  # noqa: F811
+                                                 tmp_path: Path) -> None:
     from dispatch.adapters.client import CommandClient
     from dispatch.adapters.security.operators import DEMO_PASSWORDS
     from dispatch.domain import commands as cmd
@@ -271,6 +272,16 @@ def test_the_console_shows_a_lead_the_evaluation(consoles: Any, qtbot: Any) -> N
     assert sig.args == [[iid]]
     w.cases.itemActivated.emit(w.cases.item(0))
     assert lead.console.selected_incident == iid
+    # Export…: this month's report, in the console's language, from the same server
+    with qtbot.waitSignal(w.sig_exported, timeout=30_000) as done:
+        w.export_to(tmp_path / "reports")
+    pdf, csv_path = (Path(p) for p in done.args[0])
+    assert pdf.name == f"evaluation-{w.period_label.text()}.pdf"
+    assert pdf.stat().st_size > 1000
+    from dispatch.services.report.evaluation import read_csv
+
+    (district,) = [r for r in read_csv(csv_path)["district"] if r["code"] == grid[:6]]
+    assert (district["reopened"], district["name"]) == ("1", city.regions[grid[:6]].name)
 
 
 def test_in_chinese(chinese: Any, qtbot: Any) -> None:  # noqa: F811
