@@ -50,6 +50,7 @@ def evaluation_window(console: ConsoleModel, reader: Any,
     without ``evaluation_cases``. None when the console has no reader."""
     from console.background import run_in_background
     from dispatch.domain.errors import InvalidCommand
+    from dispatch.domain.evaluation import Level
     from dispatch.services.evaluation_view import CaseQuery, cases_behind
     from widgets import labels
     from widgets.evaluation_window import EvaluationWindow
@@ -58,6 +59,7 @@ def evaluation_window(console: ConsoleModel, reader: Any,
     if read is None:
         return None
     server_cases = [True]  # until the server says it does not know evaluation_cases
+    local_levels = {level.value for level in Level}  # the levels this console can evaluate
 
     def fetch(level: str, start: float, end: float) -> dict[str, Any]:
         return dict(read(lambda c: c.query("evaluation", level=level, start=start, end=end)))
@@ -74,6 +76,8 @@ def evaluation_window(console: ConsoleModel, reader: Any,
                     return [str(i) for i in answer.get("incident_ids", [])], "server"
                 except InvalidCommand:
                     server_cases[0] = False
+            if q.level not in local_levels:
+                return [], "none"  # a level only the server knows (a post)
             return cases_behind(mine, q), "console"
         return work
 

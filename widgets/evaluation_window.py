@@ -82,6 +82,8 @@ SOURCES: dict[str, Any] = {
     "server": QT_TRANSLATE_NOOP("EvaluationWindow", "from the server"),
     "console": QT_TRANSLATE_NOOP("EvaluationWindow",
                                  "from this console's incidents (archived cases not listed)"),
+    "none": QT_TRANSLATE_NOOP("EvaluationWindow",
+                              "this server cannot list the cases of this level"),
 }
 
 

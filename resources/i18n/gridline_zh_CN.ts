@@ -4795,6 +4795,11 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>EvaluationWindow</name>
         <message>
+            <location filename="../../widgets/evaluation_window.py" line="86" />
+            <source>this server cannot list the cases of this level</source>
+            <translation>该服务器无法列出此层级的案件</translation>
+        </message>
+        <message>
             <location filename="../../widgets/evaluation_window.py" line="68" />
             <source>Districts</source>
             <translation>区</translation>
