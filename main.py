@@ -5,6 +5,8 @@
     python main.py sim [options]       the field simulator
     python main.py geocode QUERY...    places for a query, as JSON lines
     python main.py gateway [options]   the field gateway (HTTP); "gateway keys …" its API keys
+    python main.py evaluation-report --month YYYY-MM --out DIR (--data-dir DIR | --db URL |
+                   --connect ENDPOINT …)  the monthly evaluation report, PDF and CSV
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ def gateway_main(argv: list[str] | None = None) -> int:
     return run(sys.argv[1:] if argv is None else argv)
 
 
+def evaluation_report_main(argv: list[str] | None = None) -> int:
+    from dispatch.entrypoints.evaluation_report import main as run
+
+    return run(sys.argv[1:] if argv is None else argv)
+
+
 def console_main(argv: list[str] | None = None) -> int:
     from console.app import main as run
 
@@ -52,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         return geocode_main(args[1:])
     if args and args[0] == "gateway":
         return gateway_main(args[1:])
+    if args and args[0] == "evaluation-report":
+        return evaluation_report_main(args[1:])
     return console_main(args)
 
 

@@ -29,10 +29,9 @@ from console.map_units import UNIT_COLOURINGS
 from console.region_panel import RegionPanel
 from console.status_bar import ConsoleStatusBar
 from console.themes import apply_theme
-from console.tool_windows import present, workload_window
+from console.tool_windows import add_tools_menu, evaluation_window, present, workload_window
 from dispatch.adapters.client.commands import Login
 from dispatch.adapters.client.mirror import MirrorInfo
-from dispatch.domain.roles import AUDIT_READERS, HAZARD_EDITORS, PLANNERS
 from maps.tiles import TileSource
 from maps.view import MapView
 from widgets import alert_sound, part_labels
@@ -76,6 +75,7 @@ class MainWindow(QMainWindow):
         self.history_source = history_source  # incident_history(id), close()
         self.audit_window: Any = None
         self.workload_window: Any = None
+        self.evaluation_window: Any = None
         self.run_card_editor: Any = None
         self.hazard_editor: Any = None
         self.quit_box: QMessageBox | None = None  # the question Ctrl+Q asks, while it asks
@@ -255,26 +255,10 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _c=False, n=name: self.set_theme(n))
         self.audit_action: QAction | None = None
         self.workload_action: QAction | None = None
+        self.evaluation_action: QAction | None = None
         self.run_cards_action: QAction | None = None
         self.hazards_action: QAction | None = None
-        reads_audit = self.audit_source is not None and self.login.role in AUDIT_READERS
-        plans = self.login.role in PLANNERS
-        edits_hazards = self.login.role in HAZARD_EDITORS
-        t = self.menuBar().addMenu(translate("MainWindow", "&Tools")) \
-            if reads_audit or plans or edits_hazards else None
-        if t is not None and plans:
-            self.run_cards_action = t.addAction(translate("MainWindow", "&Run cards…"))
-            self.run_cards_action.triggered.connect(self.open_run_cards)
-        if t is not None and edits_hazards:
-            self.hazards_action = t.addAction(translate("MainWindow", "&Hazards…"))
-            self.hazards_action.triggered.connect(self.open_hazards)
-        if t is not None and reads_audit:
-            self.audit_action = t.addAction(translate("MainWindow", "&Audit trail…"))
-            self.audit_action.setShortcut(QKeySequence(WINDOW_SHORTCUTS["audit_trail"]))
-            self.audit_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            self.audit_action.triggered.connect(self.open_audit)
-            self.workload_action = t.addAction(translate("MainWindow", "&Workload…"))
-            self.workload_action.triggered.connect(self.open_workload)
+        add_tools_menu(self)
         h = self.menuBar().addMenu(translate("MainWindow", "&Help"))
         h.addAction(translate("MainWindow", "Command line help")).triggered.connect(self.command_line.show_help)
         h.addAction(translate("MainWindow", "About Gridline")).triggered.connect(self._about)
@@ -407,8 +391,19 @@ class MainWindow(QMainWindow):
             self.workload_window.refresh()
         return present(self.workload_window)
 
-    def _show_from_workload(self, incident_id: str) -> None:
-        self.console.select_incident(incident_id, "workload")
+    def open_evaluation(self) -> Any:
+        """Show the evaluation panel (one per console), reading this month's ranking."""
+        if self.evaluation_window is None:
+            self.evaluation_window = evaluation_window(
+                self.console, self.history_source,
+                lambda iid: self._show_from_workload(iid, "evaluation"), self)
+            if self.evaluation_window is None:
+                return None
+            self.evaluation_window.refresh()
+        return present(self.evaluation_window)
+
+    def _show_from_workload(self, incident_id: str, origin: str = "workload") -> None:
+        self.console.select_incident(incident_id, origin)
         self._raise_detail()
         self.raise_()
         self.activateWindow()
@@ -486,8 +481,9 @@ class MainWindow(QMainWindow):
         self.save_layout()
         if self.audit_window is not None:
             self.audit_window.close()
-        if self.workload_window is not None:
-            self.workload_window.close()
+        for tool in (self.workload_window, self.evaluation_window):
+            if tool is not None:
+                tool.close()
         for source in {id(s): s for s in (self.audit_source, self.history_source)}.values():
             close_source = getattr(source, "close", None)
             if close_source is not None:

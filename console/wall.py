@@ -4,6 +4,7 @@ the command-centre wall.
 - The whole city's grids with a heat choropleth of open incidents; KPI tiles; incidents per
   hour by major class and open incidents over the day; the most overdue incidents; the load
   of every department.
+- The month's ranking: the best and worst streets and departments by evaluation score.
 - It rotates through the districts (the map zooms to each, the figures follow it, the header
   names it) and back to the whole city, every ``rotate_s`` seconds.
 - A new urgent incident gets a banner and the map goes to it for a few seconds.
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from console.map_sync import LEVEL_PREFIX, MapSync
 from console.wall_news import UrgentNews
@@ -39,6 +41,7 @@ from widgets import labels
 from widgets.console_model import ConsoleModel
 from widgets.wall_charts import OpenSeries, hourly_by_major
 from widgets.wall_lists import department_load, most_overdue
+from widgets.wall_ranking import rank_month
 from widgets.wall_tiles import WALL, day_start, scope_kpi
 
 if TYPE_CHECKING:
@@ -51,6 +54,7 @@ DEFAULT_ROTATE_S = 30.0
 DEFAULT_REFRESH_MS = 3000
 DEFAULT_HIGHLIGHT_S = 10.0
 STALE_AFTER_S = 5.0
+RANKING_S = 60.0  # the month's ranking is recomputed this often (and on a change of scope)
 OPEN_RAMP = ("#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02")  # the map's "open" ramp
 
 
@@ -87,6 +91,8 @@ class WallWindow(WallScreen):
         self._stale_since: float | None = None
         self.last_info: MirrorInfo | None = None
         self._staged: Iterator[None] | None = None
+        self._ranked_at: float | None = None
+        self.ranking_pending: str | None = None  # the scope whose ranking is being computed
 
         self.map_sync = MapSync(c, self.map, level="grid", choropleth="open")
         self.map.set_layer_visible("units", False)
@@ -179,6 +185,9 @@ class WallWindow(WallScreen):
                                          .replace("%1", name))
         self.departments_panel.title.setText(translate("Wall", "Department load · %1")
                                              .replace("%1", name))
+        self.ranking_panel.title.setText(translate("Wall", "Ranking this month · %1")
+                                         .replace("%1", name))
+        self._ranked_at = None  # the new scope's ranking at the next refresh
         self._apply_map_view()
 
     # ---------------------------------------------------------------------------- map
@@ -256,8 +265,32 @@ class WallWindow(WallScreen):
         self.departments.show_load(department_load(c.state, scope, c.catalogue))
         self._update_legend()
         spent += time.perf_counter() - t0
+        if self._ranked_at is None or time.monotonic() - self._ranked_at >= RANKING_S:
+            self._ranked_at = time.monotonic()  # the month's ranking changes slowly
+            self._rank(scope)
         self.refreshes += 1
         self.last_refresh_ms = spent * 1000.0
+
+    def _rank(self, scope: str) -> None:
+        """The month's ranking of ``scope``, computed off the GUI thread (the records are never
+        changed in place: a list of them is a snapshot)."""
+        from console.background import run_in_background
+
+        c = self.console
+        incidents, now, tz = list(c.state.incidents.values()), c.now(), c.tz
+        self.ranking_pending = scope
+
+        def shown(result: object, error: BaseException | None) -> None:
+            if not isValid(self.ranking):
+                return  # the wall was closed meanwhile
+            if error is not None:
+                log.warning("the month's ranking failed: %s", error)
+            elif scope == self.scope and isinstance(result, tuple):
+                self.ranking.show_ranking(*result)
+            if self.ranking_pending == scope:
+                self.ranking_pending = None
+
+        run_in_background(lambda: rank_month(incidents, now, tz, scope), shown)
 
     def _update_legend(self) -> None:
         n = LEVEL_PREFIX["grid"]

@@ -21,6 +21,7 @@ from widgets.console_model import ConsoleModel
 from widgets.wall_charts import HourlyChart, OpenChart
 from widgets.wall_lists import DepartmentLoadList, OverdueList
 from widgets.wall_panels import WallPanel, banner
+from widgets.wall_ranking import RankingTiles
 from widgets.wall_tiles import WALL, WallTiles, wall_font
 
 log = logging.getLogger(__name__)
@@ -113,19 +114,22 @@ class WallScreen(QWidget):
         self.overdue_panel = WallPanel(self.overdue)
         self.departments = DepartmentLoadList(c)
         self.departments_panel = WallPanel(self.departments)
+        self.ranking = RankingTiles(c)
+        self.ranking_panel = WallPanel(self.ranking)
 
         middle = QVBoxLayout()
         middle.setSpacing(12)
         middle.addWidget(self.hourly_panel, 1)
         middle.addWidget(self.open_panel, 1)
+        middle.addWidget(self.ranking_panel, 1)
         right = QVBoxLayout()
         right.setSpacing(12)
         right.addWidget(self.overdue_panel, 1)
         right.addWidget(self.departments_panel, 1)
         body = QHBoxLayout()
         body.setSpacing(12)
-        body.addWidget(self.map_panel, 38)
-        body.addLayout(middle, 27)
+        body.addWidget(self.map_panel, 35)
+        body.addLayout(middle, 30)
         body.addLayout(right, 35)
 
         lay = QVBoxLayout(self)

@@ -91,6 +91,7 @@ WINDOW_SHORTCUTS: dict[str, str] = {
     "map_search": "Ctrl+F",  # the map's place search box (Escape drops the place shown)
     "quit": "Ctrl+Q",  # File ▸ Quit, which asks first
     "print_summary": "Ctrl+Alt+P",  # the incident's printable summary (Ctrl+P parks)
+    "evaluation": "Ctrl+Shift+R",  # the evaluation panel (shift leads and administrators)
 }
 """Keys of the main window's own actions. With :data:`ACTIONS` they are the console's one
 table of keys: :func:`shortcut_table` joins them and a test keeps every key unique (a key

@@ -1,6 +1,21 @@
-"""Row helpers shared by the item models."""
+"""Row helpers shared by the item models, and the boilerplate of a keyed table model."""
 
 from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+Index = QModelIndex | QPersistentModelIndex
 
 
 def row_runs(rows: list[int], limit: int | None = None) -> list[tuple[int, int]]:
@@ -17,3 +32,67 @@ def row_runs(rows: list[int], limit: int | None = None) -> list[tuple[int, int]]
                 return [(rows[0], rows[-1])]
             runs.append((row, row))
     return runs
+
+
+class KeyedRowsModel(QAbstractTableModel):
+    """The boilerplate of a table model over rows kept in key order: row and column counts,
+    translated headers (``HEADERS`` in the ``CONTEXT`` translation context, one per column),
+    :meth:`set_rows` updating in place (rows whose key is gone removed, new ones inserted,
+    changed ones one ``dataChanged`` each) and :meth:`row_of` a key. A subclass says what a
+    row's key is (:meth:`key`) and what its cells show (``data``)."""
+
+    CONTEXT = ""
+    HEADERS: tuple[Any, ...] = ()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def key(self, row: Any) -> str:
+        raise NotImplementedError
+
+    def set_rows(self, new: Iterable[Any]) -> None:
+        """Show ``new`` (any order; kept in key order)."""
+        fresh = sorted(new, key=self.key)
+        keep = {self.key(r) for r in fresh}
+        for row in range(len(self._rows) - 1, -1, -1):
+            if self.key(self._rows[row]) not in keep:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+        last = len(self.HEADERS) - 1
+        for item in fresh:
+            k = self.key(item)
+            keys = [self.key(r) for r in self._rows]
+            row = bisect_left(keys, k)
+            if row < len(keys) and keys[row] == k:
+                if self._rows[row] != item:
+                    self._rows[row] = item
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+                continue
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._rows.insert(row, item)
+            self.endInsertRows()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._rows = []
+        self.endResetModel()
+
+    def row_of(self, key: str) -> int | None:
+        keys = [self.key(r) for r in self._rows]
+        row = bisect_left(keys, key)
+        return row if row < len(keys) and keys[row] == key else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return QCoreApplication.translate(self.CONTEXT, self.HEADERS[section])
+        return None

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QDateTime,
     QModelIndex,
@@ -18,6 +17,7 @@ from PySide6.QtCore import (
 )
 
 from dispatch.services.workload import OperatorLoad, Workload
+from widgets.rows import KeyedRowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 translate = QCoreApplication.translate
@@ -62,9 +62,12 @@ def sparkline(counts: tuple[int, ...], top: int) -> str:
                    for c in counts)
 
 
-class WorkloadModel(QAbstractTableModel):
+class WorkloadModel(KeyedRowsModel):
     """The operators of a :class:`Workload`, sorted by name; :meth:`set_workload` updates the
     rows in place (rows of operators gone are removed, new ones inserted)."""
+
+    CONTEXT = "WorkloadModel"
+    HEADERS = _HEADERS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -72,65 +75,25 @@ class WorkloadModel(QAbstractTableModel):
         self._hours: tuple[float, ...] = ()
         self._top = 0
 
+    def key(self, row: OperatorLoad) -> str:
+        return row.operator
+
     # ------------------------------------------------------------------------ updates
 
     def set_workload(self, workload: Workload) -> None:
-        new = [workload.operators[k] for k in sorted(workload.operators)]
+        new = list(workload.operators.values())
         self._hours = workload.hour_starts
         top = max((max(r.per_hour, default=0) for r in new), default=0)
         rescaled, self._top = top != self._top, top
-        old_names = [r.operator for r in self._rows]
-        new_names = {r.operator for r in new}
-        for row in range(len(old_names) - 1, -1, -1):
-            if old_names[row] not in new_names:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._rows[row]
-                self.endRemoveRows()
-        for load in new:
-            names = [r.operator for r in self._rows]
-            if load.operator in names:
-                row = names.index(load.operator)
-                if self._rows[row] != load:
-                    self._rows[row] = load
-                    self.dataChanged.emit(self.index(row, 0),
-                                          self.index(row, len(Column) - 1))
-                continue
-            row = sum(1 for n in names if n < load.operator)
-            self.beginInsertRows(QModelIndex(), row, row)
-            self._rows.insert(row, load)
-            self.endInsertRows()
+        self.set_rows(new)
         if rescaled and self._rows:  # every sparkline is drawn to the new scale
             self.dataChanged.emit(self.index(0, Column.PER_HOUR),
                                   self.index(len(self._rows) - 1, Column.PER_HOUR))
 
-    def clear(self) -> None:
-        self.beginResetModel()
-        self._rows = []
-        self.endResetModel()
-
     def load(self, row: int) -> OperatorLoad:
         return self._rows[row]
 
-    def row_of(self, operator: str) -> int | None:
-        for i, r in enumerate(self._rows):
-            if r.operator == operator:
-                return i
-        return None
-
     # ------------------------------------------------------------------------ Qt model
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(Column)):
-            return translate("WorkloadModel", _HEADERS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

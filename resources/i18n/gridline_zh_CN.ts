@@ -510,7 +510,7 @@
             <translation>添加备注…</translation>
         </message>
         <message>
-            <location filename="../../widgets/actions.py" line="184" />
+            <location filename="../../widgets/actions.py" line="185" />
             <source>No actions available</source>
             <translation>无可执行操作</translation>
         </message>
@@ -1007,6 +1007,357 @@
             <location filename="../../widgets/command_line.py" line="237" />
             <source>Summary of %1: pick the file</source>
             <translation>事件 %1 的摘要：请选择保存位置</translation>
+        </message>
+    </context>
+    <context>
+        <name>EvaluationModel</name>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="151" />
+            <source>(not dispatched)</source>
+            <translation>（未派遣）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="70" />
+            <source>Rank</source>
+            <translation>排名</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="71" />
+            <source>Move</source>
+            <translation>环比</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="72" />
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="73" />
+            <source>Score</source>
+            <translation>得分</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="74" />
+            <source>Closure</source>
+            <translation>结案率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="75" />
+            <source>On-time closure</source>
+            <translation>按期结案率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="76" />
+            <source>Response</source>
+            <translation>响应率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="77" />
+            <source>Resolution</source>
+            <translation>解决率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="78" />
+            <source>Satisfaction</source>
+            <translation>满意率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="79" />
+            <source>Urged</source>
+            <translation>催办率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="80" />
+            <source>Reopened</source>
+            <translation>重办率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="81" />
+            <source>Mean response</source>
+            <translation>平均响应</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="82" />
+            <source>Mean handling</source>
+            <translation>平均处置</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="83" />
+            <source>Due</source>
+            <translation>应结案</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="84" />
+            <source>Called back</source>
+            <translation>已回访</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="88" />
+            <source>due</source>
+            <translation>应结案</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="89" />
+            <source>closed</source>
+            <translation>已结案</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="90" />
+            <source>closed on time</source>
+            <translation>按期结案</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="91" />
+            <source>dispatched</source>
+            <translation>已派遣</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="92" />
+            <source>acknowledged in time</source>
+            <translation>按时签收</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="93" />
+            <source>closed in the period</source>
+            <translation>本期结案</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="94" />
+            <source>resolved</source>
+            <translation>已解决</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="95" />
+            <source>citizens' cases</source>
+            <translation>市民诉求</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="96" />
+            <source>urged</source>
+            <translation>被催办</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="97" />
+            <source>called back</source>
+            <translation>已回访</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="98" />
+            <source>satisfied</source>
+            <translation>满意</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="99" />
+            <source>reopened</source>
+            <translation>重办</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="213" />
+            <source>new</source>
+            <translation>新</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="233" />
+            <source>%1 of %2 %3</source>
+            <translation>%1 / %2（%3）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="247" />
+            <source>Previous period: %1</source>
+            <translation>上期：%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="250" />
+            <source>Change: %1 points</source>
+            <translation>变化：%1 个百分点</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="253" />
+            <source>No figures in the previous period</source>
+            <translation>上期无数据</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_model.py" line="255" />
+            <source>Double-click: the cases behind it</source>
+            <translation>双击：查看对应案件</translation>
+        </message>
+    </context>
+    <context>
+        <name>EvaluationWindow</name>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="85" />
+            <source>this server cannot list the cases of this level</source>
+            <translation>该服务器无法列出此层级的案件</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="68" />
+            <source>Districts</source>
+            <translation>区</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="69" />
+            <source>Streets</source>
+            <translation>街道</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="70" />
+            <source>Communities</source>
+            <translation>社区</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="71" />
+            <source>Grids</source>
+            <translation>网格</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="72" />
+            <source>Departments</source>
+            <translation>部门</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="73" />
+            <source>Dispatchers</source>
+            <translation>调度员</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="74" />
+            <source>Grid workers</source>
+            <translation>网格员</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="77" />
+            <source>Day</source>
+            <translation>日</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="78" />
+            <source>Month</source>
+            <translation>月</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="79" />
+            <source>Quarter</source>
+            <translation>季度</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="82" />
+            <source>from the server</source>
+            <translation>来自服务器</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="83" />
+            <source>from this console's incidents (archived cases not listed)</source>
+            <translation>来自本席位的事件（已归档案件未列出）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="124" />
+            <source>Evaluation</source>
+            <translation>绩效评价</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="131" />
+            <source>What is ranked</source>
+            <translation>排名对象</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="139" />
+            <source>Previous period (Alt+Left)</source>
+            <translation>上一期（Alt+左）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="143" />
+            <source>Next period (Alt+Right)</source>
+            <translation>下一期（Alt+右）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="147" />
+            <source>Refresh</source>
+            <translation>刷新</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="148" />
+            <source>Read the ranking again (F5)</source>
+            <translation>重新读取排名（F5）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="150" />
+            <source>Export…</source>
+            <translation>导出…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="151" />
+            <source>Write the monthly evaluation report of the month shown (PDF and CSV, per district and per department)</source>
+            <translation>导出所示月份的月度绩效评价报告（PDF 和 CSV，按区和按部门）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="174" />
+            <source>Double-click a number (or Enter) to list its cases</source>
+            <translation>双击某个数字（或按回车）列出对应案件</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="178" />
+            <source>Double-click or Enter: show the incident in the console</source>
+            <translation>双击或回车：在控制台中显示该事件</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="191" />
+            <source>Score: the weighted mean of the rates, out of 100. Arrows: the change since the previous period; hover a cell for its figures.</source>
+            <translation>得分：各项比率的加权平均（百分制）。箭头：与上期相比的变化；鼠标悬停可查看明细。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="266" />
+            <source>Reading the ranking…</source>
+            <translation>正在读取排名…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="282" />
+            <source>Could not read the ranking: %1</source>
+            <translation>无法读取排名：%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="290" />
+            <source>Updated %1 · %2 ranked</source>
+            <translation>已更新 %1 · 参评 %2 个</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="303" />
+            <source>This server does not evaluate this level</source>
+            <translation>该服务器不支持此层级的评价</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="320" />
+            <source>Reading the cases…</source>
+            <translation>正在读取案件…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="328" />
+            <source>Could not list the cases: %1</source>
+            <translation>无法列出案件：%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="332" />
+            <source>%1: %2 cases, %3</source>
+            <translation>%1：%2 件，%3</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="351" />
+            <source>Export the monthly evaluation report to</source>
+            <translation>将月度绩效评价报告导出到</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="362" />
+            <source>Writing the report of %1…</source>
+            <translation>正在生成 %1 的报告…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="369" />
+            <source>Could not export: %1</source>
+            <translation>无法导出：%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/evaluation_window.py" line="373" />
+            <source>Report saved: %1</source>
+            <translation>报告已保存：%1</translation>
         </message>
     </context>
     <context>
@@ -2561,12 +2912,12 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../console/main_window.py" line="269" />
+            <location filename="../../console/tool_windows.py" line="131" />
             <source>&amp;Hazards…</source>
             <translation>危险源(&amp;H)…</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="266" />
+            <location filename="../../console/tool_windows.py" line="128" />
             <source>&amp;Run cards…</source>
             <translation>出动预案(&amp;R)…</translation>
         </message>
@@ -2706,33 +3057,33 @@
             <translation>深色</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="278" />
+            <location filename="../../console/main_window.py" line="262" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="279" />
+            <location filename="../../console/main_window.py" line="263" />
             <source>Command line help</source>
             <translation>命令行帮助</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="280" />
-            <location filename="../../console/main_window.py" line="460" />
+            <location filename="../../console/main_window.py" line="264" />
+            <location filename="../../console/main_window.py" line="455" />
             <source>About Gridline</source>
             <translation>关于 Gridline</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="455" />
+            <location filename="../../console/main_window.py" line="450" />
             <source>Gridline — command and dispatch for city grid governance.</source>
             <translation>Gridline — 城市网格化治理指挥调度系统。</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="263" />
+            <location filename="../../console/tool_windows.py" line="125" />
             <source>&amp;Tools</source>
             <translation>工具(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="272" />
+            <location filename="../../console/tool_windows.py" line="134" />
             <source>&amp;Audit trail…</source>
             <translation>审计日志(&amp;A)…</translation>
         </message>
@@ -2762,22 +3113,22 @@
             <translation>新紧急事件提示音</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="316" />
+            <location filename="../../console/main_window.py" line="300" />
             <source>Quit Gridline</source>
             <translation>退出 Gridline</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="317" />
+            <location filename="../../console/main_window.py" line="301" />
             <source>Quit the console? Open forms are lost.</source>
             <translation>退出控制台？未发送的表单将丢失。</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="320" />
+            <location filename="../../console/main_window.py" line="304" />
             <source>Quit</source>
             <translation>退出</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="321" />
+            <location filename="../../console/main_window.py" line="305" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
@@ -2787,21 +3138,26 @@
             <translation>查找地点</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="449" />
+            <location filename="../../console/main_window.py" line="444" />
             <source>Field gateway: {0}</source>
             <translation>现场网关：{0}</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="457" />
+            <location filename="../../console/main_window.py" line="452" />
             <source>Field gateway (phones, Open311, 12345/110): {0}
 Open311 demo API key: open311-demo</source>
             <translation>现场网关（手机端、Open311、12345/110）：{0}
 Open311 演示 API 密钥：open311-demo</translation>
         </message>
         <message>
-            <location filename="../../console/main_window.py" line="276" />
+            <location filename="../../console/tool_windows.py" line="138" />
             <source>&amp;Workload…</source>
             <translation>工作量(&amp;W)…</translation>
+        </message>
+        <message>
+            <location filename="../../console/tool_windows.py" line="140" />
+            <source>&amp;Evaluation…</source>
+            <translation>绩效评价(&amp;E)…</translation>
         </message>
     </context>
     <context>
@@ -4262,99 +4618,104 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>Wall</name>
         <message>
-            <location filename="../../console/wall_screen.py" line="36" />
+            <location filename="../../console/wall_screen.py" line="37" />
             <source>Gridline wall — %1</source>
             <translation>Gridline 一屏统览 — %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall_screen.py" line="52" />
+            <location filename="../../console/wall_screen.py" line="53" />
             <source>%1 · City operations overview</source>
             <translation>%1 · 城市运行一屏统览</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="141" />
+            <location filename="../../console/wall.py" line="147" />
             <source>Whole city</source>
             <translation>全市</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="172" />
+            <location filename="../../console/wall.py" line="178" />
             <source>Open incidents per grid · %1</source>
             <translation>网格在办事件热力 · %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="174" />
+            <location filename="../../console/wall.py" line="180" />
             <source>Reported per hour · %1</source>
             <translation>今日每小时上报（按大类）· %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="176" />
+            <location filename="../../console/wall.py" line="182" />
             <source>Open today · %1</source>
             <translation>今日在办事件走势 · %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="178" />
+            <location filename="../../console/wall.py" line="184" />
             <source>Most overdue · %1</source>
             <translation>超期最久事件 · %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="180" />
+            <location filename="../../console/wall.py" line="186" />
             <source>Department load · %1</source>
             <translation>部门负载 · %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="247" />
+            <location filename="../../console/wall.py" line="256" />
             <source>now %1</source>
             <translation>当前 %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="271" />
+            <location filename="../../console/wall.py" line="304" />
             <source>Open per grid: %1 max %2</source>
             <translation>网格在办：%1 最多 %2 起</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="304" />
+            <location filename="../../console/wall.py" line="337" />
             <source>⚠ New urgent incident  %1 · %2 · %3</source>
             <translation>⚠ 新紧急事件  %1 · %2 · %3</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="308" />
+            <location filename="../../console/wall.py" line="341" />
             <source>(%1 more)</source>
             <translation>（另有 %1 起）</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="344" />
+            <location filename="../../console/wall.py" line="377" />
             <source>○ Connecting</source>
             <translation>○ 连接中</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="348" />
+            <location filename="../../console/wall.py" line="381" />
             <source>● Live</source>
             <translation>● 实时</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="351" />
+            <location filename="../../console/wall.py" line="384" />
             <source>✕ Feed lost</source>
             <translation>✕ 数据中断</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="352" />
+            <location filename="../../console/wall.py" line="385" />
             <source>◐ Resyncing</source>
             <translation>◐ 重新同步中</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="356" />
+            <location filename="../../console/wall.py" line="389" />
             <source>%1 s ago</source>
             <translation>%1 秒前</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="357" />
+            <location filename="../../console/wall.py" line="390" />
             <source>%1 ago</source>
             <translation>%1前</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="358" />
+            <location filename="../../console/wall.py" line="391" />
             <source>Data feed interrupted · data stale since %1, %2</source>
             <translation>数据已中断 · 画面停留在 %1（%2）</translation>
+        </message>
+        <message>
+            <location filename="../../console/wall.py" line="188" />
+            <source>Ranking this month · %1</source>
+            <translation>本月排名 · %1</translation>
         </message>
     </context>
     <context>
@@ -4437,6 +4798,34 @@ Open311 演示 API 密钥：open311-demo</translation>
             <location filename="../../widgets/wall_lists.py" line="299" />
             <source>(no department)</source>
             <translation>（未定部门）</translation>
+        </message>
+    </context>
+    <context>
+        <name>WallRanking</name>
+        <message>
+            <location filename="../../widgets/wall_ranking.py" line="63" />
+            <source>Score</source>
+            <translation>得分</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_ranking.py" line="64" />
+            <source>Nothing due this month</source>
+            <translation>本月暂无应结案件</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_ranking.py" line="99" />
+            <source>Street</source>
+            <translation>街道</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_ranking.py" line="100" />
+            <source>Department</source>
+            <translation>部门</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_ranking.py" line="113" />
+            <source>(no department)</source>
+            <translation>（未派遣）</translation>
         </message>
     </context>
     <context>
@@ -4540,7 +4929,7 @@ Open311 演示 API 密钥：open311-demo</translation>
             <translation>最近操作</translation>
         </message>
         <message>
-            <location filename="../../widgets/workload_model.py" line="174" />
+            <location filename="../../widgets/workload_model.py" line="137" />
             <source>%1: %2 actions</source>
             <translation>%1：%2 次操作</translation>
         </message>

@@ -349,7 +349,8 @@ def test_offscreen_render(chinese: Any, wall_console: Any, make_wall: Any, qtbot
     image = wall.grab().toImage()
     assert (image.width(), image.height()) == (1920, 1080)
     assert_shows_something(image, colours=500, dominant=0.8, spread=10)
-    for panel in (wall.tiles, wall.hourly_panel, wall.overdue_panel, wall.departments_panel):
+    for panel in (wall.tiles, wall.hourly_panel, wall.overdue_panel, wall.departments_panel,
+                  wall.ranking_panel):
         assert_shows_something(panel.grab().toImage(), colours=30, dominant=0.95, spread=5)
     ARTIFACTS.mkdir(exist_ok=True)
     assert image.save(str(ARTIFACTS / "wall_offscreen.png"))
