@@ -23,7 +23,8 @@ class DeadlineProfile:
 
     ``dispatch`` and ``feedback`` (by priority) replace the catalogue's dispatch limit and the
     class's handling limit for incidents whose source is one of ``sources``; a priority missing
-    from them keeps the catalogue's. ``callback`` is the limit of the call-back after closure.
+    from them keeps the catalogue's. ``callback`` is the limit of the call-back after closure; ``arrival`` how long a department
+    summoned by a whistle (吹哨报到) has to report on site, whatever the incident's source.
     """
 
     name: str
@@ -32,6 +33,8 @@ class DeadlineProfile:
     feedback: dict[Priority, TimeLimit] = field(default_factory=dict)
     sources: tuple[str, ...] = CITIZEN_SOURCES
     title: str = ""
+    # 吹哨报到: how long a summoned department has to report on site (dispatch.domain.whistle)
+    arrival: TimeLimit = TimeLimit(30, LimitUnit.MINUTES)
 
     def covers(self, source: str) -> bool:
         return source in self.sources

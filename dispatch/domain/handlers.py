@@ -18,6 +18,7 @@ from dispatch.domain import events as ev
 from dispatch.domain import hazards as hz
 from dispatch.domain import joint
 from dispatch.domain import runcard_handlers as rc
+from dispatch.domain import whistle as wh
 from dispatch.domain.assign_departments import resulting_departments, units_outside
 from dispatch.domain.catalogue.model import Priority, TimeLimit
 from dispatch.domain.checks import Context, Payloads
@@ -457,5 +458,7 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Payloads]] = {
     cmd.Callback: loop.callback,
     cmd.Urge: loop.urge,
     cmd.RaisePriority: loop.raise_priority,
+    cmd.Whistle: wh.whistle,
+    cmd.ReportArrival: wh.report_arrival,
 }
 assert set(HANDLERS) == set(cmd.COMMAND_TYPES.values()), "every command needs a handler"
