@@ -17,6 +17,10 @@ CITIZEN_SOURCES: tuple[str, ...] = (Source.HOTLINE.value, Source.CITIZEN_APP.val
 reports (Open311 requests come in as ``citizen_app``)."""
 
 
+ARRIVAL_LIMIT = TimeLimit(30, LimitUnit.MINUTES)
+"""吹哨报到: a summoned department reports on site within 30 minutes unless a profile says."""
+
+
 @dataclass(frozen=True, slots=True)
 class DeadlineProfile:
     """A named set of time limits for the citizen's cases.
@@ -34,7 +38,7 @@ class DeadlineProfile:
     sources: tuple[str, ...] = CITIZEN_SOURCES
     title: str = ""
     # 吹哨报到: how long a summoned department has to report on site (dispatch.domain.whistle)
-    arrival: TimeLimit = TimeLimit(30, LimitUnit.MINUTES)
+    arrival: TimeLimit = field(default_factory=lambda: ARRIVAL_LIMIT)
 
     def covers(self, source: str) -> bool:
         return source in self.sources

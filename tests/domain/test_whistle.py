@@ -167,14 +167,15 @@ def test_street_and_community_dispatchers_whistle_a_district_one_may_not(
     ("field", cmd.ReportArrival("ID", "water"), InvalidCommand, "water was not summoned"),
     ("wall", cmd.ReportArrival("ID", "police"), Forbidden, "may not report arrivals"),
 ])
-def test_refusals_change_nothing(engine: DispatchEngine, who: str, command: object,
+def test_refusals_change_nothing(engine: DispatchEngine, who: str,
+                                 command: cmd.Whistle | cmd.ReportArrival,
                                  error: type[Exception], words: str) -> None:
     iid = dispatched(engine)
     if isinstance(command, cmd.ReportArrival):
         engine.execute(cmd.Whistle(iid, ("police",), "x"), LEAD)
     actor = {"lead": LEAD, "wall": WALL, "field": FIELD}[who]
-    command = dataclasses.replace(command, incident_id=iid)  # type: ignore[type-var]
-    err = unchanged(engine, lambda: engine.execute(command, actor))
+    mine = dataclasses.replace(command, incident_id=iid)
+    err = unchanged(engine, lambda: engine.execute(mine, actor))
     assert isinstance(err, error)
     assert words in str(err)
 
