@@ -111,13 +111,17 @@ _KIND = {
     "handling": ("处置", "Handling"), "responded": ("反馈", "Responded"),
     "department_released": ("解除协办", "Released from the incident"),
     "escalated_skip": ("越级上报", "Escalated past levels"),
+    "whistled": ("吹哨", "Whistle blown"), "summoned": ("吹哨召集", "Summoned"),
+    "arrived": ("报到", "Reported on site"),
 }
 _CLOSE_REASON = {"fixed": ("已处置", "fixed"), "duplicate": ("重复", "duplicate"),
                  "not_responsible": ("非本部门职责", "not our responsibility"),
                  "unable_to_fix": ("无法处置", "unable to fix"), "cancelled": ("注销", "cancelled")}
 _VALUE = {"on": ("开启", "on"), "off": ("解除", "off"), "approved": ("批准", "approved"),
           "refused": ("驳回", "refused"), "near_due": ("临近超时", "near due"),
-          "overdue": ("已超时", "overdue")}
+          "overdue": ("已超时", "overdue"), "street": ("街道", "street"),
+          "community": ("社区", "community"), "on_time": ("按时", "in time"),
+          "late": ("迟到", "late")}
 
 
 def _pick(table: dict[Any, tuple[str, str]], key: Any, language: str) -> str:
