@@ -79,7 +79,8 @@ class IncidentTableModel(QAbstractTableModel):
         self._rows: dict[str, int] = {}
         self._flash: dict[str, float] = {}  # id → flashing until (console time)
         self._open: set[str] = set()  # ids of open incidents (their clocks may run)
-        self._countdown: dict[str, tuple[str, ClockState | None]] = {}  # as last signalled
+        # as last signalled: countdown text and state, whistle text and colour
+        self._countdown: dict[str, tuple[str, ClockState | None, tuple[str, str]]] = {}
         self._tick_rows: Callable[[], Iterable[int]] | None = None
         self._rows_stale = False
         self._flash_on = False
@@ -242,10 +243,10 @@ class IncidentTableModel(QAbstractTableModel):
             if self._countdown.get(iid) != key:
                 self._countdown[iid] = key
                 rows.append(self._rows[iid])
-        col = Column.COUNTDOWN
-        for top, bottom in row_runs(sorted(rows)):
-            self.dataChanged.emit(self.index(top, col), self.index(bottom, col),
-                                  COUNTDOWN_ROLES)
+        for col in (Column.COUNTDOWN, Column.WHISTLE):
+            for top, bottom in row_runs(sorted(rows)):
+                self.dataChanged.emit(self.index(top, col), self.index(bottom, col),
+                                      COUNTDOWN_ROLES)
 
     def flash(self, incident_id: str, seconds: float = 6.0) -> None:
         """Make a row's background blink for ``seconds`` (a new urgent incident)."""
