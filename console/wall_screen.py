@@ -22,6 +22,7 @@ from widgets.wall_charts import HourlyChart, OpenChart
 from widgets.wall_lists import DepartmentLoadList, OverdueList
 from widgets.wall_panels import WallPanel, banner
 from widgets.wall_tiles import WALL, WallTiles, wall_font
+from widgets.wall_whistles import WhistleList
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -113,6 +114,8 @@ class WallScreen(QWidget):
         self.overdue_panel = WallPanel(self.overdue)
         self.departments = DepartmentLoadList(c)
         self.departments_panel = WallPanel(self.departments)
+        self.whistles = WhistleList(c)
+        self.whistles_panel = WallPanel(self.whistles)
 
         middle = QVBoxLayout()
         middle.setSpacing(12)
@@ -120,8 +123,9 @@ class WallScreen(QWidget):
         middle.addWidget(self.open_panel, 1)
         right = QVBoxLayout()
         right.setSpacing(12)
-        right.addWidget(self.overdue_panel, 1)
-        right.addWidget(self.departments_panel, 1)
+        right.addWidget(self.overdue_panel, 4)
+        right.addWidget(self.whistles_panel, 3)
+        right.addWidget(self.departments_panel, 4)
         body = QHBoxLayout()
         body.setSpacing(12)
         body.addWidget(self.map_panel, 38)

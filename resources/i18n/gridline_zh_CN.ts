@@ -339,6 +339,26 @@
             <source>Phone</source>
             <translation>来电号码</translation>
         </message>
+        <message>
+            <source>Summon</source>
+            <translation>召集部门</translation>
+        </message>
+        <message>
+            <source>why the departments are summoned</source>
+            <translation>为何召集这些部门</translation>
+        </message>
+        <message>
+            <source>Each must report on site (报到) within the centre's arrival limit, %1 unless its deadline profile says</source>
+            <translation>各部门须在中心的报到时限内到场报到（时限方案未另定时为 %1）</translation>
+        </message>
+        <message>
+            <source>Check at least one department to summon</source>
+            <translation>请至少勾选一个要召集的部门</translation>
+        </message>
+        <message>
+            <source>Every summoned department is on site</source>
+            <translation>被召集的部门均已报到</translation>
+        </message>
     </context>
     <context>
         <name>Actions</name>
@@ -497,6 +517,14 @@
         <message>
             <source>Urge…</source>
             <translation>催办…</translation>
+        </message>
+        <message>
+            <source>Blow the whistle…</source>
+            <translation>吹哨…</translation>
+        </message>
+        <message>
+            <source>Report arrival…</source>
+            <translation>报到…</translation>
         </message>
     </context>
     <context>
@@ -1231,6 +1259,10 @@
             <source>Print summary…</source>
             <translation>打印事件摘要…</translation>
         </message>
+        <message>
+            <source>Whistle (吹哨报到)</source>
+            <translation>吹哨报到</translation>
+        </message>
     </context>
     <context>
         <name>IncidentTableModel</name>
@@ -1347,6 +1379,10 @@
         <message>
             <source>Call back by %1</source>
             <translation>%1前回访</translation>
+        </message>
+        <message>
+            <source>Whistle</source>
+            <translation>吹哨报到</translation>
         </message>
     </context>
     <context>
@@ -1532,6 +1568,34 @@
         <message>
             <source>Released from the incident</source>
             <translation>解除协办</translation>
+        </message>
+        <message>
+            <source>Whistle blown</source>
+            <translation>吹哨</translation>
+        </message>
+        <message>
+            <source>Summoned to report on site</source>
+            <translation>被吹哨召集，须到场报到</translation>
+        </message>
+        <message>
+            <source>Reported on site</source>
+            <translation>到场报到</translation>
+        </message>
+        <message>
+            <source>The street blew the whistle</source>
+            <translation>街道吹哨召集部门</translation>
+        </message>
+        <message>
+            <source>The community blew the whistle</source>
+            <translation>社区吹哨召集部门</translation>
+        </message>
+        <message>
+            <source>Reported on site in time</source>
+            <translation>按时到场报到</translation>
+        </message>
+        <message>
+            <source>Reported on site late</source>
+            <translation>超时到场报到（迟到）</translation>
         </message>
     </context>
     <context>
@@ -3764,6 +3828,14 @@ Open311 演示 API 密钥：open311-demo</translation>
             <source>Data feed interrupted · data stale since %1, %2</source>
             <translation>数据已中断 · 画面停留在 %1（%2）</translation>
         </message>
+        <message>
+            <source>Whistles (吹哨报到) · %1</source>
+            <translation>吹哨报到 · %1</translation>
+        </message>
+        <message>
+            <source>%1 late</source>
+            <translation>%1 起迟到</translation>
+        </message>
     </context>
     <context>
         <name>WallCharts</name>
@@ -3849,6 +3921,26 @@ Open311 演示 API 密钥：open311-demo</translation>
             <location filename="../../widgets/wall_lists.py" line="299" />
             <source>(no department)</source>
             <translation>（未定部门）</translation>
+        </message>
+        <message>
+            <source>Blown by</source>
+            <translation>吹哨方</translation>
+        </message>
+        <message>
+            <source>On site</source>
+            <translation>已报到</translation>
+        </message>
+        <message>
+            <source>Late</source>
+            <translation>迟到部门</translation>
+        </message>
+        <message>
+            <source>Next due</source>
+            <translation>报到倒计时</translation>
+        </message>
+        <message>
+            <source>No open whistles</source>
+            <translation>暂无进行中的吹哨</translation>
         </message>
     </context>
     <context>
@@ -4205,6 +4297,14 @@ Open311 演示 API 密钥：open311-demo</translation>
         <message>
             <source>the citizen called again (催办)</source>
             <translation>市民再次来电催办</translation>
+        </message>
+        <message>
+            <source>blow the whistle: summon departments to report on site (吹哨)</source>
+            <translation>吹哨：召集部门到场报到</translation>
+        </message>
+        <message>
+            <source>a summoned department reports on site (报到)</source>
+            <translation>被召集部门到场报到</translation>
         </message>
     </context>
     <context>
@@ -4607,6 +4707,69 @@ Open311 演示 API 密钥：open311-demo</translation>
         <message>
             <source>the gateway cannot be reached: {0}</source>
             <translation>无法连接网关：{0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Whistle</name>
+        <message>
+            <source>Waiting</source>
+            <translation>待报到</translation>
+        </message>
+        <message>
+            <source>Late, not on site</source>
+            <translation>已超时未报到</translation>
+        </message>
+        <message>
+            <source>On site in time</source>
+            <translation>按时报到</translation>
+        </message>
+        <message>
+            <source>On site late</source>
+            <translation>迟到报到</translation>
+        </message>
+        <message>
+            <source>Street</source>
+            <translation>街道</translation>
+        </message>
+        <message>
+            <source>Community</source>
+            <translation>社区</translation>
+        </message>
+        <message>
+            <source>Department</source>
+            <translation>部门</translation>
+        </message>
+        <message>
+            <source>Report by</source>
+            <translation>报到时限</translation>
+        </message>
+        <message>
+            <source>On site</source>
+            <translation>报到时间</translation>
+        </message>
+        <message>
+            <source>Arrival clock</source>
+            <translation>报到计时</translation>
+        </message>
+        <message>
+            <source>%1 left</source>
+            <translation>剩余 %1</translation>
+        </message>
+        <message>
+            <source>%1 late</source>
+            <translation>超时 %1</translation>
+        </message>
+        <message>
+            <source>%1/%2 on site</source>
+            <translation>已报到 %1/%2</translation>
+        </message>
+        <message>
+            <source>%1, reported by %2</source>
+            <translation>%1，由 %2 报到</translation>
+        </message>
+        <message>
+            <source>%1 %2 blew the whistle at %3 (%4): %5</source>
+            <translation>%1 %2 于 %3 吹哨（%4）：%5</translation>
         </message>
     </context>
 </TS>
