@@ -229,6 +229,7 @@ class IncidentTableModel(QAbstractTableModel):
         incidents = self.console.state.incidents
         now = self.console.now()
         rows: list[int] = []
+        whistle_rows: list[int] = []  # the whistle cell's arrival clock (吹哨报到)
         if self._tick_rows is None:
             candidates: Iterable[str] = self._open
         else:
@@ -240,11 +241,15 @@ class IncidentTableModel(QAbstractTableModel):
             if inc is None:
                 continue
             key = self.cells.countdown_key(inc, now)
-            if self._countdown.get(iid) != key:
+            was = self._countdown.get(iid)
+            if was != key:
                 self._countdown[iid] = key
-                rows.append(self._rows[iid])
-        for col in (Column.COUNTDOWN, Column.WHISTLE):
-            for top, bottom in row_runs(sorted(rows)):
+                if was is None or was[:2] != key[:2]:
+                    rows.append(self._rows[iid])
+                if was is None or was[2] != key[2]:
+                    whistle_rows.append(self._rows[iid])
+        for col, changed in ((Column.COUNTDOWN, rows), (Column.WHISTLE, whistle_rows)):
+            for top, bottom in row_runs(sorted(changed)):
                 self.dataChanged.emit(self.index(top, col), self.index(bottom, col),
                                       COUNTDOWN_ROLES)
 
