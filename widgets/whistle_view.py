@@ -74,7 +74,7 @@ def queue_summary(inc: Incident, now: float) -> tuple[str, str]:
     head = translate("Whistle", "%1/%2 on site").replace("%1", str(on_site)).replace(
         "%2", str(n))
     if late:
-        text = translate("Whistle", "%1 late").replace("%1", str(late))
+        text = translate("Whistle", "%1 late", "departments").replace("%1", str(late))
         return f"{head} · {text}", theme.ERROR
     due = next_arrival_due(inc)
     if due is None or not inc.is_open:

@@ -4760,6 +4760,11 @@ Open311 演示 API 密钥：open311-demo</translation>
             <translation>超时 %1</translation>
         </message>
         <message>
+            <source>%1 late</source>
+            <comment>departments</comment>
+            <translation>%1 个迟到</translation>
+        </message>
+        <message>
             <source>%1/%2 on site</source>
             <translation>已报到 %1/%2</translation>
         </message>
