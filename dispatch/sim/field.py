@@ -12,8 +12,9 @@ start handling, request extensions (延期), respond (反馈), verify on site (�
 rework), and the unit status chain dispatched → en route → on scene → busy → returning →
 available. Shift lead, for the share of incidents given by ``auto_dispatch``: register or
 cancel, link duplicates, dispatch the nearest suitable units, escalate some urgent incidents,
-decide extensions, close and evaluate, call the citizen back (回访). Citizens call again about
-open cases (催办, :mod:`dispatch.sim.citizen`).
+decide extensions, close and evaluate, call the citizen back (回访), whistle on some hard
+incidents (吹哨, :mod:`dispatch.sim.whistles`; departments report on site). Citizens call
+again about open cases (催办, :mod:`dispatch.sim.citizen`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from dispatch.domain.status import (
     TaskState,
     UnitStatus,
 )
-from dispatch.sim import citizen, texts
+from dispatch.sim import citizen, texts, whistles
 from dispatch.sim.channel import Channel, Result, Who
 from dispatch.sim.fleet import Fleet
 from dispatch.sim.nearest import nearest
@@ -53,6 +54,7 @@ from dispatch.sim.plans import (
     citizen_sig,
     incident_sig,
     unit_sig,
+    window,
 )
 
 log = logging.getLogger("gridline.sim")
@@ -105,9 +107,10 @@ class FieldAgent:
             if inc is None:
                 self.plans.pop("i:" + iid, None)
                 self.plans.pop("c:" + iid, None)
+                self.plans.pop("w:" + iid, None)
                 continue
             self._plan_incident(inc, now)
-            self._plan_citizen(inc, now)
+            self._plan_side(inc, now)
         for uid in units:
             u = state.units.get(uid)
             if u is None:
@@ -151,22 +154,24 @@ class FieldAgent:
         action, due = decided
         self._schedule(key, sig, action, max(due, now))
 
-    def _plan_citizen(self, inc: Incident, now: float) -> None:
-        key, sig = "c:" + inc.id, citizen_sig(inc)
-        if inc.id in self.scripted or self._keep(key, sig):
-            return
-        # drawn per case and urge: a status change re-plans the same call
-        due = citizen.urge_due_at(inc, self.b, self._rng(inc.id, (inc.urges,), "urge"), now)
-        if due is None:
-            self.plans[key] = Plan(key, sig, "", now, 0, done=True)
-        else:
-            self._schedule(key, sig, "urge", due)
-
-    def _window(self, start: float | None, due: float | None, default: float, cap: float
-                ) -> float:
-        if start is None or due is None or due <= start:
-            return default
-        return min(due - start, cap)
+    def _plan_side(self, inc: Incident, now: float) -> None:
+        """The citizen's next repeat call (``c:``; drawn per case and urge, so a status change
+        re-plans the same call) and the whistle's next step (``w:``, 吹哨报到)."""
+        for key, sig in (("c:" + inc.id, citizen_sig(inc)),
+                         ("w:" + inc.id, whistles.whistle_sig(inc))):
+            if inc.id in self.scripted or self._keep(key, sig):
+                continue
+            if key[0] == "c":
+                due = citizen.urge_due_at(inc, self.b, self._rng(inc.id, (inc.urges,), "urge"),
+                                          now)
+                step = None if due is None else ("urge", due)
+            else:
+                step = whistles.next_step(inc, self.b, lambda w: self._rng(inc.id, (), w), now,
+                                          self.auto(inc.id))
+            if step is None:
+                self.plans[key] = Plan(key, sig, "", now, 0, done=True)
+            else:
+                self._schedule(key, sig, *step)
 
     def _when(self, rng: random.Random, start: float, window: float, lo: float, hi: float
               ) -> float:
@@ -186,7 +191,7 @@ class FieldAgent:
         if st == S.REPORTED:
             if not auto:
                 return None
-            w = self._window(inc.reported_at, inc.dispatch_due, 30 * MIN, 2 * HOUR)
+            w = window(inc.reported_at, inc.dispatch_due, 30 * MIN, 2 * HOUR)
             if inc.id in self.duplicates:
                 return "duplicate", inc.reported_at + w * rng.uniform(0.05, 0.3)
             return "register", self._when(rng, inc.reported_at, w, 0.05, 0.3)
@@ -195,7 +200,7 @@ class FieldAgent:
                 return None
             if inc.returns:
                 return "assign", now + rng.uniform(2, 10) * MIN
-            w = self._window(inc.reported_at, inc.dispatch_due, 30 * MIN, 2 * HOUR)
+            w = window(inc.reported_at, inc.dispatch_due, 30 * MIN, 2 * HOUR)
             start = inc.registered_at or now
             return "assign", max(start + rng.uniform(1, 4) * MIN,
                                  self._when(rng, inc.reported_at, w, 0.35, 0.8))
@@ -205,7 +210,7 @@ class FieldAgent:
             return joint_step
         if st == S.DISPATCHED:
             start = inc.dispatched_at or now
-            w = self._window(start, inc.ack_due, 15 * MIN, HOUR)
+            w = window(start, inc.ack_due, 15 * MIN, HOUR)
             return "acknowledge", self._when(rng, start, w, 0.1, 0.7)
         if st == S.ACKNOWLEDGED:
             start = inc.acknowledged_at or now
@@ -223,12 +228,12 @@ class FieldAgent:
             return joint_step
         if st == S.HANDLING:
             start = inc.dispatched_at or now
-            w = self._window(start, inc.handle_due, 2 * HOUR, HANDLING_CAP_S)
+            w = window(start, inc.handle_due, 2 * HOUR, HANDLING_CAP_S)
             return "respond", max(now + rng.uniform(1, 5) * MIN,
                                   self._when(rng, start, w, 0.3, 0.9))
         if st == S.RESPONDED:
             start = inc.responded_at or now
-            w = self._window(start, inc.verify_due, HOUR, 2 * HOUR)
+            w = window(start, inc.verify_due, HOUR, 2 * HOUR)
             return "verify", self._when(rng, start, w, 0.1, 0.8)
         if st == S.VERIFIED:
             return ("close", (inc.verified_at or now) + rng.uniform(1, 10) * MIN) if auto \
@@ -248,12 +253,12 @@ class FieldAgent:
         for t in inc.tasks:
             rng = self._rng(inc.id, (t.department, t.state.value, inc.rework_count), "dept")
             if t.state == TaskState.DISPATCHED:
-                w = self._window(t.dispatched_at, t.ack_due, 15 * MIN, HOUR)
+                w = window(t.dispatched_at, t.ack_due, 15 * MIN, HOUR)
                 step, due = "acknowledge", self._when(rng, t.dispatched_at, w, 0.1, 0.7)
             elif t.state == TaskState.ACKNOWLEDGED:
                 step, due = "handle", (t.acknowledged_at or now) + rng.uniform(2, 15) * MIN
             elif t.state == TaskState.HANDLING:
-                w = self._window(t.dispatched_at, t.handle_due, 2 * HOUR, HANDLING_CAP_S)
+                w = window(t.dispatched_at, t.handle_due, 2 * HOUR, HANDLING_CAP_S)
                 step, due = "respond", max(now + rng.uniform(1, 5) * MIN,
                                            self._when(rng, t.dispatched_at, w, 0.3, 0.9))
             else:
@@ -337,15 +342,17 @@ class FieldAgent:
     def _carry_out(self, plan: Plan, now: float) -> Result | None:
         state = self.state
         kind, rid = plan.key.split(":", 1)
-        if kind in ("i", "c"):
+        if kind in ("i", "c", "w"):
             inc = state.incidents.get(rid)
-            sig = incident_sig if kind == "i" else citizen_sig
+            sig = {"i": incident_sig, "c": citizen_sig, "w": whistles.whistle_sig}[kind]
             if inc is None or sig(inc) != plan.sig or rid in self.scripted:
                 self.stats.skipped += 1
                 plan.done = True
                 return None
             made: tuple[Who, Any] | None = self._incident_command(inc, plan, now) \
-                if kind == "i" else ("field", citizen.urge_command(inc))
+                if kind == "i" else ("field", citizen.urge_command(inc)) if kind == "c" \
+                else whistles.command(inc, plan.action, self.catalogue.departments,
+                                      self._rng(inc.id, (), plan.action))
         else:
             u = state.units.get(rid)
             if u is None or unit_sig(u) != plan.sig:
