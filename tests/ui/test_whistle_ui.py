@@ -16,12 +16,17 @@ import pytest
 from PySide6.QtCore import Qt
 
 from dispatch.domain import commands as cmd
+from dispatch.services.replay import LANE_DEPARTMENT, LANE_INCIDENT, TimelineItem
+from tests.conftest import T0
+from tests.domain.helpers import LEAD
+from tests.ui.test_widgets_i18n import chinese  # noqa: F401  (the fixture)
 from tests.ui.widget_fixtures import *  # noqa: F403
 from tests.ui.widget_fixtures import shown
 from widgets.action_forms.whistle import ArrivalForm, WhistleForm
 from widgets.actions import ConsoleActions
 from widgets.detail_panel import IncidentDetail
 from widgets.incident_cells import Column
+from widgets.incident_timeline import IncidentTimelineChart
 from widgets.queue_panel import QueuePanel
 from widgets.wall_whistles import WhistleList, open_whistles
 
@@ -96,3 +101,40 @@ def test_whistle_clock_on_queue_and_detail(console: Any, shell: Any, busy_engine
     # sortable: late whistles first
     q.proxy.sort(Column.WHISTLE, Qt.SortOrder.AscendingOrder)
     assert q.proxy.id_at(0) == iid
+
+
+def timeline_items() -> list[TimelineItem]:
+    return [TimelineItem(T0, 1, 0, LANE_INCIDENT, "E000001", "whistled", "street", "占道经营"),
+            TimelineItem(T0, 1, 0, LANE_DEPARTMENT, "police", "summoned", "", "占道经营"),
+            TimelineItem(T0, 2, 1, LANE_DEPARTMENT, "police", "arrived", "on_time"),
+            TimelineItem(T0, 3, 2, LANE_DEPARTMENT, "fire", "arrived", "late")]
+
+
+def test_timeline_reads_the_whistle_as_sentences(console: Any, qtbot: Any) -> None:
+    chart = IncidentTimelineChart(console)
+    qtbot.addWidget(chart)
+    assert [chart.describe(it) for it in timeline_items()] == [
+        "The street blew the whistle", "Summoned to report on site",
+        "Reported on site in time", "Reported on site late"]
+
+
+@pytest.mark.usefixtures("chinese")
+def test_whistle_in_chinese(console: Any, shell: Any, busy_engine: Any, qtbot: Any) -> None:
+    chart = IncidentTimelineChart(console)
+    qtbot.addWidget(chart)
+    assert [chart.describe(it) for it in timeline_items()] == [
+        "街道吹哨召集部门", "被吹哨召集，须到场报到", "按时到场报到", "超时到场报到（迟到）"]
+    iid = busy_engine.populated["dispatched"][0]
+    inc = busy_engine.state.incidents[iid]
+    a, b = [d for d in sorted(busy_engine.catalogue.departments) if d not in inc.departments][:2]
+    busy_engine.execute(cmd.Whistle(iid, (a, b), "街道吹哨"), LEAD)
+    console.apply_changes(*busy_engine.state.take_changes())
+    q = shown(QueuePanel(console, ConsoleActions(console)), qtbot, 1600, 700)
+    assert q.proxy.headerData(Column.WHISTLE, Qt.Orientation.Horizontal) == "吹哨报到"
+    row = next(r for r in range(q.proxy.rowCount()) if q.proxy.id_at(r) == iid)
+    assert q.proxy.index(row, Column.WHISTLE).data() == "已报到 0/2 · 30:00"
+    d = shown(IncidentDetail(console, ConsoleActions(console)), qtbot, 560, 1000)
+    console.select_incident(iid, "test")
+    assert d.summons.row_texts()[0][3] == "剩余 30:00"
+    assert "街道" in d.whistle_line.text()
+    assert "吹哨" in d.whistle_line.text()
