@@ -387,7 +387,7 @@ def note(ctx: Context, c: cmd.AddNote) -> Payloads:
     return [ev.IncidentNoted(inc.id, ck.text(c.text, "note"))]
 
 
-CLOCK_STAGES = ("dispatch", "acknowledge", "handle", "verify", "callback")
+CLOCK_STAGES = ("dispatch", "acknowledge", "handle", "verify", "callback", wh.ARRIVAL_STAGE)
 CLOCK_STATES = ("near_due", "overdue")
 
 
@@ -396,6 +396,8 @@ def clock(ctx: Context, c: cmd.RaiseClock) -> Payloads:
     inc = ck.incident(ctx, c.incident_id, "time")
     if c.stage not in CLOCK_STAGES or c.state not in CLOCK_STATES:
         raise InvalidCommand(f"bad clock event {c.stage}/{c.state}")
+    if c.stage == wh.ARRIVAL_STAGE:
+        return wh.arrival_clock(inc, c)
     flags = inc.clock
     if c.department:
         t = joint.task(inc.tasks, c.department)

@@ -334,7 +334,9 @@ def _noted(s: DispatchState, e: ev.Event, p: ev.IncidentNoted) -> None:
 
 def _clock(s: DispatchState, e: ev.Event, p: ev.IncidentClock) -> None:
     inc = s.incidents[p.incident_id]
-    if p.department:
+    if p.stage == wh.ARRIVAL_STAGE:  # 吹哨报到: a summoned department's arrival is overdue
+        inc.summoned = wh.flagged(inc.summoned, p.department)
+    elif p.department:
         t = joint.task(inc.tasks, p.department)
         if t is not None:
             flags = tuple(c for c in t.clock if c[0] != p.stage)

@@ -64,6 +64,7 @@ class Summons:
     due: float
     arrived_at: float | None = None
     arrived_by: str = ""
+    overdue: bool = False  # the server's clock flagged it: due passed, not on site
 
 
 @dataclass(slots=True)

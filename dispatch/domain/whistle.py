@@ -34,6 +34,9 @@ from dispatch.domain.roles import Permission, Role
 from dispatch.domain.state import DispatchState, Incident, Note, Summons
 from dispatch.domain.status import OPEN_STATUSES, WORKING_STATUSES, TaskState
 
+ARRIVAL_STAGE = "arrival"
+"""The clock stage of a summoned department's arrival: the server flags it ``overdue``."""
+
 MAX_SUMMONED = 12
 """At most this many departments per whistle."""
 
@@ -148,7 +151,41 @@ def report_arrival(ctx: Context, c: cmd.ReportArrival) -> Payloads:
     return [ev.DepartmentArrived(inc.id, dept, ck.text(c.note, "note", required=False))]
 
 
+def arrival_clock(inc: Incident, c: cmd.RaiseClock) -> Payloads:
+    """The server's clock: a summoned department's due time passed without it on site."""
+    s = summons_of(inc, c.department)
+    if s is None:
+        raise InvalidCommand(f"department {c.department} was not summoned to incident {inc.id}")
+    if c.state != "overdue":
+        raise InvalidCommand("an arrival is flagged overdue only")
+    if s.arrived_at is not None:
+        raise Conflict(f"department {c.department} is on site at incident {inc.id}")
+    if s.overdue:
+        raise Conflict(f"incident {inc.id} ({c.department}) is already overdue for arrival")
+    return [ev.IncidentClock(inc.id, ARRIVAL_STAGE, "overdue", c.department)]
+
+
+def overdue_arrivals(inc: Incident, now: float) -> tuple[list[cmd.RaiseClock], float | None]:
+    """For the server's clock: the arrival flags to raise at ``now`` and the next due time of
+    a department not yet on site (None: none)."""
+    out: list[cmd.RaiseClock] = []
+    later: list[float] = []
+    for s in inc.summoned:
+        if s.arrived_at is not None or s.overdue:
+            continue
+        if now >= s.due:
+            out.append(cmd.RaiseClock(inc.id, ARRIVAL_STAGE, "overdue", s.department))
+        else:
+            later.append(s.due)
+    return out, (min(later) if later else None)
+
+
 # ---------------------------------------------------------------------------- projection
+
+
+def flagged(summoned: tuple[Summons, ...], department: str) -> tuple[Summons, ...]:
+    return tuple(dataclasses.replace(x, overdue=True) if x.department == department else x
+                 for x in summoned)
 
 
 def _touch(s: DispatchState, e: ev.Event, inc: Incident) -> None:

@@ -2179,6 +2179,10 @@
             <source>Unsatisfied</source>
             <translation>不满意</translation>
         </message>
+        <message>
+            <source>Arrival (报到)</source>
+            <translation>报到</translation>
+        </message>
     </context>
     <context>
         <name>LoginDialog</name>

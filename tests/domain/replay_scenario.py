@@ -269,6 +269,7 @@ def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 
     clock.advance(600.0)
     assert run(cmd.ReportArrival(loop, "police", "民警到场"), FIELD)
     clock.advance(1800.0)
+    assert run(cmd.RaiseClock(loop, "arrival", "overdue", "fire"), SYSTEM_ACTOR)
     assert run(cmd.ReportArrival(loop, "fire"), FIELD)
     engine.commit()
     return rec

@@ -201,3 +201,38 @@ def test_closed_or_not_yet_dispatched_incidents_refuse(engine: DispatchEngine) -
         err = unchanged(engine, lambda c=c: engine.execute(c, LEAD))  # type: ignore[misc]
         assert isinstance(err, InvalidCommand | Forbidden)
         assert "closed" in str(err)
+
+
+def test_the_server_clock_flags_a_late_arrival_once(engine: DispatchEngine,
+                                                     clock: FakeClock) -> None:
+    from dispatch.domain.roles import SYSTEM_ACTOR
+    from dispatch.domain.rules import RuleSet, evaluate
+
+    iid = dispatched(engine)
+    engine.execute(cmd.Whistle(iid, ("police", "fire"), "x"), LEAD)
+    inc = engine.state.incidents[iid]
+    due = inc.summoned[0].due
+    engine.execute(cmd.ReportArrival(iid, "police"), FIELD)
+
+    def arrival_flags() -> list[cmd.RaiseClock]:
+        acts, _nxt = evaluate(inc, clock.t, RuleSet())
+        return [a.command for a in acts
+                if isinstance(a.command, cmd.RaiseClock) and a.command.stage == "arrival"]
+
+    assert arrival_flags() == []
+    assert evaluate(inc, clock.t, RuleSet())[1] is not None
+    clock.advance(due - clock.t)  # the due time: fire is not on site
+    (flag,) = arrival_flags()
+    assert flag == cmd.RaiseClock(iid, "arrival", "overdue", "fire")
+    out = engine.execute(flag, SYSTEM_ACTOR)
+    assert [e.kind for e in out.events] == ["incident.clock"]
+    assert [s.overdue for s in inc.summoned] == [False, True]
+    assert arrival_flags() == []  # once
+    err = unchanged(engine, lambda: engine.execute(flag, SYSTEM_ACTOR))
+    assert isinstance(err, Conflict)
+    err = unchanged(engine, lambda: engine.execute(
+        cmd.RaiseClock(iid, "arrival", "overdue", "police"), SYSTEM_ACTOR))
+    assert isinstance(err, Conflict)  # police is on site
+    engine.execute(cmd.ReportArrival(iid, "fire"), FIELD)  # late, but on site now
+    assert inc.summoned[1].arrived_at is not None
+    assert inc.summoned[1].overdue

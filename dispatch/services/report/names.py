@@ -92,7 +92,8 @@ _UNIT_STATUS = {
 _PRIORITY = {"urgent": ("特急", "Urgent"), "high": ("紧急", "High"),
              "normal": ("一般", "Normal"), "low": ("低", "Low")}
 _STAGE = {"dispatch": ("派遣", "Dispatch"), "acknowledge": ("签收", "Acknowledge"),
-          "handle": ("处置", "Handle"), "verify": ("核查", "Verify")}
+          "handle": ("处置", "Handle"), "verify": ("核查", "Verify"),
+          "arrival": ("报到", "Arrival")}
 _LEVEL = {4: ("网格", "Grid"), 3: ("社区", "Community"), 2: ("街道", "Street"),
           1: ("区", "District"), 0: ("市", "City")}
 _LANE = {LANE_INCIDENT: ("事件", "Incident"), LANE_DEPARTMENT: ("部门", "Department"),
