@@ -264,3 +264,18 @@ def test_complete_units_and_arguments(engine: Any, clock: Any) -> None:
     engine.execute(cmd.AssignUnits(iid, (unit,)), DISPATCHER)
     assert complete(f"rl {iid} ", engine.state) == [unit]
     assert complete(f"ak {iid} ", engine.state) == list(engine.state.incidents[iid].departments)
+
+
+def test_complete_whistle_departments_and_arrivals(engine: Any) -> None:
+    from tests.domain.helpers import DISPATCHER, LEAD
+
+    iid = report(engine)
+    engine.execute(cmd.AssignUnits(iid), DISPATCHER)
+    cat = engine.catalogue
+    assert complete(f"wh {iid} pol", engine.state, cat) == ["police"]
+    assert complete(f"wh {iid} police,fi", engine.state, cat) == ["police,fire"]
+    assert "police,police" not in complete(f"wh {iid} police,", engine.state, cat)
+    engine.execute(cmd.Whistle(iid, ("police", "fire"), "吹哨"), LEAD)
+    assert complete(f"wh {iid} pol", engine.state, cat) == []  # summoned already
+    engine.execute(cmd.ReportArrival(iid, "police"), LEAD)
+    assert complete(f"ar {iid} ", engine.state, cat) == ["fire"]  # not yet on site
