@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from dispatch.domain.codec import RecordCodec
+from dispatch.domain.whistle_events import DepartmentArrived, IncidentWhistled
 
 # --------------------------------------------------------------------------------- incidents
 
@@ -390,34 +391,6 @@ class RunCardRemoved:
     KIND: ClassVar[str] = "run_card.removed"
     class_code: str
     priority: str
-
-
-@dataclass(frozen=True, slots=True)
-class IncidentWhistled:
-    """A street or community blew the whistle (吹哨): ``departments`` (those not summoned
-    before) must report on site by ``arrival_due``. ``joined`` are the ones not yet on the
-    incident: they join its joint dispatch with the acknowledge and handling deadlines."""
-
-    KIND: ClassVar[str] = "incident.whistled"
-    incident_id: str
-    departments: tuple[str, ...]
-    reason: str
-    level: str  # street, community
-    region: str  # the street's or community's code
-    arrival_due: float
-    joined: tuple[str, ...] = ()
-    ack_due: float | None = None
-    handle_due: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DepartmentArrived:
-    """A summoned department reported on site (报到)."""
-
-    KIND: ClassVar[str] = "incident.arrived"
-    incident_id: str
-    department: str
-    note: str = ""
 
 
 # --------------------------------------------------------------------------------- hazards
