@@ -43,6 +43,7 @@ from widgets.wall_charts import OpenSeries, hourly_by_major
 from widgets.wall_lists import department_load, most_overdue
 from widgets.wall_ranking import rank_month
 from widgets.wall_tiles import WALL, day_start, scope_kpi
+from widgets.wall_whistles import open_whistles
 
 if TYPE_CHECKING:
     from console.session import LiveSession
@@ -188,6 +189,8 @@ class WallWindow(WallScreen):
         self.ranking_panel.title.setText(translate("Wall", "Ranking this month · %1")
                                          .replace("%1", name))
         self._ranked_at = None  # the new scope's ranking at the next refresh
+        self.whistles_panel.title.setText(translate("Wall", "Whistles (吹哨报到) · %1")
+                                          .replace("%1", name))
         self._apply_map_view()
 
     # ---------------------------------------------------------------------------- map
@@ -259,6 +262,11 @@ class WallWindow(WallScreen):
         yield
         t0 = time.perf_counter()
         self.overdue.show_overdue(most_overdue(c.state, now, scope, limit=12))
+        whistles = open_whistles(c.state, now, scope, limit=10_000)
+        self.whistles.show_whistles(whistles[:8])
+        late = sum(1 for _inc, n in whistles if n)
+        self.whistles_panel.side.setText(
+            translate("Wall", "%1 late").replace("%1", str(late)) if late else "")
         spent += time.perf_counter() - t0
         yield
         t0 = time.perf_counter()

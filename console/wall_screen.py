@@ -23,6 +23,7 @@ from widgets.wall_lists import DepartmentLoadList, OverdueList
 from widgets.wall_panels import WallPanel, banner
 from widgets.wall_ranking import RankingTiles
 from widgets.wall_tiles import WALL, WallTiles, wall_font
+from widgets.wall_whistles import WhistleList
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -116,6 +117,8 @@ class WallScreen(QWidget):
         self.departments_panel = WallPanel(self.departments)
         self.ranking = RankingTiles(c)
         self.ranking_panel = WallPanel(self.ranking)
+        self.whistles = WhistleList(c)
+        self.whistles_panel = WallPanel(self.whistles)
 
         middle = QVBoxLayout()
         middle.setSpacing(12)
@@ -124,8 +127,9 @@ class WallScreen(QWidget):
         middle.addWidget(self.ranking_panel, 1)
         right = QVBoxLayout()
         right.setSpacing(12)
-        right.addWidget(self.overdue_panel, 1)
-        right.addWidget(self.departments_panel, 1)
+        right.addWidget(self.overdue_panel, 4)
+        right.addWidget(self.whistles_panel, 3)
+        right.addWidget(self.departments_panel, 4)
         body = QHBoxLayout()
         body.setSpacing(12)
         body.addWidget(self.map_panel, 35)

@@ -30,12 +30,13 @@ def _tool(name: str) -> str:
     return found
 
 
-def _messages(root: ET.Element) -> dict[tuple[str, str], ET.Element]:
-    out: dict[tuple[str, str], ET.Element] = {}
+def _messages(root: ET.Element) -> dict[tuple[str, str, str], ET.Element]:
+    """Messages by (context, source, disambiguating comment)."""
+    out: dict[tuple[str, str, str], ET.Element] = {}
     for context in root.findall("context"):
         name = context.findtext("name") or ""
         for m in context.findall("message"):
-            out[(name, m.findtext("source") or "")] = m
+            out[(name, m.findtext("source") or "", m.findtext("comment") or "")] = m
     return out
 
 
@@ -48,9 +49,9 @@ def _keep_translated(ts: Path, before: bytes) -> int:
     now = _messages(root)
     contexts = {c.findtext("name") or "": c for c in root.findall("context")}
     kept = 0
-    for (name, source), m in old.items():
-        t = m.find("translation")
-        if (name, source) in now or t is None or not t.text or t.get("type"):
+    for key, m in old.items():
+        name, t = key[0], m.find("translation")
+        if key in now or t is None or not t.text or t.get("type"):
             continue
         context = contexts.get(name)
         if context is None:

@@ -81,6 +81,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # the citizen's loop (回访, 催办)
     _spec("callback", QT_TRANSLATE_NOOP("Actions", "Call-back…"), "Ctrl+Shift+K", group=5),
     _spec("urge", QT_TRANSLATE_NOOP("Actions", "Urge…"), "Ctrl+Shift+Y", group=5),
+    # 吹哨报到
+    _spec("whistle", QT_TRANSLATE_NOOP("Actions", "Blow the whistle…"), "Ctrl+Shift+B",
+          group=6),
+    _spec("report_arrival", QT_TRANSLATE_NOOP("Actions", "Report arrival…"), "Ctrl+Shift+O",
+          group=6),
 )
 
 SPECS: dict[str, ActionSpec] = {s.key: s for s in ACTIONS}

@@ -32,6 +32,7 @@ from widgets.detail_photos import PhotoSection
 from widgets.detail_place import PlaceNotes
 from widgets.detail_sections import ClockTable, FieldGrid, NoteList, section
 from widgets.flow_layout import FlowLayout
+from widgets.whistle_view import SummonsTable, heading_text
 
 translate = QCoreApplication.translate
 
@@ -134,6 +135,10 @@ class IncidentDetail(QWidget):
         self.clocks = ClockTable()
         self.departments = DepartmentTable()
         self.departments_heading = section(translate("IncidentDetail", "Departments"))
+        self.whistle_heading = section(translate("IncidentDetail", "Whistle (吹哨报到)"))
+        self.whistle_line = QLabel()
+        self.whistle_line.setWordWrap(True)
+        self.summons = SummonsTable()
         self.place_notes = PlaceNotes(self.console)
         self.photos = PhotoSection(self.console)
 
@@ -205,6 +210,9 @@ class IncidentDetail(QWidget):
         lay.addWidget(self.clocks)
         lay.addWidget(self.departments_heading)
         lay.addWidget(self.departments)
+        lay.addWidget(self.whistle_heading)
+        lay.addWidget(self.whistle_line)
+        lay.addWidget(self.summons)
         lay.addWidget(self.photos)
         lay.addWidget(section(translate("IncidentDetail", "Actions")))
         lay.addWidget(bar)
@@ -266,6 +274,7 @@ class IncidentDetail(QWidget):
         joint_departments = self.departments.show_departments(inc, c) > 1
         self.departments.setVisible(joint_departments)
         self.departments_heading.setVisible(joint_departments)
+        self._update_whistle(inc)
         self.notes.show_notes(inc, c)
         self.photos.show_incident(inc)
         self._update_buttons()
@@ -278,10 +287,19 @@ class IncidentDetail(QWidget):
         self.note_edit.setVisible("note" in available)
         self.button_flow.invalidate()
 
+    def _update_whistle(self, inc: Incident) -> None:
+        whistled = self.summons.show_summons(inc, self.console) > 0
+        self.whistle_line.setText(heading_text(inc, self.console))
+        self.whistle_heading.setVisible(whistled)
+        self.whistle_line.setVisible(whistled)
+        self.summons.setVisible(whistled)
+
     def _update_clock(self) -> None:
         inc = self.incident
         if inc is None or not self.isVisible():
             return
+        if inc.summoned:
+            self._update_whistle(inc)
         now = self.console.now()
         clock = running_clock(inc) if inc.is_open else None
         if clock is None:

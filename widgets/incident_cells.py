@@ -19,7 +19,7 @@ from dispatch.domain.citizen_loop import awaiting_callback
 from dispatch.domain.state import Incident
 from dispatch.domain.status import WORKING_STATUSES, IncidentStatus
 from dispatch.domain.timelimits import Clock, ClockState, clock_dues, is_overdue, running_clock
-from widgets import labels, theme
+from widgets import labels, theme, whistle_view
 from widgets.console_model import ConsoleModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -48,6 +48,7 @@ class Column(IntEnum):
     DUE = 12
     URGES = 13  # repeat calls (催办)
     CALLBACK = 14  # the call-back (回访) of a closed citizen's case: due, overdue, result
+    WHISTLE = 15  # 吹哨报到: summoned departments on site, the next arrival's clock, late ones
 
 
 HEADERS = {
@@ -66,6 +67,7 @@ HEADERS = {
     Column.DUE: QT_TRANSLATE_NOOP("IncidentTableModel", "Due"),
     Column.URGES: QT_TRANSLATE_NOOP("IncidentTableModel", "Urges"),
     Column.CALLBACK: QT_TRANSLATE_NOOP("IncidentTableModel", "Call-back"),
+    Column.WHISTLE: QT_TRANSLATE_NOOP("IncidentTableModel", "Whistle"),
 }
 
 _PRIORITY_RANK = {p.value: i for i, p in enumerate(Priority)}
@@ -189,6 +191,8 @@ class IncidentCells:
                 "%1", str(inc.urges)) if inc.urges else ""
         if col == Column.CALLBACK:
             return self.callback_text(inc)
+        if col == Column.WHISTLE:
+            return whistle_view.queue_summary(inc, c.now())[0]
         return ""
 
     def callback_text(self, inc: Incident) -> str:
@@ -246,6 +250,8 @@ class IncidentCells:
                 else float("inf")
         if col == Column.GRID:
             return inc.grid
+        if col == Column.WHISTLE:
+            return whistle_view.queue_sort_key(inc, self.console.now())
         return self.display(inc, Column(col))
 
     def foreground(self, inc: Incident, col: Column) -> Any:
@@ -267,6 +273,8 @@ class IncidentCells:
             return theme.colour(theme.ERROR if overdue else theme.WARNING)
         if col == Column.CALLBACK and inc.callback_result == "unsatisfied":
             return theme.colour(theme.ERROR)
+        if col == Column.WHISTLE and inc.summoned:
+            return theme.colour(whistle_view.queue_summary(inc, self.console.now())[1])
         if not inc.is_open:
             return theme.colour(theme.MUTED)
         return None
@@ -302,14 +310,22 @@ class IncidentCells:
             return "\n".join(parts) or None
         if col == Column.REPORTED:
             return labels.full_time(inc.reported_at, c.tz)
+        if col == Column.WHISTLE and inc.summoned:
+            now = c.now()
+            return "\n".join(x for x in [whistle_view.heading_text(inc, c)] + [
+                f"{c.department_name(s.department)} · {whistle_view.clock_text(s, now)}"
+                for s in inc.summoned] if x)
         if col == Column.STATUS and len(joint.tasks_of(inc)) > 1:
             return "\n".join(x for x in (inc.description, self.departments_tip(inc)) if x)
         if col in (Column.ID, Column.STATUS):
             return inc.description or None
         return None
 
-    def countdown_key(self, inc: Incident, now: float) -> tuple[str, ClockState | None]:
-        """What the countdown cell shows at ``now``: its text and the clock's state."""
+    def countdown_key(self, inc: Incident, now: float
+                      ) -> tuple[str, ClockState | None, tuple[str, str]]:
+        """What the countdown cells show at ``now``: the running clock's text and state, and
+        the whistle cell's text and colour (its arrival clock, 吹哨报到)."""
         clock = running_clock(inc)
         text = "" if clock is None else labels.countdown(clock.remaining(now))
-        return text, self.clock_state(inc, clock)
+        whistle = whistle_view.queue_summary(inc, now) if inc.summoned else ("", "")
+        return text, self.clock_state(inc, clock), whistle

@@ -79,7 +79,8 @@ class IncidentTableModel(QAbstractTableModel):
         self._rows: dict[str, int] = {}
         self._flash: dict[str, float] = {}  # id → flashing until (console time)
         self._open: set[str] = set()  # ids of open incidents (their clocks may run)
-        self._countdown: dict[str, tuple[str, ClockState | None]] = {}  # as last signalled
+        # as last signalled: countdown text and state, whistle text and colour
+        self._countdown: dict[str, tuple[str, ClockState | None, tuple[str, str]]] = {}
         self._tick_rows: Callable[[], Iterable[int]] | None = None
         self._rows_stale = False
         self._flash_on = False
@@ -228,6 +229,7 @@ class IncidentTableModel(QAbstractTableModel):
         incidents = self.console.state.incidents
         now = self.console.now()
         rows: list[int] = []
+        whistle_rows: list[int] = []  # the whistle cell's arrival clock (吹哨报到)
         if self._tick_rows is None:
             candidates: Iterable[str] = self._open
         else:
@@ -239,13 +241,17 @@ class IncidentTableModel(QAbstractTableModel):
             if inc is None:
                 continue
             key = self.cells.countdown_key(inc, now)
-            if self._countdown.get(iid) != key:
+            was = self._countdown.get(iid)
+            if was != key:
                 self._countdown[iid] = key
-                rows.append(self._rows[iid])
-        col = Column.COUNTDOWN
-        for top, bottom in row_runs(sorted(rows)):
-            self.dataChanged.emit(self.index(top, col), self.index(bottom, col),
-                                  COUNTDOWN_ROLES)
+                if was is None or was[:2] != key[:2]:
+                    rows.append(self._rows[iid])
+                if was is None or was[2] != key[2]:
+                    whistle_rows.append(self._rows[iid])
+        for col, changed in ((Column.COUNTDOWN, rows), (Column.WHISTLE, whistle_rows)):
+            for top, bottom in row_runs(sorted(changed)):
+                self.dataChanged.emit(self.index(top, col), self.index(bottom, col),
+                                      COUNTDOWN_ROLES)
 
     def flash(self, incident_id: str, seconds: float = 6.0) -> None:
         """Make a row's background blink for ``seconds`` (a new urgent incident)."""

@@ -52,6 +52,18 @@ _KINDS = {
     "note": QT_TRANSLATE_NOOP("IncidentTimeline", "Note"),
     "evaluated": QT_TRANSLATE_NOOP("IncidentTimeline", "Evaluated"),
     "archived": QT_TRANSLATE_NOOP("IncidentTimeline", "Archived"),
+    "whistled": QT_TRANSLATE_NOOP("IncidentTimeline", "Whistle blown"),
+    "summoned": QT_TRANSLATE_NOOP("IncidentTimeline", "Summoned to report on site"),
+    "arrived": QT_TRANSLATE_NOOP("IncidentTimeline", "Reported on site"),
+}
+# 吹哨报到 markers read as whole sentences: (kind, value) → text
+_SENTENCES = {
+    ("whistled", "street"): QT_TRANSLATE_NOOP("IncidentTimeline",
+                                              "The street blew the whistle"),
+    ("whistled", "community"): QT_TRANSLATE_NOOP("IncidentTimeline",
+                                                 "The community blew the whistle"),
+    ("arrived", "on_time"): QT_TRANSLATE_NOOP("IncidentTimeline", "Reported on site in time"),
+    ("arrived", "late"): QT_TRANSLATE_NOOP("IncidentTimeline", "Reported on site late"),
 }
 _VALUES = {
     "on": QT_TRANSLATE_NOOP("IncidentTimeline", "on"),
@@ -76,6 +88,8 @@ _MARKERS: dict[str, tuple[str, str, int]] = {
     "verify_failed": ("x", "#7f1d1d", 12), "rework": ("star", "#9333ea", 13),
     "returned": ("t2", "#57534e", 11), "note": ("h", "#64748b", 8),
     "evaluated": ("p", "#15803d", 10), "archived": ("s", "#9ca3af", 8),
+    "whistled": ("star", "#ea580c", 15), "summoned": ("t1", "#ea580c", 10),
+    "arrived": ("s", "#15803d", 10),
 }
 _STAGE_COLOURS = {"dispatch": "#be185d", "acknowledge": "#0e7490", "handle": "#6d28d9",
                   "verify": "#047857"}
@@ -156,6 +170,9 @@ class IncidentTimelineChart(QWidget):
 
     def describe(self, item: TimelineItem) -> str:
         """What happened at a marker, in words."""
+        sentence = _SENTENCES.get((item.kind, item.value))
+        if sentence is not None:
+            return _k(sentence)
         what = _k(_KINDS.get(item.kind, item.kind))
         v = item.value
         if not v:

@@ -110,6 +110,7 @@ _STAGE = {
     "handle": QT_TRANSLATE_NOOP("Labels", "Handle"),
     "verify": QT_TRANSLATE_NOOP("Labels", "Verify"),
     "callback": QT_TRANSLATE_NOOP("Labels", "Call-back"),
+    "arrival": QT_TRANSLATE_NOOP("Labels", "Arrival (报到)"),
 }
 
 _CALLBACK_RESULT = {

@@ -50,7 +50,7 @@ COLUMN_WIDTHS = {
     Column.ID: 78, Column.STATUS: 140, Column.PRIORITY: 66, Column.COUNTDOWN: 82,
     Column.SOURCE: 104, Column.CLASS: 190, Column.GRID: 250, Column.LEAD: 170,
     Column.UNITS: 170, Column.LEVEL: 72, Column.SUPERVISED: 76, Column.REPORTED: 84,
-    Column.DUE: 84,
+    Column.DUE: 84, Column.WHISTLE: 150,
 }
 
 _STATUS_ORDER = list(IncidentStatus)
@@ -267,6 +267,8 @@ class QueuePanel(QWidget):
         header.setSectionsMovable(True)
         for col, width in COLUMN_WIDTHS.items():
             self.view.setColumnWidth(col, width)
+        # 吹哨报到's arrival clock next to the running clock (a saved layout may move it)
+        header.moveSection(header.visualIndex(Column.WHISTLE), Column.COUNTDOWN + 1)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)

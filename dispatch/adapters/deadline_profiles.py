@@ -43,10 +43,12 @@ class _Profile(BaseModel):
     dispatch: dict[Priority, _Limit] = {}
     feedback: dict[Priority, _Limit] = {}
     callback: _Limit
+    arrival: _Limit = _Limit(value=30, unit=LimitUnit.MINUTES)
 
     def build(self, name: str) -> DeadlineProfile:
         return DeadlineProfile(
             name=name, title=self.title, callback=self.callback.build(),
+            arrival=self.arrival.build(),
             dispatch={p: v.build() for p, v in self.dispatch.items()},
             feedback={p: v.build() for p, v in self.feedback.items()},
             sources=tuple(s.value for s in self.sources))

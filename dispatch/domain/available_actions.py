@@ -38,7 +38,7 @@ ACTION_KEYS: tuple[str, ...] = (
     "register", "cancel", "assign", "release", "release_department", "acknowledge", "handle", "respond", "verify",
     "rework", "close", "close_fixed", "duplicate", "evaluate", "return", "request_extension",
     "approve_extension", "reject_extension", "park", "unpark", "supervise", "unsupervise",
-    "escalate", "note", "callback", "urge",
+    "escalate", "note", "callback", "urge", "whistle", "report_arrival",
 )
 
 # Closure reasons other than "fixed" and "duplicate" (those have their own actions).
@@ -61,6 +61,17 @@ def _escalate_probe(inc: Incident, catalogue: Catalogue) -> cmd.Command | None:
 
 def _release_probe(inc: Incident, catalogue: Catalogue) -> cmd.Command | None:
     return cmd.ReleaseUnit(inc.id, inc.units[0]) if inc.units else None
+
+
+def _whistle_probe(inc: Incident, catalogue: Catalogue) -> cmd.Command | None:
+    summoned = {s.department for s in inc.summoned}
+    dept = next((d for d in sorted(catalogue.departments) if d not in summoned), None)
+    return None if dept is None else cmd.Whistle(inc.id, (dept,), _PROBE_TEXT)
+
+
+def _arrival_probe(inc: Incident, catalogue: Catalogue) -> cmd.Command | None:
+    dept = next((s.department for s in inc.summoned if s.arrived_at is None), None)
+    return None if dept is None else cmd.ReportArrival(inc.id, dept)
 
 
 def _release_department_probe(inc: Incident, catalogue: Catalogue) -> cmd.Command | None:
@@ -95,6 +106,8 @@ PROBES: dict[str, Probe] = {
     "note": lambda inc, c: cmd.AddNote(inc.id, _PROBE_TEXT),
     "callback": lambda inc, c: cmd.Callback(inc.id, "satisfied"),
     "urge": lambda inc, c: cmd.Urge(inc.id),
+    "whistle": _whistle_probe,
+    "report_arrival": _arrival_probe,
 }
 
 

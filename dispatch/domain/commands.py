@@ -339,13 +339,36 @@ class RaisePriority:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Whistle:
+    """A street or community blows the whistle (吹哨) on an incident: the named departments
+    must report on site (报到) within the deadline profile's arrival limit and stay until the
+    job is done (they join the incident's joint dispatch)."""
+
+    NAME: ClassVar[str] = "whistle"
+    incident_id: str
+    departments: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportArrival:
+    """A summoned department reports on site (报到)."""
+
+    NAME: ClassVar[str] = "report_arrival"
+    incident_id: str
+    department: str
+    note: str = ""
+
+
 Command = (ReportIncident | RegisterIncident | CancelIncident | AssignUnits | ReleaseUnit
            | ReleaseDepartment | Acknowledge | StartHandling | Respond | Verify | Rework | CloseIncident
            | LinkDuplicate | Evaluate | ReturnIncident | RequestExtension | DecideExtension
            | Park | Unpark | Supervise | Escalate | AddNote | RaiseClock | ArchiveFinished
            | RegisterUnit
            | SetUnitStatus | ReportPositions | SetRunCard | RemoveRunCard | AttachMedia
-           | HandBack | SetHazard | RemoveHazard | Callback | Urge | RaisePriority)
+           | HandBack | SetHazard | RemoveHazard | Callback | Urge | RaisePriority | Whistle
+           | ReportArrival)
 
 COMMAND_TYPES: dict[str, type[Any]] = {
     cls.NAME: cls for cls in Command.__args__

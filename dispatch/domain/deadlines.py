@@ -17,13 +17,18 @@ CITIZEN_SOURCES: tuple[str, ...] = (Source.HOTLINE.value, Source.CITIZEN_APP.val
 reports (Open311 requests come in as ``citizen_app``)."""
 
 
+ARRIVAL_LIMIT = TimeLimit(30, LimitUnit.MINUTES)
+"""吹哨报到: a summoned department reports on site within 30 minutes unless a profile says."""
+
+
 @dataclass(frozen=True, slots=True)
 class DeadlineProfile:
     """A named set of time limits for the citizen's cases.
 
     ``dispatch`` and ``feedback`` (by priority) replace the catalogue's dispatch limit and the
     class's handling limit for incidents whose source is one of ``sources``; a priority missing
-    from them keeps the catalogue's. ``callback`` is the limit of the call-back after closure.
+    from them keeps the catalogue's. ``callback`` is the limit of the call-back after closure; ``arrival`` how long a department
+    summoned by a whistle (吹哨报到) has to report on site, whatever the incident's source.
     """
 
     name: str
@@ -32,6 +37,8 @@ class DeadlineProfile:
     feedback: dict[Priority, TimeLimit] = field(default_factory=dict)
     sources: tuple[str, ...] = CITIZEN_SOURCES
     title: str = ""
+    # 吹哨报到: how long a summoned department has to report on site (dispatch.domain.whistle)
+    arrival: TimeLimit = field(default_factory=lambda: ARRIVAL_LIMIT)
 
     def covers(self, source: str) -> bool:
         return source in self.sources

@@ -49,7 +49,9 @@ WEIGHTS: dict[str, float] = {
 LOWER_IS_BETTER = frozenset({"urge_rate", "reopen_rate"})
 
 RATES = tuple(WEIGHTS)
-INDICATORS = (*RATES, "mean_response_s", "mean_handling_s")
+INDICATORS = (*RATES, "whistle_on_time_rate", "mean_response_s", "mean_handling_s")
+"""Every indicator of a row. ``whistle_on_time_rate`` (吹哨报到) is reported but not weighted in
+the score."""
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -69,6 +71,8 @@ class Counts:
     called_back: int = 0      # called back in the period
     satisfied: int = 0        # of those, satisfied or basically satisfied
     reopened: int = 0         # of those, reopened at least once (重办)
+    whistle_due: int = 0      # summoned departments whose arrival was due in the period
+    whistle_on_time: int = 0  # of those, reported on site by their due time (吹哨报到)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +93,7 @@ class EvaluationRow:
             "satisfaction_rate": _rate(c.satisfied, c.called_back),
             "urge_rate": _rate(c.urged, c.citizen_reported),
             "reopen_rate": _rate(c.reopened, c.called_back),
+            "whistle_on_time_rate": _rate(c.whistle_on_time, c.whistle_due),
             "mean_response_s": k.mean_response_s,
             "mean_handling_s": k.mean_handling_s,
         }
@@ -101,7 +106,8 @@ class EvaluationRow:
                 "closed_in_period": c.closed, "resolved": c.resolved,
                 "citizen_reported": c.citizen_reported, "urged": c.urged,
                 "called_back": c.called_back, "satisfied": c.satisfied,
-                "reopened": c.reopened}
+                "reopened": c.reopened, "whistle_due": c.whistle_due,
+                "whistle_on_time": c.whistle_on_time}
 
 
 def score(indicators: dict[str, float | None]) -> float | None:
@@ -150,6 +156,22 @@ def _count(c: Counts, inc: Incident, start: float, end: float, at: float) -> Non
             c.reopened += 1
 
 
+def _count_whistle(counts: dict[str, Counts], inc: Incident, group: str, by_department: bool,
+                   start: float, end: float, at: float) -> None:
+    """吹哨报到: each summoned department whose arrival was due in the period counts for the
+    department (at the department level) or for the incident's region."""
+    for s in inc.summoned:
+        if not _in(s.due, start, end, at):
+            continue
+        g = s.department if by_department else group
+        c = counts.get(g)
+        if c is None:
+            c = counts[g] = Counts()
+        c.whistle_due += 1
+        if s.arrived_at is not None and s.arrived_at <= s.due and s.arrived_at <= at:
+            c.whistle_on_time += 1
+
+
 def evaluate(incidents: Iterable[Incident], start: float, end: float, level: Level, *,
              now: float | None = None) -> list[EvaluationRow]:
     """The evaluation rows of ``[start, end)`` at ``now`` for ``level``, ranked: by score
@@ -169,10 +191,12 @@ def evaluate(incidents: Iterable[Incident], start: float, end: float, level: Lev
         if c is None:
             c = counts[g] = Counts()
         _count(c, inc, start, end, at)
+        if inc.summoned:
+            _count_whistle(counts, inc, g, level == Level.DEPARTMENT, start, end, at)
     rows: list[tuple[str, Kpi, Counts, float | None]] = []
     for g, c in counts.items():
         k = kpis.get(g) or Kpi()
-        if not (k.due or k.reported or c.dispatched or c.closed or c.called_back
+        if not (k.due or k.reported or c.dispatched or c.closed or c.called_back or c.whistle_due
                 or k.mean_response_s is not None or k.mean_handling_s is not None):
             continue
         probe = EvaluationRow(g, k, c, None, 0)

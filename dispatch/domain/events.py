@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from dispatch.domain.codec import RecordCodec
+from dispatch.domain.whistle_events import DepartmentArrived, IncidentWhistled
 
 # --------------------------------------------------------------------------------- incidents
 
@@ -424,7 +425,7 @@ Payload = (IncidentReported | IncidentRegistered | IncidentCancelled | IncidentD
            | UnitStatusChanged | UnitsMoved | CallerContactRecorded | RunCardSet
            | RunCardRemoved | IncidentMediaAttached | IncidentHandedBack | HazardSet
            | HazardRemoved | CallbackDue | IncidentCalledBack | IncidentReopened | IncidentUrged
-           | IncidentPriorityRaised)
+           | IncidentPriorityRaised | IncidentWhistled | DepartmentArrived)
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
     cls.KIND: cls for cls in Payload.__args__

@@ -18,6 +18,7 @@ from dispatch.domain import events as ev
 from dispatch.domain import hazards as hz
 from dispatch.domain import joint
 from dispatch.domain import runcard_handlers as rc
+from dispatch.domain import whistle as wh
 from dispatch.domain.assign_departments import resulting_departments, units_outside
 from dispatch.domain.catalogue.model import Priority, TimeLimit
 from dispatch.domain.checks import Context, Payloads
@@ -386,7 +387,7 @@ def note(ctx: Context, c: cmd.AddNote) -> Payloads:
     return [ev.IncidentNoted(inc.id, ck.text(c.text, "note"))]
 
 
-CLOCK_STAGES = ("dispatch", "acknowledge", "handle", "verify", "callback")
+CLOCK_STAGES = ("dispatch", "acknowledge", "handle", "verify", "callback", wh.ARRIVAL_STAGE)
 CLOCK_STATES = ("near_due", "overdue")
 
 
@@ -395,6 +396,8 @@ def clock(ctx: Context, c: cmd.RaiseClock) -> Payloads:
     inc = ck.incident(ctx, c.incident_id, "time")
     if c.stage not in CLOCK_STAGES or c.state not in CLOCK_STATES:
         raise InvalidCommand(f"bad clock event {c.stage}/{c.state}")
+    if c.stage == wh.ARRIVAL_STAGE:
+        return wh.arrival_clock(inc, c)
     flags = inc.clock
     if c.department:
         t = joint.task(inc.tasks, c.department)
@@ -457,5 +460,7 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Payloads]] = {
     cmd.Callback: loop.callback,
     cmd.Urge: loop.urge,
     cmd.RaisePriority: loop.raise_priority,
+    cmd.Whistle: wh.whistle,
+    cmd.ReportArrival: wh.report_arrival,
 }
 assert set(HANDLERS) == set(cmd.COMMAND_TYPES.values()), "every command needs a handler"

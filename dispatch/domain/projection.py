@@ -16,6 +16,7 @@ from dispatch.domain import events as ev
 from dispatch.domain import hazards as hz
 from dispatch.domain import joint
 from dispatch.domain import runcard_handlers as rc
+from dispatch.domain import whistle as wh
 from dispatch.domain.media import Media
 from dispatch.domain.state import DispatchState, Incident, Note, UnitState
 from dispatch.domain.status import (
@@ -333,7 +334,9 @@ def _noted(s: DispatchState, e: ev.Event, p: ev.IncidentNoted) -> None:
 
 def _clock(s: DispatchState, e: ev.Event, p: ev.IncidentClock) -> None:
     inc = s.incidents[p.incident_id]
-    if p.department:
+    if p.stage == wh.ARRIVAL_STAGE:  # 吹哨报到: a summoned department's arrival is overdue
+        inc.summoned = wh.flagged(inc.summoned, p.department)
+    elif p.department:
         t = joint.task(inc.tasks, p.department)
         if t is not None:
             flags = tuple(c for c in t.clock if c[0] != p.stage)
@@ -439,6 +442,8 @@ APPLY: dict[type[Any], Callable[[DispatchState, ev.Event, Any], None]] = {
     ev.IncidentReopened: loop.apply_reopened,
     ev.IncidentUrged: loop.apply_urged,
     ev.IncidentPriorityRaised: loop.apply_priority_raised,
+    ev.IncidentWhistled: wh.apply_whistled,
+    ev.DepartmentArrived: wh.apply_arrived,
 }
 assert set(APPLY) == set(ev.PAYLOAD_TYPES.values()), "every event kind needs a projection"
 

@@ -112,6 +112,8 @@ COMMAND_PERMISSIONS: dict[str, Permission] = {
     "callback": P.DISPATCH,
     "urge": P.INTAKE,
     "raise_priority": P.CLOCK,
+    "whistle": P.DISPATCH,
+    "report_arrival": P.FIELD,
 }
 """The permission each command (by wire name) needs; the handlers check exactly this."""
 
@@ -143,6 +145,7 @@ FIELD_GATEWAY_STAGES: dict[str, frozenset[IncidentStatus]] = {
                                        "request_extension")},
     "note": OPEN_STATUSES,
     "attach_media": OPEN_STATUSES,
+    "report_arrival": OPEN_STATUSES,
 }
 """The incidents on which the field gateway may take each step, by status: those the command
 centre has sent to the field (notes: any open incident). Outside these the gateway gets
@@ -231,11 +234,14 @@ def _cell(role: Role, kind: str, name: str, permission: Permission | None) -> st
         return "server only"
     notes: list[str] = []
     if role is Role.FIELD_GATEWAY and name in FIELD_GATEWAY_STAGES:
-        notes.append("open" if name in ("note", "attach_media") else "field stage")
+        notes.append("open" if name in ("note", "attach_media", "report_arrival")
+                     else "field stage")
     if name == "assign" and P.MUTUAL_AID in ROLE_PERMISSIONS[role]:
         notes.append("mutual aid")
     if name == "escalate" and P.SKIP_LEVELS in ROLE_PERMISSIONS[role]:
         notes.append("越级")
+    if name == "whistle" and role is Role.DISPATCHER:  # 吹哨: a street or a community
+        notes.append("street or community region")
     if name == "city" and role is Role.DISPATCHER:  # a dispatcher always has a scope
         notes.append("regions only")
     if name in ("geocode", "basemap") and role is Role.DISPATCHER:

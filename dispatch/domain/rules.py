@@ -16,6 +16,7 @@ from dispatch.domain.citizen_loop import PRIORITY_UP, UrgeRule, callback_clock
 from dispatch.domain.state import Incident
 from dispatch.domain.status import WORKING_STATUSES, EscalationLevel
 from dispatch.domain.timelimits import Clock, ClockState, running_clock
+from dispatch.domain.whistle import overdue_arrivals
 
 ACTIONS = ("supervise", "escalate")
 CONDITIONS = ("near_due", "overdue")
@@ -67,6 +68,11 @@ def evaluate(inc: Incident, now: float, rules: RuleSet) -> tuple[list[Action], f
     _urge_rules(inc, rules, out)
     if rules.raise_clock_events:
         _department_clocks(inc, now, rules, out, later)
+        flags, nxt = overdue_arrivals(inc, now)  # 吹哨报到
+        out.extend(Action(f, f"clock:{inc.id}:{inc.version}:arrival:{f.department}:overdue",
+                          "clock") for f in flags)
+        if nxt is not None:
+            later.append(nxt)
     c = running_clock(inc)
     if c is None:
         return out, (min(later) if later else None)

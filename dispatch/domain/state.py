@@ -54,6 +54,19 @@ class DepartmentTask:
         return self.state.is_done
 
 
+@dataclass(frozen=True, slots=True)
+class Summons:
+    """A department summoned by a whistle (吹哨报到, :mod:`dispatch.domain.whistle`): when,
+    by when it must report on site, and when it did (and who reported it)."""
+
+    department: str
+    summoned_at: float
+    due: float
+    arrived_at: float | None = None
+    arrived_by: str = ""
+    overdue: bool = False  # the server's clock flagged it: due passed, not on site
+
+
 @dataclass(slots=True)
 class Incident:
     id: str
@@ -112,6 +125,14 @@ class Incident:
     last_urged_at: float | None = None
     urge_rules: tuple[str, ...] = ()  # the urge rules already applied (dispatch.domain.rules)
     reopen_count: int = 0
+    # 吹哨报到 (dispatch.domain.whistle): the first whistle (when, who, at which level and for
+    # which street or community region, why) and every department summoned with its arrival.
+    whistled_at: float | None = None
+    whistled_by: str = ""
+    whistle_level: str = ""  # street, community
+    whistle_region: str = ""  # the street's or community's code
+    whistle_reason: str = ""
+    summoned: tuple[Summons, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -252,8 +273,10 @@ its change sets."""
 NOTE_CODEC = RecordCodec(Note)
 TASK_CODEC = RecordCodec(DepartmentTask)
 MEDIA_CODEC = RecordCodec(Media)
+SUMMONS_CODEC = RecordCodec(Summons)
 INCIDENT_CODEC = RecordCodec(Incident)
 UNIT_CODEC = RecordCodec(UnitState)
 RECORD_CODECS: dict[type[Any], RecordCodec[Any]] = {
-    Note: NOTE_CODEC, DepartmentTask: TASK_CODEC, Media: MEDIA_CODEC, Incident: INCIDENT_CODEC,
+    Note: NOTE_CODEC, DepartmentTask: TASK_CODEC, Media: MEDIA_CODEC, Summons: SUMMONS_CODEC,
+    Incident: INCIDENT_CODEC,
     UnitState: UNIT_CODEC}

@@ -10,9 +10,10 @@ so a seeded run decides the same way for the same incident.
 Field (grid worker app, departments' terminals, AVL): acknowledge or return (回退), handle,
 request extensions (延期), respond (反馈), verify on site (核查; some fail → rework), the unit
 status chain. Shift lead, for the ``auto_dispatch`` share: register or cancel, link duplicates,
-dispatch the nearest units, escalate, decide extensions, close, evaluate, call back (回访).
-Citizens urge open cases (催办, :mod:`dispatch.sim.citizen`). How late and how satisfying the
-work is depends on the department and street (:mod:`dispatch.sim.character`).
+dispatch the nearest units, escalate, decide extensions, close, evaluate, call back (回访),
+whistle on some hard incidents (吹哨, :mod:`dispatch.sim.whistles`; departments report on
+site). Citizens urge open cases (催办, :mod:`dispatch.sim.citizen`). How late and how
+satisfying the work is depends on the department and street (:mod:`dispatch.sim.character`).
 """
 
 from __future__ import annotations
@@ -37,11 +38,11 @@ from dispatch.domain.status import (
     TaskState,
     UnitStatus,
 )
-from dispatch.sim import citizen, texts
+from dispatch.sim import citizen, texts, whistles
 from dispatch.sim.channel import Channel, Result, Who
 from dispatch.sim.character import Character
 from dispatch.sim.fleet import Fleet
-from dispatch.sim.nearest import nearest
+from dispatch.sim.nearest import nearest, wanted
 from dispatch.sim.plans import (
     HANDLING_CAP_S,
     HOUR,
@@ -53,6 +54,7 @@ from dispatch.sim.plans import (
     citizen_sig,
     incident_sig,
     unit_sig,
+    window,
 )
 
 log = logging.getLogger("gridline.sim")
@@ -106,9 +108,10 @@ class FieldAgent:
             if inc is None:
                 self.plans.pop("i:" + iid, None)
                 self.plans.pop("c:" + iid, None)
+                self.plans.pop("w:" + iid, None)
                 continue
             self._plan_incident(inc, now)
-            self._plan_citizen(inc, now)
+            self._plan_side(inc, now)
         for uid in units:
             u = state.units.get(uid)
             if u is None:
@@ -152,23 +155,24 @@ class FieldAgent:
         action, due = decided
         self._schedule(key, sig, action, max(due, now))
 
-    def _plan_citizen(self, inc: Incident, now: float) -> None:
-        key, sig = "c:" + inc.id, citizen_sig(inc)
-        if inc.id in self.scripted or self._keep(key, sig):
-            return
-        # drawn per case and urge: a status change re-plans the same call
-        due = citizen.urge_due_at(inc, self.character.for_incident(self.b, inc),
-                                  self._rng(inc.id, (inc.urges,), "urge"), now)
-        if due is None:
-            self.plans[key] = Plan(key, sig, "", now, 0, done=True)
-        else:
-            self._schedule(key, sig, "urge", due)
-
-    def _window(self, start: float | None, due: float | None, default: float, cap: float
-                ) -> float:
-        if start is None or due is None or due <= start:
-            return default
-        return min(due - start, cap)
+    def _plan_side(self, inc: Incident, now: float) -> None:
+        """The citizen's next repeat call (``c:``; drawn per case and urge, so a status change
+        re-plans the same call) and the whistle's next step (``w:``, 吹哨报到)."""
+        for key, sig in (("c:" + inc.id, citizen_sig(inc)),
+                         ("w:" + inc.id, whistles.whistle_sig(inc))):
+            if inc.id in self.scripted or self._keep(key, sig):
+                continue
+            if key[0] == "c":
+                due = citizen.urge_due_at(inc, self.character.for_incident(self.b, inc),
+                                          self._rng(inc.id, (inc.urges,), "urge"), now)
+                step = None if due is None else ("urge", due)
+            else:
+                step = whistles.next_step(inc, self.b, lambda w: self._rng(inc.id, (), w), now,
+                                          self.auto(inc.id))
+            if step is None:
+                self.plans[key] = Plan(key, sig, "", now, 0, done=True)
+            else:
+                self._schedule(key, sig, *step)
 
     def _when(self, rng: random.Random, start: float, window: float, lo: float, hi: float,
               late: float) -> float:
@@ -189,7 +193,7 @@ class FieldAgent:
         if st == S.REPORTED:
             if not auto:
                 return None
-            w = self._window(inc.reported_at, inc.dispatch_due, 30 * MIN, 2 * HOUR)
+            w = window(inc.reported_at, inc.dispatch_due, 30 * MIN, 2 * HOUR)
             if inc.id in self.duplicates:
                 return "duplicate", inc.reported_at + w * rng.uniform(0.05, 0.3)
             return "register", self._when(rng, inc.reported_at, w, 0.05, 0.3, late)
@@ -198,7 +202,7 @@ class FieldAgent:
                 return None
             if inc.returns:
                 return "assign", now + rng.uniform(2, 10) * MIN
-            w = self._window(inc.reported_at, inc.dispatch_due, 30 * MIN, 2 * HOUR)
+            w = window(inc.reported_at, inc.dispatch_due, 30 * MIN, 2 * HOUR)
             start = inc.registered_at or now
             return "assign", max(start + rng.uniform(1, 4) * MIN,
                                  self._when(rng, inc.reported_at, w, 0.35, 0.8, late))
@@ -208,7 +212,7 @@ class FieldAgent:
             return joint_step
         if st == S.DISPATCHED:
             start = inc.dispatched_at or now
-            w = self._window(start, inc.ack_due, 15 * MIN, HOUR)
+            w = window(start, inc.ack_due, 15 * MIN, HOUR)
             return "acknowledge", self._when(rng, start, w, 0.1, 0.7, late)
         if st == S.ACKNOWLEDGED:
             start = inc.acknowledged_at or now
@@ -226,12 +230,12 @@ class FieldAgent:
             return joint_step
         if st == S.HANDLING:
             start = inc.dispatched_at or now
-            w = self._window(start, inc.handle_due, 2 * HOUR, HANDLING_CAP_S)
+            w = window(start, inc.handle_due, 2 * HOUR, HANDLING_CAP_S)
             return "respond", max(now + rng.uniform(1, 5) * MIN,
                                   self._when(rng, start, w, 0.3, 0.9, late))
         if st == S.RESPONDED:
             start = inc.responded_at or now
-            w = self._window(start, inc.verify_due, HOUR, 2 * HOUR)
+            w = window(start, inc.verify_due, HOUR, 2 * HOUR)
             return "verify", self._when(rng, start, w, 0.1, 0.8, late)
         if st == S.VERIFIED:
             return ("close", (inc.verified_at or now) + rng.uniform(1, 10) * MIN) if auto \
@@ -253,12 +257,12 @@ class FieldAgent:
             rng = self._rng(inc.id, (t.department, t.state.value, inc.rework_count), "dept")
             late = self.character.late_share(self.b, inc, t.department)
             if t.state == TaskState.DISPATCHED:
-                w = self._window(t.dispatched_at, t.ack_due, 15 * MIN, HOUR)
+                w = window(t.dispatched_at, t.ack_due, 15 * MIN, HOUR)
                 step, due = "acknowledge", self._when(rng, t.dispatched_at, w, 0.1, 0.7, late)
             elif t.state == TaskState.ACKNOWLEDGED:
                 step, due = "handle", (t.acknowledged_at or now) + rng.uniform(2, 15) * MIN
             elif t.state == TaskState.HANDLING:
-                w = self._window(t.dispatched_at, t.handle_due, 2 * HOUR, HANDLING_CAP_S)
+                w = window(t.dispatched_at, t.handle_due, 2 * HOUR, HANDLING_CAP_S)
                 step, due = "respond", max(now + rng.uniform(1, 5) * MIN,
                                            self._when(rng, t.dispatched_at, w, 0.3, 0.9,
                                                       late))
@@ -343,15 +347,17 @@ class FieldAgent:
     def _carry_out(self, plan: Plan, now: float) -> Result | None:
         state = self.state
         kind, rid = plan.key.split(":", 1)
-        if kind in ("i", "c"):
+        if kind in ("i", "c", "w"):
             inc = state.incidents.get(rid)
-            sig = incident_sig if kind == "i" else citizen_sig
+            sig = {"i": incident_sig, "c": citizen_sig, "w": whistles.whistle_sig}[kind]
             if inc is None or sig(inc) != plan.sig or rid in self.scripted:
                 self.stats.skipped += 1
                 plan.done = True
                 return None
             made: tuple[Who, Any] | None = self._incident_command(inc, plan, now) \
-                if kind == "i" else ("field", citizen.urge_command(inc))
+                if kind == "i" else ("field", citizen.urge_command(inc)) if kind == "c" \
+                else whistles.command(inc, plan.action, self.catalogue.departments,
+                                      self._rng(inc.id, (), plan.action))
         else:
             u = state.units.get(rid)
             if u is None or unit_sig(u) != plan.sig:
@@ -449,18 +455,9 @@ class FieldAgent:
     def _assignment(self, inc: Incident, rng: random.Random, now: float) -> cmd.AssignUnits:
         """The lead department (another one after a return) and its nearest suitable units,
         plus one unit of the first assisting department for urgent incidents."""
-        minor = self.catalogue.minor_of(inc.class_code)
-        lead = self.catalogue.lead_department_of(inc.class_code)
-        if inc.returns:
-            others = [d for d in (*minor.assist_departments, "street_office") if d != lead]
-            lead = rng.choice(others) if others else lead
-        urgent = inc.priority == Priority.URGENT.value
-        want = {lead: self.b.units_lead[1] if urgent else self.b.units_lead[0]}
-        assist = [d for d in minor.assist_departments if d != lead]
-        if urgent and assist:
-            want[assist[0]] = 1
-        units = self.pick_units(inc, want, now)
-        return cmd.AssignUnits(inc.id, tuple(units), lead_department=lead,
+        lead, want, assist = wanted(self.catalogue, inc, rng, self.b.units_lead)
+        return cmd.AssignUnits(inc.id, tuple(self.pick_units(inc, want, now)),
+                               lead_department=lead,
                                assist_departments=tuple(assist) if inc.returns else ())
 
     def pick_units(self, inc: Incident, want: dict[str, int], now: float) -> list[str]:

@@ -34,6 +34,9 @@ class Behaviour:
     reopen_share: float = 0.6  # unsatisfied call-backs that reopen the case (重办)
     urge_share: float = 0.08  # open citizen's cases the citizen calls about again (催办)
     urge_again_share: float = 0.3  # of those, calling once more
+    whistle_share: float = 0.002  # hard incidents (several departments; about a third of all)
+    # a street whistles on: a few a day at the demo's 240 incidents an hour
+    whistle_late_share: float = 0.15  # summoned departments reporting on site late (报到)
     units_lead: tuple[int, int] = (1, 2)  # units of the lead department (normal, urgent)
     # how much departments and streets differ (dispatch.sim.character; 0: all alike)
     character_spread: float = 0.6
@@ -41,7 +44,8 @@ class Behaviour:
 
 @dataclass(slots=True)
 class Plan:
-    key: str  # "i:E000012", "u:U-police-3" or "c:E000012" (the citizen's repeat call)
+    key: str  # "i:E000012", "u:U-police-3", "c:E000012" (the citizen's repeat call) or
+    # "w:E000012" (吹哨报到: the whistle and each department's arrival)
     sig: tuple[Any, ...]
     action: str
     due: float
@@ -67,6 +71,13 @@ def incident_sig(inc: Incident) -> tuple[Any, ...]:
 def citizen_sig(inc: Incident) -> tuple[Any, ...]:
     """What a planned repeat call depends on."""
     return (inc.status.value, inc.urges, inc.rework_count)
+
+
+def window(start: float | None, due: float | None, default: float, cap: float) -> float:
+    """The time from ``start`` to ``due`` (at most ``cap``; ``default`` when unknown)."""
+    if start is None or due is None or due <= start:
+        return default
+    return min(due - start, cap)
 
 
 def unit_sig(u: UnitState) -> tuple[Any, ...]:

@@ -75,8 +75,8 @@
             <translation>必须填写%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/__init__.py" line="61" />
             <location filename="../../widgets/action_forms/__init__.py" line="62" />
+            <location filename="../../widgets/action_forms/__init__.py" line="63" />
             <location filename="../../widgets/action_forms/callback.py" line="36" />
             <location filename="../../widgets/action_forms/callback.py" line="75" />
             <location filename="../../widgets/action_forms/close.py" line="84" />
@@ -84,16 +84,18 @@
             <location filename="../../widgets/action_forms/extension.py" line="21" />
             <location filename="../../widgets/action_forms/verify.py" line="31" />
             <location filename="../../widgets/action_forms/verify.py" line="38" />
+            <location filename="../../widgets/action_forms/whistle.py" line="92" />
             <source>Note</source>
             <translation>备注</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/__init__.py" line="68" />
+            <location filename="../../widgets/action_forms/__init__.py" line="69" />
             <location filename="../../widgets/action_forms/callback.py" line="36" />
             <location filename="../../widgets/action_forms/callback.py" line="78" />
             <location filename="../../widgets/action_forms/close.py" line="125" />
             <location filename="../../widgets/action_forms/evaluate.py" line="30" />
             <location filename="../../widgets/action_forms/extension.py" line="23" />
+            <location filename="../../widgets/action_forms/whistle.py" line="92" />
             <source>optional</source>
             <translation>可选</translation>
         </message>
@@ -132,6 +134,7 @@
             <location filename="../../widgets/action_forms/assign.py" line="63" />
             <location filename="../../widgets/action_forms/department_step.py" line="39" />
             <location filename="../../widgets/action_forms/release_department.py" line="28" />
+            <location filename="../../widgets/action_forms/whistle.py" line="91" />
             <source>Department</source>
             <translation>部门</translation>
         </message>
@@ -196,7 +199,7 @@
             <translation>不通过时必填</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/__init__.py" line="55" />
+            <location filename="../../widgets/action_forms/__init__.py" line="56" />
             <location filename="../../widgets/action_forms/callback.py" line="40" />
             <location filename="../../widgets/action_forms/callback.py" line="65" />
             <location filename="../../widgets/action_forms/close.py" line="59" />
@@ -206,6 +209,8 @@
             <location filename="../../widgets/action_forms/extension.py" line="44" />
             <location filename="../../widgets/action_forms/release_department.py" line="29" />
             <location filename="../../widgets/action_forms/release_department.py" line="37" />
+            <location filename="../../widgets/action_forms/whistle.py" line="46" />
+            <location filename="../../widgets/action_forms/whistle.py" line="74" />
             <source>Reason</source>
             <translation>原因</translation>
         </message>
@@ -362,6 +367,31 @@
             <translation>来电号码</translation>
         </message>
         <message>
+            <location filename="../../widgets/action_forms/whistle.py" line="45" />
+            <source>Summon</source>
+            <translation>召集部门</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/action_forms/whistle.py" line="47" />
+            <source>why the departments are summoned</source>
+            <translation>为何召集这些部门</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/action_forms/whistle.py" line="48" />
+            <source>Each must report on site (报到) within the centre's arrival limit, %1 unless its deadline profile says</source>
+            <translation>各部门须在中心的报到时限内到场报到（时限方案未另定时为 %1）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/action_forms/whistle.py" line="72" />
+            <source>Check at least one department to summon</source>
+            <translation>请至少勾选一个要召集的部门</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/action_forms/whistle.py" line="98" />
+            <source>Every summoned department is on site</source>
+            <translation>被召集的部门均已报到</translation>
+        </message>
+        <message>
             <location filename="../../widgets/action_forms.py" line="207" />
             <source>Joint</source>
             <translation>协办</translation>
@@ -510,7 +540,7 @@
             <translation>添加备注…</translation>
         </message>
         <message>
-            <location filename="../../widgets/actions.py" line="185" />
+            <location filename="../../widgets/actions.py" line="190" />
             <source>No actions available</source>
             <translation>无可执行操作</translation>
         </message>
@@ -533,6 +563,16 @@
             <location filename="../../widgets/actions.py" line="83" />
             <source>Urge…</source>
             <translation>催办…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/actions.py" line="85" />
+            <source>Blow the whistle…</source>
+            <translation>吹哨…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/actions.py" line="87" />
+            <source>Report arrival…</source>
+            <translation>报到…</translation>
         </message>
     </context>
     <context>
@@ -1760,47 +1800,47 @@
             <translation>超时</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="86" />
+            <location filename="../../widgets/detail_panel.py" line="87" />
             <source>Select an incident in the queue or on the map</source>
             <translation>请在事件队列或地图上选择事件</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="99" />
+            <location filename="../../widgets/detail_panel.py" line="100" />
             <source>Supervised</source>
             <translation>督办</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="163" />
+            <location filename="../../widgets/detail_panel.py" line="168" />
             <source>Send</source>
             <translation>发送</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="166" />
+            <location filename="../../widgets/detail_panel.py" line="171" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="194" />
+            <location filename="../../widgets/detail_panel.py" line="199" />
             <source>Add a note and press Enter…</source>
             <translation>输入备注后按回车…</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="204" />
+            <location filename="../../widgets/detail_panel.py" line="209" />
             <source>Time limits</source>
             <translation>时限</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="209" />
+            <location filename="../../widgets/detail_panel.py" line="217" />
             <source>Actions</source>
             <translation>操作</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="213" />
+            <location filename="../../widgets/detail_panel.py" line="221" />
             <source>Notes</source>
             <translation>备注记录</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="260" />
+            <location filename="../../widgets/detail_panel.py" line="268" />
             <source>Level: %1</source>
             <translation>层级：%1</translation>
         </message>
@@ -1886,38 +1926,38 @@
         </message>
         <message>
             <location filename="../../widgets/detail_departments.py" line="88" />
-            <location filename="../../widgets/detail_panel.py" line="299" />
+            <location filename="../../widgets/detail_panel.py" line="317" />
             <source>%1 due %2</source>
             <translation>%1时限 %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="320" />
+            <location filename="../../widgets/detail_panel.py" line="338" />
             <source>%1 is not possible now</source>
             <translation>当前无法执行“%1”</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="391" />
+            <location filename="../../widgets/detail_panel.py" line="409" />
             <source>Sending…</source>
             <translation>发送中…</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="413" />
+            <location filename="../../widgets/detail_panel.py" line="431" />
             <source>%1: sending…</source>
             <translation>%1：发送中…</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="428" />
-            <location filename="../../widgets/detail_panel.py" line="437" />
+            <location filename="../../widgets/detail_panel.py" line="446" />
+            <location filename="../../widgets/detail_panel.py" line="455" />
             <source>%1: done</source>
             <translation>%1：已完成</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="434" />
+            <location filename="../../widgets/detail_panel.py" line="452" />
             <source>refused</source>
             <translation>被拒绝</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="136" />
+            <location filename="../../widgets/detail_panel.py" line="137" />
             <source>Departments</source>
             <translation>联动部门</translation>
         </message>
@@ -1937,133 +1977,143 @@
             <translation>时限</translation>
         </message>
         <message>
-            <location filename="../../widgets/detail_panel.py" line="116" />
+            <location filename="../../widgets/detail_panel.py" line="117" />
             <source>Print summary…</source>
             <translation>打印事件摘要…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/detail_panel.py" line="138" />
+            <source>Whistle (吹哨报到)</source>
+            <translation>吹哨报到</translation>
         </message>
     </context>
     <context>
         <name>IncidentTableModel</name>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="54" />
+            <location filename="../../widgets/incident_cells.py" line="55" />
             <source>Incident</source>
             <translation>事件编号</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="55" />
+            <location filename="../../widgets/incident_cells.py" line="56" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="56" />
+            <location filename="../../widgets/incident_cells.py" line="57" />
             <source>Priority</source>
             <translation>优先级</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="57" />
+            <location filename="../../widgets/incident_cells.py" line="58" />
             <source>Time left</source>
             <translation>剩余时间</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="58" />
+            <location filename="../../widgets/incident_cells.py" line="59" />
             <source>Source</source>
             <translation>来源</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="59" />
+            <location filename="../../widgets/incident_cells.py" line="60" />
             <source>Class</source>
             <translation>类别</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="60" />
+            <location filename="../../widgets/incident_cells.py" line="61" />
             <source>Grid</source>
             <translation>网格</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="61" />
+            <location filename="../../widgets/incident_cells.py" line="62" />
             <source>Lead department</source>
             <translation>主办部门</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="62" />
+            <location filename="../../widgets/incident_cells.py" line="63" />
             <source>Units</source>
             <translation>处置力量</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="63" />
+            <location filename="../../widgets/incident_cells.py" line="64" />
             <source>Level</source>
             <translation>层级</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="64" />
-            <location filename="../../widgets/incident_cells.py" line="180" />
+            <location filename="../../widgets/incident_cells.py" line="65" />
+            <location filename="../../widgets/incident_cells.py" line="182" />
             <source>Supervised</source>
             <translation>督办</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="65" />
+            <location filename="../../widgets/incident_cells.py" line="66" />
             <source>Reported</source>
             <translation>上报时间</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="66" />
+            <location filename="../../widgets/incident_cells.py" line="67" />
             <source>Due</source>
             <translation>时限</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="280" />
+            <location filename="../../widgets/incident_cells.py" line="288" />
             <source>%1 due %2</source>
             <translation>%1时限 %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="284" />
+            <location filename="../../widgets/incident_cells.py" line="292" />
             <source>Handling due %1</source>
             <translation>处置时限 %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="297" />
+            <location filename="../../widgets/incident_cells.py" line="305" />
             <source>Default for the class; not dispatched yet</source>
             <translation>类别默认部门，尚未派遣</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="300" />
+            <location filename="../../widgets/incident_cells.py" line="308" />
             <source>Assisting: %1</source>
             <translation>协办：%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="213" />
+            <location filename="../../widgets/incident_cells.py" line="217" />
             <source>%1/%2 acknowledged</source>
             <translation>%1/%2 签收</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="214" />
+            <location filename="../../widgets/incident_cells.py" line="218" />
             <source>%1/%2 responded</source>
             <translation>%1/%2 反馈</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="67" />
+            <location filename="../../widgets/incident_cells.py" line="68" />
             <source>Urges</source>
             <translation>催办</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="68" />
+            <location filename="../../widgets/incident_cells.py" line="69" />
             <source>Call-back</source>
             <translation>回访</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="188" />
+            <location filename="../../widgets/incident_cells.py" line="190" />
             <source>Urged ×%1</source>
             <translation>催办×%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="202" />
+            <location filename="../../widgets/incident_cells.py" line="206" />
             <source>Call-back overdue</source>
             <translation>回访超时</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_cells.py" line="203" />
+            <location filename="../../widgets/incident_cells.py" line="207" />
             <source>Call back by %1</source>
             <translation>%1前回访</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incident_cells.py" line="70" />
+            <source>Whistle</source>
+            <translation>吹哨报到</translation>
         </message>
     </context>
     <context>
@@ -2164,73 +2214,73 @@
             <translation>归档</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="57" />
+            <location filename="../../widgets/incident_timeline.py" line="69" />
             <source>on</source>
             <translation>开启</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="58" />
+            <location filename="../../widgets/incident_timeline.py" line="70" />
             <source>off</source>
             <translation>解除</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="59" />
+            <location filename="../../widgets/incident_timeline.py" line="71" />
             <source>approved</source>
             <translation>批准</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="60" />
+            <location filename="../../widgets/incident_timeline.py" line="72" />
             <source>refused</source>
             <translation>驳回</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="61" />
+            <location filename="../../widgets/incident_timeline.py" line="73" />
             <source>near due</source>
             <translation>临近超时</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="62" />
+            <location filename="../../widgets/incident_timeline.py" line="74" />
             <source>overdue</source>
             <translation>已超时</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="63" />
+            <location filename="../../widgets/incident_timeline.py" line="75" />
             <source>lead</source>
             <translation>主办</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="64" />
+            <location filename="../../widgets/incident_timeline.py" line="76" />
             <source>assisting</source>
             <translation>协办</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="121" />
-            <location filename="../../widgets/incident_timeline.py" line="205" />
+            <location filename="../../widgets/incident_timeline.py" line="135" />
+            <location filename="../../widgets/incident_timeline.py" line="222" />
             <source>Select an incident to see its timeline</source>
             <translation>选择一个事件查看其时间线</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="152" />
+            <location filename="../../widgets/incident_timeline.py" line="166" />
             <source>Incident %1</source>
             <translation>事件 %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="190" />
+            <location filename="../../widgets/incident_timeline.py" line="207" />
             <source>by %1</source>
             <translation>操作员 %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="215" />
+            <location filename="../../widgets/incident_timeline.py" line="232" />
             <source>finally %1</source>
             <translation>最终：%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="226" />
+            <location filename="../../widgets/incident_timeline.py" line="243" />
             <source>Time limits</source>
             <translation>时限</translation>
         </message>
         <message>
-            <location filename="../../widgets/incident_timeline.py" line="280" />
+            <location filename="../../widgets/incident_timeline.py" line="297" />
             <source>%1 limit</source>
             <translation>%1时限</translation>
         </message>
@@ -2253,6 +2303,41 @@
             <location filename="../../widgets/incident_timeline.py" line="44" />
             <source>Released from the incident</source>
             <translation>解除协办</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incident_timeline.py" line="55" />
+            <source>Whistle blown</source>
+            <translation>吹哨</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incident_timeline.py" line="56" />
+            <source>Summoned to report on site</source>
+            <translation>被吹哨召集，须到场报到</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incident_timeline.py" line="57" />
+            <source>Reported on site</source>
+            <translation>到场报到</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incident_timeline.py" line="61" />
+            <source>The street blew the whistle</source>
+            <translation>街道吹哨召集部门</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incident_timeline.py" line="63" />
+            <source>The community blew the whistle</source>
+            <translation>社区吹哨召集部门</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incident_timeline.py" line="65" />
+            <source>Reported on site in time</source>
+            <translation>按时到场报到</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incident_timeline.py" line="66" />
+            <source>Reported on site late</source>
+            <translation>超时到场报到（迟到）</translation>
         </message>
     </context>
     <context>
@@ -2794,49 +2879,49 @@
             <translation>核查</translation>
         </message>
         <message>
-            <location filename="../../widgets/labels.py" line="123" />
+            <location filename="../../widgets/labels.py" line="124" />
             <source>%1 minutes</source>
             <translation>%1分钟</translation>
         </message>
         <message>
-            <location filename="../../widgets/labels.py" line="124" />
+            <location filename="../../widgets/labels.py" line="125" />
             <source>%1 hours</source>
             <translation>%1小时</translation>
         </message>
         <message>
-            <location filename="../../widgets/labels.py" line="125" />
+            <location filename="../../widgets/labels.py" line="126" />
             <source>%1 days</source>
             <translation>%1天</translation>
         </message>
         <message>
-            <location filename="../../widgets/labels.py" line="126" />
+            <location filename="../../widgets/labels.py" line="127" />
             <source>%1 working hours</source>
             <translation>%1工作小时</translation>
         </message>
         <message>
-            <location filename="../../widgets/labels.py" line="127" />
+            <location filename="../../widgets/labels.py" line="128" />
             <source>%1 working days</source>
             <translation>%1个工作日</translation>
         </message>
         <message>
-            <location filename="../../widgets/labels.py" line="282" />
-            <location filename="../../widgets/labels.py" line="298" />
+            <location filename="../../widgets/labels.py" line="283" />
+            <location filename="../../widgets/labels.py" line="299" />
             <source>%1h %2m</source>
             <translation>%1时%2分</translation>
         </message>
         <message>
-            <location filename="../../widgets/labels.py" line="284" />
-            <location filename="../../widgets/labels.py" line="300" />
+            <location filename="../../widgets/labels.py" line="285" />
+            <location filename="../../widgets/labels.py" line="301" />
             <source>%1d %2h</source>
             <translation>%1天%2时</translation>
         </message>
         <message>
-            <location filename="../../widgets/labels.py" line="294" />
+            <location filename="../../widgets/labels.py" line="295" />
             <source>%1s</source>
             <translation>%1秒</translation>
         </message>
         <message>
-            <location filename="../../widgets/labels.py" line="296" />
+            <location filename="../../widgets/labels.py" line="297" />
             <source>%1m</source>
             <translation>%1分钟</translation>
         </message>
@@ -2866,19 +2951,24 @@
             <translation>回访</translation>
         </message>
         <message>
-            <location filename="../../widgets/labels.py" line="116" />
+            <location filename="../../widgets/labels.py" line="117" />
             <source>Satisfied</source>
             <translation>满意</translation>
         </message>
         <message>
-            <location filename="../../widgets/labels.py" line="117" />
+            <location filename="../../widgets/labels.py" line="118" />
             <source>Basically satisfied</source>
             <translation>基本满意</translation>
         </message>
         <message>
-            <location filename="../../widgets/labels.py" line="118" />
+            <location filename="../../widgets/labels.py" line="119" />
             <source>Unsatisfied</source>
             <translation>不满意</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/labels.py" line="113" />
+            <source>Arrival (报到)</source>
+            <translation>报到</translation>
         </message>
     </context>
     <context>
@@ -3879,17 +3969,17 @@ Open311 演示 API 密钥：open311-demo</translation>
             <translation>清除筛选</translation>
         </message>
         <message>
-            <location filename="../../widgets/queue_panel.py" line="370" />
+            <location filename="../../widgets/queue_panel.py" line="372" />
             <source>Overdue %1</source>
             <translation>超时 %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/queue_panel.py" line="372" />
+            <location filename="../../widgets/queue_panel.py" line="374" />
             <source>%1 of %2 shown</source>
             <translation>显示 %1 / 共 %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/queue_panel.py" line="454" />
+            <location filename="../../widgets/queue_panel.py" line="456" />
             <source>New urgent incident %1 · %2 · %3 — click or press %4 to view</source>
             <translation>新紧急事件 %1 · %2 · %3 — 点击或按 %4 查看</translation>
         </message>
@@ -4618,104 +4708,114 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>Wall</name>
         <message>
-            <location filename="../../console/wall_screen.py" line="37" />
+            <location filename="../../console/wall_screen.py" line="38" />
             <source>Gridline wall — %1</source>
             <translation>Gridline 一屏统览 — %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall_screen.py" line="53" />
+            <location filename="../../console/wall_screen.py" line="54" />
             <source>%1 · City operations overview</source>
             <translation>%1 · 城市运行一屏统览</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="147" />
+            <location filename="../../console/wall.py" line="148" />
             <source>Whole city</source>
             <translation>全市</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="178" />
+            <location filename="../../console/wall.py" line="179" />
             <source>Open incidents per grid · %1</source>
             <translation>网格在办事件热力 · %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="180" />
+            <location filename="../../console/wall.py" line="181" />
             <source>Reported per hour · %1</source>
             <translation>今日每小时上报（按大类）· %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="182" />
+            <location filename="../../console/wall.py" line="183" />
             <source>Open today · %1</source>
             <translation>今日在办事件走势 · %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="184" />
+            <location filename="../../console/wall.py" line="185" />
             <source>Most overdue · %1</source>
             <translation>超期最久事件 · %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="186" />
+            <location filename="../../console/wall.py" line="187" />
             <source>Department load · %1</source>
             <translation>部门负载 · %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="256" />
+            <location filename="../../console/wall.py" line="259" />
             <source>now %1</source>
             <translation>当前 %1</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="304" />
+            <location filename="../../console/wall.py" line="312" />
             <source>Open per grid: %1 max %2</source>
             <translation>网格在办：%1 最多 %2 起</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="337" />
+            <location filename="../../console/wall.py" line="345" />
             <source>⚠ New urgent incident  %1 · %2 · %3</source>
             <translation>⚠ 新紧急事件  %1 · %2 · %3</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="341" />
+            <location filename="../../console/wall.py" line="349" />
             <source>(%1 more)</source>
             <translation>（另有 %1 起）</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="377" />
+            <location filename="../../console/wall.py" line="385" />
             <source>○ Connecting</source>
             <translation>○ 连接中</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="381" />
+            <location filename="../../console/wall.py" line="389" />
             <source>● Live</source>
             <translation>● 实时</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="384" />
+            <location filename="../../console/wall.py" line="392" />
             <source>✕ Feed lost</source>
             <translation>✕ 数据中断</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="385" />
+            <location filename="../../console/wall.py" line="393" />
             <source>◐ Resyncing</source>
             <translation>◐ 重新同步中</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="389" />
+            <location filename="../../console/wall.py" line="397" />
             <source>%1 s ago</source>
             <translation>%1 秒前</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="390" />
+            <location filename="../../console/wall.py" line="398" />
             <source>%1 ago</source>
             <translation>%1前</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="391" />
+            <location filename="../../console/wall.py" line="399" />
             <source>Data feed interrupted · data stale since %1, %2</source>
             <translation>数据已中断 · 画面停留在 %1（%2）</translation>
         </message>
         <message>
-            <location filename="../../console/wall.py" line="188" />
+            <location filename="../../console/wall.py" line="189" />
             <source>Ranking this month · %1</source>
             <translation>本月排名 · %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/wall.py" line="192" />
+            <source>Whistles (吹哨报到) · %1</source>
+            <translation>吹哨报到 · %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/wall.py" line="269" />
+            <source>%1 late</source>
+            <translation>%1 起迟到</translation>
         </message>
     </context>
     <context>
@@ -4735,6 +4835,7 @@ Open311 演示 API 密钥：open311-demo</translation>
         <name>WallLists</name>
         <message>
             <location filename="../../widgets/wall_lists.py" line="250" />
+            <location filename="../../widgets/wall_whistles.py" line="44" />
             <source>Incident</source>
             <translation>事件</translation>
         </message>
@@ -4798,6 +4899,31 @@ Open311 演示 API 密钥：open311-demo</translation>
             <location filename="../../widgets/wall_lists.py" line="299" />
             <source>(no department)</source>
             <translation>（未定部门）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_whistles.py" line="45" />
+            <source>Blown by</source>
+            <translation>吹哨方</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_whistles.py" line="46" />
+            <source>On site</source>
+            <translation>已报到</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_whistles.py" line="47" />
+            <source>Late</source>
+            <translation>迟到部门</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_whistles.py" line="48" />
+            <source>Next due</source>
+            <translation>报到倒计时</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_whistles.py" line="49" />
+            <source>No open whistles</source>
+            <translation>暂无进行中的吹哨</translation>
         </message>
     </context>
     <context>
@@ -4884,6 +5010,90 @@ Open311 演示 API 密钥：open311-demo</translation>
             <location filename="../../widgets/wall_tiles.py" line="165" />
             <source>open past their time limit</source>
             <translation>在办已超时限</translation>
+        </message>
+    </context>
+    <context>
+        <name>Whistle</name>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="25" />
+            <source>Waiting</source>
+            <translation>待报到</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="26" />
+            <source>Late, not on site</source>
+            <translation>已超时未报到</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="27" />
+            <source>On site in time</source>
+            <translation>按时报到</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="28" />
+            <source>On site late</source>
+            <translation>迟到报到</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="32" />
+            <source>Street</source>
+            <translation>街道</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="33" />
+            <source>Community</source>
+            <translation>社区</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="34" />
+            <source>Department</source>
+            <translation>部门</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="35" />
+            <source>Report by</source>
+            <translation>报到时限</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="36" />
+            <source>On site</source>
+            <translation>报到时间</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="37" />
+            <source>Arrival clock</source>
+            <translation>报到计时</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="60" />
+            <source>%1 left</source>
+            <translation>剩余 %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="62" />
+            <source>%1 late</source>
+            <translation>超时 %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="74" />
+            <source>%1/%2 on site</source>
+            <translation>已报到 %1/%2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="77" />
+            <source>%1 late</source>
+            <comment>departments</comment>
+            <translation>%1 个迟到</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="124" />
+            <source>%1, reported by %2</source>
+            <translation>%1，由 %2 报到</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/whistle_view.py" line="149" />
+            <source>%1 %2 blew the whistle at %3 (%4): %5</source>
+            <translation>%1 %2 于 %3 吹哨（%4）：%5</translation>
         </message>
     </context>
     <context>
@@ -5115,6 +5325,14 @@ Open311 演示 API 密钥：open311-demo</translation>
         <message>
             <source>the citizen called again (催办)</source>
             <translation>市民再次来电催办</translation>
+        </message>
+        <message>
+            <source>blow the whistle: summon departments to report on site (吹哨)</source>
+            <translation>吹哨：召集部门到场报到</translation>
+        </message>
+        <message>
+            <source>a summoned department reports on site (报到)</source>
+            <translation>被召集部门到场报到</translation>
         </message>
     </context>
     <context>

@@ -264,6 +264,13 @@ def record_scenario(url: str, catalogue: Catalogue, city: City, *, steps: int = 
     assert run(cmd.Urge(loop, "市民再次来电"), FIELD)
     assert run(cmd.Urge(loop, "市民第三次来电", phone="13900139000"), FIELD)
     assert run(cmd.RaisePriority(loop, "urge-2-raise", "催办两次"), SYSTEM_ACTOR)
+    # 吹哨报到: the street summons police and fire; police on time, fire late
+    assert run(cmd.Whistle(loop, ("police", "fire"), "夜间施工扰民, 街道吹哨"), LEAD)
+    clock.advance(600.0)
+    assert run(cmd.ReportArrival(loop, "police", "民警到场"), FIELD)
+    clock.advance(1800.0)
+    assert run(cmd.RaiseClock(loop, "arrival", "overdue", "fire"), SYSTEM_ACTOR)
+    assert run(cmd.ReportArrival(loop, "fire"), FIELD)
     engine.commit()
     return rec
 

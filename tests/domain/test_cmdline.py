@@ -99,6 +99,11 @@ def test_bad_incident_ids(token: str) -> None:
     ("cb 12 no reopen 仍有噪音", cmd.Callback("E000012", "unsatisfied", "", True, "仍有噪音")),
     ("ug 12 市民再次来电", cmd.Urge("E000012", "市民再次来电")),
     ("urge 12", cmd.Urge("E000012")),
+    ("wh 12 police,fire 占道经营引发冲突", cmd.Whistle("E000012", ("police", "fire"),
+                                                "占道经营引发冲突")),
+    ("吹哨 12 police 街道吹哨", cmd.Whistle("E000012", ("police",), "街道吹哨")),
+    ("ar 12 police 民警已到场", cmd.ReportArrival("E000012", "police", "民警已到场")),
+    ("报到 12 fire", cmd.ReportArrival("E000012", "fire")),
 ])
 def test_every_verb_parses(line: str, expected: cmd.Command) -> None:
     assert parse(line) == expected
@@ -108,7 +113,7 @@ def test_every_verb_is_covered_and_aliases_are_unique() -> None:
     words = [w for v in VERBS for w in (v.name, *v.aliases)]
     assert len(words) == len(set(words))
     assert set(VERB_BY_WORD) == set(words)
-    assert len(verb_help()) == len(VERBS) == 26
+    assert len(verb_help()) == len(VERBS) == 28
 
 
 @pytest.mark.parametrize(("line", "message"), [
@@ -120,6 +125,8 @@ def test_every_verb_is_covered_and_aliases_are_unique() -> None:
     ("cx 12", "missing reason"),
     ("cb 12 great", "unknown call-back result 'great'"),
     ("cb 12 no reopen", "missing reason"),
+    ("wh 12 police", "missing reason"),
+    ("ar 12", "missing department"),
     ("cx 12    ", "missing reason"),
     ("as 12 U-police-1 U-police-1", "named twice"),
     ("as 12 lead=police lead=fire", "lead= is given twice"),
@@ -172,6 +179,10 @@ def test_known_units_and_departments_are_checked(catalogue: Any) -> None:
         parse("as 12 U-police-99", units=UNITS)
     with pytest.raises(CommandLineError, match="no department 'navy'"):
         parse("as 12 +navy", catalogue=catalogue)
+    assert parse("wh 12 公安局,fire 吹哨", catalogue=catalogue) == \
+        cmd.Whistle("E000012", ("police", "fire"), "吹哨")
+    with pytest.raises(CommandLineError, match="no department 'navy'"):
+        parse("wh 12 police,navy 吹哨", catalogue=catalogue)
     with pytest.raises(CommandLineError, match="no unit"):
         parse("st U-x available", units=UNITS)
 
@@ -253,3 +264,18 @@ def test_complete_units_and_arguments(engine: Any, clock: Any) -> None:
     engine.execute(cmd.AssignUnits(iid, (unit,)), DISPATCHER)
     assert complete(f"rl {iid} ", engine.state) == [unit]
     assert complete(f"ak {iid} ", engine.state) == list(engine.state.incidents[iid].departments)
+
+
+def test_complete_whistle_departments_and_arrivals(engine: Any) -> None:
+    from tests.domain.helpers import DISPATCHER, LEAD
+
+    iid = report(engine)
+    engine.execute(cmd.AssignUnits(iid), DISPATCHER)
+    cat = engine.catalogue
+    assert complete(f"wh {iid} pol", engine.state, cat) == ["police"]
+    assert complete(f"wh {iid} police,fi", engine.state, cat) == ["police,fire"]
+    assert "police,police" not in complete(f"wh {iid} police,", engine.state, cat)
+    engine.execute(cmd.Whistle(iid, ("police", "fire"), "吹哨"), LEAD)
+    assert complete(f"wh {iid} pol", engine.state, cat) == []  # summoned already
+    engine.execute(cmd.ReportArrival(iid, "police"), LEAD)
+    assert complete(f"ar {iid} ", engine.state, cat) == ["fire"]  # not yet on site

@@ -101,14 +101,14 @@ def test_community_rank_by_score() -> None:
     assert c1.indicators() == {
         "closure_rate": 1.0, "on_time_closure_rate": 1.0, "response_rate": 0.5,
         "resolution_rate": 1.0, "satisfaction_rate": 0.5, "urge_rate": 0.5,
-        "reopen_rate": 0.5, "mean_response_s": 30.0, "mean_handling_s": 200.0}
+        "reopen_rate": 0.5, "whistle_on_time_rate": None, "mean_response_s": 30.0, "mean_handling_s": 200.0}
     assert c1.score == pytest.approx(0.775)
     # C2 (C, D): closure 1, on time 1/2, response 1/2, resolution 1/2, satisfaction 1,
     # urge 1 (D), reopen 0: 0.2 + 0.1 + 0.075 + 0.075 + 0.2 + 0 + 0.05 = 0.7
     assert c2.indicators() == {
         "closure_rate": 1.0, "on_time_closure_rate": 0.5, "response_rate": 0.5,
         "resolution_rate": 0.5, "satisfaction_rate": 1.0, "urge_rate": 1.0,
-        "reopen_rate": 0.0, "mean_response_s": 115.0, "mean_handling_s": 540.0}
+        "reopen_rate": 0.0, "whistle_on_time_rate": None, "mean_response_s": 115.0, "mean_handling_s": 540.0}
     assert c2.score == pytest.approx(0.7)
     # C3 (E): nothing due in the period → no score, ranked last; its urge rate is 0/1.
     assert c3.score is None

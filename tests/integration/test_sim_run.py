@@ -149,3 +149,30 @@ def test_sim_over_curve_with_the_simulator_keys(
     assert stats.position_rows > 0
     assert stats.mirror["updates"] > 0
     assert stats.errors == 0
+
+
+def test_seeded_run_whistles_and_departments_report_in(
+        server_factory: Callable[..., RunningServer]) -> None:
+    """吹哨报到 with every hard incident whistled on (the default share is a few a day): the
+    summoned departments report on site, most in time, a few late; nothing refused."""
+    rs = server_factory(time_speed=2000)
+    sim = Simulator(sim_config(rs, seed=11, incidents_per_hour=120, pings_per_second=50,
+                               duration_s=6.0,
+                               behaviour=Behaviour(whistle_share=1.0, whistle_late_share=0.3)))
+    stats = sim.run()
+    state = rs.state_copy()
+    mine = [state.incidents[i] for i in stats.incidents if i in state.incidents]
+    whistled = [inc for inc in mine if inc.summoned]
+    assert stats.actions.get("whistle", 0) >= 3, stats.actions
+    assert len(whistled) >= 3
+    assert all(inc.whistle_level == "street" and inc.whistle_region == inc.grid[:9]
+               for inc in whistled)
+    summons = [s for inc in whistled for s in inc.summoned]
+    arrived = [s for s in summons if s.arrived_at is not None]
+    assert stats.actions.get("report_arrival", 0) == len(arrived) >= 3, stats.actions
+    assert any(s.arrived_at is not None and s.arrived_at <= s.due for s in summons)
+    assert stats.actions.get("whistle refused", 0) == 0
+    assert stats.actions.get("report_arrival refused", 0) == 0
+    print(f"hard incidents whistled: {len(whistled)} of {len(mine)}; "
+          f"{len(arrived)} of {len(summons)} departments on site, "
+          f"{sum(1 for s in arrived if (s.arrived_at or 0.0) > s.due)} late")

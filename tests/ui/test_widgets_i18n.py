@@ -30,7 +30,7 @@ TS = Path(i18n.I18N_DIR) / "gridline_zh_CN.ts"
 WIDGET_CONTEXTS = {"ActionForm", "Actions", "AddressSearch", "AuditTableModel", "AuditWindow", "BookmarkTable",
                    "ClassPicker", "CommandLine", "CommandLineHelp", "IncidentDetail", "Roles",
                    "IncidentTableModel", "IntakeDialog", "KpiStrip", "Labels", "PartCard",
-                   "QueuePanel", "UnitBoard", "UnitTreeModel"}
+                   "QueuePanel", "UnitBoard", "UnitTreeModel", "Whistle"}
 
 
 def test_every_widget_string_is_translated() -> None:

@@ -34,7 +34,7 @@ def test_incident_model_rows_and_roles(console: Any, strict: Any) -> None:
     strict(model)
     state = console.state
     assert model.rowCount() == len(state.incidents) == 60
-    assert model.columnCount() == len(Column) == 15
+    assert model.columnCount() == len(Column) == 16
     first = sorted(state.incidents)[0]
     assert model.row_of(first) == 0
     inc = state.incidents[first]

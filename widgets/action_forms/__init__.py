@@ -31,6 +31,7 @@ from widgets.action_forms.release import ReleaseForm
 from widgets.action_forms.release_department import ReleaseDepartmentForm
 from widgets.action_forms.text import TextForm
 from widgets.action_forms.verify import VerifyForm
+from widgets.action_forms.whistle import ArrivalForm, WhistleForm
 from widgets.console_model import ConsoleModel
 
 translate = QCoreApplication.translate
@@ -93,4 +94,8 @@ def make_form(key: str, console: ConsoleModel, incident_id: str) -> ActionForm:
         return CallbackForm(console, incident_id)
     if key == "urge":
         return UrgeForm(console, incident_id)
+    if key == "whistle":
+        return WhistleForm(console, incident_id)
+    if key == "report_arrival":
+        return ArrivalForm(console, incident_id)
     raise KeyError(f"no form for action {key!r}")

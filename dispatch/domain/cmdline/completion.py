@@ -100,6 +100,19 @@ def complete(text: str, state: DispatchState, catalogue: Catalogue | None = None
         return _words(typing, incident.units) if incident is not None else []
     if kind == "unit":
         return _unit_candidates(typing, state, assignable_first=False)
+    if kind == "departments":  # a comma-separated list: complete its last name
+        head, _, last = typing.rpartition(",")
+        head = head + "," if head else ""
+        have = set(head.split(","))
+        if incident is not None:
+            have |= {s.department for s in incident.summoned}
+        known = list(catalogue.departments) if catalogue is not None else []
+        return [head + c for c in _words(last, [c for c in known if c not in have])]
+    if kind == "summoned":
+        if incident is not None:
+            return _words(typing, [s.department for s in incident.summoned
+                                   if s.arrived_at is None])
+        return []
     if kind == "department":
         if incident is not None:
             return _words(typing, incident.departments)

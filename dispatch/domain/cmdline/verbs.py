@@ -243,6 +243,23 @@ def _callback(a: Line) -> cmd.Command:
     return cmd.Callback(iid, result, a.rest())
 
 
+def _whistle(a: Line) -> cmd.Command:
+    """``wh 12 police,fire 占道经营引发冲突``: summon departments (吹哨), comma-separated."""
+    iid = a.incident()
+    words = [w for w in a.word("departments (comma-separated)").split(",") if w]
+    if not words:
+        raise CommandLineError("missing departments", a.usage)
+    depts = tuple(dict.fromkeys(a.department(w) for w in words))
+    return cmd.Whistle(iid, depts, a.rest("reason", required=True))
+
+
+def _arrival(a: Line) -> cmd.Command:
+    """``ar 12 police [note]``: a summoned department reports on site (报到)."""
+    iid = a.incident()
+    dept = a.department(a.word("department"))
+    return cmd.ReportArrival(iid, dept, a.rest())
+
+
 @dataclass(frozen=True, slots=True)
 class Verb:
     """One command-line verb: its short name, aliases, usage and argument kinds.
@@ -320,6 +337,12 @@ VERBS: tuple[Verb, ...] = (
          _callback),
     Verb("ug", ("urge", "催办"), "ug <incident> [note]", "the citizen called again (催办)",
          ("incident", "text"), _with_optional_text(lambda i, t: cmd.Urge(i, t))),
+    Verb("wh", ("whistle", "吹哨"), "wh <incident> <department>[,<department>…] <reason>",
+         "blow the whistle: summon departments to report on site (吹哨)",
+         ("incident", "departments", "text"), _whistle),
+    Verb("ar", ("arrive", "报到"), "ar <incident> <department> [note]",
+         "a summoned department reports on site (报到)", ("incident", "summoned", "text"),
+         _arrival),
 )
 
 VERB_BY_WORD: dict[str, Verb] = {w: v for v in VERBS for w in (v.name, *v.aliases)}

@@ -36,7 +36,8 @@ class TimelineItem:
     (越级; value: the level reached), ``supervised`` (``on``/``off``),
     ``clock`` (``stage:state``), ``extension_requested``, ``extension_decided``
     (``approved``/``refused``), ``verify_failed``, ``rework``, ``returned``, ``note``,
-    ``evaluated``, ``archived``.
+    ``evaluated``, ``archived``; 吹哨报到: ``whistled`` (value: ``street``/``community``),
+    ``summoned`` and ``arrived`` (``on_time``/``late``) on the department's lane.
     """
 
     ts: float
@@ -307,6 +308,17 @@ class TimelineBuilder:
             item(LANE_INCIDENT, iid, "note", "", p.text)
         elif t is ev.IncidentEvaluated:
             item(LANE_INCIDENT, iid, "evaluated", str(p.score), p.comment)
+        elif t is ev.IncidentWhistled:
+            item(LANE_INCIDENT, iid, "whistled", p.level, p.reason)
+            for d in p.departments:
+                self._dept(tr, d)
+                item(LANE_DEPARTMENT, d, "summoned", "", p.reason)
+        elif t is ev.DepartmentArrived:
+            sm = next((x for x in inc.summoned if x.department == p.department), None)
+            late = sm is not None and sm.arrived_at is not None and sm.arrived_at > sm.due
+            self._dept(tr, p.department)
+            item(LANE_DEPARTMENT, p.department, "arrived", "late" if late else "on_time",
+                 p.note)
         if inc.is_open or status != b_status:
             self._dues(tr, inc, ts)
 

@@ -92,7 +92,8 @@ _UNIT_STATUS = {
 _PRIORITY = {"urgent": ("特急", "Urgent"), "high": ("紧急", "High"),
              "normal": ("一般", "Normal"), "low": ("低", "Low")}
 _STAGE = {"dispatch": ("派遣", "Dispatch"), "acknowledge": ("签收", "Acknowledge"),
-          "handle": ("处置", "Handle"), "verify": ("核查", "Verify")}
+          "handle": ("处置", "Handle"), "verify": ("核查", "Verify"),
+          "arrival": ("报到", "Arrival")}
 _LEVEL = {4: ("网格", "Grid"), 3: ("社区", "Community"), 2: ("街道", "Street"),
           1: ("区", "District"), 0: ("市", "City")}
 _LANE = {LANE_INCIDENT: ("事件", "Incident"), LANE_DEPARTMENT: ("部门", "Department"),
@@ -111,13 +112,17 @@ _KIND = {
     "handling": ("处置", "Handling"), "responded": ("反馈", "Responded"),
     "department_released": ("解除协办", "Released from the incident"),
     "escalated_skip": ("越级上报", "Escalated past levels"),
+    "whistled": ("吹哨", "Whistle blown"), "summoned": ("吹哨召集", "Summoned"),
+    "arrived": ("报到", "Reported on site"),
 }
 _CLOSE_REASON = {"fixed": ("已处置", "fixed"), "duplicate": ("重复", "duplicate"),
                  "not_responsible": ("非本部门职责", "not our responsibility"),
                  "unable_to_fix": ("无法处置", "unable to fix"), "cancelled": ("注销", "cancelled")}
 _VALUE = {"on": ("开启", "on"), "off": ("解除", "off"), "approved": ("批准", "approved"),
           "refused": ("驳回", "refused"), "near_due": ("临近超时", "near due"),
-          "overdue": ("已超时", "overdue")}
+          "overdue": ("已超时", "overdue"), "street": ("街道", "street"),
+          "community": ("社区", "community"), "on_time": ("按时", "in time"),
+          "late": ("迟到", "late")}
 
 
 def _pick(table: dict[Any, tuple[str, str]], key: Any, language: str) -> str:
