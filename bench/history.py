@@ -2,8 +2,13 @@
 
 Drives the real engine (handlers, projection, store) through a month of activity in simulated
 time: incidents across the city go through dispatch, acknowledgement, handling, response,
-verification and closure, some reworked, escalated or supervised; units change status and
-report positions. The database is cached under ``bench/.cache`` keyed by its parameters.
+verification and closure, some reworked, escalated or supervised; citizens' cases are urged
+(催办) and called back (回访; some unsatisfied ones reopened as 重办); units change status and
+report positions. Departments and streets work differently (the simulator's
+:class:`~dispatch.sim.character.Character`: a worse one acknowledges and responds later, a
+worse street is less often satisfied and urges more), so the month's evaluation ranks them
+apart for reasons visible in the cases. The database is cached under ``bench/.cache`` keyed
+by its parameters and the generator's version.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ from dispatch.domain.errors import DispatchError
 from dispatch.domain.roles import Actor, Role
 from dispatch.domain.status import IncidentStatus, UnitStatus
 from dispatch.services.engine import DispatchEngine
+from dispatch.sim.character import Character
+
+VERSION = 2  # of the generator: a cached history of another version is not reused
+CITIZEN = frozenset({"hotline", "citizen_app"})
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 START = 1_793_721_600.0  # Monday 2026-11-02 00:00 Beijing time
@@ -41,7 +50,7 @@ class Clock:
 def history_db(size: str = "city", events: int = 1_000_000, seed: int = 7,
                snapshot_every: int = 10_000) -> Path:
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"history-{size}-{events}-{seed}-{snapshot_every}.sqlite"
+    path = CACHE / f"history-v{VERSION}-{size}-{events}-{seed}-{snapshot_every}.sqlite"
     if not path.exists():
         tmp = path.with_suffix(".partial")
         tmp.unlink(missing_ok=True)
@@ -54,6 +63,7 @@ def history_db(size: str = "city", events: int = 1_000_000, seed: int = 7,
 def build(url: str, *, size: str, events: int, seed: int, snapshot_every: int,
           progress: Callable[[int], None] | None = None) -> None:
     rng = random.Random(seed)
+    character = Character(seed)
     clock = Clock(START)
     store = EventStore(url)
     engine = open_engine(store, size=size, seed=seed, clock=clock, snapshot_every=snapshot_every)
@@ -127,7 +137,7 @@ def build(url: str, *, size: str, events: int, seed: int, snapshot_every: int,
             next_report += rng.expovariate(1 / mean_gap)
         else:
             _, _, action, iid = heapq.heappop(agenda)
-            step(engine, rng, run, later, pick_units, action, iid)
+            step(engine, rng, run, later, pick_units, action, iid, character)
         if len(engine.pending) >= 1000:
             engine.commit()
             if progress:
@@ -138,8 +148,14 @@ def build(url: str, *, size: str, events: int, seed: int, snapshot_every: int,
 
 def step(engine: DispatchEngine, rng: random.Random, run: Callable[..., list[ev.Event]],
          later: Callable[[float, str, str], None],
-         pick_units: Callable[[str, int], tuple[str, ...]], action: str, iid: str) -> None:
-    inc = engine.state.incidents[iid]
+         pick_units: Callable[[str, int], tuple[str, ...]], action: str, iid: str,
+         character: Character) -> None:
+    inc = engine.state.incidents.get(iid)
+    if inc is None:  # archived meanwhile
+        return
+    street = character.street(inc)
+    # how much later than the city's average this department works here
+    slow = character.department(inc.lead_department) * street if inc.lead_department else 1.0
     if action == "assign":
         if rng.random() < 0.03:
             run(cmd.CancelIncident(iid, "无效上报"))
@@ -149,7 +165,7 @@ def step(engine: DispatchEngine, rng: random.Random, run: Callable[..., list[ev.
         if run(cmd.AssignUnits(iid, units)):
             for u in units:
                 run(cmd.SetUnitStatus(u, "en_route"), FIELD)
-            later(rng.uniform(120, 1800), "ack", iid)
+            later(rng.uniform(120, 1800) * slow, "ack", iid)
         else:
             later(600, "assign", iid)
     elif action == "ack":
@@ -162,7 +178,12 @@ def step(engine: DispatchEngine, rng: random.Random, run: Callable[..., list[ev.
     elif action == "handle":
         run(cmd.StartHandling(iid), FIELD)
         limit = (inc.handle_due or engine.clock()) - engine.clock()
-        later(max(60.0, rng.uniform(0.2, 1.3) * limit), "respond", iid)
+        later(max(60.0, rng.uniform(0.2, 0.9 + 0.4 * slow) * limit), "respond", iid)
+        if inc.source in CITIZEN and rng.random() < min(0.08 * street, 0.6):
+            later(max(60.0, rng.uniform(0.3, 1.0) * limit), "urge", iid)
+    elif action == "urge":
+        if inc.is_open:
+            run(cmd.Urge(iid, "市民来电催办"), FIELD)
     elif action == "respond":
         if inc.status != IncidentStatus.HANDLING:
             return
@@ -184,6 +205,19 @@ def step(engine: DispatchEngine, rng: random.Random, run: Callable[..., list[ev.
         later(60, "handle", iid)
     elif action == "close":
         run(cmd.CloseIncident(iid, "fixed"))
+        if inc.source in CITIZEN:
+            later(rng.uniform(1800, 8 * 3600), "callback", iid)
+    elif action == "callback":
+        unsatisfied = min(0.05 * street, 0.5)
+        r = rng.random()
+        if r < unsatisfied:
+            reopen = rng.random() < 0.6
+            if run(cmd.Callback(iid, "unsatisfied", "问题仍未解决", reopen,
+                                "回访不满意，重办" if reopen else "")) and reopen:
+                later(rng.uniform(600, 3600), "ack", iid)
+        else:
+            run(cmd.Callback(iid, "basically_satisfied" if r < unsatisfied + 0.1
+                             else "satisfied"))
 
 
 if __name__ == "__main__":
