@@ -10,10 +10,11 @@ database for long.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from dispatch.adapters.protocol.messages import take_args
 from dispatch.adapters.store.event_store import EventStore
@@ -99,7 +100,7 @@ def history_page(store: EventStore, q: HistoryQuery, actor: Actor, incident_grid
             d = scoped_event(e, actor, incident_grid, unit_grid)
             if d is not None:
                 out.append(d)
-                size += len(json.dumps(d["data"], ensure_ascii=False)) + 120
+                size += len(orjson.dumps(d["data"])) + 120
     finally:
         rows.close()  # type: ignore[attr-defined]
     return {"events": out, "more": more, "next_after_seq": next_after}
