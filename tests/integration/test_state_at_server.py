@@ -140,16 +140,33 @@ def counting(query: Callable[..., dict[str, Any]], calls: list[tuple[str, dict[s
     return q
 
 
+def cancelled(rs: RunningServer, disp: CommandClient, scope: str, index: int) -> str:
+    lon, lat, _ = point_in(rs, scope, index)
+    minor = next(iter(rs.server.engine.catalogue.minors))
+    iid = str(disp.execute(cmd.ReportIncident("hotline", minor, lon, lat, "重复来电")
+                           ).result["incident_id"])
+    disp.execute(cmd.CancelIncident(iid, "重复上报"))
+    return iid
+
+
 def test_remote_replay_reads_only_the_window(
         store_url: str, server_factory: Callable[..., RunningServer]) -> None:
-    rs = server_factory(store_url)
+    rs = server_factory(store_url, test_levers=True)
     disp, lead = rs.client("disp", workstation="ws-disp"), rs.client("lead", workstation="ws-lead")
+    admin = rs.client("admin", workstation="ws-admin")
     scope = disp.login_info.scope if disp.login_info is not None else ""
     activity(rs, disp, lead, scope, 4)
+    early = cancelled(rs, disp, scope, 11)  # finished before the window, archived inside it
     save_snapshot(rs)
     first = rs.state_copy().seq + 1
-    activity(rs, disp, lead, scope, 3)
+    activity(rs, disp, lead, scope, 2)
+    admin.execute(cmd.ArchiveFinished(rs.on_loop(rs.server.engine.clock)))
+    late = cancelled(rs, disp, scope, 12)  # finished inside the window, archived after it
+    activity(rs, disp, lead, scope, 1)
     last = rs.state_copy().seq
+    admin.execute(cmd.ArchiveFinished(rs.on_loop(rs.server.engine.clock)))
+    assert early not in rs.state_copy().incidents
+    assert late not in rs.state_copy().incidents
     since, until = event_ts(rs, first), event_ts(rs, last)
     store = rs.server.store
     assert store is not None
@@ -180,11 +197,14 @@ def test_remote_replay_reads_only_the_window(
     assert sum(c[2] for c in calls) == last
     assert fallback.state_at(len(fallback)) == r.state_at(len(r))
 
-    # a region's dispatcher replays its region
+    # a region's dispatcher replays its region, incidents archived since included
     calls.clear()
     mine = remote_replayer(counting(disp.query, calls), since_ts=since, until_ts=until)
+    assert early in mine.state_at(0).incidents
     end = mine.state_at(len(mine))
     want = scoped_copy(state_at(store, seq=last), scope)
+    assert early not in end.incidents  # its archival is in the window
+    assert end.incidents[late].status.value == "cancelled"
     assert end.incidents == want.incidents
     assert end.units == want.units
     assert len(mine) < len(r)
