@@ -1,9 +1,9 @@
 """remote_replay_open: seconds for a workstation to open a one-day replay window at the end of
 1,000,000 events (city scale, a month: the cached ``bench.history`` database) from a real
 dispatch server over the wire, the way ``--replay --connect`` does
-(:func:`dispatch.services.replay.remote_replayer`, then ``prepare``): the ``state_at`` query
-for the window's start (the server's nearest stored snapshot and the events after it, one
-compressed answer), then the ``history`` pages of the day alone.
+(:func:`console.loading.load_from_server`: the ``state_at`` query for the window's start —
+the server's nearest stored snapshot and the events after it, one compressed answer — then
+the ``history`` pages of the day alone, then the replay's checkpoints, ``prepare``).
 
 Baseline: the same data read locally from the same store, without the wire: ``state_at`` of
 the window's start (:func:`dispatch.services.rebuild.state_at`) and the day's events read and
@@ -17,10 +17,12 @@ every event of the history paged over the wire and folded.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,18 +67,23 @@ def main() -> None:
     ap.add_argument("--full", action="store_true",
                     help="also time the whole history paged over the wire (minutes)")
     args = ap.parse_args()
+    from console.loading import ReplayWindowSpec, load_from_server
+    from dispatch.adapters.catalogue_loader import default_catalogue
     from dispatch.adapters.client import CommandClient
     from dispatch.adapters.security.operators import DEMO_PASSWORDS
     from dispatch.adapters.server.process import ServerProcess
     from dispatch.adapters.store import EventStore
     from dispatch.services.rebuild import state_at
-    from dispatch.services.replay import Replayer, iter_history, remote_replayer
+    from dispatch.services.replay import Replayer, iter_history
 
     path = history_db("city", EVENTS)
     store = EventStore(f"sqlite:///{path}", migrate=False, read_only=True)
     last = store.last_seq()
-    until = next(store.read(after_seq=last - 1)).ts
-    since = until - DAY
+    end = math.ceil(next(store.read(after_seq=last - 1)).ts) + 1.0  # after the last event
+    catalogue = default_catalogue()
+    spec = ReplayWindowSpec(since=datetime.fromtimestamp(end - DAY, UTC).isoformat(),
+                            until=datetime.fromtimestamp(end, UTC).isoformat())
+    since, until = end - DAY, end
 
     # -- raw: the same state and the same day's events, read locally
     raws, local = [], []
@@ -99,7 +106,7 @@ def main() -> None:
                            extra=["--rules", str(rules)]).start(600)
         try:
             c = CommandClient(sp.command, timeout_s=60, retries=1)
-            c.login("lead", DEMO_PASSWORDS["lead"], "bench-replay")
+            login = c.login("lead", DEMO_PASSWORDS["lead"], "bench-replay")
             settled(c)
             ours, parts = [], []
             calls: dict[str, int] = {}
@@ -108,15 +115,21 @@ def main() -> None:
             for _ in range(args.samples):
                 calls.clear()
                 spent.clear()
+                done: list[float] = []
+
+                def progress(_i: int, _n: int, done: list[float] = done) -> None:
+                    if not done:
+                        done.append(time.perf_counter())
+
                 t0 = time.perf_counter()
-                r = remote_replayer(counting(c.query, calls, spent), since_ts=since, until_ts=until)
-                t1 = time.perf_counter()
-                r.prepare()
+                r = load_from_server(counting(c.query, calls, spent), spec, catalogue,
+                                     login.server_time, progress)
                 ours.append(time.perf_counter() - t0)
-                parts.append(t1 - t0)
+                parts.append(done[0] - t0)  # until prepare starts
                 events = len(r)
+                del r
             t0 = time.perf_counter()
-            answer = c.query("state_at", at=since)
+            answer = c.query("state_at", at=math.nextafter(since, -math.inf))
             state_s = time.perf_counter() - t0
             full_s = None
             if args.full:

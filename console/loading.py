@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.model import City, Part
+from dispatch.entrypoints.tuning import collector_paused
 from dispatch.services.replay import (
     Replayer,
     ReplayError,
@@ -150,7 +151,8 @@ def load_from_server(query: Callable[..., dict[str, Any]], spec: ReplayWindowSpe
     else:
         until = server_time if until is None else until
         since = until - 86400.0 if since is None else since
-    replayer = remote_replayer(query, since_ts=since, until_ts=until,
-                               clamp_start=spec.since is None)
-    replayer.prepare(progress)
+    with collector_paused():
+        replayer = remote_replayer(query, since_ts=since, until_ts=until,
+                                   clamp_start=spec.since is None)
+        replayer.prepare(progress)
     return replayer
