@@ -81,8 +81,12 @@ def _records(block: dict[str, Any], key: str, codec: RecordCodec[Any]) -> list[A
     name (the checked path: defaults for missing fields, unknown ones ignored)."""
     rows = block.get(key, ())
     names = tuple(block.get(key + "_fields", ()))
-    from_dict = codec.from_json_dict if names == codec.names else codec.from_dict
-    return [from_dict(dict(zip(names, row, strict=True))) for row in rows]
+    if names == codec.names:
+        try:
+            return codec.from_json_rows(rows)
+        except (KeyError, IndexError, TypeError, ValueError):
+            pass  # some row is not of this shape: each by name, checked
+    return [codec.from_dict(dict(zip(names, row, strict=True))) for row in rows]
 
 
 def encode_state(state: DispatchState, *, level: int = 1) -> dict[str, Any]:
