@@ -7,7 +7,9 @@ the ``history`` pages of the day alone, then the replay's checkpoints, ``prepare
 
 Baseline: the same data read locally from the same store, without the wire: ``state_at`` of
 the window's start (:func:`dispatch.services.rebuild.state_at`) and the day's events read and
-decoded. ``local_open_s`` is a local replay of the same window (``Replayer.from_store``,
+decoded. ``client_cpu_s`` and ``server_cpu_s`` are the processor time the opening took in the
+workstation and in the server (what a busy machine does not stretch; ``load_avg_1m`` says how
+busy it was). ``local_open_s`` is a local replay of the same window (``Replayer.from_store``,
 prepared), ``full_history_s`` (with ``--full``) what opening it cost before ``state_at``:
 every event of the history paged over the wire and folded.
 
@@ -97,6 +99,8 @@ def main() -> None:
     local.append(time.perf_counter() - t0)
     store.close()
 
+    import psutil
+
     with tempfile.TemporaryDirectory() as d:
         work = Path(d)
         # the month's open incidents are long overdue at today's clock: no clock rules
@@ -108,7 +112,9 @@ def main() -> None:
             c = CommandClient(sp.command, timeout_s=60, retries=1)
             login = c.login("lead", DEMO_PASSWORDS["lead"], "bench-replay")
             settled(c)
-            ours, parts = [], []
+            assert sp.proc is not None
+            server = psutil.Process(sp.proc.pid)
+            ours, parts, client_cpu, server_cpu = [], [], [], []
             calls: dict[str, int] = {}
             spent: dict[str, float] = {}
             events = 0
@@ -121,10 +127,13 @@ def main() -> None:
                     if not done:
                         done.append(time.perf_counter())
 
-                t0 = time.perf_counter()
+                t0, c0, s0 = time.perf_counter(), time.process_time(), server.cpu_times()
                 r = load_from_server(counting(c.query, calls, spent), spec, catalogue,
                                      login.server_time, progress)
                 ours.append(time.perf_counter() - t0)
+                s1 = server.cpu_times()
+                client_cpu.append(time.process_time() - c0)
+                server_cpu.append(s1.user + s1.system - s0.user - s0.system)
                 parts.append(done[0] - t0)  # until prepare starts
                 events = len(r)
                 del r
@@ -144,6 +153,9 @@ def main() -> None:
            target="< 3 s", min_s=round(min(ours), 3), samples=args.samples, events=last,
            window_events=events, raw_window_events=n_raw,
            fetch_median_s=round(statistics.median(parts), 3),
+           client_cpu_s=round(statistics.median(client_cpu), 3),
+           server_cpu_s=round(statistics.median(server_cpu), 3),
+           load_avg_1m=round(os.getloadavg()[0], 2),
            state_at_query_s=round(state_s, 3), state_records=answer["count"],
            state_replayed=answer["replayed"],
            state_mib_compressed=round(len(answer["records_z"]) / 2**20, 2),
