@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from dispatch.domain.catalogue.model import Catalogue
 from dispatch.domain.city.model import City, Part
+from dispatch.entrypoints.tuning import collector_paused
 from dispatch.services.replay import (
     Replayer,
     ReplayError,
     city_zone,
     iter_history,
     parse_instant,
+    remote_replayer,
 )
 
 if TYPE_CHECKING:
@@ -137,8 +139,9 @@ def load_from_store(url: str, spec: ReplayWindowSpec, catalogue: Catalogue,
 def load_from_server(query: Callable[..., dict[str, Any]], spec: ReplayWindowSpec,
                      catalogue: Catalogue, server_time: float,
                      progress: Callable[[int, int], None] | None = None) -> Replayer:
-    """Page the server's history query: everything before the window folds into its start
-    state, the window's events are kept."""
+    """The window's start state from the server (``state_at``), then the window's events
+    from its history (a server without ``state_at``: the whole history up to the window's
+    end, folded into the start state)."""
     since, until = spec.bounds(catalogue)
     if spec.incident:
         mine = list(iter_history(query, incident_id=spec.incident))
@@ -148,7 +151,8 @@ def load_from_server(query: Callable[..., dict[str, Any]], spec: ReplayWindowSpe
     else:
         until = server_time if until is None else until
         since = until - 86400.0 if since is None else since
-    replayer = Replayer.from_history(iter_history(query, until_ts=until), since_ts=since,
-                                     until_ts=until, clamp_start=spec.since is None)
-    replayer.prepare(progress)
+    with collector_paused():
+        replayer = remote_replayer(query, since_ts=since, until_ts=until,
+                                   clamp_start=spec.since is None)
+        replayer.prepare(progress)
     return replayer

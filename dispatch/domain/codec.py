@@ -283,6 +283,7 @@ class RecordCodec(Generic[R]):
         row_out = [_row_out(g, t, f"r.{n}") or f"r.{n}" for n, t in named]
         row_shared = [_row_out(g, t, f"r.{n}", "s") or f"r.{n}" for n, t in named]
         row_in = [_row_in(g, t, f"t[{i}]") for i, t in enumerate(self.types)]
+        json_row_in = [_json_in(g, t, f"t[{i}]", fast=True) for i, t in enumerate(self.types)]
         src = [
             f"def to_dict(r):\n    return {literal(True)}\n",
             f"def to_json(r):\n    return _dumps({literal(False)})\n",
@@ -290,6 +291,8 @@ class RecordCodec(Generic[R]):
             f"def to_row_sharing(r, s):\n    return ({', '.join(row_shared)},)\n",
             f"def from_row(t):\n    return {c}({_positional(row_in, 't')})\n",
             f"def from_rows(rows):\n    return [{c}({_positional(row_in, 't')}) for t in rows]\n",
+            f"def from_json_rows(rows):\n"
+            f"    return [{c}({_positional(json_row_in, 't')}) for t in rows]\n",
             f"def from_json_dict(d):\n"
             f"    if len(d) == {len(named)}:\n"
             f"        try:\n"
@@ -315,6 +318,11 @@ class RecordCodec(Generic[R]):
         """The record a :meth:`to_row` tuple holds."""
         self.from_rows: Callable[[Iterable[tuple[Any, ...]]], list[R]] = ns["from_rows"]
         """``[from_row(t) for t in rows]``, without a call per row (a snapshot's records)."""
+        self.from_json_rows: Callable[[Iterable[list[Any]]], list[R]] = ns["from_json_rows"]
+        """The records of rows that went through JSON (enums as values, inner records and
+        tuples as arrays: ``orjson.loads(orjson.dumps(to_row(r)))``), compiled like
+        :meth:`from_json_dict`'s fast path; a row not of this shape raises ``KeyError``,
+        ``IndexError``, ``TypeError`` or ``ValueError``."""
         self.from_json_dict: Callable[[dict[str, Any]], R] = ns["from_json_dict"]
         """The record a JSON object holds: the compiled path for a complete object, the
         checked one (:meth:`from_dict`) for anything else."""

@@ -134,6 +134,8 @@ def test_every_record_round_trips_through_a_row_and_a_clone(cls: type[Any]) -> N
     assert codec.from_row(row) == record
     assert codec.from_row(pickle.loads(pickle.dumps(row, protocol=5))) == record
     assert codec.from_rows([row, row]) == [record, record]
+    # through JSON (the state_at query's rows): enums as values, tuples as arrays
+    assert codec.from_json_rows(orjson.loads(orjson.dumps([row, row]))) == [record, record]
     assert codec.to_row_sharing(record, str) == row
     clone = codec.clone(record)
     assert clone == record
@@ -251,6 +253,7 @@ def test_a_field_added_to_a_record_reaches_every_encoding(cls: type[Any]) -> Non
     assert len(codec.to_row(record)) == len(names)
     assert codec.from_row(codec.to_row(record)) == record
     assert codec.from_rows([codec.to_row(record)]) == [record]
+    assert codec.from_json_rows(orjson.loads(orjson.dumps([codec.to_row(record)]))) == [record]
     assert codec.clone(record) == record
 
 

@@ -38,7 +38,8 @@ from dispatch.adapters.protocol.messages import (
 from dispatch.domain.errors import InvalidCommand, Unavailable
 from dispatch.domain.hazards import hazard_from_dict
 from dispatch.domain.roles import Role
-from dispatch.domain.state import Hazard, RunCard
+from dispatch.domain.state import DispatchState, Hazard, RunCard
+from dispatch.domain.state_wire import decode_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +236,13 @@ class CommandClient:
         :func:`dispatch.adapters.geojson_io.load.import_geojson`."""
         args = {"parts": True} if parts else {"assets": assets}
         return dict(self.query("city", **args)["geojson"])
+
+    def state_at(self, *, seq: int | None = None, at: float | str | None = None
+                 ) -> DispatchState:
+        """The state after event ``seq``, or at the instant ``at`` (epoch seconds or an ISO
+        date-time with its UTC offset), limited to the operator's region (the ``state_at``
+        query; one of the two)."""
+        return decode_state(self.query("state_at", seq=seq, at=at))
 
     # ------------------------------------------------------------------------ session
 

@@ -117,6 +117,22 @@ class ReplayReads:
                               for u in sorted(unit_ids))))
         return decode_rows(raw_rows(self.engine, q))
 
+    def incident_grids(self, incident_ids: Iterable[str]) -> dict[str, str]:
+        """The grid of each incident named (from its report), for incidents no longer in the
+        live state (archived); an id never reported is left out."""
+        ids = sorted(set(incident_ids))
+        out: dict[str, str] = {}
+        t = events.c
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                q = select(t.incident_id, t.data).where(
+                    t.kind == "incident.reported", t.incident_id.in_(ids[i:i + 500]))
+                for iid, data in conn.execute(q):
+                    grid = json.loads(data).get("grid")
+                    if isinstance(grid, str):
+                        out[iid] = grid
+        return out
+
 
 def _range(first_seq: int, last_seq: int) -> Any:
     return (select(*_COLUMNS).where(events.c.seq >= first_seq, events.c.seq <= last_seq)

@@ -5,6 +5,8 @@
 - :mod:`.cow`: the copy-on-write states the checkpoints share their records through;
 - :mod:`.sources`: where the events come from, a list or an event store read in chunks through
   the :class:`~dispatch.services.ports.ReplayStore` port (the SQL is in the store adapter);
+- :mod:`.remote`: a window of a shared server's history: the state at its start (the
+  ``state_at`` query), then the window's events alone;
 - :mod:`.timeline`: an incident's timeline (lanes for the incident, its departments, its units);
 - :mod:`.shift_report`: the figures of a shift report.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from dispatch.services.replay.cow import changed_between, derive, freeze
 from dispatch.services.replay.errors import ReplayError
+from dispatch.services.replay.remote import remote_replayer
 from dispatch.services.replay.replayer import (
     CACHE_EVENTS,
     MAX_LOOSE_CHECKPOINTS,
@@ -75,6 +78,7 @@ __all__ = [
     "freeze",
     "iter_history",
     "parse_instant",
+    "remote_replayer",
     "shift_report",
     "store_window",
 ]

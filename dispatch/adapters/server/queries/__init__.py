@@ -24,6 +24,7 @@ from dispatch.adapters.server.queries.places import BasemapQuery, geocode
 from dispatch.adapters.server.queries.recommend import recommend
 from dispatch.adapters.server.queries.run_cards import run_cards
 from dispatch.adapters.server.queries.session import logout, ping, whoami
+from dispatch.adapters.server.queries.state_at import state_at
 from dispatch.adapters.server.sockets import user_id as frame_user_id
 from dispatch.domain.errors import DispatchError, InvalidCommand, Unavailable
 from dispatch.domain.roles import Actor
@@ -55,6 +56,7 @@ def registry() -> dict[str, QueryHandler]:
         "run_cards": QueryHandler(run_cards),
         "hazards": QueryHandler(hazards),
         "evaluation": QueryHandler(evaluation),
+        "state_at": QueryHandler(state_at),
     }
 
 
