@@ -112,6 +112,16 @@ class Incident:
     last_urged_at: float | None = None
     urge_rules: tuple[str, ...] = ()  # the urge rules already applied (dispatch.domain.rules)
     reopen_count: int = 0
+    # Who did it (the operator on the event), for the evaluation of posts
+    # (dispatch.domain.evaluation_posts): the report, the registration, the latest dispatch,
+    # the latest passed verification and the closure ("" not yet, or before these were kept).
+    reported_by: str = ""
+    registered_by: str = ""
+    dispatched_by: str = ""
+    verified_by: str = ""
+    closed_by: str = ""
+    # Every unit ever sent to the incident (work orders), in the order they were sent.
+    sent_units: tuple[str, ...] = ()
 
     @property
     def is_open(self) -> bool:

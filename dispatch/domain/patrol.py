@@ -1,0 +1,77 @@
+"""Patrol coverage (巡查覆盖率): the share of a grid's area a grid worker passed in a period.
+
+A patrol track is the worker's position reports in time order. Consecutive reports at most
+:data:`MAX_GAP_S` apart are joined by a straight segment (the worker walked between them);
+a report with no neighbour that close stands alone. The track is buffered by
+:data:`BUFFER_M` metres (what a worker on foot sees either side of the way) and intersected
+with the grid's polygon: coverage = area(buffer ∩ grid) / area(grid), from 0 to 1.
+
+Distances are taken in a local plane around the grid (an equirectangular projection at the
+grid's centre: at a grid's size, ~100 m to a few km, its error is far below a metre). Pure:
+no I/O. Formula in docs/KPI.md "Posts".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from shapely import affinity
+from shapely.geometry import LineString, MultiLineString, MultiPoint, Point
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
+
+BUFFER_M = 30.0
+MAX_GAP_S = 300.0  # reports further apart in time are not joined (the phone was off)
+M_PER_DEG_LAT = 110_574.0
+M_PER_DEG_LON_EQUATOR = 111_320.0
+
+TrackPoint = tuple[float, float, float]
+"""(ts, lon, lat) of one position report."""
+
+
+def _to_metres(geom: BaseGeometry, lon0: float, lat0: float) -> BaseGeometry:
+    kx = M_PER_DEG_LON_EQUATOR * math.cos(math.radians(lat0))
+    return affinity.affine_transform(geom, [kx, 0.0, 0.0, M_PER_DEG_LAT,
+                                            -kx * lon0, -M_PER_DEG_LAT * lat0])
+
+
+def track_geometry(points: Sequence[TrackPoint], max_gap_s: float = MAX_GAP_S
+                   ) -> BaseGeometry | None:
+    """The track of some reports (lon/lat): segments between reports at most ``max_gap_s``
+    apart, points for the rest; None when there is no report."""
+    if not points:
+        return None
+    pts = sorted(points)
+    lines: list[list[tuple[float, float]]] = []
+    run: list[tuple[float, float]] = [(pts[0][1], pts[0][2])]
+    for (t0, _x0, _y0), (t1, x1, y1) in zip(pts, pts[1:], strict=False):
+        if t1 - t0 <= max_gap_s:
+            run.append((x1, y1))
+        else:
+            lines.append(run)
+            run = [(x1, y1)]
+    lines.append(run)
+    segs = [LineString(r) for r in lines if len(set(r)) > 1]
+    dots = [Point(r[0]) for r in lines if len(set(r)) == 1]
+    parts: list[BaseGeometry] = []
+    if segs:
+        parts.append(MultiLineString(segs))
+    if dots:
+        parts.append(MultiPoint(dots))
+    return unary_union(parts)
+
+
+def coverage(points: Sequence[TrackPoint], grid: BaseGeometry, *, buffer_m: float = BUFFER_M,
+             max_gap_s: float = MAX_GAP_S) -> float:
+    """The share (0…1) of ``grid`` (a lon/lat polygon) within ``buffer_m`` of the track of
+    ``points``; 0.0 without reports or for an empty grid."""
+    track = track_geometry(points, max_gap_s)
+    if track is None or grid.is_empty:
+        return 0.0
+    c = grid.centroid
+    area = _to_metres(grid, c.x, c.y)
+    if area.area <= 0:
+        return 0.0
+    passed = _to_metres(track, c.x, c.y).buffer(buffer_m)
+    return min(1.0, passed.intersection(area).area / area.area)
