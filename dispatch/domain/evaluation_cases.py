@@ -53,7 +53,7 @@ def _closure(on_time: bool) -> Rule:
         if not _in(settles_at(inc), start, end, at):
             return None
         closed = _closed(inc, end, at)
-        return (closed and (handled_on_time(inc) if on_time else True)), None
+        return (closed and (bool(handled_on_time(inc)) if on_time else True)), None
     return rule
 
 

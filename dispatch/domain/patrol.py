@@ -13,6 +13,7 @@ no I/O. Formula in docs/KPI.md "Posts".
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -45,7 +46,7 @@ def track_geometry(points: Sequence[TrackPoint], max_gap_s: float = MAX_GAP_S
     pts = sorted(points)
     lines: list[list[tuple[float, float]]] = []
     run: list[tuple[float, float]] = [(pts[0][1], pts[0][2])]
-    for (t0, _x0, _y0), (t1, x1, y1) in zip(pts, pts[1:], strict=False):
+    for (t0, _x0, _y0), (t1, x1, y1) in itertools.pairwise(pts):
         if t1 - t0 <= max_gap_s:
             run.append((x1, y1))
         else:

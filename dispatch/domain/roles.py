@@ -131,6 +131,7 @@ QUERY_PERMISSIONS: dict[str, Permission | None] = {
     "run_cards": P.READ,  # every run card (response plan)
     "hazards": P.READ,    # the hazard notes on places in the scope
     "evaluation": P.READ,  # indicators and ranking over the incidents in the scope
+    "evaluation_cases": P.READ,  # the incidents behind one of its numbers, in the scope
 }
 """The permission each query needs (``None``: any session, or none at all)."""
 

@@ -30,10 +30,10 @@ def archived_records(state: DispatchState, seq: int, p: IncidentsArchived
     return [(seq, incidents[iid]) for iid in p.incident_ids if iid in incidents]
 
 
-def catch_up_archive(store: object) -> int:
+def catch_up_archive(store: EventSource) -> int:
     """Bring the store's archived-incidents model up to its events; the number of records
     written (0 when it was up to date, or the store keeps no such model)."""
-    if not isinstance(store, ArchiveLog) or not isinstance(store, EventSource):
+    if not isinstance(store, ArchiveLog):
         return 0
     missing = store.archive_events_after(store.archive_seq())
     if not missing:

@@ -320,7 +320,8 @@ _INCIDENT_BODY = (
     '"abababababababababababababababababababababababababababababababab","image/jpeg",1234,640,'
     '480,1795000001.5,"gw1",1795000000.0,120.6123,31.3123]],'
     '"callback_due":null,"callback_result":"","called_back_at":null,"urges":0,'
-    '"last_urged_at":null,"urge_rules":[],"reopen_count":0}'
+    '"last_urged_at":null,"urge_rules":[],"reopen_count":0,"reported_by":"",'
+    '"registered_by":"","dispatched_by":"","verified_by":"","closed_by":"","sent_units":[]}'
 ).encode()
 _UNIT = UnitState("U-fire-7", "fire", "engine", "消防7", "320508001001001", 120.61234567,
                   31.3123456, UnitStatus.ON_SCENE, 1_700_000_000.125, "E000042", 17)

@@ -49,7 +49,8 @@ MAX_SESSION_CHARS = 256
 
 QUERY_TYPES = frozenset({"login", "logout", "whoami", "ping", "history", "recommend",
                          "duplicates", "city", "audit", "geocode", "basemap",
-                         "contacts", "run_cards", "hazards", "evaluation"})
+                         "contacts", "run_cards", "hazards", "evaluation",
+                         "evaluation_cases"})
 """Requests that read (or open a session) and never produce events."""
 
 NO_SESSION_TYPES = frozenset({"login", "ping"})

@@ -17,6 +17,7 @@ from dispatch.adapters.server.queries.city import CityQuery
 from dispatch.adapters.server.queries.contacts import contacts
 from dispatch.adapters.server.queries.duplicates import duplicates
 from dispatch.adapters.server.queries.evaluation import evaluation
+from dispatch.adapters.server.queries.evaluation_cases import evaluation_cases
 from dispatch.adapters.server.queries.hazards import hazards
 from dispatch.adapters.server.queries.history import history
 from dispatch.adapters.server.queries.login import login
@@ -55,6 +56,7 @@ def registry() -> dict[str, QueryHandler]:
         "run_cards": QueryHandler(run_cards),
         "hazards": QueryHandler(hazards),
         "evaluation": QueryHandler(evaluation),
+        "evaluation_cases": QueryHandler(evaluation_cases),
     }
 
 
