@@ -103,7 +103,8 @@ def test_grid_worker_indicators_and_score() -> None:
     r1, r2 = evaluate_grid_workers([W1, W2], worker_fixture(), 0, 1000,
                                    tracks={"U-W1": track}, grids={G1: grid})
     got = r1.indicators()
-    assert r1.code == "U-W1" and r1.rank == 1
+    assert r1.code == "U-W1"
+    assert r1.rank == 1
     assert got["reports"] == 1  # R1 (R2 is in G2, R3 is a hotline case)
     assert got["verification_on_time_rate"] == 0.5  # R3 on time, R1 late
     assert got["work_order_response_rate"] == 0.5  # O1 on time, O2 late; O3 unsettled

@@ -55,19 +55,23 @@ def test_archived_incidents_count_with_periods_posts_and_drill_through(
 
     # today: both archived cases count (closed in the period), though neither is live
     day = lead.query("evaluation", level="grid", period="day")
-    assert day["period"]["kind"] == "day" and day["archived"] >= 2
+    assert day["period"]["kind"] == "day"
+    assert day["archived"] >= 2
     assert day["previous_period"]["end"] == day["period"]["start"]
     row = row_of(day["rows"], grid)
     assert (row["due"], row["closed"], row["closed_in_period"]) == (2, 2, 2)
-    assert row["closure_rate"] == 1.0 and row["name"]
-    assert "closure_rate" in day["indicators"] and row["previous"] is None
+    assert row["closure_rate"] == 1.0
+    assert row["name"]
+    assert "closure_rate" in day["indicators"]
+    assert row["previous"] is None
 
     # explicit bounds [mid, mid + L): the first case falls in the previous window [t0, mid)
     end = mid + (mid - t0)
     ans = lead.query("evaluation", level="grid", start=mid, end=end)
     row = row_of(ans["rows"], grid)
     assert (row["due"], row["closed"]) == (1, 1)
-    assert row["previous"]["closure_rate"] == 1.0 and row["previous"]["rank"] == 1
+    assert row["previous"]["closure_rate"] == 1.0
+    assert row["previous"]["rank"] == 1
     assert row["change"]["closure_rate"] == 0.0
     assert ans["previous_period"]["start"] == pytest.approx(t0)
 
@@ -76,7 +80,7 @@ def test_archived_incidents_count_with_periods_posts_and_drill_through(
     assert [r["code"] for r in posts["rows"]] == ["disp"]
     assert posts["rows"][0]["closed"] == 2
     workers = disp.query("evaluation", level="grid_worker", period="day")
-    worker = rs.server.engine.city.regions[grid].worker_id
+    worker = str(rs.server.engine.city.regions[grid].worker_id)
     w = row_of(workers["rows"], worker)
     assert (w["grid"], w["reports"]) == (grid, 1)
     assert all(r["grid"].startswith(scope) for r in workers["rows"])
@@ -86,7 +90,8 @@ def test_archived_incidents_count_with_periods_posts_and_drill_through(
     behind = disp.query("evaluation_cases", level="grid", code=grid, indicator="closure_rate",
                         period="day")
     assert sorted(c["id"] for c in behind["cases"]) == sorted([first, second])
-    assert behind["counted"] == 2 and all(c["counted"] for c in behind["cases"])
+    assert behind["counted"] == 2
+    assert all(c["counted"] for c in behind["cases"])
     reports = disp.query("evaluation_cases", level="grid_worker", code=worker,
                          indicator="reports", period="day")
     assert [c["id"] for c in reports["cases"]] == [second]
@@ -129,7 +134,8 @@ def test_the_archived_read_model_catches_up_from_the_events(
     try:
         wait_for(lambda: store.archive_seq() > 0)
         (kept,) = [i for i in store.archived_between(0, 2e10) if i.id == iid]
-        assert kept.closed_by == "disp" and kept.dispatched_by == "disp"
+        assert kept.closed_by == "disp"
+        assert kept.dispatched_by == "disp"
         # lose the model (as if the second write never happened), then catch up
         with store.engine.begin() as conn:
             conn.execute(archived_incidents.delete())
