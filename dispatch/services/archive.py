@@ -7,7 +7,8 @@ The engine hands the store the records an ``incidents.archived`` event removes f
 the records of the archive events the model has not seen (a failed second write, a stop
 between the two, a store older than the model): it rebuilds the state from the nearest
 snapshot before the first such event and replays up to the last one, picking up each
-archived record as it leaves. Nothing is replayed when the model is up to date.
+archived record as it leaves. Nothing is replayed when the model is up to date; a model
+written by a version with other record fields is cleared and rebuilt whole.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def catch_up_archive(store: EventSource) -> int:
     written (0 when it was up to date, or the store keeps no such model)."""
     if not isinstance(store, ArchiveLog):
         return 0
+    if store.archive_outdated():  # written by a version with other record fields
+        log.info("archived incidents: the stored records have another shape; rebuilding")
+        store.clear_archive()
     missing = store.archive_events_after(store.archive_seq())
     if not missing:
         return 0

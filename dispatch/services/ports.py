@@ -62,6 +62,14 @@ class ArchiveLog(Protocol):
         """Sequences of the ``incidents.archived`` events after ``seq``, in order."""
         ...
 
+    def archive_outdated(self) -> bool:
+        """True when the stored records have another shape than this version's."""
+        ...
+
+    def clear_archive(self) -> None:
+        """Empty the model, for a rebuild from the events."""
+        ...
+
     def archived_between(self, start: float, end: float, grid_prefix: str = ""
                          ) -> list[Incident]:
         """The archived records that can count in ``[start, end)``, in the region."""

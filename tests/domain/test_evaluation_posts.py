@@ -60,7 +60,8 @@ def test_reports_far_apart_in_time_are_points_not_a_walk() -> None:
     r, dist = 30.0, 40.0
     lens = 2 * r * r * math.acos(dist / (2 * r)) - dist / 2 * math.sqrt(4 * r * r - dist * dist)
     apart = coverage([(0.0, *a), (600.0, *b)], grid)
-    assert apart == pytest.approx((2 * math.pi * 900 - lens) / 10_000, rel=5e-3)
+    # (a buffer's circle is a 32-sided polygon: 0.64 % less area than the disc)
+    assert apart == pytest.approx((2 * math.pi * 900 - lens) / 10_000, rel=1e-2)
     assert coverage([], grid) == 0.0
 
 

@@ -176,6 +176,8 @@ def rows_for(level: Level, incidents: Sequence[Incident], start: float, end: flo
              tracks: dict[str, list[TrackPoint]] | None = None, city: City | None = None
              ) -> list[dict[str, Any]]:
     """The answer rows of one period (``name`` added by ``name_of``)."""
+    # every instant on a record comes at or after its report: later reports cannot count
+    incidents = [inc for inc in incidents if inc.reported_at < end]
     if level == Level.GRID_WORKER:
         grids = {w.grid: city.regions[w.grid].geometry for w in workers
                  if city is not None and w.grid in city.regions}

@@ -53,7 +53,7 @@ archived_incidents = Table(
     Column("grid", String(32), nullable=False),
     Column("first_ts", Float, nullable=False),
     Column("last_ts", Float, nullable=False),
-    Column("data", Text, nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )
 Index("ix_archived_incidents_span", archived_incidents.c.last_ts, archived_incidents.c.first_ts)
 

@@ -22,7 +22,7 @@ def upgrade() -> None:
         sa.Column("grid", sa.String(32), nullable=False),
         sa.Column("first_ts", sa.Float, nullable=False),
         sa.Column("last_ts", sa.Float, nullable=False),
-        sa.Column("data", sa.Text, nullable=False),
+        sa.Column("data", sa.LargeBinary, nullable=False),
     )
     op.create_index("ix_archived_incidents_span", "archived_incidents", ["last_ts", "first_ts"])
 
