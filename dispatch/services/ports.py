@@ -70,9 +70,10 @@ class ArchiveLog(Protocol):
         """Empty the model, for a rebuild from the events."""
         ...
 
-    def archived_between(self, start: float, end: float, grid_prefix: str = ""
-                         ) -> list[Incident]:
-        """The archived records that can count in ``[start, end)``, in the region."""
+    def archived_between(self, start: float, end: float, grid_prefix: str = "",
+                         after_seq: int = 0) -> list[Incident]:
+        """The archived records that can count in ``[start, end)``, in the region (only those
+        archived after event ``after_seq``, if given)."""
         ...
 
 

@@ -155,3 +155,50 @@ def test_the_archived_read_model_catches_up_from_the_events(
         assert [i for i in store.archived_between(0, 2e10) if i.id == iid] == [kept]
     finally:
         store.close()
+
+
+class FakeArchive:
+    """An ArchiveLog in memory: (archive sequence, record) rows and a mark."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, Any]] = []
+        self.reads: list[int] = []
+
+    def save_archived(self, records: Any) -> None:
+        self.rows.extend(records)
+
+    def archive_seq(self) -> int:
+        return max((s for s, _ in self.rows), default=0)
+
+    def archive_events_after(self, seq: int) -> list[int]:
+        return sorted({s for s, _ in self.rows if s > seq})
+
+    def archive_outdated(self) -> bool:
+        return False
+
+    def clear_archive(self) -> None:
+        self.rows = []
+
+    def archived_between(self, start: float, end: float, grid_prefix: str = "",
+                         after_seq: int = 0) -> list[Any]:
+        self.reads.append(after_seq)
+        return [i for s, i in self.rows if s > after_seq and start <= i.reported_at < end]
+
+
+def test_the_archive_cache_tops_up_with_what_was_archived_since() -> None:
+    from dispatch.adapters.server.evaluation_data import ArchiveCache
+    from tests.domain.test_evaluation import G1, incident
+
+    store = FakeArchive()
+    store.save_archived([(5, incident("A", G1, "D1", "hotline", 10))])
+    cache = ArchiveCache(windows=1)
+    assert [i.id for i in cache.read(store, 0, 100, "")] == ["A"]
+    assert [i.id for i in cache.read(store, 0, 100, "")] == ["A"]
+    assert store.reads == [0]  # nothing archived since: not read again
+    store.save_archived([(9, incident("B", G1, "D1", "hotline", 20)),
+                         (9, incident("C", G1, "D1", "hotline", 500))])
+    assert sorted(i.id for i in cache.read(store, 0, 100, "")) == ["A", "B"]
+    assert store.reads == [0, 5]  # only what came after the mark
+    cache.read(store, 0, 1000, "")  # another window pushes the first out (one kept)
+    cache.read(store, 0, 100, "")
+    assert store.reads == [0, 5, 0, 0]

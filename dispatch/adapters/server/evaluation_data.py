@@ -119,14 +119,43 @@ def live_incidents(state: DispatchState, actor: Actor) -> list[Incident]:
     return [clone(inc) for inc in state.incidents.values() if actor.in_scope(inc.grid)]
 
 
+class ArchiveCache:
+    """The archived records last read for a few windows, topped up with those archived
+    since (archived records never change, so a window's records only grow): the evaluation
+    panel, the wall's tiles and the monthly report ask for the same month again and again.
+    Used from the backoffice thread only."""
+
+    def __init__(self, windows: int = 2) -> None:
+        self.windows = windows
+        self._kept: dict[tuple[float, float, str], tuple[int, list[Incident]]] = {}
+
+    def read(self, store: ArchiveLog, start: float, end: float, scope: str) -> list[Incident]:
+        key = (start, end, scope)
+        mark = store.archive_seq()
+        kept = self._kept.pop(key, None)
+        if kept is None:
+            records = store.archived_between(start, end, scope)
+        elif kept[0] < mark:  # by id: a record may have been read just as it was written
+            more = store.archived_between(start, end, scope, after_seq=kept[0])
+            records = list({i.id: i for i in (*kept[1], *more)}.values())
+        else:
+            records = kept[1]
+        self._kept[key] = (mark, records)  # most recent last
+        while len(self._kept) > self.windows:
+            self._kept.pop(next(iter(self._kept)))
+        return records
+
+
 def with_archived(live: list[Incident], store: object, start: float, end: float,
-                  scope: str) -> tuple[list[Incident], int]:
+                  scope: str, cache: ArchiveCache | None = None) -> tuple[list[Incident], int]:
     """The live incidents and the archived records that can count in ``[start, end)``
     (an id in both: the live record wins); the number of archived records added."""
     if not isinstance(store, ArchiveLog):
         return live, 0
     ids = {inc.id for inc in live}
-    archived = [inc for inc in store.archived_between(start, end, scope) if inc.id not in ids]
+    read = cache.read(store, start, end, scope) if cache is not None else \
+        store.archived_between(start, end, scope)
+    archived = [inc for inc in read if inc.id not in ids]
     return live + archived, len(archived)
 
 

@@ -140,11 +140,15 @@ class ArchiveReads:
             return int(conn.execute(select(func.count()).select_from(archived_incidents))
                        .scalar_one())
 
-    def archived_between(self, start: float, end: float, grid_prefix: str = "") -> list[Incident]:
+    def archived_between(self, start: float, end: float, grid_prefix: str = "",
+                         after_seq: int = 0) -> list[Incident]:
         """The archived records with an instant in ``[start, end)`` or spanning it (those
-        that can count in that period), in the region ``grid_prefix`` (all: "")."""
+        that can count in that period), in the region ``grid_prefix`` (all: ""); with
+        ``after_seq``, only those archived by later events (to top up what was read)."""
         t = archived_incidents.c
         q = select(t.data).where(t.last_ts >= start, t.first_ts < end)
+        if after_seq:
+            q = q.where(t.archived_seq > after_seq)
         if grid_prefix:
             q = q.where(t.grid.startswith(grid_prefix, autoescape=True))
         loads = pickle.loads

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from dispatch.adapters.protocol.messages import ok_reply, take_args
 from dispatch.adapters.server.evaluation_data import (
     PERIOD_ARGS,
+    ArchiveCache,
     answer_rows,
     grid_workers,
     level_of,
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
     from dispatch.adapters.server.server import DispatchServer
 
 
-def evaluation(server: DispatchServer, call: Call) -> Answer:
+def evaluation(server: DispatchServer, call: Call, cache: ArchiveCache | None = None
+               ) -> Answer:
     actor = call.who
     actor.require(Permission.READ, "read the evaluation")
     a = take_args(call.req.args, {"level": (str, ...), **PERIOD_ARGS,
@@ -48,7 +50,7 @@ def evaluation(server: DispatchServer, call: Call) -> Answer:
 
     def compute() -> dict[str, Any]:
         first = w.prev_start if a["compare"] else w.start
-        incidents, archived = with_archived(live, store, first, w.end, actor.scope)
+        incidents, archived = with_archived(live, store, first, w.end, actor.scope, cache)
         tracks = patrol_tracks(store, first, w.end, {x.unit_id for x in workers}) \
             if workers else None
         current = rows_for(level, incidents, w.start, w.end, now, name_of, workers=workers,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from dispatch.adapters.protocol.messages import ok_reply, take_args
 from dispatch.adapters.server.evaluation_data import (
     PERIOD_ARGS,
+    ArchiveCache,
     grid_workers,
     level_of,
     live_incidents,
@@ -36,7 +37,8 @@ def case_json(c: Case) -> dict[str, Any]:
             "description": i.description[:80]}
 
 
-def evaluation_cases(server: DispatchServer, call: Call) -> Answer:
+def evaluation_cases(server: DispatchServer, call: Call,
+                     cache: ArchiveCache | None = None) -> Answer:
     actor = call.who
     actor.require(Permission.READ, "read the evaluation")
     a = take_args(call.req.args, {"level": (str, ...), "code": (str, ...),
@@ -63,7 +65,7 @@ def evaluation_cases(server: DispatchServer, call: Call) -> Answer:
     store, seq, req = server.store, engine.state.seq, call.req
 
     def compute() -> dict[str, Any]:
-        incidents, _ = with_archived(live, store, start, end, actor.scope)
+        incidents, _ = with_archived(live, store, start, end, actor.scope, cache)
         if worker is not None:
             found = worker_cases(incidents, worker, indicator, start, end, now)
         else:
