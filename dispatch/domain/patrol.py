@@ -19,9 +19,8 @@ from collections.abc import Sequence
 
 import shapely
 from shapely import affinity
-from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, box
+from shapely.geometry import GeometryCollection, LineString, box
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import unary_union
 
 BUFFER_M = 30.0
 MAX_GAP_S = 300.0  # reports further apart in time are not joined (the phone was off)
@@ -41,27 +40,25 @@ def _to_metres(geom: BaseGeometry, lon0: float, lat0: float) -> BaseGeometry:
 def track_geometry(points: Sequence[TrackPoint], max_gap_s: float = MAX_GAP_S
                    ) -> BaseGeometry | None:
     """The track of some reports (lon/lat): segments between reports at most ``max_gap_s``
-    apart, points for the rest; None when there is no report."""
+    apart, points for the rest, as one collection; None when there is no report."""
     if not points:
         return None
     pts = sorted(points)
-    lines: list[list[tuple[float, float]]] = []
+    runs: list[list[tuple[float, float]]] = []
     run: list[tuple[float, float]] = [(pts[0][1], pts[0][2])]
     for (t0, _x0, _y0), (t1, x1, y1) in itertools.pairwise(pts):
         if t1 - t0 <= max_gap_s:
             run.append((x1, y1))
         else:
-            lines.append(run)
+            runs.append(run)
             run = [(x1, y1)]
-    lines.append(run)
-    segs = [LineString(r) for r in lines if len(set(r)) > 1]
-    dots = [Point(r[0]) for r in lines if len(set(r)) == 1]
-    parts: list[BaseGeometry] = []
-    if segs:
-        parts.append(MultiLineString(segs))
+    runs.append(run)
+    lines = [r for r in runs if len(set(r)) > 1]
+    dots = [r[0] for r in runs if len(set(r)) == 1]
+    parts: list[BaseGeometry] = [LineString(r) for r in lines]
     if dots:
-        parts.append(MultiPoint(dots))
-    return unary_union(parts)
+        parts.extend(shapely.points(dots).tolist())  # one call for all the lone reports
+    return GeometryCollection(parts)
 
 
 def coverage(points: Sequence[TrackPoint], grid: BaseGeometry, *, buffer_m: float = BUFFER_M,
@@ -79,12 +76,12 @@ def coverage(points: Sequence[TrackPoint], grid: BaseGeometry, *, buffer_m: floa
     # (exact, and a month of reports mostly lies elsewhere), then simplify by a tenth of a
     # metre (a phone's jitter adds vertices, not area).
     x0, y0, x1, y1 = area.bounds
-    near = _to_metres(track, c.x, c.y).intersection(
-        box(x0 - buffer_m, y0 - buffer_m, x1 + buffer_m, y1 + buffer_m))
-    if near.is_empty:
+    reach = box(x0 - buffer_m, y0 - buffer_m, x1 + buffer_m, y1 + buffer_m)
+    parts = shapely.intersection(shapely.get_parts(_to_metres(track, c.x, c.y)), reach)
+    parts = parts[~shapely.is_empty(parts)]
+    if not len(parts):
         return 0.0
     # each part buffered on its own, then one union: GEOS does that ~7× faster than the
     # buffer of the whole multi-geometry, for the same area
-    parts = shapely.get_parts(near.simplify(0.1))
-    passed = shapely.union_all(shapely.buffer(parts, buffer_m))
+    passed = shapely.union_all(shapely.buffer(shapely.simplify(parts, 0.1), buffer_m))
     return min(1.0, passed.intersection(area).area / area.area)
