@@ -24,8 +24,8 @@ from dispatch.domain.status import CloseReason, IncidentStatus
 
 
 class Level(StrEnum):
-    """What the evaluation groups by (a region level by the grid code's prefix, or the lead
-    department)."""
+    """What the evaluation groups by (a region level by the grid code's prefix, the lead
+    department, or a post: the dispatcher, the grid worker)."""
 
     GRID = "grid"
     COMMUNITY = "community"
