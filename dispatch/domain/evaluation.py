@@ -6,13 +6,14 @@ by ``now`` counts. The closure, on-time closure and mean time indicators are tho
 :mod:`dispatch.domain.kpi` (same window semantics); the citizen's-loop indicators are defined
 here. Every formula, and the ranking score, is written in docs/KPI.md "Evaluation".
 
-There is no per-post (dispatcher) level: an incident records no operator who registered or
-dispatched it (only the events do).
+The posts (岗位) are levels too: ``dispatcher`` groups the incidents by the operator who
+dispatched them (or registered them, before a dispatch) with the same indicators; the grid
+workers' own indicators are in :mod:`dispatch.domain.evaluation_posts`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -23,14 +24,22 @@ from dispatch.domain.status import CloseReason, IncidentStatus
 
 
 class Level(StrEnum):
-    """What the evaluation groups by (a region level by the grid code's prefix, or the lead
-    department)."""
+    """What the evaluation groups by (a region level by the grid code's prefix, the lead
+    department, or a post: the dispatcher, the grid worker)."""
 
     GRID = "grid"
     COMMUNITY = "community"
     STREET = "street"
     DISTRICT = "district"
     DEPARTMENT = "department"
+    DISPATCHER = "dispatcher"    # post: the operator who dispatched (or registered) it
+    GRID_WORKER = "grid_worker"  # post: dispatch.domain.evaluation_posts
+
+
+def dispatcher_of(inc: Incident) -> str:
+    """The dispatcher an incident counts for: who dispatched it last, else who registered
+    it, else ``-`` (nobody yet, or an incident from before operators were recorded)."""
+    return inc.dispatched_by or inc.registered_by or "-"
 
 
 SATISFIED = frozenset({"satisfied", "basically_satisfied"})
@@ -172,6 +181,16 @@ def _count_whistle(counts: dict[str, Counts], inc: Incident, group: str, by_depa
             c.whistle_on_time += 1
 
 
+def level_key(level: Level) -> Callable[[Incident], str]:
+    """The group an incident counts in at ``level`` (not for grid workers: their rows are
+    :func:`dispatch.domain.evaluation_posts.evaluate_grid_workers`)."""
+    if level == Level.DISPATCHER:
+        return dispatcher_of
+    if level == Level.GRID_WORKER:
+        raise ValueError("grid workers are evaluated by evaluation_posts")
+    return group_key(GroupBy(level.value))
+
+
 def evaluate(incidents: Iterable[Incident], start: float, end: float, level: Level, *,
              now: float | None = None) -> list[EvaluationRow]:
     """The evaluation rows of ``[start, end)`` at ``now`` for ``level``, ranked: by score
@@ -180,10 +199,9 @@ def evaluate(incidents: Iterable[Incident], start: float, end: float, level: Lev
     if not end > start:
         raise ValueError("the period's end must come after its start")
     at = end if now is None else now
-    by = GroupBy(level.value)
+    key = level_key(level)
     items = {inc.id: inc for inc in incidents}
-    kpis = compute_kpis(DispatchState(incidents=items), start, end, by, now=now)
-    key = group_key(by)
+    kpis = compute_kpis(DispatchState(incidents=items), start, end, now=now, key=key)
     counts: dict[str, Counts] = {}
     for inc in items.values():
         g = key(inc)

@@ -85,7 +85,7 @@ def _reported(s: DispatchState, e: ev.Event, p: ev.IncidentReported) -> None:
         id=p.incident_id, source=p.source, class_code=p.class_code, priority=p.priority,
         lon=p.lon, lat=p.lat, grid=p.grid, description=p.description, reporter=p.reporter,
         reported_at=e.ts, dispatch_due=p.dispatch_due, external_ref=p.external_ref,
-        part_id=p.part_id, version=e.seq)
+        part_id=p.part_id, version=e.seq, reported_by=e.operator)
     s.incident_counter += 1
     s.changed_incidents.add(p.incident_id)
 
@@ -99,12 +99,14 @@ def _registered(s: DispatchState, e: ev.Event, p: ev.IncidentRegistered) -> None
     inc = s.incidents[p.incident_id]
     inc.class_code, inc.priority, inc.dispatch_due = p.class_code, p.priority, p.dispatch_due
     inc.registered_at = e.ts
+    inc.registered_by = e.operator
     _touch(s, e, inc, S.REGISTERED)
 
 
 def _cancelled(s: DispatchState, e: ev.Event, p: ev.IncidentCancelled) -> None:
     inc = s.incidents[p.incident_id]
     inc.closed_at = e.ts
+    inc.closed_by = e.operator
     inc.close_reason = "cancelled"
     inc.notes += (Note(e.ts, e.operator, p.reason),)
     _touch(s, e, inc, S.CANCELLED)
@@ -114,6 +116,7 @@ def _assign_units(s: DispatchState, e: ev.Event, inc: Incident, units: tuple[str
     for uid in units:
         _set_unit(s, e, uid, UnitStatus.DISPATCHED, inc.id)
     inc.units += tuple(u for u in units if u not in inc.units)
+    inc.sent_units += tuple(u for u in units if u not in inc.sent_units)
 
 
 def _dispatched(s: DispatchState, e: ev.Event, p: ev.IncidentDispatched) -> None:
@@ -123,7 +126,9 @@ def _dispatched(s: DispatchState, e: ev.Event, p: ev.IncidentDispatched) -> None
     inc.ack_due, inc.handle_due = p.ack_due, p.handle_due
     if inc.registered_at is None:
         inc.registered_at = e.ts
+        inc.registered_by = e.operator
     inc.dispatched_at = e.ts
+    inc.dispatched_by = e.operator
     inc.tasks = joint.new_tasks(p.lead_department, p.assist_departments, e.ts, p.ack_due,
                                 p.handle_due)
     _assign_units(s, e, inc, p.units)
@@ -201,6 +206,7 @@ def _verified(s: DispatchState, e: ev.Event, p: ev.IncidentVerified) -> None:
         inc.notes += (Note(e.ts, e.operator, p.note),)
     if p.passed:
         inc.verified_at = e.ts
+        inc.verified_by = e.operator
         _touch(s, e, inc, S.VERIFIED)
     else:
         _touch(s, e, inc)
@@ -223,6 +229,7 @@ def _reworked(s: DispatchState, e: ev.Event, p: ev.IncidentReworked) -> None:
 def _closed(s: DispatchState, e: ev.Event, p: ev.IncidentClosed) -> None:
     inc = s.incidents[p.incident_id]
     inc.closed_at = e.ts
+    inc.closed_by = e.operator
     inc.close_reason = p.reason
     inc.duplicate_of = p.duplicate_of
     if p.note:
@@ -366,6 +373,7 @@ def _media_attached(s: DispatchState, e: ev.Event, p: ev.IncidentMediaAttached) 
 def _handed_back(s: DispatchState, e: ev.Event, p: ev.IncidentHandedBack) -> None:
     inc = s.incidents[p.incident_id]
     inc.closed_at = e.ts
+    inc.closed_by = e.operator
     inc.close_reason = "handed_back"
     inc.notes += (Note(e.ts, e.operator, p.reason),)
     _touch(s, e, inc, S.CANCELLED)

@@ -134,6 +134,7 @@ QUERY_PERMISSIONS: dict[str, Permission | None] = {
     "hazards": P.READ,    # the hazard notes on places in the scope
     "evaluation": P.READ,  # indicators and ranking over the incidents in the scope
     "state_at": P.READ,   # the state at an instant, limited to the scope
+    "evaluation_cases": P.READ,  # the incidents behind one of its numbers, in the scope
 }
 """The permission each query needs (``None``: any session, or none at all)."""
 

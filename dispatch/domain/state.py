@@ -133,6 +133,16 @@ class Incident:
     whistle_region: str = ""  # the street's or community's code
     whistle_reason: str = ""
     summoned: tuple[Summons, ...] = ()
+    # Who did it (the operator on the event), for the evaluation of posts
+    # (dispatch.domain.evaluation_posts): the report, the registration, the latest dispatch,
+    # the latest passed verification and the closure ("" not yet, or before these were kept).
+    reported_by: str = ""
+    registered_by: str = ""
+    dispatched_by: str = ""
+    verified_by: str = ""
+    closed_by: str = ""
+    # Every unit ever sent to the incident (work orders), in the order they were sent.
+    sent_units: tuple[str, ...] = ()
 
     @property
     def is_open(self) -> bool:

@@ -19,12 +19,13 @@ from dispatch.domain.city.model import City
 from dispatch.domain.commands import Command
 from dispatch.domain.deadlines import DEFAULT_PROFILE, DeadlineProfile
 from dispatch.domain.errors import Conflict, InvalidCommand, NotFound, Stale, Unavailable
-from dispatch.domain.events import Event
+from dispatch.domain.events import Event, IncidentsArchived
 from dispatch.domain.handlers import HANDLERS, Context
 from dispatch.domain.projection import apply
 from dispatch.domain.roles import Actor
-from dispatch.domain.state import DispatchState
-from dispatch.services.ports import EventLog, StoreError
+from dispatch.domain.state import DispatchState, Incident
+from dispatch.services.archive import archived_records
+from dispatch.services.ports import ArchiveLog, EventLog, StoreError
 from dispatch.services.rebuild import load_state
 
 Locate = Callable[[float, float], "str | None"]
@@ -60,6 +61,9 @@ class DispatchEngine:
         self._snapshot_thread: threading.Thread | None = None
         self._command_cache = command_cache
         self._pending: list[Event] = []
+        # Records of the incidents archived by the pending events (archive event sequence,
+        # record), for the store's archived-incidents read model (ports.ArchiveLog).
+        self._archived: list[tuple[int, Incident]] = []
         # command id -> (last sequence, operator, the caller's digest of the command or b"")
         self._commands: OrderedDict[str, tuple[int, str, bytes]] = OrderedDict()
         if state is None:
@@ -102,6 +106,8 @@ class DispatchEngine:
         for p in payloads:
             e = Event(seq=self.state.seq + 1, ts=ts, operator=actor.operator,
                       workstation=actor.workstation, payload=p, command_id=command_id)
+            if isinstance(p, IncidentsArchived):
+                self._archived.extend(archived_records(self.state, e.seq, p))
             apply(self.state, e)
             out.append(e)
         self._pending.extend(out)
@@ -147,6 +153,7 @@ class DispatchEngine:
         in-memory state is rebuilt from the store (so nothing unstored is ever published) and
         :class:`Unavailable` is raised."""
         batch, self._pending = self._pending, []
+        archived, self._archived = self._archived, []
         if self.store is None or not batch:
             return batch
         try:
@@ -154,6 +161,12 @@ class DispatchEngine:
         except StoreError as exc:
             self._recover(batch)
             raise Unavailable(f"storage failed, nothing was changed: {exc}") from exc
+        if archived and isinstance(self.store, ArchiveLog):
+            try:
+                self.store.save_archived(archived)
+            except StoreError:  # the read model catches up from the events at the next start
+                log.exception("archived incidents %d… not written to the read model",
+                              archived[0][0])
         if self.state.seq - self._last_snapshot >= self.snapshot_every:
             self.snapshot()
         return batch

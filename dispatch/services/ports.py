@@ -5,10 +5,10 @@ SQLAlchemy (SQLite, PostgreSQL), and tests may pass anything of the same shape."
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from dispatch.domain.events import Event
-from dispatch.domain.state import DispatchState
+from dispatch.domain.state import DispatchState, Incident
 
 
 class StoreError(RuntimeError):
@@ -43,6 +43,38 @@ class EventLog(EventSource, Protocol):
     def command_ids(self, limit: int = 10000) -> list[tuple[str, int, str]]: ...
 
     def save_snapshot(self, state: DispatchState) -> int: ...
+
+
+@runtime_checkable
+class ArchiveLog(Protocol):
+    """The archived incidents' read model (records as they were when archived): the engine
+    writes it, the evaluation reads it, :mod:`dispatch.services.archive` catches it up."""
+
+    def save_archived(self, records: Sequence[tuple[int, Incident]]) -> None:
+        """Store ``(archive event sequence, record)`` pairs and move the high-water mark."""
+        ...
+
+    def archive_seq(self) -> int:
+        """The sequence of the last archive event whose records are stored (0: none)."""
+        ...
+
+    def archive_events_after(self, seq: int) -> list[int]:
+        """Sequences of the ``incidents.archived`` events after ``seq``, in order."""
+        ...
+
+    def archive_outdated(self) -> bool:
+        """True when the stored records have another shape than this version's."""
+        ...
+
+    def clear_archive(self) -> None:
+        """Empty the model, for a rebuild from the events."""
+        ...
+
+    def archived_between(self, start: float, end: float, grid_prefix: str = "",
+                         after_seq: int = 0) -> list[Incident]:
+        """The archived records that can count in ``[start, end)``, in the region (only those
+        archived after event ``after_seq``, if given)."""
+        ...
 
 
 class ReplayStore(EventSource, Protocol):

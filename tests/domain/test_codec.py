@@ -325,7 +325,8 @@ _INCIDENT_BODY = (
     '"callback_due":null,"callback_result":"","called_back_at":null,"urges":0,'
     '"last_urged_at":null,"urge_rules":[],"reopen_count":0,"whistled_at":null,'
     '"whistled_by":"","whistle_level":"","whistle_region":"","whistle_reason":"",'
-    '"summoned":[]}'
+    '"summoned":[],"reported_by":"","registered_by":"","dispatched_by":"","verified_by":"",'
+    '"closed_by":"","sent_units":[]}'
 ).encode()
 _UNIT = UnitState("U-fire-7", "fire", "engine", "消防7", "320508001001001", 120.61234567,
                   31.3123456, UnitStatus.ON_SCENE, 1_700_000_000.125, "E000042", 17)

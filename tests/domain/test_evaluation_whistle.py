@@ -60,3 +60,20 @@ def test_seen_before_the_end_only_what_was_due_counts() -> None:
 def test_not_in_the_score() -> None:
     (row,) = evaluate(fixture(), 0, 1000, Level.DISTRICT)
     assert row.score is None  # nothing closed or due: the whistle alone does not rank
+
+
+def test_cases_behind_the_rate_are_the_summoned_departments() -> None:
+    from dispatch.domain.evaluation import level_key
+    from dispatch.domain.evaluation_cases import cases
+
+    d2 = cases(fixture(), level_key(Level.DEPARTMENT), "D2", "whistle_on_time_rate", 0, 1000,
+               1000, by_department=True)
+    assert [(c.incident.id, c.counted, c.value) for c in d2] == [("W1", True, -50.0),
+                                                                  ("W2", False, 50.0)]
+    street = cases(fixture(), level_key(Level.STREET), "320508001", "whistle_on_time_rate",
+                   0, 1000, 1000)
+    assert [(c.counted, c.value) for c in street] == [(True, -50.0), (False, 100.0),
+                                                      (False, None)]
+    # the lead department was never summoned: nothing behind its (empty) rate
+    assert cases(fixture(), level_key(Level.DEPARTMENT), "D1", "whistle_on_time_rate", 0,
+                 1000, 1000, by_department=True) == []

@@ -50,7 +50,7 @@ MAX_SESSION_CHARS = 256
 QUERY_TYPES = frozenset({"login", "logout", "whoami", "ping", "history", "recommend",
                          "duplicates", "city", "audit", "geocode", "basemap",
                          "contacts", "run_cards", "hazards", "evaluation",
-                         "state_at"})
+                         "state_at", "evaluation_cases"})
 """Requests that read (or open a session) and never produce events."""
 
 NO_SESSION_TYPES = frozenset({"login", "ping"})

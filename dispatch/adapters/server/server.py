@@ -51,6 +51,7 @@ from dispatch.adapters.settings import Settings
 from dispatch.adapters.store.event_store import EventStore
 from dispatch.domain.city.model import Level
 from dispatch.domain.rules import RuleSet
+from dispatch.services.archive import catch_up_archive
 from dispatch.services.clock import ScaledClock
 from dispatch.services.engine import DispatchEngine
 
@@ -292,6 +293,10 @@ def open_server(settings: Settings, *, ctx: zmq.Context | None = None, catalogue
                          snapshot_every=settings.snapshot_every, background_snapshots=True)
     if engine.state.ts > clock():
         clock.rebase(engine.state.ts)
+    caught_up = catch_up_archive(store)  # the archived incidents' read model (evaluation)
+    if caught_up:
+        log.info("archived incidents' read model: %d records rebuilt from the events",
+                 caught_up)
     operators = OperatorDirectory(store.engine)
     if settings.demo_operators:
         districts = sorted(r.code for r in engine.city.at_level(Level.DISTRICT))

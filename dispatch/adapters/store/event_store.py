@@ -26,6 +26,7 @@ from dispatch.adapters.private_files import (
     ensure_private_dir,
     restrict_sqlite_files,
 )
+from dispatch.adapters.store.archive_reads import ArchiveReads
 from dispatch.adapters.store.event_codec import decode_payload, event_rows
 from dispatch.adapters.store.gazetteer_codec import FORMAT as GAZETTEER_FORMAT
 from dispatch.adapters.store.gazetteer_codec import decode_gazetteer, encode_gazetteer
@@ -111,7 +112,7 @@ def _row_event(row: Any) -> Event:
                  payload=decode_payload(row.seq, row.kind, row.data))
 
 
-class EventStore(ReplayReads):
+class EventStore(ReplayReads, ArchiveReads):
     """Append and read events, snapshots and the city. One instance per process. It is the
     services' :class:`~dispatch.services.ports.EventLog` and, with the reads of
     :class:`~dispatch.adapters.store.replay_reads.ReplayReads`, their

@@ -43,6 +43,20 @@ snapshots = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
+# The records of archived incidents as they were when archived (a read model: written by the
+# engine with the archive event, rebuilt from the events when behind; see
+# dispatch.adapters.store.archive_reads). first_ts/last_ts bound every instant of the record.
+archived_incidents = Table(
+    "archived_incidents", metadata,
+    Column("incident_id", String(32), primary_key=True),
+    Column("archived_seq", SeqType, nullable=False),
+    Column("grid", String(32), nullable=False),
+    Column("first_ts", Float, nullable=False),
+    Column("last_ts", Float, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+Index("ix_archived_incidents_span", archived_incidents.c.last_ts, archived_incidents.c.first_ts)
+
 cities = Table(
     "cities", metadata,
     Column("code", String(16), primary_key=True),

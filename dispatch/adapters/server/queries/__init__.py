@@ -5,18 +5,21 @@ Queries are answered after the command batch they arrived with; they change no s
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
 import zmq
 
 from dispatch.adapters.protocol.messages import Request, error_reply, ok_reply
 from dispatch.adapters.server.batching import AUDIT_FULL
+from dispatch.adapters.server.evaluation_data import ArchiveCache
 from dispatch.adapters.server.queries.audit import audit_trail
 from dispatch.adapters.server.queries.base import Call, QueryHandler
 from dispatch.adapters.server.queries.city import CityQuery
 from dispatch.adapters.server.queries.contacts import contacts
 from dispatch.adapters.server.queries.duplicates import duplicates
 from dispatch.adapters.server.queries.evaluation import evaluation
+from dispatch.adapters.server.queries.evaluation_cases import evaluation_cases
 from dispatch.adapters.server.queries.hazards import hazards
 from dispatch.adapters.server.queries.history import history
 from dispatch.adapters.server.queries.login import login
@@ -39,7 +42,8 @@ log = logging.getLogger("gridline.server")
 
 def registry() -> dict[str, QueryHandler]:
     """A fresh table of the query handlers (the city and basemap queries keep a cache per
-    server)."""
+    server, the evaluation queries one of archived records)."""
+    archived = ArchiveCache()
     return {
         "ping": QueryHandler(ping, session=False),
         "login": QueryHandler(login, session=False),  # checks the audit room itself
@@ -55,8 +59,9 @@ def registry() -> dict[str, QueryHandler]:
         "basemap": QueryHandler(BasemapQuery()),
         "run_cards": QueryHandler(run_cards),
         "hazards": QueryHandler(hazards),
-        "evaluation": QueryHandler(evaluation),
         "state_at": QueryHandler(state_at),
+        "evaluation": QueryHandler(partial(evaluation, cache=archived)),
+        "evaluation_cases": QueryHandler(partial(evaluation_cases, cache=archived)),
     }
 
 
