@@ -42,6 +42,13 @@ def workload_window(console: ConsoleModel, audit_source: Any,
         show_incident=show_incident, describe=describe, parent=parent)
 
 
+# the indicators whose cases the server's evaluation_cases lists (docs/PROTOCOL.md)
+SERVER_INDICATORS = frozenset({
+    "closure_rate", "on_time_closure_rate", "response_rate", "resolution_rate",
+    "satisfaction_rate", "urge_rate", "reopen_rate", "whistle_on_time_rate", "mean_response_s",
+    "mean_handling_s", "reports", "verification_on_time_rate", "work_order_response_rate"})
+
+
 def evaluation_window(console: ConsoleModel, reader: Any,
                       show_incident: Callable[[str], None], parent: QWidget) -> Any:
     """The shift lead's evaluation panel over the console's reading session
@@ -68,14 +75,18 @@ def evaluation_window(console: ConsoleModel, reader: Any,
         mine = list(console.state.incidents.values())  # the mirror, taken on the GUI thread
 
         def work() -> tuple[list[str], str]:
-            if server_cases[0]:
+            # the server's cases for an indicator (archived ones too); a count or the score
+            # is the console's own reading of its incidents
+            if server_cases[0] and q.indicator in SERVER_INDICATORS:
                 try:
                     answer = read(lambda c: c.query(
                         "evaluation_cases", level=q.level, code=q.code,
-                        indicator=q.indicator or "score", start=q.start, end=q.end))
-                    return [str(i) for i in answer.get("incident_ids", [])], "server"
-                except InvalidCommand:
-                    server_cases[0] = False
+                        indicator=q.indicator, start=q.start, end=q.end))
+                    return [str(c["id"]) for c in answer.get("cases", [])], "server"
+                except InvalidCommand as exc:
+                    if "unknown query" not in str(exc):
+                        raise
+                    server_cases[0] = False  # an older server
             if q.level not in local_levels:
                 return [], "none"  # a level only the server knows (a post)
             return cases_behind(mine, q), "console"

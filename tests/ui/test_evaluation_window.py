@@ -264,8 +264,8 @@ def test_the_console_shows_a_lead_the_evaluation(consoles: Any, qtbot: Any,  # n
     assert w.model.index(w.model.row_of(street), Column.NAME).data() == \
         city.regions[street].name
     assert lead.open_evaluation() is w  # one window per console
-    # the cases behind the reopen rate: the server has no evaluation_cases yet, so the
-    # console's own incidents answer
+    # the cases behind the reopen rate, from the server's evaluation_cases (the call-backs of
+    # the period: the one reopened case)
     cell = w.proxy.mapFromSource(w.model.index(w.model.row_of(street), Column.REOPEN))
     with qtbot.waitSignal(w.sig_cases, timeout=15_000) as sig:
         w.view.activated.emit(cell)
