@@ -23,6 +23,7 @@ from dispatch.domain.catalogue.model import Priority, TimeLimit
 from dispatch.domain.checks import Context, Payloads
 from dispatch.domain.contacts import check_phone
 from dispatch.domain.errors import Conflict, Forbidden, InvalidCommand
+from dispatch.domain.field_steps import field_step
 from dispatch.domain.intake_handlers import attach_media, hand_back
 from dispatch.domain.roles import Permission
 from dispatch.domain.state import Incident
@@ -458,4 +459,5 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Payloads]] = {
     cmd.Urge: loop.urge,
     cmd.RaisePriority: loop.raise_priority,
 }
+HANDLERS[cmd.FieldStep] = field_step(HANDLERS)
 assert set(HANDLERS) == set(cmd.COMMAND_TYPES.values()), "every command needs a handler"

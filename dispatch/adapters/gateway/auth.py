@@ -3,9 +3,17 @@
 A device logs in with its operator's user name and password (``POST /api/v1/login``); the
 gateway passes them to the server's ``login`` and, when the server accepts, keeps the server's
 session and hands the device a bearer token of its own (256 random bits) that maps to it.
-The password is not kept. Device sessions live in the gateway's memory: a restarted gateway
-forgets them and the devices log in again (so does a restarted server: the next request of
-such a device is answered ``unauthorized``). ``Authorization: Bearer <token>``.
+The password is not kept. ``Authorization: Bearer <token>``.
+
+Device sessions survive a restart of the gateway: they are kept in
+``<data dir>/gateway/sessions.json`` (directory 0700, file 0600) under the SHA-256 of their
+token (never the token itself), with the operator, unit, the server session (bound on the
+server to the gateway's CURVE key, useless without it) and the time of the last request. The
+file is written at every login and logout and, for the times of the last requests, at most
+once a minute and when the gateway stops. A logged-out token is gone from the file at once; a
+session idle for longer than the idle limit is dropped, after a restart too. A session the
+server ended (the server restarted, the operator disabled or re-scoped) answers
+``unauthorized`` at its next request, as before.
 
 A system sends its API key as ``X-API-Key: <key>`` or, as Open311 says, an ``api_key``
 parameter.
@@ -13,19 +21,35 @@ parameter.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import logging
+import os
 import secrets
+import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 
 from dispatch.adapters.gateway.errors import ApiError
+from dispatch.adapters.private_files import FILE_MODE, ensure_private_dir
+
+log = logging.getLogger("gridline.gateway")
+SESSION_FILE = "sessions.json"
+FLUSH_EVERY_S = 60.0
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(slots=True)
 class Device:
-    """One logged-in device: its token and the server session of its operator."""
+    """One logged-in device: the hash of its token and the server session of its operator."""
 
-    token: str
+    key: str  # SHA-256 of the bearer token
     session: str
     operator: str
     display_name: str
@@ -33,48 +57,122 @@ class Device:
     scope: str
     unit_id: str
     created: float = field(default_factory=time.time)
-    last_seen: float = field(default_factory=time.monotonic)
+    last_seen: float = field(default_factory=time.time)
 
     def public(self) -> dict[str, str]:
         return {"operator": self.operator, "display_name": self.display_name,
                 "role": self.role, "scope": self.scope, "unit_id": self.unit_id}
 
 
+_FIELDS = frozenset(f.name for f in fields(Device))
+
+
 class DeviceSessions:
-    def __init__(self, *, idle_ttl_s: float = 12 * 3600.0, max_sessions: int = 50_000) -> None:
+    """The device sessions of one gateway, kept in ``<dir>/sessions.json`` when ``dir`` is
+    given (else in memory only); safe to use from several threads."""
+
+    def __init__(self, directory: Path | None = None, *, idle_ttl_s: float = 12 * 3600.0,
+                 max_sessions: int = 50_000) -> None:
         self.idle_ttl_s = idle_ttl_s
         self.max_sessions = max_sessions
+        self.dir = directory
+        self.path = directory / SESSION_FILE if directory is not None else None
         self._lock = threading.Lock()
-        self._devices: dict[str, Device] = {}
+        self._devices: dict[str, Device] = self._load()
+        self._dirty = False
+        self._flushed = time.monotonic()
 
-    def open(self, session: str, login: dict[str, object], unit_id: str) -> Device:
+    # ------------------------------------------------------------------ the file
+
+    def _load(self) -> dict[str, Device]:
+        if self.path is None:
+            return {}
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            rows = raw["sessions"]
+            devices = {str(r["key"]): Device(**{k: v for k, v in r.items() if k in _FIELDS})
+                       for r in rows}
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("device sessions in %s not read (%s): every device logs in again",
+                        self.path, exc)
+            return {}
+        now = time.time()
+        return {k: d for k, d in devices.items() if now - d.last_seen <= self.idle_ttl_s}
+
+    def _save(self) -> None:
+        """Write the file (under the lock)."""
+        if self.path is None or self.dir is None:
+            return
+        ensure_private_dir(self.dir)
+        body = json.dumps({"sessions": [asdict(d) for d in self._devices.values()]},
+                          ensure_ascii=False)
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-sessions-")
+        try:
+            os.fchmod(fd, FILE_MODE)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(body)
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        self._dirty = False
+        self._flushed = time.monotonic()
+
+    def flush(self) -> None:
+        """Write the times of the last requests (the gateway stops)."""
+        with self._lock:
+            if self._dirty:
+                self._save()
+
+    # ------------------------------------------------------------------ sessions
+
+    def open(self, session: str, login: dict[str, object], unit_id: str) -> tuple[str, Device]:
+        """A new device session: its bearer token (shown once) and the device."""
         token = secrets.token_urlsafe(32)
-        dev = Device(token=token, session=session, operator=str(login.get("operator", "")),
+        dev = Device(key=token_hash(token), session=session,
+                     operator=str(login.get("operator", "")),
                      display_name=str(login.get("display_name") or login.get("operator", "")),
                      role=str(login.get("role", "")), scope=str(login.get("scope", "")),
                      unit_id=unit_id)
         with self._lock:
             if len(self._devices) >= self.max_sessions:
-                self._expire(time.monotonic())
+                self._expire(time.time())
             if len(self._devices) >= self.max_sessions:
                 raise ApiError("unavailable", "too many devices are logged in; try later")
-            self._devices[token] = dev
-        return dev
+            self._devices[dev.key] = dev
+            self._save()
+        return token, dev
 
     def get(self, token: str) -> Device:
-        now = time.monotonic()
+        now = time.time()
+        key = token_hash(token)
         with self._lock:
-            dev = self._devices.get(token)
+            dev = self._devices.get(key)
             if dev is None or now - dev.last_seen > self.idle_ttl_s:
-                self._devices.pop(token, None)
+                if self._devices.pop(key, None) is not None:
+                    self._save()
                 raise ApiError("unauthorized", "not logged in (or the session ended); log in "
                                                "again")
             dev.last_seen = now
+            self._dirty = True
+            if time.monotonic() - self._flushed > FLUSH_EVERY_S:
+                self._save()
             return dev
 
     def drop(self, token: str) -> Device | None:
+        """End the session of a bearer token (logout)."""
+        return self.drop_key(token_hash(token))
+
+    def drop_key(self, key: str) -> Device | None:
+        """End the session of a device (the server ended its operator's session)."""
         with self._lock:
-            return self._devices.pop(token, None)
+            dev = self._devices.pop(key, None)
+            if dev is not None:
+                self._save()
+            return dev
 
     def _expire(self, now: float) -> None:
         self._devices = {k: d for k, d in self._devices.items()

@@ -111,8 +111,8 @@ def router(gw: Gateway) -> APIRouter:
                 if u is None or (scope and not u.home_grid.startswith(scope)):
                     gw.link.logout(session)
                     raise ApiError("not_found", f"no unit {unit_id!r} in your region")
-            dev = gw.devices.open(session, result, unit_id)
-            return JSONResponse({"token": dev.token, **dev.public(),
+            token, dev = gw.devices.open(session, result, unit_id)
+            return JSONResponse({"token": token, **dev.public(),
                                  "idle_timeout_s": gw.devices.idle_ttl_s})
 
         return await run_in_threadpool(run)
@@ -218,17 +218,21 @@ def router(gw: Gateway) -> APIRouter:
     def step(dev: Device, d: dict[str, Any], what: str, command: Any,
              photos: list[tuple[str, PreparedMedia]], incident_id: str, base: str
              ) -> JSONResponse:
+        """A step with its photos: one ``field_step`` (all or nothing), or the plain command
+        (``return``)."""
         given = d.get("idempotency_id")
         idem = idempotency_id(given) if given is not None else uuid.uuid4().hex
-        result, seq = gw.send(command, device=dev,
-                              cid=command_id(what, dev.operator, incident_id, idem))
-        infos = gw.attach(incident_id, photos, device=dev,
-                          key=f"{what}:{dev.operator}:{incident_id}:{idem}")
+        cid = command_id(what, dev.operator, incident_id, idem)
+        if isinstance(command, cmd.FieldStep):
+            result, seq = gw.field_step(command, photos, device=dev, cid=cid)
+        else:
+            result, seq = gw.send(command, device=dev, cid=cid)
         view = gw.mirror.wait_seq(seq)
         inc = view.incidents.get(incident_id)
         return JSONResponse({"ok": True, "events": result.get("events", []),
                              "status": inc.status.value if inc else None,
-                             "media": _media_json(infos, [k for k, _ in photos], base)})
+                             "media": _media_json([p.info for _, p in photos],
+                                                  [k for k, _ in photos], base)})
 
     async def simple_step(request: Request, incident_id: str, what: str) -> JSONResponse:
         dev = device_of(request)
@@ -237,20 +241,19 @@ def router(gw: Gateway) -> APIRouter:
 
         def run() -> JSONResponse:
             command: Any
-            if what == "acknowledge":
-                command = cmd.Acknowledge(incident_id, text_arg(d, "department", max_chars=64))
-            elif what == "handle":
-                command = cmd.StartHandling(incident_id)
-            elif what == "return":
+            if what == "return":
                 command = cmd.ReturnIncident(incident_id, text_arg(d, "reason", required=True))
-            else:  # arrive: my unit is on scene
+            elif what == "arrive":  # my unit is on scene
                 if not dev.unit_id:
                     raise ApiError("invalid", "this device is logged in without a unit")
                 unit = gw.view.units.get(dev.unit_id)
                 if unit is None or unit.incident_id != incident_id:
                     raise ApiError("conflict", f"unit {dev.unit_id} is not on incident "
                                                f"{incident_id}")
-                command = cmd.SetUnitStatus(dev.unit_id, "on_scene")
+                command = cmd.FieldStep("arrive", incident_id, unit_id=dev.unit_id)
+            else:  # acknowledge, handle
+                command = cmd.FieldStep(what, incident_id,
+                                        department=text_arg(d, "department", max_chars=64))
             return step(dev, d, what, command, [], incident_id, base)
 
         return await run_in_threadpool(run)
@@ -280,8 +283,8 @@ def router(gw: Gateway) -> APIRouter:
         def run() -> JSONResponse:
             result = text_arg(d, "result", required=True)
             photos = prepared(files)
-            return step(dev, d, "respond", cmd.Respond(incident_id, result), photos,
-                        incident_id, base)
+            return step(dev, d, "respond", cmd.FieldStep("respond", incident_id, result=result),
+                        photos, incident_id, base)
 
         return await run_in_threadpool(run)
 
@@ -295,8 +298,8 @@ def router(gw: Gateway) -> APIRouter:
             passed = bool_arg(d, "passed")
             note = text_arg(d, "note", required=not passed)
             photos = prepared(files)
-            return step(dev, d, "verify", cmd.Verify(incident_id, passed, note), photos,
-                        incident_id, base)
+            return step(dev, d, "verify", cmd.FieldStep("verify", incident_id, passed=passed,
+                                                        note=note), photos, incident_id, base)
 
         return await run_in_threadpool(run)
 

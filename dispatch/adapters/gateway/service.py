@@ -81,7 +81,8 @@ class Gateway:
                                timeout_s=config.timeout_s, retries=config.retries)
         self.mirror = MirrorView(config.endpoints, self.link.gateway, curve=config.curve,
                                  ctx=ctx, hugz_interval_s=config.hugz_interval_s)
-        self.devices = DeviceSessions(idle_ttl_s=config.device_idle_ttl_s)
+        self.devices = DeviceSessions(config.data_dir / "gateway",
+                                      idle_ttl_s=config.device_idle_ttl_s)
         self.keys = ApiKeyStore(config.data_dir)
         self.media = MediaStore(config.data_dir / "media", config.media)
         self.device_limit = RateLimiter(config.device_rate, what="device")
@@ -94,6 +95,7 @@ class Gateway:
         self.mirror.start()
 
     def stop(self) -> None:
+        self.devices.flush()
         self.mirror.stop()
         self.link.close()
 
@@ -105,7 +107,7 @@ class Gateway:
 
     def device(self, token: str) -> Device:
         dev = self.devices.get(token)
-        self.device_limit.take(dev.token)
+        self.device_limit.take(dev.key)
         return dev
 
     def api_key(self, key: str | None, scope: str) -> ApiKey:
@@ -133,7 +135,7 @@ class Gateway:
         else:
             reply = self.link.call(device.session, name, args, command_id=cid)
             if not reply.ok and reply.relogin:
-                self.devices.drop(device.token)
+                self.devices.drop_key(device.key)
         return ok_or_raise(reply), reply.seq
 
     def query(self, rtype: str, args: dict[str, Any], device: Device | None) -> dict[str, Any]:
@@ -141,7 +143,7 @@ class Gateway:
             return ok_or_raise(self.link.as_gateway(rtype, args))
         reply = self.link.call(device.session, rtype, args)
         if not reply.ok and reply.relogin:
-            self.devices.drop(device.token)
+            self.devices.drop_key(device.key)
         return ok_or_raise(reply)
 
     def geocode(self, address: str, device: Device | None) -> tuple[float, float]:
@@ -179,6 +181,31 @@ class Gateway:
                 raise
             out.append(info)
         return out
+
+    def field_step(self, step: cmd.FieldStep, photos: Sequence[tuple[str, PreparedMedia]], *,
+                   device: Device | None, cid: str) -> tuple[dict[str, Any], int]:
+        """A field step with its photos as one ``field_step`` command: the photos are stored
+        first (an event never names a missing file), the server appends the step and all its
+        photos or nothing; on a refusal the photos stored for it alone are removed again."""
+        rows: list[cmd.MediaRow] = []
+        new: list[str] = []
+        for kind, photo in photos:
+            i = photo.info
+            if self.media.info(i.media_id) is None:
+                new.append(i.media_id)
+            self.media.save(photo)
+            rows.append((kind, i.media_id, i.sha256, i.content_type, i.size, i.width,
+                         i.height, i.taken_at, i.lon, i.lat))
+        c = cmd.FieldStep(step.step, step.incident_id, tuple(rows), step.department,
+                          step.result, step.passed, step.note, step.unit_id)
+        try:
+            return self.send(c, device=device, cid=cid)
+        except ApiError as err:
+            if err.code != "unavailable":  # a lost answer may hide an accepted command
+                for media_id in dict.fromkeys(new):
+                    if not self._referenced(media_id):
+                        self.media.discard(media_id)
+            raise
 
     def _referenced(self, media_id: str) -> bool:
         return any(m.media_id == media_id for i in self.view.incidents.values() for m in i.media)
