@@ -72,7 +72,8 @@ def test_a_refused_photo_leaves_the_step_undone(engine: Any, photos: tuple[Any, 
     assert isinstance(e, error)
     assert words in e.message
     inc = engine.state.incidents[iid]
-    assert inc.status is IncidentStatus.ACKNOWLEDGED and inc.media == ()
+    assert inc.status is IncidentStatus.ACKNOWLEDGED
+    assert inc.media == ()
 
 
 def test_a_refused_step_attaches_no_photo(engine: Any) -> None:

@@ -308,7 +308,8 @@ def test_a_refused_photo_leaves_the_step_undone_and_nothing_attached(
                                     "image/jpeg"))])
     assert r.status_code == 422, r.text
     assert r.json()["code"] == "invalid"
-    assert "media[1]" in r.json()["message"] and "taken_at" in r.json()["message"]
+    assert "media[1]" in r.json()["message"]
+    assert "taken_at" in r.json()["message"]
     state = rg.backend.state_copy()
     assert state.seq == seq
     assert state.incidents[iid].status is S.ACKNOWLEDGED
@@ -337,7 +338,8 @@ def test_device_sessions_survive_a_gateway_restart(gateway_factory: Any, catalog
                      ).status_code == 200
     first.stop()
     stored = (tmp_path / "gw-data" / "gateway" / "sessions.json").read_text()
-    assert token not in stored and gone not in stored
+    assert token not in stored
+    assert gone not in stored
     assert (tmp_path / "gw-data" / "gateway" / "sessions.json").stat().st_mode & 0o077 == 0
     second = gateway_factory(backend=first.backend, data_dir=tmp_path / "gw-data")
     http = second.http()
@@ -347,4 +349,5 @@ def test_device_sessions_survive_a_gateway_restart(gateway_factory: Any, catalog
     assert http.get("/api/v1/orders", headers={"Authorization": f"Bearer {token}"}
                     ).status_code == 200
     r = http.get("/api/v1/me", headers={"Authorization": f"Bearer {gone}"})
-    assert r.status_code == 401 and r.json()["code"] == "unauthorized"
+    assert r.status_code == 401
+    assert r.json()["code"] == "unauthorized"
