@@ -332,7 +332,15 @@ def test_device_sessions_survive_a_gateway_restart(gateway_factory: Any, catalog
     unit, _ = unit_and_class(first, catalogue)
     user, password = first.worker(scope_of=unit)
     http = first.http()
-    token = first.login(http, user, password, unit_id=unit.id)
+    r = http.post("/api/v1/login", json={"user": user, "password": password,
+                                         "unit_id": unit.id, "device_id": "phone-a1"})
+    assert r.status_code == 200, r.text
+    token = r.json()["token"]
+    assert r.json()["device_id"] == "phone-a1"
+    bad = http.post("/api/v1/login", json={"user": user, "password": password,
+                                           "device_id": "no spaces/here"})
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "invalid"
     gone = first.login(http, user, password)
     assert http.post("/api/v1/logout", headers={"Authorization": f"Bearer {gone}"}
                      ).status_code == 200
@@ -345,7 +353,8 @@ def test_device_sessions_survive_a_gateway_restart(gateway_factory: Any, catalog
     http = second.http()
     me = http.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200, me.text
-    assert (me.json()["operator"], me.json()["unit_id"]) == (user, unit.id)
+    assert (me.json()["operator"], me.json()["unit_id"], me.json()["device_id"]) == (
+        user, unit.id, "phone-a1")
     assert http.get("/api/v1/orders", headers={"Authorization": f"Bearer {token}"}
                     ).status_code == 200
     r = http.get("/api/v1/me", headers={"Authorization": f"Bearer {gone}"})

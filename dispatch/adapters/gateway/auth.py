@@ -56,12 +56,15 @@ class Device:
     role: str
     scope: str
     unit_id: str
+    device_id: str = ""  # the phone's own name for itself, as it logged in (may be "")
+    address: str = ""  # the client address it logged in from
     created: float = field(default_factory=time.time)
     last_seen: float = field(default_factory=time.time)
 
     def public(self) -> dict[str, str]:
         return {"operator": self.operator, "display_name": self.display_name,
-                "role": self.role, "scope": self.scope, "unit_id": self.unit_id}
+                "role": self.role, "scope": self.scope, "unit_id": self.unit_id,
+                "device_id": self.device_id}
 
 
 _FIELDS = frozenset(f.name for f in fields(Device))
@@ -129,14 +132,15 @@ class DeviceSessions:
 
     # ------------------------------------------------------------------ sessions
 
-    def open(self, session: str, login: dict[str, object], unit_id: str) -> tuple[str, Device]:
+    def open(self, session: str, login: dict[str, object], unit_id: str, *,
+             device_id: str = "", address: str = "") -> tuple[str, Device]:
         """A new device session: its bearer token (shown once) and the device."""
         token = secrets.token_urlsafe(32)
         dev = Device(key=token_hash(token), session=session,
                      operator=str(login.get("operator", "")),
                      display_name=str(login.get("display_name") or login.get("operator", "")),
                      role=str(login.get("role", "")), scope=str(login.get("scope", "")),
-                     unit_id=unit_id)
+                     unit_id=unit_id, device_id=device_id, address=address)
         with self._lock:
             if len(self._devices) >= self.max_sessions:
                 self._expire(time.time())

@@ -9,6 +9,8 @@ lists each endpoint with its fields and answers.
 
 from __future__ import annotations
 
+import logging
+import re
 import uuid
 from typing import Any
 
@@ -47,6 +49,8 @@ ACTIONS: dict[IncidentStatus, tuple[str, ...]] = {
 TEXT_FIELDS = ("idempotency_id", "class_code", "description", "lon", "lat", "address",
                "part_id", "result", "passed", "note", "reason", "department")
 MAX_VERIFY_TASKS = 200
+DEVICE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+log = logging.getLogger("gridline.gateway")
 
 
 def _media_json(infos: list[MediaInfo], kinds: list[str], base: str) -> list[dict[str, Any]]:
@@ -101,6 +105,9 @@ def router(gw: Gateway) -> APIRouter:
         user = text_arg(d, "user", required=True, max_chars=64)
         password = text_arg(d, "password", required=True, max_chars=256)
         unit_id = text_arg(d, "unit_id", max_chars=64)
+        device_id = text_arg(d, "device_id", max_chars=64)
+        if device_id and not DEVICE_ID.fullmatch(device_id):
+            raise ApiError("invalid", "device_id must be 1 to 64 letters, digits or . _ : -")
 
         def run() -> JSONResponse:
             result = gw.link.login(user, password, device=address)
@@ -111,7 +118,10 @@ def router(gw: Gateway) -> APIRouter:
                 if u is None or (scope and not u.home_grid.startswith(scope)):
                     gw.link.logout(session)
                     raise ApiError("not_found", f"no unit {unit_id!r} in your region")
-            token, dev = gw.devices.open(session, result, unit_id)
+            token, dev = gw.devices.open(session, result, unit_id, device_id=device_id,
+                                         address=address)
+            log.info("device login: operator %s, device %s, unit %s, from %s", dev.operator,
+                     device_id or "-", unit_id or "-", address)
             return JSONResponse({"token": token, **dev.public(),
                                  "idle_timeout_s": gw.devices.idle_ttl_s})
 
