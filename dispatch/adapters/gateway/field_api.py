@@ -15,7 +15,7 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from dispatch.adapters.gateway.auth import Device, bearer
@@ -159,6 +159,14 @@ def router(gw: Gateway) -> APIRouter:
         dev = device_of(request)
         result = await run_in_threadpool(gw.query, "geocode", {"q": q, "limit": limit}, dev)
         return JSONResponse({"places": result.get("places", [])})
+
+    @r.get("/map", summary="Region outlines for the map pick (my region; city-wide: the "
+                           "districts and streets)")
+    async def region_map(request: Request) -> Response:
+        dev = device_of(request)
+        body = await run_in_threadpool(gw.region_map.for_scope, dev.scope)
+        return Response(body, media_type="application/json",
+                        headers={"Cache-Control": "private, max-age=3600"})
 
     # ------------------------------------------------------------------ reports
 

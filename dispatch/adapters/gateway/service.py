@@ -20,6 +20,7 @@ from dispatch.adapters.gateway.errors import ApiError
 from dispatch.adapters.gateway.link import Endpoints, MirrorView, ServerLink, View, ok_or_raise
 from dispatch.adapters.gateway.media_store import MediaInfo, MediaLimits, MediaStore, PreparedMedia
 from dispatch.adapters.gateway.ratelimit import Rate, RateLimiter
+from dispatch.adapters.gateway.region_map import RegionMap
 from dispatch.adapters.protocol.messages import command_args
 from dispatch.domain import commands as cmd
 from dispatch.domain.catalogue.model import Catalogue
@@ -88,6 +89,7 @@ class Gateway:
         self.device_limit = RateLimiter(config.device_rate, what="device")
         self.key_limit = RateLimiter(config.key_rate, what="API key")
         self.login_limit = RateLimiter(config.login_rate, what="address (logins)")
+        self.region_map = RegionMap(lambda: ok_or_raise(self.link.as_gateway("city")))
         if config.demo_key:
             self.keys.ensure(DEMO_OPEN311_KEY, ("open311",), "citizen_app", DEMO_OPEN311_KEY)
 
