@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+MediaRow = tuple[str, str, str, str, int, int, int, float | None, float | None, float | None]
+"""A photo reference in one list: ``[kind, media_id, sha256, content_type, size, width, height,
+taken_at, lon, lat]`` (the fields of :class:`AttachMedia`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ReportIncident:
@@ -24,6 +28,7 @@ class ReportIncident:
     external_ref: str = ""
     part_id: str = ""
     phone: str = ""  # the caller's number: kept apart from the incident (dispatch.domain.contacts)
+    media: tuple[MediaRow, ...] = ()  # photos stored for the report, attached with it (all or none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,11 +299,6 @@ class AttachMedia:
     taken_at: float | None = None
     lon: float | None = None
     lat: float | None = None
-
-
-MediaRow = tuple[str, str, str, str, int, int, int, float | None, float | None, float | None]
-"""A photo reference in one list: ``[kind, media_id, sha256, content_type, size, width, height,
-taken_at, lon, lat]`` (the fields of :class:`AttachMedia`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from dispatch.domain import checks as ck
 from dispatch.domain import commands as cmd
 from dispatch.domain.checks import Context, Payloads
 from dispatch.domain.errors import Conflict, InvalidCommand
-from dispatch.domain.intake_handlers import attach_media
+from dispatch.domain.intake_handlers import attach_media, attach_rows
 from dispatch.domain.media import MAX_MEDIA_PER_INCIDENT
 from dispatch.domain.roles import Permission
 
@@ -56,17 +56,6 @@ def _arrive_checks(ctx: Context, c: cmd.FieldStep) -> None:
         raise Conflict(f"unit {unit.id} is not on incident {c.incident_id}")
 
 
-def media_commands(c: cmd.FieldStep) -> list[cmd.AttachMedia]:
-    out: list[cmd.AttachMedia] = []
-    for n, row in enumerate(c.media):
-        kind, media_id, sha256, content_type, size, width, height, taken_at, lon, lat = row
-        out.append(cmd.AttachMedia(c.incident_id, media_id, kind, sha256, content_type, size,
-                                   width, height, taken_at, lon, lat))
-        if any(m.media_id == media_id and m.kind == kind for m in out[:-1]):
-            raise Conflict(f"media[{n}]: photo {media_id} is given twice as {kind}")
-    return out
-
-
 def field_step(handlers: Mapping[type[Any], Handler]) -> Handler:
     """The ``field_step`` handler over the table of the plain commands' handlers."""
 
@@ -81,7 +70,7 @@ def field_step(handlers: Mapping[type[Any], Handler]) -> Handler:
             raise InvalidCommand(f"at most {MAX_STEP_MEDIA} photos with one step, got "
                                  f"{len(c.media)}")
         out = list(handlers[type(step)](ctx, step))
-        photos = [a for a in media_commands(c)  # already attached as that kind: kept as is
+        photos = [a for a in attach_rows(c.incident_id, c.media)  # already there: kept as is
                   if not any(m.media_id == a.media_id and m.kind == a.kind for m in inc.media)]
         if len(inc.media) + len(photos) > MAX_MEDIA_PER_INCIDENT:
             raise InvalidCommand(f"incident {inc.id} would have more than "

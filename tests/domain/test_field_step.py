@@ -9,9 +9,10 @@ import pytest
 
 from dispatch.adapters.protocol.messages import build_command, command_args
 from dispatch.domain import commands as cmd
+from dispatch.domain.catalogue.model import Priority
 from dispatch.domain.errors import Conflict, DispatchError, Forbidden, InvalidCommand
 from dispatch.domain.status import IncidentStatus
-from tests.domain.helpers import DISPATCHER, FIELD, WALL, free_units, report
+from tests.domain.helpers import DISPATCHER, FIELD, WALL, free_units, grid_point, minor_with, report
 
 SHA = "0123456789abcdef" * 4
 SHA2 = "fedcba9876543210" * 4
@@ -116,3 +117,27 @@ def test_a_photo_the_incident_has_as_that_kind_is_not_attached_again(engine: Any
                                        passed=True), FIELD)
     assert [e.kind for e in out.events] == ["incident.verified", "incident.media_attached"]
     assert [m.kind for m in engine.state.incidents[iid].media] == ["before", "after"]
+
+
+def test_a_report_and_its_photos_are_one_command(engine: Any) -> None:
+    lon, lat, _ = grid_point(engine)
+    code = minor_with(engine.catalogue, Priority.NORMAL)
+
+    def reported(*rows: cmd.MediaRow) -> cmd.ReportIncident:
+        return cmd.ReportIncident("grid_worker", code, lon, lat, "井盖缺失", media=rows)
+
+    e = unchanged(engine, lambda: engine.execute(reported(row("report"), row("report", SHA2,
+                                                                              size=0)), FIELD))
+    assert isinstance(e, InvalidCommand)
+    assert "media[1]: size must be" in e.message
+    assert engine.state.incidents == {}
+    e = unchanged(engine, lambda: engine.execute(reported(row("report"), row("report")), FIELD))
+    assert isinstance(e, Conflict)
+    out = engine.execute(reported(row("report"), row("report", SHA2)), FIELD)
+    assert [e.kind for e in out.events] == ["incident.reported", "incident.media_attached",
+                                            "incident.media_attached"]
+    [inc] = engine.state.incidents.values()
+    assert [m.sha256 for m in inc.media] == [SHA, SHA2]
+    # without photos a report is as before, and who may not attach photos may still report
+    out = engine.execute(reported(), DISPATCHER)
+    assert [e.kind for e in out.events] == ["incident.reported"]

@@ -360,3 +360,28 @@ def test_device_sessions_survive_a_gateway_restart(gateway_factory: Any, catalog
     r = http.get("/api/v1/me", headers={"Authorization": f"Bearer {gone}"})
     assert r.status_code == 401
     assert r.json()["code"] == "unauthorized"
+
+
+def test_a_report_whose_photo_the_server_refuses_is_not_made(
+        gateway: RunningGateway, catalogue: Any, demo_city: Any) -> None:
+    """The report and its photos are one command: a photo the server refuses (taken before
+    1970) leaves no incident and no file; the same report with good photos is made."""
+    rg = gateway
+    unit, code = unit_and_class(rg, catalogue)
+    user, password = rg.worker(scope_of=unit)
+    http = rg.http()
+    token = rg.login(http, user, password)
+    lon, lat = point_in(demo_city, unit.home_grid)
+    seq = rg.backend.state_copy().seq
+    r = report(http, token, "report-with-a-bad-photo", code, lon, lat,
+               [photo(orientation=1), photo(30, 30, taken="1960:01:01 10:00:00")])
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "invalid"
+    assert "media[1]" in r.json()["message"]
+    assert rg.backend.state_copy().seq == seq
+    assert rg.gw.media.count() == 0
+    r = report(http, token, "report-with-good-photos", code, lon, lat,
+               [photo(orientation=1), photo(30, 30)])
+    assert r.status_code == 201, r.text
+    inc = rg.backend.state_copy().incidents[r.json()["incident_id"]]
+    assert [m.kind for m in inc.media] == ["report", "report"]

@@ -9,6 +9,7 @@ lists each endpoint with its fields and answers.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import uuid
@@ -191,14 +192,16 @@ def router(gw: Gateway) -> APIRouter:
                 if not address:
                     raise ApiError("invalid", "give the position (lon, lat) or an address")
                 lon, lat = gw.geocode(address, dev)
-            c = cmd.ReportIncident("grid_worker", class_code, lon, lat, description,
-                                   reporter=dev.display_name, part_id=part_id)
-            result, seq = gw.send(c, device=dev, cid=command_id("report", dev.operator, idem))
+            result, seq = gw.with_photos(
+                lambda rows: cmd.ReportIncident("grid_worker", class_code, lon, lat,
+                                                description, reporter=dev.display_name,
+                                                part_id=part_id, media=rows),
+                photos, device=dev, cid=command_id("report", dev.operator, idem))
             iid = str(result["incident_id"])
-            infos = gw.attach(iid, photos, device=dev, key=f"report:{dev.operator}:{idem}")
             gw.mirror.wait_seq(seq)
             return JSONResponse({"incident_id": iid, "lon": lon, "lat": lat,
-                                 "media": _media_json(infos, [k for k, _ in photos], base)},
+                                 "media": _media_json([p.info for _, p in photos],
+                                                      [k for k, _ in photos], base)},
                                 status_code=201)
 
         return await run_in_threadpool(run)
@@ -242,7 +245,8 @@ def router(gw: Gateway) -> APIRouter:
         idem = idempotency_id(given) if given is not None else uuid.uuid4().hex
         cid = command_id(what, dev.operator, incident_id, idem)
         if isinstance(command, cmd.FieldStep):
-            result, seq = gw.field_step(command, photos, device=dev, cid=cid)
+            result, seq = gw.with_photos(lambda rows: dataclasses.replace(command, media=rows),
+                                         photos, device=dev, cid=cid)
         else:
             result, seq = gw.send(command, device=dev, cid=cid)
         view = gw.mirror.wait_seq(seq)

@@ -195,11 +195,12 @@ def router(gw: Gateway) -> APIRouter:
             phone = text_arg(d, "phone", max_chars=30)
             reporter = " ".join(x for x in (name, phone) if x)
             token = secrets.token_hex(16)
-            c = cmd.ReportIncident(key.source, code, lon, lat, description, reporter=reporter,
-                                   external_ref=REF_PREFIX + token)
-            result, seq = gw.send(c, device=None, cid=command_id("open311", key.name, token))
+            result, seq = gw.with_photos(
+                lambda rows: cmd.ReportIncident(key.source, code, lon, lat, description,
+                                                reporter=reporter,
+                                                external_ref=REF_PREFIX + token, media=rows),
+                photos, device=None, cid=command_id("open311", key.name, token))
             iid = str(result["incident_id"])
-            gw.attach(iid, photos, device=None, key=f"open311:{key.name}:{token}")
             gw.mirror.wait_seq(seq)
             return answer(fmt, "service_requests", [
                 {"service_request_id": iid, "token": token, "service_notice": "",

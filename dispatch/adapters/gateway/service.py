@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from dispatch.adapters.gateway.api_keys import ApiKey, ApiKeyStore
 from dispatch.adapters.gateway.auth import Device, DeviceSessions
 from dispatch.adapters.gateway.errors import ApiError
 from dispatch.adapters.gateway.link import Endpoints, MirrorView, ServerLink, View, ok_or_raise
-from dispatch.adapters.gateway.media_store import MediaInfo, MediaLimits, MediaStore, PreparedMedia
+from dispatch.adapters.gateway.media_store import MediaLimits, MediaStore, PreparedMedia
 from dispatch.adapters.gateway.ratelimit import Rate, RateLimiter
 from dispatch.adapters.gateway.region_map import RegionMap
 from dispatch.adapters.protocol.messages import command_args
@@ -158,37 +158,13 @@ class Gateway:
             raise ApiError("invalid", f"no place in the city matches the address {address!r}")
         return float(places[0]["lon"]), float(places[0]["lat"])
 
-    def attach(self, incident_id: str, photos: Sequence[tuple[str, PreparedMedia]], *,
-               device: Device | None, key: str) -> list[MediaInfo]:
-        """Store each photo and attach it (kind, photo) to the incident; a photo whose attach
-        is refused is removed again if nothing else uses it."""
-        out: list[MediaInfo] = []
-        inc = self.view.incidents.get(incident_id)
-        for n, (kind, photo) in enumerate(photos):
-            info = photo.info
-            if inc is not None and any(m.media_id == info.media_id and m.kind == kind
-                                       for m in inc.media):
-                out.append(info)  # the same photo, already attached as this kind: done
-                continue
-            existed = self.media.info(info.media_id) is not None
-            self.media.save(photo)
-            c = cmd.AttachMedia(incident_id, info.media_id, kind, info.sha256,
-                                info.content_type, info.size, info.width, info.height,
-                                info.taken_at, info.lon, info.lat)
-            try:
-                self.send(c, device=device, cid=command_id("media", key, str(n), kind))
-            except ApiError:
-                if not existed and not self._referenced(info.media_id):
-                    self.media.discard(info.media_id)
-                raise
-            out.append(info)
-        return out
-
-    def field_step(self, step: cmd.FieldStep, photos: Sequence[tuple[str, PreparedMedia]], *,
-                   device: Device | None, cid: str) -> tuple[dict[str, Any], int]:
-        """A field step with its photos as one ``field_step`` command: the photos are stored
-        first (an event never names a missing file), the server appends the step and all its
-        photos or nothing; on a refusal the photos stored for it alone are removed again."""
+    def with_photos(self, make: Callable[[tuple[cmd.MediaRow, ...]], Any],
+                    photos: Sequence[tuple[str, PreparedMedia]], *, device: Device | None,
+                    cid: str) -> tuple[dict[str, Any], int]:
+        """A command carrying its photos (``report`` or ``field_step`` with ``media``, made by
+        ``make`` from the photo references): the photos are stored first (an event never
+        names a missing file), the server appends the command's events and all its photos or
+        nothing; on a refusal the photos stored for it alone are removed again."""
         rows: list[cmd.MediaRow] = []
         new: list[str] = []
         for kind, photo in photos:
@@ -198,10 +174,8 @@ class Gateway:
             self.media.save(photo)
             rows.append((kind, i.media_id, i.sha256, i.content_type, i.size, i.width,
                          i.height, i.taken_at, i.lon, i.lat))
-        c = cmd.FieldStep(step.step, step.incident_id, tuple(rows), step.department,
-                          step.result, step.passed, step.note, step.unit_id)
         try:
-            return self.send(c, device=device, cid=cid)
+            return self.send(make(tuple(rows)), device=device, cid=cid)
         except ApiError as err:
             if err.code != "unavailable":  # a lost answer may hide an accepted command
                 for media_id in dict.fromkeys(new):
