@@ -345,10 +345,10 @@ def test_device_sessions_survive_a_gateway_restart(gateway_factory: Any, catalog
     assert http.post("/api/v1/logout", headers={"Authorization": f"Bearer {gone}"}
                      ).status_code == 200
     first.stop()
-    stored = (tmp_path / "gw-data" / "gateway" / "sessions.json").read_text()
+    stored = (tmp_path / "gw-data" / "gateway" / "sessions.jsonl").read_text()
     assert token not in stored
     assert gone not in stored
-    assert (tmp_path / "gw-data" / "gateway" / "sessions.json").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "gw-data" / "gateway" / "sessions.jsonl").stat().st_mode & 0o077 == 0
     second = gateway_factory(backend=first.backend, data_dir=tmp_path / "gw-data")
     http = second.http()
     me = http.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})

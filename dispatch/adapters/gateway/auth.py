@@ -6,14 +6,14 @@ session and hands the device a bearer token of its own (256 random bits) that ma
 The password is not kept. ``Authorization: Bearer <token>``.
 
 Device sessions survive a restart of the gateway: they are kept in
-``<data dir>/gateway/sessions.json`` (directory 0700, file 0600) under the SHA-256 of their
-token (never the token itself), with the operator, unit, the server session (bound on the
-server to the gateway's CURVE key, useless without it) and the time of the last request. The
-file is written at every login and logout and, for the times of the last requests, at most
-once a minute and when the gateway stops. A logged-out token is gone from the file at once; a
-session idle for longer than the idle limit is dropped, after a restart too. A session the
-server ended (the server restarted, the operator disabled or re-scoped) answers
-``unauthorized`` at its next request, as before.
+``<data dir>/gateway/sessions.jsonl`` (directory 0700, file 0600; the journal of
+:class:`DeviceSessions`) under the SHA-256 of their token (never the token itself), with the
+operator, unit, device id, the server session (bound on the server to the gateway's CURVE
+key, useless without it) and the time of the last request. A login and a logout are written
+at once (a logged-out token stays refused after a restart); the times of the last requests at
+most once a minute and when the gateway stops. A session idle for longer than the idle limit
+is dropped, after a restart too. A session the server ended (the server restarted, the
+operator disabled or re-scoped) answers ``unauthorized`` at its next request, as before.
 
 A system sends its API key as ``X-API-Key: <key>`` or, as Open311 says, an ``api_key``
 parameter.
@@ -37,7 +37,7 @@ from dispatch.adapters.gateway.errors import ApiError
 from dispatch.adapters.private_files import FILE_MODE, ensure_private_dir
 
 log = logging.getLogger("gridline.gateway")
-SESSION_FILE = "sessions.json"
+SESSION_FILE = "sessions.jsonl"
 FLUSH_EVERY_S = 60.0
 
 
@@ -71,8 +71,15 @@ _FIELDS = frozenset(f.name for f in fields(Device))
 
 
 class DeviceSessions:
-    """The device sessions of one gateway, kept in ``<dir>/sessions.json`` when ``dir`` is
-    given (else in memory only); safe to use from several threads."""
+    """The device sessions of one gateway, kept in ``<dir>/sessions.jsonl`` when ``dir`` is
+    given (else in memory only); safe to use from several threads.
+
+    The file is a journal: one JSON line per login (``{"open": {…}}``), logout or ended
+    session (``{"drop": key}``) and, at most once a minute, the last-request times of the
+    sessions used since (``{"seen": {key: time}}``), each appended (a login costs one short
+    write whatever the number of sessions). When the journal holds many more lines than
+    sessions it is rewritten with one ``open`` line per session (atomically). Reading it
+    again skips a line cut short by a crash."""
 
     def __init__(self, directory: Path | None = None, *, idle_ttl_s: float = 12 * 3600.0,
                  max_sessions: int = 50_000) -> None:
@@ -81,54 +88,91 @@ class DeviceSessions:
         self.dir = directory
         self.path = directory / SESSION_FILE if directory is not None else None
         self._lock = threading.Lock()
-        self._devices: dict[str, Device] = self._load()
-        self._dirty = False
+        self._lines = 0
+        self._torn = False
+        self._seen: dict[str, float] = {}  # used since the last "seen" line
         self._flushed = time.monotonic()
+        self._devices: dict[str, Device] = self._load()
+        if self._torn or self._lines > len(self._devices) + 100:
+            self._compact()  # a cut line is not continued by the next one
 
     # ------------------------------------------------------------------ the file
 
     def _load(self) -> dict[str, Device]:
         if self.path is None:
             return {}
+        devices: dict[str, Device] = {}
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            rows = raw["sessions"]
-            devices = {str(r["key"]): Device(**{k: v for k, v in r.items() if k in _FIELDS})
-                       for r in rows}
+            with self.path.open(encoding="utf-8") as f:
+                for line in f:
+                    self._lines += 1
+                    try:
+                        rec = json.loads(line)
+                        if "open" in rec:
+                            d = rec["open"]
+                            devices[str(d["key"])] = Device(
+                                **{k: v for k, v in d.items() if k in _FIELDS})
+                        elif "drop" in rec:
+                            devices.pop(str(rec["drop"]), None)
+                        elif "seen" in rec:
+                            for key, ts in rec["seen"].items():
+                                if key in devices:
+                                    devices[key].last_seen = float(ts)
+                    except (ValueError, KeyError, TypeError, AttributeError):
+                        self._torn = True  # a line cut short (a crash while writing it)
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except OSError as exc:
             log.warning("device sessions in %s not read (%s): every device logs in again",
                         self.path, exc)
             return {}
         now = time.time()
         return {k: d for k, d in devices.items() if now - d.last_seen <= self.idle_ttl_s}
 
-    def _save(self) -> None:
-        """Write the file (under the lock)."""
+    def _append(self, record: dict[str, object]) -> None:
+        """One journal line (under the lock)."""
         if self.path is None or self.dir is None:
             return
         ensure_private_dir(self.dir)
-        body = json.dumps({"sessions": [asdict(d) for d in self._devices.values()]},
-                          ensure_ascii=False)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        try:
+            os.write(fd, json.dumps(record, ensure_ascii=False).encode() + b"\n")
+        finally:
+            os.close(fd)
+        self._lines += 1
+
+    def _compact(self) -> None:
+        """Rewrite the journal as one line per session (under the lock)."""
+        if self.path is None or self.dir is None:
+            return
+        ensure_private_dir(self.dir)
         fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-sessions-")
         try:
             os.fchmod(fd, FILE_MODE)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(body)
+                for d in self._devices.values():
+                    f.write(json.dumps({"open": asdict(d)}, ensure_ascii=False) + "\n")
             os.replace(tmp, self.path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        self._dirty = False
+        self._lines = len(self._devices)
+        self._seen.clear()
+
+    def _write_seen(self) -> None:
+        if self._seen:
+            if self._lines > 2 * len(self._devices) + 1000:
+                self._compact()
+            else:
+                self._append({"seen": {k: round(v, 1) for k, v in self._seen.items()}})
+            self._seen.clear()
         self._flushed = time.monotonic()
 
     def flush(self) -> None:
         """Write the times of the last requests (the gateway stops)."""
         with self._lock:
-            if self._dirty:
-                self._save()
+            self._write_seen()
 
     # ------------------------------------------------------------------ sessions
 
@@ -147,7 +191,7 @@ class DeviceSessions:
             if len(self._devices) >= self.max_sessions:
                 raise ApiError("unavailable", "too many devices are logged in; try later")
             self._devices[dev.key] = dev
-            self._save()
+            self._append({"open": asdict(dev)})
         return token, dev
 
     def get(self, token: str) -> Device:
@@ -157,13 +201,13 @@ class DeviceSessions:
             dev = self._devices.get(key)
             if dev is None or now - dev.last_seen > self.idle_ttl_s:
                 if self._devices.pop(key, None) is not None:
-                    self._save()
+                    self._append({"drop": key})
                 raise ApiError("unauthorized", "not logged in (or the session ended); log in "
                                                "again")
             dev.last_seen = now
-            self._dirty = True
+            self._seen[key] = now
             if time.monotonic() - self._flushed > FLUSH_EVERY_S:
-                self._save()
+                self._write_seen()
             return dev
 
     def drop(self, token: str) -> Device | None:
@@ -175,12 +219,17 @@ class DeviceSessions:
         with self._lock:
             dev = self._devices.pop(key, None)
             if dev is not None:
-                self._save()
+                self._append({"drop": key})
+                self._seen.pop(key, None)
             return dev
 
     def _expire(self, now: float) -> None:
-        self._devices = {k: d for k, d in self._devices.items()
-                         if now - d.last_seen <= self.idle_ttl_s}
+        gone = [k for k, d in self._devices.items() if now - d.last_seen > self.idle_ttl_s]
+        for k in gone:
+            del self._devices[k]
+            self._seen.pop(k, None)
+        if gone:
+            self._compact()
 
     def __len__(self) -> int:
         return len(self._devices)
