@@ -111,7 +111,7 @@ def router(gw: Gateway) -> APIRouter:
             raise ApiError("invalid", "device_id must be 1 to 64 letters, digits or . _ : -")
 
         def run() -> JSONResponse:
-            result = gw.link.login(user, password, device=address)
+            result = gw.link.login(user, password, device=address, device_id=device_id)
             session = str(result["session"])
             scope = str(result.get("scope", ""))
             if unit_id:

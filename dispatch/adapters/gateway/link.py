@@ -113,13 +113,18 @@ class ServerLink:
             self.gateway.invalidate()
         raise AssertionError("unreachable")
 
-    def login(self, user: str, password: str, device: str = "") -> dict[str, Any]:
+    def login(self, user: str, password: str, device: str = "", device_id: str = ""
+              ) -> dict[str, Any]:
         """Log an operator in for a device (``device``: its address, by which the server
-        throttles failed logins): the server's ``login`` result; ApiError
+        throttles failed logins; ``device_id``: the name it gave itself, for the server's
+        audit line of the login): the server's ``login`` result; ApiError
         ``unauthorized`` (wrong credentials), ``rate_limited``/``unavailable`` as the server
         said."""
-        reply = self.call("", "login", {"user": user, "password": password,
-                                        "workstation": self.workstation, "device": device})
+        args = {"user": user, "password": password, "workstation": self.workstation,
+                "device": device}
+        if device_id:
+            args["device_id"] = device_id
+        reply = self.call("", "login", args)
         if reply.ok:
             return dict(reply.result)
         msg = reply.message or "login refused"
