@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+MediaRow = tuple[str, str, str, str, int, int, int, float | None, float | None, float | None]
+"""A photo reference in one list: ``[kind, media_id, sha256, content_type, size, width, height,
+taken_at, lon, lat]`` (the fields of :class:`AttachMedia`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ReportIncident:
@@ -24,6 +28,7 @@ class ReportIncident:
     external_ref: str = ""
     part_id: str = ""
     phone: str = ""  # the caller's number: kept apart from the incident (dispatch.domain.contacts)
+    media: tuple[MediaRow, ...] = ()  # photos stored for the report, attached with it (all or none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +302,23 @@ class AttachMedia:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldStep:
+    """A field step and the photos stored for it, all applied or none
+    (:mod:`dispatch.domain.field_steps`): ``step`` is ``acknowledge``, ``handle``, ``arrive``
+    (``unit_id`` on scene), ``respond`` (``result``) or ``verify`` (``passed``, ``note``)."""
+
+    NAME: ClassVar[str] = "field_step"
+    step: str
+    incident_id: str
+    media: tuple[MediaRow, ...] = ()
+    department: str = ""
+    result: str = ""
+    passed: bool = False
+    note: str = ""
+    unit_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class HandBack:
     """Hand an incident taken over from another system (it has an ``external_ref``) back to
     that system (退回), before it was dispatched."""
@@ -367,8 +389,8 @@ Command = (ReportIncident | RegisterIncident | CancelIncident | AssignUnits | Re
            | Park | Unpark | Supervise | Escalate | AddNote | RaiseClock | ArchiveFinished
            | RegisterUnit
            | SetUnitStatus | ReportPositions | SetRunCard | RemoveRunCard | AttachMedia
-           | HandBack | SetHazard | RemoveHazard | Callback | Urge | RaisePriority | Whistle
-           | ReportArrival)
+           | FieldStep | HandBack | SetHazard | RemoveHazard | Callback | Urge | RaisePriority
+           | Whistle | ReportArrival)
 
 COMMAND_TYPES: dict[str, type[Any]] = {
     cls.NAME: cls for cls in Command.__args__

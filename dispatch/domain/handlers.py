@@ -24,7 +24,8 @@ from dispatch.domain.catalogue.model import Priority, TimeLimit
 from dispatch.domain.checks import Context, Payloads
 from dispatch.domain.contacts import check_phone
 from dispatch.domain.errors import Conflict, Forbidden, InvalidCommand
-from dispatch.domain.intake_handlers import attach_media, hand_back
+from dispatch.domain.field_steps import field_step
+from dispatch.domain.intake_handlers import attach_media, hand_back, report_media
 from dispatch.domain.roles import Permission
 from dispatch.domain.state import Incident
 from dispatch.domain.status import (
@@ -67,6 +68,7 @@ def report(ctx: Context, c: cmd.ReportIncident) -> Payloads:
     number = ctx.state.incident_counter + 1
     phone = check_phone(c.phone)
     contact = [ev.CallerContactRecorded(f"E{number:06d}", phone)] if phone else []
+    photos = report_media(ctx, f"E{number:06d}", c.media)
     return [ev.IncidentReported(
         incident_id=f"E{number:06d}", source=source, class_code=class_code, priority=priority,
         lon=lon, lat=lat, grid=grid,
@@ -74,7 +76,7 @@ def report(ctx: Context, c: cmd.ReportIncident) -> Payloads:
         reporter=ck.text(c.reporter, "reporter", required=False, multiline=False),
         dispatch_due=ctx.due(ctx.now, limit),
         external_ref=check_id(c.external_ref, "external reference", required=False),
-        part_id=ck.part(ctx, c.part_id)), *contact]
+        part_id=ck.part(ctx, c.part_id)), *contact, *photos]
 
 
 def _register_payload(ctx: Context, inc: Incident, class_code: str, priority: str
@@ -463,4 +465,5 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Payloads]] = {
     cmd.Whistle: wh.whistle,
     cmd.ReportArrival: wh.report_arrival,
 }
+HANDLERS[cmd.FieldStep] = field_step(HANDLERS)
 assert set(HANDLERS) == set(cmd.COMMAND_TYPES.values()), "every command needs a handler"

@@ -106,6 +106,7 @@ COMMAND_PERMISSIONS: dict[str, Permission] = {
     "set_run_card": P.PLAN,
     "remove_run_card": P.PLAN,
     "attach_media": P.NOTE,
+    "field_step": P.FIELD,
     "hand_back": P.DISPATCH,
     "set_hazard": P.HAZARDS,
     "remove_hazard": P.HAZARDS,
@@ -148,6 +149,7 @@ FIELD_GATEWAY_STAGES: dict[str, frozenset[IncidentStatus]] = {
     "note": OPEN_STATUSES,
     "attach_media": OPEN_STATUSES,
     "report_arrival": OPEN_STATUSES,
+    "field_step": FIELD_STAGES,
 }
 """The incidents on which the field gateway may take each step, by status: those the command
 centre has sent to the field (notes: any open incident). Outside these the gateway gets

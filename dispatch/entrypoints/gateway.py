@@ -105,6 +105,9 @@ def _keys_parser() -> argparse.ArgumentParser:
     iss.add_argument("--source", default="citizen_app",
                      help="the source of its reports: hotline (12345, 110), citizen_app, "
                           "sensor… (default citizen_app)")
+    iss.add_argument("--region", default="",
+                     help="read only the photos of incidents in this region (a region code "
+                          "prefix, e.g. 320508: a remote console's key); default all")
     sub.add_parser("list", help="list the keys (never the keys themselves)")
     rev = sub.add_parser("revoke", help="revoke a key (a running gateway notices in a second)")
     rev.add_argument("name")
@@ -117,13 +120,15 @@ def keys_main(argv: Sequence[str]) -> int:
     store = ApiKeyStore(data)
     try:
         if args.command == "issue":
-            key = store.issue(args.name, tuple(args.scope), args.source)
-            print(f"issued {args.name} ({', '.join(args.scope)}, source {args.source}); "
+            key = store.issue(args.name, tuple(args.scope), args.source, region=args.region)
+            where = f", region {args.region}" if args.region else ""
+            print(f"issued {args.name} ({', '.join(args.scope)}, source {args.source}{where}); "
                   f"the key, shown only now:\n{key}")
         elif args.command == "list":
             for k in store.entries():
                 state = "active" if k.active else "revoked"
-                print(f"{k.name:<24} {','.join(k.scopes):<16} {k.source:<12} {state}")
+                print(f"{k.name:<24} {','.join(k.scopes):<16} {k.source:<12} "
+                      f"{k.region or '-':<15} {state}")
         elif not store.revoke(args.name):
             print(f"error: no active key named {args.name!r}", file=sys.stderr)
             return 1

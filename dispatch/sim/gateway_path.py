@@ -2,12 +2,15 @@
 demo exercises the real path a phone or a citizen's app takes:
 
 - a share of the grid workers' reports goes to ``POST /api/v1/reports`` with a generated
-  photo (Pillow, a few tens of KB), as a grid worker's phone sends it (logged in with the
-  simulator's own field operator; the report's command id is the idempotency id);
+  photo (Pillow, a few tens of KB), as a grid worker's phone sends it; there are ``phones``
+  simulated phones, each logged in on its own (its own token, so the gateway's per-device
+  rate limit and its log see each one; ``device_id`` ``sim-phone-<n>``), all with the
+  simulator's field operator, and a grid's reports always come from the same phone; the
+  report's command id is the idempotency id;
 - a share of the citizens' app reports goes to Open311 ``POST /open311/v2/requests.json``
   with the API key (``open311-demo`` in the embedded demo);
-- one patrolling grid worker's phone sends its position every ``patrol_every_s``
-  (``POST /api/v1/positions``).
+- one patrolling grid worker's phone (a login of its own, on the patrol unit) sends its
+  position every ``patrol_every_s`` (``POST /api/v1/positions``).
 
 Everything else keeps the direct path (commands on the simulator's channel). When the gateway
 cannot be reached or refuses, the report goes the direct path instead (counted as a gateway
@@ -20,6 +23,7 @@ import contextlib
 import io
 import logging
 import random
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +50,7 @@ class GatewayOptions:
     patrol_every_s: float = 5.0  # wall seconds between the patrol phone's pings; 0 = none
     photo_size: tuple[int, int] = (640, 480)
     timeout_s: float = 10.0
+    phones: int = 6  # grid workers' phones, each its own login (the patrol phone besides)
 
     def __post_init__(self) -> None:
         if not self.url.startswith(("http://", "https://")):
@@ -55,6 +60,8 @@ class GatewayOptions:
                 raise ValueError(f"{name} must be 0..1")
         if self.patrol_every_s < 0:
             raise ValueError("patrol_every_s must not be negative")
+        if not 1 <= self.phones <= 100:
+            raise ValueError("phones must be 1..100")
 
 
 def make_photo(rng: random.Random, size: tuple[int, int], label: str = "") -> bytes:
@@ -89,41 +96,66 @@ class GatewayTraffic:
         self.rng = rng
         self.http = client or httpx.Client(base_url=options.url.rstrip("/"),
                                            timeout=options.timeout_s)
-        self.token = ""
+        self.tokens: dict[str, str] = {}  # device id → its bearer token
         self.patrol_unit = ""
         self.next_patrol = 0.0
         self.counts: Counter[str] = Counter()
 
     # --------------------------------------------------------------------------- session
 
-    def start(self, patrol_unit: str) -> bool:
-        """Log the phones in (the patrol phone on ``patrol_unit``); False when the gateway
-        does not answer or refuses (the simulator then keeps its direct path)."""
+    PATROL = "sim-patrol"
+
+    @staticmethod
+    def phone_of(grid: str, phones: int) -> str:
+        """The device id of the phone a grid's reports come from (the same every run)."""
+        return f"sim-phone-{zlib.crc32(grid.encode()) % phones + 1:02d}"
+
+    def _login(self, device_id: str, unit_id: str = "") -> bool:
         o = self.options
-        try:
-            r = self.http.post("/api/v1/login", json={"user": o.user, "password": o.password,
-                                                      "unit_id": patrol_unit})
-        except httpx.HTTPError as exc:
-            log.warning("field gateway %s not reachable (%s): direct path only", o.url, exc)
-            return False
+        r = self.http.post("/api/v1/login", json={"user": o.user, "password": o.password,
+                                                  "unit_id": unit_id, "device_id": device_id})
         if r.status_code != 200:
-            log.warning("field gateway %s refused the login (%s): direct path only", o.url,
+            log.warning("field gateway %s refused the login of %s (%s)", o.url, device_id,
                         r.text[:200])
             return False
-        self.token = str(r.json()["token"])
-        self.patrol_unit = patrol_unit
-        log.info("field gateway %s: phones logged in as %s (patrol unit %s)", o.url, o.user,
-                 patrol_unit or "none")
+        self.tokens[device_id] = str(r.json()["token"])
+        self.counts["logins"] += 1
         return True
 
+    def start(self, patrol_unit: str) -> bool:
+        """Log the phones in, each on its own (the patrol phone on ``patrol_unit``); False
+        when the gateway does not answer or refuses (the simulator then keeps its direct
+        path). A phone that could not log in now tries again when it has a report."""
+        o = self.options
+        try:
+            first = self._login(self.PATROL, patrol_unit)
+            if not first:
+                return False
+            for n in range(1, o.phones + 1):
+                self._login(f"sim-phone-{n:02d}")
+        except httpx.HTTPError as exc:
+            log.warning("field gateway %s not reachable (%s): direct path only", o.url, exc)
+            self.close()
+            return False
+        self.patrol_unit = patrol_unit
+        log.info("field gateway %s: %d phones logged in as %s (patrol unit %s)", o.url,
+                 len(self.tokens), o.user, patrol_unit or "none")
+        return True
+
+    @property
+    def token(self) -> str:
+        """The patrol phone's token ("" before :meth:`start` or when it failed)."""
+        return self.tokens.get(self.PATROL, "")
+
     def close(self) -> None:
-        if self.token:
+        for device_id in list(self.tokens):
             with contextlib.suppress(httpx.HTTPError):
-                self.http.post("/api/v1/logout", headers=self._auth())
+                self.http.post("/api/v1/logout", headers=self._auth(device_id))
+        self.tokens.clear()
         self.http.close()
 
-    def _auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
+    def _auth(self, device_id: str = PATROL) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens.get(device_id, '')}"}
 
     # --------------------------------------------------------------------------- reports
 
@@ -158,8 +190,13 @@ class GatewayTraffic:
         if c.part_id:
             data["part_id"] = c.part_id
         shot = make_photo(self.rng, self.options.photo_size)
-        r = self.http.post("/api/v1/reports", data=data, headers=self._auth(),
+        phone = self.phone_of(draft.grid, self.options.phones)
+        if phone not in self.tokens and not self._login(phone):
+            return None
+        r = self.http.post("/api/v1/reports", data=data, headers=self._auth(phone),
                            files=[("photos", ("report.jpg", shot, "image/jpeg"))])
+        if r.status_code == 401:  # the session ended (a server restart): log in next time
+            self.tokens.pop(phone, None)
         if r.status_code != 201:
             log.warning("gateway refused a report: %s %s", r.status_code, r.text[:200])
             return None

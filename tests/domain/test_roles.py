@@ -257,7 +257,7 @@ def test_field_gateway_only_on_incidents_sent_to_the_field(engine: Any) -> None:
 
 def test_field_gateway_stage_table() -> None:
     field_steps = {"acknowledge", "handle", "respond", "verify", "return",
-                   "request_extension"}
+                   "request_extension", "field_step"}
     assert set(FIELD_GATEWAY_STAGES) == field_steps | {"note", "attach_media", "report_arrival"}
     assert FIELD_GATEWAY_STAGES["attach_media"] == FIELD_GATEWAY_STAGES["note"]
     assert FIELD_GATEWAY_STAGES["report_arrival"] == FIELD_GATEWAY_STAGES["note"]

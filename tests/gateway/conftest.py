@@ -94,13 +94,15 @@ def start_gateway(backend: RunningServer, data_dir: Path, catalogue: Any, **over
 @pytest.fixture
 def gateway_factory(server_factory: Callable[..., RunningServer],  # noqa: F811
                     tmp_path: Path, catalogue: Any) -> Iterator[Callable[..., RunningGateway]]:
-    """``start(db_url=None, server=None, **config)`` → a live gateway (and server)."""
+    """``start(db_url=None, backend=None, data_dir=None, **config)`` → a live gateway (and
+    server); ``data_dir`` another gateway's directory (a restart of that gateway)."""
     started: list[RunningGateway] = []
 
     def start(db_url: str | None = None, *, backend: RunningServer | None = None,
-              **overrides: Any) -> RunningGateway:
+              data_dir: Path | None = None, **overrides: Any) -> RunningGateway:
         rs = backend or server_factory(db_url)
-        rg = start_gateway(rs, tmp_path / f"gw{len(started)}", catalogue, **overrides)
+        rg = start_gateway(rs, data_dir or tmp_path / f"gw{len(started)}", catalogue,
+                           **overrides)
         started.append(rg)
         return rg
 

@@ -278,3 +278,110 @@ def test_a_resend_through_a_restarted_gateway_is_the_same_incident(
                                       "thumb_url": m["thumb_url"].replace(first.url, second.url)}
                                      for m in made.json()["media"]]
     assert second.backend.state_copy().seq == seq
+
+
+def test_a_refused_photo_leaves_the_step_undone_and_nothing_attached(
+        gateway: RunningGateway, catalogue: Any, demo_city: Any) -> None:
+    """反馈 with a good 'before' and an 'after' the server refuses (taken before 1970, as a
+    phone with a lost clock says): one command, so the response is not made, no photo is
+    attached and no file stays; the same step with good photos then goes through."""
+    rg = gateway
+    unit, code = unit_and_class(rg, catalogue)
+    user, password = rg.worker(scope_of=unit)
+    http = rg.http()
+    token = rg.login(http, user, password, unit_id=unit.id)
+    auth = {"Authorization": f"Bearer {token}"}
+    lon, lat = point_in(demo_city, unit.home_grid)
+    iid = report(http, token, uuid.uuid4().hex, code, lon, lat, []).json()["incident_id"]
+    rg.backend.client("lead").execute(cmd.AssignUnits(iid, (unit.id,)))
+    wait_until(lambda: rg.gw.view.incidents.get(iid) is not None
+               and rg.gw.view.incidents[iid].status is S.DISPATCHED, 10, "the dispatch")
+    r = http.post(f"/api/v1/incidents/{iid}/acknowledge", headers=auth, json={})
+    assert r.status_code == 200, r.text
+    seq = rg.backend.state_copy().seq
+    good = photo(40, 40, orientation=1)
+    r = http.post(f"/api/v1/incidents/{iid}/respond", headers=auth,
+                  data={"result": "已更换井盖", "idempotency_id": f"respond-{iid}-bad"},
+                  files=[("before", ("b.jpg", good, "image/jpeg")),
+                         ("after", ("a.jpg", photo(44, 44, orientation=1,
+                                                   taken="1960:01:01 10:00:00"),
+                                    "image/jpeg"))])
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "invalid"
+    assert "media[1]" in r.json()["message"]
+    assert "taken_at" in r.json()["message"]
+    state = rg.backend.state_copy()
+    assert state.seq == seq
+    assert state.incidents[iid].status is S.ACKNOWLEDGED
+    assert state.incidents[iid].media == ()
+    assert rg.gw.media.count() == 0
+    r = http.post(f"/api/v1/incidents/{iid}/respond", headers=auth,
+                  data={"result": "已更换井盖", "idempotency_id": f"respond-{iid}-good"},
+                  files=[("before", ("b.jpg", good, "image/jpeg"))])
+    assert r.status_code == 200, r.text
+    inc = rg.backend.state_copy().incidents[iid]
+    assert inc.status is S.RESPONDED
+    assert [m.kind for m in inc.media] == ["before"]
+
+
+def test_device_sessions_survive_a_gateway_restart(gateway_factory: Any, catalogue: Any,
+                                                  tmp_path: Any) -> None:
+    """The same token works after the gateway restarted on its data directory; a token
+    logged out before the restart stays refused; the file holds no token."""
+    first = gateway_factory(data_dir=tmp_path / "gw-data")
+    unit, _ = unit_and_class(first, catalogue)
+    user, password = first.worker(scope_of=unit)
+    http = first.http()
+    r = http.post("/api/v1/login", json={"user": user, "password": password,
+                                         "unit_id": unit.id, "device_id": "phone-a1"})
+    assert r.status_code == 200, r.text
+    token = r.json()["token"]
+    assert r.json()["device_id"] == "phone-a1"
+    bad = http.post("/api/v1/login", json={"user": user, "password": password,
+                                           "device_id": "no spaces/here"})
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "invalid"
+    gone = first.login(http, user, password)
+    assert http.post("/api/v1/logout", headers={"Authorization": f"Bearer {gone}"}
+                     ).status_code == 200
+    first.stop()
+    stored = (tmp_path / "gw-data" / "gateway" / "sessions.jsonl").read_text()
+    assert token not in stored
+    assert gone not in stored
+    assert (tmp_path / "gw-data" / "gateway" / "sessions.jsonl").stat().st_mode & 0o077 == 0
+    second = gateway_factory(backend=first.backend, data_dir=tmp_path / "gw-data")
+    http = second.http()
+    me = http.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200, me.text
+    assert (me.json()["operator"], me.json()["unit_id"], me.json()["device_id"]) == (
+        user, unit.id, "phone-a1")
+    assert http.get("/api/v1/orders", headers={"Authorization": f"Bearer {token}"}
+                    ).status_code == 200
+    r = http.get("/api/v1/me", headers={"Authorization": f"Bearer {gone}"})
+    assert r.status_code == 401
+    assert r.json()["code"] == "unauthorized"
+
+
+def test_a_report_whose_photo_the_server_refuses_is_not_made(
+        gateway: RunningGateway, catalogue: Any, demo_city: Any) -> None:
+    """The report and its photos are one command: a photo the server refuses (taken before
+    1970) leaves no incident and no file; the same report with good photos is made."""
+    rg = gateway
+    unit, code = unit_and_class(rg, catalogue)
+    user, password = rg.worker(scope_of=unit)
+    http = rg.http()
+    token = rg.login(http, user, password)
+    lon, lat = point_in(demo_city, unit.home_grid)
+    seq = rg.backend.state_copy().seq
+    r = report(http, token, "report-with-a-bad-photo", code, lon, lat,
+               [photo(orientation=1), photo(30, 30, taken="1960:01:01 10:00:00")])
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "invalid"
+    assert "media[1]" in r.json()["message"]
+    assert rg.backend.state_copy().seq == seq
+    assert rg.gw.media.count() == 0
+    r = report(http, token, "report-with-good-photos", code, lon, lat,
+               [photo(orientation=1), photo(30, 30)])
+    assert r.status_code == 201, r.text
+    inc = rg.backend.state_copy().incidents[r.json()["incident_id"]]
+    assert [m.kind for m in inc.media] == ["report", "report"]

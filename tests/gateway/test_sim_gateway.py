@@ -4,6 +4,7 @@ a console's mirror receives the reports with their photos, stored by the gateway
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 
@@ -19,11 +20,11 @@ def test_simulator_reports_with_photos_through_the_gateway(
         server_factory: Callable[..., RunningServer],
         gateway_factory: Callable[..., RunningGateway]) -> None:
     rs = server_factory(time_speed=2000)
-    # one token stands for all the simulated phones, at 2000× time: a device rate for many
-    rg = gateway_factory(backend=rs, device_rate=Rate(200.0, 400.0))
+    # each simulated phone logs in on its own; at 2000× time a phone sends many a second
+    rg = gateway_factory(backend=rs, device_rate=Rate(100.0, 200.0))
     mirror = rs.mirror("lead")
     options = GatewayOptions(rg.url, report_share=1.0, open311_share=1.0, patrol_every_s=0.3,
-                             photo_size=(320, 240))
+                             photo_size=(320, 240), phones=4)
     sim = Simulator(sim_config(rs, seed=5, incidents_per_hour=40, pings_per_second=50,
                                duration_s=6.0, gateway=options))
     stats = sim.run()
@@ -33,6 +34,14 @@ def test_simulator_reports_with_photos_through_the_gateway(
     assert stats.gateway.get("pings", 0) >= 5, stats.summary()
     assert stats.gateway.get("failed", 0) == 0, stats.summary()
     assert rg.gw.media.count() >= 2  # the photos are in the gateway's media directory
+    # every phone had its own login (and server session): 4 phones and the patrol phone
+    assert stats.gateway["logins"] == 5, stats.summary()
+    logins = [row for row in rs.client("lead").audit(operator="field").rows
+              if row["action"] == "login"]
+    phones = {json.loads(row["detail"]).get("device_id") for row in logins}
+    assert phones >= {"sim-patrol", "sim-phone-01", "sim-phone-02", "sim-phone-03",
+                      "sim-phone-04"}, logins
+    assert len(rg.gw.devices) == 0  # all logged out when the simulator stopped
 
     # the console's mirror has the reports, the grid workers' with their photo
     server = rs.state_copy()

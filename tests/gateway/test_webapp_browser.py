@@ -1,10 +1,11 @@
 """The grid worker's phone web app in a real browser: Debian's Chromium driven by Playwright in
 a phone viewport (390×844, scale 3, touch, GPS at a point of the worker's community), against a
-live gateway and a live server (SQLite). Log in, report with a camera photo, see the incident
+live gateway and a live server (SQLite; the report-to-verify walk and the map pick on
+PostgreSQL too). Log in, report with a camera photo, see the incident
 and its photo arrive in a console's state mirror, take the work order through 签收, arrive and
 反馈 with before/after photos, 核查 with before/after photos side by side; two reports taken
 offline wait in the phone's queue ("2 待发送") and are delivered exactly once when the network
-returns. Screenshots go to the test's tmp dir; the report and verify ones also to docs/."""
+returns; a position picked on the report's map is where the report arrives. Screenshots go to the test's tmp dir; the report and verify ones also to docs/."""
 
 from __future__ import annotations
 
@@ -127,9 +128,9 @@ def fill_report(page: Page, code: str, class_zh: str, text: str, photo: bytes | 
 
 
 def test_report_with_a_photo_then_work_order_and_verify(
-        gateway_factory: Callable[..., RunningGateway], browser: Browser, catalogue: Any,
-        demo_city: Any, tmp_path: Path) -> None:
-    rg = gateway_factory()
+        gateway: RunningGateway, browser: Browser, catalogue: Any, demo_city: Any,
+        tmp_path: Path) -> None:
+    rg = gateway  # on SQLite and on PostgreSQL
     unit, code = unit_and_class(rg, catalogue)
     user, password = rg.worker(scope_of=unit)
     lon, lat = point_in(demo_city, unit.home_grid)
@@ -298,4 +299,54 @@ def test_without_gps_the_address_search_places_the_report(
     expect(page.locator("#sent-list li")).to_have_count(1)
     [inc] = by_description(rg.backend.state_copy(), "按地址上报：路面塌陷")
     assert (inc.lon, inc.lat) == (top["lon"], top["lat"])
+    context.close()
+
+
+def test_a_map_pick_places_the_report(gateway: RunningGateway, browser: Browser,
+                                      catalogue: Any, demo_city: Any, tmp_path: Path) -> None:
+    """The report's map (Leaflet served by the gateway, my community's grid outlines as the
+    map): a tap on another grid of the community than the GPS's moves the report there."""
+    rg = gateway
+    unit, code = unit_and_class(rg, catalogue)
+    user, password = rg.worker(scope_of=unit)
+    lon, lat = point_in(demo_city, unit.home_grid)
+    community = unit.home_grid[:12]
+    target = next(g.code for g in sorted(demo_city.grids(), key=lambda g: g.code)
+                  if g.code.startswith(community) and g.code != unit.home_grid)
+    t_lon, t_lat = point_in(demo_city, target)
+    console = rg.backend.mirror("lead")
+    context = phone(browser, lon, lat)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    log_in(page, rg.url, user, password, unit.id)
+
+    page.click("#map-pick")
+    expect(page.locator("#pick-map")).to_have_attribute("data-ready", "1")
+    outlines = page.locator("#pick-map canvas")
+    expect(outlines).to_have_count(1)
+    x, y = page.evaluate("([lat, lon]) => { const p = GridlinePick.map.latLngToContainerPoint("
+                         "[lat, lon]); return [p.x, p.y]; }", [t_lat, t_lon])
+    page.locator("#pick-map").click(position={"x": x, "y": y})
+    expect(page.locator("#loc-status")).to_contain_text("地图选点")
+    picked = page.evaluate("state.position")
+    assert picked["source"] == "map"
+    # where the finger was, to a pixel or two (a pixel is about 10 m at this zoom)
+    assert abs(picked["lon"] - t_lon) < 3e-4
+    assert abs(picked["lat"] - t_lat) < 3e-4
+    text = "地图选点上报：占道经营"
+    fill_report(page, code, catalogue.minors[code].name_zh, text, None)
+    page.locator("#description").blur()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(tmp_path / "map-pick.png"))
+    page.click("#report-submit")
+    expect(page.locator("#sent-list li")).to_have_count(1)
+
+    [inc] = wait_mirror(console, lambda s: by_description(s, text))
+    assert abs(inc.lon - picked["lon"]) < 1e-7
+    assert abs(inc.lat - picked["lat"]) < 1e-7
+    assert inc.grid == target != unit.home_grid
+    # the next report starts from no pick (the marker went with the sent one)
+    expect(page.locator("#loc-status")).not_to_contain_text("地图选点")
+    assert not [e for e in errors if "Content Security Policy" in e], errors
     context.close()

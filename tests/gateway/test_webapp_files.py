@@ -24,7 +24,7 @@ def catalogue(lang: str) -> dict[str, str]:
 
 def used_keys() -> set[str]:
     html = (APP / "index.html").read_text(encoding="utf-8")
-    js = (APP / "app.js").read_text(encoding="utf-8")
+    js = "\n".join((APP / f).read_text(encoding="utf-8") for f in ("app.js", "pick.js"))
     keys = set(re.findall(r'data-i18n(?:-placeholder)?="([^"]+)"', html))
     keys |= set(re.findall(r'\bt\("([a-z_]+\.[a-z_]+)"', js))
     # keys made from a prefix and a value: every status and action the API names
@@ -50,11 +50,12 @@ def test_every_text_key_is_in_both_catalogues() -> None:
 
 
 def test_no_text_is_hard_coded_in_the_script() -> None:
-    code = [line.split("//")[0] for line in
-            (APP / "app.js").read_text(encoding="utf-8").splitlines()]
-    js = "\n".join(code)
-    assert not re.search(r"[\u4e00-\u9fff]", js), "Chinese text in app.js: use the catalogue"
-    assert not re.search(r"\.textContent = \"[A-Za-z]", js)
+    for name in ("app.js", "pick.js"):
+        code = [line.split("//")[0] for line in
+                (APP / name).read_text(encoding="utf-8").splitlines()]
+        js = "\n".join(code)
+        assert not re.search(r"[\u4e00-\u9fff]", js), f"Chinese text in {name}: use the catalogue"
+        assert not re.search(r"\.textContent = \"[A-Za-z]", js)
 
 
 def test_nothing_comes_from_elsewhere_and_the_worker_keeps_every_file() -> None:
@@ -68,7 +69,10 @@ def test_nothing_comes_from_elsewhere_and_the_worker_keeps_every_file() -> None:
     assert listed is not None
     shell = json.loads("[" + listed[1].replace("\n", "") + "]")
     for name in shell:
-        assert name == "./" or (APP / name).is_file(), name
+        if name.startswith("leaflet/"):  # served from the XStatic-Leaflet package
+            assert (webapp.LEAFLET_DIR / name.removeprefix("leaflet/")).is_file(), name
+        else:
+            assert name == "./" or (APP / name).is_file(), name
 
 
 def test_served_under_app_with_a_strict_policy() -> None:
@@ -94,6 +98,11 @@ def test_served_under_app_with_a_strict_policy() -> None:
             sw = await http.get("/app/sw.js")
             assert "javascript" in sw.headers["content-type"]
             assert (await http.get("/app/../app.py")).status_code == 404
+            leaflet = await http.get("/app/leaflet/leaflet.js")
+            assert leaflet.status_code == 200
+            assert "javascript" in leaflet.headers["content-type"]
+            assert leaflet.headers["content-security-policy"] == csp
+            assert (await http.get("/app/leaflet/leaflet.css")).status_code == 200
 
     import asyncio
 

@@ -4,6 +4,7 @@ where the operator table or the audit trail is involved)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -360,6 +361,12 @@ def test_a_relay_keys_failed_logins_lock_only_that_device(store_url: str,
     wait_until(guess, 10, "the guessing device locked")
     assert login("disp", DEMO_PASSWORDS["disp"], "10.0.0.66") is not None  # still locked
     assert login("disp", DEMO_PASSWORDS["disp"], "10.0.0.7") is None  # another phone: fine
+    relay.request("login", {"user": "disp", "password": DEMO_PASSWORDS["disp"],
+                            "workstation": "", "device": "10.0.0.8", "device_id": "phone-8"})
+    # the audit names the device each login was for (its address, its own name)
+    named = [json.loads(e.detail) for e in audit_actions(rs, "login")]
+    assert {"device": "10.0.0.7", "device_id": ""}.items() <= named[-2].items()
+    assert {"device": "10.0.0.8", "device_id": "phone-8"}.items() <= named[-1].items()
     locked = audit_actions(rs, "login_locked")
     assert locked
     assert '"subject": "key"' in locked[-1].detail

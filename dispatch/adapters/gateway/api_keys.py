@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import secrets
 import tempfile
 import threading
@@ -30,6 +31,7 @@ from dispatch.domain.validation import id_problem
 SCOPES = ("open311", "tickets")
 KEY_FILE = "api_keys.json"
 RELOAD_EVERY_S = 0.5
+REGION = re.compile(r"[0-9]{1,15}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class ApiKey:
     source: str
     created: float
     revoked: float | None = None
+    region: str = ""  # region code prefix whose incidents' photos it may read; "" = all
 
     @property
     def active(self) -> bool:
@@ -83,7 +86,8 @@ class ApiKeyStore:
             return
         raw = json.loads(self.path.read_text(encoding="utf-8"))
         keys = {d["name"]: ApiKey(d["name"], d["key_sha256"], tuple(d["scopes"]), d["source"],
-                                  float(d["created"]), d.get("revoked"))
+                                  float(d["created"]), d.get("revoked"),
+                                  str(d.get("region") or ""))
                 for d in raw.get("keys", [])}
         self._keys = keys
         self._by_hash = {k.key_sha256: k for k in keys.values() if k.active}
@@ -127,10 +131,14 @@ class ApiKeyStore:
         self._checked = 0.0
 
     def issue(self, name: str, scopes: tuple[str, ...], source: str, *,
-              key: str | None = None) -> str:
+              key: str | None = None, region: str = "") -> str:
         """Issue a key (replacing one of the same name); returns the key, shown only now.
-        ``key`` chooses it (the demo's ``open311-demo``); otherwise a random one."""
+        ``key`` chooses it (the demo's ``open311-demo``); otherwise a random one. ``region``
+        (a region code prefix, e.g. a district's 6 digits) limits the photos it may read to
+        those of incidents in that region (a remote console's key: its operators' region)."""
         _check_name(name)
+        if region and not REGION.fullmatch(region):
+            raise ValueError(f"region must be a region code (digits), got {region!r}")
         bad = [s for s in scopes if s not in SCOPES]
         if not scopes or bad:
             raise ValueError(f"scopes must be some of {', '.join(SCOPES)}, got "
@@ -144,7 +152,8 @@ class ApiKeyStore:
         with self._lock:
             self._load()
             keys = dict(self._keys)
-            keys[name] = ApiKey(name, key_hash(secret), tuple(scopes), source, time.time())
+            keys[name] = ApiKey(name, key_hash(secret), tuple(scopes), source, time.time(),
+                                region=region)
             self._save(keys)
         return secret
 
@@ -163,6 +172,6 @@ class ApiKeyStore:
                 return False
             keys = dict(self._keys)
             keys[name] = ApiKey(k.name, k.key_sha256, k.scopes, k.source, k.created,
-                                time.time())
+                                time.time(), k.region)
             self._save(keys)
         return True

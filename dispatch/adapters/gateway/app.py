@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dispatch.adapters.gateway import field_api, media_api, open311, tickets, webapp
@@ -30,13 +30,15 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
                422: "invalid", 429: "rate_limited"}
 
 
-def _response(exc: ApiError, request: Request) -> JSONResponse:
+def _response(exc: ApiError, request: Request) -> Response:
     headers: dict[str, str] = {}
     if exc.retry_after is not None:
         headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
     if exc.status in (401, 403, 429):
         log.info("refused %s %s from %s: %s %s", request.method, request.url.path,
                  request.client.host if request.client else "?", exc.code, exc.message)
+    if isinstance(exc, open311.Open311Error) and open311.wants_xml(request.url.path):
+        return open311.error_response(exc, headers)
     return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
 
@@ -60,20 +62,20 @@ def create_app(gw: Gateway, *, manage_lifecycle: bool = True) -> FastAPI:
                               "hand-over; docs/GATEWAY.md", lifespan=lifespan)
 
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+    async def api_error(request: Request, exc: ApiError) -> Response:
         if _open311(request) and not isinstance(exc, open311.Open311Error):
             exc = open311.as_open311(exc)
         return _response(exc, request)
 
     @app.exception_handler(RequestValidationError)
-    async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation(request: Request, exc: RequestValidationError) -> Response:
         first: dict[str, Any] = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()) if x not in ("query", "path"))
         err = ApiError("invalid", f"{where or 'request'}: {first.get('msg', 'invalid')}")
         return await api_error(request, err)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = _HTTP_CODES.get(exc.status_code, "bad_request")
         err = ApiError(code, str(exc.detail) if exc.detail else code.replace("_", " "))
         resp = await api_error(request, err)

@@ -9,11 +9,14 @@ lists each endpoint with its fields and answers.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import re
 import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from dispatch.adapters.gateway.auth import Device, bearer
@@ -47,6 +50,8 @@ ACTIONS: dict[IncidentStatus, tuple[str, ...]] = {
 TEXT_FIELDS = ("idempotency_id", "class_code", "description", "lon", "lat", "address",
                "part_id", "result", "passed", "note", "reason", "department")
 MAX_VERIFY_TASKS = 200
+DEVICE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+log = logging.getLogger("gridline.gateway")
 
 
 def _media_json(infos: list[MediaInfo], kinds: list[str], base: str) -> list[dict[str, Any]]:
@@ -101,9 +106,12 @@ def router(gw: Gateway) -> APIRouter:
         user = text_arg(d, "user", required=True, max_chars=64)
         password = text_arg(d, "password", required=True, max_chars=256)
         unit_id = text_arg(d, "unit_id", max_chars=64)
+        device_id = text_arg(d, "device_id", max_chars=64)
+        if device_id and not DEVICE_ID.fullmatch(device_id):
+            raise ApiError("invalid", "device_id must be 1 to 64 letters, digits or . _ : -")
 
         def run() -> JSONResponse:
-            result = gw.link.login(user, password, device=address)
+            result = gw.link.login(user, password, device=address, device_id=device_id)
             session = str(result["session"])
             scope = str(result.get("scope", ""))
             if unit_id:
@@ -111,8 +119,11 @@ def router(gw: Gateway) -> APIRouter:
                 if u is None or (scope and not u.home_grid.startswith(scope)):
                     gw.link.logout(session)
                     raise ApiError("not_found", f"no unit {unit_id!r} in your region")
-            dev = gw.devices.open(session, result, unit_id)
-            return JSONResponse({"token": dev.token, **dev.public(),
+            token, dev = gw.devices.open(session, result, unit_id, device_id=device_id,
+                                         address=address)
+            log.info("device login: operator %s, device %s, unit %s, from %s", dev.operator,
+                     device_id or "-", unit_id or "-", address)
+            return JSONResponse({"token": token, **dev.public(),
                                  "idle_timeout_s": gw.devices.idle_ttl_s})
 
         return await run_in_threadpool(run)
@@ -150,6 +161,14 @@ def router(gw: Gateway) -> APIRouter:
         result = await run_in_threadpool(gw.query, "geocode", {"q": q, "limit": limit}, dev)
         return JSONResponse({"places": result.get("places", [])})
 
+    @r.get("/map", summary="Region outlines for the map pick (my region; city-wide: the "
+                           "districts and streets)")
+    async def region_map(request: Request) -> Response:
+        dev = device_of(request)
+        body = await run_in_threadpool(gw.region_map.for_scope, dev.scope)
+        return Response(body, media_type="application/json",
+                        headers={"Cache-Control": "private, max-age=3600"})
+
     # ------------------------------------------------------------------ reports
 
     @r.post("/reports", status_code=201, summary="Report an incident (with photos)")
@@ -173,14 +192,16 @@ def router(gw: Gateway) -> APIRouter:
                 if not address:
                     raise ApiError("invalid", "give the position (lon, lat) or an address")
                 lon, lat = gw.geocode(address, dev)
-            c = cmd.ReportIncident("grid_worker", class_code, lon, lat, description,
-                                   reporter=dev.display_name, part_id=part_id)
-            result, seq = gw.send(c, device=dev, cid=command_id("report", dev.operator, idem))
+            result, seq = gw.with_photos(
+                lambda rows: cmd.ReportIncident("grid_worker", class_code, lon, lat,
+                                                description, reporter=dev.display_name,
+                                                part_id=part_id, media=rows),
+                photos, device=dev, cid=command_id("report", dev.operator, idem))
             iid = str(result["incident_id"])
-            infos = gw.attach(iid, photos, device=dev, key=f"report:{dev.operator}:{idem}")
             gw.mirror.wait_seq(seq)
             return JSONResponse({"incident_id": iid, "lon": lon, "lat": lat,
-                                 "media": _media_json(infos, [k for k, _ in photos], base)},
+                                 "media": _media_json([p.info for _, p in photos],
+                                                      [k for k, _ in photos], base)},
                                 status_code=201)
 
         return await run_in_threadpool(run)
@@ -218,17 +239,22 @@ def router(gw: Gateway) -> APIRouter:
     def step(dev: Device, d: dict[str, Any], what: str, command: Any,
              photos: list[tuple[str, PreparedMedia]], incident_id: str, base: str
              ) -> JSONResponse:
+        """A step with its photos: one ``field_step`` (all or nothing), or the plain command
+        (``return``)."""
         given = d.get("idempotency_id")
         idem = idempotency_id(given) if given is not None else uuid.uuid4().hex
-        result, seq = gw.send(command, device=dev,
-                              cid=command_id(what, dev.operator, incident_id, idem))
-        infos = gw.attach(incident_id, photos, device=dev,
-                          key=f"{what}:{dev.operator}:{incident_id}:{idem}")
+        cid = command_id(what, dev.operator, incident_id, idem)
+        if isinstance(command, cmd.FieldStep):
+            result, seq = gw.with_photos(lambda rows: dataclasses.replace(command, media=rows),
+                                         photos, device=dev, cid=cid)
+        else:
+            result, seq = gw.send(command, device=dev, cid=cid)
         view = gw.mirror.wait_seq(seq)
         inc = view.incidents.get(incident_id)
         return JSONResponse({"ok": True, "events": result.get("events", []),
                              "status": inc.status.value if inc else None,
-                             "media": _media_json(infos, [k for k, _ in photos], base)})
+                             "media": _media_json([p.info for _, p in photos],
+                                                  [k for k, _ in photos], base)})
 
     async def simple_step(request: Request, incident_id: str, what: str) -> JSONResponse:
         dev = device_of(request)
@@ -237,20 +263,19 @@ def router(gw: Gateway) -> APIRouter:
 
         def run() -> JSONResponse:
             command: Any
-            if what == "acknowledge":
-                command = cmd.Acknowledge(incident_id, text_arg(d, "department", max_chars=64))
-            elif what == "handle":
-                command = cmd.StartHandling(incident_id)
-            elif what == "return":
+            if what == "return":
                 command = cmd.ReturnIncident(incident_id, text_arg(d, "reason", required=True))
-            else:  # arrive: my unit is on scene
+            elif what == "arrive":  # my unit is on scene
                 if not dev.unit_id:
                     raise ApiError("invalid", "this device is logged in without a unit")
                 unit = gw.view.units.get(dev.unit_id)
                 if unit is None or unit.incident_id != incident_id:
                     raise ApiError("conflict", f"unit {dev.unit_id} is not on incident "
                                                f"{incident_id}")
-                command = cmd.SetUnitStatus(dev.unit_id, "on_scene")
+                command = cmd.FieldStep("arrive", incident_id, unit_id=dev.unit_id)
+            else:  # acknowledge, handle
+                command = cmd.FieldStep(what, incident_id,
+                                        department=text_arg(d, "department", max_chars=64))
             return step(dev, d, what, command, [], incident_id, base)
 
         return await run_in_threadpool(run)
@@ -280,8 +305,8 @@ def router(gw: Gateway) -> APIRouter:
         def run() -> JSONResponse:
             result = text_arg(d, "result", required=True)
             photos = prepared(files)
-            return step(dev, d, "respond", cmd.Respond(incident_id, result), photos,
-                        incident_id, base)
+            return step(dev, d, "respond", cmd.FieldStep("respond", incident_id, result=result),
+                        photos, incident_id, base)
 
         return await run_in_threadpool(run)
 
@@ -295,8 +320,8 @@ def router(gw: Gateway) -> APIRouter:
             passed = bool_arg(d, "passed")
             note = text_arg(d, "note", required=not passed)
             photos = prepared(files)
-            return step(dev, d, "verify", cmd.Verify(incident_id, passed, note), photos,
-                        incident_id, base)
+            return step(dev, d, "verify", cmd.FieldStep("verify", incident_id, passed=passed,
+                                                        note=note), photos, incident_id, base)
 
         return await run_in_threadpool(run)
 

@@ -113,13 +113,18 @@ class ServerLink:
             self.gateway.invalidate()
         raise AssertionError("unreachable")
 
-    def login(self, user: str, password: str, device: str = "") -> dict[str, Any]:
+    def login(self, user: str, password: str, device: str = "", device_id: str = ""
+              ) -> dict[str, Any]:
         """Log an operator in for a device (``device``: its address, by which the server
-        throttles failed logins): the server's ``login`` result; ApiError
+        throttles failed logins; ``device_id``: the name it gave itself, for the server's
+        audit line of the login): the server's ``login`` result; ApiError
         ``unauthorized`` (wrong credentials), ``rate_limited``/``unavailable`` as the server
         said."""
-        reply = self.call("", "login", {"user": user, "password": password,
-                                        "workstation": self.workstation, "device": device})
+        args = {"user": user, "password": password, "workstation": self.workstation,
+                "device": device}
+        if device_id:
+            args["device_id"] = device_id
+        reply = self.call("", "login", args)
         if reply.ok:
             return dict(reply.result)
         msg = reply.message or "login refused"
@@ -156,10 +161,30 @@ class View:
     by_ref: Mapping[str, str] = field(default_factory=dict)  # external_ref → incident id
     seq: int = 0
     live: bool = False
+    by_media: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # photo → incidents
+
+    def incidents_with_media(self, media_id: str) -> list[Incident]:
+        """The incidents in the view that have this photo."""
+        return [i for i in (self.incidents.get(x) for x in self.by_media.get(media_id, ()))
+                if i is not None]
 
 
 def _by_ref(incidents: Mapping[str, Incident]) -> dict[str, str]:
     return {i.external_ref: i.id for i in incidents.values() if i.external_ref}
+
+
+def _add_media(index: dict[str, tuple[str, ...]], inc: Incident) -> None:
+    for m in inc.media:
+        have = index.get(m.media_id, ())
+        if inc.id not in have:
+            index[m.media_id] = (*have, inc.id)
+
+
+def _by_media(incidents: Mapping[str, Incident]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, tuple[str, ...]] = {}
+    for inc in incidents.values():
+        _add_media(index, inc)
+    return index
 
 
 class MirrorView:
@@ -217,9 +242,11 @@ class MirrorView:
             inc = {k: INCIDENT_CODEC.clone(v) for k, v in state.incidents.items()}
             uni = {k: UNIT_CODEC.clone(v) for k, v in state.units.items()}
             refs = _by_ref(inc)
+            media = _by_media(inc)
         else:
             inc, uni = dict(old.incidents), dict(old.units)
             refs = dict(old.by_ref)
+            media = dict(old.by_media)
             for iid in incidents:
                 got = state.incidents.get(iid)
                 if got is None:
@@ -228,6 +255,8 @@ class MirrorView:
                     inc[iid] = INCIDENT_CODEC.clone(got)
                     if got.external_ref:
                         refs[got.external_ref] = iid
+                    if got.media:
+                        _add_media(media, got)
             for uid in units:
                 u = state.units.get(uid)
                 if u is None:
@@ -235,7 +264,7 @@ class MirrorView:
                 else:
                     uni[uid] = UNIT_CODEC.clone(u)
         view = View(MappingProxyType(inc), MappingProxyType(uni), MappingProxyType(refs),
-                    state.seq, live)
+                    state.seq, live, MappingProxyType(media))
         with self._cond:
             self.view = view
             self._cond.notify_all()

@@ -13,7 +13,9 @@
 
 Status: ``open``/``closed``, the workflow state in ``status_notes``
 (:mod:`dispatch.domain.open311`). Errors: ``[{"code": <HTTP status>, "description": ...}]``.
-Only ``.json`` is served. Reads come from the gateway's live view: an incident archived by the
+Every resource in both formats, ``.json`` and ``.xml`` (the specification's XML,
+:mod:`~dispatch.adapters.gateway.open311_xml`; refusals of an ``.xml`` request as
+``<errors><error>``). Reads come from the gateway's live view: an incident archived by the
 server (finished long ago) is no longer found.
 """
 
@@ -24,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from dispatch.adapters.gateway.errors import ApiError
@@ -39,6 +41,7 @@ from dispatch.adapters.gateway.http import (
     text_arg,
 )
 from dispatch.adapters.gateway.media_store import BEIJING
+from dispatch.adapters.gateway.open311_xml import xml_response
 from dispatch.adapters.gateway.present import class_name
 from dispatch.adapters.gateway.service import Gateway, command_id
 from dispatch.domain import commands as cmd
@@ -54,11 +57,39 @@ FIELDS = ("api_key", "service_code", "lat", "long", "address_string", "address_i
           "media_url", "jurisdiction_id")
 
 
+FORMATS = ("json", "xml")
+
+
 class Open311Error(ApiError):
     """A refusal in GeoReport's format."""
 
     def body(self) -> Any:
         return [{"code": self.status, "description": self.message}]
+
+
+def wants_xml(path: str) -> bool:
+    """Whether a request's path asks for GeoReport's XML (``….xml``)."""
+    return path.startswith(PREFIX) and path.endswith(".xml")
+
+
+def error_response(exc: Open311Error, headers: dict[str, str]) -> Response:
+    """A refusal of an ``.xml`` request: ``<errors><error><code>…<description>…``."""
+    return xml_response("errors", exc.body(), status_code=exc.status, headers=headers)
+
+
+def answer(fmt: str, root: str, body: list[dict[str, Any]] | dict[str, Any],
+           status_code: int = 200) -> Response:
+    """``body`` as JSON or as XML under ``root`` (the specification's element)."""
+    if fmt == "xml":
+        return xml_response(root, body, status_code=status_code)
+    return JSONResponse(body, status_code=status_code)
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise Open311Error("not_found", f"no format {fmt!r}; GeoReport v2 here speaks json "
+                                        "and xml")
+    return fmt
 
 
 def as_open311(exc: ApiError) -> Open311Error:
@@ -110,26 +141,28 @@ def router(gw: Gateway) -> APIRouter:
     r = APIRouter(prefix=PREFIX, tags=["open311"])
     cfg = gw.config
 
-    @r.get("/services.json", summary="Service list: the catalogue's classes")
-    async def services() -> JSONResponse:
+    @r.get("/services.{fmt}", summary="Service list: the catalogue's classes")
+    async def services(fmt: str) -> Response:
         cat = gw.catalogue
-        return JSONResponse([
+        return answer(check_format(fmt), "services", [
             {"service_code": m.code, "service_name": m.name_zh,
              "description": f"{m.name_zh} ({m.name_en})", "metadata": False,
              "type": "realtime", "keywords": m.name_en,
              "group": cat.majors[m.major].name_zh}
             for m in sorted(cat.minors.values(), key=lambda m: m.code)])
 
-    @r.get("/services/{code}.json", summary="Service definition (no extra attributes)")
-    async def definition(code: str) -> JSONResponse:
+    @r.get("/services/{code}.{fmt}", summary="Service definition (no extra attributes)")
+    async def definition(code: str, fmt: str) -> Response:
+        check_format(fmt)
         if code not in gw.catalogue.minors:
             raise Open311Error("not_found", f"no service {code!r}")
-        return JSONResponse({"service_code": code, "attributes": []})
+        return answer(fmt, "service_definition", {"service_code": code, "attributes": []})
 
-    @r.post("/requests.json", status_code=201, summary="Create a service request")
-    async def create(request: Request) -> JSONResponse:
+    @r.post("/requests.{fmt}", status_code=201, summary="Create a service request")
+    async def create(request: Request, fmt: str) -> Response:
         files: list[tuple[str, bytes]] = []
         try:
+            check_format(fmt)
             if is_form(request):
                 form = await form_body(request, max_files=1, max_fields=len(FIELDS) + 2)
                 d: dict[str, Any] = {k: form_text(form, k) for k in FIELDS
@@ -142,7 +175,7 @@ def router(gw: Gateway) -> APIRouter:
             raise as_open311(exc) from None
         base = base_url(request, cfg.public_url)
 
-        def run() -> JSONResponse:
+        def run() -> Response:
             code = text_arg(d, "service_code", required=True, max_chars=6)
             description = text_arg(d, "description", required=True, max_chars=2000)
             lat = number_arg(d, "lat", -90, 90)
@@ -162,24 +195,27 @@ def router(gw: Gateway) -> APIRouter:
             phone = text_arg(d, "phone", max_chars=30)
             reporter = " ".join(x for x in (name, phone) if x)
             token = secrets.token_hex(16)
-            c = cmd.ReportIncident(key.source, code, lon, lat, description, reporter=reporter,
-                                   external_ref=REF_PREFIX + token)
-            result, seq = gw.send(c, device=None, cid=command_id("open311", key.name, token))
+            result, seq = gw.with_photos(
+                lambda rows: cmd.ReportIncident(key.source, code, lon, lat, description,
+                                                reporter=reporter,
+                                                external_ref=REF_PREFIX + token, media=rows),
+                photos, device=None, cid=command_id("open311", key.name, token))
             iid = str(result["incident_id"])
-            gw.attach(iid, photos, device=None, key=f"open311:{key.name}:{token}")
             gw.mirror.wait_seq(seq)
-            return JSONResponse([{"service_request_id": iid, "token": token,
-                                  "service_notice": "", "account_id": None,
-                                  "media_url": f"{base}/media/{photos[0][1].info.media_id}"
-                                  if photos else ""}], status_code=201)
+            return answer(fmt, "service_requests", [
+                {"service_request_id": iid, "token": token, "service_notice": "",
+                 "account_id": None,
+                 "media_url": f"{base}/media/{photos[0][1].info.media_id}" if photos else ""}],
+                status_code=201)
 
         try:
             return await run_in_threadpool(run)
         except ApiError as exc:
             raise as_open311(exc) from None
 
-    @r.get("/requests.json", summary="Service requests, filtered")
-    async def search(request: Request) -> JSONResponse:
+    @r.get("/requests.{fmt}", summary="Service requests, filtered")
+    async def search(request: Request, fmt: str) -> Response:
+        check_format(fmt)
         q = request.query_params
         base = base_url(request, cfg.public_url)
         ids = {x.strip() for x in q.get("service_request_id", "").split(",") if x.strip()}
@@ -199,20 +235,24 @@ def router(gw: Gateway) -> APIRouter:
                and (start is None or i.reported_at >= start)
                and (end is None or i.reported_at <= end)]
         out.sort(key=lambda i: (-i.reported_at, i.id))
-        return JSONResponse([request_json(i, gw, base) for i in out[:MAX_RESULTS]])
+        return answer(fmt, "service_requests",
+                      [request_json(i, gw, base) for i in out[:MAX_RESULTS]])
 
-    @r.get("/requests/{request_id}.json", summary="One service request")
-    async def one(request: Request, request_id: str) -> JSONResponse:
+    @r.get("/requests/{request_id}.{fmt}", summary="One service request")
+    async def one(request: Request, request_id: str, fmt: str) -> Response:
+        check_format(fmt)
         inc = gw.view.incidents.get(request_id)
         if inc is None:
             raise Open311Error("not_found", f"no service request {request_id!r}")
-        return JSONResponse([request_json(inc, gw, base_url(request, cfg.public_url))])
+        return answer(fmt, "service_requests",
+                      [request_json(inc, gw, base_url(request, cfg.public_url))])
 
-    @r.get("/tokens/{token}.json", summary="The request a token stands for")
-    async def token(token: str) -> JSONResponse:
+    @r.get("/tokens/{token}.{fmt}", summary="The request a token stands for")
+    async def token(token: str, fmt: str) -> Response:
+        check_format(fmt)
         iid = gw.view.by_ref.get(REF_PREFIX + token)
         if iid is None:
             raise Open311Error("not_found", f"no request for token {token!r}")
-        return JSONResponse([{"service_request_id": iid, "token": token}])
+        return answer(fmt, "service_requests", [{"service_request_id": iid, "token": token}])
 
     return r

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,9 @@ from dispatch.adapters.gateway.api_keys import ApiKey, ApiKeyStore
 from dispatch.adapters.gateway.auth import Device, DeviceSessions
 from dispatch.adapters.gateway.errors import ApiError
 from dispatch.adapters.gateway.link import Endpoints, MirrorView, ServerLink, View, ok_or_raise
-from dispatch.adapters.gateway.media_store import MediaInfo, MediaLimits, MediaStore, PreparedMedia
+from dispatch.adapters.gateway.media_store import MediaLimits, MediaStore, PreparedMedia
 from dispatch.adapters.gateway.ratelimit import Rate, RateLimiter
+from dispatch.adapters.gateway.region_map import RegionMap
 from dispatch.adapters.protocol.messages import command_args
 from dispatch.domain import commands as cmd
 from dispatch.domain.catalogue.model import Catalogue
@@ -81,12 +82,14 @@ class Gateway:
                                timeout_s=config.timeout_s, retries=config.retries)
         self.mirror = MirrorView(config.endpoints, self.link.gateway, curve=config.curve,
                                  ctx=ctx, hugz_interval_s=config.hugz_interval_s)
-        self.devices = DeviceSessions(idle_ttl_s=config.device_idle_ttl_s)
+        self.devices = DeviceSessions(config.data_dir / "gateway",
+                                      idle_ttl_s=config.device_idle_ttl_s)
         self.keys = ApiKeyStore(config.data_dir)
         self.media = MediaStore(config.data_dir / "media", config.media)
         self.device_limit = RateLimiter(config.device_rate, what="device")
         self.key_limit = RateLimiter(config.key_rate, what="API key")
         self.login_limit = RateLimiter(config.login_rate, what="address (logins)")
+        self.region_map = RegionMap(lambda: ok_or_raise(self.link.as_gateway("city")))
         if config.demo_key:
             self.keys.ensure(DEMO_OPEN311_KEY, ("open311",), "citizen_app", DEMO_OPEN311_KEY)
 
@@ -94,6 +97,7 @@ class Gateway:
         self.mirror.start()
 
     def stop(self) -> None:
+        self.devices.flush()
         self.mirror.stop()
         self.link.close()
 
@@ -105,7 +109,7 @@ class Gateway:
 
     def device(self, token: str) -> Device:
         dev = self.devices.get(token)
-        self.device_limit.take(dev.token)
+        self.device_limit.take(dev.key)
         return dev
 
     def api_key(self, key: str | None, scope: str) -> ApiKey:
@@ -133,7 +137,7 @@ class Gateway:
         else:
             reply = self.link.call(device.session, name, args, command_id=cid)
             if not reply.ok and reply.relogin:
-                self.devices.drop(device.token)
+                self.devices.drop_key(device.key)
         return ok_or_raise(reply), reply.seq
 
     def query(self, rtype: str, args: dict[str, Any], device: Device | None) -> dict[str, Any]:
@@ -141,7 +145,7 @@ class Gateway:
             return ok_or_raise(self.link.as_gateway(rtype, args))
         reply = self.link.call(device.session, rtype, args)
         if not reply.ok and reply.relogin:
-            self.devices.drop(device.token)
+            self.devices.drop_key(device.key)
         return ok_or_raise(reply)
 
     def geocode(self, address: str, device: Device | None) -> tuple[float, float]:
@@ -154,31 +158,30 @@ class Gateway:
             raise ApiError("invalid", f"no place in the city matches the address {address!r}")
         return float(places[0]["lon"]), float(places[0]["lat"])
 
-    def attach(self, incident_id: str, photos: Sequence[tuple[str, PreparedMedia]], *,
-               device: Device | None, key: str) -> list[MediaInfo]:
-        """Store each photo and attach it (kind, photo) to the incident; a photo whose attach
-        is refused is removed again if nothing else uses it."""
-        out: list[MediaInfo] = []
-        inc = self.view.incidents.get(incident_id)
-        for n, (kind, photo) in enumerate(photos):
-            info = photo.info
-            if inc is not None and any(m.media_id == info.media_id and m.kind == kind
-                                       for m in inc.media):
-                out.append(info)  # the same photo, already attached as this kind: done
-                continue
-            existed = self.media.info(info.media_id) is not None
+    def with_photos(self, make: Callable[[tuple[cmd.MediaRow, ...]], Any],
+                    photos: Sequence[tuple[str, PreparedMedia]], *, device: Device | None,
+                    cid: str) -> tuple[dict[str, Any], int]:
+        """A command carrying its photos (``report`` or ``field_step`` with ``media``, made by
+        ``make`` from the photo references): the photos are stored first (an event never
+        names a missing file), the server appends the command's events and all its photos or
+        nothing; on a refusal the photos stored for it alone are removed again."""
+        rows: list[cmd.MediaRow] = []
+        new: list[str] = []
+        for kind, photo in photos:
+            i = photo.info
+            if self.media.info(i.media_id) is None:
+                new.append(i.media_id)
             self.media.save(photo)
-            c = cmd.AttachMedia(incident_id, info.media_id, kind, info.sha256,
-                                info.content_type, info.size, info.width, info.height,
-                                info.taken_at, info.lon, info.lat)
-            try:
-                self.send(c, device=device, cid=command_id("media", key, str(n), kind))
-            except ApiError:
-                if not existed and not self._referenced(info.media_id):
-                    self.media.discard(info.media_id)
-                raise
-            out.append(info)
-        return out
+            rows.append((kind, i.media_id, i.sha256, i.content_type, i.size, i.width,
+                         i.height, i.taken_at, i.lon, i.lat))
+        try:
+            return self.send(make(tuple(rows)), device=device, cid=cid)
+        except ApiError as err:
+            if err.code != "unavailable":  # a lost answer may hide an accepted command
+                for media_id in dict.fromkeys(new):
+                    if not self._referenced(media_id):
+                        self.media.discard(media_id)
+            raise
 
     def _referenced(self, media_id: str) -> bool:
         return any(m.media_id == media_id for i in self.view.incidents.values() for m in i.media)

@@ -1,18 +1,21 @@
 """The grid workers' phone web app (``/app/``): static files (``webapp/``: the page, its
-scripts, message catalogues, manifest and service worker), served as they are — no build step,
-no CDN. Everything the page shows comes from the field API (``/api/v1/``) with the device's
+scripts, message catalogues, manifest and service worker) and Leaflet (``/app/leaflet/``, for
+the report's map pick), served as they are — no build step, no CDN. Everything the page shows comes from the field API (``/api/v1/``) with the device's
 bearer token; reports wait in the phone's IndexedDB until they are sent (docs/GATEWAY.md)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import xstatic.pkg.leaflet
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 
 WEBAPP_DIR = Path(__file__).with_name("webapp")
+LEAFLET_DIR = Path(xstatic.pkg.leaflet.BASE_DIR)
+"""Leaflet for the report's map pick, from the XStatic-Leaflet package (served as ``/app/leaflet/``)."""
 PREFIX = "/app"
 # The page loads nothing from elsewhere; photos are shown from blob: URLs the page makes.
 CSP = ("default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
@@ -49,4 +52,5 @@ def mount(app: FastAPI) -> None:
     async def app_root() -> RedirectResponse:
         return RedirectResponse(f"{PREFIX}/", status_code=307)
 
+    app.mount(f"{PREFIX}/leaflet", _AppFiles(directory=LEAFLET_DIR), name="leaflet")
     app.mount(PREFIX, _AppFiles(directory=WEBAPP_DIR, html=True), name="webapp")

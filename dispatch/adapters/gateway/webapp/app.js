@@ -150,7 +150,8 @@ function showTab(name) {
 function showPosition() {
   const p = state.position;
   $("#loc-status").textContent = p
-    ? t(p.source === "gps" ? "loc.gps" : "loc.place", { lon: p.lon.toFixed(5), lat: p.lat.toFixed(5),
+    ? t(p.source === "gps" ? "loc.gps" : p.source === "map" ? "loc.map" : "loc.place",
+      { lon: p.lon.toFixed(5), lat: p.lat.toFixed(5),
       acc: Math.round(p.accuracy || 0), name: p.name || "" })
     : t("loc.none");
 }
@@ -158,7 +159,10 @@ function showPosition() {
 function locate() {
   if (!navigator.geolocation) { state.position = null; showPosition(); return; }
   $("#loc-status").textContent = t("loc.locating");
+  const asked = Date.now();
   navigator.geolocation.getCurrentPosition((pos) => {
+    const p = state.position;  // a map pick or a place chosen meanwhile stays
+    if (p && p.source !== "gps" && p.at >= asked) { showPosition(); return; }
     state.position = { lon: pos.coords.longitude, lat: pos.coords.latitude,
       accuracy: pos.coords.accuracy, source: "gps" };
     showPosition();
@@ -178,7 +182,7 @@ async function searchPlaces() {
       const b = el("button", { type: "button" }, [p.name, p.community_name || p.street_name || ""]
         .filter(Boolean).join(" · "));
       b.addEventListener("click", () => {
-        state.position = { lon: p.lon, lat: p.lat, source: "place", name: p.name };
+        state.position = { lon: p.lon, lat: p.lat, source: "place", name: p.name, at: Date.now() };
         list.replaceChildren();
         showPosition();
       });
@@ -241,6 +245,7 @@ async function submitReport(ev) {
   await GridlineQueue.put(report);
   $("#report-form").reset();
   $("#photo-previews").replaceChildren();
+  if (p && p.source === "map") { state.position = null; GridlinePick.clear(); showPosition(); }
   fillClasses();
   toast(t("report.queued"), "info");
   await showQueue();

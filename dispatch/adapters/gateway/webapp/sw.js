@@ -3,9 +3,10 @@
 // is not open to do it itself. API requests are never answered from a cache.
 "use strict";
 importScripts("queue.js");
-const CACHE = "gridline-app-v1";
-const SHELL = ["./", "index.html", "app.css", "app.js", "i18n.js", "queue.js", "manifest.json",
-  "icon.svg", "i18n/zh_CN.json", "i18n/en.json"];
+const CACHE = "gridline-app-v2";
+const SHELL = ["./", "index.html", "app.css", "app.js", "pick.js", "i18n.js", "queue.js",
+  "manifest.json", "icon.svg", "i18n/zh_CN.json", "i18n/en.json", "leaflet/leaflet.js",
+  "leaflet/leaflet.css"];
 const SCOPE = new URL(self.registration.scope).pathname;
 
 self.addEventListener("install", (event) => {

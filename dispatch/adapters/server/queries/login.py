@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 def login(server: DispatchServer, call: Call) -> Answer:
     req, envelope, user_id = call.req, call.envelope, call.user_id
     a = take_args(req.args, {"user": (str, ...), "password": (str, ...),
-                             "workstation": (str, ""), "device": (str, "")}, "login")
+                             "workstation": (str, ""), "device": (str, ""),
+                             "device_id": (str, "")}, "login")
     from dispatch.adapters.security.operators import normalize_user
 
     user = normalize_user(a["user"])[:64]
@@ -39,6 +40,11 @@ def login(server: DispatchServer, call: Call) -> Answer:
     workstation = entry.name if entry is not None else claim
     peer = f"key:{user_id}" if user_id is not None else f"peer:{envelope[0].hex()}"
     device = a["device"].strip()[:64]
+    # the device a relay key (or, without CURVE, the client) logs in for, named in the
+    # audit line of the login
+    relayed: dict[str, str] = {}
+    if (entry is None or entry.relay) and (device or a["device_id"].strip()):
+        relayed = {"device": device, "device_id": a["device_id"].strip()[:64]}
     if device and entry is not None and entry.relay:
         # a relay key (the field gateway) logs in for many devices: each device has its own
         # throttle, so one device's failed logins never lock the others out
@@ -73,7 +79,7 @@ def login(server: DispatchServer, call: Call) -> Answer:
                 raise
             gate.succeeded(subjects[0])
             audit.write(audit_row(op.user, workstation, "login",
-                                  {"role": op.role.value, "scope": op.scope}))
+                                  {"role": op.role.value, "scope": op.scope, **relayed}))
             actor = sessions.actor(token, user_id)
             result = {"session": token, **whoami_result(server, actor),
                       "display_name": getattr(op, "display_name", op.user)}
