@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import ctypes
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+
+from dispatch.adapters.collector import collector_paused as paused
 
 GC_THRESHOLDS_LIVE = (2, 50)
 """Collections of the collector's middle and oldest generations, in units of the previous
@@ -50,18 +51,8 @@ def settle_long_lived_heap(thresholds: tuple[int, int] = GC_THRESHOLDS_LIVE) -> 
     trim_c_heap()
 
 
-@contextmanager
-def collector_paused(*, freeze: bool = True) -> Iterator[None]:
+def collector_paused(*, freeze: bool = True) -> AbstractContextManager[None]:
     """The collector off while a city-sized state and its history are built (a replay's
-    start state and window: millions of objects, which its passes would walk again and again,
-    doubling the cost), then (``freeze``) what was built moved out of its sight, as it lives
-    as long as the window. Records hold no reference cycles: reference counting frees them."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-        if was:
-            gc.enable()
+    start state and window), then (``freeze``) what was built moved out of its sight, as it
+    lives as long as the window (:func:`dispatch.adapters.collector.collector_paused`)."""
+    return paused(freeze=freeze)

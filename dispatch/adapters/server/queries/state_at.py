@@ -7,13 +7,11 @@ events with ``history`` (:mod:`dispatch.services.replay.remote`)."""
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from dispatch.adapters.collector import collector_paused
 from dispatch.adapters.protocol.messages import ok_reply, take_args
 from dispatch.adapters.server.audit_log import row as audit_row
 from dispatch.adapters.server.queries.base import Answer, Call, busy
@@ -34,18 +32,6 @@ MAX_ANSWER_BYTES = 12 << 20
 """The largest compressed block of records answered (clients accept replies up to 16 MiB)."""
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic collector off while a city-sized state is rebuilt and encoded: its passes
-    over the hundreds of thousands of objects made meanwhile double the cost. They hold no
-    reference cycles, so reference counting frees them when the answer is sent."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def parse_at(value: float | str) -> float:
