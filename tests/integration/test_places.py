@@ -199,7 +199,10 @@ def test_0004_adds_the_gazetteer_table_and_keeps_the_city(store_url: str, demo_c
     from dispatch.domain.gazetteer import Entry, Gazetteer, HouseRange, Kind
 
     cfg = alembic_config()
-    assert ScriptDirectory.from_config(cfg).get_current_head() == "0004"
+    script = ScriptDirectory.from_config(cfg)
+    head = script.get_current_head()
+    assert head is not None
+    assert "0004" in {r.revision for r in script.walk_revisions("base", head)}
     engine = create_engine(store_url)
     try:
         upgrade(engine, "0003")
