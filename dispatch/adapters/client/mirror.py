@@ -32,10 +32,11 @@ import time
 from collections.abc import Callable
 
 import zmq
-import zmq.backend
 
 from dispatch.adapters.client.commands import ClientCurve
 from dispatch.adapters.client.mirror_types import Changes, MirrorInfo, MirrorStatus
+from dispatch.adapters.client.mirror_wire import recv5, update_props
+from dispatch.adapters.client.servers import ServerRing, split_endpoints
 from dispatch.adapters.protocol.chp import (
     HUGZ,
     KTHXBAI,
@@ -43,7 +44,6 @@ from dispatch.adapters.protocol.chp import (
     ProtocolError,
     SnapshotRequest,
     decode_error,
-    decode_props,
     decode_status,
     is_error_key,
     is_status_key,
@@ -55,44 +55,9 @@ from dispatch.domain.state import DispatchState
 
 log = logging.getLogger(__name__)
 _SEQ = struct.Struct(">Q")
-_raw = zmq.backend.Socket
-_NOBLOCK = int(zmq.NOBLOCK)
 
 TokenSource = Callable[[], str]
 MAX_KEYS = 200_000  # record keys remembered split (a city: 26,000 units, ~50,000 incidents)
-
-
-def _recv5(sock: zmq.Socket) -> list[bytes] | None:
-    """One five-frame CHP message, or None for a message of another shape (skipped); raises
-    zmq.Again when nothing is waiting. ZeroMQ delivers a message whole, so once its first frame
-    is here all of it is. The first and last frames come as zmq Frames (whose ``more`` is a
-    cheap read; a socket's RCVMORE option costs a microsecond in pyzmq), the three middle
-    ones as bytes: together twice as fast as ``recv_multipart``. A shorter message from a
-    broken publisher may take frames of the next one with it; the garbled result fails to
-    parse or breaks the subtree counter, and the mirror resyncs."""
-    recv = _raw.recv
-    first = recv(sock, _NOBLOCK, False)
-    if not first.more:
-        return None
-    frames = [first.bytes, recv(sock, _NOBLOCK), recv(sock, _NOBLOCK), recv(sock, _NOBLOCK)]
-    last = recv(sock, _NOBLOCK, False)
-    if not last.more:
-        frames.append(last.bytes)
-        return frames
-    while recv(sock, _NOBLOCK, False).more:
-        pass
-    return None
-
-
-def _update_props(props: bytes, depth: int) -> tuple[int, int]:
-    """(subtree counter at ``depth``, event sequence) of an update's properties; the server
-    writes ``ev=…\\nn=…\\n`` (fast path), anything else goes through the generic parser."""
-    if props.startswith(b"ev="):
-        ev_line, n_line, rest = props.split(b"\n", 2)
-        if n_line.startswith(b"n=") and not rest:
-            return int(n_line[2:].split(b",")[depth]), int(ev_line[3:])
-    d = decode_props(props)
-    return int(d["n"].split(",")[depth]), int(d.get("ev", "0"))
 
 
 class StateMirror:
@@ -101,8 +66,12 @@ class StateMirror:
                  curve: ClientCurve | None = None, hugz_interval_s: float = 1.0,
                  silence_intervals: float = 3.0) -> None:
         subtree_scope(subtree)  # ValueError for a malformed subtree
-        self.snapshot_endpoint = snapshot_endpoint
-        self.update_endpoint = update_endpoint
+        # one server, or a leader and its standbys (dispatch.adapters.client.servers): the
+        # same servers in the same order in both lists
+        self.snapshot_servers = ServerRing(snapshot_endpoint)
+        self.update_servers = split_endpoints(update_endpoint)
+        if len(self.update_servers) != len(self.snapshot_servers):
+            raise ValueError("as many update endpoints as snapshot endpoints are needed")
         self.subtree = subtree
         self.depth = 0 if not subtree else len(subtree_scope(subtree)) // 3 - 1
         self._status_key = status_key(subtree).encode()
@@ -146,6 +115,20 @@ class StateMirror:
 
     # --------------------------------------------------------------------- lifecycle
 
+    @property
+    def snapshot_endpoint(self) -> str:
+        """The snapshot endpoint of the server the mirror is on."""
+        return self.snapshot_servers.current
+
+    @property
+    def update_endpoint(self) -> str:
+        return self.update_servers[self.snapshot_servers.index]
+
+    @property
+    def failovers(self) -> int:
+        """How many times the mirror moved to another server of its list."""
+        return self.snapshot_servers.failovers
+
     def start(self) -> None:
         self._resync(first=True)
 
@@ -164,10 +147,16 @@ class StateMirror:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _resync(self, *, first: bool = False, reason: str = "") -> None:
+    def _resync(self, *, first: bool = False, reason: str = "",
+                silent: bool = False) -> None:
+        """New sockets, a new snapshot; ``silent``: the server said nothing for too long,
+        so the next server of the list (if any) is tried."""
         if not first:
             self.resyncs += 1
             log.info("mirror %r resyncing: %s", self.subtree, reason)
+        if silent and self.snapshot_servers.next():
+            log.warning("mirror %r: trying the server at %s", self.subtree,
+                        self.snapshot_endpoint)
         if reason:
             self.message = reason
         for s in (self._sub, self._snap):
@@ -261,10 +250,11 @@ class StateMirror:
                 self._ask_snapshot()  # no heartbeat yet: ask anyway (a plain RFC 12 server)
         elif self._phase == "snapshot":
             if now - self._last_snap_msg > self.silence_s:
-                self._resync(reason="no snapshot from the server")
+                self._resync(reason="no snapshot from the server", silent=True)
         elif self._phase == "live":
             if self._last_msg is not None and now - self._last_msg > self.silence_s:
-                self._resync(reason=f"no heartbeat for {now - self._last_msg:.1f} s")
+                self._resync(reason=f"no heartbeat for {now - self._last_msg:.1f} s",
+                             silent=True)
             elif (self.run_id is not None and self._hugz_since_status >= self._silence_n
                   and now - self._last_status > self.silence_s):
                 # heartbeats without the subtree's status: a restarted server, which knows
@@ -281,7 +271,7 @@ class StateMirror:
         n = 0
         while True:
             try:
-                frames = _recv5(sub)
+                frames = recv5(sub)
             except zmq.Again:
                 return
             self._last_msg = time.monotonic()
@@ -350,7 +340,7 @@ class StateMirror:
         if seq <= self.seq:
             return  # already in the snapshot (or a duplicate)
         try:
-            n, ev = _update_props(frames[3], self.depth)
+            n, ev = update_props(frames[3], self.depth)
         except (ProtocolError, KeyError, IndexError, ValueError):
             self.errors += 1
             return
@@ -379,7 +369,7 @@ class StateMirror:
         n = 0
         while True:
             try:
-                frames = _recv5(snap)
+                frames = recv5(snap)
             except zmq.Again:
                 return
             self._last_snap_msg = time.monotonic()
@@ -496,4 +486,5 @@ class StateMirror:
                           updates_per_s=self._rate, updates=self.updates,
                           resyncs=self.resyncs, gaps=self.gaps, errors=self.errors,
                           server_time=self.server_time(), time_speed=speed,
-                          message=self.message)
+                          message=self.message, server=self.snapshot_endpoint,
+                          servers=len(self.snapshot_servers), failovers=self.failovers)

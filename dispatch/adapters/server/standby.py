@@ -71,6 +71,8 @@ class PairedServer:
         self.server: DispatchServer | None = None
         self.leaderships = 0
         self.terms = 0  # roles taken (leading or following)
+        # a server that stepped down leaves the lock to the standbys for a lease
+        self._contend_after = 0.0
         self.holder = holder_name()
 
     def stop(self) -> None:
@@ -101,7 +103,7 @@ class PairedServer:
         lock = LeaderLock(store.url, lease_s=s.leader_lease_s, name=f"gridline-{self.holder}")
         server: DispatchServer | None = None
         try:
-            if lock.try_acquire():
+            if self._may_contend() and lock.try_acquire():
                 self._lead(store, lock)
                 server = open_server(s, store=store)
             else:
@@ -110,7 +112,6 @@ class PairedServer:
                     return
             self.server = server
             server.lease = lock
-            lock.start_keepalive()
             if self._stop.is_set():
                 server.stop()
             endpoints = server.bind()
@@ -120,6 +121,7 @@ class PairedServer:
             self.on_ready(endpoints, seq)
             server.serve_forever()
             if server.stepped_down:
+                self._contend_after = time.monotonic() + s.leader_lease_s
                 log.warning("stepped down from epoch %s: %s; following again", store.epoch,
                             server.stepped_down)
         finally:
@@ -129,6 +131,9 @@ class PairedServer:
                 server.shutdown()  # once only: after serve_forever it has already run
             else:
                 store.close()
+
+    def _may_contend(self) -> bool:
+        return time.monotonic() >= self._contend_after
 
     def _lead(self, store: EventStore, lock: LeaderLock) -> int:
         epoch = store.lead(self.holder, lock.lease_s)
@@ -141,7 +146,7 @@ class PairedServer:
         caught up under the new epoch, or None when stopped."""
         s = self.settings
         while store.load_city_geojson() is None:  # a new database: the leader sets it up
-            if lock.try_acquire():
+            if self._may_contend() and lock.try_acquire():
                 self._lead(store, lock)
                 return open_server(s, store=store)
             if self._stop.wait(POLL_S):
@@ -156,7 +161,7 @@ class PairedServer:
             self.terms += 1
             self.on_standby(server.engine.state.seq, holder)
             while not self._stop.is_set():
-                if lock.try_acquire():
+                if self._may_contend() and lock.try_acquire():
                     break
                 listener.wait(POLL_S)
                 catch_up(server)

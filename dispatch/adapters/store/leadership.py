@@ -108,8 +108,8 @@ def current_leadership(engine: Engine) -> tuple[int, str, float]:
 
 class LeaderLock:
     """The advisory lock on a connection of its own, with a lease (see the module
-    documentation). :meth:`try_acquire` once; then :meth:`start_keepalive` pings it from a
-    thread, and ``lost`` is set when the connection (and with it the lock) is gone."""
+    documentation). Once :meth:`try_acquire` has it, a thread pings the connection, and
+    ``lost`` is set when the connection (and with it the lock) is gone."""
 
     def __init__(self, url: str | URL, *, lease_s: float = 5.0, name: str = "gridline") -> None:
         self.url = libpq_url(url)
@@ -145,6 +145,8 @@ class LeaderLock:
             self._drop()
             raise StoreError(f"leader lock: {str(exc).strip().splitlines()[0]}") from exc
         self.held = bool(row and row[0])
+        if self.held:  # the lease runs from now: ping it while the server gets ready
+            self.start_keepalive()
         return self.held
 
     def ping(self) -> bool:
