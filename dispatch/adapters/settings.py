@@ -24,6 +24,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from dispatch.adapters.client.servers import join_endpoints, parse_addresses
 from dispatch.adapters.private_files import ensure_private_dir
 
 CONFIG_ENV = "GRIDLINE_CONFIG"
@@ -112,6 +113,11 @@ class Settings(BaseSettings):
     login_lockout_s: float = Field(900.0, ge=0, description="how long a lockout lasts")
 
     # client behaviour
+    servers: str = Field(
+        "", description="the dispatch servers a client uses: HOST[:PORT][,HOST[:PORT]…], a "
+                        "leader and its standbys (snapshot and update ports are the command "
+                        "port + 1 and + 2); empty: host and the ports above",
+        json_schema_extra={"cli": "--connect", "metavar": "HOST[:PORT],…"})
     workstation: str = Field(default_factory=socket.gethostname,
                              description="this workstation's name")
     command_timeout_s: float = Field(2.5, gt=0, description="seconds before a command is "
@@ -187,6 +193,24 @@ class Settings(BaseSettings):
     @property
     def update_endpoint(self) -> str:
         return self.endpoint(self.update_port)
+
+    @property
+    def client_endpoints(self) -> tuple[str, str, str]:
+        """(command, snapshot, update) endpoints a client connects to: each a comma-separated
+        list when ``servers`` names several (:mod:`dispatch.adapters.client.servers`)."""
+        if not self.servers:
+            return self.command_endpoint, self.snapshot_endpoint, self.update_endpoint
+        hosts = [(f"[{h}]" if ":" in h else h, p)
+                 for h, p in parse_addresses(self.servers, self.command_port)]
+        return tuple(join_endpoints([f"tcp://{h}:{p + i}" for h, p in hosts])  # type: ignore[return-value]
+                     for i in range(3))
+
+    @field_validator("servers")
+    @classmethod
+    def _servers(cls, v: str) -> str:
+        if v.strip():
+            parse_addresses(v, 5556)  # ValueError names the part that is wrong
+        return v.strip()
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with some values changed (validated)."""

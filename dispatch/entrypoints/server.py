@@ -29,7 +29,7 @@ from dispatch.entrypoints.tuning import freeze_long_lived
 
 log = logging.getLogger("gridline.server")
 
-CLIENT_ONLY = ("workstation", "command_timeout_s", "command_retries")
+CLIENT_ONLY = ("workstation", "command_timeout_s", "command_retries", "servers")
 
 
 def parser() -> argparse.ArgumentParser:

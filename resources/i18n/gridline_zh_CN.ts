@@ -3436,6 +3436,31 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>StatusBar</name>
         <message>
+            <location filename="../../console/status_bar.py" line="93" />
+            <source>server {0} ({1} of {2})</source>
+            <translation>服务器 {0}（第 {1} 台，共 {2} 台）</translation>
+        </message>
+        <message>
+            <location filename="../../console/status_bar.py" line="93" />
+            <source>server {0}</source>
+            <translation>服务器 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../console/status_bar.py" line="93" />
+            <source>⇄ failed over at {0} to {1}</source>
+            <translation>⇄ {0} 已切换到{1}</translation>
+        </message>
+        <message>
+            <location filename="../../console/status_bar.py" line="93" />
+            <source>⇄ failing over: trying {0}</source>
+            <translation>⇄ 正在切换：尝试{0}</translation>
+        </message>
+        <message>
+            <location filename="../../console/status_bar.py" line="93" />
+            <source>The dispatch server this console is on; with a standby, the console moves to the server that leads by itself</source>
+            <translation>本席位当前连接的调度服务器；配有热备时，席位会自动切换到正在主控的服务器</translation>
+        </message>
+        <message>
             <location filename="../../console/status_bar.py" line="22" />
             <source>Connecting…</source>
             <translation>正在连接…</translation>

@@ -487,4 +487,5 @@ class StateMirror:
                           resyncs=self.resyncs, gaps=self.gaps, errors=self.errors,
                           server_time=self.server_time(), time_speed=speed,
                           message=self.message, server=self.snapshot_endpoint,
-                          servers=len(self.snapshot_servers), failovers=self.failovers)
+                          servers=len(self.snapshot_servers),
+                          server_index=self.snapshot_servers.index, failovers=self.failovers)
