@@ -49,6 +49,12 @@ class ConsoleStatusBar(QStatusBar):
         self.last_info: MirrorInfo | None = None
         self._failovers = 0
         self._failover_at: float | None = None  # when the console last changed servers
+        self._server_names: list[str] = []  # as the operator gave them (command endpoints)
+
+    def set_server_names(self, endpoints: list[str]) -> None:
+        """The servers by their command endpoints, in the mirror's order (the addresses the
+        operator gave); without them a server is named by its snapshot endpoint."""
+        self._server_names = [server_host(e) for e in endpoints]
 
     def show_info(self, info: MirrorInfo) -> None:
         self.last_info = info
@@ -85,7 +91,9 @@ class ConsoleStatusBar(QStatusBar):
         failover) say so, with the time, for :attr:`FAILOVER_SHOWN_S`."""
         if not info.server:
             return
-        host = server_host(info.server)
+        names = self._server_names
+        host = names[info.server_index] if info.server_index < len(names) else \
+            server_host(info.server)
         if info.failovers > self._failovers:
             self._failovers = info.failovers
             self._failover_at = time.time()

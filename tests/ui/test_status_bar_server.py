@@ -59,3 +59,9 @@ def test_a_failover_shows_as_it_happens_then_where_it_landed(bar: Any) -> None:
     bar.show_info(info(server="tcp://db2:5557", server_index=1, failovers=1, **pair))
     assert bar.server.text() == "server db2:5557 (2 of 2)"
     assert bar.server.objectName() == "serverLabel"
+
+
+def test_servers_are_named_as_the_operator_gave_them(bar: Any) -> None:
+    bar.set_server_names(["tcp://db1:5556", "tcp://db2:5556"])
+    bar.show_info(info(server="tcp://db2:5557", server_index=1, servers=2))
+    assert bar.server.text() == "server db2:5556 (2 of 2)"
