@@ -49,6 +49,7 @@ UNITS_PING_S = 5.0
 BATCH = 1000
 INCIDENTS_PER_S = 5.0
 WARM_S = 3.0  # load on the new leader before the next kill
+PROBE_TIMEOUT_S = 0.5  # a command not answered in this is sent to the next server
 START_S = 1800.0  # a city on a new schema is generated and stored first
 
 
@@ -90,7 +91,7 @@ class Load(threading.Thread):
         from dispatch.adapters.client import CommandClient
         from dispatch.domain.errors import DispatchError, Unavailable
 
-        client = CommandClient(self.endpoints, curve=self.curve, timeout_s=1.0, retries=1)
+        client = CommandClient(self.endpoints, curve=self.curve, timeout_s=2.5, retries=1)
         try:
             client.login("field", "field-demo", f"bench-failover-{self.name}")
             t_next = time.monotonic()
@@ -131,9 +132,11 @@ class Probe(threading.Thread):
         from dispatch.adapters.client import CommandClient
         from dispatch.domain.errors import Unavailable
 
-        client = CommandClient(self.endpoints, curve=self.curve, timeout_s=0.3, retries=1)
+        # the first login (a password hash to check, under load) may take a while
+        client = CommandClient(self.endpoints, curve=self.curve, timeout_s=5.0, retries=1)
         try:
             client.login("lead", "lead-demo", "bench-failover-probe")
+            client.timeout_s = PROBE_TIMEOUT_S
             self.go.wait()
             cid = uuid.uuid4().hex
             while True:

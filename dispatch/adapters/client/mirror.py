@@ -86,6 +86,7 @@ class StateMirror:
         self._poller: tuple[zmq.Socket, zmq.Socket, zmq.Poller] | None = None
         self._snap: zmq.Socket | None = None
         self._phase = "idle"  # idle, wait_hugz, snapshot, live, refused
+        self._heard = False
         self._was_live = False
         self._phase_t = 0.0
         self._last_msg: float | None = None
@@ -180,6 +181,7 @@ class StateMirror:
             self.curve.apply(snap)
         snap.connect(self.snapshot_endpoint)
         self._sub, self._snap = sub, snap
+        self._heard = False  # anything on the feed from this server since
         self._pending = []
         self._new = None
         self._phase = "wait_hugz"
@@ -250,7 +252,8 @@ class StateMirror:
                 self._ask_snapshot()  # no heartbeat yet: ask anyway (a plain RFC 12 server)
         elif self._phase == "snapshot":
             if now - self._last_snap_msg > self.silence_s:
-                self._resync(reason="no snapshot from the server", silent=True)
+                # a server whose feed was heard since is up (slow to snapshot): stay on it
+                self._resync(reason="no snapshot from the server", silent=not self._heard)
         elif self._phase == "live":
             if self._last_msg is not None and now - self._last_msg > self.silence_s:
                 self._resync(reason=f"no heartbeat for {now - self._last_msg:.1f} s",
@@ -275,6 +278,7 @@ class StateMirror:
             except zmq.Again:
                 return
             self._last_msg = time.monotonic()
+            self._heard = True
             if frames is None:
                 self.errors += 1  # not CHP; a lost update shows up as a gap
                 continue

@@ -133,17 +133,21 @@ class LeaderLock:
         :class:`StoreError`."""
         if self.held:
             return True
-        try:
-            if self._conn is None or self._conn.closed:
-                self._conn = self._connect()
-                row = self._conn.execute("SELECT pg_backend_pid()").fetchone()
-                self.backend_pid = int(row[0]) if row else 0
-            row = self._conn.execute(
-                "SELECT pg_try_advisory_lock(%s, hashtext(current_schema()))",
-                (LOCK_CLASS,)).fetchone()
-        except psycopg.Error as exc:
-            self._drop()
-            raise StoreError(f"leader lock: {str(exc).strip().splitlines()[0]}") from exc
+        for attempt in (1, 2):  # a standby busy longer than the lease finds its session ended
+            try:
+                if self._conn is None or self._conn.closed:
+                    self._conn = self._connect()
+                    got = self._conn.execute("SELECT pg_backend_pid()").fetchone()
+                    self.backend_pid = int(got[0]) if got else 0
+                row = self._conn.execute(
+                    "SELECT pg_try_advisory_lock(%s, hashtext(current_schema()))",
+                    (LOCK_CLASS,)).fetchone()
+                break
+            except psycopg.Error as exc:
+                self._drop()
+                if attempt == 2:
+                    raise StoreError(f"leader lock: {str(exc).strip().splitlines()[0]}"
+                                     ) from exc
         self.held = bool(row and row[0])
         if self.held:  # the lease runs from now: ping it while the server gets ready
             self.start_keepalive()
