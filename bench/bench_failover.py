@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import statistics
 import sys
@@ -198,7 +199,7 @@ def main() -> int:
         console_curve = ClientCurve.local(data_dir, "console")
         field_curve = ClientCurve.local(data_dir, "simulator")
         source = SessionSource(eps[0], "lead", "lead-demo", "bench-failover-mirror",
-                               curve=console_curve, timeout_s=0.5, retries=1)
+                               curve=console_curve, timeout_s=2.5, retries=1)
         source()
         assert source.login is not None
         mirror = StateMirror(eps[1], eps[2], subtree=source.login.subtree, token=source,
@@ -275,6 +276,11 @@ def main() -> int:
             mirror.close()
             for sp in (a, b):
                 sp.stop(30)
+            keep = os.environ.get("GRIDLINE_BENCH_FAILOVER_LOGS")
+            if keep:  # the servers' logs (leadership changes, timings) for a look afterwards
+                Path(keep).mkdir(parents=True, exist_ok=True)
+                for name in ("a.log", "b.log"):
+                    shutil.copy(data_dir / name, Path(keep) / name)
         for t in loads:
             if t.error is not None:
                 raise t.error

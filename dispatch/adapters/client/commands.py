@@ -344,6 +344,14 @@ class SessionSource:
         with self._lock:
             self._token = ""
 
+    def prefer(self, index: int) -> None:
+        """Log in on the server at ``index`` of the list first (the one a mirror found
+        leading)."""
+        with self._lock:
+            ring = self._args[0]
+            if 0 <= index < len(ring):
+                ring.index = index
+
 
 def cards_from_answer(result: dict[str, Any]) -> list[RunCard]:
     """The run cards of a ``run_cards`` answer."""

@@ -36,7 +36,7 @@ import zmq
 from dispatch.adapters.client.commands import ClientCurve
 from dispatch.adapters.client.mirror_types import Changes, MirrorInfo, MirrorStatus
 from dispatch.adapters.client.mirror_wire import recv5, update_props
-from dispatch.adapters.client.servers import ServerRing, split_endpoints
+from dispatch.adapters.client.servers import ConnectionWatch, FeedServers
 from dispatch.adapters.protocol.chp import (
     HUGZ,
     KTHXBAI,
@@ -66,12 +66,8 @@ class StateMirror:
                  curve: ClientCurve | None = None, hugz_interval_s: float = 1.0,
                  silence_intervals: float = 3.0) -> None:
         subtree_scope(subtree)  # ValueError for a malformed subtree
-        # one server, or a leader and its standbys (dispatch.adapters.client.servers): the
-        # same servers in the same order in both lists
-        self.snapshot_servers = ServerRing(snapshot_endpoint)
-        self.update_servers = split_endpoints(update_endpoint)
-        if len(self.update_servers) != len(self.snapshot_servers):
-            raise ValueError("as many update endpoints as snapshot endpoints are needed")
+        # one server, or a leader and its standbys in the same order in both lists
+        self.servers = FeedServers(snapshot_endpoint, update_endpoint)
         self.subtree = subtree
         self.depth = 0 if not subtree else len(subtree_scope(subtree)) // 3 - 1
         self._status_key = status_key(subtree).encode()
@@ -86,7 +82,7 @@ class StateMirror:
         self._poller: tuple[zmq.Socket, zmq.Socket, zmq.Poller] | None = None
         self._snap: zmq.Socket | None = None
         self._phase = "idle"  # idle, wait_hugz, snapshot, live, refused
-        self._heard = False
+        self._watch: ConnectionWatch | None = None  # with several servers: a closed feed
         self._was_live = False
         self._phase_t = 0.0
         self._last_msg: float | None = None
@@ -117,23 +113,18 @@ class StateMirror:
     # --------------------------------------------------------------------- lifecycle
 
     @property
-    def snapshot_endpoint(self) -> str:
-        """The snapshot endpoint of the server the mirror is on."""
-        return self.snapshot_servers.current
+    def snapshot_endpoint(self) -> str:  # of the server the mirror is on
+        return self.servers.current
 
     @property
-    def update_endpoint(self) -> str:
-        return self.update_servers[self.snapshot_servers.index]
-
-    @property
-    def failovers(self) -> int:
-        """How many times the mirror moved to another server of its list."""
-        return self.snapshot_servers.failovers
+    def failovers(self) -> int:  # moves to another server of its list
+        return self.servers.failovers
 
     def start(self) -> None:
         self._resync(first=True)
 
     def close(self) -> None:
+        self._unwatch()
         for s in (self._sub, self._snap):
             if s is not None:
                 s.close(linger=0)
@@ -150,16 +141,19 @@ class StateMirror:
 
     def _resync(self, *, first: bool = False, reason: str = "",
                 silent: bool = False) -> None:
-        """New sockets, a new snapshot; ``silent``: the server said nothing for too long,
-        so the next server of the list (if any) is tried."""
+        """New sockets, a new snapshot; ``silent``: the server went silent or closed the
+        connection, so the next server of the list (if any) is tried, with a new login."""
         if not first:
             self.resyncs += 1
             log.info("mirror %r resyncing: %s", self.subtree, reason)
-        if silent and self.snapshot_servers.next():
+        if silent and self.servers.next():
             log.warning("mirror %r: trying the server at %s", self.subtree,
                         self.snapshot_endpoint)
+            if hasattr(self._token, "invalidate"):  # a session lives on one server only
+                self._token.invalidate()
         if reason:
             self.message = reason
+        self._unwatch()
         for s in (self._sub, self._snap):
             if s is not None:
                 s.close(linger=0)
@@ -169,7 +163,9 @@ class StateMirror:
         sub.setsockopt(zmq.MAXMSGSIZE, MAX_REPLY_BYTES)
         if self.curve is not None:
             self.curve.apply(sub)
-        sub.connect(self.update_endpoint)
+        if len(self.servers) > 1:
+            self._watch = ConnectionWatch(sub)
+        sub.connect(self.servers.update)
         sub.setsockopt(zmq.SUBSCRIBE, self.subtree.encode())
         if self.subtree:
             sub.setsockopt(zmq.SUBSCRIBE, HUGZ)
@@ -189,6 +185,8 @@ class StateMirror:
 
     def _ask_snapshot(self) -> None:
         assert self._snap is not None
+        if hasattr(self._token, "prefer"):  # log in where the feed is (a leader and standbys)
+            self._token.prefer(self.servers.index)
         try:
             token = self._token() if callable(self._token) else self._token
         except Exception as exc:  # login failed (server down, wrong password)  # noqa: BLE001
@@ -245,9 +243,16 @@ class StateMirror:
             out.merge(self.run_once(50))
         return out
 
+    def _unwatch(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+
     def _timeouts(self) -> None:
         now = time.monotonic()
-        if self._phase == "wait_hugz":
+        if self._watch is not None and self._watch.closed_by_server():
+            self._resync(reason="the server closed the connection", silent=True)
+        elif self._phase == "wait_hugz":
             if now >= self._retry_at and now - self._phase_t > 1.5 * self.hugz_interval_s:
                 self._ask_snapshot()  # no heartbeat yet: ask anyway (a plain RFC 12 server)
         elif self._phase == "snapshot":
@@ -491,5 +496,5 @@ class StateMirror:
                           resyncs=self.resyncs, gaps=self.gaps, errors=self.errors,
                           server_time=self.server_time(), time_speed=speed,
                           message=self.message, server=self.snapshot_endpoint,
-                          servers=len(self.snapshot_servers),
-                          server_index=self.snapshot_servers.index, failovers=self.failovers)
+                          servers=len(self.servers), server_index=self.servers.index,
+                          failovers=self.failovers)

@@ -10,7 +10,10 @@ as before.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
+
+import zmq
 
 
 def split_endpoints(endpoints: str | Sequence[str]) -> list[str]:
@@ -75,3 +78,43 @@ class ServerRing:
         self.index = (self.index + 1) % len(self.endpoints)
         self.failovers += 1
         return True
+
+
+class ConnectionWatch:
+    """Tells when a socket's established connection is closed by the server (a killed
+    leader's kernel closes it at once, a leader stepping down closes it): a client of several
+    servers moves on then, without waiting for the feed's silence. :meth:`close` before the
+    socket."""
+
+    def __init__(self, sock: zmq.Socket) -> None:
+        self.sock = sock
+        self.monitor = sock.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+
+    def closed_by_server(self) -> bool:
+        fired = False
+        while True:
+            try:
+                self.monitor.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return fired
+            fired = True
+
+    def close(self) -> None:
+        with contextlib.suppress(zmq.ZMQError):
+            self.sock.disable_monitor()
+        self.monitor.close(linger=0)
+
+
+class FeedServers(ServerRing):
+    """The snapshot endpoints of several servers (the ring) and their update endpoints, in
+    the same order."""
+
+    def __init__(self, snapshot: str | Sequence[str], update: str | Sequence[str]) -> None:
+        super().__init__(snapshot)
+        self.updates = split_endpoints(update)
+        if len(self.updates) != len(self.endpoints):
+            raise ValueError("as many update endpoints as snapshot endpoints are needed")
+
+    @property
+    def update(self) -> str:
+        return self.updates[self.index]
