@@ -329,6 +329,7 @@ class SessionSource:
         self._lock = threading.Lock()
         self._token = ""
         self.login: Login | None = None
+        self.logins = 0  # how many times it logged in (a mirror subscribes again after one)
 
     def __call__(self) -> str:
         with self._lock:
@@ -338,6 +339,7 @@ class SessionSource:
                                    timeout_s=self._timeout, retries=self._retries) as c:
                     self.login = c.login(user, password, ws)
                 self._token = self.login.session
+                self.logins += 1
             return self._token
 
     def invalidate(self) -> None:

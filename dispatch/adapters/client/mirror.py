@@ -36,7 +36,7 @@ import zmq
 from dispatch.adapters.client.commands import ClientCurve
 from dispatch.adapters.client.mirror_types import Changes, MirrorInfo, MirrorStatus
 from dispatch.adapters.client.mirror_wire import recv5, update_props
-from dispatch.adapters.client.servers import ConnectionWatch, FeedServers
+from dispatch.adapters.client.servers import FeedServers
 from dispatch.adapters.protocol.chp import (
     HUGZ,
     KTHXBAI,
@@ -82,7 +82,6 @@ class StateMirror:
         self._poller: tuple[zmq.Socket, zmq.Socket, zmq.Poller] | None = None
         self._snap: zmq.Socket | None = None
         self._phase = "idle"  # idle, wait_hugz, snapshot, live, refused
-        self._watch: ConnectionWatch | None = None  # with several servers: a closed feed
         self._was_live = False
         self._phase_t = 0.0
         self._last_msg: float | None = None
@@ -124,7 +123,6 @@ class StateMirror:
         self._resync(first=True)
 
     def close(self) -> None:
-        self._unwatch()
         for s in (self._sub, self._snap):
             if s is not None:
                 s.close(linger=0)
@@ -141,8 +139,8 @@ class StateMirror:
 
     def _resync(self, *, first: bool = False, reason: str = "",
                 silent: bool = False) -> None:
-        """New sockets, a new snapshot; ``silent``: the server went silent or closed the
-        connection, so the next server of the list (if any) is tried, with a new login."""
+        """New sockets, a new snapshot; ``silent``: the server said nothing for too long,
+        so the next server of the list (if any) is tried, with a new login."""
         if not first:
             self.resyncs += 1
             log.info("mirror %r resyncing: %s", self.subtree, reason)
@@ -153,22 +151,10 @@ class StateMirror:
                 self._token.invalidate()
         if reason:
             self.message = reason
-        self._unwatch()
         for s in (self._sub, self._snap):
             if s is not None:
                 s.close(linger=0)
-        sub = self.ctx.socket(zmq.SUB)
-        sub.setsockopt(zmq.LINGER, 0)
-        sub.setsockopt(zmq.RCVHWM, 0)
-        sub.setsockopt(zmq.MAXMSGSIZE, MAX_REPLY_BYTES)
-        if self.curve is not None:
-            self.curve.apply(sub)
-        if len(self.servers) > 1:
-            self._watch = ConnectionWatch(sub)
-        sub.connect(self.servers.update)
-        sub.setsockopt(zmq.SUBSCRIBE, self.subtree.encode())
-        if self.subtree:
-            sub.setsockopt(zmq.SUBSCRIBE, HUGZ)
+        sub = self._subscribe()
         snap = self.ctx.socket(zmq.DEALER)
         snap.setsockopt(zmq.LINGER, 0)
         snap.setsockopt(zmq.RCVHWM, 0)
@@ -183,10 +169,24 @@ class StateMirror:
         self._phase = "wait_hugz"
         self._phase_t = time.monotonic()
 
+    def _subscribe(self) -> zmq.Socket:
+        sub = self.ctx.socket(zmq.SUB)
+        sub.setsockopt(zmq.LINGER, 0)
+        sub.setsockopt(zmq.RCVHWM, 0)
+        sub.setsockopt(zmq.MAXMSGSIZE, MAX_REPLY_BYTES)
+        if self.curve is not None:
+            self.curve.apply(sub)
+        sub.connect(self.servers.update)
+        sub.setsockopt(zmq.SUBSCRIBE, self.subtree.encode())
+        if self.subtree:
+            sub.setsockopt(zmq.SUBSCRIBE, HUGZ)
+        return sub
+
     def _ask_snapshot(self) -> None:
         assert self._snap is not None
         if hasattr(self._token, "prefer"):  # log in where the feed is (a leader and standbys)
             self._token.prefer(self.servers.index)
+        logins = getattr(self._token, "logins", 0)
         try:
             token = self._token() if callable(self._token) else self._token
         except Exception as exc:  # login failed (server down, wrong password)  # noqa: BLE001
@@ -194,6 +194,13 @@ class StateMirror:
             self._phase = "wait_hugz"
             self._phase_t = time.monotonic()
             self._retry_at = time.monotonic() + self.hugz_interval_s
+            return
+        if self.curve is not None and self._sub is not None and \
+                getattr(self._token, "logins", 0) != logins:
+            # logged in after subscribing, which was refused then: again, snapshot once heard
+            self._sub.close(linger=0)
+            self._sub, self._pending = self._subscribe(), []
+            self._phase, self._phase_t = "wait_hugz", time.monotonic()
             return
         self._snap.send_multipart(SnapshotRequest(self.subtree, token).frames())
         self._new = DispatchState()
@@ -243,16 +250,9 @@ class StateMirror:
             out.merge(self.run_once(50))
         return out
 
-    def _unwatch(self) -> None:
-        if self._watch is not None:
-            self._watch.close()
-            self._watch = None
-
     def _timeouts(self) -> None:
         now = time.monotonic()
-        if self._watch is not None and self._watch.closed_by_server():
-            self._resync(reason="the server closed the connection", silent=True)
-        elif self._phase == "wait_hugz":
+        if self._phase == "wait_hugz":
             if now >= self._retry_at and now - self._phase_t > 1.5 * self.hugz_interval_s:
                 self._ask_snapshot()  # no heartbeat yet: ask anyway (a plain RFC 12 server)
         elif self._phase == "snapshot":

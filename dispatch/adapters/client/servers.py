@@ -10,10 +10,7 @@ as before.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
-
-import zmq
 
 
 def split_endpoints(endpoints: str | Sequence[str]) -> list[str]:
@@ -78,31 +75,6 @@ class ServerRing:
         self.index = (self.index + 1) % len(self.endpoints)
         self.failovers += 1
         return True
-
-
-class ConnectionWatch:
-    """Tells when a socket's established connection is closed by the server (a killed
-    leader's kernel closes it at once, a leader stepping down closes it): a client of several
-    servers moves on then, without waiting for the feed's silence. :meth:`close` before the
-    socket."""
-
-    def __init__(self, sock: zmq.Socket) -> None:
-        self.sock = sock
-        self.monitor = sock.get_monitor_socket(zmq.EVENT_DISCONNECTED)
-
-    def closed_by_server(self) -> bool:
-        fired = False
-        while True:
-            try:
-                self.monitor.recv_multipart(zmq.NOBLOCK)
-            except zmq.Again:
-                return fired
-            fired = True
-
-    def close(self) -> None:
-        with contextlib.suppress(zmq.ZMQError):
-            self.sock.disable_monitor()
-        self.monitor.close(linger=0)
 
 
 class FeedServers(ServerRing):
