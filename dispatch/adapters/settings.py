@@ -202,8 +202,8 @@ class Settings(BaseSettings):
             return self.command_endpoint, self.snapshot_endpoint, self.update_endpoint
         hosts = [(f"[{h}]" if ":" in h else h, p)
                  for h, p in parse_addresses(self.servers, self.command_port)]
-        return tuple(join_endpoints([f"tcp://{h}:{p + i}" for h, p in hosts])  # type: ignore[return-value]
-                     for i in range(3))
+        eps = [join_endpoints([f"tcp://{h}:{p + i}" for h, p in hosts]) for i in range(3)]
+        return eps[0], eps[1], eps[2]
 
     @field_validator("servers")
     @classmethod

@@ -8,6 +8,8 @@ all use these).
 The child is ``python -m dispatch.entrypoints.server``; it prints one line on standard output
 when it is ready, ``gridline server ready command=… snapshot=… update=… seq=…``, which gives
 the endpoints it bound (ports 0 = chosen by the system) and the sequence it started from.
+A server of a PostgreSQL pair prints that line each time it starts leading, and
+``gridline server standby seq=… leader=…`` each time it starts following (:meth:`wait_line`).
 """
 
 from __future__ import annotations

@@ -87,10 +87,13 @@ class PairedServer:
         while not self._stop.is_set():
             try:
                 self._one_term()
-            except StoreError as exc:
+            except Exception as exc:  # a boundary: the database may come back
                 if not self.terms:
                     raise  # never started: the caller reports it
-                log.error("%s; trying again", exc)
+                if isinstance(exc, StoreError):
+                    log.error("%s; trying again", exc)
+                else:
+                    log.exception("leading or following failed; trying again")
                 self._stop.wait(1.0)
         return 0
 

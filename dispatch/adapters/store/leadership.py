@@ -200,9 +200,12 @@ class EventListener:
     after ``timeout_s``."""
 
     def __init__(self, url: str | URL) -> None:
-        self.conn = psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=5,
-                                    application_name="gridline-standby")
-        self.conn.execute(f"LISTEN {CHANNEL}")
+        try:
+            self.conn = psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=5,
+                                        application_name="gridline-standby")
+            self.conn.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error as exc:
+            raise StoreError(f"listening for events: {exc}") from exc
 
     def wait(self, timeout_s: float) -> int:
         """How many notifications arrived (0: the time ran out)."""
