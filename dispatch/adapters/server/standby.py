@@ -155,6 +155,7 @@ class PairedServer:
             if self._stop.wait(POLL_S):
                 return None
         server = open_server(s, store=store)
+        server.places.start()  # the place index is built while following, not at takeover
         listener = EventListener(store.url)
         try:
             catch_up(server)
