@@ -94,9 +94,10 @@ class Settings(BaseSettings):
         24.0, ge=0, description="finished incidents stay live (and on the feed) this long")
     snapshot_every: int = Field(20_000, ge=100, description="events between state snapshots")
     standby: bool = Field(False, description="start as a hot standby of a PostgreSQL pair: "
-                                             "follow the leader, take over when it is gone "
-                                             "(on PostgreSQL every server does so anyway when "
-                                             "another leads; refused on SQLite)")
+                                             "follow the leader, take over when it is gone, "
+                                             "never set up a new database (on PostgreSQL "
+                                             "every server follows while another leads; "
+                                             "refused on SQLite)")
     leader_lease_s: float = Field(5.0, ge=0.5, le=120,
                                   description="seconds a stopped leader keeps the PostgreSQL "
                                               "leader lock before a standby takes over",

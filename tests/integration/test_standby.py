@@ -50,7 +50,8 @@ class Pair:
     def _make(self, name: str) -> ServerProcess:
         return ServerProcess(db_url=self.url, data_dir=self.tmp, insecure=not self.secure,
                              extra=["--hugz-interval", str(HUGZ_S),
-                                    "--leader-lease", str(LEASE_S)],
+                                    "--leader-lease", str(LEASE_S),
+                                    *(["--standby"] if name == "b" else [])],
                              stderr=self.tmp / f"{name}.log", log_level="INFO")
 
     def start(self) -> Pair:

@@ -106,10 +106,10 @@ class PairedServer:
         lock = LeaderLock(store.url, lease_s=s.leader_lease_s, name=f"gridline-{self.holder}")
         server: DispatchServer | None = None
         try:
-            if self._may_contend() and lock.try_acquire():
+            if not s.standby and self._may_contend() and lock.try_acquire():
                 self._lead(store, lock)
                 server = open_server(s, store=store)
-            else:
+            else:  # --standby: follow first (it leads only once the database is set up)
                 server = self._follow(store, lock)
                 if server is None:
                     return
@@ -149,7 +149,7 @@ class PairedServer:
         caught up under the new epoch, or None when stopped."""
         s = self.settings
         while store.load_city_geojson() is None:  # a new database: the leader sets it up
-            if self._may_contend() and lock.try_acquire():
+            if not s.standby and self._may_contend() and lock.try_acquire():
                 self._lead(store, lock)
                 return open_server(s, store=store)
             if self._stop.wait(POLL_S):
