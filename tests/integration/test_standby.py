@@ -287,8 +287,8 @@ def test_cut_database_connection_standby_takes_over(pair: Callable[..., Pair]) -
     with eng.begin() as conn:  # the leader's lock connection (its lease) is terminated
         cut = conn.execute(text(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name LIKE :name"),
-            {"name": f"%:{p.a.proc.pid}-lock"}).all()
+            "WHERE application_name = :name"),
+            {"name": f"gridline-{p.a.proc.pid}-lock"}).all()
     eng.dispose()
     assert cut, "the leader's lock connection was found"
     assert p.b.wait_line(READY, TAKEOVER_S), "the standby should take over"

@@ -23,6 +23,7 @@ started it.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -103,7 +104,7 @@ class PairedServer:
         """Follow (if another leads) and lead once; returns when stepped down or stopped."""
         s = self.settings
         store = self.open_store(s.database_url)
-        lock = LeaderLock(store.url, lease_s=s.leader_lease_s, name=f"gridline-{self.holder}")
+        lock = LeaderLock(store.url, lease_s=s.leader_lease_s, name=f"gridline-{os.getpid()}")
         server: DispatchServer | None = None
         try:
             if not s.standby and self._may_contend() and lock.try_acquire():

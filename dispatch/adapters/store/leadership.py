@@ -112,6 +112,7 @@ class LeaderLock:
     ``lost`` is set when the connection (and with it the lock) is gone."""
 
     def __init__(self, url: str | URL, *, lease_s: float = 5.0, name: str = "gridline") -> None:
+        # its connection's application_name is ``<name>-lock`` (pg_stat_activity)
         self.url = libpq_url(url)
         self.lease_s = lease_s
         self.name = name
