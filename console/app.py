@@ -2,7 +2,8 @@
 remote server, login, the city, the main window; ``--screenshot`` renders and exits.
 
     python main.py                        embedded demo: local server + simulator, live city
-    python main.py --connect HOST[:PORT]  a dispatch server elsewhere (login dialog)
+    python main.py --connect HOST[:PORT]  a dispatch server elsewhere (login dialog); a list
+                                          HOST1:PORT,HOST2:PORT for a leader and its standby
     python main.py --screenshot out.png   render the live main window to a PNG and exit
     python main.py --show-part P-bin-12   open on a city part's card (with --screenshot too)
     python main.py --search 观前街18号     show a place on the map once live
@@ -27,9 +28,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--demo", action="store_true",
                       help="embedded local server and simulator (the default)")
-    mode.add_argument("--connect", metavar="HOST[:PORT]",
+    mode.add_argument("--connect", metavar="HOST[:PORT][,HOST[:PORT]…]",
                       help="a dispatch server: its command port (snapshot and update ports "
-                           "follow it unless given)")
+                           "follow it unless given); a PostgreSQL pair: the leader and its "
+                           "standbys, comma-separated (the console fails over by itself)")
     p.add_argument("--snapshot-port", type=int)
     p.add_argument("--update-port", type=int)
     p.add_argument("--user", help="operator (embedded default: the demo shift lead)")

@@ -13,6 +13,7 @@ from console.embedded import Endpoints
 from console.loading import load_parts_from_server
 from dispatch.adapters.catalogue_loader import default_catalogue
 from dispatch.adapters.client.commands import ClientCurve, Login
+from dispatch.adapters.client.servers import split_endpoints
 from dispatch.domain.city.model import City
 from dispatch.domain.roles import AUDIT_READERS, Actor
 from dispatch.domain.state import DispatchState
@@ -49,6 +50,7 @@ def build_console(endpoints: Endpoints, login: Login, city: City, user: str, pas
     if not city.parts:  # a city from the server comes without its parts: fetched when shown
         window.map_sync.load_parts = lambda: load_parts_from_server(
             endpoints.command, user, password, login.workstation, curve)
+    window.status.set_server_names(split_endpoints(endpoints.command))
     session.sig_info.connect(window.show_info)
     session.sig_first_batch.connect(settle_after_first_snapshot)
     # The live feed frees as much as it makes (records, batches, the map's JSON), and glibc

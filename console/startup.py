@@ -35,6 +35,7 @@ from console.signals import quit_on_signals
 from console.themes import apply_theme
 from dispatch.adapters.catalogue_loader import default_catalogue
 from dispatch.adapters.client.commands import ClientCurve, CommandClient, Login
+from dispatch.adapters.client.servers import join_endpoints, parse_addresses
 from dispatch.adapters.settings import Settings
 from dispatch.domain.city.model import City
 from dispatch.services.replay import Replayer, ReplayError
@@ -175,17 +176,19 @@ class Startup(QObject):
     def remote_target(self) -> tuple[Endpoints, ClientCurve | None] | int:
         """The ``--connect`` server's endpoints and this workstation's keys, or an exit code
         after saying what is wrong."""
-        host, _, port = str(self.args.connect).rpartition(":")
-        if not host:
-            host, port = port, str(self.settings.command_port)
         try:
-            p = int(port)
-        except ValueError:
-            print(f"gridline: bad --connect {self.args.connect!r}: expected HOST[:PORT]",
+            servers = parse_addresses(str(self.args.connect), self.settings.command_port)
+        except ValueError as exc:
+            print(f"gridline: bad --connect {self.args.connect!r}: {exc}; expected "
+                  f"HOST[:PORT] or a list HOST[:PORT],HOST[:PORT] (a leader and its standbys)",
                   file=sys.stderr)
             return 2
-        endpoints = Endpoints(*(f"tcp://{host}:{n}" for n in (
-            p, self.args.snapshot_port or p + 1, self.args.update_port or p + 2)))
+        hosts = [(f"[{h}]" if ":" in h else h, p) for h, p in servers]
+        snap, upd = self.args.snapshot_port, self.args.update_port
+        endpoints = Endpoints(
+            join_endpoints([f"tcp://{h}:{p}" for h, p in hosts]),
+            join_endpoints([f"tcp://{h}:{snap or p + 1}" for h, p in hosts]),
+            join_endpoints([f"tcp://{h}:{upd or p + 2}" for h, p in hosts]))
         if self.args.insecure:
             return endpoints, None
         from dispatch.adapters.security.keys import ensure_client_keys, server_public_key

@@ -24,6 +24,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from dispatch.adapters.client.servers import join_endpoints, parse_addresses
 from dispatch.adapters.private_files import ensure_private_dir
 
 CONFIG_ENV = "GRIDLINE_CONFIG"
@@ -92,6 +93,15 @@ class Settings(BaseSettings):
     closed_retention_h: float = Field(
         24.0, ge=0, description="finished incidents stay live (and on the feed) this long")
     snapshot_every: int = Field(20_000, ge=100, description="events between state snapshots")
+    standby: bool = Field(False, description="start as a hot standby of a PostgreSQL pair: "
+                                             "follow the leader, take over when it is gone, "
+                                             "never set up a new database (on PostgreSQL "
+                                             "every server follows while another leads; "
+                                             "refused on SQLite)")
+    leader_lease_s: float = Field(5.0, ge=0.5, le=120,
+                                  description="seconds a stopped leader keeps the PostgreSQL "
+                                              "leader lock before a standby takes over",
+                                  json_schema_extra={"cli": "--leader-lease"})
 
     # trust: sessions, login throttling, test-server reading (docs/SECURITY.md)
     session_ttl_h: float = Field(12.0, gt=0, le=24 * 7,
@@ -104,6 +114,11 @@ class Settings(BaseSettings):
     login_lockout_s: float = Field(900.0, ge=0, description="how long a lockout lasts")
 
     # client behaviour
+    servers: str = Field(
+        "", description="the dispatch servers a client uses: HOST[:PORT][,HOST[:PORT]…], a "
+                        "leader and its standbys (snapshot and update ports are the command "
+                        "port + 1 and + 2); empty: host and the ports above",
+        json_schema_extra={"cli": "--connect", "metavar": "HOST[:PORT],…"})
     workstation: str = Field(default_factory=socket.gethostname,
                              description="this workstation's name")
     command_timeout_s: float = Field(2.5, gt=0, description="seconds before a command is "
@@ -179,6 +194,24 @@ class Settings(BaseSettings):
     @property
     def update_endpoint(self) -> str:
         return self.endpoint(self.update_port)
+
+    @property
+    def client_endpoints(self) -> tuple[str, str, str]:
+        """(command, snapshot, update) endpoints a client connects to: each a comma-separated
+        list when ``servers`` names several (:mod:`dispatch.adapters.client.servers`)."""
+        if not self.servers:
+            return self.command_endpoint, self.snapshot_endpoint, self.update_endpoint
+        hosts = [(f"[{h}]" if ":" in h else h, p)
+                 for h, p in parse_addresses(self.servers, self.command_port)]
+        eps = [join_endpoints([f"tcp://{h}:{p + i}" for h, p in hosts]) for i in range(3)]
+        return eps[0], eps[1], eps[2]
+
+    @field_validator("servers")
+    @classmethod
+    def _servers(cls, v: str) -> str:
+        if v.strip():
+            parse_addresses(v, 5556)  # ValueError names the part that is wrong
+        return v.strip()
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with some values changed (validated)."""

@@ -38,8 +38,8 @@ from dispatch.adapters.settings import Settings, default_data_dir
 from dispatch.entrypoints.settings_cli import add_settings_options, given_settings
 
 log = logging.getLogger("gridline.gateway")
-SERVER_OPTIONS = ("data_dir", "command_port", "snapshot_port", "update_port", "insecure",
-                  "hugz_interval_s", "command_timeout_s", "command_retries")
+SERVER_OPTIONS = ("data_dir", "command_port", "snapshot_port", "update_port", "servers",
+                  "insecure", "hugz_interval_s", "command_timeout_s", "command_retries")
 
 
 def _rate(text: str) -> Rate:
@@ -159,8 +159,7 @@ def config_from_args(args: argparse.Namespace) -> GatewayConfig:
     curve = None if settings.insecure else ClientCurve.local(data_dir, args.key_name)
     mb = 1024 * 1024
     return GatewayConfig(
-        endpoints=Endpoints(settings.command_endpoint, settings.snapshot_endpoint,
-                            settings.update_endpoint),
+        endpoints=Endpoints(*settings.client_endpoints),  # lists for a leader and standbys
         data_dir=data_dir, user=args.user, password=_password(args.password, args.user),
         workstation=args.key_name, curve=curve,
         media=MediaLimits(max_bytes=int(args.max_photo_mb * mb)),

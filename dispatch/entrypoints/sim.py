@@ -31,7 +31,7 @@ from dispatch.sim.simulator import Simulator
 log = logging.getLogger("gridline.sim")
 
 SERVER_OPTIONS = ("data_dir", "db_url", "host", "command_port", "snapshot_port", "update_port",
-                  "insecure", "city_size", "city_seed")
+                  "servers", "insecure", "city_size", "city_seed")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,9 +111,10 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
         args.gateway, user=args.user, password=password, report_share=args.gateway_reports,
         open311_share=args.gateway_open311, api_key=args.gateway_api_key,
         patrol_every_s=args.gateway_patrol) if args.gateway else None
+    command, snapshot, update = settings.client_endpoints  # a leader and standbys: lists
     return SimConfig(
-        command_endpoint=settings.command_endpoint, snapshot_endpoint=settings.snapshot_endpoint,
-        update_endpoint=settings.update_endpoint, curve=curve, user=args.user,
+        command_endpoint=command, snapshot_endpoint=snapshot, update_endpoint=update,
+        curve=curve, user=args.user,
         password=password, lead_user=lead, gateway=gateway,
         lead_password=_password(args.lead_password, "GRIDLINE_SIM_LEAD_PASSWORD", args.lead),
         workstation=args.workstation, db_url=db_url, city_size=settings.city_size,

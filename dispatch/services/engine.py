@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,6 +143,22 @@ class DispatchEngine:
         self._commands[command_id] = entry
         while len(self._commands) > self._command_cache:
             self._commands.popitem(last=False)
+
+    def follow(self, events: Iterable[Event]) -> int:
+        """Apply events another server stored (a standby following its leader), in order,
+        remembering their command ids as the leader did, so a retry of a command the leader
+        ran is a duplicate here too; returns how many. An event out of sequence is a
+        :class:`StoreError` (the caller reloads)."""
+        n = 0
+        for e in events:
+            if e.seq != self.state.seq + 1:
+                raise StoreError(f"event {e.seq} does not follow {self.state.seq}")
+            apply(self.state, e)
+            if e.command_id:
+                self._remember(e.command_id, (e.seq, e.operator, b""))
+            n += 1
+        self._last_snapshot = self.state.seq  # the leader writes the snapshots
+        return n
 
     @property
     def pending(self) -> Sequence[Event]:

@@ -3002,12 +3002,12 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../console/tool_windows.py" line="131" />
+            <location filename="../../console/tool_windows.py" line="142" />
             <source>&amp;Hazards…</source>
             <translation>危险源(&amp;H)…</translation>
         </message>
         <message>
-            <location filename="../../console/tool_windows.py" line="128" />
+            <location filename="../../console/tool_windows.py" line="139" />
             <source>&amp;Run cards…</source>
             <translation>出动预案(&amp;R)…</translation>
         </message>
@@ -3168,12 +3168,12 @@
             <translation>Gridline — 城市网格化治理指挥调度系统。</translation>
         </message>
         <message>
-            <location filename="../../console/tool_windows.py" line="125" />
+            <location filename="../../console/tool_windows.py" line="136" />
             <source>&amp;Tools</source>
             <translation>工具(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../console/tool_windows.py" line="134" />
+            <location filename="../../console/tool_windows.py" line="145" />
             <source>&amp;Audit trail…</source>
             <translation>审计日志(&amp;A)…</translation>
         </message>
@@ -3240,12 +3240,12 @@ Open311 demo API key: open311-demo</source>
 Open311 演示 API 密钥：open311-demo</translation>
         </message>
         <message>
-            <location filename="../../console/tool_windows.py" line="138" />
+            <location filename="../../console/tool_windows.py" line="149" />
             <source>&amp;Workload…</source>
             <translation>工作量(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../../console/tool_windows.py" line="140" />
+            <location filename="../../console/tool_windows.py" line="151" />
             <source>&amp;Evaluation…</source>
             <translation>绩效评价(&amp;E)…</translation>
         </message>
@@ -4397,65 +4397,65 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>Startup</name>
         <message>
-            <location filename="../../console/startup.py" line="137" />
+            <location filename="../../console/startup.py" line="138" />
             <source>Starting the local dispatch server…</source>
             <translation>正在启动本地调度服务…</translation>
         </message>
         <message>
-            <location filename="../../console/startup.py" line="148" />
-            <location filename="../../console/startup.py" line="268" />
+            <location filename="../../console/startup.py" line="149" />
+            <location filename="../../console/startup.py" line="271" />
             <source>Start-up cancelled.</source>
             <translation>已取消启动。</translation>
         </message>
         <message>
-            <location filename="../../console/startup.py" line="159" />
+            <location filename="../../console/startup.py" line="160" />
             <source>The local dispatch server did not start in time; see {0}</source>
             <translation>本地调度服务未能按时启动，请查看 {0}</translation>
         </message>
         <message>
-            <location filename="../../console/startup.py" line="121" />
+            <location filename="../../console/startup.py" line="122" />
             <source>Logging in…</source>
             <translation>正在登录…</translation>
         </message>
         <message>
-            <location filename="../../console/startup.py" line="226" />
+            <location filename="../../console/startup.py" line="229" />
             <source>Logging in and loading the city…</source>
             <translation>正在登录并加载城市…</translation>
         </message>
         <message>
-            <location filename="../../console/startup.py" line="254" />
+            <location filename="../../console/startup.py" line="257" />
             <source>Could not log in: {0}</source>
             <translation>登录失败：{0}</translation>
         </message>
         <message>
-            <location filename="../../console/startup.py" line="358" />
+            <location filename="../../console/startup.py" line="361" />
             <source>No event of {0} in this replay</source>
             <translation>本次回放中没有 {0} 的事件</translation>
         </message>
         <message>
-            <location filename="../../console/startup.py" line="438" />
+            <location filename="../../console/startup.py" line="441" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../console/startup.py" line="94" />
-            <location filename="../../console/startup.py" line="227" />
+            <location filename="../../console/startup.py" line="95" />
+            <location filename="../../console/startup.py" line="230" />
             <source>Reading the history…</source>
             <translation>正在读取历史记录…</translation>
         </message>
         <message>
-            <location filename="../../console/startup.py" line="95" />
+            <location filename="../../console/startup.py" line="96" />
             <source>database {0}</source>
             <translation>数据库 {0}</translation>
         </message>
         <message>
-            <location filename="../../console/startup.py" line="250" />
+            <location filename="../../console/startup.py" line="253" />
             <source>server {0}</source>
             <translation>服务器 {0}</translation>
         </message>
         <message>
-            <location filename="../../console/startup.py" line="99" />
-            <location filename="../../console/startup.py" line="255" />
+            <location filename="../../console/startup.py" line="100" />
+            <location filename="../../console/startup.py" line="258" />
             <source>Could not load the history: {0}</source>
             <translation>无法读取历史记录：{0}</translation>
         </message>
@@ -4463,54 +4463,79 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>StatusBar</name>
         <message>
-            <location filename="../../console/status_bar.py" line="23" />
+            <location filename="../../console/status_bar.py" line="31" />
             <source>Connecting…</source>
             <translation>正在连接…</translation>
         </message>
         <message>
-            <location filename="../../console/status_bar.py" line="29" />
+            <location filename="../../console/status_bar.py" line="40" />
             <source>whole city</source>
             <translation>全市</translation>
         </message>
         <message>
-            <location filename="../../console/status_bar.py" line="41" />
+            <location filename="../../console/status_bar.py" line="61" />
             <source>● Live</source>
             <translation>● 实时</translation>
         </message>
         <message>
-            <location filename="../../console/status_bar.py" line="42" />
+            <location filename="../../console/status_bar.py" line="62" />
             <source>◐ Resyncing</source>
             <translation>◐ 正在重新同步</translation>
         </message>
         <message>
-            <location filename="../../console/status_bar.py" line="43" />
+            <location filename="../../console/status_bar.py" line="63" />
             <source>○ Connecting</source>
             <translation>○ 正在连接</translation>
         </message>
         <message>
-            <location filename="../../console/status_bar.py" line="44" />
+            <location filename="../../console/status_bar.py" line="64" />
             <source>✕ Disconnected</source>
             <translation>✕ 已断开</translation>
         </message>
         <message>
-            <location filename="../../console/status_bar.py" line="45" />
+            <location filename="../../console/status_bar.py" line="65" />
             <source>✕ Refused</source>
             <translation>✕ 被拒绝</translation>
         </message>
         <message>
-            <location filename="../../console/status_bar.py" line="55" />
+            <location filename="../../console/status_bar.py" line="76" />
             <source>seq {0}</source>
             <translation>序号 {0}</translation>
         </message>
         <message>
-            <location filename="../../console/status_bar.py" line="56" />
+            <location filename="../../console/status_bar.py" line="77" />
             <source>{0} updates/s</source>
             <translation>{0} 次更新/秒</translation>
         </message>
         <message>
-            <location filename="../../console/status_bar.py" line="62" />
+            <location filename="../../console/status_bar.py" line="83" />
             <source>data stale since {0}</source>
             <translation>数据自 {0} 起未更新</translation>
+        </message>
+        <message>
+            <location filename="../../console/status_bar.py" line="101" />
+            <source>server {0} ({1} of {2})</source>
+            <translation>服务器 {0}（第 {1} 台，共 {2} 台）</translation>
+        </message>
+        <message>
+            <location filename="../../console/status_bar.py" line="105" />
+            <source>server {0}</source>
+            <translation>服务器 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../console/status_bar.py" line="111" />
+            <source>⇄ failed over at {0} to {1}</source>
+            <translation>⇄ {0} 已切换到{1}</translation>
+        </message>
+        <message>
+            <location filename="../../console/status_bar.py" line="114" />
+            <source>⇄ failing over: trying {0}</source>
+            <translation>⇄ 正在切换：尝试{0}</translation>
+        </message>
+        <message>
+            <location filename="../../console/status_bar.py" line="118" />
+            <source>The dispatch server this console is on; with a standby, the console moves to the server that leads by itself</source>
+            <translation>本席位当前连接的调度服务器；配有热备时，席位会自动切换到正在主控的服务器</translation>
         </message>
     </context>
     <context>

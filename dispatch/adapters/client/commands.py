@@ -3,6 +3,12 @@
 Each request carries an id; on a timeout the client closes its socket, opens a new one and
 sends the *same* request again (same id), so the server applies it once and answers a retry
 from its reply cache. After ``retries`` attempts it gives up with :class:`Unavailable`.
+
+Given several servers (a leader and its standbys, ``"tcp://a:5556,tcp://b:5556"``:
+:mod:`dispatch.adapters.client.servers`) it sends a retry to the next one, tries each at
+least once, and stays on the one that answered. A command whose reply was lost goes to the
+new leader with the same id: it knows the ids from the stored events and answers a
+duplicate with the original's sequence, never applying it twice.
 Errors come back as the typed :class:`~dispatch.domain.errors.DispatchError` of their code.
 
     client = CommandClient("tcp://127.0.0.1:5556", curve=ClientCurve.local(data_dir))
@@ -27,6 +33,7 @@ from typing import Any
 import orjson
 import zmq
 
+from dispatch.adapters.client.servers import ServerRing
 from dispatch.adapters.protocol.messages import (
     MAX_MESSAGE_BYTES,
     MAX_REPLY_BYTES,
@@ -89,12 +96,14 @@ class AuditRead:
 
 
 class CommandClient:
-    def __init__(self, endpoint: str, *, ctx: zmq.Context | None = None,
+    def __init__(self, endpoint: str | ServerRing, *, ctx: zmq.Context | None = None,
                  curve: ClientCurve | None = None, timeout_s: float = 2.5, retries: int = 3
                  ) -> None:
         if retries < 1 or timeout_s <= 0:
             raise ValueError("retries must be ≥ 1 and timeout_s > 0")
-        self.endpoint = endpoint
+        # one server, or a leader and its standbys (dispatch.adapters.client.servers); a
+        # ring may be shared by the clients one after another (a session source's logins)
+        self.servers = endpoint if isinstance(endpoint, ServerRing) else ServerRing(endpoint)
         self.ctx = ctx or zmq.Context.instance()
         self.curve = curve
         self.timeout_s = timeout_s
@@ -106,6 +115,16 @@ class CommandClient:
         self.reconnects = 0
 
     # ------------------------------------------------------------------------- socket
+
+    @property
+    def endpoint(self) -> str:
+        """The server this client is on (of its list)."""
+        return self.servers.current
+
+    @property
+    def failovers(self) -> int:
+        """How many times it moved to another server of its list."""
+        return self.servers.failovers
 
     def _socket(self) -> zmq.Socket:
         if self._sock is None:
@@ -158,7 +177,8 @@ class CommandClient:
         if len(payload) > MAX_MESSAGE_BYTES:
             raise InvalidCommand(f"request of {len(payload)} bytes is larger than the "
                                  f"{MAX_MESSAGE_BYTES} the server accepts")
-        for _attempt in range(self.retries):
+        # with a leader and its standbys, each is tried at least once
+        for _attempt in range(max(self.retries, len(self.servers))):
             sock = self._socket()
             try:
                 sock.send_multipart([b"", payload], zmq.NOBLOCK)
@@ -179,8 +199,12 @@ class CommandClient:
                     return reply
                 # a late answer to an earlier request: ignore it
             self._reset()
-        raise Unavailable(f"no answer from the dispatch server at {self.endpoint} after "
-                          f"{self.retries} tries of {self.timeout_s:g} s")
+            self.servers.next()  # a leader and its standbys: the next one may lead now
+        where = self.endpoint if len(self.servers) == 1 else \
+            "any of " + ", ".join(self.servers.endpoints)
+        raise Unavailable(f"no answer from the dispatch server at {where} after "
+                          f"{max(self.retries, len(self.servers))} tries of "
+                          f"{self.timeout_s:g} s")
 
     def execute(self, command: Any, *, expected_version: int | None = None,
                 command_id: str | None = None) -> Reply:
@@ -306,12 +330,14 @@ class SessionSource:
     def __init__(self, endpoint: str, user: str, password: str, workstation: str = "", *,
                  ctx: zmq.Context | None = None, curve: ClientCurve | None = None,
                  timeout_s: float = 2.5, retries: int = 2) -> None:
-        self._args = (endpoint, user, password, workstation)
+        # the server that answered last is asked first next time (a leader and standbys)
+        self._args = (ServerRing(endpoint), user, password, workstation)
         self._ctx, self._curve = ctx, curve
         self._timeout, self._retries = timeout_s, retries
         self._lock = threading.Lock()
         self._token = ""
         self.login: Login | None = None
+        self.logins = 0  # how many times it logged in (a mirror subscribes again after one)
 
     def __call__(self) -> str:
         with self._lock:
@@ -321,11 +347,20 @@ class SessionSource:
                                    timeout_s=self._timeout, retries=self._retries) as c:
                     self.login = c.login(user, password, ws)
                 self._token = self.login.session
+                self.logins += 1
             return self._token
 
     def invalidate(self) -> None:
         with self._lock:
             self._token = ""
+
+    def prefer(self, index: int) -> None:
+        """Log in on the server at ``index`` of the list first (the one a mirror found
+        leading)."""
+        with self._lock:
+            ring = self._args[0]
+            if 0 <= index < len(ring):
+                ring.index = index
 
 
 def cards_from_answer(result: dict[str, Any]) -> list[RunCard]:

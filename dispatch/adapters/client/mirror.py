@@ -32,10 +32,11 @@ import time
 from collections.abc import Callable
 
 import zmq
-import zmq.backend
 
 from dispatch.adapters.client.commands import ClientCurve
 from dispatch.adapters.client.mirror_types import Changes, MirrorInfo, MirrorStatus
+from dispatch.adapters.client.mirror_wire import recv5, update_props
+from dispatch.adapters.client.servers import FeedServers
 from dispatch.adapters.protocol.chp import (
     HUGZ,
     KTHXBAI,
@@ -43,7 +44,6 @@ from dispatch.adapters.protocol.chp import (
     ProtocolError,
     SnapshotRequest,
     decode_error,
-    decode_props,
     decode_status,
     is_error_key,
     is_status_key,
@@ -55,44 +55,9 @@ from dispatch.domain.state import DispatchState
 
 log = logging.getLogger(__name__)
 _SEQ = struct.Struct(">Q")
-_raw = zmq.backend.Socket
-_NOBLOCK = int(zmq.NOBLOCK)
 
 TokenSource = Callable[[], str]
 MAX_KEYS = 200_000  # record keys remembered split (a city: 26,000 units, ~50,000 incidents)
-
-
-def _recv5(sock: zmq.Socket) -> list[bytes] | None:
-    """One five-frame CHP message, or None for a message of another shape (skipped); raises
-    zmq.Again when nothing is waiting. ZeroMQ delivers a message whole, so once its first frame
-    is here all of it is. The first and last frames come as zmq Frames (whose ``more`` is a
-    cheap read; a socket's RCVMORE option costs a microsecond in pyzmq), the three middle
-    ones as bytes: together twice as fast as ``recv_multipart``. A shorter message from a
-    broken publisher may take frames of the next one with it; the garbled result fails to
-    parse or breaks the subtree counter, and the mirror resyncs."""
-    recv = _raw.recv
-    first = recv(sock, _NOBLOCK, False)
-    if not first.more:
-        return None
-    frames = [first.bytes, recv(sock, _NOBLOCK), recv(sock, _NOBLOCK), recv(sock, _NOBLOCK)]
-    last = recv(sock, _NOBLOCK, False)
-    if not last.more:
-        frames.append(last.bytes)
-        return frames
-    while recv(sock, _NOBLOCK, False).more:
-        pass
-    return None
-
-
-def _update_props(props: bytes, depth: int) -> tuple[int, int]:
-    """(subtree counter at ``depth``, event sequence) of an update's properties; the server
-    writes ``ev=…\\nn=…\\n`` (fast path), anything else goes through the generic parser."""
-    if props.startswith(b"ev="):
-        ev_line, n_line, rest = props.split(b"\n", 2)
-        if n_line.startswith(b"n=") and not rest:
-            return int(n_line[2:].split(b",")[depth]), int(ev_line[3:])
-    d = decode_props(props)
-    return int(d["n"].split(",")[depth]), int(d.get("ev", "0"))
 
 
 class StateMirror:
@@ -101,8 +66,8 @@ class StateMirror:
                  curve: ClientCurve | None = None, hugz_interval_s: float = 1.0,
                  silence_intervals: float = 3.0) -> None:
         subtree_scope(subtree)  # ValueError for a malformed subtree
-        self.snapshot_endpoint = snapshot_endpoint
-        self.update_endpoint = update_endpoint
+        # one server, or a leader and its standbys in the same order in both lists
+        self.servers = FeedServers(snapshot_endpoint, update_endpoint)
         self.subtree = subtree
         self.depth = 0 if not subtree else len(subtree_scope(subtree)) // 3 - 1
         self._status_key = status_key(subtree).encode()
@@ -146,6 +111,14 @@ class StateMirror:
 
     # --------------------------------------------------------------------- lifecycle
 
+    @property
+    def snapshot_endpoint(self) -> str:  # of the server the mirror is on
+        return self.servers.current
+
+    @property
+    def failovers(self) -> int:  # moves to another server of its list
+        return self.servers.failovers
+
     def start(self) -> None:
         self._resync(first=True)
 
@@ -164,25 +137,24 @@ class StateMirror:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _resync(self, *, first: bool = False, reason: str = "") -> None:
+    def _resync(self, *, first: bool = False, reason: str = "",
+                silent: bool = False) -> None:
+        """New sockets, a new snapshot; ``silent``: the server said nothing for too long,
+        so the next server of the list (if any) is tried, with a new login."""
         if not first:
             self.resyncs += 1
             log.info("mirror %r resyncing: %s", self.subtree, reason)
+        if silent and self.servers.next():
+            log.warning("mirror %r: trying the server at %s", self.subtree,
+                        self.snapshot_endpoint)
+            if hasattr(self._token, "invalidate"):  # a session lives on one server only
+                self._token.invalidate()
         if reason:
             self.message = reason
         for s in (self._sub, self._snap):
             if s is not None:
                 s.close(linger=0)
-        sub = self.ctx.socket(zmq.SUB)
-        sub.setsockopt(zmq.LINGER, 0)
-        sub.setsockopt(zmq.RCVHWM, 0)
-        sub.setsockopt(zmq.MAXMSGSIZE, MAX_REPLY_BYTES)
-        if self.curve is not None:
-            self.curve.apply(sub)
-        sub.connect(self.update_endpoint)
-        sub.setsockopt(zmq.SUBSCRIBE, self.subtree.encode())
-        if self.subtree:
-            sub.setsockopt(zmq.SUBSCRIBE, HUGZ)
+        sub = self._subscribe()
         snap = self.ctx.socket(zmq.DEALER)
         snap.setsockopt(zmq.LINGER, 0)
         snap.setsockopt(zmq.RCVHWM, 0)
@@ -191,13 +163,30 @@ class StateMirror:
             self.curve.apply(snap)
         snap.connect(self.snapshot_endpoint)
         self._sub, self._snap = sub, snap
+        self._heard = False  # anything on the feed from this server since
         self._pending = []
         self._new = None
         self._phase = "wait_hugz"
         self._phase_t = time.monotonic()
 
+    def _subscribe(self) -> zmq.Socket:
+        sub = self.ctx.socket(zmq.SUB)
+        sub.setsockopt(zmq.LINGER, 0)
+        sub.setsockopt(zmq.RCVHWM, 0)
+        sub.setsockopt(zmq.MAXMSGSIZE, MAX_REPLY_BYTES)
+        if self.curve is not None:
+            self.curve.apply(sub)
+        sub.connect(self.servers.update)
+        sub.setsockopt(zmq.SUBSCRIBE, self.subtree.encode())
+        if self.subtree:
+            sub.setsockopt(zmq.SUBSCRIBE, HUGZ)
+        return sub
+
     def _ask_snapshot(self) -> None:
         assert self._snap is not None
+        if hasattr(self._token, "prefer"):  # log in where the feed is (a leader and standbys)
+            self._token.prefer(self.servers.index)
+        logins = getattr(self._token, "logins", 0)
         try:
             token = self._token() if callable(self._token) else self._token
         except Exception as exc:  # login failed (server down, wrong password)  # noqa: BLE001
@@ -205,6 +194,13 @@ class StateMirror:
             self._phase = "wait_hugz"
             self._phase_t = time.monotonic()
             self._retry_at = time.monotonic() + self.hugz_interval_s
+            return
+        if self.curve is not None and self._sub is not None and \
+                getattr(self._token, "logins", 0) != logins:
+            # logged in after subscribing, which was refused then: again, snapshot once heard
+            self._sub.close(linger=0)
+            self._sub, self._pending = self._subscribe(), []
+            self._phase, self._phase_t = "wait_hugz", time.monotonic()
             return
         self._snap.send_multipart(SnapshotRequest(self.subtree, token).frames())
         self._new = DispatchState()
@@ -261,10 +257,12 @@ class StateMirror:
                 self._ask_snapshot()  # no heartbeat yet: ask anyway (a plain RFC 12 server)
         elif self._phase == "snapshot":
             if now - self._last_snap_msg > self.silence_s:
-                self._resync(reason="no snapshot from the server")
+                # a server whose feed was heard since is up (slow to snapshot): stay on it
+                self._resync(reason="no snapshot from the server", silent=not self._heard)
         elif self._phase == "live":
             if self._last_msg is not None and now - self._last_msg > self.silence_s:
-                self._resync(reason=f"no heartbeat for {now - self._last_msg:.1f} s")
+                self._resync(reason=f"no heartbeat for {now - self._last_msg:.1f} s",
+                             silent=True)
             elif (self.run_id is not None and self._hugz_since_status >= self._silence_n
                   and now - self._last_status > self.silence_s):
                 # heartbeats without the subtree's status: a restarted server, which knows
@@ -281,10 +279,11 @@ class StateMirror:
         n = 0
         while True:
             try:
-                frames = _recv5(sub)
+                frames = recv5(sub)
             except zmq.Again:
                 return
             self._last_msg = time.monotonic()
+            self._heard = True
             if frames is None:
                 self.errors += 1  # not CHP; a lost update shows up as a gap
                 continue
@@ -350,7 +349,7 @@ class StateMirror:
         if seq <= self.seq:
             return  # already in the snapshot (or a duplicate)
         try:
-            n, ev = _update_props(frames[3], self.depth)
+            n, ev = update_props(frames[3], self.depth)
         except (ProtocolError, KeyError, IndexError, ValueError):
             self.errors += 1
             return
@@ -379,7 +378,7 @@ class StateMirror:
         n = 0
         while True:
             try:
-                frames = _recv5(snap)
+                frames = recv5(snap)
             except zmq.Again:
                 return
             self._last_snap_msg = time.monotonic()
@@ -496,4 +495,6 @@ class StateMirror:
                           updates_per_s=self._rate, updates=self.updates,
                           resyncs=self.resyncs, gaps=self.gaps, errors=self.errors,
                           server_time=self.server_time(), time_speed=speed,
-                          message=self.message)
+                          message=self.message, server=self.snapshot_endpoint,
+                          servers=len(self.servers), server_index=self.servers.index,
+                          failovers=self.failovers)

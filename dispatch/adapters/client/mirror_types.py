@@ -47,3 +47,7 @@ class MirrorInfo:
     server_time: float | None
     time_speed: float
     message: str = ""
+    server: str = ""  # the snapshot endpoint of the server it is on
+    servers: int = 1  # of how many (a leader and its standbys)
+    server_index: int = 0  # which of them (0: the first given)
+    failovers: int = 0  # moves to another server of the list

@@ -263,9 +263,12 @@ class CommandBatcher:
         pending = len(engine.pending)
         try:
             engine.commit()
-        except Unavailable:
+        except Unavailable as exc:
             srv.stats.commit_failures += 1
-            log.exception("commit failed; state reloaded from the store")
+            if srv.store is not None and srv.store.fenced:  # replaced: it steps down next
+                log.warning("commit refused: %s", exc)
+            else:
+                log.exception("commit failed; state reloaded from the store")
             engine.state.take_changes()  # nothing of the lost batch was published
             return False, set(), set()
         if time.perf_counter() - t0 > SLOW_BATCH_S:

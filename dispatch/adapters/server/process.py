@@ -8,6 +8,8 @@ all use these).
 The child is ``python -m dispatch.entrypoints.server``; it prints one line on standard output
 when it is ready, ``gridline server ready command=… snapshot=… update=… seq=…``, which gives
 the endpoints it bound (ports 0 = chosen by the system) and the sequence it started from.
+A server of a PostgreSQL pair prints that line each time it starts leading, and
+``gridline server standby seq=… leader=…`` each time it starts following (:meth:`wait_line`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parents[3]
 READY = "gridline server ready"
+STANDBY = "gridline server standby"  # a server of a PostgreSQL pair following the leader
 SERVER_MODULE = "dispatch.entrypoints.server"
 _READY = re.compile(READY + r" command=(\S+) snapshot=(\S+) update=(\S+)(?: seq=(\d+))?")
 
@@ -97,6 +100,8 @@ class ServerProcess:
         self.endpoints: Endpoints | None = None
         self.ready_seq = -1
         self._ready = threading.Event()
+        self.lines: list[str] = []  # what it printed (ready and standby lines)
+        self._line = threading.Condition()
         self._stderr_file: IO[str] | None = None
 
     # ----------------------------------------------------------------------- endpoints
@@ -129,6 +134,8 @@ class ServerProcess:
             self.stderr.parent.mkdir(parents=True, exist_ok=True)
             err = self._stderr_file = open(self.stderr, "a", encoding="utf-8")  # noqa: SIM115
         self._ready.clear()
+        with self._line:
+            self.lines.clear()
         self.proc = subprocess.Popen([sys.executable, "-m", SERVER_MODULE, *self.args],
                                      cwd=ROOT, env=env, text=True, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=err)
@@ -139,6 +146,9 @@ class ServerProcess:
     def _read_stdout(self, proc: subprocess.Popen[str]) -> None:
         assert proc.stdout is not None
         for line in proc.stdout:  # read to the end: the pipe never fills
+            with self._line:
+                self.lines.append(line.strip())
+                self._line.notify_all()
             if not self._ready.is_set():
                 got = parse_ready(line)
                 if got is not None:
@@ -160,6 +170,19 @@ class ServerProcess:
                                    self.proc.returncode)
             if time.monotonic() >= end:
                 return None
+
+    def wait_line(self, prefix: str, timeout: float, count: int = 1) -> bool:
+        """Wait until the server has printed ``count`` lines starting with ``prefix`` (e.g.
+        :data:`READY` once more after a takeover, :data:`STANDBY`); False after
+        ``timeout`` seconds or when it ended."""
+        end = time.monotonic() + timeout
+        with self._line:
+            while sum(1 for x in self.lines if x.startswith(prefix)) < count:
+                left = end - time.monotonic()
+                if left <= 0 or (self.proc is not None and self.proc.poll() is not None):
+                    return False
+                self._line.wait(min(0.1, left))
+        return True
 
     def start(self, timeout: float = 300.0) -> ServerProcess:
         """Start the child and wait until it is ready (kill it if it is not in time)."""

@@ -93,6 +93,10 @@ class DispatchServer:
         self.authenticator: Any = None
         self.run_id = int(time.time() * 1_000_000)
         self._closed = False
+        # the leader lock of a PostgreSQL pair (dispatch.adapters.store.leadership.LeaderLock)
+        # and why this server stopped leading ("" while it leads or has no pair)
+        self.lease: Any = None
+        self.stepped_down = ""
         self.sockets = ServerSockets(self.ctx, server_keys)
         self.feed = FeedPublisher(self.sockets.pub, run_id=self.run_id, speed=clock.speed)
         self.trust = TrustEdge(self)
@@ -177,6 +181,8 @@ class DispatchServer:
         log.info("serving on %s", self.endpoints)
         try:
             while not self._stop.is_set():
+                if self.leadership_lost():
+                    break
                 wait = min(next_hugz, next_tick) - time.monotonic()
                 if snapshots.busy or outbox:
                     wait = 0.0
@@ -207,13 +213,32 @@ class DispatchServer:
         finally:
             self.shutdown()
 
+    def leadership_lost(self) -> bool:
+        """This server led a PostgreSQL pair and no longer does (its appends were fenced off,
+        or its leader lock is gone): it must stop serving at once (``stepped_down`` says
+        why)."""
+        if self.stepped_down:
+            return True
+        if self.store is not None and self.store.fenced:
+            self.stepped_down = "another server has taken over (this server's appends are " \
+                                "fenced off)"
+        elif self.lease is not None and self.lease.lost.is_set():
+            self.stepped_down = "the leader lock was lost (the connection to PostgreSQL " \
+                                "ended)"
+        else:
+            return False
+        log.warning("stepping down: %s", self.stepped_down)
+        return True
+
     def shutdown(self) -> None:
         """Store what is pending, publish and answer it, stop the threads, close the sockets
-        (called by :meth:`serve_forever` on its way out; once only)."""
+        (called by :meth:`serve_forever` on its way out; once only). A server that stepped
+        down stores nothing more: what it had not stored is not acknowledged either."""
         if self._closed:
             return
         self._closed = True
-        self.batcher.commit_publish()  # nothing should be pending; stored before anything else
+        if not self.stepped_down:
+            self.batcher.commit_publish()  # nothing should be pending; stored first
         while self.outbox:  # publish and answer what was stored
             self.publish_some(1.0)
         if self.watcher_thread is not None:

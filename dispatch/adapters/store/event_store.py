@@ -30,6 +30,7 @@ from dispatch.adapters.store.archive_reads import ArchiveReads
 from dispatch.adapters.store.event_codec import decode_payload, event_rows
 from dispatch.adapters.store.gazetteer_codec import FORMAT as GAZETTEER_FORMAT
 from dispatch.adapters.store.gazetteer_codec import decode_gazetteer, encode_gazetteer
+from dispatch.adapters.store.leadership import Fenced, check_epoch, notify, take_leadership
 from dispatch.adapters.store.migrations import upgrade
 from dispatch.adapters.store.replay_reads import ReplayReads
 from dispatch.adapters.store.schema import cities, events, gazetteers, meta, snapshots
@@ -41,7 +42,7 @@ from dispatch.domain.gazetteer import Gazetteer
 from dispatch.domain.state import DispatchState
 from dispatch.services.ports import CorruptEvent, StoreError
 
-__all__ = ["CorruptEvent", "EventStore", "StoreError", "decode_payload", "default_sqlite_url",
+__all__ = ["CorruptEvent", "EventStore", "Fenced", "StoreError", "decode_payload", "default_sqlite_url",
            "event_rows", "make_engine", "read_only_url", "sqlite_file"]
 
 
@@ -122,6 +123,10 @@ class EventStore(ReplayReads, ArchiveReads):
                  **engine_kwargs: Any) -> None:
         self.url = url
         self.read_only = read_only
+        # a leader's epoch (None: a single server); set by lead(), fenced once replaced
+        self.epoch: int | None = None
+        self.lease_s = 5.0
+        self.fenced = False
         try:
             self.engine = make_engine(url, read_only=read_only, **engine_kwargs)
             if migrate and not read_only:
@@ -143,13 +148,35 @@ class EventStore(ReplayReads, ArchiveReads):
 
     # ---------------------------------------------------------------------------- events
 
+    def lead(self, holder: str, lease_s: float) -> int:
+        """Start a new leadership (PostgreSQL, with the leader lock held): from now on every
+        append carries its epoch and is refused once another leadership has begun
+        (:mod:`dispatch.adapters.store.leadership`). Returns the epoch."""
+        self.epoch = None
+        self.fenced = False
+        epoch = take_leadership(self.engine, holder)
+        self.epoch, self.lease_s = epoch, lease_s
+        return epoch
+
     def append(self, batch: Sequence[Event]) -> None:
-        """Write a batch of events in one transaction (all or nothing)."""
+        """Write a batch of events in one transaction (all or nothing); a leader's batch only
+        while its leadership is the current one (else :class:`Fenced`, nothing written)."""
         if not batch:
             return
+        rows = event_rows(batch)
+        epoch = self.epoch
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(events), event_rows(batch))
+                if epoch is not None:
+                    check_epoch(conn, epoch, self.lease_s)
+                    for r in rows:
+                        r["epoch"] = epoch
+                conn.execute(insert(events), rows)
+                if epoch is not None:
+                    notify(conn, batch[-1].seq)
+        except Fenced:
+            self.fenced = True
+            raise
         except SQLAlchemyError as exc:
             raise StoreError(f"could not store events {batch[0].seq}..{batch[-1].seq}: "
                              f"{str(exc).splitlines()[0]}") from exc

@@ -30,6 +30,8 @@ events = Table(
     Column("command_id", String(64), nullable=True),
     Column("incident_id", String(32), nullable=True),
     Column("data", Text, nullable=False),
+    # the leadership that appended it (None: a single server, e.g. SQLite)
+    Column("epoch", BigInteger, nullable=True),
 )
 Index("ix_events_incident", events.c.incident_id)
 Index("ix_events_ts", events.c.ts)
@@ -78,4 +80,14 @@ gazetteers = Table(
     Column("source", String(256), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("data", LargeBinary, nullable=False),
+)
+
+# One row (id 1): the epoch of the current leadership of a PostgreSQL pair; an append from
+# another epoch is refused (dispatch.adapters.store.leadership).
+leadership = Table(
+    "leadership", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("epoch", BigInteger, nullable=False),
+    Column("holder", String(128), nullable=False),
+    Column("since", Float, nullable=False),
 )
