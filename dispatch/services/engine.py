@@ -25,7 +25,8 @@ from dispatch.domain.projection import apply
 from dispatch.domain.roles import Actor
 from dispatch.domain.state import DispatchState, Incident
 from dispatch.services.archive import archived_records
-from dispatch.services.ports import ArchiveLog, EventLog, StoreError
+from dispatch.services.patrol import batch_reports
+from dispatch.services.ports import ArchiveLog, EventLog, PatrolLog, StoreError
 from dispatch.services.rebuild import load_state
 
 Locate = Callable[[float, float], "str | None"]
@@ -167,6 +168,14 @@ class DispatchEngine:
             except StoreError:  # the read model catches up from the events at the next start
                 log.exception("archived incidents %d… not written to the read model",
                               archived[0][0])
+        if isinstance(self.store, PatrolLog):
+            reports = batch_reports(batch)
+            if reports:
+                try:
+                    self.store.save_patrol(batch[0].seq, batch[-1].seq, reports)
+                except StoreError:  # the read model catches up from the events
+                    log.exception("patrol of events %d..%d not written to the read model",
+                                  batch[0].seq, batch[-1].seq)
         if self.state.seq - self._last_snapshot >= self.snapshot_every:
             self.snapshot()
         return batch
