@@ -25,6 +25,7 @@ import sqlite3
 import statistics
 import time
 from datetime import datetime
+from typing import Any
 
 from bench.bench_evaluation import LEAD, query
 from bench.common import report
@@ -89,7 +90,7 @@ def main() -> None:
             if seen is not None:
                 raster_coverage(seen.cells, grids[w.grid])
         patrol.append(time.perf_counter() - t0)
-    extra: dict[str, object] = {}
+    extra: dict[str, Any] = {}
     if EXACT:
         t0 = time.perf_counter()
         query(state, store, city, departments, Level.GRID_WORKER, month.start, month.end,

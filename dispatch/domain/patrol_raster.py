@@ -145,7 +145,8 @@ def cell_centres(cells: Cells) -> tuple[NDArray[np.float64], NDArray[np.float64]
     """The lon/lat of the centres of ``cells``."""
     j = (cells >> _SHIFT) - _J_OFF
     i = (cells & ((1 << _SHIFT) - 1)) - _I_OFF
-    return (i + 0.5) * CELL_M / _row_scale(j), (j + 0.5) * CELL_M / M_PER_DEG_LAT
+    lat = np.asarray((j + 0.5) * CELL_M / M_PER_DEG_LAT, dtype=np.float64)
+    return (i + 0.5) * CELL_M / _row_scale(j), lat
 
 
 def cell_of(lon: float, lat: float) -> int:
