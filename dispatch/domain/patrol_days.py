@@ -18,7 +18,7 @@ import numpy as np
 
 from dispatch.domain.evaluation_period import CENTRE_TZ
 from dispatch.domain.patrol import MAX_GAP_S
-from dispatch.domain.patrol_raster import EMPTY, Cells, Visits, segment_cells
+from dispatch.domain.patrol_raster import EMPTY, Cells, Visits, distinct, segment_cells
 
 Report = tuple[float, str, float, float]
 """(ts, unit_id, lon, lat) of one position report."""
@@ -106,7 +106,7 @@ def advance(stored: Mapping[DayKey, PatrolDay], reports: Sequence[Report],
     olds = [p.cells for p in prev if p is not None and len(p.cells)]
     old_owner = [np.full(len(p.cells), k, dtype=np.int64) for k, p in enumerate(prev)
                  if p is not None and len(p.cells)]
-    tagged = np.unique(np.concatenate([(which << _OWNER_SHIFT) | codes,
+    tagged = distinct(np.concatenate([(which << _OWNER_SHIFT) | codes,
                                        *((o << _OWNER_SHIFT) | c
                                          for o, c in zip(old_owner, olds, strict=True))]))
     tag_owner = tagged >> _OWNER_SHIFT
@@ -131,7 +131,7 @@ def visits_by_unit(days: Sequence[PatrolDay]) -> dict[str, Visits]:
         parts.setdefault(d.unit_id, []).append(d)
     out = {}
     for uid, ds in parts.items():
-        cells = np.unique(np.concatenate([d.cells for d in ds])) if len(ds) > 1 else ds[0].cells
+        cells = distinct(np.concatenate([d.cells for d in ds])) if len(ds) > 1 else ds[0].cells
         out[uid] = Visits(sum(d.points for d in ds), cells)
     return out
 

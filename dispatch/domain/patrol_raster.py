@@ -62,7 +62,16 @@ class Visits:
 
     def add(self, other: Visits) -> None:
         self.points += other.points
-        self.cells = np.union1d(self.cells, other.cells)
+        self.cells = distinct(np.concatenate([self.cells, other.cells]))
+
+
+def distinct(codes: NDArray[np.int64]) -> Cells:
+    """The sorted distinct values of ``codes`` (a sort and a mask: for millions of cells
+    several times faster than ``np.unique``'s hashing)."""
+    if not len(codes):
+        return EMPTY
+    a = np.sort(codes)
+    return a[np.r_[True, a[1:] != a[:-1]]]
 
 
 def _codes(j: NDArray[np.int64], i: NDArray[np.int64]) -> Cells:
@@ -138,7 +147,7 @@ def track_segments(points: Sequence[tuple[float, float, float]],
 def track_cells(points: Sequence[tuple[float, float, float]],
                 max_gap_s: float = MAX_GAP_S) -> Cells:
     """The sorted distinct cells visited by a track (``(ts, lon, lat)`` reports)."""
-    return np.unique(segment_cells(*track_segments(points, max_gap_s))[0])
+    return distinct(segment_cells(*track_segments(points, max_gap_s))[0])
 
 
 def cell_centres(cells: Cells) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

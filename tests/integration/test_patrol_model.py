@@ -160,3 +160,17 @@ def test_the_grid_workers_evaluation_reads_the_model(
         assert r["patrol_points"] == e["patrol_points"] == 5
         assert r["patrol_coverage"] > 0
         assert r["patrol_coverage"] == pytest.approx(e["patrol_coverage"], abs=0.05)
+
+
+def test_cells_are_stored_compactly_and_read_back_exactly() -> None:
+    from dispatch.adapters.store.patrol_reads import decode_cells, encode_cells
+    from dispatch.domain.patrol_raster import track_cells
+
+    near = track_cells([(0.0, 120.6, 31.3), (60.0, 120.61, 31.31)])
+    blob = encode_cells(near)
+    assert len(blob) == 9 + 4 * len(near)  # the first code, then int32 offsets
+    assert np.array_equal(decode_cells(blob), near)
+    far = track_cells([(0.0, 120.6, 31.3), (900.0, 121.6, 32.3)])  # ~150 km apart
+    assert np.array_equal(decode_cells(encode_cells(far)), far)
+    assert len(encode_cells(far)) == 1 + 8 * len(far)
+    assert len(decode_cells(encode_cells(np.empty(0, dtype=np.int64)))) == 0

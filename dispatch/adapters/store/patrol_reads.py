@@ -10,8 +10,11 @@ The engine hands the store a batch's position reports right after the batch is s
 and events at or below the mark are never taken in twice. A model behind the events (a
 failed write, a stop between the two writes, a store older than the table) is caught up at
 start (:func:`dispatch.services.patrol.catch_up_patrol`); one written with another raster
-(``meta.patrol_format``, :data:`dispatch.domain.patrol_raster.FORMAT`) is cleared and rebuilt.
-The cells are stored as the sorted int64 codes' bytes.
+or stored in another encoding (``meta.patrol_format``: :data:`STORED_FORMAT`) is cleared and
+rebuilt.
+The cells are stored compactly (:func:`encode_cells`): the first code, then each code's
+offset from it as an int32 (a day's cells lie within a few kilometres), or all int64 codes
+when a day spans more.
 """
 
 from __future__ import annotations
@@ -29,18 +32,40 @@ from dispatch.adapters.store.replay_reads import raw_rows
 from dispatch.adapters.store.schema import events, meta, patrol_days
 from dispatch.domain.events import UnitsMoved
 from dispatch.domain.patrol_days import DayKey, PatrolDay, Report, advance, day_keys
-from dispatch.domain.patrol_raster import FORMAT
+from dispatch.domain.patrol_raster import FORMAT, Cells
 from dispatch.services.ports import StoreError
 
+_INT32, _INT64 = b"\x04", b"\x08"
+STORED_FORMAT = FORMAT + ":base+int32"
+"""The raster (cell size, buffer, gap) and the stored encoding: another one is rebuilt."""
 MARK = "patrol_seq"
 FORMAT_KEY = "patrol_format"
 _CHUNK = 500
 
 
+def encode_cells(cells: Cells) -> bytes:
+    """Sorted distinct codes as stored: ``04`` + the first code (int64) + the offsets of all
+    from it (int32), or ``08`` + the int64 codes when an offset does not fit."""
+    if not len(cells):
+        return _INT64
+    base = int(cells[0])
+    off = cells - base
+    if int(off[-1]) < 2**31:
+        return _INT32 + cells[:1].tobytes() + off.astype(np.int32).tobytes()
+    return _INT64 + cells.tobytes()
+
+
+def decode_cells(blob: bytes) -> Cells:
+    if blob[:1] == _INT32:
+        base = np.frombuffer(blob, dtype=np.int64, count=1, offset=1)[0]
+        return np.frombuffer(blob, dtype=np.int32, offset=9).astype(np.int64) + base
+    return np.frombuffer(blob, dtype=np.int64, offset=1)
+
+
 def _day(row: Sequence[Any]) -> PatrolDay:
     uid, day, points, lt, lx, ly, cells = row
     return PatrolDay(str(uid), float(day), int(points), (float(lt), float(lx), float(ly)),
-                     np.frombuffer(bytes(cells), dtype=np.int64))
+                     decode_cells(bytes(cells)))
 
 
 def _set_meta(conn: Connection, key: str, value: str) -> None:
@@ -99,9 +124,9 @@ class PatrolReads:
                     conn.execute(insert(patrol_days), [
                         {"unit_id": d.unit_id, "day": d.day, "points": d.points,
                          "last_ts": d.last[0], "last_lon": d.last[1], "last_lat": d.last[2],
-                         "cells": d.cells.tobytes()} for d in days])
+                         "cells": encode_cells(d.cells)} for d in days])
                 _set_meta(conn, MARK, str(last_seq))
-                _set_meta(conn, FORMAT_KEY, FORMAT)
+                _set_meta(conn, FORMAT_KEY, STORED_FORMAT)
         except SQLAlchemyError as exc:
             raise StoreError(f"could not store the patrol of events ..{last_seq}: "
                              f"{str(exc).splitlines()[0]}") from exc
@@ -120,7 +145,7 @@ class PatrolReads:
             if fmt is None:
                 return bool(conn.execute(select(func.count())
                                          .select_from(patrol_days)).scalar_one())
-        return fmt != FORMAT
+        return fmt != STORED_FORMAT
 
     def clear_patrol(self) -> None:
         """Empty the model (rows, mark and format) for a rebuild from the events."""
