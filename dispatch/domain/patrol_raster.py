@@ -5,20 +5,17 @@ at city scale (thousands of workers, a month of reports) that is a minute of GEO
 earth is cut into cells of about :data:`CELL_M` × :data:`CELL_M` metres (rows of constant
 latitude :data:`CELL_M` m high; along a row, cells :data:`CELL_M` m wide at the row's
 centre latitude). A cell is **visited** when its centre lies within :data:`BUFFER_M` of the
-track (the same track: reports at most :data:`MAX_GAP_S` apart joined by a segment), and a
-grid **holds** the cells whose centre lies inside its polygon. Then
+track (the same track: reports at most :data:`MAX_GAP_S` apart joined by a segment), and
 
-    coverage ≈ |visited ∩ held| / |held|
+    coverage ≈ min(1, CELL_M² · |visited cells with their centre inside the grid| / area)
 
-— the area ratio of the exact definition, sampled at the cell centres. The visited cells of
-a period are the union of those of its days, so a day's cells can be stored once
-(:class:`Visits`) and a month is a union of sets. A segment is never drawn across local
-midnight: the track of a day is that day's reports only (both ends of such a segment still
-count, each with its disc). Error bound: only cells crossed by the boundary of
-``buffer ∩ grid`` can be misclassified, so the error in area is at most the area of the band
-of half-width CELL_M·√2/2 around that boundary; for a 100 m grid with 10 m cells it stays
-within a few hundredths (the tests compare both on real grids). A grid too small to hold a
-cell centre holds the cell of its representative point. Pure: no I/O.
+— the exact area sampled at the cell centres. The visited cells of a period are the union of
+those of its days, so a day's cells can be stored once (:class:`Visits`,
+:mod:`dispatch.domain.patrol_days`) and a month is a union of sets; a day's track is that
+day's reports only (a segment is never drawn across local midnight). Error bound: only
+cells crossed by the boundary of ``buffer ∩ grid`` can be counted wrongly, so the error in
+area is at most the area of the band of half-width CELL_M·√2 along that boundary (in
+practice a few hundredths at most for a 100 m grid: docs/KPI.md "Posts"). Pure: no I/O.
 """
 
 from __future__ import annotations
