@@ -12,12 +12,14 @@ with another raster is cleared and rebuilt whole.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections.abc import Sequence
 
 from dispatch.domain.events import Event, UnitsMoved
 from dispatch.domain.patrol_days import DayOf, PatrolDay, Report, advance, visits_by_unit
 from dispatch.domain.patrol_raster import Visits
-from dispatch.services.ports import PatrolLog
+from dispatch.services.ports import PatrolLog, StoreError
 
 log = logging.getLogger(__name__)
 CHUNK = 100_000  # events per write while catching up
@@ -93,3 +95,63 @@ def visits_between(store: PatrolLog, start: float, end: float, now: float, units
     else:
         days.extend(_from_log(store, start, end, now, units))
     return visits_by_unit(days)
+
+
+class PatrolWriter:
+    """Hands batches' position reports to the patrol read model, in order, either at once
+    (``background=False``: tests, tools) or from one thread (a server: the loop does not
+    wait for the model's write). A write that fails is made up by the next one (it reads the
+    events it missed from the log), or by the catch-up at the next start; an evaluation in
+    between reads what the model lacks from the events (its mark says how far it is)."""
+
+    def __init__(self, store: PatrolLog, *, background: bool = False) -> None:
+        self.store = store
+        self._from: int | None = None  # first event not taken in since the last write
+        self._queue: queue.Queue[tuple[int, int, list[tuple[int, Report]]] | None] | None = \
+            None
+        self._thread: threading.Thread | None = None
+        if background:
+            self._queue = queue.Queue()
+            self._thread = threading.Thread(target=self._run, name="patrol", daemon=True)
+            self._thread.start()
+
+    def submit(self, batch: Sequence[Event]) -> None:
+        reports = batch_reports(batch)
+        if not reports:
+            return
+        if self._queue is not None:
+            self._queue.put((batch[0].seq, batch[-1].seq, reports))
+        else:
+            self._write(batch[0].seq, batch[-1].seq, reports)
+
+    def _write(self, first: int, last: int, reports: list[tuple[int, Report]]) -> None:
+        start = first if self._from is None else self._from
+        try:
+            self.store.save_patrol(start, last, reports)
+        except StoreError:
+            log.exception("patrol of events %d..%d not written to the read model", start, last)
+            return
+        self._from = last + 1
+
+    def _run(self) -> None:
+        assert self._queue is not None
+        while (item := self._queue.get()) is not None:
+            try:
+                self._write(*item)
+            except Exception:  # a lost write is caught up later, never a lost event
+                log.exception("patrol read model write failed")
+            finally:
+                self._queue.task_done()
+        self._queue.task_done()
+
+    def flush(self) -> None:
+        """Wait until every batch submitted is written (or failed)."""
+        if self._queue is not None:
+            self._queue.join()
+
+    def close(self, timeout_s: float = 30.0) -> None:
+        """Write what is queued, then stop the thread."""
+        if self._queue is not None and self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout_s)
+            self._queue = None

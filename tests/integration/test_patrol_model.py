@@ -174,3 +174,38 @@ def test_cells_are_stored_compactly_and_read_back_exactly() -> None:
     assert np.array_equal(decode_cells(encode_cells(far)), far)
     assert len(encode_cells(far)) == 1 + 8 * len(far)
     assert len(decode_cells(encode_cells(np.empty(0, dtype=np.int64)))) == 0
+
+
+def test_a_server_writes_the_model_from_a_thread_and_makes_up_a_failed_write(
+        store: EventStore, catalogue: Catalogue, demo_city: City,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dispatch.services.ports import StoreError
+
+    clock = FakeClock(MIDNIGHT + 3600)
+    engine = open_engine(store, catalogue=catalogue, city=demo_city, clock=clock,
+                         background_snapshots=True)
+    assert engine.patrol is not None
+    units = sorted(engine.state.units)[:3]
+    real = store.save_patrol
+    failures = []
+
+    def flaky(first: int, last: int, reports: object) -> int:
+        if not failures:  # the first write fails, as a busy database would
+            failures.append(first)
+            raise StoreError("database is locked")
+        return real(first, last, reports)
+
+    monkeypatch.setattr(store, "save_patrol", flaky)
+    try:
+        walk(engine, clock, units, hours=1)
+        engine.patrol.flush()
+        assert failures
+        assert store.patrol_seq() == engine.state.seq  # the next write took the lost one in
+        unit_set = set(units)
+        # the model's rows of the day hold every report of the day, the lost batch's too
+        model = visits_by_unit(list(store.patrol_between(MIDNIGHT, MIDNIGHT + 86_400,
+                                                         unit_set)))
+        same(model, from_events(store, MIDNIGHT, MIDNIGHT + 86_400, clock.t, unit_set))
+        assert sum(v.points for v in model.values()) == len(store.position_reports_after(0))
+    finally:
+        engine.wait_snapshots()
