@@ -93,6 +93,15 @@ def segment_cells(ax: NDArray[np.float64], ay: NDArray[np.float64],
         owners = np.zeros(len(ax), dtype=np.int64)
     if not len(ax):
         return EMPTY, EMPTY
+    dot = (ax == bx) & (ay == by)
+    if dot.any():  # lone reports (most of them): row by row, no candidate box
+        pc, po = _point_cells(ax[dot], ay[dot], owners[dot], radius)
+        if dot.all():
+            return pc, po
+        keep = ~dot
+        sc, so = segment_cells(ax[keep], ay[keep], bx[keep], by[keep], radius=radius,
+                               owners=owners[keep])
+        return np.concatenate([pc, sc]), np.concatenate([po, so])
     ya, yb = ay * M_PER_DEG_LAT, by * M_PER_DEG_LAT
     j0 = np.floor((np.minimum(ya, yb) - radius) / CELL_M).astype(np.int64)
     j1 = np.floor((np.maximum(ya, yb) + radius) / CELL_M).astype(np.int64)
@@ -122,6 +131,28 @@ def segment_cells(ax: NDArray[np.float64], ay: NDArray[np.float64],
         out.append(_codes(rr[hit], cols[hit]))
         who.append(np.broadcast_to(owners[sel, None, None], cols.shape)[hit])
     return np.concatenate(out), np.concatenate(who)
+
+
+def _point_cells(x: NDArray[np.float64], y: NDArray[np.float64], owners: NDArray[np.int64],
+                 radius: float) -> tuple[Cells, NDArray[np.int64]]:
+    """:func:`segment_cells` of points: in each row within ``radius``, the run of cells whose
+    centre lies within the chord's half-width of the point."""
+    ym = y * M_PER_DEG_LAT
+    j0 = np.floor((ym - radius) / CELL_M).astype(np.int64)
+    rows = j0[:, None] + np.arange(int(2 * radius // CELL_M) + 2)           # (n, R)
+    dy = (rows + 0.5) * CELL_M - ym[:, None]
+    hw = np.sqrt(np.maximum(radius * radius - dy * dy, 0.0))
+    xp = x[:, None] * _row_scale(rows)
+    i0 = np.ceil((xp - hw) / CELL_M - 0.5).astype(np.int64)
+    i1 = np.floor((xp + hw) / CELL_M - 0.5).astype(np.int64)
+    n = np.where(np.abs(dy) <= radius, np.maximum(i1 - i0 + 1, 0), 0).ravel()
+    total = int(n.sum())
+    if not total:
+        return EMPTY, EMPTY
+    first = np.repeat(np.cumsum(n) - n, n)
+    cols = np.repeat(i0.ravel(), n) + (np.arange(total) - first)
+    who = np.repeat(np.broadcast_to(owners[:, None], rows.shape).ravel(), n)
+    return _codes(np.repeat(rows.ravel(), n), cols), who
 
 
 def track_segments(points: Sequence[tuple[float, float, float]],

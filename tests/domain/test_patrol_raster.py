@@ -141,3 +141,24 @@ def test_grid_workers_take_their_coverage_from_visits() -> None:
     (none,) = evaluate_grid_workers([w], [], 0.0, 1000.0, grids={"G1": grid}, visits={})
     assert none.counts.patrol_coverage == 0.0
     assert none.counts.patrol_points == 0
+
+
+def test_a_reports_cells_are_exactly_the_centres_within_30_m() -> None:
+    """Lone reports take a row-by-row path, walks a candidate box: both give every centre
+    within the buffer and no other (checked against brute force)."""
+    from dispatch.domain.patrol_raster import segment_cells
+
+    rng = random.Random(9)
+    for _ in range(50):
+        lon, lat = 120.5 + rng.random() * 0.3, 31.1 + rng.random() * 0.3
+        got, _ = segment_cells(np.array([lon]), np.array([lat]), np.array([lon]),
+                               np.array([lat]))
+        # a tiny walk (1 mm) goes through the candidate box: the same cells
+        box_path, _ = segment_cells(np.array([lon]), np.array([lat]),
+                                    np.array([lon + 1e-8]), np.array([lat]))
+        assert np.array_equal(np.sort(got), np.sort(box_path))
+        clon, clat = cell_centres(np.sort(got))
+        kx = 111_320.0 * np.cos(np.radians(clat))
+        assert (np.hypot((clon - lon) * kx, (clat - lat) * 110_574.0) <= 30.0 + 1e-6).all()
+        ring = track_cells([(0.0, lon, lat), (10.0, lon + 1e-8, lat)])  # the same, joined
+        assert np.array_equal(ring, np.sort(got))
