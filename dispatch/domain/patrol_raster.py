@@ -57,10 +57,6 @@ class Visits:
     points: int = 0
     cells: Cells = field(default_factory=lambda: EMPTY)
 
-    def add(self, other: Visits) -> None:
-        self.points += other.points
-        self.cells = distinct(np.concatenate([self.cells, other.cells]))
-
 
 def distinct(codes: NDArray[np.int64]) -> Cells:
     """The sorted distinct values of ``codes`` (a sort and a mask: for millions of cells
