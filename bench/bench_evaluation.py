@@ -10,8 +10,8 @@ sqlite3 and unpickled (no records, no evaluation, no live incidents).
 
 The process is tuned as the server's entry point tunes it once bound (the city and the state
 frozen out of the collector's passes). Extras: the same query again with the server's cache of archived records (``warm_s``: the
-panel, the wall and the report ask for the same month), the other levels' times (cold), the grid-worker level (patrol tracks read from the month's
-position reports, coverage per grid) and the number of incidents evaluated.
+panel, the wall and the report ask for the same month), the other levels' times (cold), the grid-worker level (patrol visits from the patrol read
+model, coverage per grid on its raster; bench_evaluation_workers has the details) and the number of incidents evaluated.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from dispatch.adapters.server.evaluation_data import (
     live_incidents,
     namer,
     patrol_tracks,
+    patrol_visits,
     rows_for,
     with_archived,
 )
@@ -44,6 +45,7 @@ from dispatch.domain.roles import Actor, Role
 from dispatch.domain.state import DispatchState
 from dispatch.entrypoints.tuning import freeze_long_lived
 from dispatch.services.archive import catch_up_archive
+from dispatch.services.patrol import catch_up_patrol
 
 EVENTS = int(os.environ.get("GRIDLINE_BENCH_EVENTS", "1000000"))
 SAMPLES = 5
@@ -52,18 +54,23 @@ LEAD = Actor("lead", Role.SHIFT_LEAD, workstation="bench")
 
 def query(state: DispatchState, store: EventStore, city: City, departments: dict[str, Any],
           level: Level, start: float, end: float, prev_start: float, now: float,
-          cache: ArchiveCache | None = None) -> tuple[list[dict[str, Any]], int, int]:
-    """What the server's evaluation query computes (dispatch.adapters.server.queries)."""
+          cache: ArchiveCache | None = None, exact: bool = False
+          ) -> tuple[list[dict[str, Any]], int, int]:
+    """What the server's evaluation query computes (dispatch.adapters.server.queries);
+    ``exact``: the grid workers' coverage from the events' tracks (the former path)."""
     live = live_incidents(state, LEAD)
     incidents, archived = with_archived(live, store, prev_start, end, "", cache)
     workers = grid_workers(city, LEAD) if level == Level.GRID_WORKER else []
-    tracks = patrol_tracks(store, prev_start, end, {w.unit_id for w in workers}) \
-        if workers else None
+    units = {w.unit_id for w in workers}
+    visits = None if exact else patrol_visits(store, start, end, now, units)
+    prev_visits = None if exact else patrol_visits(store, prev_start, start, start, units)
+    tracks = patrol_tracks(store, prev_start, end, units) \
+        if workers and visits is None else None
     name_of = namer(level, city, departments)
     current = rows_for(level, incidents, start, end, now, name_of, workers=workers,
-                       tracks=tracks, city=city)
+                       tracks=tracks, city=city, visits=visits)
     previous = rows_for(level, incidents, prev_start, start, start, name_of, workers=workers,
-                        tracks=tracks, city=city)
+                        tracks=tracks, city=city, visits=prev_visits)
     _, rows = answer_rows(level, current, previous)
     return rows, len(incidents), archived
 
@@ -71,7 +78,8 @@ def query(state: DispatchState, store: EventStore, city: City, departments: dict
 def main() -> None:
     path = history_db("city", EVENTS)
     store = EventStore(f"sqlite:///{path}")
-    catch_up_archive(store)  # a cached store from before the read model
+    catch_up_archive(store)  # a cached store from before the read models
+    catch_up_patrol(store)
     from dispatch.adapters.bootstrap import open_engine
 
     engine = open_engine(store, size="city", seed=7)

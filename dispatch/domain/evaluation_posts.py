@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from shapely.geometry.base import BaseGeometry
 
 from dispatch.domain.patrol import TrackPoint, coverage
+from dispatch.domain.patrol_raster import Visits, raster_coverage
 from dispatch.domain.state import Incident
 
 GRID_WORKER_SOURCE = "grid_worker"
@@ -134,11 +135,13 @@ def work_order(inc: Incident, unit_id: str, start: float, end: float, at: float
 def evaluate_grid_workers(workers: Sequence[GridWorker], incidents: Iterable[Incident],
                           start: float, end: float, *, now: float | None = None,
                           tracks: Mapping[str, Sequence[TrackPoint]] | None = None,
-                          grids: Mapping[str, BaseGeometry] | None = None
-                          ) -> list[WorkerRow]:
+                          grids: Mapping[str, BaseGeometry] | None = None,
+                          visits: Mapping[str, Visits] | None = None) -> list[WorkerRow]:
     """One row per worker, ranked like the evaluation (score descending, unscored last, ties
     by unit id). ``tracks``: each unit's position reports in the period; ``grids``: the
-    grid polygons (coverage is None for a worker whose grid has no polygon given)."""
+    grid polygons (coverage is None for a worker whose grid has no polygon given).
+    ``visits`` instead of ``tracks``: each unit's visited cells in the period (seen at
+    ``now``), the coverage taken on the raster (:mod:`dispatch.domain.patrol_raster`)."""
     if not end > start:
         raise ValueError("the period's end must come after its start")
     at = end if now is None else now
@@ -166,9 +169,15 @@ def evaluate_grid_workers(workers: Sequence[GridWorker], incidents: Iterable[Inc
     tracks = tracks or {}
     for w in workers:
         c = counts[w.unit_id]
+        poly = None if grids is None else grids.get(w.grid)
+        if visits is not None:
+            seen = visits.get(w.unit_id) or Visits()
+            c.patrol_points = seen.points
+            if poly is not None:
+                c.patrol_coverage = raster_coverage(seen.cells, poly)
+            continue
         pts = [p for p in tracks.get(w.unit_id, ()) if _in(p[0], start, end, at)]
         c.patrol_points = len(pts)
-        poly = None if grids is None else grids.get(w.grid)
         if poly is not None:
             c.patrol_coverage = coverage(pts, poly)
     scored = []

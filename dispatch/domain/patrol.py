@@ -31,7 +31,7 @@ TrackPoint = tuple[float, float, float]
 """(ts, lon, lat) of one position report."""
 
 
-def _to_metres(geom: BaseGeometry, lon0: float, lat0: float) -> BaseGeometry:
+def to_metres(geom: BaseGeometry, lon0: float, lat0: float) -> BaseGeometry:
     kx = M_PER_DEG_LON_EQUATOR * math.cos(math.radians(lat0))
     return affinity.affine_transform(geom, [kx, 0.0, 0.0, M_PER_DEG_LAT,
                                             -kx * lon0, -M_PER_DEG_LAT * lat0])
@@ -69,7 +69,7 @@ def coverage(points: Sequence[TrackPoint], grid: BaseGeometry, *, buffer_m: floa
     if track is None or grid.is_empty:
         return 0.0
     c = grid.centroid
-    area = _to_metres(grid, c.x, c.y)
+    area = to_metres(grid, c.x, c.y)
     if area.area <= 0:
         return 0.0
     # Only the track within buffer_m of the grid's bounds can reach the grid: clip it first
@@ -77,7 +77,7 @@ def coverage(points: Sequence[TrackPoint], grid: BaseGeometry, *, buffer_m: floa
     # metre (a phone's jitter adds vertices, not area).
     x0, y0, x1, y1 = area.bounds
     reach = box(x0 - buffer_m, y0 - buffer_m, x1 + buffer_m, y1 + buffer_m)
-    parts = shapely.intersection(shapely.get_parts(_to_metres(track, c.x, c.y)), reach)
+    parts = shapely.intersection(shapely.get_parts(to_metres(track, c.x, c.y)), reach)
     parts = parts[~shapely.is_empty(parts)]
     if not len(parts):
         return 0.0

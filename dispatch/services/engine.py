@@ -25,7 +25,8 @@ from dispatch.domain.projection import apply
 from dispatch.domain.roles import Actor
 from dispatch.domain.state import DispatchState, Incident
 from dispatch.services.archive import archived_records
-from dispatch.services.ports import ArchiveLog, EventLog, StoreError
+from dispatch.services.patrol import PatrolWriter
+from dispatch.services.ports import ArchiveLog, EventLog, PatrolLog, StoreError
 from dispatch.services.rebuild import load_state
 
 Locate = Callable[[float, float], "str | None"]
@@ -70,6 +71,9 @@ class DispatchEngine:
             state = load_state(store) if store is not None else DispatchState()
         self.state = state
         self._last_snapshot = state.seq
+        # The patrol read model's writer (from a thread when snapshots are: a server).
+        self.patrol = PatrolWriter(store, background=background_snapshots) \
+            if isinstance(store, PatrolLog) else None
         if store is not None:
             for cid, seq, operator in store.command_ids(command_cache):
                 self._commands[cid] = (seq, operator, b"")
@@ -183,6 +187,8 @@ class DispatchEngine:
             except StoreError:  # the read model catches up from the events at the next start
                 log.exception("archived incidents %d… not written to the read model",
                               archived[0][0])
+        if self.patrol is not None:
+            self.patrol.submit(batch)
         if self.state.seq - self._last_snapshot >= self.snapshot_every:
             self.snapshot()
         return batch
@@ -217,6 +223,9 @@ class DispatchEngine:
         self._snapshot_thread.start()
 
     def wait_snapshots(self, timeout_s: float = 30.0) -> None:
-        """Wait for a snapshot being written in the background (before closing the store)."""
+        """Wait for a snapshot being written in the background (before closing the store),
+        and for the patrol read model's writes."""
         if self._snapshot_thread is not None:
             self._snapshot_thread.join(timeout_s)
+        if self.patrol is not None:
+            self.patrol.close(timeout_s)

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
 from dispatch.domain.events import Event
+from dispatch.domain.patrol_days import PatrolDay, Report
 from dispatch.domain.state import DispatchState, Incident
 
 
@@ -75,6 +76,49 @@ class ArchiveLog(Protocol):
         """The archived records that can count in ``[start, end)``, in the region (only those
         archived after event ``after_seq``, if given)."""
         ...
+
+
+@runtime_checkable
+class PatrolLog(Protocol):
+    """The patrol read model (per unit and local day, the cells its position reports visited:
+    :mod:`dispatch.domain.patrol_days`): the engine writes it, the grid workers' evaluation
+    reads it, :mod:`dispatch.services.patrol` catches it up."""
+
+    def save_patrol(self, first_seq: int, last_seq: int,
+                    reports: Sequence[tuple[int, Report]]) -> int:
+        """Take in the reports ``(event sequence, report)`` of events ``first_seq`` …
+        ``last_seq`` and move the high-water mark to ``last_seq``."""
+        ...
+
+    def patrol_seq(self) -> int:
+        """The sequence of the last event the model has taken in (0: none)."""
+        ...
+
+    def patrol_outdated(self) -> bool:
+        """True when the stored cells were made with another raster than this version's."""
+        ...
+
+    def clear_patrol(self) -> None:
+        """Empty the model, for a rebuild from the events."""
+        ...
+
+    def last_seq(self) -> int: ...
+
+    def position_reports_after(self, after_seq: int, to_seq: int | None = None
+                               ) -> list[tuple[int, Report]]:
+        """The position reports of the events after ``after_seq`` (up to ``to_seq``)."""
+        ...
+
+    def patrol_between(self, first_day: float, end_day: float,
+                       units: set[str] | None = None) -> Iterator[PatrolDay]:
+        """The stored days from ``first_day`` to ``end_day`` (excluded), of ``units``."""
+        ...
+
+    def patrol_horizon(self) -> float | None:
+        """The instant of the last event taken in: every report before it is in the model."""
+        ...
+
+    def seq_span(self, start_ts: float, end_ts: float) -> tuple[int, int] | None: ...
 
 
 class ReplayStore(EventSource, Protocol):

@@ -23,9 +23,11 @@ from dispatch.domain.evaluation_posts import GridWorker, evaluate_grid_workers
 from dispatch.domain.events import UnitsMoved
 from dispatch.domain.kpi import Kpi
 from dispatch.domain.patrol import TrackPoint
+from dispatch.domain.patrol_raster import Visits
 from dispatch.domain.roles import Actor
 from dispatch.domain.state import INCIDENT_CODEC, DispatchState, Incident
-from dispatch.services.ports import ArchiveLog
+from dispatch.services.patrol import visits_between
+from dispatch.services.ports import ArchiveLog, PatrolLog
 
 LEVELS = ", ".join(level.value for level in Level)
 KINDS = ", ".join(k.value for k in PeriodKind)
@@ -186,6 +188,17 @@ def patrol_tracks(store: Any, start: float, end: float, units: set[str]
     return out
 
 
+def patrol_visits(store: Any, start: float, end: float, now: float, units: set[str]
+                  ) -> dict[str, Visits] | None:
+    """The visited cells of ``units`` in ``[start, end)`` seen at ``now``, from the store's
+    patrol read model (docs/KPI.md "Posts"); None for a store without one (then the tracks
+    are read from the events: :func:`patrol_tracks`)."""
+    if not units or not isinstance(store, PatrolLog):
+        return None
+    with collector_paused():
+        return visits_between(store, start, end, now, units)
+
+
 def namer(level: Level, city: City, departments: dict[str, Any]) -> Callable[[str], str]:
     """The name of a row's code: the region's, the department's (Chinese), else the code
     (a dispatcher's operator id)."""
@@ -204,8 +217,8 @@ def incident_indicators() -> list[str]:
 
 def rows_for(level: Level, incidents: Sequence[Incident], start: float, end: float,
              now: float, name_of: Callable[[str], str], *, workers: Sequence[GridWorker] = (),
-             tracks: dict[str, list[TrackPoint]] | None = None, city: City | None = None
-             ) -> list[dict[str, Any]]:
+             tracks: dict[str, list[TrackPoint]] | None = None, city: City | None = None,
+             visits: dict[str, Visits] | None = None) -> list[dict[str, Any]]:
     """The answer rows of one period (``name`` added by ``name_of``)."""
     # every instant on a record comes at or after its report: later reports cannot count
     incidents = [inc for inc in incidents if inc.reported_at < end]
@@ -213,7 +226,8 @@ def rows_for(level: Level, incidents: Sequence[Incident], start: float, end: flo
         grids = {w.grid: city.regions[w.grid].geometry for w in workers
                  if city is not None and w.grid in city.regions}
         return [r.as_dict() for r in evaluate_grid_workers(workers, incidents, start, end,
-                                                           now=now, tracks=tracks, grids=grids)]
+                                                           now=now, tracks=tracks, grids=grids,
+                                                           visits=visits)]
     if now < start:
         return []
     out = []

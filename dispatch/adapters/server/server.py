@@ -54,6 +54,7 @@ from dispatch.domain.rules import RuleSet
 from dispatch.services.archive import catch_up_archive
 from dispatch.services.clock import ScaledClock
 from dispatch.services.engine import DispatchEngine
+from dispatch.services.patrol import catch_up_patrol
 
 __all__ = ["DispatchServer", "Endpoints", "ServerStats", "open_server"]
 
@@ -322,6 +323,9 @@ def open_server(settings: Settings, *, ctx: zmq.Context | None = None, catalogue
     if caught_up:
         log.info("archived incidents' read model: %d records rebuilt from the events",
                  caught_up)
+    taken = catch_up_patrol(store)  # the patrol read model (grid workers' coverage)
+    if taken:
+        log.info("patrol read model: %d position reports taken in from the events", taken)
     operators = OperatorDirectory(store.engine)
     if settings.demo_operators:
         districts = sorted(r.code for r in engine.city.at_level(Level.DISTRICT))

@@ -32,6 +32,7 @@ from dispatch.adapters.store.gazetteer_codec import FORMAT as GAZETTEER_FORMAT
 from dispatch.adapters.store.gazetteer_codec import decode_gazetteer, encode_gazetteer
 from dispatch.adapters.store.leadership import Fenced, check_epoch, notify, take_leadership
 from dispatch.adapters.store.migrations import upgrade
+from dispatch.adapters.store.patrol_reads import PatrolReads
 from dispatch.adapters.store.replay_reads import ReplayReads
 from dispatch.adapters.store.schema import cities, events, gazetteers, meta, snapshots
 from dispatch.adapters.store.snapshot_codec import FORMAT as SNAPSHOT_FORMAT
@@ -113,7 +114,7 @@ def _row_event(row: Any) -> Event:
                  payload=decode_payload(row.seq, row.kind, row.data))
 
 
-class EventStore(ReplayReads, ArchiveReads):
+class EventStore(ReplayReads, ArchiveReads, PatrolReads):
     """Append and read events, snapshots and the city. One instance per process. It is the
     services' :class:`~dispatch.services.ports.EventLog` and, with the reads of
     :class:`~dispatch.adapters.store.replay_reads.ReplayReads`, their

@@ -59,6 +59,21 @@ archived_incidents = Table(
 )
 Index("ix_archived_incidents_span", archived_incidents.c.last_ts, archived_incidents.c.first_ts)
 
+# The cells each unit's position reports visited, per local day (a read model: written by the
+# engine after each batch, rebuilt from the events when behind or of another format; see
+# dispatch.adapters.store.patrol_reads). last_* is the day's latest report, to join the next.
+patrol_days = Table(
+    "patrol_days", metadata,
+    Column("unit_id", String(64), primary_key=True),
+    Column("day", Float, primary_key=True),
+    Column("points", Integer, nullable=False),
+    Column("last_ts", Float, nullable=False),
+    Column("last_lon", Float, nullable=False),
+    Column("last_lat", Float, nullable=False),
+    Column("cells", LargeBinary, nullable=False),
+)
+Index("ix_patrol_days_day", patrol_days.c.day)
+
 cities = Table(
     "cities", metadata,
     Column("code", String(16), primary_key=True),

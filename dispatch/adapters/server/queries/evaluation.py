@@ -18,6 +18,7 @@ from dispatch.adapters.server.evaluation_data import (
     live_incidents,
     namer,
     patrol_tracks,
+    patrol_visits,
     rows_for,
     window_of,
     with_archived,
@@ -51,12 +52,16 @@ def evaluation(server: DispatchServer, call: Call, cache: ArchiveCache | None = 
     def compute() -> dict[str, Any]:
         first = w.prev_start if a["compare"] else w.start
         incidents, archived = with_archived(live, store, first, w.end, actor.scope, cache)
-        tracks = patrol_tracks(store, first, w.end, {x.unit_id for x in workers}) \
-            if workers else None
+        units = {x.unit_id for x in workers}
+        visits = patrol_visits(store, w.start, w.end, now, units)
+        prev_visits = patrol_visits(store, w.prev_start, w.prev_end, prev_now, units) \
+            if a["compare"] else None
+        tracks = patrol_tracks(store, first, w.end, units) \
+            if workers and visits is None else None
         current = rows_for(level, incidents, w.start, w.end, now, name_of, workers=workers,
-                           tracks=tracks, city=city)
+                           tracks=tracks, city=city, visits=visits)
         previous = rows_for(level, incidents, w.prev_start, w.prev_end, prev_now, name_of,
-                            workers=workers, tracks=tracks, city=city) \
+                            workers=workers, tracks=tracks, city=city, visits=prev_visits) \
             if a["compare"] else []
         names, rows = answer_rows(level, current, previous)
         if not a["compare"]:
