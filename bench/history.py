@@ -51,6 +51,12 @@ def history_db(size: str = "city", events: int = 1_000_000, seed: int = 7,
                snapshot_every: int = 10_000) -> Path:
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"history-v{VERSION}-{size}-{events}-{seed}-{snapshot_every}.sqlite"
+    if path.exists():
+        try:  # a cached history is brought to this code's schema (its migrations run)
+            EventStore(f"sqlite:///{path}").close()
+        except Exception as exc:  # noqa: BLE001  (a schema this code does not know: rebuilt)
+            print(f"history {path.name}: {exc!s:.200}; building it again", file=sys.stderr)
+            path.unlink()
     if not path.exists():
         tmp = path.with_suffix(".partial")
         tmp.unlink(missing_ok=True)
