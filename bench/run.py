@@ -86,18 +86,28 @@ def main(argv: list[str]) -> int:
     if opts.dry:
         return 0 if all(r.get("unit") != "error" for r in rows) else 1
     old: dict[str, dict] = {}
+    earlier: list[str] = []
     results = BENCH / "results.json"
+    command = "make bench" + (f" ARGS='{' '.join(argv)}'" if argv else "")
     if argv and results.exists():
-        old = {r["name"]: r for r in json.loads(results.read_text())["results"]}
+        saved = json.loads(results.read_text())
+        # the rows of the modules run now are replaced whole (an earlier error row too)
+        old = {r["name"]: r for r in saved["results"] if r.get("module") not in names}
+        earlier = saved["meta"].get("commands") or [saved["meta"].get("command", "")]
+    for r in rows:
+        r["command"] = command
     merged = {**old, **{r["name"]: r for r in rows}}
+    kept = {r.get("command") for r in merged.values()}
+    commands = [c for c in dict.fromkeys([*earlier, command]) if c and (c in kept or not argv)]
     meta = {"when": time.strftime("%Y-%m-%d %H:%M:%S %z"), "python": platform.python_version(),
             "cpus": psutil.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30),
-            "command": "make bench" + (f" ARGS='{' '.join(argv)}'" if argv else "")}
+            "command": command, "commands": commands}
     results.write_text(json.dumps({"meta": meta, "results": list(merged.values())},
                                   ensure_ascii=False, indent=1) + "\n")
     text = DOC.read_text() if DOC.exists() else f"# Performance\n\n{START}\n{END}\n"
+    runs = ", then ".join(f"`{c}`" for c in commands)
     body = (f"{START}\nLast run {meta['when']} on {meta['cpus']} cores, {meta['memory_gib']} GiB, "
-            f"Python {meta['python']}; produced by `{meta['command']}`.\n\n"
+            f"Python {meta['python']}; produced by {runs}.\n\n"
             f"{table(list(merged.values()))}\n{END}")
     head, _, rest = text.partition(START)
     _, _, tail = rest.partition(END)
