@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from dispatch.adapters.server.process import Endpoints, ServerExited, ServerProcess
+from dispatch.entrypoints.parent_watch import ENV as PARENT_ENV
 
 __all__ = ["BackendError", "EmbeddedBackend", "Endpoints"]
 
@@ -52,6 +53,8 @@ class EmbeddedBackend:
         self._stopping = False
 
     def start(self) -> None:
+        # the server, gateway and simulator stop by themselves if this console dies
+        os.environ[PARENT_ENV] = str(os.getpid())
         self.server = ServerProcess(
             data_dir=self.data_dir, ports=(0, 0, 0), log_level="INFO",
             extra=["--city-size", self.city_size, "--time-speed", str(self.time_speed),

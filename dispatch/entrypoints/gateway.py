@@ -35,6 +35,7 @@ from dispatch.adapters.gateway.service import (
     GatewayConfig,
 )
 from dispatch.adapters.settings import Settings, default_data_dir
+from dispatch.entrypoints.parent_watch import exit_with_parent
 from dispatch.entrypoints.settings_cli import add_settings_options, given_settings
 
 log = logging.getLogger("gridline.gateway")
@@ -185,6 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] == "keys":
         return keys_main(argv[1:])
     args = _parser().parse_args(argv)
+    exit_with_parent()  # an embedded console's child stops with it
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -24,6 +24,7 @@ from dispatch.adapters.server.server import open_server
 from dispatch.adapters.server.standby import STANDBY, PairedServer
 from dispatch.adapters.settings import Settings
 from dispatch.adapters.store.leadership import SQLITE_SINGLE, supports_standby
+from dispatch.entrypoints.parent_watch import exit_with_parent
 from dispatch.entrypoints.settings_cli import add_settings_options, given_settings
 from dispatch.entrypoints.tuning import freeze_long_lived
 
@@ -42,6 +43,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    exit_with_parent()  # an embedded console's child stops with it
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from dispatch.adapters.client.commands import ClientCurve
 from dispatch.adapters.settings import Settings
+from dispatch.entrypoints.parent_watch import exit_with_parent
 from dispatch.entrypoints.settings_cli import add_settings_options, given_settings
 from dispatch.sim.config import SimConfig, SimError
 from dispatch.sim.field import Behaviour
@@ -129,6 +130,7 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    exit_with_parent()  # an embedded console's child stops with it
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
