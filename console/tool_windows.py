@@ -42,13 +42,6 @@ def workload_window(console: ConsoleModel, audit_source: Any,
         show_incident=show_incident, describe=describe, parent=parent)
 
 
-# the indicators whose cases the server's evaluation_cases lists (docs/PROTOCOL.md)
-SERVER_INDICATORS = frozenset({
-    "closure_rate", "on_time_closure_rate", "response_rate", "resolution_rate",
-    "satisfaction_rate", "urge_rate", "reopen_rate", "whistle_on_time_rate", "mean_response_s",
-    "mean_handling_s", "reports", "verification_on_time_rate", "work_order_response_rate"})
-
-
 def evaluation_window(console: ConsoleModel, reader: Any,
                       show_incident: Callable[[str], None], parent: QWidget) -> Any:
     """The shift lead's evaluation panel over the console's reading session
@@ -58,6 +51,7 @@ def evaluation_window(console: ConsoleModel, reader: Any,
     from console.background import run_in_background
     from dispatch.domain.errors import InvalidCommand
     from dispatch.domain.evaluation import Level
+    from dispatch.domain.evaluation_cases import CASE_INDICATORS
     from dispatch.services.evaluation_view import CaseQuery, cases_behind
     from widgets import labels
     from widgets.evaluation_window import EvaluationWindow
@@ -77,7 +71,7 @@ def evaluation_window(console: ConsoleModel, reader: Any,
         def work() -> tuple[list[str], str]:
             # the server's cases for an indicator (archived ones too); a count or the score
             # is the console's own reading of its incidents
-            if server_cases[0] and q.indicator in SERVER_INDICATORS:
+            if server_cases[0] and q.indicator in CASE_INDICATORS:
                 try:
                     answer = read(lambda c: c.query(
                         "evaluation_cases", level=q.level, code=q.code,

@@ -119,6 +119,10 @@ RULES: dict[str, Rule] = {
 
 WORKER_INDICATORS = ("reports", "verification_on_time_rate", "work_order_response_rate")
 
+WHISTLE = "whistle_on_time_rate"  # its cases are the summoned departments (_whistle_cases)
+CASE_INDICATORS = frozenset({*RULES, WHISTLE, *WORKER_INDICATORS})
+"""Every indicator whose cases :func:`cases` or :func:`worker_cases` lists."""
+
 
 def _whistle_cases(incidents: Iterable[Incident], key: Callable[[Incident], str], code: str,
                    by_department: bool, start: float, end: float, at: float) -> list[Case]:
@@ -146,7 +150,7 @@ def cases(incidents: Iterable[Incident], key: Callable[[Incident], str], code: s
     """The cases behind ``indicator`` of group ``code`` (by ``key``; ``by_department``: the
     level is the department, whose whistle arrivals are the summoned departments'), by
     incident id."""
-    if indicator == "whistle_on_time_rate":
+    if indicator == WHISTLE:
         return _whistle_cases(incidents, key, code, by_department, start, end, at)
     rule = RULES.get(indicator)
     if rule is None:

@@ -10,7 +10,7 @@ the next quarter's first day. See docs/KPI.md "Periods and the month-on-month co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -41,15 +41,19 @@ class Period:
 
     def previous(self) -> Period:
         """The period of the same kind just before this one."""
-        return period_of(self.kind, self.first - timedelta(days=1))
+        return self.shifted(-1)
+
+    def shifted(self, steps: int, tz: tzinfo = CENTRE_TZ) -> Period:
+        """The period of the same kind ``steps`` periods after this one (negative: before)."""
+        return period_of(self.kind, _shift_first(self.kind, self.first, steps), tz)
 
     def as_dict(self) -> dict[str, object]:
         return {"kind": self.kind.value, "label": self.label, "start": self.start,
                 "end": self.end}
 
 
-def _midnight(d: date) -> float:
-    return datetime(d.year, d.month, d.day, tzinfo=CENTRE_TZ).timestamp()
+def _midnight(d: date, tz: tzinfo) -> float:
+    return datetime(d.year, d.month, d.day, tzinfo=tz).timestamp()
 
 
 def _first_day(kind: PeriodKind, d: date) -> date:
@@ -60,18 +64,20 @@ def _first_day(kind: PeriodKind, d: date) -> date:
     return date(d.year, (d.month - 1) // 3 * 3 + 1, 1)
 
 
-def _next_first(kind: PeriodKind, first: date) -> date:
+def _shift_first(kind: PeriodKind, first: date, steps: int) -> date:
+    """The first day of the period ``steps`` periods after the one starting on ``first``."""
     if kind == PeriodKind.DAY:
-        return first + timedelta(days=1)
-    months = 1 if kind == PeriodKind.MONTH else 3
-    m = first.month - 1 + months
-    return date(first.year + m // 12, m % 12 + 1, 1)
+        return first + timedelta(days=steps)
+    m = first.year * 12 + first.month - 1 + steps * (1 if kind == PeriodKind.MONTH else 3)
+    return date(m // 12, m % 12 + 1, 1)
 
 
-def period_of(kind: PeriodKind, day: date) -> Period:
-    """The period of ``kind`` holding the local day ``day``."""
+def period_of(kind: PeriodKind, day: date, tz: tzinfo = CENTRE_TZ) -> Period:
+    """The period of ``kind`` holding the local day ``day`` (midnights in ``tz``: the
+    centre's time zone unless a catalogue says otherwise)."""
     first = _first_day(kind, day)
-    return Period(kind, first, _midnight(first), _midnight(_next_first(kind, first)))
+    return Period(kind, first, _midnight(first, tz),
+                  _midnight(_shift_first(kind, first, 1), tz))
 
 
 def period_at(kind: PeriodKind, ts: float) -> Period:

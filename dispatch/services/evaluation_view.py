@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from dispatch.domain.evaluation import INDICATORS, LOWER_IS_BETTER, Level, evaluate
+from dispatch.domain.evaluation_compare import compare
+from dispatch.domain.evaluation_period import PeriodKind, period_of
 from dispatch.domain.state import Incident
 
 PERIODS = ("day", "month", "quarter")
@@ -51,44 +53,34 @@ Fetch = Callable[[str, float, float], Answer]
 
 # ----------------------------------------------------------------------------- periods
 
+def _kind(kind: str) -> PeriodKind:
+    try:
+        return PeriodKind(kind)
+    except ValueError:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {kind!r}") from None
+
+
 def period_start(kind: str, day: date) -> date:
     """The first day of the ``kind`` period (day, month, quarter) that holds ``day``."""
-    if kind == "day":
-        return day
-    if kind == "month":
-        return day.replace(day=1)
-    if kind == "quarter":
-        return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-    raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {kind!r}")
+    return period_of(_kind(kind), day).first
 
 
 def period_step(kind: str, day: date, steps: int) -> date:
     """The first day of the period ``steps`` periods after the one holding ``day``
     (negative: before)."""
-    first = period_start(kind, day)
-    if kind == "day":
-        return first + timedelta(days=steps)
-    months = 1 if kind == "month" else 3
-    index = first.year * 12 + first.month - 1 + steps * months
-    return date(index // 12, index % 12 + 1, 1)
+    return period_of(_kind(kind), day).shifted(steps).first
 
 
 def period_bounds(kind: str, day: date, tz: tzinfo) -> tuple[float, float]:
     """``[start, end)`` of the period holding ``day``, midnight to midnight in ``tz``, as
     epoch seconds."""
-    first, after = period_start(kind, day), period_step(kind, day, 1)
-    return (datetime.combine(first, time(0), tzinfo=tz).timestamp(),
-            datetime.combine(after, time(0), tzinfo=tz).timestamp())
+    p = period_of(_kind(kind), day, tz)
+    return p.start, p.end
 
 
 def period_label(kind: str, day: date) -> str:
     """``2026-11-07``, ``2026-11`` or ``2026-Q4``."""
-    first = period_start(kind, day)
-    if kind == "day":
-        return first.isoformat()
-    if kind == "month":
-        return f"{first:%Y-%m}"
-    return f"{first.year}-Q{(first.month - 1) // 3 + 1}"
+    return period_of(_kind(kind), day).label
 
 
 def parse_month(text: str) -> date:
@@ -103,23 +95,11 @@ def parse_month(text: str) -> date:
 
 def compared(rows: Sequence[Mapping[str, Any]], previous: Sequence[Mapping[str, Any]]
              ) -> list[dict[str, Any]]:
-    """``rows`` each with ``previous`` (the same group's ``score``, ``rank`` and indicators in
-    the period before, or None when it had no row) and ``change`` (indicator → this period's
-    value less the previous one, for the indicators both have), as the server's own
-    comparison gives them."""
-    before = {str(r["code"]): r for r in previous}
-    out = []
-    for r in rows:
-        p = before.get(str(r["code"]))
-        row = dict(r)
-        if p is None:
-            row["previous"], row["change"] = None, {}
-        else:
-            row["previous"] = {k: p.get(k) for k in ("score", "rank", *INDICATORS)}
-            row["change"] = {k: r[k] - p[k] for k in ("score", *INDICATORS)
-                             if r.get(k) is not None and p.get(k) is not None}
-        out.append(row)
-    return out
+    """``rows`` each with ``previous`` and ``change`` as the server's own comparison gives
+    them (:func:`dispatch.domain.evaluation_compare.compare`), ``change`` holding only the
+    figures both periods have ({} for a group new in this period)."""
+    return [{**r, "change": {k: v for k, v in (r["change"] or {}).items() if v is not None}}
+            for r in compare(rows, previous, INDICATORS)]
 
 
 def read_ranking(fetch: Fetch, level: str, start: float, end: float, previous_start: float

@@ -18,7 +18,14 @@ from dispatch.adapters.server.evaluation_data import (
 from dispatch.adapters.server.queries.base import Answer, Call, busy
 from dispatch.domain.errors import InvalidCommand, NotFound
 from dispatch.domain.evaluation import Level, level_key
-from dispatch.domain.evaluation_cases import RULES, WORKER_INDICATORS, Case, cases, worker_cases
+from dispatch.domain.evaluation_cases import (
+    RULES,
+    WHISTLE,
+    WORKER_INDICATORS,
+    Case,
+    cases,
+    worker_cases,
+)
 from dispatch.domain.roles import Permission
 
 if TYPE_CHECKING:
@@ -47,8 +54,7 @@ def evaluation_cases(server: DispatchServer, call: Call,
     what = "evaluation_cases"
     level = level_of(what, a["level"])
     code, indicator = a["code"], a["indicator"]
-    known = WORKER_INDICATORS if level == Level.GRID_WORKER \
-        else (*RULES, "whistle_on_time_rate")
+    known = WORKER_INDICATORS if level == Level.GRID_WORKER else (*RULES, WHISTLE)
     if indicator not in known:
         raise InvalidCommand(f"{what}.indicator must be one of {', '.join(known)} for level "
                              f"{level.value}, got {indicator!r}")
