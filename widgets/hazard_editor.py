@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -44,14 +43,16 @@ from dispatch.domain.state import Hazard
 from widgets import theme
 from widgets.console_model import ConsoleModel
 from widgets.hazard_list import kind_name
+from widgets.rows import ListTableModel
 
 translate = QCoreApplication.translate
 Index = QModelIndex | QPersistentModelIndex
 
 
-class HazardTableModel(QAbstractTableModel):
+class HazardTableModel(ListTableModel):
     """The console's hazards by id, one row each."""
 
+    CONTEXT = "Hazards"
     HEADERS = (QT_TRANSLATE_NOOP("Hazards", "Kind"), QT_TRANSLATE_NOOP("Hazards", "Name"),
                QT_TRANSLATE_NOOP("Hazards", "Where"), QT_TRANSLATE_NOOP("Hazards", "Note"))
 
@@ -67,25 +68,16 @@ class HazardTableModel(QAbstractTableModel):
         self.hazards = [h for _id, h in sorted(self.console.hazards.items())]
         self.endResetModel()
 
+    def items(self) -> list[Hazard]:
+        return self.hazards
+
     def row_of(self, hazard_id: str) -> int:
         return next((i for i, h in enumerate(self.hazards) if h.id == hazard_id), -1)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.hazards)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return translate("Hazards", str(self.HEADERS[section]))
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.hazards):
+        h = self.item_at(index)
+        if h is None:
             return None
-        h = self.hazards[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (kind_name(h.kind), h.name, self.where(h), h.text)[index.column()]
         if role == Qt.ItemDataRole.UserRole:

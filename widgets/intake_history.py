@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from dispatch.domain.location_history import PastIncident
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
+from widgets.rows import ListTableModel
 
 translate = QCoreApplication.translate
 Index = QModelIndex | QPersistentModelIndex
@@ -44,14 +45,16 @@ COLUMNS = ("id", "when", "distance", "class", "status", "flags")
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def _headers() -> tuple[str, ...]:
-    return (translate("HistoryModel", "Incident"), translate("HistoryModel", "Reported"),
-            translate("HistoryModel", "Distance"), translate("HistoryModel", "Class"),
-            translate("HistoryModel", "Status"), translate("HistoryModel", "Why"))
-
-
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(ListTableModel):
     """Rows: past incidents of the place, as :func:`location_history` ordered them."""
+
+    CONTEXT = "HistoryModel"
+    HEADERS = (QT_TRANSLATE_NOOP("HistoryModel", "Incident"),
+               QT_TRANSLATE_NOOP("HistoryModel", "Reported"),
+               QT_TRANSLATE_NOOP("HistoryModel", "Distance"),
+               QT_TRANSLATE_NOOP("HistoryModel", "Class"),
+               QT_TRANSLATE_NOOP("HistoryModel", "Status"),
+               QT_TRANSLATE_NOOP("HistoryModel", "Why"))
 
     def __init__(self, console: ConsoleModel, parent: Any = None) -> None:
         super().__init__(parent)
@@ -63,18 +66,8 @@ class HistoryModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(COLUMNS)):
-            return _headers()[section]
-        return None
+    def items(self) -> list[PastIncident]:
+        return self.rows
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -34,19 +34,49 @@ def row_runs(rows: list[int], limit: int | None = None) -> list[tuple[int, int]]
     return runs
 
 
-class KeyedRowsModel(QAbstractTableModel):
-    """The boilerplate of a table model over rows kept in key order: row and column counts,
-    translated headers (``HEADERS`` in the ``CONTEXT`` translation context, one per column),
-    :meth:`set_rows` updating in place (rows whose key is gone removed, new ones inserted,
-    changed ones one ``dataChanged`` each) and :meth:`row_of` a key. A subclass says what a
-    row's key is (:meth:`key`) and what its cells show (``data``)."""
+class ListTableModel(QAbstractTableModel):
+    """The boilerplate of a flat table model over a list the subclass holds (:meth:`items`):
+    row and column counts, and headers ``HEADERS`` translated in the ``CONTEXT`` translation
+    context (mark them with ``QT_TRANSLATE_NOOP``), one per column. :meth:`item_at` is the row
+    of a valid index (None otherwise); a subclass says what the cells show (``data``)."""
 
     CONTEXT = ""
     HEADERS: tuple[Any, ...] = ()
 
+    def items(self) -> Sequence[Any]:
+        raise NotImplementedError
+
+    def item_at(self, index: Index) -> Any:
+        items = self.items()
+        return items[index.row()] if index.isValid() and 0 <= index.row() < len(items) \
+            else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items())
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return QCoreApplication.translate(self.CONTEXT, str(self.HEADERS[section]))
+        return None
+
+
+class KeyedRowsModel(ListTableModel):
+    """A :class:`ListTableModel` over rows kept in key order: :meth:`set_rows` updating in
+    place (rows whose key is gone removed, new ones inserted, changed ones one ``dataChanged``
+    each) and :meth:`row_of` a key. A subclass says what a
+    row's key is (:meth:`key`) and what its cells show (``data``)."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Any] = []
+
+    def items(self) -> Sequence[Any]:
+        return self._rows
 
     def key(self, row: Any) -> str:
         raise NotImplementedError
@@ -83,16 +113,3 @@ class KeyedRowsModel(QAbstractTableModel):
         keys = [self.key(r) for r in self._rows]
         row = bisect_left(keys, key)
         return row if row < len(keys) and keys[row] == key else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return QCoreApplication.translate(self.CONTEXT, self.HEADERS[section])
-        return None

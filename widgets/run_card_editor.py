@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -42,6 +41,7 @@ from dispatch.domain.runcards import MAX_COUNT, check_card
 from dispatch.domain.state import CardLine, RunCard
 from widgets import labels, theme
 from widgets.console_model import ConsoleModel
+from widgets.rows import ListTableModel
 
 translate = QCoreApplication.translate
 Index = QModelIndex | QPersistentModelIndex
@@ -49,9 +49,10 @@ DISPLAY = Qt.ItemDataRole.DisplayRole
 CODE = Qt.ItemDataRole.UserRole
 
 
-class RunCardTableModel(QAbstractTableModel):
+class RunCardTableModel(ListTableModel):
     """The console's run cards, one row per card in key order."""
 
+    CONTEXT = "RunCards"
     HEADERS = (QT_TRANSLATE_NOOP("RunCards", "Class"), QT_TRANSLATE_NOOP("RunCards", "Priority"),
                QT_TRANSLATE_NOOP("RunCards", "Sends"))
 
@@ -67,21 +68,11 @@ class RunCardTableModel(QAbstractTableModel):
         self.cards = [c for _k, c in sorted(self.console.run_cards.items())]
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.cards)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY \
-                and 0 <= section < len(self.HEADERS):
-            return translate("RunCards", str(self.HEADERS[section]))
-        return None
+    def items(self) -> list[RunCard]:
+        return self.cards
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.cards):
+        if self.item_at(index) is None:
             return None
         card, col = self.cards[index.row()], index.column()
         if role == CODE:
@@ -99,9 +90,10 @@ class RunCardTableModel(QAbstractTableModel):
                          for d, t, n in card.lines)
 
 
-class CardLinesModel(QAbstractTableModel):
+class CardLinesModel(ListTableModel):
     """The lines of the card being edited: department, unit type, count."""
 
+    CONTEXT = "RunCards"
     HEADERS = (QT_TRANSLATE_NOOP("RunCards", "Department"),
                QT_TRANSLATE_NOOP("RunCards", "Unit type"), QT_TRANSLATE_NOOP("RunCards", "Count"))
 
@@ -132,21 +124,11 @@ class CardLinesModel(QAbstractTableModel):
             del self.lines[row]
             self.endRemoveRows()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY \
-                and 0 <= section < len(self.HEADERS):
-            return translate("RunCards", str(self.HEADERS[section]))
-        return None
+    def items(self) -> list[CardLine]:
+        return self.lines
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.lines):
+        if self.item_at(index) is None:
             return None
         dept, utype, count = self.lines[index.row()]
         col = index.column()

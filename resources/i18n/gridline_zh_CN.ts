@@ -1403,17 +1403,17 @@
     <context>
         <name>Hazards</name>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="150" />
+            <location filename="../../widgets/hazard_editor.py" line="142" />
             <source>lon </source>
             <translation>经度 </translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="151" />
+            <location filename="../../widgets/hazard_editor.py" line="143" />
             <source>lat </source>
             <translation>纬度 </translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="152" />
+            <location filename="../../widgets/hazard_editor.py" line="144" />
             <source>radius </source>
             <translation>半径 </translation>
         </message>
@@ -1473,28 +1473,28 @@
             <translation>其他</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="55" />
-            <location filename="../../widgets/hazard_editor.py" line="165" />
+            <location filename="../../widgets/hazard_editor.py" line="56" />
+            <location filename="../../widgets/hazard_editor.py" line="157" />
             <location filename="../../widgets/hazard_list.py" line="50" />
             <source>Kind</source>
             <translation>类型</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="55" />
-            <location filename="../../widgets/hazard_editor.py" line="166" />
+            <location filename="../../widgets/hazard_editor.py" line="56" />
+            <location filename="../../widgets/hazard_editor.py" line="158" />
             <location filename="../../widgets/hazard_list.py" line="50" />
             <source>Name</source>
             <translation>名称</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="56" />
+            <location filename="../../widgets/hazard_editor.py" line="57" />
             <location filename="../../widgets/hazard_list.py" line="51" />
             <source>Where</source>
             <translation>位置</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="56" />
-            <location filename="../../widgets/hazard_editor.py" line="167" />
+            <location filename="../../widgets/hazard_editor.py" line="57" />
+            <location filename="../../widgets/hazard_editor.py" line="159" />
             <location filename="../../widgets/hazard_list.py" line="51" />
             <source>Note</source>
             <translation>说明</translation>
@@ -1520,87 +1520,87 @@
             <translation>此处无危险源记录</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="97" />
+            <location filename="../../widgets/hazard_editor.py" line="89" />
             <source>%1 m around %2, %3</source>
             <translation>%2, %3 周边 %1 米</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="101" />
+            <location filename="../../widgets/hazard_editor.py" line="93" />
             <source>grid %1</source>
             <translation>网格 %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="111" />
+            <location filename="../../widgets/hazard_editor.py" line="103" />
             <source>Hazards at places</source>
             <translation>危险源管理</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="131" />
+            <location filename="../../widgets/hazard_editor.py" line="123" />
             <source>e.g. Jinji Lake gas station</source>
             <translation>例如：金鸡湖加油站</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="133" />
+            <location filename="../../widgets/hazard_editor.py" line="125" />
             <source>what a dispatcher should know</source>
             <translation>调度员应知晓的情况</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="135" />
+            <location filename="../../widgets/hazard_editor.py" line="127" />
             <source>Point and radius</source>
             <translation>点位及半径</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="136" />
+            <location filename="../../widgets/hazard_editor.py" line="128" />
             <source>Whole grid</source>
             <translation>整个网格</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="155" />
+            <location filename="../../widgets/hazard_editor.py" line="147" />
             <source>15-digit grid code</source>
             <translation>15位网格编码</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="156" />
+            <location filename="../../widgets/hazard_editor.py" line="148" />
             <source>Click the map to take its point, or type it.</source>
             <translation>点击地图取点，或直接输入经纬度。</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="172" />
+            <location filename="../../widgets/hazard_editor.py" line="164" />
             <source>New hazard</source>
             <translation>新建危险源</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="174" />
+            <location filename="../../widgets/hazard_editor.py" line="166" />
             <source>Save hazard</source>
             <translation>保存危险源</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="176" />
+            <location filename="../../widgets/hazard_editor.py" line="168" />
             <source>Remove hazard</source>
             <translation>删除危险源</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="259" />
+            <location filename="../../widgets/hazard_editor.py" line="251" />
             <source>A hazard needs a name.</source>
             <translation>危险源需要名称。</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="263" />
+            <location filename="../../widgets/hazard_editor.py" line="255" />
             <source>The radius is from %1 to %2 metres.</source>
             <translation>半径应在 %1 至 %2 米之间。</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="278" />
+            <location filename="../../widgets/hazard_editor.py" line="270" />
             <source>Sending…</source>
             <translation>正在发送…</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="291" />
+            <location filename="../../widgets/hazard_editor.py" line="283" />
             <source>Removed on the server</source>
             <translation>已在服务器删除</translation>
         </message>
         <message>
-            <location filename="../../widgets/hazard_editor.py" line="294" />
+            <location filename="../../widgets/hazard_editor.py" line="286" />
             <source>Saved on the server</source>
             <translation>已保存到服务器</translation>
         </message>
@@ -1608,52 +1608,52 @@
     <context>
         <name>HistoryModel</name>
         <message>
-            <location filename="../../widgets/intake_history.py" line="48" />
+            <location filename="../../widgets/intake_history.py" line="52" />
             <source>Incident</source>
             <translation>事件</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="48" />
+            <location filename="../../widgets/intake_history.py" line="53" />
             <source>Reported</source>
             <translation>上报时间</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="49" />
+            <location filename="../../widgets/intake_history.py" line="54" />
             <source>Distance</source>
             <translation>距离</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="49" />
+            <location filename="../../widgets/intake_history.py" line="55" />
             <source>Class</source>
             <translation>类别</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="50" />
+            <location filename="../../widgets/intake_history.py" line="56" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="50" />
+            <location filename="../../widgets/intake_history.py" line="57" />
             <source>Why</source>
             <translation>提示</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="111" />
+            <location filename="../../widgets/intake_history.py" line="104" />
             <source>possible duplicate</source>
             <translation>可能重复</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="113" />
+            <location filename="../../widgets/intake_history.py" line="106" />
             <source>repeat caller</source>
             <translation>重复来电</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="115" />
+            <location filename="../../widgets/intake_history.py" line="108" />
             <source>same address</source>
             <translation>同一地址</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="116" />
+            <location filename="../../widgets/intake_history.py" line="109" />
             <source>nearby</source>
             <translation>附近</translation>
         </message>
@@ -3002,12 +3002,12 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../console/tool_windows.py" line="142" />
+            <location filename="../../console/tool_windows.py" line="136" />
             <source>&amp;Hazards…</source>
             <translation>危险源(&amp;H)…</translation>
         </message>
         <message>
-            <location filename="../../console/tool_windows.py" line="139" />
+            <location filename="../../console/tool_windows.py" line="133" />
             <source>&amp;Run cards…</source>
             <translation>出动预案(&amp;R)…</translation>
         </message>
@@ -3168,12 +3168,12 @@
             <translation>Gridline — 城市网格化治理指挥调度系统。</translation>
         </message>
         <message>
-            <location filename="../../console/tool_windows.py" line="136" />
+            <location filename="../../console/tool_windows.py" line="130" />
             <source>&amp;Tools</source>
             <translation>工具(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../console/tool_windows.py" line="145" />
+            <location filename="../../console/tool_windows.py" line="139" />
             <source>&amp;Audit trail…</source>
             <translation>审计日志(&amp;A)…</translation>
         </message>
@@ -3240,12 +3240,12 @@ Open311 demo API key: open311-demo</source>
 Open311 演示 API 密钥：open311-demo</translation>
         </message>
         <message>
-            <location filename="../../console/tool_windows.py" line="149" />
+            <location filename="../../console/tool_windows.py" line="143" />
             <source>&amp;Workload…</source>
             <translation>工作量(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../../console/tool_windows.py" line="151" />
+            <location filename="../../console/tool_windows.py" line="145" />
             <source>&amp;Evaluation…</source>
             <translation>绩效评价(&amp;E)…</translation>
         </message>
@@ -3885,38 +3885,38 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>PlaceHistoryPanel</name>
         <message>
-            <location filename="../../widgets/intake_history.py" line="144" />
+            <location filename="../../widgets/intake_history.py" line="137" />
             <source>Open</source>
             <translation>查看</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="146" />
+            <location filename="../../widgets/intake_history.py" line="139" />
             <source>Show the incident in the console</source>
             <translation>在控制台中显示该事件</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="149" />
-            <location filename="../../widgets/intake_history.py" line="205" />
+            <location filename="../../widgets/intake_history.py" line="142" />
+            <location filename="../../widgets/intake_history.py" line="198" />
             <source>Same problem</source>
             <translation>同一问题</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="152" />
+            <location filename="../../widgets/intake_history.py" line="145" />
             <source>File the call as a duplicate of the selected incident</source>
             <translation>将此次来电登记为所选事件的重复件</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="173" />
+            <location filename="../../widgets/intake_history.py" line="166" />
             <source>%1 incidents within %2 m in the last %3 days</source>
             <translation>近 %3 天内 %2 米范围内有 %1 起事件</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="178" />
+            <location filename="../../widgets/intake_history.py" line="171" />
             <source>No incident here lately</source>
             <translation>此处近期无事件</translation>
         </message>
         <message>
-            <location filename="../../widgets/intake_history.py" line="204" />
+            <location filename="../../widgets/intake_history.py" line="197" />
             <source>Duplicate of %1</source>
             <translation>重复于 %1</translation>
         </message>
@@ -4322,74 +4322,74 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>RunCards</name>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="55" />
-            <location filename="../../widgets/run_card_editor.py" line="222" />
+            <location filename="../../widgets/run_card_editor.py" line="56" />
+            <location filename="../../widgets/run_card_editor.py" line="204" />
             <source>Class</source>
             <translation>事件类别</translation>
         </message>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="55" />
-            <location filename="../../widgets/run_card_editor.py" line="223" />
+            <location filename="../../widgets/run_card_editor.py" line="56" />
+            <location filename="../../widgets/run_card_editor.py" line="205" />
             <source>Priority</source>
             <translation>优先级</translation>
         </message>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="56" />
+            <location filename="../../widgets/run_card_editor.py" line="57" />
             <source>Sends</source>
             <translation>派出</translation>
         </message>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="105" />
+            <location filename="../../widgets/run_card_editor.py" line="97" />
             <source>Department</source>
             <translation>部门</translation>
         </message>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="106" />
+            <location filename="../../widgets/run_card_editor.py" line="98" />
             <source>Unit type</source>
             <translation>单位类型</translation>
         </message>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="106" />
+            <location filename="../../widgets/run_card_editor.py" line="98" />
             <source>Count</source>
             <translation>数量</translation>
         </message>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="165" />
+            <location filename="../../widgets/run_card_editor.py" line="147" />
             <source>any</source>
             <translation>任意</translation>
         </message>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="175" />
+            <location filename="../../widgets/run_card_editor.py" line="157" />
             <source>Run cards</source>
             <translation>出动预案</translation>
         </message>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="210" />
+            <location filename="../../widgets/run_card_editor.py" line="192" />
             <source>Add line</source>
             <translation>添加一行</translation>
         </message>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="212" />
+            <location filename="../../widgets/run_card_editor.py" line="194" />
             <source>Remove line</source>
             <translation>删除该行</translation>
         </message>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="214" />
+            <location filename="../../widgets/run_card_editor.py" line="196" />
             <source>Save card</source>
             <translation>保存预案</translation>
         </message>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="216" />
+            <location filename="../../widgets/run_card_editor.py" line="198" />
             <source>Remove card</source>
             <translation>删除预案</translation>
         </message>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="306" />
+            <location filename="../../widgets/run_card_editor.py" line="288" />
             <source>Sending…</source>
             <translation>发送中…</translation>
         </message>
         <message>
-            <location filename="../../widgets/run_card_editor.py" line="314" />
+            <location filename="../../widgets/run_card_editor.py" line="296" />
             <source>Saved on the server</source>
             <translation>已保存到服务器</translation>
         </message>
