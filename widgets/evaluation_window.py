@@ -22,23 +22,17 @@ from PySide6.QtCore import (
     QCoreApplication,
     QDateTime,
     QModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSplitter,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -57,6 +51,7 @@ from dispatch.services.evaluation_view import (
     read_ranking,
 )
 from widgets.evaluation_model import CODE_ROLE, KEY_ROLE, RAW_ROLE, Column, EvaluationModel
+from widgets.table_window import beside, incident_list, sorted_table
 
 translate = QCoreApplication.translate
 
@@ -156,38 +151,16 @@ class EvaluationWindow(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.model = EvaluationModel(name, self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(RAW_ROLE)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(Column.RANK, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.proxy, self.view = sorted_table(self.model, RAW_ROLE, Column.RANK,
+                                             Qt.SortOrder.AscendingOrder, whole_rows=False,
+                                             parent=self)
         self.view.activated.connect(self.show_cases_at)
-
-        self.cases_label = QLabel(translate("EvaluationWindow", "Double-click a number (or "
-                                                                "Enter) to list its cases"))
-        self.cases_label.setWordWrap(True)
-        self.cases = QListWidget()
-        self.cases.setToolTip(translate("EvaluationWindow", "Double-click or Enter: show the "
-                                                            "incident in the console"))
-        self.cases.itemActivated.connect(self._on_case_activated)
-        side = QWidget()
-        side_lay = QVBoxLayout(side)
-        side_lay.setContentsMargins(0, 0, 0, 0)
-        side_lay.addWidget(self.cases_label)
-        side_lay.addWidget(self.cases, 1)
-        split = QSplitter()
-        split.addWidget(self.view)
-        split.addWidget(side)
-        split.setStretchFactor(0, 5)
-        split.setStretchFactor(1, 1)
+        side, self.cases_label, self.cases = incident_list(
+            translate("EvaluationWindow", "Double-click a number (or Enter) to list its cases"),
+            translate("EvaluationWindow", "Double-click or Enter: show the incident in the "
+                                          "console"),
+            self._on_case_activated)
+        split = beside(self.view, side, (5, 1))
         self.help = QLabel(translate(
             "EvaluationWindow", "Score: the weighted mean of the rates, out of 100. Arrows: the "
             "change since the previous period; hover a cell for its figures."))

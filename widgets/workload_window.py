@@ -19,28 +19,23 @@ from PySide6.QtCore import (
     QCoreApplication,
     QDateTime,
     QItemSelection,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateTimeEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from dispatch.services.workload import Workload, compute_workload
+from widgets.table_window import beside, incident_list, sorted_table
 from widgets.workload_model import OPERATOR_ROLE, RAW_ROLE, Column, WorkloadModel
 
 translate = QCoreApplication.translate
@@ -98,40 +93,16 @@ class WorkloadWindow(QWidget):
         self.help.setStyleSheet("color: palette(mid);")
 
         self.model = WorkloadModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(RAW_ROLE)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(Column.OPEN, Qt.SortOrder.DescendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        self.proxy, self.view = sorted_table(self.model, RAW_ROLE, Column.OPEN,
+                                             Qt.SortOrder.DescendingOrder, whole_rows=True,
+                                             parent=self)
+        self.view.horizontalHeader().setStretchLastSection(True)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
-
-        self.held_label = QLabel(translate("WorkloadWindow", "Pick an operator to list the "
-                                                            "open incidents they hold"))
-        self.held_label.setWordWrap(True)
-        self.held = QListWidget()
-        self.held.setToolTip(translate("WorkloadWindow", "Double-click or Enter: show the "
-                                                         "incident in the console"))
-        self.held.itemActivated.connect(self._on_held_activated)
-        side = QWidget()
-        side_lay = QVBoxLayout(side)
-        side_lay.setContentsMargins(0, 0, 0, 0)
-        side_lay.addWidget(self.held_label)
-        side_lay.addWidget(self.held, 1)
-        split = QSplitter()
-        split.addWidget(self.view)
-        split.addWidget(side)
-        split.setStretchFactor(0, 4)
-        split.setStretchFactor(1, 1)
+        side, self.held_label, self.held = incident_list(
+            translate("WorkloadWindow", "Pick an operator to list the open incidents they hold"),
+            translate("WorkloadWindow", "Double-click or Enter: show the incident in the console"),
+            self._on_held_activated)
+        split = beside(self.view, side, (4, 1))
 
         top = QHBoxLayout()
         top.addWidget(since_label)

@@ -1225,177 +1225,177 @@
     <context>
         <name>EvaluationWindow</name>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="85" />
+            <location filename="../../widgets/evaluation_window.py" line="80" />
             <source>this server cannot list the cases of this level</source>
             <translation>该服务器无法列出此层级的案件</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="68" />
+            <location filename="../../widgets/evaluation_window.py" line="63" />
             <source>Districts</source>
             <translation>区</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="69" />
+            <location filename="../../widgets/evaluation_window.py" line="64" />
             <source>Streets</source>
             <translation>街道</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="70" />
+            <location filename="../../widgets/evaluation_window.py" line="65" />
             <source>Communities</source>
             <translation>社区</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="71" />
+            <location filename="../../widgets/evaluation_window.py" line="66" />
             <source>Grids</source>
             <translation>网格</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="72" />
+            <location filename="../../widgets/evaluation_window.py" line="67" />
             <source>Departments</source>
             <translation>部门</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="73" />
+            <location filename="../../widgets/evaluation_window.py" line="68" />
             <source>Dispatchers</source>
             <translation>调度员</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="74" />
+            <location filename="../../widgets/evaluation_window.py" line="69" />
             <source>Grid workers</source>
             <translation>网格员</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="77" />
+            <location filename="../../widgets/evaluation_window.py" line="72" />
             <source>Day</source>
             <translation>日</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="78" />
+            <location filename="../../widgets/evaluation_window.py" line="73" />
             <source>Month</source>
             <translation>月</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="79" />
+            <location filename="../../widgets/evaluation_window.py" line="74" />
             <source>Quarter</source>
             <translation>季度</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="82" />
+            <location filename="../../widgets/evaluation_window.py" line="77" />
             <source>from the server</source>
             <translation>来自服务器</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="83" />
+            <location filename="../../widgets/evaluation_window.py" line="78" />
             <source>from this console's incidents (archived cases not listed)</source>
             <translation>来自本席位的事件（已归档案件未列出）</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="124" />
+            <location filename="../../widgets/evaluation_window.py" line="119" />
             <source>Evaluation</source>
             <translation>绩效评价</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="131" />
+            <location filename="../../widgets/evaluation_window.py" line="126" />
             <source>What is ranked</source>
             <translation>排名对象</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="139" />
+            <location filename="../../widgets/evaluation_window.py" line="134" />
             <source>Previous period (Alt+Left)</source>
             <translation>上一期（Alt+左）</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="143" />
+            <location filename="../../widgets/evaluation_window.py" line="138" />
             <source>Next period (Alt+Right)</source>
             <translation>下一期（Alt+右）</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="147" />
+            <location filename="../../widgets/evaluation_window.py" line="142" />
             <source>Refresh</source>
             <translation>刷新</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="148" />
+            <location filename="../../widgets/evaluation_window.py" line="143" />
             <source>Read the ranking again (F5)</source>
             <translation>重新读取排名（F5）</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="150" />
+            <location filename="../../widgets/evaluation_window.py" line="145" />
             <source>Export…</source>
             <translation>导出…</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="151" />
+            <location filename="../../widgets/evaluation_window.py" line="146" />
             <source>Write the monthly evaluation report of the month shown (PDF and CSV, per district and per department)</source>
             <translation>导出所示月份的月度绩效评价报告（PDF 和 CSV，按区和按部门）</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="174" />
+            <location filename="../../widgets/evaluation_window.py" line="159" />
             <source>Double-click a number (or Enter) to list its cases</source>
             <translation>双击某个数字（或按回车）列出对应案件</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="178" />
+            <location filename="../../widgets/evaluation_window.py" line="160" />
             <source>Double-click or Enter: show the incident in the console</source>
             <translation>双击或回车：在控制台中显示该事件</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="191" />
+            <location filename="../../widgets/evaluation_window.py" line="164" />
             <source>Score: the weighted mean of the rates, out of 100. Arrows: the change since the previous period; hover a cell for its figures.</source>
             <translation>得分：各项比率的加权平均（百分制）。箭头：与上期相比的变化；鼠标悬停可查看明细。</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="266" />
+            <location filename="../../widgets/evaluation_window.py" line="239" />
             <source>Reading the ranking…</source>
             <translation>正在读取排名…</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="282" />
+            <location filename="../../widgets/evaluation_window.py" line="255" />
             <source>Could not read the ranking: %1</source>
             <translation>无法读取排名：%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="290" />
+            <location filename="../../widgets/evaluation_window.py" line="263" />
             <source>Updated %1 · %2 ranked</source>
             <translation>已更新 %1 · 参评 %2 个</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="303" />
+            <location filename="../../widgets/evaluation_window.py" line="276" />
             <source>This server does not evaluate this level</source>
             <translation>该服务器不支持此层级的评价</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="320" />
+            <location filename="../../widgets/evaluation_window.py" line="293" />
             <source>Reading the cases…</source>
             <translation>正在读取案件…</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="328" />
+            <location filename="../../widgets/evaluation_window.py" line="301" />
             <source>Could not list the cases: %1</source>
             <translation>无法列出案件：%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="332" />
+            <location filename="../../widgets/evaluation_window.py" line="305" />
             <source>%1: %2 cases, %3</source>
             <translation>%1：%2 件，%3</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="351" />
+            <location filename="../../widgets/evaluation_window.py" line="324" />
             <source>Export the monthly evaluation report to</source>
             <translation>将月度绩效评价报告导出到</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="362" />
+            <location filename="../../widgets/evaluation_window.py" line="335" />
             <source>Writing the report of %1…</source>
             <translation>正在生成 %1 的报告…</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="369" />
+            <location filename="../../widgets/evaluation_window.py" line="342" />
             <source>Could not export: %1</source>
             <translation>无法导出：%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/evaluation_window.py" line="373" />
+            <location filename="../../widgets/evaluation_window.py" line="346" />
             <source>Report saved: %1</source>
             <translation>报告已保存：%1</translation>
         </message>
@@ -5172,62 +5172,62 @@ Open311 演示 API 密钥：open311-demo</translation>
     <context>
         <name>WorkloadWindow</name>
         <message>
-            <location filename="../../widgets/workload_window.py" line="79" />
+            <location filename="../../widgets/workload_window.py" line="74" />
             <source>Workload</source>
             <translation>工作量</translation>
         </message>
         <message>
-            <location filename="../../widgets/workload_window.py" line="86" />
+            <location filename="../../widgets/workload_window.py" line="81" />
             <source>Shift from</source>
             <translation>本班开始</translation>
         </message>
         <message>
-            <location filename="../../widgets/workload_window.py" line="88" />
+            <location filename="../../widgets/workload_window.py" line="83" />
             <source>Refresh</source>
             <translation>刷新</translation>
         </message>
         <message>
-            <location filename="../../widgets/workload_window.py" line="89" />
+            <location filename="../../widgets/workload_window.py" line="84" />
             <source>Read the shift's events again (F5)</source>
             <translation>重新读取本班记录（F5）</translation>
         </message>
         <message>
-            <location filename="../../widgets/workload_window.py" line="94" />
+            <location filename="../../widgets/workload_window.py" line="89" />
             <source>An operator holds an open incident when theirs is its last action. Position reports and the server's own events are not counted.</source>
             <translation>事件的最后一步操作由谁完成，该未结事件即计入谁的在办事件。位置上报和服务器自身的事件不计为操作。</translation>
         </message>
         <message>
-            <location filename="../../widgets/workload_window.py" line="118" />
+            <location filename="../../widgets/workload_window.py" line="102" />
             <source>Pick an operator to list the open incidents they hold</source>
             <translation>选择一名操作员，列出其在办事件</translation>
         </message>
         <message>
-            <location filename="../../widgets/workload_window.py" line="122" />
+            <location filename="../../widgets/workload_window.py" line="103" />
             <source>Double-click or Enter: show the incident in the console</source>
             <translation>双击或回车：在控制台中显示该事件</translation>
         </message>
         <message>
-            <location filename="../../widgets/workload_window.py" line="169" />
+            <location filename="../../widgets/workload_window.py" line="140" />
             <source>The shift cannot start in the future</source>
             <translation>本班开始时间不能晚于现在</translation>
         </message>
         <message>
-            <location filename="../../widgets/workload_window.py" line="174" />
+            <location filename="../../widgets/workload_window.py" line="145" />
             <source>Reading the shift's events…</source>
             <translation>正在读取本班记录…</translation>
         </message>
         <message>
-            <location filename="../../widgets/workload_window.py" line="190" />
+            <location filename="../../widgets/workload_window.py" line="161" />
             <source>Could not read the shift: %1</source>
             <translation>无法读取本班记录：%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/workload_window.py" line="202" />
+            <location filename="../../widgets/workload_window.py" line="173" />
             <source>Updated %1 · %2 actions by %3 operators</source>
             <translation>更新于 %1 · %3 名操作员共 %2 次操作</translation>
         </message>
         <message>
-            <location filename="../../widgets/workload_window.py" line="228" />
+            <location filename="../../widgets/workload_window.py" line="199" />
             <source>Open incidents %1 holds: %2</source>
             <translation>%1 的在办事件：%2 起</translation>
         </message>
