@@ -3,13 +3,10 @@ further up for an urgent or high incident (越级)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
     QWidget,
 )
 
@@ -20,6 +17,7 @@ from dispatch.domain.roles import Permission
 from dispatch.domain.status import EscalationLevel
 from widgets import labels
 from widgets.action_forms.base import ActionForm, FormError, required_text
+from widgets.action_forms.department_checklist import DepartmentChecklist
 from widgets.console_model import ConsoleModel
 
 translate = QCoreApplication.translate
@@ -50,37 +48,15 @@ class EscalateForm(ActionForm):
                     else translate("ActionForm", "already at city level"))
             self.form.addRow(translate("ActionForm", "Level"), QLabel(text))
         self.reason = self.line(translate("ActionForm", "Reason"), "")
-        self.departments = QListWidget()
-        self.departments.setFlow(QListView.Flow.LeftToRight)
-        self.departments.setWrapping(True)
-        self.departments.setResizeMode(QListView.ResizeMode.Adjust)
-        self.departments.setMaximumHeight(100)
-        self.departments.setUniformItemSizes(True)
-        self.departments.setGridSize(QSize(200, 20))
-        self.departments.setTextElideMode(Qt.TextElideMode.ElideRight)
-        for code in sorted(console.catalogue.departments):
-            if code in inc.departments:
-                continue
-            item = QListWidgetItem(console.department_name(code))
-            item.setToolTip(console.department_name(code))
-            item.setData(Qt.ItemDataRole.UserRole, code)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.departments.addItem(item)
+        self.departments = DepartmentChecklist(console, inc.departments, height=100,
+                                               cell_width=200)
         self.form.addRow(translate("ActionForm", "Add departments"), self.departments)
 
     def added(self) -> tuple[str, ...]:
-        out = []
-        for i in range(self.departments.count()):
-            item = self.departments.item(i)
-            if item.checkState() == Qt.CheckState.Checked:
-                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
-        return tuple(out)
+        return self.departments.checked()
 
     def set_added(self, codes: set[str]) -> None:
-        for i in range(self.departments.count()):
-            item = self.departments.item(i)
-            on = item.data(Qt.ItemDataRole.UserRole) in codes
-            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        self.departments.set_checked(codes)
 
     def target(self) -> EscalationLevel | None:
         """The level chosen (the next one up unless a shift lead picked one further)."""

@@ -3,8 +3,8 @@ arrival limit is shown) and report a summoned department on site (which one, a n
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QListView, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from dispatch.domain import commands as cmd
 from dispatch.domain.commands import Command
@@ -12,6 +12,7 @@ from dispatch.domain.deadlines import ARRIVAL_LIMIT
 from dispatch.domain.whistle import arrival_state, waiting
 from widgets import labels
 from widgets.action_forms.base import ActionForm, FormError, required_text
+from widgets.action_forms.department_checklist import DepartmentChecklist
 from widgets.console_model import ConsoleModel
 from widgets.whistle_view import clock_text, state_text
 
@@ -26,22 +27,7 @@ class WhistleForm(ActionForm):
         super().__init__(console, incident_id, parent)
         inc = self.incident
         summoned = {s.department for s in inc.summoned}
-        self.departments = QListWidget()
-        self.departments.setFlow(QListView.Flow.LeftToRight)
-        self.departments.setWrapping(True)
-        self.departments.setResizeMode(QListView.ResizeMode.Adjust)
-        self.departments.setMaximumHeight(110)
-        self.departments.setUniformItemSizes(True)
-        self.departments.setGridSize(QSize(180, 20))
-        self.departments.setTextElideMode(Qt.TextElideMode.ElideRight)
-        for code in sorted(console.catalogue.departments):
-            if code in summoned:
-                continue
-            item = QListWidgetItem(console.department_name(code))
-            item.setToolTip(console.department_name(code))
-            item.setData(Qt.ItemDataRole.UserRole, code)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.departments.addItem(item)
+        self.departments = DepartmentChecklist(console, summoned, height=110, cell_width=180)
         self.form.addRow(translate("ActionForm", "Summon"), self.departments)
         self.reason = self.line(translate("ActionForm", "Reason"),
                                 translate("ActionForm", "why the departments are summoned"))
@@ -53,18 +39,10 @@ class WhistleForm(ActionForm):
         self.focus_widget = self.departments
 
     def checked(self) -> tuple[str, ...]:
-        out = []
-        for i in range(self.departments.count()):
-            item = self.departments.item(i)
-            if item.checkState() == Qt.CheckState.Checked:
-                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
-        return tuple(out)
+        return self.departments.checked()
 
     def set_checked(self, codes: set[str]) -> None:
-        for i in range(self.departments.count()):
-            item = self.departments.item(i)
-            on = item.data(Qt.ItemDataRole.UserRole) in codes
-            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        self.departments.set_checked(codes)
 
     def build(self) -> Command:
         depts = self.checked()
