@@ -52,21 +52,14 @@ def main(argv: list[str]) -> int:
     out, data_dir = Path(argv[0]), Path(argv[1])
     data_dir.mkdir(parents=True, exist_ok=True)
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from console.audit_source import AuditSource
     from console.background import run_in_background
-    from console.themes import apply_theme
     from dispatch.adapters.security.operators import DEMO_PASSWORDS
+    from tests.ui.shots import chinese_app
     from widgets.audit_window import AuditWindow
-    from widgets.i18n import install_translator
 
-    app = QApplication(["gridline-audit-shot"])
-    apply_theme(app, "light")
-    if not install_translator(app, "zh"):
-        print("no compiled Chinese translations (python -m tools.translations compile)",
-              file=sys.stderr)
-        return 2
+    app = chinese_app("gridline-audit-shot", web=False)
     ep, srv = make_traffic(data_dir)
     source = AuditSource(ep, "lead", DEMO_PASSWORDS["lead"], "指挥中心-01", None)
     w = AuditWindow(source, run_in_background)

@@ -78,17 +78,21 @@ def demo_server(data: Path, name: str, **settings: Any) -> DemoServer:
     return DemoServer(srv, endpoints, catalogue, city)
 
 
-def chinese_app(name: str) -> Any:
-    """The QApplication with the Chinese translation installed (the web engine prepared)."""
-    import maps
+def chinese_app(name: str, *, web: bool = True) -> Any:
+    """The QApplication in the light theme with the Chinese translation installed (and, with
+    ``web``, the web engine prepared for a map)."""
+    if web:
+        import maps
 
-    maps.prepare_environment()
-    import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
+        maps.prepare_environment()
+        import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication exists)
     from PySide6.QtWidgets import QApplication
 
+    from console.themes import apply_theme
     from widgets.i18n import install_translator
 
     app = QApplication([name])
+    apply_theme(app, "light")
     if not install_translator(app, "zh"):
         raise SystemExit("no compiled Chinese translations (python -m tools.translations "
                          "compile)")

@@ -14,25 +14,18 @@ def main(argv: list[str]) -> int:
     out, data_dir = Path(argv[0]), Path(argv[1])
     data_dir.mkdir(parents=True, exist_ok=True)
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from console.audit_source import AuditSource
     from console.background import run_in_background
-    from console.themes import apply_theme
     from dispatch.adapters.client import CommandClient
     from dispatch.adapters.security.operators import DEMO_PASSWORDS
     from dispatch.domain import commands as cmd
     from dispatch.domain.errors import DispatchError
     from tests.ui.audit_shot import make_traffic
-    from widgets.i18n import install_translator
+    from tests.ui.shots import chinese_app
     from widgets.workload_window import WorkloadWindow
 
-    app = QApplication(["gridline-workload-shot"])
-    apply_theme(app, "light")
-    if not install_translator(app, "zh"):
-        print("no compiled Chinese translations (python -m tools.translations compile)",
-              file=sys.stderr)
-        return 2
+    app = chinese_app("gridline-workload-shot", web=False)
     ep, srv = make_traffic(data_dir)
     with CommandClient(ep) as disp, CommandClient(ep) as lead:
         disp.login("disp", DEMO_PASSWORDS["disp"], "姑苏区-坐席03")
