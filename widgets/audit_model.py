@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QDateTime,
     QModelIndex,
@@ -20,6 +19,8 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+
+from widgets.rows import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 translate = QCoreApplication.translate
@@ -90,8 +91,11 @@ def format_time(ts: float) -> str:
     return QDateTime.fromMSecsSinceEpoch(round(ts * 1000)).toString(TIME_FORMAT)
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(ListTableModel):
     """Audit lines, newest first (:meth:`set_rows` takes them in any order)."""
+
+    CONTEXT = "AuditTableModel"
+    HEADERS = _HEADERS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -119,11 +123,8 @@ class AuditTableModel(QAbstractTableModel):
 
     # -------------------------------------------------------------------------- Qt API
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+    def items(self) -> list[Mapping[str, Any]]:
+        return self._rows
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows) \
@@ -149,13 +150,6 @@ class AuditTableModel(QAbstractTableModel):
         if role == RAW_ROLE:
             return raw
         return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(Column):
-            return translate("AuditTableModel", str(_HEADERS[section]))
-        return super().headerData(section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

@@ -84,7 +84,7 @@
             <location filename="../../widgets/action_forms/extension.py" line="21" />
             <location filename="../../widgets/action_forms/verify.py" line="31" />
             <location filename="../../widgets/action_forms/verify.py" line="38" />
-            <location filename="../../widgets/action_forms/whistle.py" line="92" />
+            <location filename="../../widgets/action_forms/whistle.py" line="70" />
             <source>Note</source>
             <translation>备注</translation>
         </message>
@@ -95,7 +95,7 @@
             <location filename="../../widgets/action_forms/close.py" line="125" />
             <location filename="../../widgets/action_forms/evaluate.py" line="30" />
             <location filename="../../widgets/action_forms/extension.py" line="23" />
-            <location filename="../../widgets/action_forms/whistle.py" line="92" />
+            <location filename="../../widgets/action_forms/whistle.py" line="70" />
             <source>optional</source>
             <translation>可选</translation>
         </message>
@@ -134,7 +134,7 @@
             <location filename="../../widgets/action_forms/assign.py" line="63" />
             <location filename="../../widgets/action_forms/department_step.py" line="39" />
             <location filename="../../widgets/action_forms/release_department.py" line="28" />
-            <location filename="../../widgets/action_forms/whistle.py" line="91" />
+            <location filename="../../widgets/action_forms/whistle.py" line="69" />
             <source>Department</source>
             <translation>部门</translation>
         </message>
@@ -203,14 +203,14 @@
             <location filename="../../widgets/action_forms/callback.py" line="40" />
             <location filename="../../widgets/action_forms/callback.py" line="65" />
             <location filename="../../widgets/action_forms/close.py" line="59" />
-            <location filename="../../widgets/action_forms/escalate.py" line="52" />
-            <location filename="../../widgets/action_forms/escalate.py" line="101" />
+            <location filename="../../widgets/action_forms/escalate.py" line="50" />
+            <location filename="../../widgets/action_forms/escalate.py" line="77" />
             <location filename="../../widgets/action_forms/extension.py" line="39" />
             <location filename="../../widgets/action_forms/extension.py" line="44" />
             <location filename="../../widgets/action_forms/release_department.py" line="29" />
             <location filename="../../widgets/action_forms/release_department.py" line="37" />
-            <location filename="../../widgets/action_forms/whistle.py" line="46" />
-            <location filename="../../widgets/action_forms/whistle.py" line="74" />
+            <location filename="../../widgets/action_forms/whistle.py" line="32" />
+            <location filename="../../widgets/action_forms/whistle.py" line="52" />
             <source>Reason</source>
             <translation>原因</translation>
         </message>
@@ -270,23 +270,23 @@
             <translation>延期时长</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/escalate.py" line="50" />
+            <location filename="../../widgets/action_forms/escalate.py" line="48" />
             <source>already at city level</source>
             <translation>已在市级处置</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/escalate.py" line="46" />
-            <location filename="../../widgets/action_forms/escalate.py" line="51" />
+            <location filename="../../widgets/action_forms/escalate.py" line="44" />
+            <location filename="../../widgets/action_forms/escalate.py" line="49" />
             <source>Level</source>
             <translation>层级</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/escalate.py" line="69" />
+            <location filename="../../widgets/action_forms/escalate.py" line="53" />
             <source>Add departments</source>
             <translation>增加部门</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/escalate.py" line="99" />
+            <location filename="../../widgets/action_forms/escalate.py" line="75" />
             <source>The incident is already handled at city level</source>
             <translation>该事件已由市级处置，无法再提级</translation>
         </message>
@@ -322,12 +322,12 @@
             <translation>当前没有部门可以执行此步骤</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/escalate.py" line="41" />
+            <location filename="../../widgets/action_forms/escalate.py" line="39" />
             <source> (skipping levels)</source>
             <translation>（越级）</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/escalate.py" line="43" />
+            <location filename="../../widgets/action_forms/escalate.py" line="41" />
             <source>A shift lead may escalate an urgent or high incident several levels at once, with a reason</source>
             <translation>值班长可对特急或紧急事件越级上报，须填写原因</translation>
         </message>
@@ -367,27 +367,27 @@
             <translation>来电号码</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/whistle.py" line="45" />
+            <location filename="../../widgets/action_forms/whistle.py" line="31" />
             <source>Summon</source>
             <translation>召集部门</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/whistle.py" line="47" />
+            <location filename="../../widgets/action_forms/whistle.py" line="33" />
             <source>why the departments are summoned</source>
             <translation>为何召集这些部门</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/whistle.py" line="48" />
+            <location filename="../../widgets/action_forms/whistle.py" line="34" />
             <source>Each must report on site (报到) within the centre's arrival limit, %1 unless its deadline profile says</source>
             <translation>各部门须在中心的报到时限内到场报到（时限方案未另定时为 %1）</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/whistle.py" line="72" />
+            <location filename="../../widgets/action_forms/whistle.py" line="50" />
             <source>Check at least one department to summon</source>
             <translation>请至少勾选一个要召集的部门</translation>
         </message>
         <message>
-            <location filename="../../widgets/action_forms/whistle.py" line="98" />
+            <location filename="../../widgets/action_forms/whistle.py" line="76" />
             <source>Every summoned department is on site</source>
             <translation>被召集的部门均已报到</translation>
         </message>
@@ -651,168 +651,168 @@
     <context>
         <name>AuditTableModel</name>
         <message>
-            <location filename="../../widgets/audit_model.py" line="45" />
-            <location filename="../../widgets/audit_model.py" line="171" />
+            <location filename="../../widgets/audit_model.py" line="46" />
+            <location filename="../../widgets/audit_model.py" line="165" />
             <source>Time</source>
             <translation>时间</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="46" />
-            <location filename="../../widgets/audit_model.py" line="172" />
+            <location filename="../../widgets/audit_model.py" line="47" />
+            <location filename="../../widgets/audit_model.py" line="166" />
             <source>Operator</source>
             <translation>操作员</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="47" />
-            <location filename="../../widgets/audit_model.py" line="173" />
+            <location filename="../../widgets/audit_model.py" line="48" />
+            <location filename="../../widgets/audit_model.py" line="167" />
             <source>Workstation</source>
             <translation>工作站</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="48" />
-            <location filename="../../widgets/audit_model.py" line="175" />
+            <location filename="../../widgets/audit_model.py" line="49" />
+            <location filename="../../widgets/audit_model.py" line="169" />
             <source>Action</source>
             <translation>操作</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="49" />
-            <location filename="../../widgets/audit_model.py" line="176" />
+            <location filename="../../widgets/audit_model.py" line="50" />
+            <location filename="../../widgets/audit_model.py" line="170" />
             <source>Incident</source>
             <translation>事件</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="50" />
-            <location filename="../../widgets/audit_model.py" line="177" />
+            <location filename="../../widgets/audit_model.py" line="51" />
+            <location filename="../../widgets/audit_model.py" line="171" />
             <source>Detail</source>
             <translation>详情</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="55" />
+            <location filename="../../widgets/audit_model.py" line="56" />
             <source>Login</source>
             <translation>登录</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="56" />
+            <location filename="../../widgets/audit_model.py" line="57" />
             <source>Failed login</source>
             <translation>登录失败</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="57" />
+            <location filename="../../widgets/audit_model.py" line="58" />
             <source>Logout</source>
             <translation>退出登录</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="58" />
+            <location filename="../../widgets/audit_model.py" line="59" />
             <source>Query</source>
             <translation>查询</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="59" />
+            <location filename="../../widgets/audit_model.py" line="60" />
             <source>History read</source>
             <translation>读取历史</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="60" />
+            <location filename="../../widgets/audit_model.py" line="61" />
             <source>Audit read</source>
             <translation>查阅审计</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="61" />
+            <location filename="../../widgets/audit_model.py" line="62" />
             <source>Operator added</source>
             <translation>新增操作员</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="62" />
+            <location filename="../../widgets/audit_model.py" line="63" />
             <source>Password changed</source>
             <translation>修改密码</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="63" />
+            <location filename="../../widgets/audit_model.py" line="64" />
             <source>Operator disabled</source>
             <translation>停用操作员</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="64" />
+            <location filename="../../widgets/audit_model.py" line="65" />
             <source>Operator enabled</source>
             <translation>启用操作员</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="65" />
+            <location filename="../../widgets/audit_model.py" line="66" />
             <source>Demo operators added</source>
             <translation>创建演示操作员</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="66" />
+            <location filename="../../widgets/audit_model.py" line="67" />
             <source>Request refused</source>
             <translation>请求被拒绝</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="67" />
+            <location filename="../../widgets/audit_model.py" line="68" />
             <source>Login refused (key)</source>
             <translation>登录被拒绝（密钥）</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="68" />
+            <location filename="../../widgets/audit_model.py" line="69" />
             <source>Login throttled</source>
             <translation>登录被限速</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="69" />
+            <location filename="../../widgets/audit_model.py" line="70" />
             <source>Login locked</source>
             <translation>登录已锁定</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="70" />
+            <location filename="../../widgets/audit_model.py" line="71" />
             <source>Session expired</source>
             <translation>会话过期</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="71" />
+            <location filename="../../widgets/audit_model.py" line="72" />
             <source>Session closed</source>
             <translation>会话被关闭</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="72" />
+            <location filename="../../widgets/audit_model.py" line="73" />
             <source>Snapshot refused</source>
             <translation>快照被拒绝</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="73" />
+            <location filename="../../widgets/audit_model.py" line="74" />
             <source>Subscription refused</source>
             <translation>订阅被拒绝</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="74" />
+            <location filename="../../widgets/audit_model.py" line="75" />
             <source>Feed reset</source>
             <translation>推送重置</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="75" />
+            <location filename="../../widgets/audit_model.py" line="76" />
             <source>Key enrolled</source>
             <translation>密钥已登记</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="76" />
+            <location filename="../../widgets/audit_model.py" line="77" />
             <source>Key revoked</source>
             <translation>密钥已吊销</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="77" />
+            <location filename="../../widgets/audit_model.py" line="78" />
             <source>Allow-list file invalid</source>
             <translation>白名单文件无效</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="78" />
+            <location filename="../../widgets/audit_model.py" line="79" />
             <source>Audit pruned</source>
             <translation>审计已清理</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="171" />
+            <location filename="../../widgets/audit_model.py" line="165" />
             <source>ID</source>
             <translation>编号</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_model.py" line="174" />
+            <location filename="../../widgets/audit_model.py" line="168" />
             <source>Action code</source>
             <translation>操作代码</translation>
         </message>
