@@ -105,11 +105,14 @@ def compared(rows: Sequence[Mapping[str, Any]], previous: Sequence[Mapping[str, 
 def read_ranking(fetch: Fetch, level: str, start: float, end: float, previous_start: float
                  ) -> Answer:
     """The answer for ``[start, end)`` with its rows compared with ``[previous_start, start)``:
-    the server's comparison when its rows carry one, else a second query and
+    the server's comparison when its rows carry one made with that period (for explicit
+    bounds a server compares with the window of the same length just before, which is not
+    the previous calendar month when the months differ in length), else a second query and
     :func:`compared`."""
     answer = dict(fetch(level, start, end))
     rows = list(answer.get("rows") or [])
-    if rows and all("previous" in r for r in rows):
+    theirs = answer.get("previous_period") or {}
+    if rows and all("previous" in r for r in rows) and theirs.get("start") == previous_start:
         answer["rows"] = [{**r, "change": dict(r.get("change") or {})} for r in rows]
         return answer
     before = fetch(level, previous_start, start) if rows else {"rows": []}

@@ -75,3 +75,24 @@ def test_month_on_month_previous_and_change() -> None:
                       [{"code": "a", "score": 0.5, "rank": 1, "closure_rate": 0.5}],
                       ["closure_rate"])
     assert only["change"] == {"closure_rate": None, "score": None, "rank": 0.0}
+
+
+def test_explicit_bounds_of_a_calendar_period_compare_with_the_one_before() -> None:
+    from datetime import datetime
+
+    from dispatch.adapters.server.evaluation_data import window_of
+    from dispatch.domain.evaluation_period import CENTRE_TZ
+
+    def ts(year: int, month: int, day: int) -> float:
+        return datetime(year, month, day, tzinfo=CENTRE_TZ).timestamp()
+
+    def previous(start: float, end: float) -> tuple[float, float]:
+        w = window_of("evaluation", {"period": None, "at": None, "start": start, "end": end}, end)
+        return w.prev_start, w.prev_end
+
+    # November by its bounds: October (31 days), not the 30 days before 1 November
+    assert previous(ts(2026, 11, 1), ts(2026, 12, 1)) == (ts(2026, 10, 1), ts(2026, 11, 1))
+    assert previous(ts(2026, 10, 1), ts(2027, 1, 1)) == (ts(2026, 7, 1), ts(2026, 10, 1))
+    assert previous(ts(2026, 3, 1), ts(2026, 3, 2)) == (ts(2026, 2, 28), ts(2026, 3, 1))
+    # any other window: the same length just before
+    assert previous(ts(2026, 11, 3), ts(2026, 11, 10)) == (ts(2026, 10, 27), ts(2026, 11, 3))

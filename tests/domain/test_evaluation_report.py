@@ -86,14 +86,22 @@ def test_read_ranking_asks_for_the_previous_period_unless_the_server_compares() 
 
     asked.clear()
 
-    def comparing(level: str, start: float, end: float) -> dict[str, Any]:
+    def comparing(level: str, start: float, end: float, prev: float = 0.0) -> dict[str, Any]:
         asked.append((level, start, end))
-        return {"rows": [{**row("A", 1, 0.9), "previous": {"rank": 3, "score": 0.6},
-                          "change": {"score": 0.3}}]}
+        return {"rows": [{**row("A", 1, 0.9 if start == 100 else 0.8),
+                          "previous": {"rank": 3, "score": 0.6}, "change": {"score": 0.3}}],
+                "previous_period": {"start": prev, "end": start}}
 
     got = read_ranking(comparing, "street", 100, 200, 0)
     assert asked == [("street", 100, 200)]  # the server's comparison is used as it is
     assert got["rows"][0]["previous"]["rank"] == 3
+
+    # a server that compared with another window (explicit bounds: the same length before,
+    # not the previous calendar month): the console asks for its own previous period
+    asked.clear()
+    got = read_ranking(lambda lv, s, e: comparing(lv, s, e, prev=10.0), "street", 100, 200, 0)
+    assert asked == [("street", 100, 200), ("street", 0, 100)]
+    assert got["rows"][0]["change"]["score"] == pytest.approx(0.1)
 
 
 def test_cases_behind_a_number_from_the_mirror() -> None:

@@ -125,7 +125,13 @@ class FakeServer:
         if level in ("dispatcher", "grid_worker"):
             raise InvalidCommand(f"evaluation.level must be one of grid, community, street, "
                                  f"district, department, got {level!r}")
-        return {"now": end, "rows": [dict(r) for r in ROWS]}
+        # the period the server compares with (a calendar one's: the one before it)
+        from dispatch.adapters.server.evaluation_data import window_of
+
+        asked = {"period": None, "at": None, "start": start, "end": end}
+        return {"now": end, "rows": [dict(r) for r in ROWS],
+                "previous_period": window_of("evaluation", asked, end).as_dict()[
+                    "previous_period"]}
 
 
 def window(qtbot: Any, fake: FakeServer, **kw: Any) -> EvaluationWindow:

@@ -112,6 +112,13 @@ def window_of(what: str, a: dict[str, Any], clock: float) -> Window:
     if not end > start:
         raise InvalidCommand(f"{what}: the period's end ({end}) must come after its "
                              f"start ({start})")
+    # bounds that are exactly a calendar day, month or quarter are compared with the one
+    # before it (October for November, not the 30 days before 1 November)
+    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.DAY):
+        p = period_at(kind, start)
+        if (p.start, p.end) == (start, end):
+            prev = p.previous()
+            return Window(start, end, None, prev.start, prev.end)
     return Window(start, end, None, start - (end - start), start)
 
 
