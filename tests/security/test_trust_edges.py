@@ -305,8 +305,10 @@ def test_every_refusal_is_audited_and_a_full_audit_refuses(secure: RunningServer
 
 def test_login_throttle_delays_then_locks_and_is_audited(store_url: str,
                                                          server_factory: Start) -> None:
+    # a delay long enough that the next attempt surely comes within it, whatever the load
+    # (with 0.05 s a slow round trip outlived it and the refusal was never a delay)
     rs = server_factory(store_url, insecure=False, login_free_failures=1,
-                        login_lockout_failures=3, login_delay_s=0.05)
+                        login_lockout_failures=3, login_delay_s=1.0)
     c = client_on(rs, rs.curve(), None)
     messages: list[str] = []
 

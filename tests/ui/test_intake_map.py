@@ -48,17 +48,35 @@ def forms() -> list[Any]:
 
 
 def grid_spot(ws: Workstation, index: int) -> tuple[str, float, float]:
-    """A grid of the city and a point inside it, with the map centred there."""
+    """A grid of the city and a point inside it where nothing is drawn (no unit or incident
+    marker, no cluster: a click there is the map's), with the map centred there."""
+    import shapely
+
     grids = sorted(r.code for r in ws.console.city.grids())
-    p = ws.console.city.regions[grids[index]].geometry.representative_point()
+    shape = ws.console.city.regions[grids[index]].geometry
+    p = shape.representative_point()
     ws.js(f"(GL.map.setView([{p.y}, {p.x}], 16, {{animate: false}}), true)")
     ws.qtbot.waitUntil(lambda: ws.js(
         f"GL.map.getBounds().contains([{p.y}, {p.x}])") is True, timeout=WAIT_MS)
-    # nothing drawn there (no marker, no cluster of the view before): a click is the map's
-    ws.qtbot.waitUntil(lambda: ws.js(
-        f"(function () {{ var h = GL.hitTest({p.y}, {p.x}); return !h || h.kind === 'region'; }})()")
-        is True, timeout=WAIT_MS)
-    return grids[index], p.x, p.y
+    # candidates well inside the grid: its representative point, then a lattice over it
+    inner = shape.buffer(-0.0003)
+    x0, y0, x1, y1 = inner.bounds
+    lattice = [shapely.Point(x0 + (x1 - x0) * i / 6, y0 + (y1 - y0) * j / 6)
+               for i in range(1, 6) for j in range(1, 6)]
+    candidates = [p, *(q for q in lattice if inner.contains(q))]
+    found: list[tuple[float, float]] = []
+
+    def clear() -> bool:  # asked again until the view's redraw is done
+        for q in candidates:
+            if ws.js(f"(function () {{ var h = GL.hitTest({q.y}, {q.x}); "
+                     "return !h || h.kind === 'region'; })()") is True:
+                found[:] = [(q.x, q.y)]
+                return True
+        return False
+
+    ws.qtbot.waitUntil(clear, timeout=WAIT_MS)
+    lon, lat = found[0]
+    return grids[index], lon, lat
 
 
 def test_plain_click_goes_to_the_open_form_and_opens_none(
