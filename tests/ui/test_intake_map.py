@@ -48,8 +48,8 @@ def forms() -> list[Any]:
 
 
 def grid_spot(ws: Workstation, index: int) -> tuple[str, float, float]:
-    """A grid of the city and a point inside it where nothing is drawn (no unit or incident
-    marker, no cluster: a click there is the map's), with the map centred there."""
+    """A grid of the city and a point inside it, in view, where nothing is drawn (no unit or
+    incident marker, no cluster: a click there is the map's), the map centred on the grid."""
     import shapely
 
     grids = sorted(r.code for r in ws.console.city.grids())
@@ -68,14 +68,24 @@ def grid_spot(ws: Workstation, index: int) -> tuple[str, float, float]:
 
     def clear() -> bool:  # asked again until the view's redraw is done
         for q in candidates:
+            # in view, not under a control (the legend, the zoom buttons), nothing drawn
             if ws.js(f"(function () {{ var h = GL.hitTest({q.y}, {q.x}); "
-                     "return !h || h.kind === 'region'; })()") is True:
+                     f"if (!GL.map.getBounds().pad(-0.1).contains([{q.y}, {q.x}])) "
+                     "return false; "
+                     f"var p = GL.map.latLngToContainerPoint([{q.y}, {q.x}]); "
+                     "var r = GL.map.getContainer().getBoundingClientRect(); "
+                     "var el = document.elementFromPoint(r.left + p.x, r.top + p.y); "
+                     "return !!el && !el.closest('.leaflet-control') "
+                     "&& (!h || h.kind === 'region'); })()") is True:
                 found[:] = [(q.x, q.y)]
                 return True
         return False
 
     ws.qtbot.waitUntil(clear, timeout=WAIT_MS)
-    lon, lat = found[0]
+    # a click lands on a whole pixel: the point is that pixel's, as the map will read it
+    lon, lat = ws.js(f"(function () {{ var p = GL.map.latLngToContainerPoint([{found[0][1]}, "
+                     f"{found[0][0]}]); var ll = GL.map.containerPointToLatLng("
+                     "[Math.round(p.x), Math.round(p.y)]); return [ll.lng, ll.lat]; })()")
     return grids[index], lon, lat
 
 
